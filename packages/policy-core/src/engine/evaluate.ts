@@ -1,0 +1,357 @@
+/**
+ * evaluate(): the one entry point every adapter calls. It finds the pod spec of every object,
+ * runs the profile's rules at the chosen version, turns results into findings, and applies
+ * suppressions. It never throws on a violation; only invalid options throw.
+ */
+import { extractObject, flattenLists, isRecord } from '../podspec/extract.js';
+import type { ObjectMeta } from '../podspec/k8s.js';
+import { pointer } from '../podspec/pointer.js';
+import { validatePodSpec } from '../podspec/validate.js';
+import type {
+  EvaluatedObject,
+  EvaluationResult,
+  Finding,
+  JsonPointer,
+  ResourceRef,
+  Suppression,
+} from '../types.js';
+import type { EvaluateOptions, RuleSetting } from './options.js';
+import { planFor } from './plan.js';
+import { type ResolvedEvaluation, resolveEvaluation } from './resolveOptions.js';
+import type { CheckResult, Forbidden, Rule, RuleContext } from './rule.js';
+import {
+  type ActiveSuppression,
+  activate,
+  matches,
+  parseSuppressAnnotation,
+  SUPPRESS_ANNOTATION,
+  suppressionProblem,
+} from './suppressions.js';
+
+/** Rule id of findings about input that could not be evaluated (wrong types, no pod spec). */
+export const INVALID_INPUT = 'invalidInput';
+/** Rule id of findings about malformed suppressions. */
+export const INVALID_SUPPRESSION = 'invalidSuppression';
+/** Rule id of findings about suppressions that matched nothing. */
+export const UNUSED_SUPPRESSION = 'unusedSuppression';
+
+const NO_RESOURCE: ResourceRef = { apiVersion: '', kind: '' };
+
+/**
+ * Evaluates Kubernetes objects (one, or an array) against a profile.
+ *
+ * @param input A Pod, any workload kind (PodTemplate, ReplicationController, ReplicaSet,
+ *   Deployment, StatefulSet, DaemonSet, Job, CronJob), a Namespace, a `List`, or an array of them.
+ *   Other kinds are reported as `not-applicable`.
+ * @param options Profile (default `hardened`) or `level`, `version` (default `latest`), UID/GID
+ *   policy, image users, suppressions. Invalid options throw {@link PodguardInputError}.
+ * @returns Findings (failures, errors and suppressed failures) and what was done with each object.
+ *   `allowed` is false when any error-severity failure or any input error remains.
+ */
+export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationResult {
+  const evaluation = resolveEvaluation(options);
+  const findings: Finding[] = [];
+  const objects: EvaluatedObject[] = [];
+  const optionSuppressions = collectOptionSuppressions(evaluation.suppressions, findings);
+  const inputs = Array.isArray(input) ? input : [input];
+  inputs.forEach((object, objectIndex) => {
+    for (const item of flattenLists(object, '')) {
+      evaluateObject(item.object, item.base, objectIndex, evaluation, optionSuppressions, findings, objects);
+    }
+  });
+  for (const active of optionSuppressions) {
+    if (!active.used) {
+      findings.push(
+        unusedFinding(
+          active.suppression,
+          NO_RESOURCE,
+          -1,
+          '',
+          'options',
+          `suppressions of the evaluation options`,
+        ),
+      );
+    }
+  }
+  return { allowed: isAllowed(findings), findings, objects };
+}
+
+/** True when no failure of severity error and no input error is left. */
+export function isAllowed(findings: readonly Finding[]): boolean {
+  return !findings.some((f) => f.status === 'error' || (f.status === 'fail' && f.severity === 'error'));
+}
+
+function collectOptionSuppressions(
+  suppressions: readonly Suppression[],
+  findings: Finding[],
+): ActiveSuppression[] {
+  const active: ActiveSuppression[] = [];
+  suppressions.forEach((suppression, index) => {
+    const problem = suppressionProblem(suppression, true);
+    if (problem) {
+      findings.push(
+        errorFinding(
+          INVALID_SUPPRESSION,
+          NO_RESOURCE,
+          -1,
+          `/suppressions/${index}`,
+          `${problem} (suppressions[${index}])`,
+        ),
+      );
+    } else active.push(activate(suppression, 'options'));
+  });
+  return active;
+}
+
+function evaluateObject(
+  object: unknown,
+  base: JsonPointer,
+  objectIndex: number,
+  evaluation: ResolvedEvaluation,
+  optionSuppressions: ActiveSuppression[],
+  findings: Finding[],
+  objects: EvaluatedObject[],
+): void {
+  const extracted = extractObject(object, base);
+  const plan = planFor(evaluation.profile, evaluation.minor);
+  const context: RuleContext = { options: evaluation.options, version: evaluation.minor };
+  const own: Finding[] = [];
+
+  if (extracted.kind === 'not-applicable') {
+    objects.push({ objectIndex, resource: extracted.resource, kind: 'not-applicable' });
+    return;
+  }
+  if (extracted.kind === 'invalid') {
+    objects.push({ objectIndex, resource: extracted.resource, kind: 'invalid' });
+    findings.push(
+      errorFinding(INVALID_INPUT, extracted.resource, objectIndex, extracted.path, extracted.message),
+    );
+    return;
+  }
+  const resource = extracted.view.resource;
+  if (extracted.kind === 'namespace') {
+    objects.push({ objectIndex, resource, kind: 'namespace' });
+    for (const rule of plan.namespaceRules) {
+      const setting = evaluation.ruleSettings[rule.id];
+      if (setting?.enabled === false) continue;
+      runRule(rule, setting, resource, objectIndex, base, own, () => rule.check(extracted.view, context));
+    }
+  } else {
+    const view = extracted.view;
+    objects.push({ objectIndex, resource, kind: 'pod', podSpecPath: view.specPath });
+    const problems = validatePodSpec(view.spec, view.specPath, view.metadata, view.metadataPath);
+    if (problems.length > 0) {
+      for (const problem of problems) {
+        own.push(errorFinding(INVALID_INPUT, resource, objectIndex, problem.path, problem.message));
+      }
+    } else {
+      for (const { rule, check } of plan.podRules) {
+        const setting = evaluation.ruleSettings[rule.id];
+        if (setting?.enabled === false) continue;
+        runRule(rule, setting, resource, objectIndex, view.specPath, own, () => check(view, context));
+      }
+    }
+  }
+  applySuppressions(object, base, resource, objectIndex, own, optionSuppressions, evaluation.options.now);
+  findings.push(...own);
+}
+
+function runRule(
+  rule: Rule,
+  setting: RuleSetting | undefined,
+  resource: ResourceRef,
+  objectIndex: number,
+  fallbackPath: JsonPointer,
+  out: Finding[],
+  run: () => CheckResult | readonly CheckResult[],
+): void {
+  let results: CheckResult | readonly CheckResult[];
+  try {
+    results = run();
+  } catch (error) {
+    // A rule bug must never read as a pass.
+    const message = error instanceof Error ? error.message : String(error);
+    out.push(
+      errorFinding(rule.id, resource, objectIndex, fallbackPath, `rule ${rule.id} failed: ${message}`),
+    );
+    return;
+  }
+  const list: readonly CheckResult[] = Array.isArray(results) ? results : [results as CheckResult];
+  for (const result of list) {
+    if (!result.allowed) out.push(failFinding(rule, setting, resource, objectIndex, fallbackPath, result));
+  }
+}
+
+/** `reason (detail)`, as the API server prints one check. */
+export function checkMessage(reason: string, detail: string): string {
+  return detail ? `${reason} (${detail})` : reason;
+}
+
+function failFinding(
+  rule: Rule,
+  setting: RuleSetting | undefined,
+  resource: ResourceRef,
+  objectIndex: number,
+  fallbackPath: JsonPointer,
+  result: Forbidden,
+): Finding {
+  const first = result.locations[0];
+  const finding: Finding = {
+    rule: rule.id,
+    status: 'fail',
+    level: rule.level,
+    severity: setting?.severity ?? result.severity ?? rule.severity,
+    resource,
+    objectIndex,
+    path: first?.path ?? fallbackPath,
+    locations: result.locations.length > 0 ? [...result.locations] : [{ path: fallbackPath }],
+    reason: result.reason,
+    detail: result.detail,
+    message: checkMessage(result.reason, result.detail),
+    controls: [...rule.controls],
+  };
+  if (first?.container !== undefined) finding.container = first.container;
+  if (result.messageId !== undefined) finding.messageId = result.messageId;
+  if (result.fix !== undefined) finding.fix = result.fix;
+  return finding;
+}
+
+function errorFinding(
+  rule: string,
+  resource: ResourceRef,
+  objectIndex: number,
+  path: JsonPointer,
+  message: string,
+): Finding {
+  return {
+    rule,
+    status: 'error',
+    level: 'baseline',
+    severity: 'error',
+    resource,
+    objectIndex,
+    path,
+    locations: [{ path }],
+    reason:
+      rule === INVALID_INPUT
+        ? 'invalid input'
+        : rule === INVALID_SUPPRESSION
+          ? 'invalid suppression'
+          : 'rule error',
+    detail: message,
+    message,
+    controls: [],
+  };
+}
+
+function unusedFinding(
+  suppression: Suppression,
+  resource: ResourceRef,
+  objectIndex: number,
+  path: JsonPointer,
+  source: string,
+  where: string,
+): Finding {
+  const detail = `suppression of ${suppression.rule} in ${where} matched no finding; remove it`;
+  return {
+    rule: UNUSED_SUPPRESSION,
+    status: 'fail',
+    level: 'hardened',
+    severity: 'warning',
+    resource,
+    objectIndex,
+    path,
+    locations: [{ path }],
+    reason: `unused suppression (${source})`,
+    detail,
+    message: checkMessage(`unused suppression (${source})`, detail),
+    controls: [],
+  };
+}
+
+function annotationSuppressions(
+  object: unknown,
+  base: JsonPointer,
+  resource: ResourceRef,
+  objectIndex: number,
+  out: Finding[],
+): ActiveSuppression[] {
+  const metadata =
+    isRecord(object) && isRecord(object.metadata) ? (object.metadata as ObjectMeta) : undefined;
+  const text = metadata?.annotations?.[SUPPRESS_ANNOTATION];
+  if (text === undefined) return [];
+  const path = pointer(base, 'metadata', 'annotations', SUPPRESS_ANNOTATION);
+  if (typeof text !== 'string') {
+    out.push(
+      errorFinding(
+        INVALID_SUPPRESSION,
+        resource,
+        objectIndex,
+        path,
+        `annotation ${SUPPRESS_ANNOTATION} must be a string`,
+      ),
+    );
+    return [];
+  }
+  const parsed = parseSuppressAnnotation(text);
+  if ('error' in parsed) {
+    out.push(errorFinding(INVALID_SUPPRESSION, resource, objectIndex, path, parsed.error));
+    return [];
+  }
+  const active: ActiveSuppression[] = [];
+  parsed.suppressions.forEach((suppression, index) => {
+    const problem = suppressionProblem(suppression, false);
+    if (problem) {
+      out.push(
+        errorFinding(
+          INVALID_SUPPRESSION,
+          resource,
+          objectIndex,
+          path,
+          `${problem} (annotation ${SUPPRESS_ANNOTATION}, entry ${index})`,
+        ),
+      );
+    } else active.push(activate(suppression as Suppression, 'annotation'));
+  });
+  return active;
+}
+
+function applySuppressions(
+  object: unknown,
+  base: JsonPointer,
+  resource: ResourceRef,
+  objectIndex: number,
+  own: Finding[],
+  optionSuppressions: ActiveSuppression[],
+  now: Date,
+): void {
+  const fromAnnotation = annotationSuppressions(object, base, resource, objectIndex, own);
+  if (fromAnnotation.length === 0 && optionSuppressions.length === 0) return;
+  for (const finding of own) {
+    if (finding.status !== 'fail') continue;
+    const active =
+      fromAnnotation.find((candidate) => candidate.suppression.rule === finding.rule) ??
+      optionSuppressions.find((candidate) => matches(candidate.suppression, resource, finding));
+    if (!active) continue;
+    active.used = true;
+    const expired = active.expiresAt !== undefined && now.getTime() > active.expiresAt;
+    finding.suppression = { reason: active.suppression.reason, source: active.source };
+    if (active.suppression.expires !== undefined) finding.suppression.expires = active.suppression.expires;
+    if (expired) finding.suppression.expired = true;
+    else finding.status = 'suppressed';
+  }
+  for (const active of fromAnnotation) {
+    if (!active.used) {
+      own.push(
+        unusedFinding(
+          active.suppression,
+          resource,
+          objectIndex,
+          pointer(base, 'metadata', 'annotations', SUPPRESS_ANNOTATION),
+          'annotation',
+          `annotation ${SUPPRESS_ANNOTATION}`,
+        ),
+      );
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Which rule variants run for a profile at a policy version, in upstream order: baseline checks
+ * sorted by id, then restricted checks sorted by id (a restricted variant's `overrides` removes
+ * its baseline twin), then the profile's podguard rules in profile order.
+ */
+import { psaRules, ruleRegistry } from '../rules/index.js';
+import type { PssLevel } from '../types.js';
+import type { Profile } from './options.js';
+import { type NamespaceRule, type PodCheck, type PodRule, variantFor } from './rule.js';
+
+export interface PlannedPodRule {
+  readonly rule: PodRule;
+  readonly check: PodCheck;
+}
+
+export interface Plan {
+  readonly podRules: readonly PlannedPodRule[];
+  readonly namespaceRules: readonly NamespaceRule[];
+}
+
+const byId = (a: { rule: PodRule }, b: { rule: PodRule }): number =>
+  a.rule.id < b.rule.id ? -1 : a.rule.id > b.rule.id ? 1 : 0;
+
+/** The upstream checks of a level at a version, ordered as the API server runs them. */
+export function psaPlan(level: PssLevel, minor: number): PlannedPodRule[] {
+  if (level === 'privileged') return [];
+  const baseline: PlannedPodRule[] = [];
+  const restricted: PlannedPodRule[] = [];
+  const overridden = new Set<string>();
+  for (const rule of psaRules) {
+    const variant = variantFor(rule, minor);
+    if (!variant) continue;
+    if (rule.level === 'baseline') baseline.push({ rule, check: variant.check });
+    else if (level === 'restricted') {
+      restricted.push({ rule, check: variant.check });
+      for (const id of variant.overrides ?? []) overridden.add(id);
+    }
+  }
+  return [...baseline.filter((entry) => !overridden.has(entry.rule.id)).sort(byId), ...restricted.sort(byId)];
+}
+
+const cache = new WeakMap<Profile, Map<number, Plan>>();
+
+/** The plan of a profile at a version; cached per profile object. */
+export function planFor(profile: Profile, minor: number): Plan {
+  let byMinor = cache.get(profile);
+  if (!byMinor) {
+    byMinor = new Map();
+    cache.set(profile, byMinor);
+  }
+  const cached = byMinor.get(minor);
+  if (cached) return cached;
+  const podRules = psaPlan(profile.level, minor);
+  const namespaceRules: NamespaceRule[] = [];
+  for (const id of profile.rules) {
+    const rule = ruleRegistry.get(id);
+    if (!rule) throw new Error(`profile ${profile.name} names unknown rule ${id}`);
+    if (rule.target === 'namespace') namespaceRules.push(rule);
+    else {
+      const variant = variantFor(rule, minor);
+      if (variant) podRules.push({ rule, check: variant.check });
+    }
+  }
+  const plan = { podRules, namespaceRules };
+  byMinor.set(minor, plan);
+  return plan;
+}

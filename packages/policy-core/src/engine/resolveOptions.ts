@@ -1,0 +1,228 @@
+/**
+ * Turns user options (from code, the CLI config file, cdk8s or Pulumi) into what rules see,
+ * validating every field with an error that names it.
+ */
+import { isRecord } from '../podspec/extract.js';
+import { profiles } from '../profiles/index.js';
+import { ruleRegistry } from '../rules/index.js';
+import type { PssLevel, Severity, Suppression } from '../types.js';
+import type { EvaluateOptions, Profile, RuleSetting } from './options.js';
+import { PodguardInputError, parseVersion, type ResolvedOptions } from './rule.js';
+
+/** The largest UID/GID the kubelet accepts (`math.MaxInt32`). */
+export const MAX_ID = 2_147_483_647;
+
+const LEVELS: readonly PssLevel[] = ['privileged', 'baseline', 'restricted'];
+const SEVERITIES: readonly Severity[] = ['error', 'warning'];
+const OPTION_KEYS = new Set([
+  'level',
+  'profile',
+  'version',
+  'imageUsers',
+  'uidRange',
+  'denyUids',
+  'gidRange',
+  'allowRootGroup',
+  'requireRunAsUser',
+  'namespaceLevel',
+  'defaultUser',
+  'defaultGroup',
+  'rules',
+  'suppressions',
+  'now',
+]);
+
+/** Everything evaluate() needs, resolved once per call. */
+export interface ResolvedEvaluation {
+  readonly profile: Profile;
+  readonly version: string;
+  readonly minor: number;
+  readonly options: ResolvedOptions;
+  readonly ruleSettings: Readonly<Record<string, RuleSetting>>;
+  readonly suppressions: readonly Suppression[];
+}
+
+function fail(field: string, message: string): never {
+  throw new PodguardInputError(`invalid option ${field}: ${message}`, field);
+}
+
+function checkLevel(value: unknown, field: string): PssLevel {
+  if (typeof value !== 'string' || !LEVELS.includes(value as PssLevel)) {
+    fail(field, `expected one of ${LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as PssLevel;
+}
+
+function checkId(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_ID) {
+    fail(field, `expected an integer between 0 and ${MAX_ID}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function checkBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') fail(field, `expected true or false, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function checkRange(
+  value: unknown,
+  field: string,
+  fallback: { min: number; max: number },
+): { min: number; max: number } {
+  if (value === undefined) return fallback;
+  if (!isRecord(value)) fail(field, `expected { min, max }, got ${JSON.stringify(value)}`);
+  for (const key of Object.keys(value)) {
+    if (key !== 'min' && key !== 'max') fail(`${field}.${key}`, 'unknown key (expected min, max)');
+  }
+  const min = value.min === undefined ? fallback.min : checkId(value.min, `${field}.min`);
+  const max = value.max === undefined ? fallback.max : checkId(value.max, `${field}.max`);
+  if (min > max) fail(field, `min (${min}) is greater than max (${max})`);
+  return { min, max };
+}
+
+function checkProfile(value: unknown): Profile {
+  if (typeof value === 'string') {
+    const profile = profiles[value as keyof typeof profiles];
+    if (!profile || !Object.hasOwn(profiles, value)) {
+      fail(
+        'profile',
+        `unknown profile "${value}" (expected ${Object.keys(profiles).join(', ')} or a profile object)`,
+      );
+    }
+    return profile;
+  }
+  if (!isRecord(value)) fail('profile', `expected a profile name or object, got ${JSON.stringify(value)}`);
+  if (typeof value.name !== 'string' || value.name === '')
+    fail('profile.name', 'expected a non-empty string');
+  const level = checkLevel(value.level, 'profile.level');
+  if (!Array.isArray(value.rules)) fail('profile.rules', 'expected an array of rule ids');
+  const rules = value.rules.map((id, index) => {
+    if (typeof id !== 'string' || !ruleRegistry.has(id)) {
+      fail(`profile.rules[${index}]`, `unknown rule ${JSON.stringify(id)}`);
+    }
+    return id;
+  });
+  if (value.options !== undefined && !isRecord(value.options)) fail('profile.options', 'expected an object');
+  return { name: value.name, level, rules, options: value.options as Profile['options'] };
+}
+
+function checkSuppressions(value: unknown): Suppression[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail('suppressions', 'expected an array');
+  // Shapes are validated per suppression in applySuppressions, so that one bad entry becomes an
+  // error finding instead of hiding every other verdict.
+  return value as Suppression[];
+}
+
+function checkRules(value: unknown): Record<string, RuleSetting> {
+  if (value === undefined) return {};
+  if (!isRecord(value)) fail('rules', 'expected an object keyed by rule id');
+  const settings: Record<string, RuleSetting> = {};
+  for (const [id, setting] of Object.entries(value)) {
+    if (!ruleRegistry.has(id)) fail(`rules.${id}`, 'unknown rule id');
+    if (!isRecord(setting)) fail(`rules.${id}`, 'expected { enabled?, severity? }');
+    for (const key of Object.keys(setting)) {
+      if (key !== 'enabled' && key !== 'severity')
+        fail(`rules.${id}.${key}`, 'unknown key (expected enabled, severity)');
+    }
+    const out: RuleSetting = {};
+    if (setting.enabled !== undefined) out.enabled = checkBoolean(setting.enabled, `rules.${id}.enabled`);
+    if (setting.severity !== undefined) {
+      if (!SEVERITIES.includes(setting.severity as Severity)) {
+        fail(`rules.${id}.severity`, `expected error or warning, got ${JSON.stringify(setting.severity)}`);
+      }
+      out.severity = setting.severity as Severity;
+    }
+    settings[id] = out;
+  }
+  return settings;
+}
+
+function checkImageUsers(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isRecord(value)) fail('imageUsers', 'expected an object mapping image references to USER strings');
+  const out: Record<string, string> = Object.create(null);
+  for (const [image, user] of Object.entries(value)) {
+    if (typeof user !== 'string')
+      fail(`imageUsers.${image}`, `expected a USER string such as "1000:0", got ${JSON.stringify(user)}`);
+    out[image] = user;
+  }
+  return out;
+}
+
+function checkNow(value: unknown): Date {
+  if (value === undefined) return new Date();
+  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime()))
+    fail('now', `expected a Date or ISO date string, got ${JSON.stringify(value)}`);
+  return date;
+}
+
+/**
+ * Validates options and applies profile defaults. Throws {@link PodguardInputError} naming the
+ * offending option.
+ */
+export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedEvaluation {
+  const options: Record<string, unknown> = input === undefined ? {} : (input as Record<string, unknown>);
+  if (!isRecord(options)) throw new PodguardInputError('options must be an object', 'options');
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) fail(key, 'unknown option');
+  }
+  let profile: Profile;
+  if (options.profile !== undefined) profile = checkProfile(options.profile);
+  else if (options.level !== undefined) {
+    const level = checkLevel(options.level, 'level');
+    profile = level === 'privileged' ? { name: 'privileged', level, rules: [] } : profiles[level];
+  } else profile = profiles.hardened;
+
+  // Explicit options win over the profile's defaults.
+  const merged: Record<string, unknown> = { ...(profile.options ?? {}) };
+  for (const [key, value] of Object.entries(options)) if (value !== undefined) merged[key] = value;
+
+  const version = merged.version === undefined ? 'latest' : merged.version;
+  if (typeof version !== 'string') fail('version', `expected a string such as "v1.25" or "latest"`);
+  const minor = parseVersion(version);
+
+  const denyUids =
+    merged.denyUids === undefined
+      ? [65534, 65535]
+      : Array.isArray(merged.denyUids)
+        ? merged.denyUids.map((uid, index) => checkId(uid, `denyUids[${index}]`))
+        : fail('denyUids', 'expected an array of UIDs');
+  const optionalId = (key: string, fallback: number | undefined): number | undefined => {
+    const value = merged[key];
+    if (value === undefined) return fallback;
+    if (value === null) return undefined;
+    return checkId(value, key);
+  };
+
+  const resolved: ResolvedOptions = {
+    level: profile.level,
+    imageUsers: checkImageUsers(merged.imageUsers),
+    uidRange: checkRange(merged.uidRange, 'uidRange', { min: 1000, max: MAX_ID }),
+    denyUids,
+    gidRange: checkRange(merged.gidRange, 'gidRange', { min: 1000, max: MAX_ID }),
+    allowRootGroup:
+      merged.allowRootGroup === undefined ? true : checkBoolean(merged.allowRootGroup, 'allowRootGroup'),
+    requireRunAsUser:
+      merged.requireRunAsUser === undefined
+        ? true
+        : checkBoolean(merged.requireRunAsUser, 'requireRunAsUser'),
+    namespaceLevel:
+      merged.namespaceLevel === undefined
+        ? 'restricted'
+        : checkLevel(merged.namespaceLevel, 'namespaceLevel'),
+    defaultUser: optionalId('defaultUser', 1000),
+    defaultGroup: optionalId('defaultGroup', 1000),
+    now: checkNow(merged.now),
+  };
+  return {
+    profile,
+    version,
+    minor,
+    options: resolved,
+    ruleSettings: checkRules(merged.rules),
+    suppressions: checkSuppressions(merged.suppressions),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * @podguard/policy-core: the Pod Security Standards engine, exact to upstream Pod Security
+ * Admission, plus podguard's rules for what happens after admission (the kubelet's runAsNonRoot
+ * verdict, image USERs, UID/GID policy). Pure TypeScript, no runtime dependencies.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type AggregateCheckResult,
+  type CheckReason,
+  checkPod,
+  forbiddenDetail,
+  formatForbiddenMessage,
+  type PodSecurityMode,
+} from './engine/checkPod.js';
+export {
+  checkMessage,
+  evaluate,
+  INVALID_INPUT,
+  INVALID_SUPPRESSION,
+  isAllowed,
+  UNUSED_SUPPRESSION,
+} from './engine/evaluate.js';
+export type { EvaluateOptions, Profile, ProfileName, RuleSetting } from './engine/options.js';
+export { psaPlan } from './engine/plan.js';
+export { MAX_ID, resolveEvaluation } from './engine/resolveOptions.js';
+export {
+  type Allowed,
+  type CheckResult,
+  type ContainerGroup,
+  type ContainerRef,
+  defineNamespaceRule,
+  definePodRule,
+  type Forbidden,
+  type NamespaceRule,
+  type NamespaceView,
+  type PodCheck,
+  PodguardInputError,
+  type PodRule,
+  type PodView,
+  parseVersion,
+  type ResolvedOptions,
+  type Rule,
+  type RuleContext,
+  type RuleVersion,
+  variantFor,
+} from './engine/rule.js';
+export { MIN_REASON_LENGTH, parseSuppressAnnotation, SUPPRESS_ANNOTATION } from './engine/suppressions.js';
+export { extractObject, flattenLists, POD_KINDS, resourceOf, visitContainers } from './podspec/extract.js';
+export type * from './podspec/k8s.js';
+export { escapePointerToken, parsePointer, pointer } from './podspec/pointer.js';
+export {
+  baselineProfile,
+  hardenedProfile,
+  openshiftProfile,
+  profiles,
+  restrictedProfile,
+} from './profiles/index.js';
+export { podguardRules, psaRules, ruleRegistry } from './rules/index.js';
+export type * from './types.js';

@@ -1,0 +1,179 @@
+/**
+ * The one pod-spec extractor every adapter uses: finds the pod spec inside any workload kind
+ * and gives it to rules as a {@link PodView} with JSON pointers into the original object.
+ */
+import type { ContainerGroup, ContainerRef, NamespaceView, PodView } from '../engine/rule.js';
+import type { JsonPointer, ResourceRef } from '../types.js';
+import type { Container, ObjectMeta, PodSpec } from './k8s.js';
+import { pointer } from './pointer.js';
+
+/** Where the pod template sits, per kind. */
+const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: [],
+  PodTemplate: ['template'],
+  ReplicationController: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/** Kinds that carry a pod spec. */
+export const POD_KINDS: readonly string[] = Object.keys(POD_TEMPLATE_PATHS);
+
+export type ExtractedObject =
+  | { kind: 'pod'; view: PodView }
+  | { kind: 'namespace'; view: NamespaceView }
+  | { kind: 'not-applicable'; resource: ResourceRef }
+  | { kind: 'invalid'; resource: ResourceRef; path: JsonPointer; message: string };
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** apiVersion/kind/namespace/name of an object, as far as they are strings. */
+export function resourceOf(object: unknown): ResourceRef {
+  if (!isRecord(object)) return { apiVersion: '', kind: '' };
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  const resource: ResourceRef = {
+    apiVersion: typeof object.apiVersion === 'string' ? object.apiVersion : '',
+    kind: typeof object.kind === 'string' ? object.kind : '',
+  };
+  if (typeof metadata.namespace === 'string') resource.namespace = metadata.namespace;
+  if (typeof metadata.name === 'string') resource.name = metadata.name;
+  else if (typeof metadata.generateName === 'string') resource.name = metadata.generateName;
+  return resource;
+}
+
+/**
+ * Flattens `kind: List` and `*List` wrappers (as `kubectl get -o yaml` prints them) into their
+ * items, each with the JSON pointer prefix of where it sits.
+ */
+export function flattenLists(
+  object: unknown,
+  base: JsonPointer = '',
+): { object: unknown; base: JsonPointer }[] {
+  if (
+    isRecord(object) &&
+    typeof object.kind === 'string' &&
+    object.kind.endsWith('List') &&
+    Array.isArray(object.items)
+  ) {
+    return object.items.flatMap((item, index) => flattenLists(item, pointer(base, 'items', index)));
+  }
+  return [{ object, base }];
+}
+
+function get(object: unknown, tokens: readonly string[]): unknown {
+  let current = object;
+  for (const token of tokens) {
+    if (!isRecord(current)) return undefined;
+    current = current[token];
+  }
+  return current;
+}
+
+/**
+ * Finds the pod spec of an object. `base` is the pointer of the object inside the input
+ * (non-empty for items of a List).
+ */
+export function extractObject(object: unknown, base: JsonPointer = ''): ExtractedObject {
+  const resource = resourceOf(object);
+  if (!isRecord(object)) {
+    return {
+      kind: 'invalid',
+      resource,
+      path: base,
+      message: `expected a Kubernetes object, got ${describeType(object)}`,
+    };
+  }
+  if (resource.kind === 'Namespace' && (resource.apiVersion === 'v1' || resource.apiVersion === '')) {
+    const metadata = isRecord(object.metadata) ? (object.metadata as ObjectMeta) : {};
+    return { kind: 'namespace', view: { object, resource, metadata } };
+  }
+  const templateTokens = POD_TEMPLATE_PATHS[resource.kind];
+  if (templateTokens === undefined) return { kind: 'not-applicable', resource };
+
+  const templatePath = pointer(base, ...templateTokens);
+  const template = templateTokens.length === 0 ? object : get(object, templateTokens);
+  if (!isRecord(template)) {
+    return {
+      kind: 'invalid',
+      resource,
+      path: templatePath,
+      message: `${resource.kind} has no pod template at ${templatePath || '/'}`,
+    };
+  }
+  const spec = template.spec;
+  const specPath = pointer(templatePath, 'spec');
+  if (!isRecord(spec)) {
+    return {
+      kind: 'invalid',
+      resource,
+      path: specPath,
+      message:
+        spec === undefined
+          ? `${resource.kind} has no pod spec at ${specPath}`
+          : `${specPath} must be an object, got ${describeType(spec)}`,
+    };
+  }
+  const metadata = isRecord(template.metadata) ? (template.metadata as ObjectMeta) : {};
+  const view: PodView = {
+    object,
+    resource,
+    metadata,
+    spec: spec as PodSpec,
+    metadataPath: pointer(templatePath, 'metadata'),
+    specPath,
+    containers: visitContainers(spec as PodSpec, specPath),
+  };
+  return { kind: 'pod', view };
+}
+
+const CONTAINER_GROUPS: readonly ContainerGroup[] = ['initContainers', 'containers', 'ephemeralContainers'];
+
+/**
+ * The container visitor: init, regular, then ephemeral containers, as upstream's
+ * `visitContainers`. Entries that are not objects are skipped here; `validatePodSpec` reports them.
+ */
+export function visitContainers(spec: PodSpec, specPath: JsonPointer): ContainerRef[] {
+  const refs: ContainerRef[] = [];
+  for (const group of CONTAINER_GROUPS) {
+    const list = spec[group];
+    if (!Array.isArray(list)) continue;
+    list.forEach((container: unknown, index) => {
+      if (!isRecord(container)) return;
+      const c = container as Container;
+      refs.push({
+        container: c,
+        name: typeof c.name === 'string' ? c.name : '',
+        group,
+        index,
+        path: pointer(specPath, group, index),
+      });
+    });
+  }
+  return refs;
+}
+
+/** `a string`, `an array`, `null`... for error messages. */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'object':
+      return 'an object';
+    case 'string':
+      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+    case 'number':
+      return `a number (${value})`;
+    case 'boolean':
+      return `a boolean (${value})`;
+    case 'undefined':
+      return 'nothing';
+    default:
+      return typeof value;
+  }
+}

@@ -1,0 +1,4 @@
+/**
+ * Test helpers for rule authors and users: `@podguard/policy-core/testing`.
+ */
+export {};

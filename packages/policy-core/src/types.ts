@@ -1,0 +1,123 @@
+/**
+ * Public data shapes of the podguard engine. Everything here is plain data:
+ * findings can be serialised to JSON, compared in tests and sent over the wire.
+ */
+
+/** A Pod Security Standards level, as in `pod-security.kubernetes.io/enforce`. */
+export type PssLevel = 'privileged' | 'baseline' | 'restricted';
+
+/** The level a rule belongs to: a PSS level, or `hardened` for podguard's rules beyond PSA. */
+export type RuleLevel = 'baseline' | 'restricted' | 'hardened';
+
+/** How bad a failing finding is. `error` fails a build by default; `warning` does not. */
+export type Severity = 'error' | 'warning';
+
+/**
+ * - `fail`: the object breaks the rule.
+ * - `error`: the object could not be evaluated (wrong types, malformed suppression, a rule that threw).
+ * - `suppressed`: the object breaks the rule but a suppression with a reason covers it.
+ */
+export type FindingStatus = 'fail' | 'error' | 'suppressed';
+
+/** An RFC 6901 JSON pointer into the original input object, e.g. `/spec/template/spec/containers/0`. */
+export type JsonPointer = string;
+
+/** Identifies the Kubernetes object a finding is about. */
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** One RFC 6902 JSON Patch operation against the original object. */
+export interface JsonPatchOperation {
+  op: 'add' | 'remove' | 'replace' | 'test';
+  path: JsonPointer;
+  value?: unknown;
+}
+
+/** A mechanical fix: the patch that resolves a finding, and a sentence saying what it does. */
+export interface Fix {
+  description: string;
+  patch: JsonPatchOperation[];
+}
+
+/** A place in the object that contributes to a finding. */
+export interface FindingLocation {
+  path: JsonPointer;
+  container?: string;
+}
+
+/** A suppression as written by a user, in code, config or the `podguard.dev/suppress` annotation. */
+export interface Suppression {
+  rule: string;
+  reason: string;
+  /** `YYYY-MM-DD`; the suppression stops applying after this day (UTC). */
+  expires?: string;
+  match?: {
+    kind?: string;
+    namespace?: string;
+    /** Glob on metadata.name: `*` matches any run of characters, `?` one character. */
+    name?: string;
+    container?: string;
+  };
+}
+
+/** The suppression that covered a finding, kept on the finding as an audit trail. */
+export interface AppliedSuppression {
+  reason: string;
+  expires?: string;
+  source: 'options' | 'annotation';
+  /** True when the suppression matched but its `expires` day has passed: the finding stays a failure. */
+  expired?: boolean;
+}
+
+/** One verdict about one object. A finding is data: it never throws and can be serialised. */
+export interface Finding {
+  /** Rule id, e.g. `runAsNonRoot` (upstream PSA check ids are kept as they are). */
+  rule: string;
+  status: FindingStatus;
+  /** The level of the rule that produced the finding. */
+  level: RuleLevel;
+  severity: Severity;
+  resource: ResourceRef;
+  /** Index of the object in the input array (0 for a single object). */
+  objectIndex: number;
+  /** The first offending container, when the finding is about containers. */
+  container?: string;
+  /** JSON pointer of the first offending field (or of the object that should hold it). */
+  path: JsonPointer;
+  /** Every offending place, in upstream visiting order (init, regular, ephemeral containers). */
+  locations: FindingLocation[];
+  /** Upstream `forbiddenReason`, e.g. `allowPrivilegeEscalation != false`. */
+  reason: string;
+  /** Upstream `forbiddenDetail`, e.g. `container "c" must set securityContext.allowPrivilegeEscalation=false`. */
+  detail: string;
+  /** `reason (detail)`, the way the API server prints one check. */
+  message: string;
+  /** Message id within the rule, for tests and tooling (e.g. `nonNumericUser`). */
+  messageId?: string;
+  /** Compliance controls the rule maps to (PSS, CIS, NSA/CISA, ISO 27001). */
+  controls: string[];
+  fix?: Fix;
+  suppression?: AppliedSuppression;
+}
+
+/** What the engine did with one input object. */
+export interface EvaluatedObject {
+  objectIndex: number;
+  resource: ResourceRef;
+  /** `pod`: a pod spec was found and checked; `namespace`: namespace rules ran; `not-applicable`: no pod spec. */
+  kind: 'pod' | 'namespace' | 'not-applicable' | 'invalid';
+  /** JSON pointer of the pod spec, for `pod` objects. */
+  podSpecPath?: JsonPointer;
+}
+
+/** The result of {@link evaluate}. */
+export interface EvaluationResult {
+  /** True when no finding has status `fail` with severity `error`, and none has status `error`. */
+  allowed: boolean;
+  findings: Finding[];
+  objects: EvaluatedObject[];
+}

@@ -1,0 +1,69 @@
+/**
+ * Conformance with upstream Pod Security Admission: every fixture of kubernetes/pod-security-admission
+ * (test/testdata, copied to ../shared/corpus/psa) at its level and version. A `pass/` fixture must be
+ * allowed, a `fail/` fixture denied. No case is skipped.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { checkPod, evaluate, type PssLevel } from '@podguard/policy-core';
+import { describe, expect, it } from 'vitest';
+
+interface Case {
+  file: string;
+  level: PssLevel;
+  version: string;
+  expect: 'pass' | 'fail';
+  object: unknown;
+}
+
+const corpus = fileURLToPath(new URL('../../shared/corpus/psa/', import.meta.url));
+const index = JSON.parse(readFileSync(`${corpus}INDEX.json`, 'utf8')) as {
+  count: number;
+  cases: { file: string; level: string; version: string; expect: string }[];
+};
+const cases = JSON.parse(readFileSync(`${corpus}cases.json`, 'utf8')) as Case[];
+
+describe('upstream Pod Security Admission fixtures', () => {
+  it('reads the whole corpus: INDEX.json and cases.json list the same 4,537 cases', () => {
+    expect(index.count).toBe(4537);
+    expect(cases).toHaveLength(index.count);
+    expect(cases.map((c) => c.file).sort()).toEqual(index.cases.map((c) => c.file).sort());
+    expect(cases.filter((c) => c.expect === 'pass')).toHaveLength(1051);
+    expect(cases.filter((c) => c.expect === 'fail')).toHaveLength(3486);
+  });
+
+  it('agrees with upstream on every case (checkPod and evaluate)', () => {
+    const disagreements: string[] = [];
+    let agreed = 0;
+    for (const c of cases) {
+      const upstream = checkPod(c.object, c.level, c.version);
+      const result = evaluate(c.object, { level: c.level, version: c.version });
+      const expectedAllowed = c.expect === 'pass';
+      if (upstream.allowed !== expectedAllowed || result.allowed !== expectedAllowed) {
+        disagreements.push(
+          `${c.file}: expected ${c.expect}, checkPod ${upstream.allowed ? 'allowed' : `denied (${upstream.message})`}, evaluate ${result.allowed ? 'allowed' : 'denied'}`,
+        );
+      } else agreed++;
+      // evaluate() and checkPod() must tell the same story, check by check.
+      expect(result.findings.map((f) => f.message)).toEqual(upstream.reasons.map((r) => (r.detail ? `${r.reason} (${r.detail})` : r.reason)));
+    }
+    console.log(`PSA conformance: ${agreed}/${cases.length} fixtures agree with upstream`);
+    expect(disagreements).toEqual([]);
+    expect(agreed).toBe(4537);
+  });
+
+  it('denies every fail fixture through the check it was generated for (or its restricted/baseline twin)', () => {
+    const fixtureOf = new Map(index.cases.map((c) => [c.file, (c as { fixture?: string }).fixture ?? '']));
+    const twin = (id: string) => id.replace(/_(baseline|restricted)$/, '');
+    const missing: string[] = [];
+    for (const c of cases) {
+      if (c.expect !== 'fail') continue;
+      const fixture = fixtureOf.get(c.file) ?? '';
+      const checks = checkPod(c.object, c.level, c.version).reasons.map((r) => r.check.toLowerCase());
+      if (!checks.some((check) => check === fixture || twin(check) === twin(fixture))) {
+        missing.push(`${c.file} (${fixture}): denied by ${checks.join(', ')}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
