@@ -1,0 +1,75 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { profiles } from '../profiles/index.js';
+import { podguardRules, psaRules, ruleRegistry } from './index.js';
+
+const docsDir = fileURLToPath(new URL('../../../../docs/rules/', import.meta.url));
+
+/** Upstream Pod Security Admission check ids at commit 8f84a87c. */
+const UPSTREAM_CHECKS = [
+  'allowPrivilegeEscalation',
+  'appArmorProfile',
+  'capabilities_baseline',
+  'capabilities_restricted',
+  'hostNamespaces',
+  'hostPathVolumes',
+  'hostPorts',
+  'hostProbesAndHostLifecycle',
+  'privileged',
+  'procMount',
+  'procMount_restricted',
+  'restrictedVolumes',
+  'runAsNonRoot',
+  'runAsUser',
+  'seLinuxOptions',
+  'seccompProfile_baseline',
+  'seccompProfile_restricted',
+  'sysctls',
+  'windowsHostProcess',
+];
+
+/** Ids documented but reported outside the pod/namespace registry. */
+const OTHER_DOCUMENTED = ['dockerfileUser', 'invalidInput', 'invalidSuppression', 'unusedSuppression'];
+
+describe('rule registry', () => {
+  it('holds the 19 upstream checks with upstream ids', () => {
+    expect(psaRules.map((rule) => rule.id).sort()).toEqual([...UPSTREAM_CHECKS].sort());
+  });
+
+  it('has unique ids', () => {
+    expect(ruleRegistry.size).toBe(psaRules.length + podguardRules.length);
+  });
+
+  it('gives every rule a description and compliance controls', () => {
+    for (const rule of ruleRegistry.values()) {
+      expect(rule.description, rule.id).toMatch(/\S/);
+      expect(rule.controls.length, rule.id).toBeGreaterThan(0);
+    }
+  });
+
+  it('resolves every rule a built-in profile names', () => {
+    for (const profile of Object.values(profiles)) {
+      for (const id of profile.rules) expect(ruleRegistry.has(id), `${profile.name}: ${id}`).toBe(true);
+    }
+  });
+});
+
+describe('docs/rules', () => {
+  it.each([...ruleRegistry.keys()])('documents %s: title, level, controls and every message id', (id) => {
+    const page = `${docsDir}${id}.md`;
+    expect(existsSync(page), page).toBe(true);
+    const text = readFileSync(page, 'utf8');
+    const rule = ruleRegistry.get(id)!;
+    expect(text.split('\n')[0]).toBe(`# ${id}`);
+    expect(text).toContain(rule.level);
+    for (const control of rule.controls) expect(text, `${id}: control ${control}`).toContain(control);
+    for (const messageId of Object.keys(rule.messages ?? {})) expect(text, `${id}: message ${messageId}`).toContain(messageId);
+  });
+
+  it('has no page for a rule that does not exist', () => {
+    const pages = readdirSync(docsDir).filter((name) => name.endsWith('.md')).map((name) => name.slice(0, -3));
+    const known = new Set([...ruleRegistry.keys(), ...OTHER_DOCUMENTED, 'README']);
+    expect(pages.filter((page) => !known.has(page))).toEqual([]);
+  });
+});
