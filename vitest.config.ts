@@ -7,6 +7,8 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const alias = {
   '@podguard/policy-core/testing': src('./packages/policy-core/src/testing/index.ts'),
   '@podguard/policy-core': src('./packages/policy-core/src/index.ts'),
+  '@podguard/cdk8s/vitest': src('./packages/cdk8s/src/vitest.ts'),
+  '@podguard/cdk8s': src('./packages/cdk8s/src/index.ts'),
 };
 
 export default defineConfig({
@@ -27,7 +29,12 @@ export default defineConfig({
       },
       {
         resolve: { alias },
-        test: { name: 'pulumi', root: './packages/pulumi', include: ['src/**/*.test.ts'], testTimeout: 30_000 },
+        test: {
+          name: 'pulumi',
+          root: './packages/pulumi',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
       },
       {
         resolve: { alias },

@@ -59,3 +59,8 @@ export {
 } from './profiles/index.js';
 export { podguardRules, psaRules, ruleRegistry } from './rules/index.js';
 export type * from './types.js';
+export { type HardenChange, type HardenResult, harden } from './engine/harden.js';
+export { applyJsonPatch, JsonPatchError } from './engine/jsonPatch.js';
+export { imageUsersFromImageConfig } from './image/imageConfig.js';
+export { imageUserFor, normalizeImageReference } from './image/imageReference.js';
+export { type ImageUser, imageUserIsRoot, parseImageUser } from './image/parseImageUser.js';

@@ -48,6 +48,8 @@ export interface NamespaceView {
   readonly object: Readonly<Record<string, unknown>>;
   readonly resource: ResourceRef;
   readonly metadata: ObjectMeta;
+  /** JSON pointer of the Namespace object in the input (`''`, or `/items/3` inside a List). */
+  readonly path: JsonPointer;
 }
 
 /** Options after defaults and validation, as rules see them. */

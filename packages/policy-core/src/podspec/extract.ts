@@ -91,7 +91,7 @@ export function extractObject(object: unknown, base: JsonPointer = ''): Extracte
   }
   if (resource.kind === 'Namespace' && (resource.apiVersion === 'v1' || resource.apiVersion === '')) {
     const metadata = isRecord(object.metadata) ? (object.metadata as ObjectMeta) : {};
-    return { kind: 'namespace', view: { object, resource, metadata } };
+    return { kind: 'namespace', view: { object, resource, metadata, path: base } };
   }
   const templateTokens = POD_TEMPLATE_PATHS[resource.kind];
   if (templateTokens === undefined) return { kind: 'not-applicable', resource };

@@ -3,12 +3,66 @@
  * file, this registry, its docs page (`docs/rules/<id>.md`) and its tests.
  */
 import type { NamespaceRule, PodRule, Rule } from '../engine/rule.js';
+import { allowPrivilegeEscalation } from './allowPrivilegeEscalation.js';
+import { appArmorProfile } from './appArmorProfile.js';
+import { automountServiceAccountToken } from './automountServiceAccountToken.js';
+import { capabilities_baseline } from './capabilities_baseline.js';
+import { capabilities_restricted } from './capabilities_restricted.js';
+import { hostNamespaces } from './hostNamespaces.js';
+import { hostPathVolumes } from './hostPathVolumes.js';
+import { hostPorts } from './hostPorts.js';
+import { hostProbesAndHostLifecycle } from './hostProbesAndHostLifecycle.js';
+import { kubeletRunAsNonRoot } from './kubeletRunAsNonRoot.js';
+import { namespaceEnforceLabel } from './namespaceEnforceLabel.js';
+import { privileged } from './privileged.js';
+import { procMount } from './procMount.js';
+import { procMount_restricted } from './procMount_restricted.js';
+import { readOnlyRootFilesystem } from './readOnlyRootFilesystem.js';
+import { restrictedVolumes } from './restrictedVolumes.js';
+import { runAsGroupPolicy } from './runAsGroupPolicy.js';
+import { runAsNonRoot } from './runAsNonRoot.js';
+import { runAsRoot } from './runAsRoot.js';
+import { runAsUser } from './runAsUser.js';
+import { runAsUserRange } from './runAsUserRange.js';
+import { seccompProfile_baseline } from './seccompProfile_baseline.js';
+import { seccompProfile_restricted } from './seccompProfile_restricted.js';
+import { seLinuxOptions } from './seLinuxOptions.js';
+import { sysctls } from './sysctls.js';
+import { windowsHostProcess } from './windowsHostProcess.js';
 
 /** Upstream Pod Security Admission checks, with upstream ids. */
-export const psaRules: readonly PodRule[] = [];
+export const psaRules: readonly PodRule[] = [
+  allowPrivilegeEscalation,
+  appArmorProfile,
+  capabilities_baseline,
+  capabilities_restricted,
+  hostNamespaces,
+  hostPathVolumes,
+  hostPorts,
+  hostProbesAndHostLifecycle,
+  privileged,
+  procMount,
+  procMount_restricted,
+  restrictedVolumes,
+  runAsNonRoot,
+  runAsUser,
+  seLinuxOptions,
+  seccompProfile_baseline,
+  seccompProfile_restricted,
+  sysctls,
+  windowsHostProcess,
+];
 
 /** podguard's rules beyond PSA: kubelet start-up, image USER, UID/GID policy, hardening. */
-export const podguardRules: readonly (PodRule | NamespaceRule)[] = [];
+export const podguardRules: readonly (PodRule | NamespaceRule)[] = [
+  kubeletRunAsNonRoot,
+  runAsRoot,
+  runAsUserRange,
+  runAsGroupPolicy,
+  readOnlyRootFilesystem,
+  automountServiceAccountToken,
+  namespaceEnforceLabel,
+];
 
 /** Every rule by id. */
 export const ruleRegistry: ReadonlyMap<string, Rule> = new Map(

@@ -64,11 +64,14 @@ describe('docs/rules', () => {
     expect(text.split('\n')[0]).toBe(`# ${id}`);
     expect(text).toContain(rule.level);
     for (const control of rule.controls) expect(text, `${id}: control ${control}`).toContain(control);
-    for (const messageId of Object.keys(rule.messages ?? {})) expect(text, `${id}: message ${messageId}`).toContain(messageId);
+    for (const messageId of Object.keys(rule.messages ?? {}))
+      expect(text, `${id}: message ${messageId}`).toContain(messageId);
   });
 
   it('has no page for a rule that does not exist', () => {
-    const pages = readdirSync(docsDir).filter((name) => name.endsWith('.md')).map((name) => name.slice(0, -3));
+    const pages = readdirSync(docsDir)
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => name.slice(0, -3));
     const known = new Set([...ruleRegistry.keys(), ...OTHER_DOCUMENTED, 'README']);
     expect(pages.filter((page) => !known.has(page))).toEqual([]);
   });

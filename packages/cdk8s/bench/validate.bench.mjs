@@ -1,0 +1,46 @@
+// What synth-time validation adds to `Testing.synth` for a 500-workload chart (target: < 10%).
+// Run after `npm run build`: node packages/cdk8s/bench/validate.bench.mjs
+import { Chart, Testing } from 'cdk8s';
+import { Bench } from 'tinybench';
+import { PodSecurity, SecureDeployment } from '../dist/index.js';
+
+const WORKLOADS = 500;
+
+function chartWith(workloads) {
+  const chart = new Chart(Testing.app(), 'bench');
+  for (let i = 0; i < workloads; i++) {
+    new SecureDeployment(chart, `web-${i}`, {
+      containers: [{ name: 'web', image: `registry.example.com/app-${i}:1.0.0`, portNumber: 8080 }],
+    });
+  }
+  return chart;
+}
+
+const plain = chartWith(WORKLOADS);
+const validated = chartWith(WORKLOADS);
+PodSecurity.of(validated).validate({ profile: 'hardened' });
+const hardened = chartWith(WORKLOADS);
+PodSecurity.of(hardened).harden().validate({ profile: 'hardened' });
+
+if (Testing.synth(validated).length !== WORKLOADS || !PodSecurity.of(validated).report.allowed) {
+  throw new Error('the validated chart must synthesize and pass');
+}
+
+const bench = new Bench({ time: 3000, warmupTime: 500 });
+bench
+  .add(`Testing.synth, ${WORKLOADS} workloads`, () => Testing.synth(plain))
+  .add(`Testing.synth + validate(hardened)`, () => Testing.synth(validated))
+  .add(`Testing.synth + harden() + validate(hardened)`, () => Testing.synth(hardened));
+await bench.run();
+
+const [base, ...others] = bench.tasks;
+const mean = (task) => task.result.latency.mean;
+console.table(
+  bench.tasks.map((task) => ({
+    task: task.name,
+    'mean (ms)': mean(task).toFixed(2),
+    'added vs plain': task === base ? '' : `${(((mean(task) - mean(base)) / mean(base)) * 100).toFixed(1)}%`,
+  })),
+);
+const added = (mean(others[0]) - mean(base)) / mean(base);
+console.log(`validation adds ${(added * 100).toFixed(1)}% to Testing.synth (target < 10%)`);

@@ -1,0 +1,49 @@
+/**
+ * @podguard/cdk8s: cdk8s workloads that never run as root and pass the Pod Security Standards.
+ *
+ * - Secure twins of the cdk8s-plus-27 workloads (`SecureDeployment`...).
+ * - `PodSecurity.of(app | chart)`: validate and harden every object at synth; `PodSecurity.suppress`.
+ * - `PodSecurityValidation`: a cdk8s-cli validation plugin.
+ * - `@podguard/cdk8s/vitest`: `toPassPodSecurity` and `toViolate` matchers.
+ *
+ * @packageDocumentation
+ */
+
+export { type CapabilityName, capabilityName } from './capabilities.js';
+export { describeFinding, resourceLabel } from './describe-finding.js';
+export { type ManifestSource, manifestsOf } from './manifests.js';
+export { addRawJsonPatch, type Manifest } from './output-layer.js';
+export {
+  type Cdk8sValidationContext,
+  PodSecurityValidation,
+  type PodSecurityValidationProperties,
+} from './plugin.js';
+export {
+  PodSecurity,
+  type PodSecurityReport,
+  type PodSecurityValidateOptions,
+  type ReportedChange,
+  type ReportedFinding,
+} from './pod-security.js';
+export {
+  type AddCapabilityOptions,
+  profileIdentity,
+  type SeccompProfile,
+  SecurePodDefaults,
+  type SecurePodOptions,
+} from './secure-pod.js';
+export {
+  SecureCronJob,
+  type SecureCronJobProps,
+  SecureDaemonSet,
+  type SecureDaemonSetProps,
+  SecureDeployment,
+  type SecureDeploymentProps,
+  SecureJob,
+  type SecureJobProps,
+  SecurePod,
+  type SecurePodProps,
+  SecureStatefulSet,
+  type SecureStatefulSetProps,
+} from './secure-workloads.js';
+export type { ConstructSuppression } from './suppress.js';

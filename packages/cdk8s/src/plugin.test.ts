@@ -1,0 +1,107 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Validation, ValidationContext } from 'cdk8s-cli/plugins';
+import { describe, expect, it } from 'vitest';
+import { PodSecurityValidation } from './index.js';
+
+const image = 'registry.example.com/app:1.2.3';
+
+function manifestFile(yaml: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'podguard-plugin-')), 'app.k8s.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}
+
+const insecure = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: legacy
+spec:
+  selector: { matchLabels: { app: legacy } }
+  template:
+    metadata: { labels: { app: legacy } }
+    spec:
+      containers:
+        - name: worker
+          image: ${image}
+          securityContext:
+            runAsNonRoot: true
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: legacy
+spec:
+  ports: [{ port: 80 }]
+`;
+
+const secure = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  automountServiceAccountToken: false
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 1000
+    runAsGroup: 1000
+    seccompProfile: { type: RuntimeDefault }
+  containers:
+    - name: web
+      image: ${image}
+      securityContext:
+        allowPrivilegeEscalation: false
+        readOnlyRootFilesystem: true
+        capabilities: { drop: [ALL] }
+`;
+
+async function run(properties: Record<string, unknown>, yaml: string) {
+  const plugin: Validation = new PodSecurityValidation(properties);
+  const context = new ValidationContext([manifestFile(yaml)], '@podguard/cdk8s', '0.1.0', {
+    legacy: { path: 'app/legacy/Resource' },
+  });
+  await plugin.validate(context);
+  return context.report;
+}
+
+describe('PodSecurityValidation (cdk8s-cli plugin)', () => {
+  it('reports each blocking finding as a violation, with construct path, pointer and fix', async () => {
+    const report = await run({ imageUsers: { [image]: 'node' } }, insecure);
+    expect(report.success).toBe(false);
+    const json = report.toJson();
+    expect(json.summary).toMatchObject({ status: 'failure', plugin: '@podguard/cdk8s', version: '0.1.0' });
+    expect(json.summary.metadata).toMatchObject({ profile: 'hardened', objects: '2' });
+    const kubelet = json.violations.find((v) => v.ruleName === 'kubeletRunAsNonRoot');
+    expect(kubelet?.recommendation).toContain('Deployment legacy: ');
+    expect(kubelet?.recommendation).toContain('non-numeric user (node)');
+    expect(kubelet?.fix).toMatch(/\[\{"op":/);
+    expect(kubelet?.violatingConstructs[0]).toMatchObject({
+      constructPath: 'app/legacy/Resource',
+      resourceName: 'legacy',
+      locations: [expect.stringContaining('/spec/template/spec/containers/0')],
+    });
+    expect(report.toString()).toContain('Construct Path: app/legacy/Resource');
+  });
+
+  it('submits success when every object passes', async () => {
+    const report = await run({}, secure);
+    expect(report.success).toBe(true);
+    expect(report.toJson().violations).toEqual([]);
+  });
+
+  it('honours the profile property', async () => {
+    const report = await run({ profile: 'baseline' }, insecure);
+    expect(report.success).toBe(true);
+  });
+
+  it('rejects unknown or invalid properties with the name of the property', () => {
+    // cdk8s-cli passes whatever cdk8s.yaml holds.
+    const typo: Record<string, unknown> = { profle: 'hardened' };
+    const loud: Record<string, unknown> = { warnings: 'loud' };
+    expect(() => new PodSecurityValidation(typo)).toThrow(
+      /@podguard\/cdk8s plugin: invalid property in cdk8s.yaml: .*profle/,
+    );
+    expect(() => new PodSecurityValidation(loud)).toThrow(/warnings must be "report" or "fail"/);
+  });
+});

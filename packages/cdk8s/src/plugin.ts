@@ -1,0 +1,132 @@
+/**
+ * A cdk8s-cli validation plugin. `cdk8s synth` loads it from `cdk8s.yaml`:
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./node_modules/@podguard/cdk8s   # a local path: no download
+ *     version: 0.1.0
+ *     class: PodSecurityValidation
+ *     properties:
+ *       profile: hardened
+ * ```
+ *
+ * It evaluates every synthesized manifest with the core, adds one violation per blocking finding
+ * to the cdk8s report (and so to `--validation-reports-output-file`), and submits `failure`,
+ * which makes `cdk8s synth` exit with code 2.
+ */
+import {
+  type EvaluateOptions,
+  evaluate,
+  type Finding,
+  PodguardInputError,
+  resolveEvaluation,
+} from '@podguard/policy-core';
+import { describeFinding, describeFix, isBlocking, resourceLabel } from './describe-finding.js';
+
+/** The parts of cdk8s-cli's `ValidationContext` the plugin uses (cdk8s-cli is not a dependency). */
+export interface Cdk8sValidationContext {
+  readonly manifests: readonly string[];
+  readonly report: {
+    addViolation(violation: {
+      ruleName: string;
+      recommendation: string;
+      fix: string;
+      violatingResources: { resourceName: string; locations: string[]; manifestPath: string }[];
+    }): void;
+    submit(status: 'success' | 'failure', metadata?: Record<string, string>): void;
+  };
+  readonly logger: { log(message: string): void };
+  parseManifest(manifestPath: string): unknown[];
+}
+
+/** `properties` of the plugin in `cdk8s.yaml`: the core's evaluation options plus `warnings`. */
+export interface PodSecurityValidationProperties extends EvaluateOptions {
+  /** `report` warnings in the log (default) or `fail` on them. */
+  readonly warnings?: 'report' | 'fail';
+}
+
+/** The cdk8s-cli validation plugin class (`class: PodSecurityValidation`). */
+export class PodSecurityValidation {
+  private readonly options: EvaluateOptions;
+  private readonly failOnWarnings: boolean;
+
+  /** Called by cdk8s-cli with the `properties` of `cdk8s.yaml`; invalid properties throw here. */
+  constructor(properties: PodSecurityValidationProperties = {}) {
+    const { warnings, ...options } = properties ?? {};
+    if (warnings !== undefined && warnings !== 'report' && warnings !== 'fail') {
+      throw new Error(
+        `@podguard/cdk8s plugin: property warnings must be "report" or "fail", got ${JSON.stringify(warnings)}`,
+      );
+    }
+    try {
+      resolveEvaluation(options);
+    } catch (error) {
+      if (error instanceof PodguardInputError) {
+        throw new Error(`@podguard/cdk8s plugin: invalid property in cdk8s.yaml: ${error.message}`);
+      }
+      throw error;
+    }
+    this.options = options;
+    this.failOnWarnings = warnings === 'fail';
+  }
+
+  /** Evaluates the manifests and fills the cdk8s report. */
+  async validate(context: Cdk8sValidationContext): Promise<void> {
+    let objects = 0;
+    let blocking = 0;
+    let warnings = 0;
+    let suppressed = 0;
+    for (const manifestPath of context.manifests) {
+      const documents = context
+        .parseManifest(manifestPath)
+        .filter((document) => document !== null && document !== undefined);
+      objects += documents.length;
+      const result = evaluate(documents, this.options);
+      for (const finding of result.findings) {
+        if (finding.status === 'suppressed') {
+          suppressed++;
+          context.logger.log(`[podguard] suppressed ${describeFinding(finding)}`);
+          continue;
+        }
+        if (isBlocking(finding) || (this.failOnWarnings && finding.status === 'fail')) {
+          blocking++;
+          context.report.addViolation(violationOf(finding, manifestPath));
+        } else {
+          warnings++;
+          context.logger.log(`[podguard] warning ${describeFinding(finding)}`);
+        }
+      }
+    }
+    context.report.submit(blocking > 0 ? 'failure' : 'success', {
+      profile: profileName(this.options),
+      objects: String(objects),
+      violations: String(blocking),
+      warnings: String(warnings),
+      suppressed: String(suppressed),
+    });
+  }
+}
+
+function violationOf(finding: Finding, manifestPath: string) {
+  return {
+    ruleName: finding.rule,
+    recommendation: `${resourceLabel(finding.resource)}: ${finding.message}`,
+    fix: describeFix(finding) ?? 'no mechanical fix: change the manifest as the recommendation says',
+    violatingResources: [
+      {
+        // cdk8s-cli maps metadata.name to the construct path it recorded at synth.
+        resourceName: finding.resource.name ?? resourceLabel(finding.resource),
+        locations: finding.locations.map((location) =>
+          location.container ? `${location.path} (container "${location.container}")` : location.path,
+        ),
+        manifestPath,
+      },
+    ],
+  };
+}
+
+function profileName(options: EvaluateOptions): string {
+  if (typeof options.profile === 'string') return options.profile;
+  if (options.profile) return options.profile.name;
+  return options.level ?? 'hardened';
+}

@@ -1,0 +1,286 @@
+/**
+ * `PodSecurity.of(app | chart)`: synth-time validation and hardening of every ApiObject in a
+ * scope (cdk8s-plus workloads, raw ApiObjects, `Include` and `Helm` output alike). Verdicts and
+ * fixes come from `@podguard/policy-core`; this file only maps constructs in and errors out.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  type EvaluatedObject,
+  type EvaluateOptions,
+  type EvaluationResult,
+  evaluate,
+  type Finding,
+  harden,
+  type JsonPatchOperation,
+  POD_KINDS,
+  type ResourceRef,
+  resolveEvaluation,
+  resourceOf,
+} from '@podguard/policy-core';
+import { ApiObject, App } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { describeFinding, isBlocking } from './describe-finding.js';
+import { addOutputTransform, forgetAll, type Manifest, renderForSynthesis } from './output-layer.js';
+import {
+  type ConstructSuppression,
+  suppress,
+  suppressionsUnder,
+  writeSuppressionsUnder,
+} from './suppress.js';
+
+/** Options of {@link PodSecurity.validate}: the core's evaluation options plus what to do at synth. */
+export interface PodSecurityValidateOptions extends EvaluateOptions {
+  /**
+   * Warning-severity findings: `print` them to stderr once, `ignore` them (they stay in the
+   * report), or `fail` synthesis on them like errors.
+   * @default 'print'
+   */
+  readonly warnings?: 'print' | 'ignore' | 'fail';
+  /** Write the synth report as JSON to this file, relative to the app's `outdir`. */
+  readonly reportFile?: string;
+}
+
+/** A finding of the synth report, with the construct that produced the object. */
+export interface ReportedFinding extends Finding {
+  /** Construct path of the ApiObject, e.g. `app/web/Resource`; absent for option-level findings. */
+  readonly constructPath?: string;
+}
+
+/** One change `harden` made to an object at synth. */
+export interface ReportedChange {
+  readonly constructPath: string;
+  readonly resource: ResourceRef;
+  readonly rule: string;
+  /** JSON pointer of the field written. */
+  readonly path: string;
+  readonly description: string;
+  readonly patch: readonly JsonPatchOperation[];
+}
+
+/** What the last synthesis of the scope saw, checked, suppressed and changed. */
+export interface PodSecurityReport {
+  /** False when a blocking finding is left (synthesis then fails). */
+  readonly allowed: boolean;
+  readonly objects: readonly (EvaluatedObject & { readonly constructPath: string })[];
+  /** Failures, errors and suppressed failures. */
+  readonly findings: readonly ReportedFinding[];
+  /** Suppressions recorded with {@link PodSecurity.suppress} in the scope. */
+  readonly suppressions: readonly { readonly path: string; readonly suppressions: ConstructSuppression[] }[];
+  /** Changes made by {@link PodSecurity.harden}. */
+  readonly changes: readonly ReportedChange[];
+}
+
+const EMPTY_REPORT: PodSecurityReport = {
+  allowed: true,
+  objects: [],
+  findings: [],
+  suppressions: [],
+  changes: [],
+};
+
+const instances = new WeakMap<IConstruct, PodSecurity>();
+
+/**
+ * Pod security for every object in an app or chart, at synth time.
+ *
+ * @example
+ * const app = new App();
+ * new MyChart(app, 'web');
+ * PodSecurity.of(app).harden().validate({ profile: 'hardened' });
+ * app.synth(); // throws with each finding's construct path, pointer, message and fix
+ */
+export class PodSecurity {
+  /** The PodSecurity of a scope (an App, a Chart, or any construct); created on first use. */
+  static of(scope: IConstruct): PodSecurity {
+    let instance = instances.get(scope);
+    if (!instance) {
+      instance = new PodSecurity(scope);
+      instances.set(scope, instance);
+    }
+    return instance;
+  }
+
+  /**
+   * Suppresses rules for a construct, with a reason (at least 10 characters) and an optional
+   * `expires` date. Throws at once on a missing or short reason. The suppression is written as the
+   * `podguard.dev/suppress` annotation on the construct's object (or on every workload under it)
+   * and listed in the synth report.
+   */
+  static suppress(construct: IConstruct, suppressions: readonly ConstructSuppression[]): void {
+    suppress(construct, suppressions);
+  }
+
+  private validateOptions: EvaluateOptions | undefined;
+  private warnings: NonNullable<PodSecurityValidateOptions['warnings']> = 'print';
+  private reportFile: string | undefined;
+  private hardenOptions: EvaluateOptions | undefined;
+  private readonly hardened = new WeakSet<ApiObject>();
+  private readonly changesByObject = new WeakMap<ApiObject, ReportedChange[]>();
+  private pending = new Map<ApiObject, string[]>();
+  private readonly hooked = new WeakSet<ApiObject>();
+  private readonly printed = new Set<string>();
+  private last: { manifests: Manifest[]; result: EvaluationResult } | undefined;
+  private lastReport: PodSecurityReport = EMPTY_REPORT;
+  private registered = false;
+
+  private constructor(private readonly scope: IConstruct) {}
+
+  /**
+   * Checks every object in the scope at synth with `evaluate()`. Each blocking finding becomes a
+   * cdk8s validation error on the object's construct, so synthesis fails listing them all.
+   * Invalid options throw here, not at synth.
+   */
+  validate(options: PodSecurityValidateOptions = {}): this {
+    const { warnings, reportFile, ...evaluateOptions } = options;
+    resolveEvaluation(evaluateOptions);
+    this.validateOptions = evaluateOptions;
+    this.warnings = warnings ?? 'print';
+    this.reportFile = reportFile;
+    this.last = undefined;
+    this.register();
+    return this;
+  }
+
+  /**
+   * Applies the core's `harden()` to every workload in the scope at synth, `Include` and `Helm`
+   * output included. The changes are written after cdk8s renders each object, so a construct
+   * keeps its own model; hardening twice changes nothing more. See {@link PodSecurity.changes}.
+   */
+  harden(options: EvaluateOptions = {}): this {
+    resolveEvaluation(options);
+    this.hardenOptions = options;
+    this.register();
+    return this;
+  }
+
+  /** The report of the last synthesis (empty before the first). */
+  get report(): PodSecurityReport {
+    return this.lastReport;
+  }
+
+  /** The changes {@link PodSecurity.harden} made in the last synthesis. */
+  get changes(): readonly ReportedChange[] {
+    return this.lastReport.changes;
+  }
+
+  private register(): void {
+    if (this.registered) return;
+    this.registered = true;
+    this.scope.node.addValidation({ validate: () => this.run() });
+  }
+
+  /** One synthesis pass over the scope; returns errors not tied to an object. */
+  private run(): string[] {
+    writeSuppressionsUnder(this.scope);
+    const apiObjects = this.scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    this.pending = new Map();
+    if (this.hardenOptions) {
+      for (const apiObject of apiObjects) {
+        if (this.hardened.has(apiObject) || !POD_KINDS.includes(apiObject.kind)) continue;
+        this.hardened.add(apiObject);
+        addOutputTransform(apiObject, (manifest) => this.hardenManifest(manifest, apiObject));
+      }
+    }
+    const manifests = apiObjects.map((apiObject) => renderForSynthesis(apiObject));
+    const changes = apiObjects.flatMap((apiObject) => this.changesByObject.get(apiObject) ?? []);
+    const suppressions = suppressionsUnder(this.scope);
+    if (!this.validateOptions) {
+      this.lastReport = { ...EMPTY_REPORT, suppressions, changes };
+      return [];
+    }
+
+    const result = this.evaluate(manifests, this.validateOptions);
+    const pathOf = (index: number) => apiObjects[index]?.node.path;
+    const findings: ReportedFinding[] = result.findings.map((finding) => {
+      const constructPath = pathOf(finding.objectIndex);
+      return constructPath === undefined ? finding : { ...finding, constructPath };
+    });
+    const objects = result.objects.map((object) => ({
+      ...object,
+      constructPath: pathOf(object.objectIndex) ?? '',
+    }));
+    const unplaced: string[] = [];
+    let allowed = true;
+    for (const finding of findings) {
+      const blocking = isBlocking(finding) || (this.warnings === 'fail' && finding.status === 'fail');
+      if (!blocking) {
+        if (finding.status === 'fail' && this.warnings === 'print') this.print(finding);
+        continue;
+      }
+      allowed = false;
+      const text = `podguard ${describeFinding(finding, finding.constructPath)}`;
+      const apiObject = apiObjects[finding.objectIndex];
+      if (apiObject) this.addPending(apiObject, text);
+      else unplaced.push(text);
+    }
+    this.lastReport = { allowed, objects, findings, suppressions, changes };
+    if (this.reportFile) this.writeReport(this.reportFile);
+    // A failed synthesis must not hand memoised manifests to a later one.
+    if (!allowed) forgetAll();
+    return unplaced;
+  }
+
+  private evaluate(manifests: Manifest[], options: EvaluateOptions): EvaluationResult {
+    // cdk8s validates the whole app once per chart it writes; the objects are memoised, so
+    // identical manifests mean an identical verdict.
+    const last = this.last;
+    if (
+      last &&
+      last.manifests.length === manifests.length &&
+      last.manifests.every((m, i) => m === manifests[i])
+    ) {
+      return last.result;
+    }
+    const result = evaluate(manifests, options);
+    this.last = { manifests, result };
+    return result;
+  }
+
+  private hardenManifest(manifest: Manifest, apiObject: ApiObject): Manifest {
+    const result = harden(manifest, this.hardenOptions);
+    const resource = resourceOf(manifest);
+    this.changesByObject.set(
+      apiObject,
+      result.changes.map((change) => ({
+        constructPath: apiObject.node.path,
+        resource,
+        rule: change.rule,
+        path: change.path,
+        description: change.description,
+        patch: change.patch,
+      })),
+    );
+    return result.object as Manifest;
+  }
+
+  /** Queues an error for the object's own validation, so cdk8s prints it under the object's path. */
+  private addPending(apiObject: ApiObject, text: string): void {
+    const list = this.pending.get(apiObject) ?? [];
+    list.push(text);
+    this.pending.set(apiObject, list);
+    if (this.hooked.has(apiObject)) return;
+    this.hooked.add(apiObject);
+    // cdk8s validates constructs in pre-order, so the object's turn comes after the scope's.
+    apiObject.node.addValidation({
+      validate: () => {
+        const errors = this.pending.get(apiObject) ?? [];
+        this.pending.delete(apiObject);
+        return errors;
+      },
+    });
+  }
+
+  private print(finding: ReportedFinding): void {
+    const text = describeFinding(finding, finding.constructPath);
+    if (this.printed.has(text)) return;
+    this.printed.add(text);
+    console.warn(`[podguard] warning ${text}`);
+  }
+
+  private writeReport(file: string): void {
+    const target = resolve(App.of(this.scope).outdir, file);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, `${JSON.stringify(this.lastReport, null, 2)}\n`);
+  }
+}

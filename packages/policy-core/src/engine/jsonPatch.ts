@@ -1,0 +1,132 @@
+/**
+ * RFC 6902 JSON Patch (`add`, `remove`, `replace`, `test`) over plain JSON values, as fixes use it.
+ * Pure: the input is never modified; the result shares untouched subtrees with it.
+ */
+import { isRecord } from '../podspec/extract.js';
+import { parsePointer } from '../podspec/pointer.js';
+import type { JsonPatchOperation } from '../types.js';
+
+/** A patch that cannot be applied: a missing parent, a bad array index, a failed `test`. */
+export class JsonPatchError extends Error {
+  override readonly name = 'JsonPatchError';
+  /** Index of the failing operation in the patch. */
+  readonly operation: number;
+  constructor(message: string, operation: number) {
+    super(message);
+    this.operation = operation;
+  }
+}
+
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  }
+  if (isRecord(a) && isRecord(b)) {
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]))
+    );
+  }
+  return false;
+}
+
+function arrayIndex(token: string, length: number, allowEnd: boolean): number | undefined {
+  if (allowEnd && token === '-') return length;
+  if (!/^(0|[1-9][0-9]*)$/.test(token)) return undefined;
+  const index = Number(token);
+  return index < length || (allowEnd && index === length) ? index : undefined;
+}
+
+/** Returns a copy of `root` with the value at `tokens` transformed; copies only the path. */
+function update(
+  root: unknown,
+  tokens: readonly string[],
+  op: JsonPatchOperation,
+  index: number,
+): unknown {
+  const fail = (message: string): never => {
+    throw new JsonPatchError(`${op.op} ${op.path}: ${message}`, index);
+  };
+  if (tokens.length === 0) {
+    if (op.op === 'remove') fail('cannot remove the whole document');
+    return op.value;
+  }
+  const [head, ...rest] = tokens as [string, ...string[]];
+  const last = rest.length === 0;
+  if (Array.isArray(root)) {
+    const position = arrayIndex(head, root.length, last && op.op === 'add');
+    if (position === undefined) return fail(`no array element "${head}"`);
+    const copy = [...root];
+    if (!last) copy[position] = update(root[position], rest, op, index);
+    else if (op.op === 'add') copy.splice(position, 0, op.value);
+    else if (op.op === 'remove') copy.splice(position, 1);
+    else copy[position] = op.value;
+    return copy;
+  }
+  if (!isRecord(root)) return fail(`parent of "${head}" is not an object or array`);
+  const exists = Object.hasOwn(root, head);
+  if (!last) {
+    if (!exists) return fail(`no member "${head}"`);
+    return { ...root, [head]: update(root[head], rest, op, index) };
+  }
+  if (op.op !== 'add' && !exists) return fail(`no member "${head}"`);
+  const copy: Record<string, unknown> = { ...root };
+  if (op.op === 'remove') delete copy[head];
+  else copy[head] = op.value;
+  return copy;
+}
+
+function valueAt(root: unknown, tokens: readonly string[]): { found: boolean; value?: unknown } {
+  let current = root;
+  for (const token of tokens) {
+    if (Array.isArray(current)) {
+      const position = arrayIndex(token, current.length, false);
+      if (position === undefined) return { found: false };
+      current = current[position];
+    } else if (isRecord(current) && Object.hasOwn(current, token)) current = current[token];
+    else return { found: false };
+  }
+  return { found: true, value: current };
+}
+
+/**
+ * Applies an RFC 6902 patch (`add`, `remove`, `replace`, `test`) and returns the new document.
+ * The input is not modified. Values are inserted by reference, so callers that later mutate the
+ * result should clone it first.
+ *
+ * @throws JsonPatchError naming the failing operation when a path does not exist, an array index
+ *   is out of range, or a `test` does not hold. Operations are atomic as a whole: on error nothing
+ *   is returned.
+ */
+export function applyJsonPatch<T>(document: T, patch: readonly JsonPatchOperation[]): T {
+  let current: unknown = document;
+  patch.forEach((op, index) => {
+    let tokens: string[];
+    try {
+      tokens = parsePointer(op.path);
+    } catch {
+      throw new JsonPatchError(`${op.op} ${op.path}: invalid JSON pointer`, index);
+    }
+    switch (op.op) {
+      case 'test': {
+        const found = valueAt(current, tokens);
+        if (!found.found || !jsonEqual(found.value, op.value)) {
+          throw new JsonPatchError(`test ${op.path}: value differs from ${JSON.stringify(op.value)}`, index);
+        }
+        return;
+      }
+      case 'add':
+      case 'replace':
+        if (!Object.hasOwn(op, 'value')) throw new JsonPatchError(`${op.op} ${op.path}: missing value`, index);
+        current = update(current, tokens, op, index);
+        return;
+      case 'remove':
+        current = update(current, tokens, op, index);
+        return;
+      default:
+        throw new JsonPatchError(`unsupported operation ${JSON.stringify((op as { op: unknown }).op)}`, index);
+    }
+  });
+  return current as T;
+}

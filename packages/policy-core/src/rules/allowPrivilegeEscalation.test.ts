@@ -1,0 +1,103 @@
+import { describe, it } from 'vitest';
+import { RuleTester } from '../testing/index.js';
+import { allowPrivilegeEscalation } from './allowPrivilegeEscalation.js';
+
+const multiple = {
+  containers: [
+    { name: 'a' },
+    { name: 'b', securityContext: { allowPrivilegeEscalation: null } },
+    { name: 'c', securityContext: { allowPrivilegeEscalation: true } },
+    { name: 'd', securityContext: { allowPrivilegeEscalation: false } },
+  ],
+};
+const multipleDetail = 'containers "a", "b", "c" must set securityContext.allowPrivilegeEscalation=false';
+const windowsPod = { os: { name: 'windows' }, containers: [{ name: 'a' }] };
+
+new RuleTester({ describe, it }).run(allowPrivilegeEscalation, {
+  valid: [
+    {
+      name: 'false everywhere',
+      pod: { containers: [{ name: 'a', securityContext: { allowPrivilegeEscalation: false } }] },
+    },
+    {
+      name: 'upstream 1.25: windows pod, admit without checking privilegeEscalation',
+      pod: windowsPod,
+      version: 'v1.25',
+    },
+    { name: 'not checked before v1.8', pod: { containers: [{ name: 'a' }] }, version: 'v1.7' },
+  ],
+  invalid: [
+    {
+      name: 'upstream 1.8: multiple containers',
+      pod: multiple,
+      version: 'v1.8',
+      reason: 'allowPrivilegeEscalation != false',
+      detail: multipleDetail,
+      locations: [
+        { path: '/spec/containers/0', container: 'a' },
+        { path: '/spec/containers/1/securityContext', container: 'b' },
+        { path: '/spec/containers/2/securityContext/allowPrivilegeEscalation', container: 'c' },
+      ],
+      fix: {
+        description: 'Set securityContext.allowPrivilegeEscalation=false on each container.',
+        patch: [
+          {
+            op: 'add',
+            path: '/spec/containers/0/securityContext',
+            value: { allowPrivilegeEscalation: false },
+          },
+          {
+            op: 'replace',
+            path: '/spec/containers/1/securityContext/allowPrivilegeEscalation',
+            value: false,
+          },
+          {
+            op: 'replace',
+            path: '/spec/containers/2/securityContext/allowPrivilegeEscalation',
+            value: false,
+          },
+        ],
+      },
+    },
+    {
+      name: 'upstream 1.25: multiple containers',
+      pod: multiple,
+      reason: 'allowPrivilegeEscalation != false',
+      detail: multipleDetail,
+    },
+    {
+      name: 'upstream 1.25: linux pod, reject if security context is not set',
+      pod: { os: { name: 'linux' }, containers: [{ name: 'a', securityContext: { runAsNonRoot: true } }] },
+      reason: 'allowPrivilegeEscalation != false',
+      detail: 'container "a" must set securityContext.allowPrivilegeEscalation=false',
+      fix: {
+        description: 'Set securityContext.allowPrivilegeEscalation=false on each container.',
+        patch: [
+          { op: 'add', path: '/spec/containers/0/securityContext/allowPrivilegeEscalation', value: false },
+        ],
+      },
+    },
+    {
+      name: 'windows pods are checked before v1.25, without a fix',
+      pod: windowsPod,
+      version: 'v1.24',
+      reason: 'allowPrivilegeEscalation != false',
+      detail: 'container "a" must set securityContext.allowPrivilegeEscalation=false',
+      fix: null,
+    },
+    {
+      name: 'no fix for a privileged container (the API server rejects false with privileged)',
+      pod: { containers: [{ name: 'a' }, { name: 'p', securityContext: { privileged: true } }] },
+      reason: 'allowPrivilegeEscalation != false',
+      detail: 'containers "a", "p" must set securityContext.allowPrivilegeEscalation=false',
+      fix: null,
+    },
+    {
+      name: 'no fix for a container adding CAP_SYS_ADMIN',
+      pod: { containers: [{ name: 's', securityContext: { capabilities: { add: ['CAP_SYS_ADMIN'] } } }] },
+      reason: 'allowPrivilegeEscalation != false',
+      detail: 'container "s" must set securityContext.allowPrivilegeEscalation=false',
+      fix: null,
+    },
+  ],
+});

@@ -1,0 +1,58 @@
+/**
+ * Privilege escalation (such as via set-user-ID or set-group-ID file mode) must not be allowed.
+ *
+ * Restricted field: `spec.{initContainers,containers,ephemeralContainers}[*].securityContext.allowPrivilegeEscalation`.
+ * Allowed value: false. Unset counts as allowed escalation: the kubelet defaults it to true.
+ * From v1.25 Windows pods (`spec.os.name: windows`) are exempt.
+ *
+ * Fix: `allowPrivilegeEscalation: false` on each offending container, creating `securityContext`
+ * when missing. None when the API server would reject it: for Windows pods, and when an
+ * offending container is privileged or adds CAP_SYS_ADMIN (validation forbids false with either).
+ */
+import { type CheckResult, type ContainerRef, definePodRule, type PodView } from '../engine/rule.js';
+import { containerLocation, fixOf, setField } from './patch.js';
+import { exemptWindowsPods, isWindowsPod } from './podRelaxations.js';
+import { describeContainers } from './wording.js';
+
+const FIELD = ['securityContext', 'allowPrivilegeEscalation'];
+
+/** Whether the API server accepts `allowPrivilegeEscalation: false` on this container. */
+function canDisallowEscalation(ref: ContainerRef): boolean {
+  const context = ref.container.securityContext;
+  if (context?.privileged === true) return false;
+  const added = context?.capabilities?.add ?? [];
+  return !added.some((capability) => capability === 'CAP_SYS_ADMIN' || capability === 'SYS_ADMIN');
+}
+
+function allowPrivilegeEscalation_1_8(pod: PodView): CheckResult {
+  const bad = pod.containers.filter(
+    (ref) => ref.container.securityContext?.allowPrivilegeEscalation !== false,
+  );
+  if (bad.length === 0) return { allowed: true };
+  const fixable = !isWindowsPod(pod) && bad.every(canDisallowEscalation);
+  const fix = fixable
+    ? fixOf(
+        'Set securityContext.allowPrivilegeEscalation=false on each container.',
+        bad.map((ref) => setField(ref.container, ref.path, FIELD, false)),
+      )
+    : undefined;
+  return {
+    allowed: false,
+    reason: 'allowPrivilegeEscalation != false',
+    detail: `${describeContainers(bad.map((ref) => ref.name))} must set securityContext.allowPrivilegeEscalation=false`,
+    locations: bad.map((ref) => containerLocation(ref, FIELD)),
+    ...(fix ? { fix } : {}),
+  };
+}
+
+export const allowPrivilegeEscalation = definePodRule({
+  id: 'allowPrivilegeEscalation',
+  level: 'restricted',
+  severity: 'error',
+  description: 'Containers must set securityContext.allowPrivilegeEscalation=false.',
+  controls: ['PSS restricted: Privilege Escalation', 'CIS 5.2.6', 'NSA/CISA: Kubernetes Pod security'],
+  versions: [
+    { since: 'v1.8', check: allowPrivilegeEscalation_1_8 },
+    { since: 'v1.25', check: exemptWindowsPods(allowPrivilegeEscalation_1_8) },
+  ],
+});

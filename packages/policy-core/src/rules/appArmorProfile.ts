@@ -1,0 +1,98 @@
+/**
+ * On supported hosts the `RuntimeDefault` AppArmor profile applies by default; the baseline
+ * policy prevents overriding or disabling it.
+ *
+ * Restricted fields:
+ * - `metadata.annotations['container.apparmor.security.beta.kubernetes.io/*']`; allowed values:
+ *   `runtime/default`, `localhost/*`, empty, undefined.
+ * - `spec.securityContext.appArmorProfile.type` and
+ *   `spec.{initContainers,containers,ephemeralContainers}[*].securityContext.appArmorProfile.type`;
+ *   allowed values: `RuntimeDefault`, `Localhost`, undefined (an `appArmorProfile` without a type
+ *   is forbidden: its type is "").
+ *
+ * Fix: forbidden profiles become `{ type: RuntimeDefault }` and forbidden annotations
+ * `runtime/default`. None for Windows pods, where AppArmor fields are invalid altogether.
+ */
+import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { pointer } from '../podspec/pointer.js';
+import type { FindingLocation, JsonPatchOperation } from '../types.js';
+import { containerLocation, fixOf, locateField } from './patch.js';
+import { isWindowsPod } from './podRelaxations.js';
+import { describeContainers, goQuote, joinQuote, pluralize, sortedSet } from './wording.js';
+
+const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
+const PROFILE_KEYS = ['securityContext', 'appArmorProfile'];
+const TYPE_KEYS = [...PROFILE_KEYS, 'type'];
+const RUNTIME_DEFAULT = { type: 'RuntimeDefault' };
+
+function allowedAnnotationValue(value: string): boolean {
+  return value.length === 0 || value === 'runtime/default' || value.startsWith('localhost/');
+}
+
+function allowedProfileType(type: string): boolean {
+  return type === 'RuntimeDefault' || type === 'Localhost';
+}
+
+function appArmorProfile_1_0(pod: PodView): CheckResult {
+  const badSetters: string[] = [];
+  const badValues: string[] = [];
+  const locations: FindingLocation[] = [];
+  const patch: JsonPatchOperation[] = [];
+
+  const podProfile = pod.spec.securityContext?.appArmorProfile;
+  if (podProfile != null && !allowedProfileType(podProfile.type ?? '')) {
+    badSetters.push('pod');
+    badValues.push(podProfile.type ?? '');
+    locations.push({ path: locateField(pod.spec, pod.specPath, TYPE_KEYS) });
+    patch.push({ op: 'replace', path: pointer(pod.specPath, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+  }
+
+  const badContainers: string[] = [];
+  for (const ref of pod.containers) {
+    const profile = ref.container.securityContext?.appArmorProfile;
+    if (profile == null || allowedProfileType(profile.type ?? '')) continue;
+    badContainers.push(ref.name);
+    badValues.push(profile.type ?? '');
+    locations.push(containerLocation(ref, TYPE_KEYS));
+    patch.push({ op: 'replace', path: pointer(ref.path, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+  }
+  if (badContainers.length > 0) badSetters.push(describeContainers(badContainers));
+
+  const forbiddenAnnotations: string[] = [];
+  for (const [key, raw] of Object.entries(pod.metadata.annotations ?? {})) {
+    // A YAML `key:` with no value is Go's empty string.
+    const value = raw ?? '';
+    if (!key.startsWith(ANNOTATION_PREFIX) || allowedAnnotationValue(value)) continue;
+    forbiddenAnnotations.push(`${key}=${goQuote(value)}`);
+    const path = pointer(pod.metadataPath, 'annotations', key);
+    locations.push({ path });
+    patch.push({ op: 'replace', path, value: 'runtime/default' });
+  }
+
+  const badValueList = sortedSet(badValues);
+  if (forbiddenAnnotations.length > 0) {
+    badValueList.push(...sortedSet(forbiddenAnnotations));
+    badSetters.push(pluralize('annotation', 'annotations', forbiddenAnnotations.length));
+  }
+  if (badSetters.length === 0) return { allowed: true };
+  const fix = isWindowsPod(pod)
+    ? undefined
+    : fixOf('Use the runtime default AppArmor profile instead of the forbidden ones.', patch);
+  return {
+    allowed: false,
+    reason: pluralize('forbidden AppArmor profile', 'forbidden AppArmor profiles', badValueList.length),
+    detail: `${badSetters.join(' and ')} must not set AppArmor profile type to ${joinQuote(badValueList)}`,
+    locations,
+    ...(fix ? { fix } : {}),
+  };
+}
+
+export const appArmorProfile = definePodRule({
+  id: 'appArmorProfile',
+  level: 'baseline',
+  severity: 'error',
+  description:
+    'Pods and containers must not override the default AppArmor profile with an unconfined or unknown one.',
+  controls: ['PSS baseline: AppArmor', 'NSA/CISA: Kubernetes Pod security'],
+  versions: [{ since: 'v1.0', check: appArmorProfile_1_0 }],
+});

@@ -1,0 +1,90 @@
+/**
+ * Adding NET_RAW or capabilities beyond the container runtime's default set is disallowed.
+ *
+ * Restricted field: `spec.{initContainers,containers,ephemeralContainers}[*].securityContext.capabilities.add`.
+ * Allowed values: undefined/empty, or values from the default set (see `DEFAULT_CAPABILITIES`).
+ *
+ * Fix: the forbidden entries are removed from `capabilities.add` (the list is removed when
+ * nothing is left). Removing a capability is always valid for the API server.
+ */
+import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { pointer } from '../podspec/pointer.js';
+import type { FindingLocation, JsonPatchOperation } from '../types.js';
+import { fixOf } from './patch.js';
+import { describeContainers, joinQuote, sortedSet } from './wording.js';
+
+/** The capabilities container runtimes grant by default. */
+const DEFAULT_CAPABILITIES: ReadonlySet<string> = new Set([
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+]);
+
+/**
+ * The patch that keeps only the `add` entries `keep` accepts: replaces the list, or removes it
+ * when nothing is left. Shared with `capabilities_restricted`.
+ */
+export function filterAddedCapabilities(
+  addPath: string,
+  added: readonly string[],
+  keep: (capability: string) => boolean,
+): JsonPatchOperation {
+  const kept = added.filter(keep);
+  return kept.length === 0 ? { op: 'remove', path: addPath } : { op: 'replace', path: addPath, value: kept };
+}
+
+function capabilitiesBaseline_1_0(pod: PodView): CheckResult {
+  const badContainers: string[] = [];
+  const forbidden: string[] = [];
+  const locations: FindingLocation[] = [];
+  const patch: JsonPatchOperation[] = [];
+  for (const ref of pod.containers) {
+    const added = ref.container.securityContext?.capabilities?.add ?? [];
+    const addPath = pointer(ref.path, 'securityContext', 'capabilities', 'add');
+    let valid = true;
+    added.forEach((capability, index) => {
+      if (DEFAULT_CAPABILITIES.has(capability)) return;
+      valid = false;
+      forbidden.push(capability);
+      locations.push({ path: pointer(addPath, index), container: ref.name });
+    });
+    if (!valid) {
+      badContainers.push(ref.name);
+      patch.push(
+        filterAddedCapabilities(addPath, added, (capability) => DEFAULT_CAPABILITIES.has(capability)),
+      );
+    }
+  }
+  if (badContainers.length === 0) return { allowed: true };
+  const fix = fixOf(
+    'Remove the capabilities beyond the default set from securityContext.capabilities.add.',
+    patch,
+  );
+  return {
+    allowed: false,
+    reason: 'non-default capabilities',
+    detail: `${describeContainers(badContainers)} must not include ${joinQuote(sortedSet(forbidden))} in securityContext.capabilities.add`,
+    locations,
+    ...(fix ? { fix } : {}),
+  };
+}
+
+export const capabilities_baseline = definePodRule({
+  id: 'capabilities_baseline',
+  level: 'baseline',
+  severity: 'error',
+  description:
+    'Containers must not add capabilities beyond the default set (for example NET_RAW or SYS_ADMIN).',
+  controls: ['PSS baseline: Capabilities', 'CIS 5.2.9', 'NSA/CISA: Kubernetes Pod security'],
+  versions: [{ since: 'v1.0', check: capabilitiesBaseline_1_0 }],
+});

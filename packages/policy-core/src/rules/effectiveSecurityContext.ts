@@ -1,0 +1,60 @@
+/**
+ * The kubelet's `DetermineEffectiveSecurityContext` for the identity fields: a container's
+ * `securityContext` value wins over the pod's. Shared by the podguard identity rules
+ * (kubeletRunAsNonRoot, runAsRoot, runAsUserRange, runAsGroupPolicy) so they agree on which
+ * field is in force and where it is written.
+ */
+import type { ContainerRef, PodView, RuleContext } from '../engine/rule.js';
+import { imageUserFor } from '../image/imageReference.js';
+import { type ImageUser, parseImageUser } from '../image/parseImageUser.js';
+import type { SecurityContext } from '../podspec/k8s.js';
+import { pointer } from '../podspec/pointer.js';
+import type { JsonPointer } from '../types.js';
+
+/** A security-context field that is in force for a container, and where it is written. */
+export interface EffectiveValue<T> {
+  readonly value: T;
+  /** JSON pointer of the field that sets it (container or pod level). */
+  readonly path: JsonPointer;
+  readonly source: 'container' | 'pod';
+}
+
+type IdentityField = 'runAsUser' | 'runAsGroup' | 'runAsNonRoot';
+
+/** The field in force for a container: the container's own value, else the pod's; null counts as unset. */
+export function effectiveField<K extends IdentityField>(
+  pod: PodView,
+  ref: ContainerRef,
+  field: K,
+): EffectiveValue<NonNullable<SecurityContext[K]>> | undefined {
+  const own = ref.container.securityContext?.[field];
+  if (own !== undefined && own !== null) {
+    return { value: own, path: pointer(ref.path, 'securityContext', field), source: 'container' };
+  }
+  const inherited = pod.spec.securityContext?.[field];
+  if (inherited !== undefined && inherited !== null) {
+    return { value: inherited, path: pointer(pod.specPath, 'securityContext', field), source: 'pod' };
+  }
+  return undefined;
+}
+
+/** The image `User` recorded in the `imageUsers` option for a container's image, parsed. */
+export function knownImageUser(
+  ref: ContainerRef,
+  context: RuleContext,
+): { readonly raw: string; readonly user: ImageUser } | undefined {
+  const raw = imageUserFor(ref.container.image, context.options.imageUsers);
+  return raw === undefined ? undefined : { raw, user: parseImageUser(raw) };
+}
+
+/**
+ * The kubelet's `format.Pod(pod)`: `name_namespace(uid)`. For a workload template the pod name
+ * is not known before the controller creates it, so the workload's name stands in; a missing
+ * namespace is `default`, where `kubectl apply` without `-n` puts it; a missing UID is empty.
+ */
+export function kubeletPodName(pod: PodView): string {
+  const name = pod.metadata.name ?? pod.resource.name ?? '';
+  const namespace = pod.metadata.namespace ?? pod.resource.namespace ?? 'default';
+  const uid = pod.resource.kind === 'Pod' ? (pod.metadata.uid ?? '') : '';
+  return `${name}_${namespace}(${uid})`;
+}

@@ -1,0 +1,39 @@
+/**
+ * Sharing the host network, PID and IPC namespaces must be disallowed.
+ *
+ * Restricted fields: `spec.hostNetwork`, `spec.hostPID`, `spec.hostIPC`. Allowed values: undefined, false.
+ *
+ * No fix: a workload that shares a host namespace usually needs it; a person has to decide.
+ */
+import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { pointer } from '../podspec/pointer.js';
+import type { FindingLocation } from '../types.js';
+
+const FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
+
+function hostNamespaces_1_0(pod: PodView): CheckResult {
+  const set = FIELDS.filter((field) => pod.spec[field] === true);
+  if (set.length === 0) return { allowed: true };
+  const locations: FindingLocation[] = set.map((field) => ({ path: pointer(pod.specPath, field) }));
+  return {
+    allowed: false,
+    reason: 'host namespaces',
+    detail: set.map((field) => `${field}=true`).join(', '),
+    locations,
+  };
+}
+
+export const hostNamespaces = definePodRule({
+  id: 'hostNamespaces',
+  level: 'baseline',
+  severity: 'error',
+  description: 'Pods must not share the host network, PID or IPC namespace.',
+  controls: [
+    'PSS baseline: Host Namespaces',
+    'CIS 5.2.3',
+    'CIS 5.2.4',
+    'CIS 5.2.5',
+    'NSA/CISA: Kubernetes Pod security',
+  ],
+  versions: [{ since: 'v1.0', check: hostNamespaces_1_0 }],
+});

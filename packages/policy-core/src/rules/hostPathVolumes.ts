@@ -1,0 +1,38 @@
+/**
+ * HostPath volumes must be forbidden.
+ *
+ * Restricted fields: `spec.volumes[*].hostPath`. Allowed values: undefined/null.
+ *
+ * No fix: the data the volume gives access to must come from somewhere else; a person decides.
+ */
+import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { isRecord } from '../podspec/extract.js';
+import { pointer } from '../podspec/pointer.js';
+import type { FindingLocation } from '../types.js';
+import { joinQuote, pluralize } from './wording.js';
+
+function hostPathVolumes_1_0(pod: PodView): CheckResult {
+  const names: string[] = [];
+  const locations: FindingLocation[] = [];
+  (pod.spec.volumes ?? []).forEach((volume, index) => {
+    if (!isRecord(volume) || volume.hostPath === undefined || volume.hostPath === null) return;
+    names.push(volume.name ?? '');
+    locations.push({ path: pointer(pod.specPath, 'volumes', index, 'hostPath') });
+  });
+  if (names.length === 0) return { allowed: true };
+  return {
+    allowed: false,
+    reason: 'hostPath volumes',
+    detail: `${pluralize('volume', 'volumes', names.length)} ${joinQuote(names)}`,
+    locations,
+  };
+}
+
+export const hostPathVolumes = definePodRule({
+  id: 'hostPathVolumes',
+  level: 'baseline',
+  severity: 'error',
+  description: 'Pods must not mount hostPath volumes.',
+  controls: ['PSS baseline: HostPath Volumes', 'CIS 5.2.12', 'NSA/CISA: Kubernetes Pod security'],
+  versions: [{ since: 'v1.0', check: hostPathVolumes_1_0 }],
+});

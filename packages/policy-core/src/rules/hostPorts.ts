@@ -1,0 +1,48 @@
+/**
+ * HostPort ports must be forbidden.
+ *
+ * Restricted fields: `spec.{initContainers,containers,ephemeralContainers}[*].ports[*].hostPort`.
+ * Allowed values: undefined, 0.
+ *
+ * No fix: removing a host port changes how clients reach the pod (use a Service instead).
+ */
+import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { pointer } from '../podspec/pointer.js';
+import type { FindingLocation } from '../types.js';
+import { describeContainers, pluralize, sortedSet } from './wording.js';
+
+function hostPorts_1_0(pod: PodView): CheckResult {
+  const badContainers: string[] = [];
+  const ports: string[] = [];
+  const locations: FindingLocation[] = [];
+  for (const ref of pod.containers) {
+    let valid = true;
+    (ref.container.ports ?? []).forEach((port, index) => {
+      const hostPort = port?.hostPort ?? 0;
+      if (hostPort !== 0) {
+        valid = false;
+        ports.push(String(hostPort));
+        locations.push({ path: pointer(ref.path, 'ports', index, 'hostPort'), container: ref.name });
+      }
+    });
+    if (!valid) badContainers.push(ref.name);
+  }
+  if (badContainers.length === 0) return { allowed: true };
+  // Upstream sorts the ports as strings (a sets.String), so "10" < "9".
+  const forbidden = sortedSet(ports);
+  return {
+    allowed: false,
+    reason: 'hostPort',
+    detail: `${describeContainers(badContainers)} ${pluralize('uses', 'use', badContainers.length)} ${pluralize('hostPort', 'hostPorts', forbidden.length)} ${forbidden.join(', ')}`,
+    locations,
+  };
+}
+
+export const hostPorts = definePodRule({
+  id: 'hostPorts',
+  level: 'baseline',
+  severity: 'error',
+  description: 'Containers must not bind host ports.',
+  controls: ['PSS baseline: Host Ports', 'CIS 5.2.13', 'NSA/CISA: Kubernetes Pod security'],
+  versions: [{ since: 'v1.0', check: hostPorts_1_0 }],
+});

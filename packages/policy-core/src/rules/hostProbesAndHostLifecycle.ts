@@ -1,0 +1,73 @@
+/**
+ * The host field of probes and lifecycle handlers is restricted (from v1.34): a probe or hook
+ * with an explicit host can make the kubelet reach other endpoints on the node's network.
+ *
+ * Restricted fields, for init, regular and ephemeral containers:
+ * `{livenessProbe,readinessProbe,startupProbe}.{httpGet,tcpSocket}.host` and
+ * `lifecycle.{postStart,preStop}.{httpGet,tcpSocket}.host` (tcpSocket is deprecated as a
+ * lifecycle handler and checked for backward compatibility).
+ * Allowed values: "", undefined/null (the kubelet then uses the pod IP).
+ *
+ * No fix: removing the host changes what is probed; a person has to decide.
+ */
+import { type CheckResult, type ContainerRef, definePodRule, type PodView } from '../engine/rule.js';
+import { isRecord } from '../podspec/extract.js';
+import { pointer } from '../podspec/pointer.js';
+import type { FindingLocation } from '../types.js';
+import { joinQuote, pluralize, sortedSet } from './wording.js';
+
+/** Handlers in upstream's visiting order, as paths below the container. */
+const HANDLERS: readonly (readonly string[])[] = [
+  ['livenessProbe'],
+  ['readinessProbe'],
+  ['startupProbe'],
+  ['lifecycle', 'postStart'],
+  ['lifecycle', 'preStop'],
+];
+const ACTIONS = ['httpGet', 'tcpSocket'] as const;
+
+function handlerAt(ref: ContainerRef, keys: readonly string[]): Record<string, unknown> | undefined {
+  let current: unknown = ref.container;
+  for (const key of keys) current = isRecord(current) ? current[key] : undefined;
+  return isRecord(current) ? current : undefined;
+}
+
+function hostProbesAndHostLifecycle_1_34(pod: PodView): CheckResult {
+  const badContainers: string[] = [];
+  const hosts: string[] = [];
+  const locations: FindingLocation[] = [];
+  for (const ref of pod.containers) {
+    for (const keys of HANDLERS) {
+      const handler = handlerAt(ref, keys);
+      if (!handler) continue;
+      for (const action of ACTIONS) {
+        const target = handler[action];
+        const host = isRecord(target) ? target.host : undefined;
+        if (typeof host === 'string' && host !== '') {
+          badContainers.push(ref.name);
+          hosts.push(host);
+          locations.push({ path: pointer(ref.path, ...keys, action, 'host'), container: ref.name });
+        }
+      }
+    }
+  }
+  if (badContainers.length === 0) return { allowed: true };
+  // Upstream collects both containers and hosts in sets: sorted and unique.
+  const containers = sortedSet(badContainers);
+  const forbidden = sortedSet(hosts);
+  return {
+    allowed: false,
+    reason: 'probe or lifecycle host',
+    detail: `${pluralize('container', 'containers', containers.length)} ${joinQuote(containers)} ${pluralize('uses', 'use', containers.length)} ${pluralize('probe or lifecycle host', 'probe or lifecycle hosts', forbidden.length)} ${joinQuote(forbidden)}`,
+    locations,
+  };
+}
+
+export const hostProbesAndHostLifecycle = definePodRule({
+  id: 'hostProbesAndHostLifecycle',
+  level: 'baseline',
+  severity: 'error',
+  description: 'Probes and lifecycle handlers must not set an explicit host.',
+  controls: ['PSS baseline: Host Probes / Lifecycle Hooks', 'NSA/CISA: Kubernetes Pod security'],
+  versions: [{ since: 'v1.34', check: hostProbesAndHostLifecycle_1_34 }],
+});

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import type { EvaluateOptions } from '../engine/options.js';
+import type { Forbidden } from '../engine/rule.js';
+import { runRuleResults } from '../testing/index.js';
+import { kubeletRunAsNonRoot } from './kubeletRunAsNonRoot.js';
+
+const IMAGE = 'registry.example/web:1.0';
+
+function pod(spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web-7d4', namespace: 'default', uid: 'f00d', ...metadata },
+    spec,
+  };
+}
+
+function failures(object: unknown, options: EvaluateOptions = { level: 'restricted' }): Forbidden[] {
+  return runRuleResults(kubeletRunAsNonRoot, object, 'latest', options).filter(
+    (result): result is Forbidden => !result.allowed,
+  );
+}
+
+const nonRootPod = (imageUser?: string) => [
+  pod({ securityContext: { runAsNonRoot: true }, containers: [{ name: 'web', image: IMAGE }] }),
+  { level: 'restricted' as const, imageUsers: imageUser === undefined ? {} : { [IMAGE]: imageUser } },
+] as const;
+
+const POD = '"web-7d4_default(f00d)"';
+
+describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', () => {
+  it.each<[user: string, messageId: string, message: string]>([
+    ['', 'imageRunsAsRoot', `container has runAsNonRoot and image will run as root (pod: ${POD}, container: web)`],
+    ['0', 'imageRunsAsRoot', `container has runAsNonRoot and image will run as root (pod: ${POD}, container: web)`],
+    ['0:0', 'imageRunsAsRoot', `container has runAsNonRoot and image will run as root (pod: ${POD}, container: web)`],
+    [':1000', 'imageRunsAsRoot', `container has runAsNonRoot and image will run as root (pod: ${POD}, container: web)`],
+    [
+      'node',
+      'nonNumericUser',
+      `container has runAsNonRoot and image has non-numeric user (node), cannot verify user is non-root (pod: ${POD}, container: web)`,
+    ],
+    [
+      'app:grp',
+      'nonNumericUser',
+      `container has runAsNonRoot and image has non-numeric user (app), cannot verify user is non-root (pod: ${POD}, container: web)`,
+    ],
+    [
+      'root',
+      'nonNumericUser',
+      `container has runAsNonRoot and image has non-numeric user (root), cannot verify user is non-root (pod: ${POD}, container: web)`,
+    ],
+    [
+      '-1',
+      'invalidUserId',
+      `container has runAsNonRoot and image has an invalid user id (-1). (Must be 1-(2147483647)): must be between 0 and 2147483647, inclusive (pod: ${POD}, container: web)`,
+    ],
+    [
+      '4294967295',
+      'invalidUserId',
+      `container has runAsNonRoot and image has an invalid user id (4294967295). (Must be 1-(2147483647)): must be between 0 and 2147483647, inclusive (pod: ${POD}, container: web)`,
+    ],
+  ])('image USER %j → %s', (user, messageId, message) => {
+    const [object, options] = nonRootPod(user);
+    const [result, ...rest] = failures(object, options);
+    expect(rest).toEqual([]);
+    expect(result).toMatchObject({ messageId, reason: message, detail: '' });
+    expect(result?.severity).toBeUndefined();
+    expect(result?.locations).toEqual([{ path: '/spec/containers/0/image', container: 'web' }]);
+    expect(result?.fix).toEqual({
+      description: 'Set securityContext.runAsUser=1000 on the pod so no container depends on the image\'s USER.',
+      patch: [{ op: 'add', path: '/spec/securityContext/runAsUser', value: 1000 }],
+    });
+  });
+
+  it.each(['1000', '1000:0', '1000:grp', '1', '2147483647', '65534'])('image USER %j starts', (user) => {
+    const [object, options] = nonRootPod(user);
+    expect(failures(object, options)).toEqual([]);
+  });
+
+  it("runAsUser 0 breaks the non-root policy, whatever the image says", () => {
+    const object = pod({
+      securityContext: { runAsNonRoot: true, runAsUser: 0 },
+      containers: [{ name: 'web', image: IMAGE }],
+    });
+    const [result] = failures(object, { level: 'restricted', imageUsers: { [IMAGE]: '1000' } });
+    expect(result).toMatchObject({
+      messageId: 'runAsUserBreaksPolicy',
+      reason: `container's runAsUser breaks non-root policy (pod: ${POD}, container: web)`,
+      locations: [{ path: '/spec/securityContext/runAsUser', container: 'web' }],
+      fix: {
+        description: 'Set securityContext.runAsUser to 1000 instead of 0.',
+        patch: [{ op: 'replace', path: '/spec/securityContext/runAsUser', value: 1000 }],
+      },
+    });
+  });
+
+  it('a non-zero runAsUser wins over a named or root image user, container over pod', () => {
+    const object = pod({
+      securityContext: { runAsNonRoot: true, runAsUser: 0 },
+      containers: [{ name: 'web', image: IMAGE, securityContext: { runAsUser: 1000 } }],
+    });
+    expect(failures(object, { level: 'restricted', imageUsers: { [IMAGE]: 'node' } })).toEqual([]);
+  });
+
+  it('container runAsNonRoot wins over the pod: false at container level means no kubelet check', () => {
+    const object = pod({
+      securityContext: { runAsNonRoot: true },
+      containers: [{ name: 'web', image: IMAGE, securityContext: { runAsNonRoot: false } }],
+    });
+    expect(failures(object, { level: 'restricted', imageUsers: { [IMAGE]: '' } })).toEqual([]);
+  });
+
+  it('does nothing without runAsNonRoot: the kubelet only verifies when asked to', () => {
+    const object = pod({ containers: [{ name: 'web', image: IMAGE }] });
+    expect(failures(object, { level: 'restricted', imageUsers: { [IMAGE]: 'node' } })).toEqual([]);
+  });
+
+  it('warns when the image user is unknown and no runAsUser is set', () => {
+    const [object, options] = nonRootPod();
+    const [result] = failures(object, options);
+    expect(result).toMatchObject({
+      messageId: 'imageUserUnknown',
+      severity: 'warning',
+      reason: `container web has runAsNonRoot and no runAsUser: it starts only if image "${IMAGE}" has a numeric, non-zero USER (pod: ${POD})`,
+      fix: { patch: [{ op: 'add', path: '/spec/securityContext/runAsUser', value: 1000 }] },
+    });
+  });
+
+  it('checks init, regular and ephemeral containers, each with its own message', () => {
+    const object = pod({
+      securityContext: { runAsNonRoot: true },
+      initContainers: [{ name: 'init', image: 'busybox' }],
+      containers: [{ name: 'web', image: IMAGE }],
+      ephemeralContainers: [{ name: 'debug', image: 'busybox' }],
+    });
+    const results = failures(object, { level: 'restricted', imageUsers: { busybox: '', [IMAGE]: '1000' } });
+    expect(results.map((result) => result.locations[0]?.container)).toEqual(['init', 'debug']);
+    expect(results[1]?.locations[0]?.path).toBe('/spec/ephemeralContainers/0/image');
+  });
+
+  it('names a workload template by the workload and a missing namespace as default', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', uid: 'ignored' },
+      spec: {
+        template: {
+          spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: 'c', image: IMAGE }] },
+        },
+      },
+    };
+    const [result] = failures(deployment, { level: 'restricted', imageUsers: { [IMAGE]: 'node' } });
+    expect(result?.reason).toBe(
+      'container has runAsNonRoot and image has non-numeric user (node), cannot verify user is non-root (pod: "web_default()", container: c)',
+    );
+    expect(result?.locations[0]?.path).toBe('/spec/template/spec/containers/0/image');
+  });
+
+  it('exempts Windows pods: the kubelet check is Linux-only', () => {
+    const object = pod({
+      os: { name: 'windows' },
+      securityContext: { runAsNonRoot: true },
+      containers: [{ name: 'web', image: IMAGE }],
+    });
+    expect(failures(object, { level: 'restricted', imageUsers: { [IMAGE]: '' } })).toEqual([]);
+  });
+
+  it('offers no fix when the profile has no default user (openshift)', () => {
+    const [object] = nonRootPod('node');
+    const [result] = failures(object, { profile: 'openshift', imageUsers: { [IMAGE]: 'node' } });
+    expect(result?.messageId).toBe('nonNumericUser');
+    expect(result?.fix).toBeUndefined();
+  });
+
+  it('declares every message id it produces', () => {
+    expect(Object.keys(kubeletRunAsNonRoot.messages ?? {}).sort()).toEqual(
+      ['imageRunsAsRoot', 'imageUserUnknown', 'invalidUserId', 'nonNumericUser', 'runAsUserBreaksPolicy'].sort(),
+    );
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Predicts the kubelet's `verifyRunAsNonRoot` verdict at container start. Pod Security
+ * Admission only checks that `runAsNonRoot: true` is written; the kubelet then compares it with
+ * the effective `runAsUser` and the image's USER, and refuses to create the container
+ * (`CreateContainerConfigError`) when the user is, or may be, root.
+ *
+ * For each container whose effective `runAsNonRoot` is true (container over pod), as the kubelet:
+ * - effective `runAsUser` 0: `runAsUserBreaksPolicy`; any other `runAsUser`: starts.
+ * - no `runAsUser`, image user known (`imageUsers` option): no user or an empty user part
+ *   (`""`, `":1000"`) or uid 0 → `imageRunsAsRoot`; a name (`node`, `root`) → `nonNumericUser`;
+ *   a uid outside 0..2147483647 → `invalidUserId`; any other uid starts.
+ * - no `runAsUser`, image user unknown: `imageUserUnknown`, a warning.
+ *
+ * Messages are the kubelet's, verbatim. Windows pods are exempt: the check is Linux-only.
+ * Fix: `runAsUser: <defaultUser>` (replacing a 0, or at pod level).
+ */
+import {
+  type CheckResult,
+  type ContainerRef,
+  definePodRule,
+  type PodView,
+  type RuleContext,
+} from '../engine/rule.js';
+import { pointer } from '../podspec/pointer.js';
+import { effectiveField, knownImageUser, kubeletPodName } from './effectiveSecurityContext.js';
+import { renderMessage } from './messageTemplate.js';
+import { isWindowsPod } from './podRelaxations.js';
+import { defaultUserFix } from './userFix.js';
+import { goQuote } from './wording.js';
+
+const messages = {
+  runAsUserBreaksPolicy: "container's runAsUser breaks non-root policy (pod: {pod}, container: {container})",
+  imageRunsAsRoot:
+    'container has runAsNonRoot and image will run as root (pod: {pod}, container: {container})',
+  nonNumericUser:
+    'container has runAsNonRoot and image has non-numeric user ({user}), cannot verify user is non-root (pod: {pod}, container: {container})',
+  invalidUserId:
+    'container has runAsNonRoot and image has an invalid user id ({uid}). (Must be 1-(2147483647)): must be between 0 and 2147483647, inclusive (pod: {pod}, container: {container})',
+  imageUserUnknown:
+    'container {container} has runAsNonRoot and no runAsUser: it starts only if image {image} has a numeric, non-zero USER (pod: {pod})',
+} as const;
+
+type MessageId = keyof typeof messages;
+
+function verdict(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResult {
+  const nonRoot = effectiveField(pod, ref, 'runAsNonRoot');
+  if (nonRoot?.value !== true) return { allowed: true };
+  const runAsUser = effectiveField(pod, ref, 'runAsUser');
+  const values = { pod: goQuote(kubeletPodName(pod)), container: ref.name };
+  const fail = (messageId: MessageId, path: string, extra: Record<string, string> = {}): CheckResult => {
+    const fix = defaultUserFix(pod, context, runAsUser);
+    return {
+      allowed: false,
+      reason: renderMessage(messages[messageId], { ...values, ...extra }),
+      detail: '',
+      messageId,
+      locations: [{ path, container: ref.name }],
+      ...(messageId === 'imageUserUnknown' ? { severity: 'warning' as const } : {}),
+      ...(fix ? { fix } : {}),
+    };
+  };
+  if (runAsUser !== undefined) {
+    return runAsUser.value === 0 ? fail('runAsUserBreaksPolicy', runAsUser.path) : { allowed: true };
+  }
+  const imagePath = pointer(ref.path, 'image');
+  const image = knownImageUser(ref, context);
+  if (image === undefined) {
+    return fail('imageUserUnknown', imagePath, { image: goQuote(ref.container.image ?? '') });
+  }
+  const { user } = image;
+  switch (user.kind) {
+    case 'none':
+      return fail('imageRunsAsRoot', imagePath);
+    case 'uid':
+      return user.uid === 0 ? fail('imageRunsAsRoot', imagePath) : { allowed: true };
+    case 'name':
+      return fail('nonNumericUser', imagePath, { user: user.name });
+    case 'invalid':
+      return fail('invalidUserId', imagePath, { uid: user.value });
+  }
+}
+
+function kubeletRunAsNonRoot_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
+  if (isWindowsPod(pod)) return [];
+  return pod.containers.map((ref) => verdict(pod, ref, context));
+}
+
+export const kubeletRunAsNonRoot = definePodRule({
+  id: 'kubeletRunAsNonRoot',
+  level: 'hardened',
+  severity: 'error',
+  description:
+    'Containers with runAsNonRoot must have a user the kubelet can verify as non-root: a non-zero runAsUser, or an image with a numeric non-zero USER.',
+  controls: [
+    'PSS restricted: Running as Non-root',
+    'CIS 5.2.7',
+    'NSA/CISA: Kubernetes Pod security: Use containers built to run applications as non-root users',
+    'ISO 27001:2013 A.9.4.4',
+    'ISO 27001:2013 A.12.6.1',
+    'ISO 27001:2013 A.14.2.5',
+  ],
+  messages,
+  versions: [{ since: 'v1.0', check: kubeletRunAsNonRoot_1_0 }],
+});

@@ -1,0 +1,107 @@
+/**
+ * Namespaces must enforce a Pod Security level: the label
+ * `pod-security.kubernetes.io/enforce` at `namespaceLevel` or stricter (default `restricted`;
+ * order privileged < baseline < restricted). CIS 5.2.1 asks every namespace to have an active
+ * policy control; without the label the cluster default (usually `privileged`) applies.
+ * A `pod-security.kubernetes.io/enforce-version` label, when present, must be `latest` or
+ * `v1.<minor>`; Pod Security Admission rejects other values.
+ *
+ * Fix: the enforce label set to `namespaceLevel`; an invalid enforce-version set to `latest`.
+ */
+import {
+  type CheckResult,
+  defineNamespaceRule,
+  type NamespaceView,
+  type RuleContext,
+} from '../engine/rule.js';
+import { pointer } from '../podspec/pointer.js';
+import type { JsonPatchOperation, PssLevel } from '../types.js';
+import { renderMessage } from './messageTemplate.js';
+import { setField } from './patch.js';
+import { goQuote } from './wording.js';
+
+const ENFORCE = 'pod-security.kubernetes.io/enforce';
+const ENFORCE_VERSION = 'pod-security.kubernetes.io/enforce-version';
+const ORDER: readonly PssLevel[] = ['privileged', 'baseline', 'restricted'];
+const VERSION = /^(latest|v1\.(0|[1-9][0-9]*))$/;
+
+const messages = {
+  missingLabel: 'namespace must set label {label}={level}',
+  invalidLevel: 'label {label} is {value}, not one of privileged, baseline, restricted; set it to {level}',
+  levelTooLow: 'label {label} is {value}; it must be {level} or stricter',
+  invalidVersion: 'label {versionLabel} is {version}; it must be latest or v1.<minor>',
+} as const;
+
+type MessageId = keyof typeof messages;
+
+function checkNamespaceEnforceLabel(namespace: NamespaceView, context: RuleContext): CheckResult {
+  const required = context.options.namespaceLevel;
+  const labels = namespace.metadata.labels ?? {};
+  const labelsPath = pointer(namespace.path, 'metadata', 'labels');
+  const problems: { messageId: MessageId; detail: string; path: string; op: JsonPatchOperation }[] = [];
+  const values = { label: ENFORCE, level: required, versionLabel: ENFORCE_VERSION };
+  const enforcePath = pointer(labelsPath, ENFORCE);
+  const setLevel = setField(namespace.object, namespace.path, ['metadata', 'labels', ENFORCE], required);
+
+  if (!Object.hasOwn(labels, ENFORCE)) {
+    problems.push({
+      messageId: 'missingLabel',
+      detail: renderMessage(messages.missingLabel, values),
+      path: namespace.metadata.labels === undefined ? pointer(namespace.path, 'metadata') : labelsPath,
+      op: setLevel,
+    });
+  } else {
+    const value = labels[ENFORCE] ?? '';
+    const rank = ORDER.indexOf(value as PssLevel);
+    if (rank === -1 || rank < ORDER.indexOf(required)) {
+      const messageId: MessageId = rank === -1 ? 'invalidLevel' : 'levelTooLow';
+      problems.push({
+        messageId,
+        detail: renderMessage(messages[messageId], { ...values, value: goQuote(value) }),
+        path: enforcePath,
+        op: setLevel,
+      });
+    }
+  }
+  if (Object.hasOwn(labels, ENFORCE_VERSION)) {
+    const version = labels[ENFORCE_VERSION] ?? '';
+    if (!VERSION.test(version)) {
+      const path = pointer(labelsPath, ENFORCE_VERSION);
+      problems.push({
+        messageId: 'invalidVersion',
+        detail: renderMessage(messages.invalidVersion, { ...values, version: goQuote(version) }),
+        path,
+        op: { op: 'replace', path, value: 'latest' },
+      });
+    }
+  }
+  const first = problems[0];
+  if (first === undefined) return { allowed: true };
+  return {
+    allowed: false,
+    reason: 'namespace does not enforce Pod Security',
+    detail: problems.map((problem) => problem.detail).join('; '),
+    messageId: first.messageId,
+    locations: problems.map((problem) => ({ path: problem.path })),
+    fix: {
+      description: problems.some((problem) => problem.messageId !== 'invalidVersion')
+        ? `Label the namespace ${ENFORCE}=${required}.`
+        : `Set ${ENFORCE_VERSION} to latest.`,
+      patch: problems.map((problem) => problem.op),
+    },
+  };
+}
+
+export const namespaceEnforceLabel = defineNamespaceRule({
+  id: 'namespaceEnforceLabel',
+  level: 'hardened',
+  severity: 'error',
+  description: `Namespaces must carry ${ENFORCE} at the required level (default restricted) and a valid ${ENFORCE_VERSION} if any.`,
+  controls: [
+    'CIS 5.2.1',
+    'NSA/CISA: Kubernetes Pod security: Pod security enforcement',
+    'ISO 27001:2013 A.14.2.5',
+  ],
+  messages,
+  check: checkNamespaceEnforceLabel,
+});

@@ -1,0 +1,31 @@
+/**
+ * Privileged containers disable most security mechanisms and must be disallowed.
+ *
+ * Restricted fields: `spec.{initContainers,containers,ephemeralContainers}[*].securityContext.privileged`.
+ * Allowed values: false, undefined/null.
+ *
+ * No fix: dropping `privileged` changes what the workload can do; a person has to decide.
+ */
+import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { containerLocation } from './patch.js';
+import { describeContainers } from './wording.js';
+
+function privileged_1_0(pod: PodView): CheckResult {
+  const bad = pod.containers.filter((ref) => ref.container.securityContext?.privileged === true);
+  if (bad.length === 0) return { allowed: true };
+  return {
+    allowed: false,
+    reason: 'privileged',
+    detail: `${describeContainers(bad.map((ref) => ref.name))} must not set securityContext.privileged=true`,
+    locations: bad.map((ref) => containerLocation(ref, ['securityContext', 'privileged'])),
+  };
+}
+
+export const privileged = definePodRule({
+  id: 'privileged',
+  level: 'baseline',
+  severity: 'error',
+  description: 'Containers must not run privileged (securityContext.privileged=true).',
+  controls: ['PSS baseline: Privileged Containers', 'CIS 5.2.2', 'NSA/CISA: Kubernetes Pod security'],
+  versions: [{ since: 'v1.0', check: privileged_1_0 }],
+});

@@ -1,0 +1,97 @@
+/**
+ * Besides forbidding hostPath volumes, the restricted policy limits inline pod volume sources
+ * to configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected
+ * and secret. Replaces `hostPathVolumes`.
+ *
+ * Restricted fields: `spec.volumes[*].<source>` for every other source (hostPath,
+ * gcePersistentDisk, awsElasticBlockStore, gitRepo, nfs, iscsi, glusterfs, rbd, flexVolume,
+ * cinder, cephfs, flocker, fc, azureFile, vsphereVolume, quobyte, azureDisk,
+ * photonPersistentDisk, portworxVolume, scaleIO, storageos). Allowed values: undefined/null.
+ *
+ * Defaulting: a volume with only a `name` (or only null sources) becomes an `emptyDir` when the
+ * API server defaults it (`SetDefaults_Volume`), so it is allowed, as admission would see it.
+ * A volume with a source key this list does not know is reported as type "unknown", as upstream
+ * reports sources it does not know.
+ *
+ * No fix: the data must come from an allowed source (e.g. a PersistentVolumeClaim); a person decides.
+ */
+import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { isRecord } from '../podspec/extract.js';
+import { pointer } from '../podspec/pointer.js';
+import type { FindingLocation } from '../types.js';
+import { joinQuote, pluralize, sortedSet } from './wording.js';
+
+const ALLOWED_SOURCES: readonly string[] = [
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'image',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];
+
+/** Restricted sources in upstream's order: the first one present names the volume's type. */
+const RESTRICTED_SOURCES: readonly string[] = [
+  'hostPath',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'fc',
+  'azureFile',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'scaleIO',
+  'storageos',
+];
+
+const present = (volume: Record<string, unknown>, key: string): boolean =>
+  volume[key] !== undefined && volume[key] !== null;
+
+function restrictedVolumes_1_0(pod: PodView): CheckResult {
+  const badVolumes: string[] = [];
+  const badTypes: string[] = [];
+  const locations: FindingLocation[] = [];
+  (pod.spec.volumes ?? []).forEach((volume, index) => {
+    if (!isRecord(volume)) return;
+    if (ALLOWED_SOURCES.some((key) => present(volume, key))) return;
+    const restricted = RESTRICTED_SOURCES.find((key) => present(volume, key));
+    const unknown = Object.keys(volume).find((key) => key !== 'name' && present(volume, key));
+    // No source at all: the API server defaults the volume to an emptyDir.
+    if (restricted === undefined && unknown === undefined) return;
+    badVolumes.push(typeof volume.name === 'string' ? volume.name : '');
+    badTypes.push(restricted ?? 'unknown');
+    locations.push({ path: pointer(pod.specPath, 'volumes', index, restricted ?? (unknown as string)) });
+  });
+  if (badVolumes.length === 0) return { allowed: true };
+  const types = sortedSet(badTypes);
+  return {
+    allowed: false,
+    reason: 'restricted volume types',
+    detail: `${pluralize('volume', 'volumes', badVolumes.length)} ${joinQuote(badVolumes)} ${pluralize('uses', 'use', badVolumes.length)} ${pluralize('restricted volume type', 'restricted volume types', types.length)} ${joinQuote(types)}`,
+    locations,
+  };
+}
+
+export const restrictedVolumes = definePodRule({
+  id: 'restrictedVolumes',
+  level: 'restricted',
+  severity: 'error',
+  description:
+    'Pods may only use configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes.',
+  controls: ['PSS restricted: Volume Types', 'CIS 5.2.12', 'NSA/CISA: Kubernetes Pod security'],
+  versions: [{ since: 'v1.0', check: restrictedVolumes_1_0, overrides: ['hostPathVolumes'] }],
+});

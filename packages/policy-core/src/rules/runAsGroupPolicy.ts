@@ -1,0 +1,129 @@
+/**
+ * Group ids must be deliberate: an explicit `runAsGroup` (when the profile requires an explicit
+ * user; without one the primary group comes from the image, often 0), and every `runAsGroup`,
+ * `fsGroup` and `supplementalGroups` entry inside `gidRange` (default 1000..2147483647). Gid 0 is
+ * governed by `allowRootGroup` alone: allowed by default, because OpenShift runs images under an
+ * arbitrary UID with gid 0 and images are built for it (`chgrp -R 0`); `allowRootGroup: false`
+ * forbids it. Windows pods are exempt (these fields are Linux-only).
+ *
+ * Fix: missing → `runAsGroup: <defaultGroup>` at pod level; a bad `runAsGroup`/`fsGroup` →
+ * replaced with `defaultGroup` when that value is itself allowed. None for `supplementalGroups`:
+ * dropping a group may cut access a workload needs.
+ */
+import { type CheckResult, definePodRule, type PodView, type RuleContext } from '../engine/rule.js';
+import { pointer } from '../podspec/pointer.js';
+import { effectiveField } from './effectiveSecurityContext.js';
+import { describeRange, type ExplicitId, explicitIds } from './idPolicy.js';
+import { renderMessage } from './messageTemplate.js';
+import { containerLocation, setField } from './patch.js';
+import { isWindowsPod } from './podRelaxations.js';
+import { describeContainers } from './wording.js';
+
+const messages = {
+  missingRunAsGroup: '{containers} must set securityContext.runAsGroup (on the pod or the container)',
+  rootGroup: '{field} is 0, and the root group is not allowed (allowRootGroup: false)',
+  outOfRange: '{field} is {gid}, outside the allowed GID range {range}',
+} as const;
+
+function allowedGid(gid: number, context: RuleContext): boolean {
+  const { gidRange, allowRootGroup } = context.options;
+  if (gid === 0) return allowRootGroup;
+  return gid >= gidRange.min && gid <= gidRange.max;
+}
+
+function idsOf(pod: PodView): { ids: ExplicitId[]; fixable: Set<ExplicitId> } {
+  const ids = explicitIds(pod, 'runAsGroup');
+  const securityContext = pod.spec.securityContext;
+  if (typeof securityContext?.fsGroup === 'number') {
+    ids.push({
+      value: securityContext.fsGroup,
+      path: pointer(pod.specPath, 'securityContext', 'fsGroup'),
+      field: 'pod securityContext.fsGroup',
+    });
+  }
+  const fixable = new Set(ids);
+  (securityContext?.supplementalGroups ?? []).forEach((gid, index) => {
+    if (typeof gid !== 'number') return;
+    ids.push({
+      value: gid,
+      path: pointer(pod.specPath, 'securityContext', 'supplementalGroups', index),
+      field: `pod securityContext.supplementalGroups[${index}]`,
+    });
+  });
+  return { ids, fixable };
+}
+
+function runAsGroupPolicy_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
+  if (isWindowsPod(pod)) return [];
+  const { requireRunAsUser, defaultGroup, gidRange } = context.options;
+  const defaultAllowed = defaultGroup !== undefined && allowedGid(defaultGroup, context);
+  const results: CheckResult[] = [];
+  if (requireRunAsUser) {
+    const missing = pod.containers.filter((ref) => effectiveField(pod, ref, 'runAsGroup') === undefined);
+    if (missing.length > 0) {
+      results.push({
+        allowed: false,
+        reason: 'runAsGroup unset',
+        detail: renderMessage(messages.missingRunAsGroup, {
+          containers: describeContainers(missing.map((ref) => ref.name)),
+        }),
+        messageId: 'missingRunAsGroup',
+        locations: missing.map((ref) => containerLocation(ref, ['securityContext', 'runAsGroup'])),
+        ...(defaultAllowed
+          ? {
+              fix: {
+                description: `Set securityContext.runAsGroup=${defaultGroup} on the pod.`,
+                patch: [setField(pod.spec, pod.specPath, ['securityContext', 'runAsGroup'], defaultGroup)],
+              },
+            }
+          : {}),
+      });
+    }
+  }
+  const { ids, fixable } = idsOf(pod);
+  for (const id of ids) {
+    if (allowedGid(id.value, context)) continue;
+    const root = id.value === 0;
+    results.push({
+      allowed: false,
+      reason: root ? 'root group' : 'gid out of range',
+      detail: root
+        ? renderMessage(messages.rootGroup, { field: id.field })
+        : renderMessage(messages.outOfRange, {
+            field: id.field,
+            gid: id.value,
+            range: describeRange(gidRange),
+          }),
+      messageId: root ? 'rootGroup' : 'outOfRange',
+      locations: [
+        id.container === undefined ? { path: id.path } : { path: id.path, container: id.container },
+      ],
+      ...(defaultAllowed && fixable.has(id)
+        ? {
+            fix: {
+              description: `Set ${id.field} to ${defaultGroup} instead of ${id.value}.`,
+              patch: [{ op: 'replace' as const, path: id.path, value: defaultGroup }],
+            },
+          }
+        : {}),
+    });
+  }
+  return results;
+}
+
+export const runAsGroupPolicy = definePodRule({
+  id: 'runAsGroupPolicy',
+  level: 'hardened',
+  severity: 'error',
+  description:
+    'Containers must run with an explicit runAsGroup; runAsGroup, fsGroup and supplementalGroups must be inside the allowed GID range, and gid 0 only when allowRootGroup is true.',
+  controls: [
+    'PSS restricted: Running as Non-root user',
+    'CIS 5.2.7',
+    'NSA/CISA: Kubernetes Pod security: Use containers built to run applications as non-root users',
+    'ISO 27001:2013 A.9.4.4',
+    'ISO 27001:2013 A.12.6.1',
+  ],
+  messages,
+  versions: [{ since: 'v1.0', check: runAsGroupPolicy_1_0 }],
+});

@@ -1,0 +1,134 @@
+import { describe, it } from 'vitest';
+import { RuleTester } from '../testing/index.js';
+import { runAsNonRoot } from './runAsNonRoot.js';
+
+const description =
+  'Set securityContext.runAsNonRoot=true on the pod and replace container-level false with true.';
+const explicitContainers = {
+  securityContext: { runAsNonRoot: true },
+  containers: [
+    { name: 'a' },
+    { name: 'b', securityContext: {} },
+    { name: 'c', securityContext: { runAsNonRoot: false } },
+    { name: 'd', securityContext: { runAsNonRoot: false } },
+    { name: 'e', securityContext: { runAsNonRoot: true } },
+    { name: 'f', securityContext: { runAsNonRoot: true } },
+  ],
+};
+const userNamespacePod = {
+  hostUsers: false,
+  containers: [{ name: 'a', securityContext: { runAsNonRoot: false } }],
+};
+
+new RuleTester({ describe, it }).run(runAsNonRoot, {
+  valid: [
+    { name: 'pod-level true', pod: { securityContext: { runAsNonRoot: true }, containers: [{ name: 'a' }] } },
+    {
+      name: 'every container true',
+      pod: {
+        initContainers: [{ name: 'i', securityContext: { runAsNonRoot: true } }],
+        containers: [{ name: 'a', securityContext: { runAsNonRoot: true } }],
+      },
+    },
+    { name: 'upstream: host users false allowed', pod: { hostUsers: false } },
+    { name: 'hostUsers false relaxes from v1.35', pod: userNamespacePod, version: 'v1.35' },
+  ],
+  invalid: [
+    {
+      name: 'upstream: no explicit runAsNonRoot',
+      pod: { containers: [{ name: 'a' }] },
+      reason: 'runAsNonRoot != true',
+      detail: 'pod or container "a" must set securityContext.runAsNonRoot=true',
+      locations: [{ path: '/spec/containers/0', container: 'a' }],
+      fix: {
+        description,
+        patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsNonRoot: true } }],
+      },
+    },
+    {
+      name: 'upstream: pod runAsNonRoot=false',
+      pod: { securityContext: { runAsNonRoot: false }, containers: [{ name: 'a' }] },
+      reason: 'runAsNonRoot != true',
+      detail: 'pod must not set securityContext.runAsNonRoot=false',
+      locations: [{ path: '/spec/securityContext/runAsNonRoot' }],
+      fix: {
+        description,
+        patch: [{ op: 'replace', path: '/spec/securityContext/runAsNonRoot', value: true }],
+      },
+    },
+    {
+      name: 'upstream: containers runAsNonRoot=false',
+      pod: explicitContainers,
+      reason: 'runAsNonRoot != true',
+      detail: 'containers "c", "d" must not set securityContext.runAsNonRoot=false',
+      locations: [
+        { path: '/spec/containers/2/securityContext/runAsNonRoot', container: 'c' },
+        { path: '/spec/containers/3/securityContext/runAsNonRoot', container: 'd' },
+      ],
+      fix: {
+        description,
+        patch: [
+          { op: 'replace', path: '/spec/containers/2/securityContext/runAsNonRoot', value: true },
+          { op: 'replace', path: '/spec/containers/3/securityContext/runAsNonRoot', value: true },
+        ],
+      },
+    },
+    {
+      name: 'upstream: pod nil, container fallthrough',
+      pod: {
+        securityContext: { fsGroup: 2000 },
+        containers: [
+          { name: 'a' },
+          { name: 'b', securityContext: {} },
+          { name: 'd', securityContext: { runAsNonRoot: true } },
+          { name: 'e', securityContext: { runAsNonRoot: true } },
+        ],
+      },
+      reason: 'runAsNonRoot != true',
+      detail: 'pod or containers "a", "b" must set securityContext.runAsNonRoot=true',
+      locations: [
+        { path: '/spec/containers/0', container: 'a' },
+        { path: '/spec/containers/1/securityContext', container: 'b' },
+      ],
+      fix: { description, patch: [{ op: 'add', path: '/spec/securityContext/runAsNonRoot', value: true }] },
+    },
+    {
+      name: 'pod and containers false: the explicit setters are reported',
+      pod: {
+        securityContext: { runAsNonRoot: false },
+        containers: [{ name: 'a' }, { name: 'b', securityContext: { runAsNonRoot: false } }],
+      },
+      reason: 'runAsNonRoot != true',
+      detail: 'pod and container "b" must not set securityContext.runAsNonRoot=false',
+    },
+    {
+      name: 'hostUsers false is not relaxed before v1.35',
+      pod: userNamespacePod,
+      version: 'v1.34',
+      reason: 'runAsNonRoot != true',
+      detail: 'container "a" must not set securityContext.runAsNonRoot=false',
+    },
+    {
+      name: 'a CronJob: pointers into the job template',
+      pod: {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'nightly' },
+        spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'job' }] } } } } },
+      },
+      reason: 'runAsNonRoot != true',
+      detail: 'pod or container "job" must set securityContext.runAsNonRoot=true',
+      locations: ['/spec/jobTemplate/spec/template/spec/containers/0'],
+      fix: {
+        description,
+        patch: [
+          {
+            op: 'add',
+            path: '/spec/jobTemplate/spec/template/spec/securityContext',
+            value: { runAsNonRoot: true },
+          },
+        ],
+      },
+    },
+  ],
+});

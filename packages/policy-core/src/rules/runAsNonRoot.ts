@@ -1,0 +1,81 @@
+/**
+ * Containers must be required to run as non-root users, unless (from v1.35) the pod runs in a
+ * user namespace (`hostUsers: false`).
+ *
+ * Restricted fields: `spec.securityContext.runAsNonRoot` and
+ * `spec.{initContainers,containers,ephemeralContainers}[*].securityContext.runAsNonRoot`.
+ * Allowed values: true; undefined/null at container level when the pod level is true; any value
+ * with `hostUsers: false` from v1.35.
+ *
+ * Fix: `runAsNonRoot: true` at pod level (creating `securityContext` when missing) and every
+ * container-level false replaced by true. The kubelet then refuses to start a container whose
+ * effective user is 0, so an image that runs as root also needs a non-zero `runAsUser`.
+ */
+import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { pointer } from '../podspec/pointer.js';
+import type { JsonPatchOperation } from '../types.js';
+import { containerLocation, fixOf, setField } from './patch.js';
+import { relaxForUserNamespaces } from './podRelaxations.js';
+import { describeContainers } from './wording.js';
+
+const FIELD = ['securityContext', 'runAsNonRoot'];
+
+function runAsNonRoot_1_0(pod: PodView): CheckResult {
+  const podValue = pod.spec.securityContext?.runAsNonRoot;
+  const podRunAsNonRoot = podValue === true;
+  const badSetters: string[] = [];
+  if (podValue === false) badSetters.push('pod');
+
+  const explicitlyBad = pod.containers.filter((ref) => ref.container.securityContext?.runAsNonRoot === false);
+  const implicitlyBad = podRunAsNonRoot
+    ? []
+    : pod.containers.filter((ref) => ref.container.securityContext?.runAsNonRoot == null);
+  if (explicitlyBad.length > 0) badSetters.push(describeContainers(explicitlyBad.map((ref) => ref.name)));
+  if (badSetters.length === 0 && implicitlyBad.length === 0) return { allowed: true };
+
+  const patch: JsonPatchOperation[] = [];
+  if (!podRunAsNonRoot) patch.push(setField(pod.spec, pod.specPath, FIELD, true));
+  for (const ref of explicitlyBad) patch.push(setField(ref.container, ref.path, FIELD, true));
+  const fix = fixOf(
+    'Set securityContext.runAsNonRoot=true on the pod and replace container-level false with true.',
+    patch,
+  );
+
+  if (badSetters.length > 0) {
+    const locations = explicitlyBad.map((ref) => containerLocation(ref, FIELD));
+    if (podValue === false) locations.unshift({ path: pointer(pod.specPath, ...FIELD) });
+    return {
+      allowed: false,
+      reason: 'runAsNonRoot != true',
+      detail: `${badSetters.join(' and ')} must not set securityContext.runAsNonRoot=false`,
+      locations,
+      ...(fix ? { fix } : {}),
+    };
+  }
+  return {
+    allowed: false,
+    reason: 'runAsNonRoot != true',
+    detail: `pod or ${describeContainers(implicitlyBad.map((ref) => ref.name))} must set securityContext.runAsNonRoot=true`,
+    locations: implicitlyBad.map((ref) => containerLocation(ref, FIELD)),
+    ...(fix ? { fix } : {}),
+  };
+}
+
+export const runAsNonRoot = definePodRule({
+  id: 'runAsNonRoot',
+  level: 'restricted',
+  severity: 'error',
+  description: 'Pods or all their containers must set securityContext.runAsNonRoot=true.',
+  controls: [
+    'PSS restricted: Running as Non-root',
+    'CIS 5.2.7',
+    'NSA/CISA: Kubernetes Pod security',
+    'ISO 27001:2013 A.9.4.4',
+    'ISO 27001:2013 A.12.6.1',
+    'ISO 27001:2013 A.14.2.5',
+  ],
+  versions: [
+    { since: 'v1.0', check: runAsNonRoot_1_0 },
+    { since: 'v1.35', check: relaxForUserNamespaces(runAsNonRoot_1_0) },
+  ],
+});

@@ -1,0 +1,85 @@
+/**
+ * A container must not actually run as uid 0, whatever `runAsNonRoot` says: PSA accepts a pod
+ * without `runAsNonRoot` at baseline, and an image without USER runs as root.
+ *
+ * Per container (Linux pods): the effective `runAsUser` (container over pod) is 0
+ * (`explicitRoot`), or there is none and the image's USER is known (`imageUsers` option) to be
+ * root: empty, `0`, `root`, or only a group (`:1000`) (`imageRoot`). An unknown image user is not
+ * reported here (kubeletRunAsNonRoot and runAsUserRange cover it).
+ *
+ * Fix: `runAsUser: <defaultUser>` (replacing the 0, or at pod level).
+ */
+import {
+  type CheckResult,
+  type ContainerRef,
+  definePodRule,
+  type PodView,
+  type RuleContext,
+} from '../engine/rule.js';
+import { imageUserIsRoot } from '../image/parseImageUser.js';
+import { pointer } from '../podspec/pointer.js';
+import { effectiveField, knownImageUser } from './effectiveSecurityContext.js';
+import { renderMessage } from './messageTemplate.js';
+import { isWindowsPod } from './podRelaxations.js';
+import { defaultUserFix } from './userFix.js';
+import { goQuote } from './wording.js';
+
+const messages = {
+  explicitRoot: 'container {container} runs as root: its effective securityContext.runAsUser is 0',
+  imageRoot: 'container {container} runs as root: no runAsUser is set and image {image} has USER {user}',
+} as const;
+
+function check(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResult {
+  const runAsUser = effectiveField(pod, ref, 'runAsUser');
+  const container = goQuote(ref.name);
+  if (runAsUser !== undefined) {
+    if (runAsUser.value !== 0) return { allowed: true };
+    const fix = defaultUserFix(pod, context, runAsUser);
+    return {
+      allowed: false,
+      reason: 'runAsUser == 0',
+      detail: renderMessage(messages.explicitRoot, { container }),
+      messageId: 'explicitRoot',
+      locations: [{ path: runAsUser.path, container: ref.name }],
+      ...(fix ? { fix } : {}),
+    };
+  }
+  const image = knownImageUser(ref, context);
+  if (image === undefined || !imageUserIsRoot(image.user)) return { allowed: true };
+  const fix = defaultUserFix(pod, context, undefined);
+  return {
+    allowed: false,
+    reason: 'image runs as root',
+    detail: renderMessage(messages.imageRoot, {
+      container,
+      image: goQuote(ref.container.image ?? ''),
+      user: goQuote(image.raw),
+    }),
+    messageId: 'imageRoot',
+    locations: [{ path: pointer(ref.path, 'image'), container: ref.name }],
+    ...(fix ? { fix } : {}),
+  };
+}
+
+function runAsRoot_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
+  if (isWindowsPod(pod)) return [];
+  return pod.containers.map((ref) => check(pod, ref, context));
+}
+
+export const runAsRoot = definePodRule({
+  id: 'runAsRoot',
+  level: 'hardened',
+  severity: 'error',
+  description:
+    'Containers must not run as uid 0, from an explicit runAsUser: 0 or from an image whose USER is root.',
+  controls: [
+    'PSS restricted: Running as Non-root user',
+    'CIS 5.2.7',
+    'NSA/CISA: Kubernetes Pod security: Use containers built to run applications as non-root users',
+    'ISO 27001:2013 A.9.4.4',
+    'ISO 27001:2013 A.12.6.1',
+    'ISO 27001:2013 A.14.2.5',
+  ],
+  messages,
+  versions: [{ since: 'v1.0', check: runAsRoot_1_0 }],
+});

@@ -1,0 +1,59 @@
+/**
+ * Containers must not set `runAsUser: 0`, unless (from v1.35) the pod runs in a user namespace
+ * (`hostUsers: false`).
+ *
+ * Restricted fields: `spec.securityContext.runAsUser` and
+ * `spec.{initContainers,containers,ephemeralContainers}[*].securityContext.runAsUser`.
+ * Allowed values: non-zero, undefined/null; any value with `hostUsers: false` from v1.35.
+ *
+ * No fix: which UID the workload should run as is a decision (podguard's `runAsUserRange` rule
+ * and `harden()` handle the UID).
+ */
+import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { pointer } from '../podspec/pointer.js';
+import type { FindingLocation } from '../types.js';
+import { containerLocation } from './patch.js';
+import { relaxForUserNamespaces } from './podRelaxations.js';
+import { describeContainers } from './wording.js';
+
+const FIELD = ['securityContext', 'runAsUser'];
+
+function runAsUser_1_23(pod: PodView): CheckResult {
+  const setters: string[] = [];
+  const locations: FindingLocation[] = [];
+  if (pod.spec.securityContext?.runAsUser === 0) {
+    setters.push('pod');
+    locations.push({ path: pointer(pod.specPath, ...FIELD) });
+  }
+  const bad = pod.containers.filter((ref) => ref.container.securityContext?.runAsUser === 0);
+  if (bad.length > 0) {
+    setters.push(describeContainers(bad.map((ref) => ref.name)));
+    locations.push(...bad.map((ref) => containerLocation(ref, FIELD)));
+  }
+  if (setters.length === 0) return { allowed: true };
+  return {
+    allowed: false,
+    reason: 'runAsUser=0',
+    detail: `${setters.join(' and ')} must not set runAsUser=0`,
+    locations,
+  };
+}
+
+export const runAsUser = definePodRule({
+  id: 'runAsUser',
+  level: 'restricted',
+  severity: 'error',
+  description: 'Pods and containers must not set runAsUser=0.',
+  controls: [
+    'PSS restricted: Running as Non-root user',
+    'CIS 5.2.7',
+    'NSA/CISA: Kubernetes Pod security',
+    'ISO 27001:2013 A.9.4.4',
+    'ISO 27001:2013 A.12.6.1',
+    'ISO 27001:2013 A.14.2.5',
+  ],
+  versions: [
+    { since: 'v1.23', check: runAsUser_1_23 },
+    { since: 'v1.35', check: relaxForUserNamespaces(runAsUser_1_23) },
+  ],
+});

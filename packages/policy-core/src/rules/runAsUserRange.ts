@@ -1,0 +1,114 @@
+/**
+ * The UID a container runs as must be explicit and chosen: set `runAsUser` (when the profile
+ * requires it), inside `uidRange` (default 1000..2147483647, clear of host system users) and not
+ * in `denyUids` (default 65534 `nobody`, 65535: shared by unrelated software, so files and
+ * processes of one workload are reachable from another).
+ *
+ * Checks every explicit `runAsUser` (pod and containers) and, with `requireRunAsUser`, every
+ * container without an effective one. Windows pods are exempt (`runAsUser` is Linux-only).
+ *
+ * Fix: missing → `runAsUser: <defaultUser>` at pod level; a bad value → replaced with
+ * `defaultUser`, or removed when the profile has no default user and does not require one
+ * (OpenShift: the SCC assigns a UID from the namespace range).
+ */
+import { type CheckResult, definePodRule, type PodView, type RuleContext } from '../engine/rule.js';
+import type { Fix } from '../types.js';
+import { effectiveField } from './effectiveSecurityContext.js';
+import { describeRange, type ExplicitId, explicitIds } from './idPolicy.js';
+import { renderMessage } from './messageTemplate.js';
+import { containerLocation } from './patch.js';
+import { isWindowsPod } from './podRelaxations.js';
+import { defaultUserFix } from './userFix.js';
+import { describeContainers } from './wording.js';
+
+const messages = {
+  missingRunAsUser: '{containers} must set securityContext.runAsUser (on the pod or the container)',
+  outOfRange: '{field} is {uid}, outside the allowed UID range {range}',
+  deniedUid: '{field} is {uid}, a denied UID (shared by unrelated software)',
+} as const;
+
+function acceptable(uid: number, context: RuleContext): boolean {
+  const { uidRange, denyUids } = context.options;
+  return uid >= uidRange.min && uid <= uidRange.max && !denyUids.includes(uid);
+}
+
+function valueFix(id: ExplicitId, context: RuleContext): Fix | undefined {
+  const { defaultUser, requireRunAsUser } = context.options;
+  if (defaultUser !== undefined) {
+    if (!acceptable(defaultUser, context)) return undefined;
+    return {
+      description: `Set ${id.field} to ${defaultUser} instead of ${id.value}.`,
+      patch: [{ op: 'replace', path: id.path, value: defaultUser }],
+    };
+  }
+  if (requireRunAsUser) return undefined;
+  return {
+    description: `Remove ${id.field} so the platform assigns a UID from the namespace's range.`,
+    patch: [{ op: 'remove', path: id.path }],
+  };
+}
+
+function runAsUserRange_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
+  if (isWindowsPod(pod)) return [];
+  const results: CheckResult[] = [];
+  const { uidRange, denyUids, requireRunAsUser, defaultUser } = context.options;
+  if (requireRunAsUser) {
+    const missing = pod.containers.filter((ref) => effectiveField(pod, ref, 'runAsUser') === undefined);
+    if (missing.length > 0) {
+      const fix =
+        defaultUser !== undefined && acceptable(defaultUser, context)
+          ? defaultUserFix(pod, context, undefined)
+          : undefined;
+      results.push({
+        allowed: false,
+        reason: 'runAsUser unset',
+        detail: renderMessage(messages.missingRunAsUser, {
+          containers: describeContainers(missing.map((ref) => ref.name)),
+        }),
+        messageId: 'missingRunAsUser',
+        locations: missing.map((ref) => containerLocation(ref, ['securityContext', 'runAsUser'])),
+        ...(fix ? { fix } : {}),
+      });
+    }
+  }
+  for (const id of explicitIds(pod, 'runAsUser')) {
+    const denied = denyUids.includes(id.value);
+    if (!denied && id.value >= uidRange.min && id.value <= uidRange.max) continue;
+    const fix = valueFix(id, context);
+    results.push({
+      allowed: false,
+      reason: denied ? 'runAsUser denied' : 'runAsUser out of range',
+      detail: denied
+        ? renderMessage(messages.deniedUid, { field: id.field, uid: id.value })
+        : renderMessage(messages.outOfRange, {
+            field: id.field,
+            uid: id.value,
+            range: describeRange(uidRange),
+          }),
+      messageId: denied ? 'deniedUid' : 'outOfRange',
+      locations: [
+        id.container === undefined ? { path: id.path } : { path: id.path, container: id.container },
+      ],
+      ...(fix ? { fix } : {}),
+    });
+  }
+  return results;
+}
+
+export const runAsUserRange = definePodRule({
+  id: 'runAsUserRange',
+  level: 'hardened',
+  severity: 'error',
+  description:
+    'Containers must run with an explicit runAsUser inside the allowed UID range (default 1000..2147483647) and outside the denied UIDs (default 65534, 65535).',
+  controls: [
+    'PSS restricted: Running as Non-root user',
+    'CIS 5.2.7',
+    'NSA/CISA: Kubernetes Pod security: Use containers built to run applications as non-root users',
+    'ISO 27001:2013 A.9.4.4',
+    'ISO 27001:2013 A.12.6.1',
+    'ISO 27001:2013 A.14.2.5',
+  ],
+  messages,
+  versions: [{ since: 'v1.0', check: runAsUserRange_1_0 }],
+});

@@ -1,0 +1,101 @@
+/**
+ * Setting the SELinux type is restricted, and setting a custom SELinux user or role is forbidden.
+ *
+ * Restricted fields: `spec.securityContext.seLinuxOptions` and
+ * `spec.{initContainers,containers,ephemeralContainers}[*].securityContext.seLinuxOptions`:
+ * - `.type`: undefined/empty, `container_t`, `container_init_t`, `container_kvm_t`, and from
+ *   v1.31 `container_engine_t`;
+ * - `.user`, `.role`: undefined/empty.
+ *
+ * No fix: SELinux labels are host policy; a person has to decide.
+ */
+import { type CheckResult, definePodRule, type PodCheck, type PodView } from '../engine/rule.js';
+import type { SELinuxOptions } from '../podspec/k8s.js';
+import { pointer } from '../podspec/pointer.js';
+import type { FindingLocation, JsonPointer } from '../types.js';
+import { describeContainers, joinQuote, pluralize, sortedSet } from './wording.js';
+
+const ALLOWED_TYPES_1_0: ReadonlySet<string> = new Set([
+  '',
+  'container_t',
+  'container_init_t',
+  'container_kvm_t',
+]);
+const ALLOWED_TYPES_1_31: ReadonlySet<string> = new Set([...ALLOWED_TYPES_1_0, 'container_engine_t']);
+
+function seLinuxOptionsCheck(allowedTypes: ReadonlySet<string>): PodCheck {
+  return (pod: PodView): CheckResult => {
+    const badTypes: string[] = [];
+    let setUser = false;
+    let setRole = false;
+    const locations: FindingLocation[] = [];
+
+    /** Whether the options are allowed; records what is wrong and where. */
+    const valid = (options: SELinuxOptions, path: JsonPointer, container?: string): boolean => {
+      const at = (field: string): FindingLocation =>
+        container === undefined ? { path: pointer(path, field) } : { path: pointer(path, field), container };
+      let ok = true;
+      const type = options.type ?? '';
+      if (!allowedTypes.has(type)) {
+        ok = false;
+        badTypes.push(type);
+        locations.push(at('type'));
+      }
+      if ((options.user ?? '').length > 0) {
+        ok = false;
+        setUser = true;
+        locations.push(at('user'));
+      }
+      if ((options.role ?? '').length > 0) {
+        ok = false;
+        setRole = true;
+        locations.push(at('role'));
+      }
+      return ok;
+    };
+
+    const badSetters: string[] = [];
+    const podOptions = pod.spec.securityContext?.seLinuxOptions;
+    if (
+      podOptions != null &&
+      !valid(podOptions, pointer(pod.specPath, 'securityContext', 'seLinuxOptions'))
+    ) {
+      badSetters.push('pod');
+    }
+    const badContainers: string[] = [];
+    for (const ref of pod.containers) {
+      const options = ref.container.securityContext?.seLinuxOptions;
+      if (options == null) continue;
+      if (!valid(options, pointer(ref.path, 'securityContext', 'seLinuxOptions'), ref.name)) {
+        badContainers.push(ref.name);
+      }
+    }
+    if (badContainers.length > 0) badSetters.push(describeContainers(badContainers));
+    if (badSetters.length === 0) return { allowed: true };
+
+    const types = sortedSet(badTypes);
+    const badData: string[] = [];
+    if (types.length > 0) badData.push(`${pluralize('type', 'types', types.length)} ${joinQuote(types)}`);
+    if (setUser) badData.push('user may not be set');
+    if (setRole) badData.push('role may not be set');
+    return {
+      allowed: false,
+      reason: 'seLinuxOptions',
+      detail: `${badSetters.join(' and ')} set forbidden securityContext.seLinuxOptions: ${badData.join('; ')}`,
+      locations,
+    };
+  };
+}
+
+export const seLinuxOptions = definePodRule({
+  id: 'seLinuxOptions',
+  level: 'baseline',
+  severity: 'error',
+  description:
+    'Pods and containers must not set a custom SELinux user or role, nor a non-container SELinux type.',
+  controls: ['PSS baseline: SELinux', 'NSA/CISA: Kubernetes Pod security'],
+  versions: [
+    { since: 'v1.0', check: seLinuxOptionsCheck(ALLOWED_TYPES_1_0) },
+    { since: 'v1.31', check: seLinuxOptionsCheck(ALLOWED_TYPES_1_31) },
+  ],
+});

@@ -1,0 +1,118 @@
+/**
+ * If seccomp profiles are specified, only the runtime default and localhost profiles are allowed.
+ *
+ * v1.0 - v1.18, restricted fields: `metadata.annotations['seccomp.security.alpha.kubernetes.io/pod']`
+ * and `metadata.annotations['container.seccomp.security.alpha.kubernetes.io/<container>']` for
+ * each visited container; allowed values: `runtime/default`, `docker/default`, `localhost/*`,
+ * undefined (an empty value is forbidden).
+ *
+ * v1.19+, restricted fields: `spec.securityContext.seccompProfile.type` and
+ * `spec.{initContainers,containers,ephemeralContainers}[*].securityContext.seccompProfile.type`;
+ * allowed values: `RuntimeDefault`, `Localhost`, undefined (a `seccompProfile` without a type is
+ * forbidden: its type is "").
+ *
+ * Fix: forbidden annotations become `runtime/default`, forbidden profiles `{ type: RuntimeDefault }`.
+ * None for Windows pods, where seccomp settings are invalid altogether.
+ */
+import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { pointer } from '../podspec/pointer.js';
+import type { FindingLocation, JsonPatchOperation } from '../types.js';
+import { containerLocation, fixOf, locateField } from './patch.js';
+import { isWindowsPod } from './podRelaxations.js';
+import { describeContainers, goQuote, joinQuote, pluralize, sortedSet } from './wording.js';
+
+const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
+const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
+const PROFILE_KEYS = ['securityContext', 'seccompProfile'];
+const TYPE_KEYS = [...PROFILE_KEYS, 'type'];
+const RUNTIME_DEFAULT = { type: 'RuntimeDefault' };
+
+/** Upstream's `validSeccomp`. */
+export function validSeccompType(type: string): boolean {
+  return type === 'Localhost' || type === 'RuntimeDefault';
+}
+
+function validSeccompAnnotationValue(value: string): boolean {
+  return value === 'runtime/default' || value === 'docker/default' || value.startsWith('localhost/');
+}
+
+function seccompProfileBaseline_1_0(pod: PodView): CheckResult {
+  const annotations = pod.metadata.annotations ?? {};
+  const forbidden: string[] = [];
+  const paths = new Set<string>();
+  const consider = (key: string): void => {
+    if (!Object.hasOwn(annotations, key)) return;
+    // A YAML `key:` with no value is Go's empty string.
+    const value = annotations[key] ?? '';
+    if (validSeccompAnnotationValue(value)) return;
+    forbidden.push(`${key}=${goQuote(value)}`);
+    paths.add(pointer(pod.metadataPath, 'annotations', key));
+  };
+  consider(POD_ANNOTATION);
+  for (const ref of pod.containers) consider(CONTAINER_ANNOTATION_PREFIX + ref.name);
+  if (forbidden.length === 0) return { allowed: true };
+
+  const list = sortedSet(forbidden);
+  const fix = isWindowsPod(pod)
+    ? undefined
+    : fixOf(
+        'Use the runtime default seccomp profile instead of the forbidden ones.',
+        [...paths].map((path) => ({ op: 'replace' as const, path, value: 'runtime/default' })),
+      );
+  return {
+    allowed: false,
+    reason: 'seccompProfile',
+    detail: `forbidden ${pluralize('annotation', 'annotations', list.length)} ${list.join(', ')}`,
+    locations: [...paths].map((path) => ({ path })),
+    ...(fix ? { fix } : {}),
+  };
+}
+
+function seccompProfileBaseline_1_19(pod: PodView): CheckResult {
+  const badSetters: string[] = [];
+  const badValues: string[] = [];
+  const locations: FindingLocation[] = [];
+  const patch: JsonPatchOperation[] = [];
+
+  const podProfile = pod.spec.securityContext?.seccompProfile;
+  if (podProfile != null && !validSeccompType(podProfile.type ?? '')) {
+    badSetters.push('pod');
+    badValues.push(podProfile.type ?? '');
+    locations.push({ path: locateField(pod.spec, pod.specPath, TYPE_KEYS) });
+    patch.push({ op: 'replace', path: pointer(pod.specPath, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+  }
+  const badContainers: string[] = [];
+  for (const ref of pod.containers) {
+    const profile = ref.container.securityContext?.seccompProfile;
+    if (profile == null || validSeccompType(profile.type ?? '')) continue;
+    badContainers.push(ref.name);
+    badValues.push(profile.type ?? '');
+    locations.push(containerLocation(ref, TYPE_KEYS));
+    patch.push({ op: 'replace', path: pointer(ref.path, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+  }
+  if (badContainers.length > 0) badSetters.push(describeContainers(badContainers));
+  if (badSetters.length === 0) return { allowed: true };
+
+  const fix = isWindowsPod(pod)
+    ? undefined
+    : fixOf('Use the runtime default seccomp profile instead of the forbidden ones.', patch);
+  return {
+    allowed: false,
+    reason: 'seccompProfile',
+    detail: `${badSetters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(badValues))}`,
+    locations,
+    ...(fix ? { fix } : {}),
+  };
+}
+
+export const seccompProfile_baseline = definePodRule({
+  id: 'seccompProfile_baseline',
+  level: 'baseline',
+  severity: 'error',
+  description: 'Seccomp profiles, where set, must be the runtime default or a localhost profile.',
+  controls: ['PSS baseline: Seccomp', 'CIS 5.7.2', 'NSA/CISA: Kubernetes Pod security'],
+  versions: [
+    { since: 'v1.0', check: seccompProfileBaseline_1_0 },
+    { since: 'v1.19', check: seccompProfileBaseline_1_19 },
+  ],
+});

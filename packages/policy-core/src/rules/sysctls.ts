@@ -1,0 +1,65 @@
+/**
+ * Sysctls can disable security mechanisms or affect every container on a host; only a "safe"
+ * subset is allowed: sysctls namespaced in the container or pod and isolated from other pods
+ * and processes on the node.
+ *
+ * Restricted field: `spec.securityContext.sysctls[*].name`. Allowed values grow with the version
+ * (see the `SAFE_*` sets). Detail lists the forbidden names in spec order, repeats included.
+ *
+ * No fix: removing a sysctl changes how the workload behaves; a person has to decide.
+ */
+import { type CheckResult, definePodRule, type PodCheck, type PodView } from '../engine/rule.js';
+import { pointer } from '../podspec/pointer.js';
+import type { FindingLocation } from '../types.js';
+
+const SAFE_1_0: ReadonlySet<string> = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_unprivileged_port_start',
+]);
+const SAFE_1_27: ReadonlySet<string> = new Set([...SAFE_1_0, 'net.ipv4.ip_local_reserved_ports']);
+const SAFE_1_29: ReadonlySet<string> = new Set([
+  ...SAFE_1_27,
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
+const SAFE_1_32: ReadonlySet<string> = new Set([...SAFE_1_29, 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem']);
+const SAFE_1_37: ReadonlySet<string> = new Set([
+  ...SAFE_1_32,
+  'net.ipv4.tcp_slow_start_after_idle',
+  'net.ipv4.tcp_notsent_lowat',
+]);
+
+function sysctlsCheck(allowed: ReadonlySet<string>): PodCheck {
+  return (pod: PodView): CheckResult => {
+    const forbidden: string[] = [];
+    const locations: FindingLocation[] = [];
+    (pod.spec.securityContext?.sysctls ?? []).forEach((sysctl, index) => {
+      const name = sysctl?.name ?? '';
+      if (allowed.has(name)) return;
+      forbidden.push(name);
+      locations.push({ path: pointer(pod.specPath, 'securityContext', 'sysctls', index, 'name') });
+    });
+    if (forbidden.length === 0) return { allowed: true };
+    return { allowed: false, reason: 'forbidden sysctls', detail: forbidden.join(', '), locations };
+  };
+}
+
+export const sysctls = definePodRule({
+  id: 'sysctls',
+  level: 'baseline',
+  severity: 'error',
+  description: 'Pods may only set sysctls from the safe, namespaced set.',
+  controls: ['PSS baseline: Sysctls', 'NSA/CISA: Kubernetes Pod security'],
+  versions: [
+    { since: 'v1.0', check: sysctlsCheck(SAFE_1_0) },
+    { since: 'v1.27', check: sysctlsCheck(SAFE_1_27) },
+    { since: 'v1.29', check: sysctlsCheck(SAFE_1_29) },
+    { since: 'v1.32', check: sysctlsCheck(SAFE_1_32) },
+    { since: 'v1.37', check: sysctlsCheck(SAFE_1_37) },
+  ],
+});

@@ -1,0 +1,50 @@
+/**
+ * Pods and containers must not run as Windows HostProcess containers, which have full access
+ * to the Windows node.
+ *
+ * Restricted fields: `spec.securityContext.windowsOptions.hostProcess` and
+ * `spec.{initContainers,containers,ephemeralContainers}[*].securityContext.windowsOptions.hostProcess`.
+ * Allowed values: undefined, false.
+ *
+ * No fix: a HostProcess workload exists to administer the node; a person has to decide.
+ */
+import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { pointer } from '../podspec/pointer.js';
+import type { FindingLocation } from '../types.js';
+import { containerLocation } from './patch.js';
+import { describeContainers } from './wording.js';
+
+const HOST_PROCESS = ['securityContext', 'windowsOptions', 'hostProcess'];
+
+function windowsHostProcess_1_0(pod: PodView): CheckResult {
+  const bad = pod.containers.filter(
+    (ref) => ref.container.securityContext?.windowsOptions?.hostProcess === true,
+  );
+  const podForbidden = pod.spec.securityContext?.windowsOptions?.hostProcess === true;
+  const setters: string[] = [];
+  const locations: FindingLocation[] = [];
+  if (podForbidden) {
+    setters.push('pod');
+    locations.push({ path: pointer(pod.specPath, ...HOST_PROCESS) });
+  }
+  if (bad.length > 0) {
+    setters.push(describeContainers(bad.map((ref) => ref.name)));
+    locations.push(...bad.map((ref) => containerLocation(ref, HOST_PROCESS)));
+  }
+  if (setters.length === 0) return { allowed: true };
+  return {
+    allowed: false,
+    reason: 'hostProcess',
+    detail: `${setters.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true`,
+    locations,
+  };
+}
+
+export const windowsHostProcess = definePodRule({
+  id: 'windowsHostProcess',
+  level: 'baseline',
+  severity: 'error',
+  description: 'Pods and containers must not run as Windows HostProcess containers.',
+  controls: ['PSS baseline: HostProcess', 'CIS 5.2.11', 'NSA/CISA: Kubernetes Pod security'],
+  versions: [{ since: 'v1.0', check: windowsHostProcess_1_0 }],
+});
