@@ -38,7 +38,8 @@ function synth(variant: 'secure' | 'insecure'): SynthRun {
   const reportFile = join(work, 'validation-report.json');
   const result = spawnSync(
     process.execPath,
-    [cli, 'synth', '--output', outdir, '--validation-reports-output-file', reportFile],
+    // --no-check-upgrade: cdk8s-cli would otherwise ask the npm registry for a newer version.
+    [cli, 'synth', '--no-check-upgrade', '--output', outdir, '--validation-reports-output-file', reportFile],
     {
       cwd: here,
       encoding: 'utf8',

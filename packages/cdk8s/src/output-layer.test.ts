@@ -17,7 +17,10 @@ describe('output layer', () => {
   it('runs transforms in order after cdk8s renders the object', () => {
     const { chart, object } = configMap();
     object.addJsonPatch(JsonPatch.add('/data/b', '2'));
-    addOutputTransform(object, (manifest) => ({ ...manifest, data: { ...(manifest.data as object), c: '3' } }));
+    addOutputTransform(object, (manifest) => ({
+      ...manifest,
+      data: { ...(manifest.data as object), c: '3' },
+    }));
     addRawJsonPatch(object, JsonPatch.replace('/data/c', 'three'));
     expect(Testing.synth(chart)[0].data).toEqual({ a: '1', b: '2', c: 'three' });
   });

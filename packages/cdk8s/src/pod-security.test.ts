@@ -77,7 +77,6 @@ describe('PodSecurity.validate', () => {
       /\[test\/legacy\/Resource\] podguard kubeletRunAsNonRoot: Deployment test-legacy-\w+: /,
     );
     expect(message).toContain('non-numeric user (node)');
-    expect(message).toContain('construct: test/legacy/Resource');
     expect(message).toContain('at: /spec/template/spec/containers/0');
     expect(message).toMatch(/fix: .+\[\{"op":/);
     // The raw ApiObject has no securityContext at all.
@@ -99,7 +98,9 @@ describe('PodSecurity.validate', () => {
     const helmExecutable = fakeHelm([rawDeployment('redis-master')]);
     new Helm(chart, 'redis', { chart: 'bitnami/redis', helmExecutable });
     PodSecurity.of(chart).validate();
-    expect(() => Testing.synth(chart)).toThrow(/\[test\/redis\/redis-master-deployment\] podguard runAsNonRoot/);
+    expect(() => Testing.synth(chart)).toThrow(
+      /\[test\/redis\/redis-master-deployment\] podguard runAsNonRoot/,
+    );
 
     const hardened = Testing.chart();
     new Helm(hardened, 'redis', { chart: 'bitnami/redis', helmExecutable });
@@ -200,6 +201,18 @@ describe('PodSecurity.harden', () => {
     const security = PodSecurity.of(chart).harden();
     expect(Testing.synth(chart)).toEqual(before);
     expect(security.changes).toEqual([]);
+  });
+
+  it('hardens a chart before an app-level validation checks it', () => {
+    const app = Testing.app();
+    const vendor = new Chart(app, 'vendor');
+    new ApiObject(vendor, 'raw', rawDeployment('vendor'));
+    PodSecurity.of(vendor).harden();
+    const security = PodSecurity.of(app).validate();
+    expect(Testing.synth(vendor)).toPassPodSecurity();
+    expect(security.report.allowed).toBe(true);
+    expect(PodSecurity.of(vendor).changes.length).toBeGreaterThan(0);
+    expect(security.report.changes).toEqual(PodSecurity.of(vendor).changes);
   });
 
   it('only touches the scope it was asked to', () => {

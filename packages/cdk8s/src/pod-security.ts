@@ -22,12 +22,8 @@ import { ApiObject, App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { describeFinding, isBlocking } from './describe-finding.js';
 import { addOutputTransform, forgetAll, type Manifest, renderForSynthesis } from './output-layer.js';
-import {
-  type ConstructSuppression,
-  suppress,
-  suppressionsUnder,
-  writeSuppressionsUnder,
-} from './suppress.js';
+import { sortKeysLikeCdk8s } from './sort-keys.js';
+import { type ConstructSuppression, suppress, suppressionsOf, writeSuppressionsOf } from './suppress.js';
 
 /** Options of {@link PodSecurity.validate}: the core's evaluation options plus what to do at synth. */
 export interface PodSecurityValidateOptions extends EvaluateOptions {
@@ -67,7 +63,7 @@ export interface PodSecurityReport {
   readonly findings: readonly ReportedFinding[];
   /** Suppressions recorded with {@link PodSecurity.suppress} in the scope. */
   readonly suppressions: readonly { readonly path: string; readonly suppressions: ConstructSuppression[] }[];
-  /** Changes made by {@link PodSecurity.harden}. */
+  /** Changes made by {@link PodSecurity.harden}, on this scope or on scopes inside it. */
   readonly changes: readonly ReportedChange[];
 }
 
@@ -172,19 +168,25 @@ export class PodSecurity {
 
   /** One synthesis pass over the scope; returns errors not tied to an object. */
   private run(): string[] {
-    writeSuppressionsUnder(this.scope);
-    const apiObjects = this.scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    const constructs = this.scope.node.findAll();
+    writeSuppressionsOf(constructs);
+    const apiObjects = constructs.filter((c): c is ApiObject => ApiObject.isApiObject(c));
     this.pending = new Map();
-    if (this.hardenOptions) {
-      for (const apiObject of apiObjects) {
-        if (this.hardened.has(apiObject) || !POD_KINDS.includes(apiObject.kind)) continue;
-        this.hardened.add(apiObject);
-        addOutputTransform(apiObject, (manifest) => this.hardenManifest(manifest, apiObject));
-      }
+    // Hardening asked for on any scope inside this one must shape the manifests checked here,
+    // whichever scope cdk8s happens to validate first.
+    const hardeners: PodSecurity[] = [this];
+    for (const construct of constructs) {
+      const inner = construct === this.scope ? undefined : instances.get(construct);
+      if (!inner?.hardenOptions) continue;
+      inner.registerHardening(inner.scope.node.findAll());
+      hardeners.push(inner);
     }
+    this.registerHardening(apiObjects);
     const manifests = apiObjects.map((apiObject) => renderForSynthesis(apiObject));
-    const changes = apiObjects.flatMap((apiObject) => this.changesByObject.get(apiObject) ?? []);
-    const suppressions = suppressionsUnder(this.scope);
+    const changes = apiObjects.flatMap((apiObject) =>
+      hardeners.flatMap((hardener) => hardener.changesByObject.get(apiObject) ?? []),
+    );
+    const suppressions = suppressionsOf(constructs);
     if (!this.validateOptions) {
       this.lastReport = { ...EMPTY_REPORT, suppressions, changes };
       return [];
@@ -209,16 +211,27 @@ export class PodSecurity {
         continue;
       }
       allowed = false;
-      const text = `podguard ${describeFinding(finding, finding.constructPath)}`;
+      // cdk8s prefixes an object's errors with its construct path; unplaced ones need no path.
       const apiObject = apiObjects[finding.objectIndex];
-      if (apiObject) this.addPending(apiObject, text);
-      else unplaced.push(text);
+      if (apiObject) this.addPending(apiObject, `podguard ${describeFinding(finding)}`);
+      else unplaced.push(`podguard ${describeFinding(finding)}`);
     }
     this.lastReport = { allowed, objects, findings, suppressions, changes };
     if (this.reportFile) this.writeReport(this.reportFile);
     // A failed synthesis must not hand memoised manifests to a later one.
     if (!allowed) forgetAll();
     return unplaced;
+  }
+
+  /** Puts the core's `harden()` in the output layer of each workload of the scope (once). */
+  private registerHardening(constructs: readonly IConstruct[]): void {
+    if (!this.hardenOptions) return;
+    for (const construct of constructs) {
+      if (!ApiObject.isApiObject(construct)) continue;
+      if (this.hardened.has(construct) || !POD_KINDS.includes(construct.kind)) continue;
+      this.hardened.add(construct);
+      addOutputTransform(construct, (manifest) => this.hardenManifest(manifest, construct));
+    }
   }
 
   private evaluate(manifests: Manifest[], options: EvaluateOptions): EvaluationResult {
@@ -251,7 +264,7 @@ export class PodSecurity {
         patch: change.patch,
       })),
     );
-    return result.object as Manifest;
+    return result.changes.length === 0 ? manifest : sortKeysLikeCdk8s(result.object as Manifest);
   }
 
   /** Queues an error for the object's own validation, so cdk8s prints it under the object's path. */

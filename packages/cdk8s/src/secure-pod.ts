@@ -13,6 +13,7 @@ import type * as kplus from 'cdk8s-plus-27';
 import { Volume } from 'cdk8s-plus-27';
 import { type CapabilityName, capabilityNames } from './capabilities.js';
 import { addOutputTransform, type Manifest } from './output-layer.js';
+import { sortKeysLikeCdk8s } from './sort-keys.js';
 
 /** A seccomp profile as Kubernetes spells it (`restricted` admits `RuntimeDefault` and `Localhost`). */
 export type SeccompProfile =
@@ -143,7 +144,7 @@ export class SecurePodDefaults {
     const spec = extracted.view.spec as Record<string, unknown>;
     const podContext = (spec.securityContext ?? {}) as Record<string, unknown>;
     if (podContext.seccompProfile === undefined) podContext.seccompProfile = { ...this.seccompProfile };
-    spec.securityContext = sortedKeys(podContext);
+    spec.securityContext = sortKeysLikeCdk8s(podContext);
 
     const known = new Set(extracted.view.containers.map((ref) => ref.name));
     for (const name of this.capabilities.keys()) {
@@ -165,14 +166,8 @@ export class SecurePodDefaults {
       if (add.length > 0) capabilities.add = add;
       if (drop.length > 0) capabilities.drop = drop;
       if (Object.keys(capabilities).length > 0) context.capabilities = capabilities;
-      container.securityContext = sortedKeys(context);
+      container.securityContext = sortKeysLikeCdk8s(context);
     }
     return manifest;
   }
-}
-
-/** cdk8s sorts manifest keys (unless `CDK8S_DISABLE_SORT` is set); keep what we touch sorted too. */
-function sortedKeys<T extends Record<string, unknown>>(object: T): T {
-  if (process.env.CDK8S_DISABLE_SORT) return object;
-  return Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
 }

@@ -81,12 +81,11 @@ export function suppress(construct: IConstruct, suppressions: readonly Construct
   writeSuppressions(construct);
 }
 
-/** The suppressions recorded on constructs at or under `scope`, by construct path. */
-export function suppressionsUnder(
-  scope: IConstruct,
+/** The suppressions recorded on these constructs, by construct path. */
+export function suppressionsOf(
+  constructs: readonly IConstruct[],
 ): { path: string; suppressions: ConstructSuppression[] }[] {
-  return scope.node
-    .findAll()
+  return constructs
     .filter((construct) => suppressed.has(construct))
     .map((construct) => ({
       path: construct.node.path,
@@ -94,9 +93,9 @@ export function suppressionsUnder(
     }));
 }
 
-/** Writes the annotation of every suppression recorded at or under `scope` (idempotent). */
-export function writeSuppressionsUnder(scope: IConstruct): void {
-  for (const construct of scope.node.findAll()) if (suppressed.has(construct)) writeSuppressions(construct);
+/** Writes the annotations of the suppressions recorded on these constructs (idempotent). */
+export function writeSuppressionsOf(constructs: readonly IConstruct[]): void {
+  for (const construct of constructs) if (suppressed.has(construct)) writeSuppressions(construct);
 }
 
 function targetsOf(construct: IConstruct): ApiObject[] {

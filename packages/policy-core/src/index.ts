@@ -7,6 +7,17 @@
  */
 
 export {
+  analyzeDockerfile,
+  DOCKERFILE_RULE,
+  type DockerfileFinding,
+  type DockerfileFix,
+  type DockerfileMessageId,
+  type DockerfileOptions,
+  type DockerfileUser,
+  dockerfileMessages,
+  dockerfileUser,
+} from './dockerfile/analyzeDockerfile.js';
+export {
   type AggregateCheckResult,
   type CheckReason,
   checkPod,
@@ -22,6 +33,8 @@ export {
   isAllowed,
   UNUSED_SUPPRESSION,
 } from './engine/evaluate.js';
+export { type HardenChange, type HardenResult, harden } from './engine/harden.js';
+export { applyJsonPatch, JsonPatchError } from './engine/jsonPatch.js';
 export type { EvaluateOptions, Profile, ProfileName, RuleSetting } from './engine/options.js';
 export { psaPlan } from './engine/plan.js';
 export { MAX_ID, resolveEvaluation } from './engine/resolveOptions.js';
@@ -47,6 +60,9 @@ export {
   variantFor,
 } from './engine/rule.js';
 export { MIN_REASON_LENGTH, parseSuppressAnnotation, SUPPRESS_ANNOTATION } from './engine/suppressions.js';
+export { imageUsersFromImageConfig } from './image/imageConfig.js';
+export { imageUserFor, normalizeImageReference } from './image/imageReference.js';
+export { type ImageUser, imageUserIsRoot, parseImageUser } from './image/parseImageUser.js';
 export { extractObject, flattenLists, POD_KINDS, resourceOf, visitContainers } from './podspec/extract.js';
 export type * from './podspec/k8s.js';
 export { escapePointerToken, parsePointer, pointer } from './podspec/pointer.js';
@@ -57,10 +73,12 @@ export {
   profiles,
   restrictedProfile,
 } from './profiles/index.js';
+export {
+  type ControlFramework,
+  type ControlGroup,
+  type ControlledFinding,
+  controlFramework,
+  groupByControl,
+} from './report/controls.js';
 export { podguardRules, psaRules, ruleRegistry } from './rules/index.js';
 export type * from './types.js';
-export { type HardenChange, type HardenResult, harden } from './engine/harden.js';
-export { applyJsonPatch, JsonPatchError } from './engine/jsonPatch.js';
-export { imageUsersFromImageConfig } from './image/imageConfig.js';
-export { imageUserFor, normalizeImageReference } from './image/imageReference.js';
-export { type ImageUser, imageUserIsRoot, parseImageUser } from './image/parseImageUser.js';

@@ -25,7 +25,8 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   if (isRecord(a) && isRecord(b)) {
     const keys = Object.keys(a);
     return (
-      keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]))
+      keys.length === Object.keys(b).length &&
+      keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]))
     );
   }
   return false;
@@ -39,12 +40,7 @@ function arrayIndex(token: string, length: number, allowEnd: boolean): number | 
 }
 
 /** Returns a copy of `root` with the value at `tokens` transformed; copies only the path. */
-function update(
-  root: unknown,
-  tokens: readonly string[],
-  op: JsonPatchOperation,
-  index: number,
-): unknown {
+function update(root: unknown, tokens: readonly string[], op: JsonPatchOperation, index: number): unknown {
   const fail = (message: string): never => {
     throw new JsonPatchError(`${op.op} ${op.path}: ${message}`, index);
   };
@@ -118,14 +114,18 @@ export function applyJsonPatch<T>(document: T, patch: readonly JsonPatchOperatio
       }
       case 'add':
       case 'replace':
-        if (!Object.hasOwn(op, 'value')) throw new JsonPatchError(`${op.op} ${op.path}: missing value`, index);
+        if (!Object.hasOwn(op, 'value'))
+          throw new JsonPatchError(`${op.op} ${op.path}: missing value`, index);
         current = update(current, tokens, op, index);
         return;
       case 'remove':
         current = update(current, tokens, op, index);
         return;
       default:
-        throw new JsonPatchError(`unsupported operation ${JSON.stringify((op as { op: unknown }).op)}`, index);
+        throw new JsonPatchError(
+          `unsupported operation ${JSON.stringify((op as { op: unknown }).op)}`,
+          index,
+        );
     }
   });
   return current as T;

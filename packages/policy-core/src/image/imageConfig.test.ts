@@ -42,7 +42,11 @@ describe('imageUsersFromImageConfig', () => {
   it.each([
     [{ architecture: 'amd64', config: { User: 'x' } }, undefined, /does not name its image/],
     [[{ Config: { User: 'x' } }], undefined, /\[0\] has no RepoTags or RepoDigests/],
-    [[{ RepoTags: ['a:1'], Config: { User: 1000 } }], undefined, /\[0\]\.Config\.User must be a string, got a number \(1000\)/],
+    [
+      [{ RepoTags: ['a:1'], Config: { User: 1000 } }],
+      undefined,
+      /\[0\]\.Config\.User must be a string, got a number \(1000\)/,
+    ],
     [[{ RepoTags: 'a:1', Config: {} }], undefined, /\[0\]\.RepoTags must be an array of strings/],
     [['a'], undefined, /\[0\] must be an object/],
     ['text', undefined, /expected docker inspect output or an OCI image config, got a string/],

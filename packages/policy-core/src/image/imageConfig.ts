@@ -4,17 +4,22 @@
  * (`crane config`, `skopeo inspect --config`: `{ "config": { "User": … } }`). Pure: the caller
  * reads and parses the file.
  */
-import { describeType, isRecord } from '../podspec/extract.js';
+
 import { PodguardInputError } from '../engine/rule.js';
+import { describeType, isRecord } from '../podspec/extract.js';
 
 function userOf(config: unknown, where: string): string {
   if (config === undefined || config === null) return '';
-  if (!isRecord(config)) throw new PodguardInputError(`${where} must be an object, got ${describeType(config)}`, where);
+  if (!isRecord(config))
+    throw new PodguardInputError(`${where} must be an object, got ${describeType(config)}`, where);
   const user = config.User;
   // A missing User is the empty string in Go's decoding: no user, i.e. root.
   if (user === undefined || user === null) return '';
   if (typeof user !== 'string') {
-    throw new PodguardInputError(`${where}.User must be a string, got ${describeType(user)}`, `${where}.User`);
+    throw new PodguardInputError(
+      `${where}.User must be a string, got ${describeType(user)}`,
+      `${where}.User`,
+    );
   }
   return user;
 }
@@ -58,7 +63,10 @@ export function imageUsersFromImageConfig(json: unknown, reference?: string): Re
   if (Array.isArray(json)) {
     json.forEach((entry, index) => {
       if (!isRecord(entry)) {
-        throw new PodguardInputError(`[${index}] must be an object, got ${describeType(entry)}`, `[${index}]`);
+        throw new PodguardInputError(
+          `[${index}] must be an object, got ${describeType(entry)}`,
+          `[${index}]`,
+        );
       }
       fromDockerInspect(entry, `[${index}]`, out);
     });

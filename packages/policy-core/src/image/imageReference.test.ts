@@ -39,12 +39,16 @@ describe('imageUserFor', () => {
     expect(imageUserFor(image, users)).toBe(expected);
   });
 
-  it.each([['registry.example/app:1.3'], ['node:22'], ['nginx:1.25'], ['ghcr.io/o/other:1'], [undefined], ['']])(
-    'does not guess for %s',
-    (image) => {
-      expect(imageUserFor(image, users)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['registry.example/app:1.3'],
+    ['node:22'],
+    ['nginx:1.25'],
+    ['ghcr.io/o/other:1'],
+    [undefined],
+    [''],
+  ])('does not guess for %s', (image) => {
+    expect(imageUserFor(image, users)).toBeUndefined();
+  });
 
   it('prefers an exact key over a normalised one and a normalised one over a repository wildcard', () => {
     expect(imageUserFor('nginx', { 'docker.io/library/nginx:latest': '1', nginx: '2' })).toBe('2');

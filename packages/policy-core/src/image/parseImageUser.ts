@@ -61,6 +61,8 @@ export function parseImageUser(user: string): ImageUser {
 /** True when the image user makes the process run as uid 0 (no user, `0`, `root`). */
 export function imageUserIsRoot(user: ImageUser): boolean {
   return (
-    user.kind === 'none' || (user.kind === 'uid' && user.uid === 0) || (user.kind === 'name' && user.name === 'root')
+    user.kind === 'none' ||
+    (user.kind === 'uid' && user.uid === 0) ||
+    (user.kind === 'name' && user.name === 'root')
   );
 }

@@ -2,12 +2,14 @@
  * Privilege escalation (such as via set-user-ID or set-group-ID file mode) must not be allowed.
  *
  * Restricted field: `spec.{initContainers,containers,ephemeralContainers}[*].securityContext.allowPrivilegeEscalation`.
- * Allowed value: false. Unset counts as allowed escalation: the kubelet defaults it to true.
+ * Allowed value: false. Unset allows escalation: the runtime then does not set no_new_privs.
  * From v1.25 Windows pods (`spec.os.name: windows`) are exempt.
  *
  * Fix: `allowPrivilegeEscalation: false` on each offending container, creating `securityContext`
  * when missing. None when the API server would reject it: for Windows pods, and when an
  * offending container is privileged or adds CAP_SYS_ADMIN (validation forbids false with either).
+ * Also none for SYS_ADMIN: validation accepts that spelling, but no_new_privs is no boundary for
+ * a process holding the capability, so the "fix" would only hide the finding.
  */
 import { type CheckResult, type ContainerRef, definePodRule, type PodView } from '../engine/rule.js';
 import { containerLocation, fixOf, setField } from './patch.js';
@@ -16,7 +18,7 @@ import { describeContainers } from './wording.js';
 
 const FIELD = ['securityContext', 'allowPrivilegeEscalation'];
 
-/** Whether the API server accepts `allowPrivilegeEscalation: false` on this container. */
+/** Whether `allowPrivilegeEscalation: false` is accepted by the API server and means something. */
 function canDisallowEscalation(ref: ContainerRef): boolean {
   const context = ref.container.securityContext;
   if (context?.privileged === true) return false;

@@ -11,7 +11,9 @@
  *   is forbidden: its type is "").
  *
  * Fix: forbidden profiles become `{ type: RuntimeDefault }` and forbidden annotations
- * `runtime/default`. None for Windows pods, where AppArmor fields are invalid altogether.
+ * `runtime/default`, as do the annotations of the containers a fixed profile governs (the API
+ * server rejects an annotation that disagrees with its container's profile). None for Windows
+ * pods, where AppArmor fields are invalid altogether.
  */
 import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
@@ -38,6 +40,9 @@ function appArmorProfile_1_0(pod: PodView): CheckResult {
   const badValues: string[] = [];
   const locations: FindingLocation[] = [];
   const patch: JsonPatchOperation[] = [];
+  const annotations = pod.metadata.annotations ?? {};
+  /** Annotation keys the fix sets to `runtime/default`, where present and different. */
+  const alignAnnotations = new Set<string>();
 
   const podProfile = pod.spec.securityContext?.appArmorProfile;
   if (podProfile != null && !allowedProfileType(podProfile.type ?? '')) {
@@ -45,6 +50,11 @@ function appArmorProfile_1_0(pod: PodView): CheckResult {
     badValues.push(podProfile.type ?? '');
     locations.push({ path: locateField(pod.spec, pod.specPath, TYPE_KEYS) });
     patch.push({ op: 'replace', path: pointer(pod.specPath, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+    // The pod profile governs the containers without their own.
+    for (const ref of pod.containers) {
+      if (ref.container.securityContext?.appArmorProfile == null)
+        alignAnnotations.add(ANNOTATION_PREFIX + ref.name);
+    }
   }
 
   const badContainers: string[] = [];
@@ -55,18 +65,28 @@ function appArmorProfile_1_0(pod: PodView): CheckResult {
     badValues.push(profile.type ?? '');
     locations.push(containerLocation(ref, TYPE_KEYS));
     patch.push({ op: 'replace', path: pointer(ref.path, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+    alignAnnotations.add(ANNOTATION_PREFIX + ref.name);
   }
   if (badContainers.length > 0) badSetters.push(describeContainers(badContainers));
 
   const forbiddenAnnotations: string[] = [];
-  for (const [key, raw] of Object.entries(pod.metadata.annotations ?? {})) {
+  for (const [key, raw] of Object.entries(annotations)) {
     // A YAML `key:` with no value is Go's empty string.
     const value = raw ?? '';
     if (!key.startsWith(ANNOTATION_PREFIX) || allowedAnnotationValue(value)) continue;
     forbiddenAnnotations.push(`${key}=${goQuote(value)}`);
-    const path = pointer(pod.metadataPath, 'annotations', key);
-    locations.push({ path });
-    patch.push({ op: 'replace', path, value: 'runtime/default' });
+    locations.push({ path: pointer(pod.metadataPath, 'annotations', key) });
+    alignAnnotations.add(key);
+  }
+  // Forbidden annotations, and those the API server would find disagreeing with a fixed profile
+  // (it rejects a container annotation that does not match the profile governing the container).
+  for (const key of alignAnnotations) {
+    if (!Object.hasOwn(annotations, key) || annotations[key] === 'runtime/default') continue;
+    patch.push({
+      op: 'replace',
+      path: pointer(pod.metadataPath, 'annotations', key),
+      value: 'runtime/default',
+    });
   }
 
   const badValueList = sortedSet(badValues);

@@ -21,19 +21,38 @@ function failures(object: unknown, options: EvaluateOptions = { level: 'restrict
   );
 }
 
-const nonRootPod = (imageUser?: string) => [
-  pod({ securityContext: { runAsNonRoot: true }, containers: [{ name: 'web', image: IMAGE }] }),
-  { level: 'restricted' as const, imageUsers: imageUser === undefined ? {} : { [IMAGE]: imageUser } },
-] as const;
+function nonRootPod(imageUser?: string): [object: unknown, options: EvaluateOptions] {
+  const imageUsers: Record<string, string> = imageUser === undefined ? {} : { [IMAGE]: imageUser };
+  return [
+    pod({ securityContext: { runAsNonRoot: true }, containers: [{ name: 'web', image: IMAGE }] }),
+    { level: 'restricted', imageUsers },
+  ];
+}
 
 const POD = '"web-7d4_default(f00d)"';
 
 describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', () => {
   it.each<[user: string, messageId: string, message: string]>([
-    ['', 'imageRunsAsRoot', `container has runAsNonRoot and image will run as root (pod: ${POD}, container: web)`],
-    ['0', 'imageRunsAsRoot', `container has runAsNonRoot and image will run as root (pod: ${POD}, container: web)`],
-    ['0:0', 'imageRunsAsRoot', `container has runAsNonRoot and image will run as root (pod: ${POD}, container: web)`],
-    [':1000', 'imageRunsAsRoot', `container has runAsNonRoot and image will run as root (pod: ${POD}, container: web)`],
+    [
+      '',
+      'imageRunsAsRoot',
+      `container has runAsNonRoot and image will run as root (pod: ${POD}, container: web)`,
+    ],
+    [
+      '0',
+      'imageRunsAsRoot',
+      `container has runAsNonRoot and image will run as root (pod: ${POD}, container: web)`,
+    ],
+    [
+      '0:0',
+      'imageRunsAsRoot',
+      `container has runAsNonRoot and image will run as root (pod: ${POD}, container: web)`,
+    ],
+    [
+      ':1000',
+      'imageRunsAsRoot',
+      `container has runAsNonRoot and image will run as root (pod: ${POD}, container: web)`,
+    ],
     [
       'node',
       'nonNumericUser',
@@ -67,7 +86,8 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     expect(result?.severity).toBeUndefined();
     expect(result?.locations).toEqual([{ path: '/spec/containers/0/image', container: 'web' }]);
     expect(result?.fix).toEqual({
-      description: 'Set securityContext.runAsUser=1000 on the pod so no container depends on the image\'s USER.',
+      description:
+        "Set securityContext.runAsUser=1000 on the pod so no container depends on the image's USER.",
       patch: [{ op: 'add', path: '/spec/securityContext/runAsUser', value: 1000 }],
     });
   });
@@ -77,7 +97,7 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     expect(failures(object, options)).toEqual([]);
   });
 
-  it("runAsUser 0 breaks the non-root policy, whatever the image says", () => {
+  it('runAsUser 0 breaks the non-root policy, whatever the image says', () => {
     const object = pod({
       securityContext: { runAsNonRoot: true, runAsUser: 0 },
       containers: [{ name: 'web', image: IMAGE }],
@@ -174,7 +194,13 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
 
   it('declares every message id it produces', () => {
     expect(Object.keys(kubeletRunAsNonRoot.messages ?? {}).sort()).toEqual(
-      ['imageRunsAsRoot', 'imageUserUnknown', 'invalidUserId', 'nonNumericUser', 'runAsUserBreaksPolicy'].sort(),
+      [
+        'imageRunsAsRoot',
+        'imageUserUnknown',
+        'invalidUserId',
+        'nonNumericUser',
+        'runAsUserBreaksPolicy',
+      ].sort(),
     );
   });
 });

@@ -127,5 +127,34 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"',
       fix: null,
     },
+    {
+      name: 'v1.19 fix: a disagreeing container annotation follows the field',
+      pod: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'p',
+          annotations: { 'container.seccomp.security.alpha.kubernetes.io/c': 'unconfined' },
+        },
+        spec: { containers: [{ name: 'c', securityContext: { seccompProfile: { type: 'Unconfined' } } }] },
+      },
+      reason: 'seccompProfile',
+      detail: 'container "c" must not set securityContext.seccompProfile.type to "Unconfined"',
+      fix: {
+        description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
+        patch: [
+          {
+            op: 'replace',
+            path: '/spec/containers/0/securityContext/seccompProfile',
+            value: { type: 'RuntimeDefault' },
+          },
+          {
+            op: 'replace',
+            path: '/metadata/annotations/container.seccomp.security.alpha.kubernetes.io~1c',
+            value: 'runtime/default',
+          },
+        ],
+      },
+    },
   ],
 });

@@ -11,8 +11,10 @@
  * allowed values: `RuntimeDefault`, `Localhost`, undefined (a `seccompProfile` without a type is
  * forbidden: its type is "").
  *
- * Fix: forbidden annotations become `runtime/default`, forbidden profiles `{ type: RuntimeDefault }`.
- * None for Windows pods, where seccomp settings are invalid altogether.
+ * Fix: forbidden annotations become `runtime/default`, forbidden profiles `{ type: RuntimeDefault }`
+ * (with a disagreeing annotation of the same pod or container set to `runtime/default` too: the
+ * API server rejects annotations and fields that disagree). None for Windows pods, where seccomp
+ * settings are invalid altogether.
  */
 import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
@@ -21,7 +23,8 @@ import { containerLocation, fixOf, locateField } from './patch.js';
 import { isWindowsPod } from './podRelaxations.js';
 import { describeContainers, goQuote, joinQuote, pluralize, sortedSet } from './wording.js';
 
-const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
+/** Annotation key of the pod's seccomp profile (deprecated, still validated against the field). */
+export const POD_SECCOMP_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
 const PROFILE_KEYS = ['securityContext', 'seccompProfile'];
 const TYPE_KEYS = [...PROFILE_KEYS, 'type'];
@@ -36,6 +39,28 @@ function validSeccompAnnotationValue(value: string): boolean {
   return value === 'runtime/default' || value === 'docker/default' || value.startsWith('localhost/');
 }
 
+/**
+ * The API server rejects a pod whose seccomp annotation and field disagree. When a fix sets the
+ * pod's (`annotationKey` = the pod annotation) or a container's field to RuntimeDefault, the
+ * operation that brings an existing, disagreeing annotation along; undefined when none is needed.
+ */
+export function alignSeccompAnnotation(pod: PodView, annotationKey: string): JsonPatchOperation | undefined {
+  const annotations = pod.metadata.annotations ?? {};
+  if (!Object.hasOwn(annotations, annotationKey)) return undefined;
+  const value = annotations[annotationKey];
+  if (value === 'runtime/default' || value === 'docker/default') return undefined;
+  return {
+    op: 'replace',
+    path: pointer(pod.metadataPath, 'annotations', annotationKey),
+    value: 'runtime/default',
+  };
+}
+
+/** Annotation key of a container's seccomp profile (deprecated, still validated against the field). */
+export function containerSeccompAnnotation(containerName: string): string {
+  return CONTAINER_ANNOTATION_PREFIX + containerName;
+}
+
 function seccompProfileBaseline_1_0(pod: PodView): CheckResult {
   const annotations = pod.metadata.annotations ?? {};
   const forbidden: string[] = [];
@@ -48,7 +73,7 @@ function seccompProfileBaseline_1_0(pod: PodView): CheckResult {
     forbidden.push(`${key}=${goQuote(value)}`);
     paths.add(pointer(pod.metadataPath, 'annotations', key));
   };
-  consider(POD_ANNOTATION);
+  consider(POD_SECCOMP_ANNOTATION);
   for (const ref of pod.containers) consider(CONTAINER_ANNOTATION_PREFIX + ref.name);
   if (forbidden.length === 0) return { allowed: true };
 
@@ -80,6 +105,8 @@ function seccompProfileBaseline_1_19(pod: PodView): CheckResult {
     badValues.push(podProfile.type ?? '');
     locations.push({ path: locateField(pod.spec, pod.specPath, TYPE_KEYS) });
     patch.push({ op: 'replace', path: pointer(pod.specPath, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+    const aligned = alignSeccompAnnotation(pod, POD_SECCOMP_ANNOTATION);
+    if (aligned) patch.push(aligned);
   }
   const badContainers: string[] = [];
   for (const ref of pod.containers) {
@@ -89,6 +116,8 @@ function seccompProfileBaseline_1_19(pod: PodView): CheckResult {
     badValues.push(profile.type ?? '');
     locations.push(containerLocation(ref, TYPE_KEYS));
     patch.push({ op: 'replace', path: pointer(ref.path, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+    const aligned = alignSeccompAnnotation(pod, containerSeccompAnnotation(ref.name));
+    if (aligned) patch.push(aligned);
   }
   if (badContainers.length > 0) badSetters.push(describeContainers(badContainers));
   if (badSetters.length === 0) return { allowed: true };

@@ -154,5 +154,50 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
         'pod or container "a" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"',
       fix: null,
     },
+    {
+      name: 'a disagreeing pod annotation is set to runtime/default with the field',
+      pod: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'p',
+          annotations: {
+            'seccomp.security.alpha.kubernetes.io/pod': 'unconfined',
+            'container.seccomp.security.alpha.kubernetes.io/c': 'unconfined',
+            'container.seccomp.security.alpha.kubernetes.io/a': 'localhost/x.json',
+          },
+        },
+        spec: {
+          securityContext: { seccompProfile: { type: 'Unconfined' } },
+          containers: [
+            { name: 'a' },
+            { name: 'c', securityContext: { seccompProfile: { type: 'Unconfined' } } },
+          ],
+        },
+      },
+      reason: 'seccompProfile',
+      detail: 'pod and container "c" must not set securityContext.seccompProfile.type to "Unconfined"',
+      fix: {
+        description,
+        patch: [
+          { op: 'replace', path: '/spec/securityContext/seccompProfile', value: RUNTIME_DEFAULT },
+          {
+            op: 'replace',
+            path: '/spec/containers/1/securityContext/seccompProfile',
+            value: RUNTIME_DEFAULT,
+          },
+          {
+            op: 'replace',
+            path: '/metadata/annotations/container.seccomp.security.alpha.kubernetes.io~1c',
+            value: 'runtime/default',
+          },
+          {
+            op: 'replace',
+            path: '/metadata/annotations/seccomp.security.alpha.kubernetes.io~1pod',
+            value: 'runtime/default',
+          },
+        ],
+      },
+    },
   ],
 });

@@ -9,14 +9,21 @@
  *
  * Fix: a pod-level `seccompProfile: { type: RuntimeDefault }` when the pod sets none (creating
  * `securityContext` when missing), and every forbidden pod or container profile replaced by
- * `{ type: RuntimeDefault }`. None for Windows pods, where seccomp settings are invalid.
+ * `{ type: RuntimeDefault }`, with a disagreeing seccomp annotation of the same pod or container
+ * set to `runtime/default` (the API server rejects annotations and fields that disagree). None
+ * for Windows pods, where seccomp settings are invalid.
  */
 import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation, JsonPatchOperation } from '../types.js';
 import { containerLocation, fixOf, locateField, setField } from './patch.js';
 import { exemptWindowsPods, isWindowsPod } from './podRelaxations.js';
-import { validSeccompType } from './seccompProfile_baseline.js';
+import {
+  alignSeccompAnnotation,
+  containerSeccompAnnotation,
+  POD_SECCOMP_ANNOTATION,
+  validSeccompType,
+} from './seccompProfile_baseline.js';
 import { describeContainers, joinQuote, sortedSet } from './wording.js';
 
 const PROFILE_KEYS = ['securityContext', 'seccompProfile'];
@@ -49,6 +56,8 @@ function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
       badValues.push(profile.type ?? '');
       explicitLocations.push(containerLocation(ref, TYPE_KEYS));
       patch.push({ op: 'replace', path: pointer(ref.path, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+      const aligned = alignSeccompAnnotation(pod, containerSeccompAnnotation(ref.name));
+      if (aligned) patch.push(aligned);
     } else if (!podSeccompSet) {
       implicitlyBad.push(ref.name);
       implicitLocations.push(containerLocation(ref, TYPE_KEYS));
@@ -56,6 +65,11 @@ function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
   }
   if (implicitlyBad.length > 0 && podProfile == null) {
     patch.unshift(setField(pod.spec, pod.specPath, PROFILE_KEYS, RUNTIME_DEFAULT));
+  }
+  // The pod-level field is now RuntimeDefault (added or replaced): its annotation must agree.
+  if (!podSeccompSet && (podProfile != null || implicitlyBad.length > 0)) {
+    const aligned = alignSeccompAnnotation(pod, POD_SECCOMP_ANNOTATION);
+    if (aligned) patch.push(aligned);
   }
   if (explicitlyBad.length > 0) badSetters.push(describeContainers(explicitlyBad));
   if (badSetters.length === 0 && implicitlyBad.length === 0) return { allowed: true };

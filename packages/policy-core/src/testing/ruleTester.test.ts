@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type CheckResult, definePodRule, type Forbidden } from '../engine/rule.js';
 import { privileged } from '../rules/privileged.js';
 import { runAsUser } from '../rules/runAsUser.js';
 import { assertInvalid, assertValid, podView, ruleContext, runRule } from './index.js';
@@ -64,6 +65,32 @@ describe('assertInvalid / assertValid', () => {
     );
     expect(() => assertValid(privileged, { pod: privilegedPod })).toThrow(
       `expected rule privileged to allow the pod, got: privileged (${detail})`,
+    );
+  });
+});
+
+describe('fix round trip', () => {
+  const brokenFix = definePodRule({
+    ...privileged,
+    id: 'brokenFix',
+    versions: [
+      {
+        since: 'v1.0',
+        check: (pod, context) => {
+          const result = privileged.versions[0]!.check(pod, context);
+          if (Array.isArray(result) || (result as CheckResult).allowed) return result;
+          return {
+            ...(result as Forbidden),
+            fix: { description: 'no-op', patch: [{ op: 'add', path: '/spec/x', value: 1 }] },
+          };
+        },
+      },
+    ],
+  });
+
+  it('fails an invalid case whose fix does not clear the finding', () => {
+    expect(() => assertInvalid(brokenFix, { pod: privilegedPod, reason: 'privileged', detail })).toThrow(
+      'the fix of rule brokenFix does not clear the finding: privileged',
     );
   });
 });

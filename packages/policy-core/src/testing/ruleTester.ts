@@ -21,6 +21,7 @@
  * });
  * ```
  */
+import { applyJsonPatch } from '../engine/jsonPatch.js';
 import type { EvaluateOptions } from '../engine/options.js';
 import { resolveEvaluation } from '../engine/resolveOptions.js';
 import {
@@ -49,17 +50,20 @@ export function ruleContext(
   return { options: resolveEvaluation(options).options, version: parseVersion(version) };
 }
 
+/** A bare PodSpec wrapped in a Pod (so pointers start at `/spec`); other input as it is. */
+function asObject(podOrSpec: unknown): unknown {
+  return isRecord(podOrSpec) && podOrSpec.kind === undefined && !isRecord(podOrSpec.spec)
+    ? { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'test' }, spec: podOrSpec }
+    : podOrSpec;
+}
+
 /**
  * The {@link PodView} of a Pod, a workload (Deployment, CronJob...) or a bare PodSpec (wrapped
  * in a Pod). Throws when the input has no pod spec or has wrongly typed fields, as the engine
  * would report them instead of running rules.
  */
 export function podView(podOrSpec: unknown): PodView {
-  const object =
-    isRecord(podOrSpec) && podOrSpec.kind === undefined && !isRecord(podOrSpec.spec)
-      ? { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'test' }, spec: podOrSpec }
-      : podOrSpec;
-  const extracted = extractObject(object);
+  const extracted = extractObject(asObject(podOrSpec));
   if (extracted.kind !== 'pod') {
     throw new Error(
       `test input has no pod spec (${extracted.kind === 'invalid' ? extracted.message : extracted.kind})`,
@@ -150,8 +154,9 @@ function mismatch(what: string, expected: unknown, actual: unknown): Error {
 }
 
 /**
- * Checks one invalid case; throws an Error naming the first difference. Exported for use
- * outside {@link RuleTester}.
+ * Checks one invalid case; throws an Error naming the first difference. When the result carries
+ * a fix, also checks that the patch applies to the original object and that the rule then allows
+ * it (like typescript-eslint's fix output check). Exported for use outside {@link RuleTester}.
  */
 export function assertInvalid(rule: PodRule, testCase: InvalidCase): Forbidden {
   const result = runRule(rule, testCase.pod, testCase.version, testCase.options);
@@ -172,7 +177,24 @@ export function assertInvalid(rule: PodRule, testCase: InvalidCase): Forbidden {
   if (testCase.fix !== undefined && canonical(result.fix ?? null) !== canonical(testCase.fix)) {
     throw mismatch('fix', testCase.fix, result.fix ?? null);
   }
+  if (result.fix) assertFixClears(rule, testCase, result.fix);
   return result;
+}
+
+/** A fix must apply to the original object and leave nothing for the rule to forbid. */
+function assertFixClears(rule: PodRule, testCase: InvalidCase, fix: Fix): void {
+  let fixed: unknown;
+  try {
+    fixed = applyJsonPatch(asObject(testCase.pod), fix.patch);
+  } catch (error) {
+    throw new Error(`the fix of rule ${rule.id} does not apply: ${(error as Error).message}`);
+  }
+  const after = runRule(rule, fixed, testCase.version, testCase.options);
+  if (!after.allowed) {
+    throw new Error(
+      `the fix of rule ${rule.id} does not clear the finding: ${after.reason} (${after.detail})`,
+    );
+  }
 }
 
 /** Checks one valid case; throws an Error with the rule's verdict if it forbids the pod. */
@@ -196,12 +218,17 @@ export class RuleTester {
     const title = (testCase: ValidCase): string =>
       `${testCase.name ?? canonical(testCase.pod)}${testCase.version ? ` @ ${testCase.version}` : ''}`;
     describe(rule.id, () => {
-      describe('valid', () => {
-        for (const testCase of cases.valid) it(title(testCase), () => assertValid(rule, testCase));
-      });
-      describe('invalid', () => {
-        for (const testCase of cases.invalid) it(title(testCase), () => void assertInvalid(rule, testCase));
-      });
+      // Test runners reject empty suites, so a group without cases gets none.
+      if (cases.valid.length > 0) {
+        describe('valid', () => {
+          for (const testCase of cases.valid) it(title(testCase), () => assertValid(rule, testCase));
+        });
+      }
+      if (cases.invalid.length > 0) {
+        describe('invalid', () => {
+          for (const testCase of cases.invalid) it(title(testCase), () => void assertInvalid(rule, testCase));
+        });
+      }
     });
   }
 }

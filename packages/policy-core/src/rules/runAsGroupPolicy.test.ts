@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { EvaluateOptions } from '../engine/options.js';
+import type { Forbidden } from '../engine/rule.js';
+import { runRuleResults } from '../testing/index.js';
+import { runAsGroupPolicy } from './runAsGroupPolicy.js';
+
+function failures(spec: unknown, options: EvaluateOptions = { level: 'restricted' }): Forbidden[] {
+  return runRuleResults(runAsGroupPolicy, spec, 'latest', options).filter((r): r is Forbidden => !r.allowed);
+}
+
+describe('runAsGroupPolicy', () => {
+  it.each([
+    [{ securityContext: { runAsGroup: 1000 }, containers: [{ name: 'a' }] }],
+    [
+      {
+        securityContext: { runAsGroup: 0, fsGroup: 0, supplementalGroups: [0, 2000] },
+        containers: [{ name: 'a' }],
+      },
+    ],
+    [{ containers: [{ name: 'a', securityContext: { runAsGroup: 3000 } }] }],
+    [{ os: { name: 'windows' }, containers: [{ name: 'a' }] }],
+  ])('allows %j', (spec) => {
+    expect(failures(spec)).toEqual([]);
+  });
+
+  it('requires an explicit runAsGroup', () => {
+    expect(failures({ containers: [{ name: 'a' }] })).toEqual([
+      {
+        allowed: false,
+        reason: 'runAsGroup unset',
+        detail: 'container "a" must set securityContext.runAsGroup (on the pod or the container)',
+        messageId: 'missingRunAsGroup',
+        locations: [{ path: '/spec/containers/0', container: 'a' }],
+        fix: {
+          description: 'Set securityContext.runAsGroup=1000 on the pod.',
+          patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsGroup: 1000 } }],
+        },
+      },
+    ]);
+  });
+
+  it('forbids gid 0 everywhere with allowRootGroup: false, fixing runAsGroup and fsGroup only', () => {
+    const results = failures(
+      {
+        securityContext: { runAsGroup: 0, fsGroup: 0, supplementalGroups: [1000, 0] },
+        containers: [{ name: 'a', securityContext: { runAsGroup: 0 } }],
+      },
+      { level: 'restricted', allowRootGroup: false },
+    );
+    expect(results.map((r) => [r.messageId, r.detail, r.locations[0]?.path, r.fix?.patch])).toEqual([
+      [
+        'rootGroup',
+        'pod securityContext.runAsGroup is 0, and the root group is not allowed (allowRootGroup: false)',
+        '/spec/securityContext/runAsGroup',
+        [{ op: 'replace', path: '/spec/securityContext/runAsGroup', value: 1000 }],
+      ],
+      [
+        'rootGroup',
+        'container "a" securityContext.runAsGroup is 0, and the root group is not allowed (allowRootGroup: false)',
+        '/spec/containers/0/securityContext/runAsGroup',
+        [{ op: 'replace', path: '/spec/containers/0/securityContext/runAsGroup', value: 1000 }],
+      ],
+      [
+        'rootGroup',
+        'pod securityContext.fsGroup is 0, and the root group is not allowed (allowRootGroup: false)',
+        '/spec/securityContext/fsGroup',
+        [{ op: 'replace', path: '/spec/securityContext/fsGroup', value: 1000 }],
+      ],
+      [
+        'rootGroup',
+        'pod securityContext.supplementalGroups[1] is 0, and the root group is not allowed (allowRootGroup: false)',
+        '/spec/securityContext/supplementalGroups/1',
+        undefined,
+      ],
+    ]);
+  });
+
+  it('checks the gid range', () => {
+    const results = failures(
+      {
+        securityContext: { runAsGroup: 10, fsGroup: 500, supplementalGroups: [7] },
+        containers: [{ name: 'a' }],
+      },
+      { level: 'restricted', gidRange: { min: 100 } },
+    );
+    expect(results.map((r) => r.detail)).toEqual([
+      'pod securityContext.runAsGroup is 10, outside the allowed GID range 100..2147483647',
+      'pod securityContext.supplementalGroups[0] is 7, outside the allowed GID range 100..2147483647',
+    ]);
+  });
+
+  it('openshift: no runAsGroup needed and gid 0 expected', () => {
+    expect(
+      failures({ securityContext: { fsGroup: 0 }, containers: [{ name: 'a' }] }, { profile: 'openshift' }),
+    ).toEqual([]);
+  });
+
+  it('offers no fix when the default group is not allowed', () => {
+    const [result] = failures(
+      { containers: [{ name: 'a' }] },
+      { level: 'restricted', defaultGroup: 0, allowRootGroup: false },
+    );
+    expect(result?.fix).toBeUndefined();
+  });
+});
