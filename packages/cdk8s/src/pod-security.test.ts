@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject, App, Chart, Helm, Include, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PodSecurity, SecureDeployment } from './index.js';
 import './vitest.js';
 
@@ -144,10 +144,46 @@ describe('PodSecurity.validate', () => {
       expect.objectContaining({ rule: 'kubeletRunAsNonRoot', severity: 'warning', status: 'fail' }),
     ]);
 
+    const printing = Testing.chart();
+    new kplus.Deployment(printing, 'legacy', { containers: [{ name: 'worker', image }] });
+    PodSecurity.of(printing).validate({ profile: startup });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      Testing.synth(printing);
+      Testing.synth(printing);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(
+        /^\[podguard\] warning kubeletRunAsNonRoot: Deployment /,
+      );
+    } finally {
+      warn.mockRestore();
+    }
+
     const strict = Testing.chart();
     new kplus.Deployment(strict, 'legacy', { containers: [{ name: 'worker', image }] });
     PodSecurity.of(strict).validate({ profile: startup, warnings: 'fail' });
     expect(() => Testing.synth(strict)).toThrow(/podguard kubeletRunAsNonRoot/);
+  });
+
+  it('applies suppressions given in the options, with their match', () => {
+    const chart = Testing.chart();
+    new SecureDeployment(chart, 'cms', {
+      containers: [{ name: 'cms', image, securityContext: { readOnlyRootFilesystem: false } }],
+    });
+    const reason = 'the CMS writes its cache next to the binary';
+    const security = PodSecurity.of(chart).validate({
+      suppressions: [
+        { rule: 'readOnlyRootFilesystem', reason, match: { kind: 'Deployment', container: 'cms' } },
+      ],
+    });
+    expect(Testing.synth(chart)).toHaveLength(1);
+    expect(security.report.findings).toEqual([
+      expect.objectContaining({
+        rule: 'readOnlyRootFilesystem',
+        status: 'suppressed',
+        suppression: expect.objectContaining({ reason, source: 'options' }),
+      }),
+    ]);
   });
 
   it('rejects invalid options where they are written', () => {

@@ -66,14 +66,16 @@ const TMP_VOLUME_ID = 'PodguardTmp';
 
 /** The user and group a profile's hardening writes (1000/1000, or unset/0 for openshift). */
 export function profileIdentity(profile: ProfileName): { user?: number; group?: number } {
-  const options = profiles[profile]?.options;
-  if (!options && !(profile in profiles)) {
+  const known = profiles[profile];
+  if (!known) {
     throw new Error(
       `podguard: unknown profile ${JSON.stringify(profile)} (expected one of ${Object.keys(profiles).join(', ')})`,
     );
   }
-  const user = options && 'defaultUser' in options ? options.defaultUser : 1000;
-  const group = options && 'defaultGroup' in options ? options.defaultGroup : 1000;
+  const options = known.options ?? {};
+  // A profile without defaults (baseline, restricted) gets the hardened identity; null means "leave unset".
+  const user = 'defaultUser' in options ? options.defaultUser : 1000;
+  const group = 'defaultGroup' in options ? options.defaultGroup : 1000;
   const identity: { user?: number; group?: number } = {};
   if (typeof user === 'number') identity.user = user;
   if (typeof group === 'number') identity.group = group;
@@ -83,13 +85,12 @@ export function profileIdentity(profile: ProfileName): { user?: number; group?: 
 /** Props for the kplus constructor: the pod security context with the profile's user and group. */
 export function securePodProps<P extends kplus.AbstractPodProps>(props: P & SecurePodOptions): P {
   const identity = profileIdentity(props.profile ?? 'hardened');
-  const securityContext: kplus.PodSecurityContextProps = { ...props.securityContext };
   const user = props.securityContext?.user ?? props.user ?? identity.user;
   const group = props.securityContext?.group ?? props.group ?? identity.group;
   return {
     ...props,
     securityContext: {
-      ...securityContext,
+      ...props.securityContext,
       ...(user === undefined ? {} : { user }),
       ...(group === undefined ? {} : { group }),
     },

@@ -138,6 +138,13 @@ describe.each(constructs)('$name', ({ make, specPath }) => {
 });
 
 describe('secure defaults in detail', () => {
+  it('names the profiles it knows when given another (from untyped code)', () => {
+    const profile = JSON.parse('"opneshift"');
+    expect(() => new SecureDeployment(Testing.chart(), 'web', { profile, containers: [{ image }] })).toThrow(
+      'podguard: unknown profile "opneshift" (expected one of baseline, restricted, hardened, openshift)',
+    );
+  });
+
   it('prefers securityContext.user/group over user/group', () => {
     const chart = Testing.chart();
     new SecureDeployment(chart, 'web', {

@@ -20,10 +20,6 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 /** Expands variables in `text` with the values in scope. */
 export function expandVariables(text: string, variables: Variables, escapeChar = '\\'): Expansion {
   const unresolved: string[] = [];
-  const lookup = (name: string): string | undefined => {
-    const value = variables.get(name);
-    return value;
-  };
   let out = '';
   let i = 0;
   let quote: string | undefined;
@@ -52,7 +48,7 @@ export function expandVariables(text: string, variables: Variables, escapeChar =
       const inner = text.slice(i + 2, close);
       const name = NAME.exec(inner)?.[0] ?? '';
       const rest = inner.slice(name.length);
-      const value = lookup(name);
+      const value = variables.get(name);
       const set = value !== undefined;
       const nonEmpty = set && value !== '';
       const word = (from: number): string => expandVariables(rest.slice(from), variables, escapeChar).value;
@@ -73,7 +69,7 @@ export function expandVariables(text: string, variables: Variables, escapeChar =
       i++;
       continue;
     }
-    const value = lookup(name);
+    const value = variables.get(name);
     if (value === undefined) unresolved.push(name);
     out += value ?? '';
     i += 1 + name.length;

@@ -161,6 +161,18 @@ describe('harden', () => {
     expect(changes.some((change) => change.path.startsWith('/items/1/spec/template/spec'))).toBe(true);
   });
 
+  it('hardens an array of objects, each change naming its object', () => {
+    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
+    const { object, changes } = harden([namespace, deployment()]);
+    expect(object).toEqual([harden(namespace).object, harden(deployment()).object]);
+    expect(changes.filter((change) => change.objectIndex === 0).map((change) => change.rule)).toEqual([
+      'namespaceEnforceLabel',
+    ]);
+    expect(changes.filter((change) => change.objectIndex === 1)).toEqual(
+      harden(deployment()).changes.map((change) => ({ ...change, objectIndex: 1 })),
+    );
+  });
+
   it('leaves objects without a pod spec alone', () => {
     const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [] } };
     expect(harden(service)).toEqual({ object: service, changes: [], remaining: [] });

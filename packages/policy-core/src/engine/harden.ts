@@ -19,10 +19,12 @@ import { resolveEvaluation } from './resolveOptions.js';
 export interface HardenChange {
   /** The rule whose finding the fix resolved. */
   rule: string;
+  /** Index of the object in the input array (0 for a single object), as on findings. */
+  objectIndex: number;
   /** JSON pointer of the finding (the first offending field, or where it belongs). */
   path: JsonPointer;
   description: string;
-  /** The RFC 6902 operations applied, against the object as it was at that step. */
+  /** The RFC 6902 operations applied to that object, as it was at that step. */
   patch: JsonPatchOperation[];
 }
 
@@ -49,7 +51,8 @@ function fixKey(finding: Finding): string {
 
 /**
  * Returns a hardened copy of a Kubernetes object (a Pod, any workload kind, a Namespace, a
- * `List` of them) with every mechanical fix of the profile's failing findings applied.
+ * `List` of them, or an array of objects as evaluate() takes) with every mechanical fix of the
+ * profile's failing findings applied.
  *
  * With the default `hardened` profile that means, where missing or wrong: `runAsNonRoot: true`,
  * `runAsUser: 1000` and `runAsGroup: 1000` at pod level (`defaultUser`/`defaultGroup`; the
@@ -84,12 +87,23 @@ export function harden<T>(object: T, options?: EvaluateOptions): HardenResult<T>
     // Own copies of the values, so later edits of the result never reach the reported patches.
     const patch = structuredClone(next.fix.patch);
     try {
-      current = applyJsonPatch(current, structuredClone(patch));
+      // Finding paths are relative to their object; an array input holds several.
+      if (Array.isArray(current)) {
+        const items = [...current];
+        items[next.objectIndex] = applyJsonPatch(items[next.objectIndex], structuredClone(patch));
+        current = items;
+      } else current = applyJsonPatch(current, structuredClone(patch));
     } catch (error) {
       if (error instanceof JsonPatchError) continue;
       throw error;
     }
-    changes.push({ rule: next.rule, path: next.path, description: next.fix.description, patch });
+    changes.push({
+      rule: next.rule,
+      objectIndex: next.objectIndex,
+      path: next.path,
+      description: next.fix.description,
+      patch,
+    });
   }
   throw new Error(`harden did not converge after ${MAX_ROUNDS} fixes; this is a podguard bug`);
 }

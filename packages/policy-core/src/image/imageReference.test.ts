@@ -55,3 +55,14 @@ describe('imageUserFor', () => {
     expect(imageUserFor('nginx', { 'nginx:*': '1', 'nginx:latest': '2' })).toBe('2');
   });
 });
+
+describe('imageUserFor on a changing object', () => {
+  it('sees changed values and added keys', () => {
+    const users: Record<string, string> = { 'nginx:1': '1000' };
+    expect(imageUserFor('docker.io/library/nginx:1', users)).toBe('1000');
+    users['nginx:1'] = '0';
+    expect(imageUserFor('docker.io/library/nginx:1', users)).toBe('0');
+    users['node:20'] = 'node';
+    expect(imageUserFor('docker.io/library/node:20', users)).toBe('node');
+  });
+});

@@ -73,15 +73,44 @@ export function imageUserFor(
 ): string | undefined {
   if (image === undefined || image === '') return undefined;
   if (Object.hasOwn(imageUsers, image)) return imageUsers[image];
-  const normalized = normalizeImageReference(image);
-  const repository = parseReference(image).repository;
-  let byRepository: string | undefined;
-  for (const [key, user] of Object.entries(imageUsers)) {
+  const index = indexOf(imageUsers);
+  const key =
+    index.byReference.get(normalizeImageReference(image)) ??
+    index.byRepository.get(parseReference(image).repository);
+  return key === undefined ? undefined : imageUsers[key];
+}
+
+/** Normalised reference (or repository, for `:*` keys) → the option key it came from. */
+interface ImageUserIndex {
+  readonly keys: readonly string[];
+  readonly byReference: ReadonlyMap<string, string>;
+  readonly byRepository: ReadonlyMap<string, string>;
+}
+
+// Rules look images up once per container: normalise an option object's keys once, not per
+// lookup. Values are always read from the object; a changed key set rebuilds the index.
+const indexes = new WeakMap<object, ImageUserIndex>();
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
+}
+
+function indexOf(imageUsers: Readonly<Record<string, string>>): ImageUserIndex {
+  const keys = Object.keys(imageUsers);
+  const cached = indexes.get(imageUsers);
+  if (cached && sameKeys(cached.keys, keys)) return cached;
+  const byReference = new Map<string, string>();
+  const byRepository = new Map<string, string>();
+  for (const key of keys) {
     if (key.endsWith(':*')) {
-      if (byRepository === undefined && parseReference(key.slice(0, -2)).repository === repository) {
-        byRepository = user;
-      }
-    } else if (normalizeImageReference(key) === normalized) return user;
+      const repository = parseReference(key.slice(0, -2)).repository;
+      if (!byRepository.has(repository)) byRepository.set(repository, key);
+    } else {
+      const reference = normalizeImageReference(key);
+      if (!byReference.has(reference)) byReference.set(reference, key);
+    }
   }
-  return byRepository;
+  const index = { keys, byReference, byRepository };
+  indexes.set(imageUsers, index);
+  return index;
 }

@@ -2,7 +2,8 @@ import type { JsonPointer } from '../types.js';
 
 /** Escapes one JSON pointer reference token (RFC 6901). */
 export function escapePointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  if (typeof token === 'number') return String(token);
+  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 }
 
 /** Appends reference tokens to a JSON pointer: `pointer('/spec', 'containers', 0)` is `/spec/containers/0`. */

@@ -115,7 +115,12 @@ function expected(shape: Shape): string {
   return 'an object';
 }
 
-function check(value: unknown, shape: Shape, path: JsonPointer, problems: InputProblem[]): void {
+/**
+ * Walks `value` against `shape`. The path is kept as a token stack and turned into a JSON pointer
+ * only when a problem is found: validation runs on every pod, so the common case must not build
+ * strings.
+ */
+function check(value: unknown, shape: Shape, base: JsonPointer, tokens: (string | number)[], problems: InputProblem[]): void {
   // `null` is how YAML writes an empty field (`securityContext:`); the API server treats it as unset.
   if (value === null || value === undefined) return;
   let ok: boolean;
@@ -126,25 +131,35 @@ function check(value: unknown, shape: Shape, path: JsonPointer, problems: InputP
   else if ('array' in shape) ok = Array.isArray(value);
   else ok = isRecord(value);
   if (!ok) {
+    const path = pointer(base, ...tokens);
     problems.push({ path, message: `${path} must be ${expected(shape)}, got ${describeType(value)}` });
     return;
   }
   if (typeof shape === 'string') return;
   if ('array' in shape) {
-    (value as unknown[]).forEach((item, index) => {
-      check(item, shape.array, pointer(path, index), problems);
-      if (item === null) {
-        problems.push({ path: pointer(path, index), message: `${pointer(path, index)} must not be null` });
-      }
-    });
+    const items = value as unknown[];
+    for (let index = 0; index < items.length; index++) {
+      tokens.push(index);
+      if (items[index] === null) {
+        const path = pointer(base, ...tokens);
+        problems.push({ path, message: `${path} must not be null` });
+      } else check(items[index], shape.array, base, tokens, problems);
+      tokens.pop();
+    }
   } else if ('map' in shape) {
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      check(item, shape.map, pointer(path, key), problems);
+    for (const key in value as Record<string, unknown>) {
+      if (!Object.hasOwn(value as object, key)) continue;
+      tokens.push(key);
+      check((value as Record<string, unknown>)[key], shape.map, base, tokens, problems);
+      tokens.pop();
     }
   } else {
     const record = value as Record<string, unknown>;
-    for (const [key, fieldShape] of Object.entries(shape.fields)) {
-      if (Object.hasOwn(record, key)) check(record[key], fieldShape, pointer(path, key), problems);
+    for (const key in shape.fields) {
+      if (!Object.hasOwn(record, key)) continue;
+      tokens.push(key);
+      check(record[key], shape.fields[key] as Shape, base, tokens, problems);
+      tokens.pop();
     }
   }
 }
@@ -157,7 +172,7 @@ export function validatePodSpec(
   metadataPath: JsonPointer,
 ): InputProblem[] {
   const problems: InputProblem[] = [];
-  check(spec, POD_SPEC, specPath, problems);
-  check(metadata, METADATA, metadataPath, problems);
+  check(spec, POD_SPEC, specPath, [], problems);
+  check(metadata, METADATA, metadataPath, [], problems);
   return problems;
 }

@@ -21,7 +21,19 @@ export interface EffectiveValue<T> {
 
 type IdentityField = 'runAsUser' | 'runAsGroup' | 'runAsNonRoot';
 
-/** The field in force for a container: the container's own value, else the pod's; null counts as unset. */
+/**
+ * The value in force for a container: the container's own, else the pod's; null counts as unset.
+ * The cheap form of {@link effectiveField}, for checks that need the location only when they fail.
+ */
+export function effectiveValue<K extends IdentityField>(
+  pod: PodView,
+  ref: ContainerRef,
+  field: K,
+): NonNullable<SecurityContext[K]> | undefined {
+  return ref.container.securityContext?.[field] ?? pod.spec.securityContext?.[field] ?? undefined;
+}
+
+/** The field in force for a container and where it is written: the container's own value, else the pod's; null counts as unset. */
 export function effectiveField<K extends IdentityField>(
   pod: PodView,
   ref: ContainerRef,
@@ -57,4 +69,14 @@ export function kubeletPodName(pod: PodView): string {
   const namespace = pod.metadata.namespace ?? pod.resource.namespace ?? 'default';
   const uid = pod.resource.kind === 'Pod' ? (pod.metadata.uid ?? '') : '';
   return `${name}_${namespace}(${uid})`;
+}
+
+/**
+ * True when the profile leaves the UID to the platform: it neither requires a runAsUser nor has
+ * a default one to write. That is the `openshift` profile: the restricted-v2 SCC sets runAsUser
+ * from the namespace's range at admission, so a container without one never reaches the kubelet
+ * without one, and never runs as the image's USER.
+ */
+export function platformAssignsUser(context: RuleContext): boolean {
+  return !context.options.requireRunAsUser && context.options.defaultUser === undefined;
 }

@@ -16,11 +16,18 @@ export interface ExplicitId {
   readonly container?: string;
 }
 
-/** The pod-level and every container-level value of `securityContext.<key>`, pod first. */
-export function explicitIds(pod: PodView, key: 'runAsUser' | 'runAsGroup'): ExplicitId[] {
+/**
+ * The pod-level and every container-level value of `securityContext.<key>` that `offending`
+ * holds for, pod first. Locations and names are built only for those.
+ */
+export function explicitIds(
+  pod: PodView,
+  key: 'runAsUser' | 'runAsGroup',
+  offending: (id: number) => boolean,
+): ExplicitId[] {
   const out: ExplicitId[] = [];
   const podValue = pod.spec.securityContext?.[key];
-  if (typeof podValue === 'number') {
+  if (typeof podValue === 'number' && offending(podValue)) {
     out.push({
       value: podValue,
       path: pointer(pod.specPath, 'securityContext', key),
@@ -29,7 +36,7 @@ export function explicitIds(pod: PodView, key: 'runAsUser' | 'runAsGroup'): Expl
   }
   for (const ref of pod.containers) {
     const value = ref.container.securityContext?.[key];
-    if (typeof value === 'number') {
+    if (typeof value === 'number' && offending(value)) {
       out.push({
         value,
         path: pointer(ref.path, 'securityContext', key),

@@ -87,7 +87,7 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     expect(result?.locations).toEqual([{ path: '/spec/containers/0/image', container: 'web' }]);
     expect(result?.fix).toEqual({
       description:
-        "Set securityContext.runAsUser=1000 on the pod so no container depends on the image's USER.",
+        "Set securityContext.runAsUser=1000 on the pod so no container depends on the image's USER. Or give the image a numeric, non-zero USER (e.g. USER 1000 in its Dockerfile).",
       patch: [{ op: 'add', path: '/spec/securityContext/runAsUser', value: 1000 }],
     });
   });
@@ -185,11 +185,27 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     expect(failures(object, { level: 'restricted', imageUsers: { [IMAGE]: '' } })).toEqual([]);
   });
 
-  it('offers no fix when the profile has no default user (openshift)', () => {
+  it('offers no fix when the profile has no default user', () => {
     const [object] = nonRootPod('node');
-    const [result] = failures(object, { profile: 'openshift', imageUsers: { [IMAGE]: 'node' } });
+    const [result] = failures(object, {
+      level: 'restricted',
+      defaultUser: null,
+      imageUsers: { [IMAGE]: 'node' },
+    });
     expect(result?.messageId).toBe('nonNumericUser');
     expect(result?.fix).toBeUndefined();
+  });
+
+  it('openshift: the SCC assigns runAsUser, so only an explicit 0 is reported', () => {
+    const [object] = nonRootPod('node');
+    expect(failures(object, { profile: 'openshift', imageUsers: { [IMAGE]: 'node' } })).toEqual([]);
+    const explicitRoot = pod({
+      securityContext: { runAsNonRoot: true },
+      containers: [{ name: 'web', image: IMAGE, securityContext: { runAsUser: 0 } }],
+    });
+    expect(failures(explicitRoot, { profile: 'openshift' }).map((r) => [r.messageId, r.fix])).toEqual([
+      ['runAsUserBreaksPolicy', undefined],
+    ]);
   });
 
   it('declares every message id it produces', () => {

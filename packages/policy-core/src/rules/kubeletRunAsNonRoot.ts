@@ -11,7 +11,9 @@
  *   a uid outside 0..2147483647 → `invalidUserId`; any other uid starts.
  * - no `runAsUser`, image user unknown: `imageUserUnknown`, a warning.
  *
- * Messages are the kubelet's, verbatim. Windows pods are exempt: the check is Linux-only.
+ * Messages are the kubelet's, verbatim. Windows pods are exempt: the check is Linux-only. A
+ * profile that leaves the UID to the platform (openshift) only has explicit `runAsUser: 0` to
+ * report: the SCC sets runAsUser before the kubelet sees the pod.
  * Fix: `runAsUser: <defaultUser>` (replacing a 0, or at pod level).
  */
 import {
@@ -22,7 +24,13 @@ import {
   type RuleContext,
 } from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
-import { effectiveField, knownImageUser, kubeletPodName } from './effectiveSecurityContext.js';
+import {
+  effectiveField,
+  effectiveValue,
+  knownImageUser,
+  kubeletPodName,
+  platformAssignsUser,
+} from './effectiveSecurityContext.js';
 import { renderMessage } from './messageTemplate.js';
 import { isWindowsPod } from './podRelaxations.js';
 import { defaultUserFix } from './userFix.js';
@@ -42,16 +50,27 @@ const messages = {
 
 type MessageId = keyof typeof messages;
 
+const ALLOWED: CheckResult = { allowed: true };
+const IMAGE_ALTERNATIVE = 'Or give the image a numeric, non-zero USER (e.g. USER 1000 in its Dockerfile).';
+
 function verdict(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResult {
-  const nonRoot = effectiveField(pod, ref, 'runAsNonRoot');
-  if (nonRoot?.value !== true) return { allowed: true };
+  if (effectiveValue(pod, ref, 'runAsNonRoot') !== true) return ALLOWED;
+  const uid = effectiveValue(pod, ref, 'runAsUser');
+  if (uid !== undefined && uid !== 0) return ALLOWED;
+  if (uid === undefined && platformAssignsUser(context)) return ALLOWED;
+  // Only failures get this far: build messages, locations and fixes from here on.
   const runAsUser = effectiveField(pod, ref, 'runAsUser');
-  const values = { pod: goQuote(kubeletPodName(pod)), container: ref.name };
   const fail = (messageId: MessageId, path: string, extra: Record<string, string> = {}): CheckResult => {
-    const fix = defaultUserFix(pod, context, runAsUser);
+    const userFix = defaultUserFix(pod, context, runAsUser);
+    // When the image's USER is at fault, rebuilding the image is the other way out.
+    const fix =
+      userFix && messageId !== 'runAsUserBreaksPolicy'
+        ? { ...userFix, description: `${userFix.description} ${IMAGE_ALTERNATIVE}` }
+        : userFix;
+    const values = { pod: goQuote(kubeletPodName(pod)), container: ref.name, ...extra };
     return {
       allowed: false,
-      reason: renderMessage(messages[messageId], { ...values, ...extra }),
+      reason: renderMessage(messages[messageId], values),
       detail: '',
       messageId,
       locations: [{ path, container: ref.name }],
@@ -59,24 +78,23 @@ function verdict(pod: PodView, ref: ContainerRef, context: RuleContext): CheckRe
       ...(fix ? { fix } : {}),
     };
   };
-  if (runAsUser !== undefined) {
-    return runAsUser.value === 0 ? fail('runAsUserBreaksPolicy', runAsUser.path) : { allowed: true };
-  }
-  const imagePath = pointer(ref.path, 'image');
+  if (runAsUser !== undefined) return fail('runAsUserBreaksPolicy', runAsUser.path);
   const image = knownImageUser(ref, context);
   if (image === undefined) {
-    return fail('imageUserUnknown', imagePath, { image: goQuote(ref.container.image ?? '') });
+    return fail('imageUserUnknown', pointer(ref.path, 'image'), {
+      image: goQuote(ref.container.image ?? ''),
+    });
   }
   const { user } = image;
   switch (user.kind) {
     case 'none':
-      return fail('imageRunsAsRoot', imagePath);
+      return fail('imageRunsAsRoot', pointer(ref.path, 'image'));
     case 'uid':
-      return user.uid === 0 ? fail('imageRunsAsRoot', imagePath) : { allowed: true };
+      return user.uid === 0 ? fail('imageRunsAsRoot', pointer(ref.path, 'image')) : ALLOWED;
     case 'name':
-      return fail('nonNumericUser', imagePath, { user: user.name });
+      return fail('nonNumericUser', pointer(ref.path, 'image'), { user: user.name });
     case 'invalid':
-      return fail('invalidUserId', imagePath, { uid: user.value });
+      return fail('invalidUserId', pointer(ref.path, 'image'), { uid: user.value });
   }
 }
 

@@ -12,7 +12,7 @@
  */
 import { type CheckResult, definePodRule, type PodView, type RuleContext } from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
-import { effectiveField } from './effectiveSecurityContext.js';
+import { effectiveValue } from './effectiveSecurityContext.js';
 import { describeRange, type ExplicitId, explicitIds } from './idPolicy.js';
 import { renderMessage } from './messageTemplate.js';
 import { containerLocation, setField } from './patch.js';
@@ -31,10 +31,12 @@ function allowedGid(gid: number, context: RuleContext): boolean {
   return gid >= gidRange.min && gid <= gidRange.max;
 }
 
-function idsOf(pod: PodView): { ids: ExplicitId[]; fixable: Set<ExplicitId> } {
-  const ids = explicitIds(pod, 'runAsGroup');
+/** The explicit gids the policy forbids; `fixable` are those a replacement can fix (not supplementalGroups). */
+function forbiddenIds(pod: PodView, context: RuleContext): { ids: ExplicitId[]; fixable: Set<ExplicitId> } {
+  const forbidden = (gid: number) => !allowedGid(gid, context);
+  const ids = explicitIds(pod, 'runAsGroup', forbidden);
   const securityContext = pod.spec.securityContext;
-  if (typeof securityContext?.fsGroup === 'number') {
+  if (typeof securityContext?.fsGroup === 'number' && forbidden(securityContext.fsGroup)) {
     ids.push({
       value: securityContext.fsGroup,
       path: pointer(pod.specPath, 'securityContext', 'fsGroup'),
@@ -43,7 +45,7 @@ function idsOf(pod: PodView): { ids: ExplicitId[]; fixable: Set<ExplicitId> } {
   }
   const fixable = new Set(ids);
   (securityContext?.supplementalGroups ?? []).forEach((gid, index) => {
-    if (typeof gid !== 'number') return;
+    if (typeof gid !== 'number' || !forbidden(gid)) return;
     ids.push({
       value: gid,
       path: pointer(pod.specPath, 'securityContext', 'supplementalGroups', index),
@@ -59,7 +61,7 @@ function runAsGroupPolicy_1_0(pod: PodView, context: RuleContext): readonly Chec
   const defaultAllowed = defaultGroup !== undefined && allowedGid(defaultGroup, context);
   const results: CheckResult[] = [];
   if (requireRunAsUser) {
-    const missing = pod.containers.filter((ref) => effectiveField(pod, ref, 'runAsGroup') === undefined);
+    const missing = pod.containers.filter((ref) => effectiveValue(pod, ref, 'runAsGroup') === undefined);
     if (missing.length > 0) {
       results.push({
         allowed: false,
@@ -80,9 +82,8 @@ function runAsGroupPolicy_1_0(pod: PodView, context: RuleContext): readonly Chec
       });
     }
   }
-  const { ids, fixable } = idsOf(pod);
+  const { ids, fixable } = forbiddenIds(pod, context);
   for (const id of ids) {
-    if (allowedGid(id.value, context)) continue;
     const root = id.value === 0;
     results.push({
       allowed: false,

@@ -101,6 +101,16 @@ describe('runAsRoot', () => {
     ).toEqual([]);
   });
 
+  it('openshift: the image user does not count, the SCC assigns the UID', () => {
+    const spec = { containers: [{ name: 'app', image: IMAGE }] };
+    expect(failures(spec, { profile: 'openshift', imageUsers: { [IMAGE]: '' } })).toEqual([]);
+    expect(
+      failures({ ...spec, securityContext: { runAsUser: 0 } }, { profile: 'openshift' }).map(
+        (r) => r.messageId,
+      ),
+    ).toEqual(['explicitRoot']);
+  });
+
   it('has no fix without a default user', () => {
     const [result] = failures(
       { securityContext: { runAsUser: 0 }, containers: [{ name: 'a' }] },

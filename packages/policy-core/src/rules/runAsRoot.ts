@@ -5,7 +5,8 @@
  * Per container (Linux pods): the effective `runAsUser` (container over pod) is 0
  * (`explicitRoot`), or there is none and the image's USER is known (`imageUsers` option) to be
  * root: empty, `0`, `root`, or only a group (`:1000`) (`imageRoot`). An unknown image user is not
- * reported here (kubeletRunAsNonRoot and runAsUserRange cover it).
+ * reported here (kubeletRunAsNonRoot and runAsUserRange cover it), nor is the image user under a
+ * profile that leaves the UID to the platform (openshift: the SCC assigns one).
  *
  * Fix: `runAsUser: <defaultUser>` (replacing the 0, or at pod level).
  */
@@ -18,7 +19,12 @@ import {
 } from '../engine/rule.js';
 import { imageUserIsRoot } from '../image/parseImageUser.js';
 import { pointer } from '../podspec/pointer.js';
-import { effectiveField, knownImageUser } from './effectiveSecurityContext.js';
+import {
+  effectiveField,
+  effectiveValue,
+  knownImageUser,
+  platformAssignsUser,
+} from './effectiveSecurityContext.js';
 import { renderMessage } from './messageTemplate.js';
 import { isWindowsPod } from './podRelaxations.js';
 import { defaultUserFix } from './userFix.js';
@@ -29,11 +35,14 @@ const messages = {
   imageRoot: 'container {container} runs as root: no runAsUser is set and image {image} has USER {user}',
 } as const;
 
+const ALLOWED: CheckResult = { allowed: true };
+
 function check(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResult {
+  const uid = effectiveValue(pod, ref, 'runAsUser');
+  if (uid !== undefined && uid !== 0) return ALLOWED;
   const runAsUser = effectiveField(pod, ref, 'runAsUser');
   const container = goQuote(ref.name);
   if (runAsUser !== undefined) {
-    if (runAsUser.value !== 0) return { allowed: true };
     const fix = defaultUserFix(pod, context, runAsUser);
     return {
       allowed: false,
@@ -44,8 +53,10 @@ function check(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResu
       ...(fix ? { fix } : {}),
     };
   }
+  // On a platform that assigns the UID (openshift), the image's USER is never used.
+  if (platformAssignsUser(context)) return ALLOWED;
   const image = knownImageUser(ref, context);
-  if (image === undefined || !imageUserIsRoot(image.user)) return { allowed: true };
+  if (image === undefined || !imageUserIsRoot(image.user)) return ALLOWED;
   const fix = defaultUserFix(pod, context, undefined);
   return {
     allowed: false,

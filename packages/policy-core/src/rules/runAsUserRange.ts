@@ -13,7 +13,7 @@
  */
 import { type CheckResult, definePodRule, type PodView, type RuleContext } from '../engine/rule.js';
 import type { Fix } from '../types.js';
-import { effectiveField } from './effectiveSecurityContext.js';
+import { effectiveValue } from './effectiveSecurityContext.js';
 import { describeRange, type ExplicitId, explicitIds } from './idPolicy.js';
 import { renderMessage } from './messageTemplate.js';
 import { containerLocation } from './patch.js';
@@ -53,7 +53,7 @@ function runAsUserRange_1_0(pod: PodView, context: RuleContext): readonly CheckR
   const results: CheckResult[] = [];
   const { uidRange, denyUids, requireRunAsUser, defaultUser } = context.options;
   if (requireRunAsUser) {
-    const missing = pod.containers.filter((ref) => effectiveField(pod, ref, 'runAsUser') === undefined);
+    const missing = pod.containers.filter((ref) => effectiveValue(pod, ref, 'runAsUser') === undefined);
     if (missing.length > 0) {
       const fix =
         defaultUser !== undefined && acceptable(defaultUser, context)
@@ -71,9 +71,8 @@ function runAsUserRange_1_0(pod: PodView, context: RuleContext): readonly CheckR
       });
     }
   }
-  for (const id of explicitIds(pod, 'runAsUser')) {
+  for (const id of explicitIds(pod, 'runAsUser', (uid) => !acceptable(uid, context))) {
     const denied = denyUids.includes(id.value);
-    if (!denied && id.value >= uidRange.min && id.value <= uidRange.max) continue;
     const fix = valueFix(id, context);
     results.push({
       allowed: false,
