@@ -22,7 +22,12 @@ const deployment = {
     template: {
       metadata: { labels: { app: 'web' } },
       spec: {
-        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: 1000,
+          runAsGroup: 1000,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
         containers: [
           {
             name: 'web',
@@ -30,7 +35,11 @@ const deployment = {
             ports: [{ containerPort: 8080, name: 'http' }],
             env: [{ name: 'MODE', value: 'production' }],
             resources: { limits: { cpu: '500m', memory: '256Mi' } },
-            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ['ALL'] },
+            },
             volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
           },
           {
@@ -75,6 +84,12 @@ console.table(rows);
 const parse = mean('one Deployment: JSON.parse');
 const restricted = mean('one Deployment: evaluate, restricted');
 const hardened = mean('one Deployment: evaluate, hardened');
-console.log(`corpus per pod (evaluate, restricted): ${((mean('corpus: evaluate') / pods.length) * 1000).toFixed(2)} µs`);
-console.log(`ratio evaluate(restricted) / JSON.parse, one Deployment: ${(restricted / parse).toFixed(2)} (goal <= 1)`);
-console.log(`ratio hardened / restricted, one Deployment: ${(hardened / restricted).toFixed(2)} (goal <= 1.5)`);
+console.log(
+  `corpus per pod (evaluate, restricted): ${((mean('corpus: evaluate') / pods.length) * 1000).toFixed(2)} µs`,
+);
+console.log(
+  `ratio evaluate(restricted) / JSON.parse, one Deployment: ${(restricted / parse).toFixed(2)} (goal <= 1)`,
+);
+console.log(
+  `ratio hardened / restricted, one Deployment: ${(hardened / restricted).toFixed(2)} (goal <= 1.5)`,
+);

@@ -39,4 +39,6 @@ for (const finding of hardened.findings) {
 }
 
 const { object, changes } = harden(deployment, options);
-console.log(`\nharden() made ${changes.length} changes; the result ${evaluate(object, options).allowed ? 'passes' : 'still fails'}.`);
+console.log(
+  `\nharden() made ${changes.length} changes; the result ${evaluate(object, options).allowed ? 'passes' : 'still fails'}.`,
+);

@@ -15,28 +15,42 @@ const workloads: [kind: string, apiVersion: string, object: Record<string, unkno
   ['StatefulSet', 'apps/v1', { spec: { template: { spec: podSpec } } }, '/spec/template/spec'],
   ['DaemonSet', 'apps/v1', { spec: { template: { spec: podSpec } } }, '/spec/template/spec'],
   ['Job', 'batch/v1', { spec: { template: { spec: podSpec } } }, '/spec/template/spec'],
-  ['CronJob', 'batch/v1', { spec: { jobTemplate: { spec: { template: { spec: podSpec } } } } }, '/spec/jobTemplate/spec/template/spec'],
+  [
+    'CronJob',
+    'batch/v1',
+    { spec: { jobTemplate: { spec: { template: { spec: podSpec } } } } },
+    '/spec/jobTemplate/spec/template/spec',
+  ],
 ];
 
 describe('evaluate', () => {
-  it.each(workloads)('finds the pod spec of a %s and points into the original object', (kind, apiVersion, body, specPath) => {
-    const object = { apiVersion, kind, metadata: { name: 'web', namespace: 'shop' }, ...body };
-    const result = evaluate(object, { level: 'restricted' });
-    expect(result.allowed).toBe(false);
-    expect(result.objects).toEqual([
-      { objectIndex: 0, resource: { apiVersion, kind, name: 'web', namespace: 'shop' }, kind: 'pod', podSpecPath: specPath },
-    ]);
-    const ape = result.findings.find((f) => f.rule === 'allowPrivilegeEscalation');
-    expect(ape).toMatchObject({
-      status: 'fail',
-      severity: 'error',
-      level: 'restricted',
-      container: 'app',
-      resource: { kind, name: 'web', namespace: 'shop' },
-      message: 'allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false)',
-    });
-    expect(ape?.path.startsWith(`${specPath}/containers/0`)).toBe(true);
-  });
+  it.each(workloads)(
+    'finds the pod spec of a %s and points into the original object',
+    (kind, apiVersion, body, specPath) => {
+      const object = { apiVersion, kind, metadata: { name: 'web', namespace: 'shop' }, ...body };
+      const result = evaluate(object, { level: 'restricted' });
+      expect(result.allowed).toBe(false);
+      expect(result.objects).toEqual([
+        {
+          objectIndex: 0,
+          resource: { apiVersion, kind, name: 'web', namespace: 'shop' },
+          kind: 'pod',
+          podSpecPath: specPath,
+        },
+      ]);
+      const ape = result.findings.find((f) => f.rule === 'allowPrivilegeEscalation');
+      expect(ape).toMatchObject({
+        status: 'fail',
+        severity: 'error',
+        level: 'restricted',
+        container: 'app',
+        resource: { kind, name: 'web', namespace: 'shop' },
+        message:
+          'allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false)',
+      });
+      expect(ape?.path.startsWith(`${specPath}/containers/0`)).toBe(true);
+    },
+  );
 
   it('reports kinds without a pod spec as not applicable, never as passing pods', () => {
     const result = evaluate([
@@ -53,7 +67,11 @@ describe('evaluate', () => {
       kind: 'PodList',
       items: [
         { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' }, spec: podSpec },
-        { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' }, spec: podSpec }] },
+        {
+          apiVersion: 'v1',
+          kind: 'List',
+          items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' }, spec: podSpec }],
+        },
       ],
     };
     const result = evaluate(list, { level: 'restricted' });
@@ -73,8 +91,12 @@ describe('evaluate', () => {
         ephemeralContainers: [{ name: 'debug' }],
       },
     };
-    const finding = evaluate(pod, { level: 'restricted' }).findings.find((f) => f.rule === 'allowPrivilegeEscalation');
-    expect(finding?.detail).toBe('containers "init", "main", "debug" must set securityContext.allowPrivilegeEscalation=false');
+    const finding = evaluate(pod, { level: 'restricted' }).findings.find(
+      (f) => f.rule === 'allowPrivilegeEscalation',
+    );
+    expect(finding?.detail).toBe(
+      'containers "init", "main", "debug" must set securityContext.allowPrivilegeEscalation=false',
+    );
     expect(finding?.locations.map((l) => l.container)).toEqual(['init', 'main', 'debug']);
     expect(finding?.locations.map((l) => l.path.split('/').slice(0, 4).join('/'))).toEqual([
       '/spec/initContainers/0',
@@ -85,14 +107,24 @@ describe('evaluate', () => {
 
   it('gives error findings for wrongly typed fields, never a pass or a TypeError', () => {
     const result = evaluate([
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' }, spec: { containers: [{ name: 'c', securityContext: { runAsUser: '0' } }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'a' },
+        spec: { containers: [{ name: 'c', securityContext: { runAsUser: '0' } }] },
+      },
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' }, spec: { containers: {} } },
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'c' }, spec: {} },
       'not an object',
     ]);
     expect(result.allowed).toBe(false);
     expect(result.findings.map((f) => [f.status, f.rule, f.path, f.message])).toEqual([
-      ['error', 'invalidInput', '/spec/containers/0/securityContext/runAsUser', '/spec/containers/0/securityContext/runAsUser must be an integer, got a string ("0")'],
+      [
+        'error',
+        'invalidInput',
+        '/spec/containers/0/securityContext/runAsUser',
+        '/spec/containers/0/securityContext/runAsUser must be an integer, got a string ("0")',
+      ],
       ['error', 'invalidInput', '/spec/containers', '/spec/containers must be an array, got an object'],
       ['error', 'invalidInput', '/spec/template', 'Deployment has no pod template at /spec/template'],
       ['error', 'invalidInput', '', 'expected a Kubernetes object, got a string ("not an object")'],
@@ -101,7 +133,12 @@ describe('evaluate', () => {
   });
 
   it('treats null fields as unset, as the API server does for YAML `field:`', () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { securityContext: null, containers: [{ name: 'c', securityContext: null }] } };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { securityContext: null, containers: [{ name: 'c', securityContext: null }] },
+    };
     const result = evaluate(pod, { level: 'baseline' });
     expect(result.findings).toEqual([]);
     expect(result.allowed).toBe(true);
@@ -110,9 +147,15 @@ describe('evaluate', () => {
   it('throws PodguardInputError naming the option for invalid options and unknown versions', () => {
     expect(() => evaluate({}, { version: 'v2.0' })).toThrow(PodguardInputError);
     expect(() => evaluate({}, { version: '1.25' })).toThrow(/invalid Pod Security version "1.25"/);
-    expect(() => evaluate({}, { profile: 'strict' as 'hardened' })).toThrow(/invalid option profile: unknown profile "strict"/);
-    expect(() => evaluate({}, { uidRange: { min: 5000, max: 10 } })).toThrow(/invalid option uidRange: min \(5000\) is greater than max \(10\)/);
-    expect(() => evaluate({}, { rules: { noSuchRule: { enabled: false } } })).toThrow(/invalid option rules.noSuchRule: unknown rule id/);
+    expect(() => evaluate({}, { profile: 'strict' as 'hardened' })).toThrow(
+      /invalid option profile: unknown profile "strict"/,
+    );
+    expect(() => evaluate({}, { uidRange: { min: 5000, max: 10 } })).toThrow(
+      /invalid option uidRange: min \(5000\) is greater than max \(10\)/,
+    );
+    expect(() => evaluate({}, { rules: { noSuchRule: { enabled: false } } })).toThrow(
+      /invalid option rules.noSuchRule: unknown rule id/,
+    );
     expect(() => evaluate({}, { colour: 'red' } as object)).toThrow(/invalid option colour: unknown option/);
   });
 
@@ -128,7 +171,8 @@ describe('evaluate', () => {
 
   it('applies pre-v1.19 restricted without a seccomp requirement, as upstream', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: podSpec };
-    const rules = (version: string) => evaluate(pod, { level: 'restricted', version }).findings.map((f) => f.rule);
+    const rules = (version: string) =>
+      evaluate(pod, { level: 'restricted', version }).findings.map((f) => f.rule);
     expect(rules('v1.18')).not.toContain('seccompProfile_restricted');
     expect(rules('v1.19')).toContain('seccompProfile_restricted');
   });
@@ -147,7 +191,13 @@ describe('suppressions', () => {
     const result = evaluate(pod(), {
       level: 'restricted',
       now,
-      suppressions: [{ rule: 'runAsNonRoot', reason: 'vendor image, ticket SEC-42', match: { name: 'leg*', namespace: 'ops' } }],
+      suppressions: [
+        {
+          rule: 'runAsNonRoot',
+          reason: 'vendor image, ticket SEC-42',
+          match: { name: 'leg*', namespace: 'ops' },
+        },
+      ],
     });
     const finding = result.findings.find((f) => f.rule === 'runAsNonRoot');
     expect(finding?.status).toBe('suppressed');
@@ -162,8 +212,17 @@ describe('suppressions', () => {
     });
     const finding = result.findings.find((f) => f.rule === 'runAsNonRoot');
     expect(finding?.status).toBe('fail');
-    expect(finding?.suppression).toEqual({ reason: 'vendor image, ticket SEC-42', source: 'options', expires: '2026-11-22', expired: true });
-    const stillValid = evaluate(pod(), { level: 'restricted', now, suppressions: [{ rule: 'runAsNonRoot', reason: 'vendor image, ticket SEC-42', expires: '2026-11-23' }] });
+    expect(finding?.suppression).toEqual({
+      reason: 'vendor image, ticket SEC-42',
+      source: 'options',
+      expires: '2026-11-22',
+      expired: true,
+    });
+    const stillValid = evaluate(pod(), {
+      level: 'restricted',
+      now,
+      suppressions: [{ rule: 'runAsNonRoot', reason: 'vendor image, ticket SEC-42', expires: '2026-11-23' }],
+    });
     expect(stillValid.findings.find((f) => f.rule === 'runAsNonRoot')?.status).toBe('suppressed');
   });
 
@@ -172,7 +231,10 @@ describe('suppressions', () => {
       '[{"rule": "runAsNonRoot", "reason": "vendor image, ticket SEC-42"}]',
       "[{rule: runAsNonRoot, reason: 'vendor image, ticket SEC-42', expires: 2027-01-31}]",
     ]) {
-      const finding = evaluate(pod({ 'podguard.dev/suppress': text }), { level: 'restricted', now }).findings.find((f) => f.rule === 'runAsNonRoot');
+      const finding = evaluate(pod({ 'podguard.dev/suppress': text }), {
+        level: 'restricted',
+        now,
+      }).findings.find((f) => f.rule === 'runAsNonRoot');
       expect(finding?.status, text).toBe('suppressed');
       expect(finding?.suppression?.source).toBe('annotation');
     }
@@ -180,7 +242,10 @@ describe('suppressions', () => {
 
   it('reports short reasons, unknown rules and malformed annotations as errors', () => {
     const result = evaluate(
-      [pod({ 'podguard.dev/suppress': '[{"rule": "runAsNonRoot", "reason": "legacy"}]' }), pod({ 'podguard.dev/suppress': '{{{' })],
+      [
+        pod({ 'podguard.dev/suppress': '[{"rule": "runAsNonRoot", "reason": "legacy"}]' }),
+        pod({ 'podguard.dev/suppress': '{{{' }),
+      ],
       { level: 'restricted', now, suppressions: [{ rule: 'noSuchRule', reason: 'a good long reason' }] },
     );
     const errors = result.findings.filter((f) => f.status === 'error').map((f) => f.message);
@@ -189,24 +254,42 @@ describe('suppressions', () => {
       'suppression of runAsNonRoot needs a reason of at least 10 characters (annotation podguard.dev/suppress, entry 0)',
       'annotation podguard.dev/suppress is not a JSON or YAML flow list of suppressions',
     ]);
-    expect(result.findings.filter((f) => f.rule === 'runAsNonRoot').every((f) => f.status === 'fail')).toBe(true);
+    expect(result.findings.filter((f) => f.rule === 'runAsNonRoot').every((f) => f.status === 'fail')).toBe(
+      true,
+    );
   });
 
   it('reports suppressions that matched nothing', () => {
-    const result = evaluate(pod({ 'podguard.dev/suppress': '[{"rule": "privileged", "reason": "left over from an old chart"}]' }), {
-      level: 'restricted',
-      now,
-      suppressions: [{ rule: 'hostPorts', reason: 'left over from an old chart' }],
-    });
-    expect(result.findings.filter((f) => f.rule === 'unusedSuppression').map((f) => [f.severity, f.detail])).toEqual([
-      ['warning', 'suppression of privileged in annotation podguard.dev/suppress matched no finding; remove it'],
-      ['warning', 'suppression of hostPorts in suppressions of the evaluation options matched no finding; remove it'],
+    const result = evaluate(
+      pod({ 'podguard.dev/suppress': '[{"rule": "privileged", "reason": "left over from an old chart"}]' }),
+      {
+        level: 'restricted',
+        now,
+        suppressions: [{ rule: 'hostPorts', reason: 'left over from an old chart' }],
+      },
+    );
+    expect(
+      result.findings.filter((f) => f.rule === 'unusedSuppression').map((f) => [f.severity, f.detail]),
+    ).toEqual([
+      [
+        'warning',
+        'suppression of privileged in annotation podguard.dev/suppress matched no finding; remove it',
+      ],
+      [
+        'warning',
+        'suppression of hostPorts in suppressions of the evaluation options matched no finding; remove it',
+      ],
     ]);
   });
 });
 
 describe('checkPod and the API server message', () => {
-  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'x' },
+    spec: { containers: [{ name: 'c', image: 'nginx' }] },
+  };
 
   it('aggregates like upstream AggregateCheckResult and prints like the API server', () => {
     const result = checkPod(pod, 'restricted', 'latest');
@@ -217,28 +300,43 @@ describe('checkPod and the API server message', () => {
       'runAsNonRoot',
       'seccompProfile_restricted',
     ]);
-    expect(formatForbiddenMessage({ kind: 'Pod', name: 'x' }, { level: 'restricted', version: 'latest' }, result.reasons)).toBe(
+    expect(
+      formatForbiddenMessage(
+        { kind: 'Pod', name: 'x' },
+        { level: 'restricted', version: 'latest' },
+        result.reasons,
+      ),
+    ).toBe(
       'pods "x" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "c" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "c" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "c" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "c" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
     );
     expect(
-      formatForbiddenMessage({ kind: 'Deployment', name: 'web' }, { level: 'baseline', version: 'v1.30' }, [{ reason: 'host namespaces', detail: 'hostNetwork=true' }], 'warn'),
+      formatForbiddenMessage(
+        { kind: 'Deployment', name: 'web' },
+        { level: 'baseline', version: 'v1.30' },
+        [{ reason: 'host namespaces', detail: 'hostNetwork=true' }],
+        'warn',
+      ),
     ).toBe('would violate PodSecurity "baseline:v1.30": host namespaces (hostNetwork=true)');
   });
 
   it('accepts a bare pod spec', () => {
     expect(checkPod({ containers: [{ name: 'c' }] }, 'baseline').allowed).toBe(true);
-    expect(checkPod({ containers: [{ name: 'c' }], hostNetwork: true }, 'baseline').message).toBe('host namespaces (hostNetwork=true)');
+    expect(checkPod({ containers: [{ name: 'c' }], hostNetwork: true }, 'baseline').message).toBe(
+      'host namespaces (hostNetwork=true)',
+    );
   });
 
   it('allows everything at privileged', () => {
-    expect(checkPod({ containers: [{ name: 'c', securityContext: { privileged: true } }] }, 'privileged').allowed).toBe(true);
+    expect(
+      checkPod({ containers: [{ name: 'c', securityContext: { privileged: true } }] }, 'privileged').allowed,
+    ).toBe(true);
   });
 
   it('throws PodguardInputError for input it cannot check', () => {
     expect(() => checkPod('pod', 'restricted')).toThrow(PodguardInputError);
-    expect(() => checkPod({ containers: [{ name: 'c', securityContext: { runAsUser: '0' } }] }, 'restricted')).toThrow(
-      /runAsUser must be an integer/,
-    );
+    expect(() =>
+      checkPod({ containers: [{ name: 'c', securityContext: { runAsUser: '0' } }] }, 'restricted'),
+    ).toThrow(/runAsUser must be an integer/);
     expect(() => checkPod(pod, 'strict' as 'restricted')).toThrow(/invalid level "strict"/);
     expect(() => checkPod(pod, 'restricted', 'v1')).toThrow(/invalid Pod Security version "v1"/);
   });

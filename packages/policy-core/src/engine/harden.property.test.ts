@@ -77,6 +77,7 @@ function containers(
 const linuxPodSpec = fc
   .record({
     os: maybe(fc.constant({ name: 'linux' })),
+    hostUsers: maybe(fc.boolean()),
     automountServiceAccountToken: maybe(fc.boolean()),
     securityContext: maybe(
       fc
@@ -92,6 +93,7 @@ const linuxPodSpec = fc
     ),
     initContainers: maybe(containers(linuxContainerSecurity, 'init', 1, 1)),
     containers: containers(linuxContainerSecurity, 'c', 1, 3),
+    ephemeralContainers: maybe(containers(linuxContainerSecurity, 'debug', 1, 1)),
   })
   .map(compact);
 

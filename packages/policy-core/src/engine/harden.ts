@@ -11,7 +11,7 @@
  */
 import type { Finding, JsonPatchOperation, JsonPointer } from '../types.js';
 import { evaluate } from './evaluate.js';
-import { applyJsonPatch, JsonPatchError } from './jsonPatch.js';
+import { applyJsonPatch, cloneJson, JsonPatchError } from './jsonPatch.js';
 import type { EvaluateOptions } from './options.js';
 import { resolveEvaluation } from './resolveOptions.js';
 
@@ -68,7 +68,7 @@ function fixKey(finding: Finding): string {
  */
 export function harden<T>(object: T, options?: EvaluateOptions): HardenResult<T> {
   resolveEvaluation(options);
-  let current: unknown = structuredClone(object);
+  let current: unknown = cloneJson(object);
   const changes: HardenChange[] = [];
   const tried = new Set<string>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -85,14 +85,14 @@ export function harden<T>(object: T, options?: EvaluateOptions): HardenResult<T>
     }
     tried.add(fixKey(next));
     // Own copies of the values, so later edits of the result never reach the reported patches.
-    const patch = structuredClone(next.fix.patch);
+    const patch = cloneJson(next.fix.patch);
     try {
       // Finding paths are relative to their object; an array input holds several.
       if (Array.isArray(current)) {
         const items = [...current];
-        items[next.objectIndex] = applyJsonPatch(items[next.objectIndex], structuredClone(patch));
+        items[next.objectIndex] = applyJsonPatch(items[next.objectIndex], cloneJson(patch));
         current = items;
-      } else current = applyJsonPatch(current, structuredClone(patch));
+      } else current = applyJsonPatch(current, cloneJson(patch));
     } catch (error) {
       if (error instanceof JsonPatchError) continue;
       throw error;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonPatchOperation } from '../types.js';
-import { applyJsonPatch, JsonPatchError } from './jsonPatch.js';
+import { applyJsonPatch, cloneJson, JsonPatchError } from './jsonPatch.js';
 
 describe('applyJsonPatch', () => {
   const doc = { a: { b: 1, c: [1, 2, 3] }, 'x/y': { '~k': true } };
@@ -95,5 +95,20 @@ describe('applyJsonPatch', () => {
     expect(error).toBeInstanceOf(JsonPatchError);
     expect((error as JsonPatchError).message).toMatch(message);
     expect((error as JsonPatchError).operation).toBe(index);
+  });
+});
+
+describe('prototype safety', () => {
+  it('copies and adds a "__proto__" member as plain data, never as a prototype', () => {
+    const input = JSON.parse('{"metadata": {"__proto__": {"polluted": true}}}');
+    const cloned = cloneJson(input) as { metadata: Record<string, unknown> };
+    expect(Object.getPrototypeOf(cloned.metadata)).toBe(Object.prototype);
+    expect(Object.keys(cloned.metadata)).toEqual(['__proto__']);
+    const patched = applyJsonPatch({ metadata: {} }, [{ op: 'add', path: '/metadata/__proto__', value: { polluted: true } }]) as {
+      metadata: Record<string, unknown>;
+    };
+    expect(Object.getPrototypeOf(patched.metadata)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(patched.metadata)).toEqual(['__proto__']);
   });
 });

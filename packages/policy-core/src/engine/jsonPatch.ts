@@ -17,6 +17,25 @@ export class JsonPatchError extends Error {
   }
 }
 
+/**
+ * Deep copy of a JSON value (objects, arrays, primitives). Manifests are JSON data, so this is all
+ * the core needs, and it keeps the core free of host APIs such as `structuredClone`.
+ */
+export function cloneJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  if (isRecord(value)) {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) setOwn(copy, key, cloneJson(value[key]));
+    return copy as T;
+  }
+  return value;
+}
+
+/** Sets an own property, even `__proto__`, without touching the prototype chain. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) {
@@ -69,7 +88,7 @@ function update(root: unknown, tokens: readonly string[], op: JsonPatchOperation
   if (op.op !== 'add' && !exists) return fail(`no member "${head}"`);
   const copy: Record<string, unknown> = { ...root };
   if (op.op === 'remove') delete copy[head];
-  else copy[head] = op.value;
+  else setOwn(copy, head, op.value);
   return copy;
 }
 

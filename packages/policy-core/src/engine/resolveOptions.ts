@@ -81,7 +81,21 @@ function checkRange(
   return { min, max };
 }
 
+/** Validated custom profiles by the object the user passed, so planFor's cache hits across calls. */
+const checkedProfiles = new WeakMap<object, Profile>();
+
 function checkProfile(value: unknown): Profile {
+  if (typeof value === 'object' && value !== null) {
+    const cached = checkedProfiles.get(value);
+    if (cached) return cached;
+    const profile = checkCustomProfile(value);
+    checkedProfiles.set(value, profile);
+    return profile;
+  }
+  return checkCustomProfile(value);
+}
+
+function checkCustomProfile(value: unknown): Profile {
   if (typeof value === 'string') {
     const profile = profiles[value as keyof typeof profiles];
     if (!profile || !Object.hasOwn(profiles, value)) {

@@ -120,7 +120,13 @@ function expected(shape: Shape): string {
  * only when a problem is found: validation runs on every pod, so the common case must not build
  * strings.
  */
-function check(value: unknown, shape: Shape, base: JsonPointer, tokens: (string | number)[], problems: InputProblem[]): void {
+function check(
+  value: unknown,
+  shape: Shape,
+  base: JsonPointer,
+  tokens: (string | number)[],
+  problems: InputProblem[],
+): void {
   // `null` is how YAML writes an empty field (`securityContext:`); the API server treats it as unset.
   if (value === null || value === undefined) return;
   let ok: boolean;
