@@ -16,7 +16,7 @@ import type {
   Suppression,
 } from '../types.js';
 import type { EvaluateOptions, RuleSetting } from './options.js';
-import { planFor } from './plan.js';
+import { type Plan, planFor } from './plan.js';
 import { type ResolvedEvaluation, resolveEvaluation } from './resolveOptions.js';
 import type { CheckResult, Forbidden, Rule, RuleContext } from './rule.js';
 import {
@@ -49,7 +49,12 @@ const NO_RESOURCE: ResourceRef = { apiVersion: '', kind: '' };
  *   `allowed` is false when any error-severity failure or any input error remains.
  */
 export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationResult {
-  const evaluation = resolveEvaluation(options);
+  const resolved = resolveEvaluation(options);
+  const evaluation = {
+    ...resolved,
+    plan: planFor(resolved.profile, resolved.minor),
+    context: { options: resolved.options, version: resolved.minor },
+  };
   const findings: Finding[] = [];
   const objects: EvaluatedObject[] = [];
   const optionSuppressions = collectOptionSuppressions(evaluation.suppressions, findings);
@@ -107,14 +112,13 @@ function evaluateObject(
   object: unknown,
   base: JsonPointer,
   objectIndex: number,
-  evaluation: ResolvedEvaluation,
+  evaluation: ResolvedEvaluation & { plan: Plan; context: RuleContext },
   optionSuppressions: ActiveSuppression[],
   findings: Finding[],
   objects: EvaluatedObject[],
 ): void {
   const extracted = extractObject(object, base);
-  const plan = planFor(evaluation.profile, evaluation.minor);
-  const context: RuleContext = { options: evaluation.options, version: evaluation.minor };
+  const { plan, context } = evaluation;
   const own: Finding[] = [];
 
   if (extracted.kind === 'not-applicable') {
@@ -134,7 +138,7 @@ function evaluateObject(
     for (const rule of plan.namespaceRules) {
       const setting = evaluation.ruleSettings[rule.id];
       if (setting?.enabled === false) continue;
-      runRule(rule, setting, resource, objectIndex, base, own, () => rule.check(extracted.view, context));
+      runRule(rule, setting, resource, objectIndex, base, own, rule.check, extracted.view, context);
     }
   } else {
     const view = extracted.view;
@@ -148,7 +152,7 @@ function evaluateObject(
       for (const { rule, check } of plan.podRules) {
         const setting = evaluation.ruleSettings[rule.id];
         if (setting?.enabled === false) continue;
-        runRule(rule, setting, resource, objectIndex, view.specPath, own, () => check(view, context));
+        runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, context);
       }
     }
   }
@@ -156,18 +160,20 @@ function evaluateObject(
   findings.push(...own);
 }
 
-function runRule(
+function runRule<View>(
   rule: Rule,
   setting: RuleSetting | undefined,
   resource: ResourceRef,
   objectIndex: number,
   fallbackPath: JsonPointer,
   out: Finding[],
-  run: () => CheckResult | readonly CheckResult[],
+  check: (view: View, context: RuleContext) => CheckResult | readonly CheckResult[],
+  view: View,
+  context: RuleContext,
 ): void {
   let results: CheckResult | readonly CheckResult[];
   try {
-    results = run();
+    results = check(view, context);
   } catch (error) {
     // A rule bug must never read as a pass.
     const message = error instanceof Error ? error.message : String(error);
@@ -176,8 +182,12 @@ function runRule(
     );
     return;
   }
-  const list: readonly CheckResult[] = Array.isArray(results) ? results : [results as CheckResult];
-  for (const result of list) {
+  if (!Array.isArray(results)) {
+    const result = results as CheckResult;
+    if (!result.allowed) out.push(failFinding(rule, setting, resource, objectIndex, fallbackPath, result));
+    return;
+  }
+  for (const result of results as readonly CheckResult[]) {
     if (!result.allowed) out.push(failFinding(rule, setting, resource, objectIndex, fallbackPath, result));
   }
 }

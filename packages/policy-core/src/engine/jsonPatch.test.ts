@@ -104,7 +104,9 @@ describe('prototype safety', () => {
     const cloned = cloneJson(input) as { metadata: Record<string, unknown> };
     expect(Object.getPrototypeOf(cloned.metadata)).toBe(Object.prototype);
     expect(Object.keys(cloned.metadata)).toEqual(['__proto__']);
-    const patched = applyJsonPatch({ metadata: {} }, [{ op: 'add', path: '/metadata/__proto__', value: { polluted: true } }]) as {
+    const patched = applyJsonPatch({ metadata: {} }, [
+      { op: 'add', path: '/metadata/__proto__', value: { polluted: true } },
+    ]) as {
       metadata: Record<string, unknown>;
     };
     expect(Object.getPrototypeOf(patched.metadata)).toBe(Object.prototype);

@@ -115,60 +115,90 @@ function expected(shape: Shape): string {
   return 'an object';
 }
 
-/**
- * Walks `value` against `shape`. The path is kept as a token stack and turned into a JSON pointer
- * only when a problem is found: validation runs on every pod, so the common case must not build
- * strings.
- */
-function check(
+/** A compiled shape: checks one value; the path is a token stack turned into a pointer only on error. */
+type Validator = (
+  value: unknown,
+  base: JsonPointer,
+  tokens: (string | number)[],
+  problems: InputProblem[],
+) => void;
+
+function report(
   value: unknown,
   shape: Shape,
   base: JsonPointer,
   tokens: (string | number)[],
   problems: InputProblem[],
 ): void {
-  // `null` is how YAML writes an empty field (`securityContext:`); the API server treats it as unset.
-  if (value === null || value === undefined) return;
-  let ok: boolean;
-  if (shape === 'string') ok = typeof value === 'string';
-  else if (shape === 'boolean') ok = typeof value === 'boolean';
-  else if (shape === 'integer') ok = typeof value === 'number' && Number.isInteger(value);
-  else if (shape === 'object') ok = isRecord(value);
-  else if ('array' in shape) ok = Array.isArray(value);
-  else ok = isRecord(value);
-  if (!ok) {
-    const path = pointer(base, ...tokens);
-    problems.push({ path, message: `${path} must be ${expected(shape)}, got ${describeType(value)}` });
-    return;
-  }
-  if (typeof shape === 'string') return;
-  if ('array' in shape) {
-    const items = value as unknown[];
-    for (let index = 0; index < items.length; index++) {
-      tokens.push(index);
-      if (items[index] === null) {
-        const path = pointer(base, ...tokens);
-        problems.push({ path, message: `${path} must not be null` });
-      } else check(items[index], shape.array, base, tokens, problems);
-      tokens.pop();
-    }
-  } else if ('map' in shape) {
-    for (const key in value as Record<string, unknown>) {
-      if (!Object.hasOwn(value as object, key)) continue;
-      tokens.push(key);
-      check((value as Record<string, unknown>)[key], shape.map, base, tokens, problems);
-      tokens.pop();
-    }
-  } else {
-    const record = value as Record<string, unknown>;
-    for (const key in shape.fields) {
-      if (!Object.hasOwn(record, key)) continue;
-      tokens.push(key);
-      check(record[key], shape.fields[key] as Shape, base, tokens, problems);
-      tokens.pop();
-    }
-  }
+  const path = pointer(base, ...tokens);
+  problems.push({ path, message: `${path} must be ${expected(shape)}, got ${describeType(value)}` });
 }
+
+/**
+ * Compiles a shape into a validator once, at module load: validation runs on every pod, so the
+ * common case must neither interpret the shape nor build strings.
+ */
+function compile(shape: Shape): Validator {
+  // `null` is how YAML writes an empty field (`securityContext:`); the API server treats it as unset.
+  if (shape === 'string' || shape === 'boolean') {
+    return (value, base, tokens, problems) => {
+      if (value != null && typeof value !== shape) report(value, shape, base, tokens, problems);
+    };
+  }
+  if (shape === 'integer') {
+    return (value, base, tokens, problems) => {
+      if (value != null && !(typeof value === 'number' && Number.isInteger(value)))
+        report(value, shape, base, tokens, problems);
+    };
+  }
+  if (shape === 'object') {
+    return (value, base, tokens, problems) => {
+      if (value != null && !isRecord(value)) report(value, shape, base, tokens, problems);
+    };
+  }
+  if ('array' in shape) {
+    const item = compile(shape.array);
+    return (value, base, tokens, problems) => {
+      if (value == null) return;
+      if (!Array.isArray(value)) return report(value, shape, base, tokens, problems);
+      for (let index = 0; index < value.length; index++) {
+        tokens.push(index);
+        if (value[index] === null) {
+          const path = pointer(base, ...tokens);
+          problems.push({ path, message: `${path} must not be null` });
+        } else item(value[index], base, tokens, problems);
+        tokens.pop();
+      }
+    };
+  }
+  if ('map' in shape) {
+    const item = compile(shape.map);
+    return (value, base, tokens, problems) => {
+      if (value == null) return;
+      if (!isRecord(value)) return report(value, shape, base, tokens, problems);
+      for (const key of Object.keys(value)) {
+        tokens.push(key);
+        item(value[key], base, tokens, problems);
+        tokens.pop();
+      }
+    };
+  }
+  const fields = Object.entries(shape.fields).map(([key, field]) => [key, compile(field)] as const);
+  return (value, base, tokens, problems) => {
+    if (value == null) return;
+    if (!isRecord(value)) return report(value, shape, base, tokens, problems);
+    for (const [key, validator] of fields) {
+      const field = value[key];
+      if (field == null || !Object.hasOwn(value, key)) continue;
+      tokens.push(key);
+      validator(field, base, tokens, problems);
+      tokens.pop();
+    }
+  };
+}
+
+const validatePodSpecShape = compile(POD_SPEC);
+const validateMetadataShape = compile(METADATA);
 
 /** Type problems in a pod spec and its metadata, with JSON pointers; empty when rules can run. */
 export function validatePodSpec(
@@ -178,7 +208,7 @@ export function validatePodSpec(
   metadataPath: JsonPointer,
 ): InputProblem[] {
   const problems: InputProblem[] = [];
-  check(spec, POD_SPEC, specPath, [], problems);
-  check(metadata, METADATA, metadataPath, [], problems);
+  validatePodSpecShape(spec, specPath, [], problems);
+  validateMetadataShape(metadata, metadataPath, [], problems);
   return problems;
 }
