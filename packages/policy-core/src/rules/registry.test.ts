@@ -68,6 +68,11 @@ describe('docs/rules', () => {
       expect(text, `${id}: message ${messageId}`).toContain(messageId);
   });
 
+  it('lists every rule in the index page', () => {
+    const index = readFileSync(`${docsDir}README.md`, 'utf8');
+    for (const id of [...ruleRegistry.keys(), ...OTHER_DOCUMENTED]) expect(index, id).toContain(`](${id}.md)`);
+  });
+
   it('has no page for a rule that does not exist', () => {
     const pages = readdirSync(docsDir)
       .filter((name) => name.endsWith('.md'))
