@@ -1,0 +1,127 @@
+/**
+ * Turns the properties @pulumi/policy hands a policy into a plain Kubernetes object, and finds the
+ * values that are unknown during preview.
+ *
+ * @pulumi/policy wraps properties in proxies: `unknownCheckingProxy` throws `UnknownValueError`
+ * when a policy reads an unknown output (the engine sends unknowns as sentinel strings), and during
+ * remediation `secretsPreservingProxy` unwraps `Secret` values. The proxies trap only `get`, so
+ * reading own property descriptors sees the raw values: that is how this module copies the whole
+ * object without tripping either proxy, and records where the unknowns are.
+ */
+import { Secret, UnknownValueError, unknownCheckingProxy } from '@pulumi/policy';
+import type { KubernetesType } from '../resourceTypes.js';
+
+/** An unknown value found in the properties: where it is, and the engine's sentinel for it. */
+export interface UnknownField {
+  /** Property path, e.g. `['spec', 'template', 'spec', 'containers', '0', 'image']`. */
+  readonly tokens: readonly string[];
+  /** The sentinel string the engine sent (it says whether a string, number, object... is unknown). */
+  readonly sentinel: string;
+}
+
+/** The properties as plain JSON data, with unknowns replaced by placeholders. */
+export interface ReadProperties {
+  readonly object: Record<string, unknown>;
+  readonly unknowns: readonly UnknownField[];
+}
+
+/** Engine sentinels are UUID strings; checking the length first keeps ordinary strings cheap. */
+const SENTINEL_LENGTH = 36;
+
+const sentinelCache = new Map<string, boolean>();
+
+/**
+ * Whether a string is one of the engine's unknown-value sentinels. Asks @pulumi/policy's own
+ * proxy rather than copying its (internal) sentinel constants, so a new sentinel is still caught.
+ */
+export function isUnknownSentinel(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length !== SENTINEL_LENGTH) return false;
+  const cached = sentinelCache.get(value);
+  if (cached !== undefined) return cached;
+  let unknown = false;
+  try {
+    void unknownCheckingProxy({ value }).value;
+  } catch (error) {
+    unknown = error instanceof UnknownValueError;
+  }
+  // Only sentinels are worth remembering; a cache of arbitrary 36-character strings would grow.
+  if (unknown) sentinelCache.set(value, true);
+  return unknown;
+}
+
+/** A placeholder of the unknown's type, so the core sees well-typed data where the value is not needed. */
+function placeholderFor(sentinel: string): unknown {
+  // UnknownValueError's message starts with the unknown's type: "number value at ...".
+  const type = new UnknownValueError(sentinel, []).message.split(' ')[0];
+  switch (type) {
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'Array':
+      return [];
+    case 'Object':
+      return {};
+    default:
+      return '(unknown during preview)';
+  }
+}
+
+function ownValue(target: object, key: string): unknown {
+  return Reflect.getOwnPropertyDescriptor(target, key)?.value;
+}
+
+/**
+ * Copies a value through the policy proxies. `secrets: 'unwrap'` reads secret values (validation
+ * sees plaintext, as @pulumi/policy intends); `secrets: 'keep'` keeps `Secret` instances, so that a
+ * remediation returns secrets as secrets.
+ */
+function copy(
+  value: unknown,
+  tokens: string[],
+  unknowns: UnknownField[] | undefined,
+  secrets: 'unwrap' | 'keep',
+): unknown {
+  if (value instanceof Secret) {
+    return secrets === 'keep' ? value : copy(value.value, tokens, unknowns, secrets);
+  }
+  if (isUnknownSentinel(value)) {
+    if (!unknowns) return value;
+    unknowns.push({ tokens: [...tokens], sentinel: value });
+    return placeholderFor(value);
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const isArray = Array.isArray(value);
+  const keys = Object.keys(value);
+  const result: Record<string, unknown> | unknown[] = isArray ? [] : {};
+  for (const key of keys) {
+    tokens.push(key);
+    const item = copy(ownValue(value, key), tokens, unknowns, secrets);
+    tokens.pop();
+    if (isArray) (result as unknown[]).push(item);
+    else Object.defineProperty(result, key, { value: item, enumerable: true, writable: true, configurable: true });
+  }
+  return result;
+}
+
+/**
+ * Reads resource properties as a plain Kubernetes object. `apiVersion` and `kind` are filled in
+ * from the Pulumi type when the properties lack them (resources read from state may).
+ */
+export function readProperties(props: unknown, type: KubernetesType): ReadProperties {
+  const unknowns: UnknownField[] = [];
+  const copied = copy(props, [], unknowns, 'unwrap');
+  const object = typeof copied === 'object' && copied !== null && !Array.isArray(copied) ? copied : {};
+  const record = object as Record<string, unknown>;
+  if (typeof record.apiVersion !== 'string') record.apiVersion = type.apiVersion;
+  if (typeof record.kind !== 'string') record.kind = type.kind;
+  return { object: record, unknowns };
+}
+
+/** Copies properties for a remediation: proxies removed, secrets and unknown sentinels kept as they are. */
+export function copyForRemediation(props: unknown): Record<string, unknown> {
+  const copied = copy(props, [], undefined, 'keep');
+  return typeof copied === 'object' && copied !== null && !Array.isArray(copied)
+    ? (copied as Record<string, unknown>)
+    : {};
+}
