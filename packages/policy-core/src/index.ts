@@ -27,6 +27,8 @@ export {
 } from './engine/checkPod.js';
 export {
   checkMessage,
+  createEvaluation,
+  type EvaluationSession,
   evaluate,
   INVALID_INPUT,
   INVALID_SUPPRESSION,

@@ -112,6 +112,10 @@ export interface EvaluatedObject {
   kind: 'pod' | 'namespace' | 'not-applicable' | 'invalid';
   /** JSON pointer of the pod spec, for `pod` objects. */
   podSpecPath?: JsonPointer;
+  /** JSON pointer of the object in the input (`''`, or `/items/3` inside a List). */
+  path: JsonPointer;
+  /** Ids of the rules that ran on the object (shared between objects: do not modify). */
+  rules: readonly string[];
 }
 
 /** The result of {@link evaluate}. */

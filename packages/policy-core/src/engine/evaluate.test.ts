@@ -36,6 +36,8 @@ describe('evaluate', () => {
           resource: { apiVersion, kind, name: 'web', namespace: 'shop' },
           kind: 'pod',
           podSpecPath: specPath,
+          path: '',
+          rules: expect.arrayContaining(['allowPrivilegeEscalation', 'runAsNonRoot', 'privileged']),
         },
       ]);
       const ape = result.findings.find((f) => f.rule === 'allowPrivilegeEscalation');
@@ -76,6 +78,7 @@ describe('evaluate', () => {
     };
     const result = evaluate(list, { level: 'restricted' });
     expect(result.objects.map((o) => o.podSpecPath)).toEqual(['/items/0/spec', '/items/1/items/0/spec']);
+    expect(result.objects.map((o) => o.path)).toEqual(['/items/0', '/items/1/items/0']);
     const paths = result.findings.filter((f) => f.rule === 'runAsNonRoot').map((f) => f.resource.name);
     expect(paths).toEqual(['a', 'b']);
   });

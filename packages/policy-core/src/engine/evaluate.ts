@@ -28,6 +28,14 @@ import {
   suppressionProblem,
 } from './suppressions.js';
 
+/** What evaluateObject needs, resolved once per evaluation. */
+interface Evaluation extends ResolvedEvaluation {
+  readonly plan: Plan;
+  readonly context: RuleContext;
+  readonly podRuleIds: readonly string[];
+  readonly namespaceRuleIds: readonly string[];
+}
+
 /** Rule id of findings about input that could not be evaluated (wrong types, no pod spec). */
 export const INVALID_INPUT = 'invalidInput';
 /** Rule id of findings about malformed suppressions. */
@@ -49,36 +57,70 @@ const NO_RESOURCE: ResourceRef = { apiVersion: '', kind: '' };
  *   `allowed` is false when any error-severity failure or any input error remains.
  */
 export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationResult {
+  const session = createEvaluation(options);
+  const result = session.evaluate(input);
+  const findings = [...session.settings, ...result.findings, ...session.finish()];
+  return { allowed: isAllowed(findings), findings, objects: result.objects };
+}
+
+/**
+ * An evaluation over input that arrives in pieces (files, documents of a stream), with options
+ * resolved once and suppressions from the options tracked across all pieces.
+ */
+export interface EvaluationSession {
+  /** Findings about the options themselves (malformed suppressions), reported once. */
+  readonly settings: readonly Finding[];
+  /** Evaluates one piece; `objectIndex` counts within the piece. */
+  evaluate(input: unknown): EvaluationResult;
+  /** Suppressions from the options that matched nothing in any piece. Call once, at the end. */
+  finish(): Finding[];
+}
+
+/**
+ * Starts an evaluation whose input arrives in pieces: what {@link evaluate} does for one input,
+ * for a stream of them (the CLI evaluates a 50 MB dump one document at a time).
+ * @throws PodguardInputError for invalid options.
+ */
+export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
   const resolved = resolveEvaluation(options);
-  const evaluation = {
+  const plan = planFor(resolved.profile, resolved.minor);
+  const enabled = (id: string) => resolved.ruleSettings[id]?.enabled !== false;
+  const evaluation: Evaluation = {
     ...resolved,
-    plan: planFor(resolved.profile, resolved.minor),
+    plan,
     context: { options: resolved.options, version: resolved.minor },
+    podRuleIds: plan.podRules.map((entry) => entry.rule.id).filter(enabled),
+    namespaceRuleIds: plan.namespaceRules.map((rule) => rule.id).filter(enabled),
   };
-  const findings: Finding[] = [];
-  const objects: EvaluatedObject[] = [];
-  const optionSuppressions = collectOptionSuppressions(evaluation.suppressions, findings);
-  const inputs = Array.isArray(input) ? input : [input];
-  inputs.forEach((object, objectIndex) => {
-    for (const item of flattenLists(object, '')) {
-      evaluateObject(item.object, item.base, objectIndex, evaluation, optionSuppressions, findings, objects);
-    }
-  });
-  for (const active of optionSuppressions) {
-    if (!active.used) {
-      findings.push(
-        unusedFinding(
-          active.suppression,
-          NO_RESOURCE,
-          -1,
-          '',
-          'options',
-          `suppressions of the evaluation options`,
-        ),
-      );
-    }
-  }
-  return { allowed: isAllowed(findings), findings, objects };
+  const settings: Finding[] = [];
+  const optionSuppressions = collectOptionSuppressions(evaluation.suppressions, settings);
+  return {
+    settings,
+    evaluate(input: unknown): EvaluationResult {
+      const findings: Finding[] = [];
+      const objects: EvaluatedObject[] = [];
+      const inputs = Array.isArray(input) ? input : [input];
+      inputs.forEach((object, objectIndex) => {
+        for (const item of flattenLists(object, '')) {
+          evaluateObject(
+            item.object,
+            item.base,
+            objectIndex,
+            evaluation,
+            optionSuppressions,
+            findings,
+            objects,
+          );
+        }
+      });
+      return { allowed: isAllowed(findings), findings, objects };
+    },
+    finish(): Finding[] {
+      const unused: Finding[] = [];
+      reportUnused(optionSuppressions, NO_RESOURCE, -1, '', 'suppressions of the evaluation options', unused);
+      return unused;
+    },
+  };
 }
 
 /** True when no failure of severity error and no input error is left. */
@@ -90,29 +132,61 @@ function collectOptionSuppressions(
   suppressions: readonly Suppression[],
   findings: Finding[],
 ): ActiveSuppression[] {
+  return activateValid(
+    suppressions,
+    'options',
+    (problem, index) =>
+      errorFinding(
+        INVALID_SUPPRESSION,
+        NO_RESOURCE,
+        -1,
+        `/suppressions/${index}`,
+        `${problem} (suppressions[${index}])`,
+      ),
+    findings,
+  );
+}
+
+/**
+ * Activates each well-formed suppression; a malformed one becomes the `invalid` error finding
+ * instead. Only option suppressions may carry `match`: an annotation is on its object already.
+ */
+function activateValid(
+  suppressions: readonly unknown[],
+  source: ActiveSuppression['source'],
+  invalid: (problem: string, index: number) => Finding,
+  out: Finding[],
+): ActiveSuppression[] {
   const active: ActiveSuppression[] = [];
   suppressions.forEach((suppression, index) => {
-    const problem = suppressionProblem(suppression, true);
-    if (problem) {
-      findings.push(
-        errorFinding(
-          INVALID_SUPPRESSION,
-          NO_RESOURCE,
-          -1,
-          `/suppressions/${index}`,
-          `${problem} (suppressions[${index}])`,
-        ),
-      );
-    } else active.push(activate(suppression, 'options'));
+    const problem = suppressionProblem(suppression, source === 'options');
+    if (problem) out.push(invalid(problem, index));
+    else active.push(activate(suppression as Suppression, source));
   });
   return active;
+}
+
+/** An `unusedSuppression` warning, at `path`, for each suppression that matched no finding. */
+function reportUnused(
+  suppressions: readonly ActiveSuppression[],
+  resource: ResourceRef,
+  objectIndex: number,
+  path: JsonPointer,
+  where: string,
+  out: Finding[],
+): void {
+  for (const active of suppressions) {
+    if (!active.used) {
+      out.push(unusedFinding(active.suppression, resource, objectIndex, path, active.source, where));
+    }
+  }
 }
 
 function evaluateObject(
   object: unknown,
   base: JsonPointer,
   objectIndex: number,
-  evaluation: ResolvedEvaluation & { plan: Plan; context: RuleContext },
+  evaluation: Evaluation,
   optionSuppressions: ActiveSuppression[],
   findings: Finding[],
   objects: EvaluatedObject[],
@@ -122,11 +196,17 @@ function evaluateObject(
   const own: Finding[] = [];
 
   if (extracted.kind === 'not-applicable') {
-    objects.push({ objectIndex, resource: extracted.resource, kind: 'not-applicable' });
+    objects.push({
+      objectIndex,
+      resource: extracted.resource,
+      kind: 'not-applicable',
+      path: base,
+      rules: [],
+    });
     return;
   }
   if (extracted.kind === 'invalid') {
-    objects.push({ objectIndex, resource: extracted.resource, kind: 'invalid' });
+    objects.push({ objectIndex, resource: extracted.resource, kind: 'invalid', path: base, rules: [] });
     findings.push(
       errorFinding(INVALID_INPUT, extracted.resource, objectIndex, extracted.path, extracted.message),
     );
@@ -134,7 +214,13 @@ function evaluateObject(
   }
   const resource = extracted.view.resource;
   if (extracted.kind === 'namespace') {
-    objects.push({ objectIndex, resource, kind: 'namespace' });
+    objects.push({
+      objectIndex,
+      resource,
+      kind: 'namespace',
+      path: base,
+      rules: evaluation.namespaceRuleIds,
+    });
     for (const rule of plan.namespaceRules) {
       const setting = evaluation.ruleSettings[rule.id];
       if (setting?.enabled === false) continue;
@@ -142,7 +228,14 @@ function evaluateObject(
     }
   } else {
     const view = extracted.view;
-    objects.push({ objectIndex, resource, kind: 'pod', podSpecPath: view.specPath });
+    objects.push({
+      objectIndex,
+      resource,
+      kind: 'pod',
+      podSpecPath: view.specPath,
+      path: base,
+      rules: evaluation.podRuleIds,
+    });
     const problems = validatePodSpec(view.spec, view.specPath, view.metadata, view.metadataPath);
     if (problems.length > 0) {
       for (const problem of problems) {
@@ -308,22 +401,19 @@ function annotationSuppressions(
     out.push(errorFinding(INVALID_SUPPRESSION, resource, objectIndex, path, parsed.error));
     return [];
   }
-  const active: ActiveSuppression[] = [];
-  parsed.suppressions.forEach((suppression, index) => {
-    const problem = suppressionProblem(suppression, false);
-    if (problem) {
-      out.push(
-        errorFinding(
-          INVALID_SUPPRESSION,
-          resource,
-          objectIndex,
-          path,
-          `${problem} (annotation ${SUPPRESS_ANNOTATION}, entry ${index})`,
-        ),
-      );
-    } else active.push(activate(suppression as Suppression, 'annotation'));
-  });
-  return active;
+  return activateValid(
+    parsed.suppressions,
+    'annotation',
+    (problem, index) =>
+      errorFinding(
+        INVALID_SUPPRESSION,
+        resource,
+        objectIndex,
+        path,
+        `${problem} (annotation ${SUPPRESS_ANNOTATION}, entry ${index})`,
+      ),
+    out,
+  );
 }
 
 function applySuppressions(
@@ -350,18 +440,12 @@ function applySuppressions(
     if (expired) finding.suppression.expired = true;
     else finding.status = 'suppressed';
   }
-  for (const active of fromAnnotation) {
-    if (!active.used) {
-      own.push(
-        unusedFinding(
-          active.suppression,
-          resource,
-          objectIndex,
-          pointer(base, 'metadata', 'annotations', SUPPRESS_ANNOTATION),
-          'annotation',
-          `annotation ${SUPPRESS_ANNOTATION}`,
-        ),
-      );
-    }
-  }
+  reportUnused(
+    fromAnnotation,
+    resource,
+    objectIndex,
+    pointer(base, 'metadata', 'annotations', SUPPRESS_ANNOTATION),
+    `annotation ${SUPPRESS_ANNOTATION}`,
+    own,
+  );
 }

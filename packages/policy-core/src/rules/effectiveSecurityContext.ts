@@ -51,7 +51,7 @@ export function effectiveField<K extends IdentityField>(
 }
 
 /** The image `User` recorded in the `imageUsers` option for a container's image, parsed. */
-export function knownImageUser(
+function knownImageUser(
   ref: ContainerRef,
   context: RuleContext,
 ): { readonly raw: string; readonly user: ImageUser } | undefined {
@@ -77,6 +77,37 @@ export function kubeletPodName(pod: PodView): string {
  * from the namespace's range at admission, so a container without one never reaches the kubelet
  * without one, and never runs as the image's USER.
  */
-export function platformAssignsUser(context: RuleContext): boolean {
+function platformAssignsUser(context: RuleContext): boolean {
   return !context.options.requireRunAsUser && context.options.defaultUser === undefined;
+}
+
+/**
+ * Who a container starts as, as far as it can be known before it starts: the effective
+ * `runAsUser` when one is set (`nonRoot` for any uid but 0, `explicitRoot` with its location for
+ * 0); without one, nothing to know when the platform assigns the UID (`platform`), else the
+ * image's USER from the `imageUsers` option (`image`), or `imageUnknown`.
+ */
+export type StartingUser =
+  | { readonly kind: 'nonRoot' }
+  | { readonly kind: 'explicitRoot'; readonly runAsUser: EffectiveValue<number> }
+  | { readonly kind: 'platform' }
+  | { readonly kind: 'image'; readonly raw: string; readonly user: ImageUser }
+  | { readonly kind: 'imageUnknown' };
+
+const NON_ROOT: StartingUser = { kind: 'nonRoot' };
+const PLATFORM: StartingUser = { kind: 'platform' };
+const IMAGE_UNKNOWN: StartingUser = { kind: 'imageUnknown' };
+
+/**
+ * The user a container starts as (see {@link StartingUser}). The common case, an explicit
+ * non-zero `runAsUser`, builds no location.
+ */
+export function startingUser(pod: PodView, ref: ContainerRef, context: RuleContext): StartingUser {
+  const uid = effectiveValue(pod, ref, 'runAsUser');
+  if (uid !== undefined && uid !== 0) return NON_ROOT;
+  const runAsUser = effectiveField(pod, ref, 'runAsUser');
+  if (runAsUser !== undefined) return { kind: 'explicitRoot', runAsUser };
+  if (platformAssignsUser(context)) return PLATFORM;
+  const image = knownImageUser(ref, context);
+  return image === undefined ? IMAGE_UNKNOWN : { kind: 'image', raw: image.raw, user: image.user };
 }

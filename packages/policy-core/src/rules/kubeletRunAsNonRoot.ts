@@ -25,14 +25,13 @@ import {
 } from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import {
-  effectiveField,
+  type EffectiveValue,
   effectiveValue,
-  knownImageUser,
   kubeletPodName,
-  platformAssignsUser,
+  startingUser,
 } from './effectiveSecurityContext.js';
 import { renderMessage } from './messageTemplate.js';
-import { isWindowsPod } from './podRelaxations.js';
+import { exemptWindowsPods } from './podRelaxations.js';
 import { defaultUserFix } from './userFix.js';
 import { goQuote } from './wording.js';
 
@@ -53,53 +52,66 @@ type MessageId = keyof typeof messages;
 const ALLOWED: CheckResult = { allowed: true };
 const IMAGE_ALTERNATIVE = 'Or give the image a numeric, non-zero USER (e.g. USER 1000 in its Dockerfile).';
 
+/**
+ * The kubelet's refusal. `runAsUser` is the effective `runAsUser: 0` when that is at fault; any
+ * other failure is the image's USER, so it points at `image`.
+ */
+function refusal(
+  pod: PodView,
+  ref: ContainerRef,
+  context: RuleContext,
+  messageId: MessageId,
+  runAsUser?: EffectiveValue<number>,
+  extra: Record<string, string> = {},
+): CheckResult {
+  const userFix = defaultUserFix(pod, context, runAsUser);
+  // When the image's USER is at fault, rebuilding the image is the other way out.
+  const fix =
+    userFix && messageId !== 'runAsUserBreaksPolicy'
+      ? { ...userFix, description: `${userFix.description} ${IMAGE_ALTERNATIVE}` }
+      : userFix;
+  const values = { pod: goQuote(kubeletPodName(pod)), container: ref.name, ...extra };
+  return {
+    allowed: false,
+    reason: renderMessage(messages[messageId], values),
+    detail: '',
+    messageId,
+    locations: [{ path: runAsUser?.path ?? pointer(ref.path, 'image'), container: ref.name }],
+    ...(messageId === 'imageUserUnknown' ? { severity: 'warning' as const } : {}),
+    ...(fix ? { fix } : {}),
+  };
+}
+
 function verdict(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResult {
   if (effectiveValue(pod, ref, 'runAsNonRoot') !== true) return ALLOWED;
-  const uid = effectiveValue(pod, ref, 'runAsUser');
-  if (uid !== undefined && uid !== 0) return ALLOWED;
-  if (uid === undefined && platformAssignsUser(context)) return ALLOWED;
-  // Only failures get this far: build messages, locations and fixes from here on.
-  const runAsUser = effectiveField(pod, ref, 'runAsUser');
-  const fail = (messageId: MessageId, path: string, extra: Record<string, string> = {}): CheckResult => {
-    const userFix = defaultUserFix(pod, context, runAsUser);
-    // When the image's USER is at fault, rebuilding the image is the other way out.
-    const fix =
-      userFix && messageId !== 'runAsUserBreaksPolicy'
-        ? { ...userFix, description: `${userFix.description} ${IMAGE_ALTERNATIVE}` }
-        : userFix;
-    const values = { pod: goQuote(kubeletPodName(pod)), container: ref.name, ...extra };
-    return {
-      allowed: false,
-      reason: renderMessage(messages[messageId], values),
-      detail: '',
-      messageId,
-      locations: [{ path, container: ref.name }],
-      ...(messageId === 'imageUserUnknown' ? { severity: 'warning' as const } : {}),
-      ...(fix ? { fix } : {}),
-    };
-  };
-  if (runAsUser !== undefined) return fail('runAsUserBreaksPolicy', runAsUser.path);
-  const image = knownImageUser(ref, context);
-  if (image === undefined) {
-    return fail('imageUserUnknown', pointer(ref.path, 'image'), {
-      image: goQuote(ref.container.image ?? ''),
-    });
-  }
-  const { user } = image;
-  switch (user.kind) {
-    case 'none':
-      return fail('imageRunsAsRoot', pointer(ref.path, 'image'));
-    case 'uid':
-      return user.uid === 0 ? fail('imageRunsAsRoot', pointer(ref.path, 'image')) : ALLOWED;
-    case 'name':
-      return fail('nonNumericUser', pointer(ref.path, 'image'), { user: user.name });
-    case 'invalid':
-      return fail('invalidUserId', pointer(ref.path, 'image'), { uid: user.value });
+  const starting = startingUser(pod, ref, context);
+  switch (starting.kind) {
+    case 'nonRoot':
+    case 'platform':
+      return ALLOWED;
+    case 'explicitRoot':
+      return refusal(pod, ref, context, 'runAsUserBreaksPolicy', starting.runAsUser);
+    case 'imageUnknown':
+      return refusal(pod, ref, context, 'imageUserUnknown', undefined, {
+        image: goQuote(ref.container.image ?? ''),
+      });
+    case 'image': {
+      const { user } = starting;
+      switch (user.kind) {
+        case 'none':
+          return refusal(pod, ref, context, 'imageRunsAsRoot');
+        case 'uid':
+          return user.uid === 0 ? refusal(pod, ref, context, 'imageRunsAsRoot') : ALLOWED;
+        case 'name':
+          return refusal(pod, ref, context, 'nonNumericUser', undefined, { user: user.name });
+        case 'invalid':
+          return refusal(pod, ref, context, 'invalidUserId', undefined, { uid: user.value });
+      }
+    }
   }
 }
 
 function kubeletRunAsNonRoot_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
-  if (isWindowsPod(pod)) return [];
   return pod.containers.map((ref) => verdict(pod, ref, context));
 }
 
@@ -118,5 +130,5 @@ export const kubeletRunAsNonRoot = definePodRule({
     'ISO 27001:2013 A.14.2.5',
   ],
   messages,
-  versions: [{ since: 'v1.0', check: kubeletRunAsNonRoot_1_0 }],
+  versions: [{ since: 'v1.0', check: exemptWindowsPods(kubeletRunAsNonRoot_1_0) }],
 });

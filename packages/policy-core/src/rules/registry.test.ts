@@ -70,7 +70,8 @@ describe('docs/rules', () => {
 
   it('lists every rule in the index page', () => {
     const index = readFileSync(`${docsDir}README.md`, 'utf8');
-    for (const id of [...ruleRegistry.keys(), ...OTHER_DOCUMENTED]) expect(index, id).toContain(`](${id}.md)`);
+    for (const id of [...ruleRegistry.keys(), ...OTHER_DOCUMENTED])
+      expect(index, id).toContain(`](${id}.md)`);
   });
 
   it('has no page for a rule that does not exist', () => {

@@ -12,12 +12,18 @@
  */
 import { type CheckResult, definePodRule, type PodView, type RuleContext } from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
-import { effectiveValue } from './effectiveSecurityContext.js';
-import { describeRange, type ExplicitId, explicitIds } from './idPolicy.js';
+import {
+  describeRange,
+  type ExplicitId,
+  explicitIds,
+  idLocation,
+  inRange,
+  missingIdFailure,
+  replaceIdFix,
+} from './idPolicy.js';
 import { renderMessage } from './messageTemplate.js';
-import { containerLocation, setField } from './patch.js';
-import { isWindowsPod } from './podRelaxations.js';
-import { describeContainers } from './wording.js';
+import { setField } from './patch.js';
+import { exemptWindowsPods } from './podRelaxations.js';
 
 const messages = {
   missingRunAsGroup: '{containers} must set securityContext.runAsGroup (on the pod or the container)',
@@ -28,7 +34,7 @@ const messages = {
 function allowedGid(gid: number, context: RuleContext): boolean {
   const { gidRange, allowRootGroup } = context.options;
   if (gid === 0) return allowRootGroup;
-  return gid >= gidRange.min && gid <= gidRange.max;
+  return inRange(gid, gidRange);
 }
 
 /** The explicit gids the policy forbids; `fixable` are those a replacement can fix (not supplementalGroups). */
@@ -56,31 +62,23 @@ function forbiddenIds(pod: PodView, context: RuleContext): { ids: ExplicitId[]; 
 }
 
 function runAsGroupPolicy_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
-  if (isWindowsPod(pod)) return [];
   const { requireRunAsUser, defaultGroup, gidRange } = context.options;
   const defaultAllowed = defaultGroup !== undefined && allowedGid(defaultGroup, context);
   const results: CheckResult[] = [];
   if (requireRunAsUser) {
-    const missing = pod.containers.filter((ref) => effectiveValue(pod, ref, 'runAsGroup') === undefined);
-    if (missing.length > 0) {
-      results.push({
-        allowed: false,
-        reason: 'runAsGroup unset',
-        detail: renderMessage(messages.missingRunAsGroup, {
-          containers: describeContainers(missing.map((ref) => ref.name)),
-        }),
-        messageId: 'missingRunAsGroup',
-        locations: missing.map((ref) => containerLocation(ref, ['securityContext', 'runAsGroup'])),
-        ...(defaultAllowed
+    const missing = missingIdFailure(
+      pod,
+      'runAsGroup',
+      { id: 'missingRunAsGroup', template: messages.missingRunAsGroup },
+      () =>
+        defaultAllowed
           ? {
-              fix: {
-                description: `Set securityContext.runAsGroup=${defaultGroup} on the pod.`,
-                patch: [setField(pod.spec, pod.specPath, ['securityContext', 'runAsGroup'], defaultGroup)],
-              },
+              description: `Set securityContext.runAsGroup=${defaultGroup} on the pod.`,
+              patch: [setField(pod.spec, pod.specPath, ['securityContext', 'runAsGroup'], defaultGroup)],
             }
-          : {}),
-      });
-    }
+          : undefined,
+    );
+    if (missing) results.push(missing);
   }
   const { ids, fixable } = forbiddenIds(pod, context);
   for (const id of ids) {
@@ -96,17 +94,8 @@ function runAsGroupPolicy_1_0(pod: PodView, context: RuleContext): readonly Chec
             range: describeRange(gidRange),
           }),
       messageId: root ? 'rootGroup' : 'outOfRange',
-      locations: [
-        id.container === undefined ? { path: id.path } : { path: id.path, container: id.container },
-      ],
-      ...(defaultAllowed && fixable.has(id)
-        ? {
-            fix: {
-              description: `Set ${id.field} to ${defaultGroup} instead of ${id.value}.`,
-              patch: [{ op: 'replace' as const, path: id.path, value: defaultGroup }],
-            },
-          }
-        : {}),
+      locations: [idLocation(id)],
+      ...(defaultAllowed && fixable.has(id) ? { fix: replaceIdFix(id, defaultGroup) } : {}),
     });
   }
   return results;
@@ -126,5 +115,5 @@ export const runAsGroupPolicy = definePodRule({
     'ISO 27001:2013 A.12.6.1',
   ],
   messages,
-  versions: [{ since: 'v1.0', check: runAsGroupPolicy_1_0 }],
+  versions: [{ since: 'v1.0', check: exemptWindowsPods(runAsGroupPolicy_1_0) }],
 });

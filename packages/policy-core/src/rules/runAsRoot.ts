@@ -19,14 +19,9 @@ import {
 } from '../engine/rule.js';
 import { imageUserIsRoot } from '../image/parseImageUser.js';
 import { pointer } from '../podspec/pointer.js';
-import {
-  effectiveField,
-  effectiveValue,
-  knownImageUser,
-  platformAssignsUser,
-} from './effectiveSecurityContext.js';
+import { startingUser } from './effectiveSecurityContext.js';
 import { renderMessage } from './messageTemplate.js';
-import { isWindowsPod } from './podRelaxations.js';
+import { exemptWindowsPods } from './podRelaxations.js';
 import { defaultUserFix } from './userFix.js';
 import { goQuote } from './wording.js';
 
@@ -38,33 +33,28 @@ const messages = {
 const ALLOWED: CheckResult = { allowed: true };
 
 function check(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResult {
-  const uid = effectiveValue(pod, ref, 'runAsUser');
-  if (uid !== undefined && uid !== 0) return ALLOWED;
-  const runAsUser = effectiveField(pod, ref, 'runAsUser');
-  const container = goQuote(ref.name);
-  if (runAsUser !== undefined) {
-    const fix = defaultUserFix(pod, context, runAsUser);
+  const starting = startingUser(pod, ref, context);
+  if (starting.kind === 'explicitRoot') {
+    const fix = defaultUserFix(pod, context, starting.runAsUser);
     return {
       allowed: false,
       reason: 'runAsUser == 0',
-      detail: renderMessage(messages.explicitRoot, { container }),
+      detail: renderMessage(messages.explicitRoot, { container: goQuote(ref.name) }),
       messageId: 'explicitRoot',
-      locations: [{ path: runAsUser.path, container: ref.name }],
+      locations: [{ path: starting.runAsUser.path, container: ref.name }],
       ...(fix ? { fix } : {}),
     };
   }
-  // On a platform that assigns the UID (openshift), the image's USER is never used.
-  if (platformAssignsUser(context)) return ALLOWED;
-  const image = knownImageUser(ref, context);
-  if (image === undefined || !imageUserIsRoot(image.user)) return ALLOWED;
+  // Without a runAsUser the image's USER counts, unless the platform assigns the UID (openshift).
+  if (starting.kind !== 'image' || !imageUserIsRoot(starting.user)) return ALLOWED;
   const fix = defaultUserFix(pod, context, undefined);
   return {
     allowed: false,
     reason: 'image runs as root',
     detail: renderMessage(messages.imageRoot, {
-      container,
+      container: goQuote(ref.name),
       image: goQuote(ref.container.image ?? ''),
-      user: goQuote(image.raw),
+      user: goQuote(starting.raw),
     }),
     messageId: 'imageRoot',
     locations: [{ path: pointer(ref.path, 'image'), container: ref.name }],
@@ -73,7 +63,6 @@ function check(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResu
 }
 
 function runAsRoot_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
-  if (isWindowsPod(pod)) return [];
   return pod.containers.map((ref) => check(pod, ref, context));
 }
 
@@ -92,5 +81,5 @@ export const runAsRoot = definePodRule({
     'ISO 27001:2013 A.14.2.5',
   ],
   messages,
-  versions: [{ since: 'v1.0', check: runAsRoot_1_0 }],
+  versions: [{ since: 'v1.0', check: exemptWindowsPods(runAsRoot_1_0) }],
 });

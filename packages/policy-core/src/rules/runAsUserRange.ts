@@ -13,13 +13,18 @@
  */
 import { type CheckResult, definePodRule, type PodView, type RuleContext } from '../engine/rule.js';
 import type { Fix } from '../types.js';
-import { effectiveValue } from './effectiveSecurityContext.js';
-import { describeRange, type ExplicitId, explicitIds } from './idPolicy.js';
+import {
+  describeRange,
+  type ExplicitId,
+  explicitIds,
+  idLocation,
+  inRange,
+  missingIdFailure,
+  replaceIdFix,
+} from './idPolicy.js';
 import { renderMessage } from './messageTemplate.js';
-import { containerLocation } from './patch.js';
-import { isWindowsPod } from './podRelaxations.js';
+import { exemptWindowsPods } from './podRelaxations.js';
 import { defaultUserFix } from './userFix.js';
-import { describeContainers } from './wording.js';
 
 const messages = {
   missingRunAsUser: '{containers} must set securityContext.runAsUser (on the pod or the container)',
@@ -29,17 +34,13 @@ const messages = {
 
 function acceptable(uid: number, context: RuleContext): boolean {
   const { uidRange, denyUids } = context.options;
-  return uid >= uidRange.min && uid <= uidRange.max && !denyUids.includes(uid);
+  return inRange(uid, uidRange) && !denyUids.includes(uid);
 }
 
 function valueFix(id: ExplicitId, context: RuleContext): Fix | undefined {
   const { defaultUser, requireRunAsUser } = context.options;
   if (defaultUser !== undefined) {
-    if (!acceptable(defaultUser, context)) return undefined;
-    return {
-      description: `Set ${id.field} to ${defaultUser} instead of ${id.value}.`,
-      patch: [{ op: 'replace', path: id.path, value: defaultUser }],
-    };
+    return acceptable(defaultUser, context) ? replaceIdFix(id, defaultUser) : undefined;
   }
   if (requireRunAsUser) return undefined;
   return {
@@ -49,27 +50,19 @@ function valueFix(id: ExplicitId, context: RuleContext): Fix | undefined {
 }
 
 function runAsUserRange_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
-  if (isWindowsPod(pod)) return [];
   const results: CheckResult[] = [];
   const { uidRange, denyUids, requireRunAsUser, defaultUser } = context.options;
   if (requireRunAsUser) {
-    const missing = pod.containers.filter((ref) => effectiveValue(pod, ref, 'runAsUser') === undefined);
-    if (missing.length > 0) {
-      const fix =
+    const missing = missingIdFailure(
+      pod,
+      'runAsUser',
+      { id: 'missingRunAsUser', template: messages.missingRunAsUser },
+      () =>
         defaultUser !== undefined && acceptable(defaultUser, context)
           ? defaultUserFix(pod, context, undefined)
-          : undefined;
-      results.push({
-        allowed: false,
-        reason: 'runAsUser unset',
-        detail: renderMessage(messages.missingRunAsUser, {
-          containers: describeContainers(missing.map((ref) => ref.name)),
-        }),
-        messageId: 'missingRunAsUser',
-        locations: missing.map((ref) => containerLocation(ref, ['securityContext', 'runAsUser'])),
-        ...(fix ? { fix } : {}),
-      });
-    }
+          : undefined,
+    );
+    if (missing) results.push(missing);
   }
   for (const id of explicitIds(pod, 'runAsUser', (uid) => !acceptable(uid, context))) {
     const denied = denyUids.includes(id.value);
@@ -85,9 +78,7 @@ function runAsUserRange_1_0(pod: PodView, context: RuleContext): readonly CheckR
             range: describeRange(uidRange),
           }),
       messageId: denied ? 'deniedUid' : 'outOfRange',
-      locations: [
-        id.container === undefined ? { path: id.path } : { path: id.path, container: id.container },
-      ],
+      locations: [idLocation(id)],
       ...(fix ? { fix } : {}),
     });
   }
@@ -109,5 +100,5 @@ export const runAsUserRange = definePodRule({
     'ISO 27001:2013 A.14.2.5',
   ],
   messages,
-  versions: [{ since: 'v1.0', check: runAsUserRange_1_0 }],
+  versions: [{ since: 'v1.0', check: exemptWindowsPods(runAsUserRange_1_0) }],
 });

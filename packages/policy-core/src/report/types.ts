@@ -1,0 +1,55 @@
+/**
+ * The data every report format is built from: findings located in their source, the objects that
+ * were checked, and a summary. Built by the CLI (or any other front end); formatted by the pure
+ * string builders beside this file.
+ */
+import type { Finding, ResourceRef } from '../types.js';
+
+/** Where a finding (or an object) sits in its source file. Line and column are 1-based. */
+export interface SourceLocation {
+  /** Path as the user gave it (relative to the working directory), `-` for stdin. */
+  file: string;
+  line: number;
+  column: number;
+  /** 0-based index of the YAML document in the file (0 for JSON and Dockerfiles). */
+  document: number;
+  /** For `helm template` output: the chart template named by the `# Source:` comment. */
+  template?: string;
+}
+
+/** A core finding with its place in the source. Findings about the evaluation options have no source. */
+export type LocatedFinding = Finding & { source?: SourceLocation };
+
+/** One checked object (pod-bearing workload, Namespace, or a Dockerfile), for JUnit test cases. */
+export interface CheckedObject {
+  resource: ResourceRef;
+  source: SourceLocation;
+  /** Rule ids that ran on the object. */
+  rules: string[];
+}
+
+export interface ScanSummary {
+  files: number;
+  documents: number;
+  /** Kubernetes objects seen (List items counted one by one). */
+  objects: number;
+  /** Objects that carry a pod spec. */
+  pods: number;
+  /** Findings with status fail and severity error. */
+  failed: number;
+  /** Findings with status fail and severity warning. */
+  warnings: number;
+  suppressed: number;
+  /** Findings with status error, plus inputs that could not be read or parsed. */
+  errors: number;
+}
+
+/** What a scan produced; the input of every format. */
+export interface ScanReport {
+  findings: LocatedFinding[];
+  objects: CheckedObject[];
+  summary: ScanSummary;
+  /** Inputs that could not be read or parsed: never silently skipped. */
+  inputErrors: { file: string; line?: number; column?: number; message: string }[];
+  tool: { name: string; version: string };
+}
