@@ -9,6 +9,7 @@ const alias = {
   '@podguard/policy-core': src('./packages/policy-core/src/index.ts'),
   '@podguard/cdk8s/vitest': src('./packages/cdk8s/src/vitest.ts'),
   '@podguard/cdk8s': src('./packages/cdk8s/src/index.ts'),
+  '@podguard/pulumi': src('./packages/pulumi/src/index.ts'),
 };
 
 export default defineConfig({

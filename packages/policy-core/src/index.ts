@@ -8,6 +8,7 @@
 
 export {
   analyzeDockerfile,
+  DOCKERFILE_CONTROLS,
   DOCKERFILE_RULE,
   type DockerfileFinding,
   type DockerfileFix,
@@ -83,4 +84,5 @@ export {
   groupByControl,
 } from './report/controls.js';
 export { podguardRules, psaRules, ruleRegistry } from './rules/index.js';
+export type * from './report/types.js';
 export type * from './types.js';

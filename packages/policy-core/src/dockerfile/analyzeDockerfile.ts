@@ -45,7 +45,7 @@ const SEVERITIES: Readonly<Record<DockerfileMessageId, Severity>> = {
   useraddWithoutUid: 'warning',
 };
 
-const CONTROLS = [
+export const DOCKERFILE_CONTROLS: readonly string[] = [
   'CIS Docker 4.1',
   'CIS 5.2.7',
   'NSA/CISA: Kubernetes Pod security: Use containers built to run applications as non-root users',
@@ -350,7 +350,7 @@ function finding(
     severity: SEVERITIES[messageId],
     messageId,
     message: render(messageId, values),
-    controls: [...CONTROLS],
+    controls: [...DOCKERFILE_CONTROLS],
     line: position.line,
     column: position.column,
   };

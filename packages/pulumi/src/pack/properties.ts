@@ -15,8 +15,10 @@ import type { KubernetesType } from '../resourceTypes.js';
 export interface UnknownField {
   /** Property path, e.g. `['spec', 'template', 'spec', 'containers', '0', 'image']`. */
   readonly tokens: readonly string[];
-  /** The sentinel string the engine sent (it says whether a string, number, object... is unknown). */
+  /** The sentinel string the engine sent. */
   readonly sentinel: string;
+  /** What kind of value is unknown: `string`, `number`, `boolean`, `Array`, `Object`, `asset`, `archive`. */
+  readonly type: string;
 }
 
 /** The properties as plain JSON data, with unknowns replaced by placeholders. */
@@ -49,10 +51,13 @@ export function isUnknownSentinel(value: unknown): value is string {
   return unknown;
 }
 
+/** The type of an unknown: UnknownValueError's message starts with it ("number value at ..."). */
+function unknownType(sentinel: string): string {
+  return new UnknownValueError(sentinel, []).message.split(' ')[0] ?? 'string';
+}
+
 /** A placeholder of the unknown's type, so the core sees well-typed data where the value is not needed. */
-function placeholderFor(sentinel: string): unknown {
-  // UnknownValueError's message starts with the unknown's type: "number value at ...".
-  const type = new UnknownValueError(sentinel, []).message.split(' ')[0];
+function placeholderFor(type: string): unknown {
   switch (type) {
     case 'number':
       return 0;
@@ -87,8 +92,9 @@ function copy(
   }
   if (isUnknownSentinel(value)) {
     if (!unknowns) return value;
-    unknowns.push({ tokens: [...tokens], sentinel: value });
-    return placeholderFor(value);
+    const type = unknownType(value);
+    unknowns.push({ tokens: [...tokens], sentinel: value, type });
+    return placeholderFor(type);
   }
   if (typeof value !== 'object' || value === null) return value;
   const isArray = Array.isArray(value);
@@ -99,7 +105,13 @@ function copy(
     const item = copy(ownValue(value, key), tokens, unknowns, secrets);
     tokens.pop();
     if (isArray) (result as unknown[]).push(item);
-    else Object.defineProperty(result, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else
+      Object.defineProperty(result, key, {
+        value: item,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
   return result;
 }

@@ -1,0 +1,112 @@
+import { formatJson, formatJunit, formatSarif, formatText, type EvaluateOptions, type ProfileName } from '@podguard/policy-core';
+import { ConfigError, findConfig, loadConfig } from '../config.js';
+import { fixFiles } from '../fix.js';
+import { type CliIo, emit, parse, UsageError } from '../main.js';
+import { ruleDescriptors } from '../ruleDescriptors.js';
+import { configPaths, type ScanRequest, scan } from '../scan.js';
+import { cliVersion } from '../version.js';
+
+const PROFILES: readonly ProfileName[] = ['baseline', 'restricted', 'hardened', 'openshift'];
+const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
+const FAIL_ON = ['error', 'warning', 'none'] as const;
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!allowed.includes(value as T)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+/** `podguard scan`. */
+export async function runScan(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    profile: { type: 'string' },
+    'pss-version': { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    output: { type: 'string' },
+    config: { type: 'string' },
+    'image-user': { type: 'string', multiple: true, default: [] },
+    'image-config': { type: 'string', multiple: true, default: [] },
+    'fail-on': { type: 'string' },
+    fix: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+    summary: { type: 'string' },
+  });
+  if (positionals.length === 0) throw new UsageError('no input: give files, directories, or - for standard input');
+  const format = oneOf(values.format as string, FORMATS, '--format');
+  if (values['dry-run'] && !values.fix) throw new UsageError('--dry-run only goes with --fix');
+  if (values.summary !== undefined && values.summary !== 'controls') {
+    throw new UsageError(`--summary must be "controls", got "${values.summary}"`);
+  }
+  const imageUsers: Record<string, string> = {};
+  for (const entry of values['image-user'] as string[]) {
+    const match = /^([^=]+)=(.*)$/.exec(entry);
+    if (!match) throw new UsageError(`--image-user must be IMAGE=USER (e.g. registry/app:1.2=1000:0), got "${entry}"`);
+    imageUsers[match[1] as string] = match[2] as string;
+  }
+
+  const configFile = values.config !== undefined ? values.config : findConfig(io.cwd);
+  if (values.config !== undefined && !(await import('node:fs')).existsSync(values.config)) {
+    throw new ConfigError(`${values.config}: configuration file not found`);
+  }
+  const config = configFile ? loadConfig(configFile) : {};
+  const { failOn: configFailOn, imageDockerfiles: _d, imageConfigs: _c, nonRootBases, ...core } = config;
+  const options: EvaluateOptions = { ...core };
+  if (values.profile !== undefined) options.profile = oneOf(values.profile as string, PROFILES, '--profile');
+  if (values['pss-version'] !== undefined) options.version = values['pss-version'] as string;
+  const failOn = oneOf((values['fail-on'] as string | undefined) ?? configFailOn ?? 'error', FAIL_ON, '--fail-on');
+  const paths = configPaths(config, configFile, io.cwd);
+
+  const progress = io.stderr.isTTY === true && format !== undefined;
+  const request: ScanRequest = {
+    paths: positionals,
+    cwd: io.cwd,
+    stdin: io.stdin,
+    options,
+    imageUsers,
+    imageConfigs: [...paths.imageConfigs, ...(values['image-config'] as string[])],
+    imageDockerfiles: paths.imageDockerfiles,
+    nonRootBases: nonRootBases ?? [],
+    keepDocuments: values.fix === true,
+    version: cliVersion(),
+    ...(progress
+      ? {
+          onProgress: (done: number, total: number) => {
+            if (total >= 20) io.stderr.write(done === total ? '\r\x1b[K' : `\rscanning ${done}/${total} files`);
+          },
+        }
+      : {}),
+  };
+
+  let result = await scan(request);
+  if (values.fix) {
+    const fixes = await fixFiles(result.files, result.options, values['dry-run'] === true);
+    for (const fix of fixes) {
+      if (fix.skipped) io.stderr.write(`podguard: ${fix.file}: not fixed: ${fix.skipped}\n`);
+      else if (values['dry-run']) io.stdout.write(fix.diff);
+      else io.stderr.write(`podguard: ${fix.file}: applied ${fix.changes} fix${fix.changes === 1 ? '' : 'es'}\n`);
+    }
+    if (values['dry-run']) return fixes.some((fix) => !fix.skipped && fix.changes > 0) ? 1 : 0;
+    // Report what is left after fixing, as `eslint --fix` does.
+    if (fixes.some((fix) => fix.changes > 0)) result = await scan({ ...request, keepDocuments: false });
+  }
+
+  const { report } = result;
+  const color = format === 'text' && values.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
+  const text =
+    format === 'json'
+      ? formatJson(report)
+      : format === 'sarif'
+        ? formatSarif(report, ruleDescriptors())
+        : format === 'junit'
+          ? formatJunit(report)
+          : formatText(report, { color, summaryControls: values.summary === 'controls' });
+  await emit(text, values.output as string | undefined, io);
+  if (format !== 'text' && report.inputErrors.length > 0) {
+    for (const error of report.inputErrors) {
+      io.stderr.write(`podguard: ${error.file}${error.line ? `:${error.line}:${error.column ?? 1}` : ''}: ${error.message}\n`);
+    }
+  }
+  if (report.inputErrors.length > 0) return 2;
+  const s = report.summary;
+  const failing = failOn === 'none' ? 0 : failOn === 'warning' ? s.failed + s.errors + s.warnings : s.failed + s.errors;
+  return failing > 0 ? 1 : 0;
+}

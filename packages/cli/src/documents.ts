@@ -1,0 +1,120 @@
+/**
+ * Reads YAML streams one document at a time, so a 50 MB `kubectl get -A -o yaml` dump is never
+ * held whole: a document marker (`---` or `...` at column 0) always ends a document in YAML, so
+ * splitting on it is exact. Each document is parsed with the `yaml` package, keeping node ranges
+ * for line/column mapping, with alias expansion bounded (no billion-laughs).
+ */
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { type Document, LineCounter, parseDocument } from 'yaml';
+
+/** One document's text and where it starts. */
+export interface DocumentChunk {
+  /** 0-based index among the file's documents. */
+  index: number;
+  text: string;
+  /** 1-based line of the chunk's first line in the file. */
+  firstLine: number;
+  /** 1-based line of the chunk's last line in the file. */
+  lastLine: number;
+  /** The `---` line that opened the document, when it had one of its own. */
+  marker?: string;
+  /** The document started on its marker line (`--- {a: 1}`): its text cannot be rewritten line by line. */
+  inline?: boolean;
+  /** The chart template named by a Helm `# Source:` comment in the chunk. */
+  template?: string;
+}
+
+/** A parsed document, ready for evaluation and source mapping. */
+export interface ParsedDocument extends DocumentChunk {
+  value: unknown;
+  document: Document;
+  lineCounter: LineCounter;
+}
+
+/** A problem with the input itself (binary data, malformed YAML). */
+export class InputProblem extends Error {
+  override readonly name = 'InputProblem';
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Aliases one document may expand: enough for real manifests, far below a billion laughs. */
+export const MAX_ALIAS_COUNT = 1000;
+
+const DOCUMENT_MARKER = /^(---|\.\.\.)(\s|$)/;
+const HELM_SOURCE = /^# Source: (.+?)\s*$/;
+const isContent = (line: string) => line.trim() !== '' && !line.trimStart().startsWith('#');
+
+/**
+ * Splits a YAML stream into documents (documents with no content are not counted). Throws
+ * {@link InputProblem} on binary content.
+ * @param wholeFile for JSON: the whole input is one document.
+ */
+export async function* readChunks(stream: Readable, wholeFile = false): AsyncGenerator<DocumentChunk> {
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  let index = 0;
+  let current: { lines: string[]; firstLine: number; marker?: string; inline?: boolean } = { lines: [], firstLine: 1 };
+
+  const close = (): DocumentChunk | undefined => {
+    const { lines: body, firstLine, marker, inline } = current;
+    if (!body.some(isContent)) return undefined;
+    let template: string | undefined;
+    for (const line of body) {
+      if (isContent(line)) break;
+      template = HELM_SOURCE.exec(line)?.[1] ?? template;
+    }
+    return {
+      index: index++,
+      text: body.join('\n'),
+      firstLine,
+      lastLine: firstLine + body.length - 1,
+      ...(marker !== undefined ? { marker } : {}),
+      ...(inline ? { inline } : {}),
+      ...(template !== undefined ? { template } : {}),
+    };
+  };
+
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber++;
+    if (line.includes('\u0000')) throw new InputProblem('binary file: not YAML, JSON or a Dockerfile', lineNumber, 1);
+    if (!wholeFile && DOCUMENT_MARKER.test(line)) {
+      const chunk = close();
+      if (chunk) yield chunk;
+      const rest = line.slice(3);
+      current = isContent(rest)
+        ? { lines: [rest], firstLine: lineNumber, inline: true }
+        : { lines: [], firstLine: lineNumber + 1, marker: line };
+      continue;
+    }
+    current.lines.push(line);
+  }
+  const chunk = close();
+  if (chunk) yield chunk;
+}
+
+/** Parses one chunk. Throws {@link InputProblem} with the line and column of malformed YAML/JSON. */
+export function parseChunk(chunk: DocumentChunk): ParsedDocument {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(chunk.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const error = document.errors[0];
+  if (error) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    const message = error.message.split('\n')[0] ?? error.message;
+    throw new InputProblem(`invalid YAML: ${message}`, line + chunk.firstLine - 1, col);
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new InputProblem(`invalid YAML: ${message}`, chunk.firstLine, 1);
+  }
+  return { ...chunk, value, document, lineCounter };
+}

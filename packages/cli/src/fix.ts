@@ -1,0 +1,98 @@
+/**
+ * `--fix`: applies the core's fixes (from `harden`) to the YAML documents themselves, so comments,
+ * key order, formatting of untouched parts and the other documents stay as they are.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { type EvaluateOptions, harden, type JsonPatchOperation, parsePointer } from '@podguard/policy-core';
+import { type Document, isMap, isSeq, type Node } from 'yaml';
+import type { ParsedDocument } from './documents.js';
+import type { ScannedFile } from './scan.js';
+import { unifiedDiff } from './unifiedDiff.js';
+
+/** What --fix did (or would do) to one file. */
+export interface FileFix {
+  file: string;
+  changes: number;
+  /** Unified diff of the change. */
+  diff: string;
+  /** Why the file was left alone, when it was. */
+  skipped?: string;
+}
+
+/** Path segments for the yaml API: numbers where the node on the way is a sequence. */
+function keysFor(document: Document, tokens: string[]): (string | number)[] {
+  const keys: (string | number)[] = [];
+  let node: unknown = document.contents;
+  for (const token of tokens) {
+    const key = isSeq(node) ? (token === '-' ? node.items.length : Number(token)) : token;
+    keys.push(key);
+    node = isSeq(node) || isMap(node) ? (node as { get(k: unknown, keep: true): unknown }).get(key, true) : undefined;
+  }
+  return keys;
+}
+
+function applyOperation(document: Document, operation: JsonPatchOperation): void {
+  const keys = keysFor(document, parsePointer(operation.path));
+  const parentKeys = keys.slice(0, -1);
+  const last = keys[keys.length - 1];
+  const parent = parentKeys.length === 0 ? document.contents : document.getIn(parentKeys, true);
+  switch (operation.op) {
+    case 'add':
+      if (isSeq(parent) && typeof last === 'number') {
+        (parent.items as unknown[]).splice(last, 0, document.createNode(operation.value) as Node);
+      } else document.setIn(keys, document.createNode(operation.value));
+      return;
+    case 'replace':
+      document.setIn(keys, document.createNode(operation.value));
+      return;
+    case 'remove':
+      document.deleteIn(keys);
+      return;
+    case 'test':
+      return;
+  }
+}
+
+/** Applies harden's changes to one parsed document; returns the number of changes. */
+export function fixDocument(parsed: ParsedDocument, options: EvaluateOptions): number {
+  const array = Array.isArray(parsed.value);
+  const { changes } = harden(parsed.value, options);
+  for (const change of changes) {
+    for (const operation of change.patch) {
+      const path = array ? `/${change.objectIndex}${operation.path}` : operation.path;
+      applyOperation(parsed.document, { ...operation, path });
+    }
+  }
+  return changes.length;
+}
+
+/** Fixes the files of a scan; writes them unless `dryRun`. */
+export async function fixFiles(files: ScannedFile[], options: EvaluateOptions, dryRun: boolean): Promise<FileFix[]> {
+  const results: FileFix[] = [];
+  for (const scanned of files) {
+    if (scanned.documents.length === 0) continue;
+    if (scanned.generated) {
+      results.push({ file: scanned.file.display, changes: 0, diff: '', skipped: `generated input (${scanned.generated}) is never rewritten: fix its source` });
+      continue;
+    }
+    const path = scanned.file.path as string;
+    const original = await readFile(path, 'utf8');
+    const lines = original.split('\n');
+    let changes = 0;
+    // Bottom-up, so the line numbers of earlier documents stay valid.
+    for (const parsed of [...scanned.documents].reverse()) {
+      if (parsed.inline) continue;
+      const count = fixDocument(parsed, options);
+      if (count === 0) continue;
+      changes += count;
+      const text = parsed.document.toString({ lineWidth: 0 }).replace(/\n$/, '');
+      lines.splice(parsed.firstLine - 1, parsed.lastLine - parsed.firstLine + 1, ...text.split('\n'));
+    }
+    if (changes === 0) continue;
+    const fixed = lines.join('\n');
+    const diff = unifiedDiff(original, fixed, scanned.file.display);
+    if (!dryRun) await writeFile(path, fixed);
+    results.push({ file: scanned.file.display, changes, diff });
+  }
+  return results;
+}

@@ -1,0 +1,116 @@
+/**
+ * Finds the files to scan: paths, recursive directories, `-` for stdin. Symlink loops are broken,
+ * unreadable paths are reported, nothing is silently skipped.
+ */
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+
+export type InputKind = 'manifest' | 'json' | 'dockerfile';
+
+export interface InputFile {
+  /** As shown in findings: relative to the working directory, or `-`. */
+  display: string;
+  /** Absolute path; undefined for stdin. */
+  path: string | undefined;
+  kind: InputKind;
+}
+
+export interface InputError {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/** Kind of a file by its name, or undefined for files a directory walk does not scan. */
+export function kindOf(name: string): InputKind | undefined {
+  const base = basename(name);
+  if (/\.ya?ml$/i.test(base)) return 'manifest';
+  if (/\.json$/i.test(base)) return 'json';
+  if (/^(Dockerfile|Containerfile)(\..+)?$/.test(base) || /\.(Dockerfile|Containerfile)$/i.test(base)) {
+    return 'dockerfile';
+  }
+  return undefined;
+}
+
+/** Directories a walk never enters. */
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
+
+const describeError = (error: unknown): string => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ELOOP') return 'too many levels of symbolic links (a symlink loop)';
+  return error instanceof Error ? error.message : String(error);
+};
+
+/** Expands the command-line paths into files. */
+export async function collectInputs(paths: readonly string[], cwd: string): Promise<{ files: InputFile[]; errors: InputError[] }> {
+  const files: InputFile[] = [];
+  const errors: InputError[] = [];
+  const seenDirectories = new Set<string>();
+  const seenFiles = new Set<string>();
+
+  const display = (absolute: string) => relative(cwd, absolute).split('\\').join('/') || basename(absolute);
+
+  async function visit(absolute: string, explicit: boolean): Promise<void> {
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(absolute);
+    } catch (error) {
+      errors.push({ file: display(absolute), message: `cannot read: ${describeError(error)}` });
+      return;
+    }
+    if (info.isDirectory()) {
+      let real: string;
+      try {
+        real = await realpath(absolute);
+      } catch (error) {
+        errors.push({ file: display(absolute), message: `cannot read: ${describeError(error)}` });
+        return;
+      }
+      // A symlink back to an ancestor would walk forever: each directory is read once.
+      if (seenDirectories.has(real)) return;
+      seenDirectories.add(real);
+      let entries: string[];
+      try {
+        entries = (await readdir(absolute)).sort();
+      } catch (error) {
+        errors.push({ file: display(absolute), message: `cannot read directory: ${describeError(error)}` });
+        return;
+      }
+      for (const entry of entries) {
+        if (SKIPPED_DIRECTORIES.has(entry)) continue;
+        const child = join(absolute, entry);
+        const kind = kindOf(entry);
+        let childInfo: Awaited<ReturnType<typeof stat>> | undefined;
+        try {
+          childInfo = await stat(child);
+        } catch (error) {
+          // Only report entries the walk would have scanned (a dangling link to a manifest, say).
+          if (kind) errors.push({ file: display(child), message: `cannot read: ${describeError(error)}` });
+          continue;
+        }
+        if (childInfo.isDirectory()) await visit(child, false);
+        else if (kind) await visit(child, false);
+      }
+      return;
+    }
+    if (!info.isFile()) {
+      errors.push({ file: display(absolute), message: 'not a regular file' });
+      return;
+    }
+    const real = await realpath(absolute).catch(() => absolute);
+    if (seenFiles.has(real)) return;
+    seenFiles.add(real);
+    // A file named on the command line is scanned whatever its name: YAML unless it says otherwise.
+    const kind = kindOf(absolute) ?? (explicit ? 'manifest' : undefined);
+    if (kind) files.push({ display: display(absolute), path: absolute, kind });
+  }
+
+  for (const path of paths) {
+    if (path === '-') files.push({ display: '-', path: undefined, kind: 'manifest' });
+    else await visit(resolve(cwd, path), true);
+  }
+  return { files, errors };
+}

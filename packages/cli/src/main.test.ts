@@ -1,0 +1,360 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { USAGE } from './main.js';
+import { runCli } from './testing.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const temp = () => mkdtempSync(join(tmpdir(), 'podguard-cli-'));
+
+interface JsonReport {
+  version: number;
+  findings: { rule: string; status: string; severity: string; message: string; path: string; source?: { file: string; line: number; column: number; document: number; template?: string } }[];
+  summary: Record<string, number>;
+  inputErrors: { file: string; line?: number; column?: number; message: string }[];
+}
+const json = (stdout: string) => JSON.parse(stdout) as JsonReport;
+
+describe('podguard --version, --help and usage errors', () => {
+  it('prints the version from package.json', async () => {
+    const run = await runCli(['--version'], { cwd: root });
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(run).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('prints usage with --help', async () => {
+    expect(await runCli(['--help'], { cwd: root })).toEqual({ code: 0, stdout: USAGE, stderr: '' });
+  });
+
+  it.each([
+    [['scan', '--colour', 'x.yaml'], "Unknown option '--colour'"],
+    [['scan'], 'no input'],
+    [['deploy'], 'unknown command "deploy"'],
+    [[], 'no command given'],
+    [['scan', '--format', 'xml', 'x.yaml'], '--format must be one of text, json, sarif, junit, got "xml"'],
+    [['scan', '--profile', 'strict', 'x.yaml'], '--profile must be one of baseline, restricted, hardened, openshift'],
+    [['scan', '--dry-run', 'x.yaml'], '--dry-run only goes with --fix'],
+    [['scan', '--image-user', 'nginx', 'x.yaml'], '--image-user must be IMAGE=USER'],
+  ])('exits 2 with usage for %j', async (args, message) => {
+    const run = await runCli(args, { cwd: root });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain('Usage:');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 for an unknown Pod Security version, naming it', async () => {
+    const run = await runCli(['scan', '--pss-version', 'v2.0', 'examples/manifests'], { cwd: root });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('invalid Pod Security version "v2.0"');
+  });
+});
+
+describe('podguard scan examples/manifests', () => {
+  it('finds the forgotten root and the kubelet start-up failure, with file:line:col', async () => {
+    const run = await runCli(['scan', 'examples/manifests', '--format', 'json'], { cwd: root });
+    expect(run.code).toBe(1);
+    const report = json(run.stdout);
+    const kubelet = report.findings.find((f) => f.rule === 'kubeletRunAsNonRoot');
+    expect(kubelet?.message).toBe(
+      'container has runAsNonRoot and image has non-numeric user (node), cannot verify user is non-root (pod: "web_shop()", container: web)',
+    );
+    expect(kubelet?.source).toMatchObject({ file: 'examples/manifests/web/deployment.yaml', document: 0 });
+    const dockerfile = report.findings.find((f) => f.rule === 'dockerfileUser' && f.source?.file === 'examples/manifests/web/Dockerfile');
+    expect(dockerfile?.source).toMatchObject({ line: 11, column: 1 });
+    const api = report.findings.filter((f) => f.source?.file === 'examples/manifests/api-deployment.yaml').map((f) => f.rule);
+    expect(api).toEqual(expect.arrayContaining(['allowPrivilegeEscalation', 'runAsNonRoot', 'runAsUserRange', 'capabilities_restricted']));
+    expect(report.findings.filter((f) => f.source?.file.includes('/fixed/'))).toEqual([]);
+    expect(report.summary).toMatchObject({ files: 7, documents: 7, pods: 4, errors: 0 });
+  });
+
+  it('passes the fixed versions', async () => {
+    const run = await runCli(['scan', 'examples/manifests/fixed', 'examples/manifests/namespace.yaml'], { cwd: root });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
+  it('points a finding at the line of the field in the YAML source', async () => {
+    const run = await runCli(['scan', 'examples/manifests/api-deployment.yaml', '--format', 'json', '--profile', 'restricted'], { cwd: root });
+    const report = json(run.stdout);
+    const ape = report.findings.find((f) => f.rule === 'allowPrivilegeEscalation');
+    // The container has no securityContext: the finding points at the container (its nearest existing ancestor).
+    const lines = readFileSync(join(root, 'examples/manifests/api-deployment.yaml'), 'utf8').split('\n');
+    expect(lines[(ape?.source?.line ?? 0) - 1]).toContain('- name: api');
+  });
+});
+
+describe('inputs', () => {
+  const deployment = (name: string, extra = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: app:1${extra}
+`;
+
+  it('reads a kubectl List dump from stdin and points into items', async () => {
+    const list = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } },
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team' }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+      ],
+    }, null, 2);
+    const run = await runCli(['scan', '-', '--format', 'json'], { cwd: temp(), stdin: list });
+    const report = json(run.stdout);
+    expect(run.code).toBe(1);
+    expect(report.findings.find((f) => f.rule === 'namespaceEnforceLabel')?.source).toMatchObject({ file: '-' });
+    expect(report.findings.find((f) => f.rule === 'runAsNonRoot')?.path.startsWith('/items/1/spec')).toBe(true);
+    expect(report.summary).toMatchObject({ objects: 2, pods: 1 });
+  });
+
+  it('names the Helm template in findings and never rewrites Helm output', async () => {
+    const dir = temp();
+    const helm = `---\n# Source: shop/templates/web.yaml\n${deployment('web')}---\n# Source: shop/templates/values.yaml\nreplicas: 3\n`;
+    writeFileSync(join(dir, 'rendered.yaml'), helm);
+    const run = await runCli(['scan', 'rendered.yaml', '--format', 'json'], { cwd: dir });
+    const report = json(run.stdout);
+    expect(report.findings[0]?.source).toMatchObject({ file: 'rendered.yaml', template: 'shop/templates/web.yaml', document: 0 });
+    expect(report.summary).toMatchObject({ documents: 2, objects: 1 });
+    const fix = await runCli(['scan', 'rendered.yaml', '--fix'], { cwd: dir });
+    expect(fix.stderr).toContain('generated input (Helm output (# Source: shop/templates/web.yaml)) is never rewritten');
+    expect(readFileSync(join(dir, 'rendered.yaml'), 'utf8')).toBe(helm);
+  });
+
+  it('skips non-Kubernetes documents without an error and counts them', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'values.yaml'), 'replicas: 3\nimage:\n  tag: "1.0"\n');
+    writeFileSync(join(dir, 'empty.yaml'), '');
+    const run = await runCli(['scan', '.', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(json(run.stdout).summary).toMatchObject({ files: 2, documents: 1, objects: 0, errors: 0 });
+  });
+
+  it('reports malformed YAML with file:line:col, exits 2, and still scans the other files', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'a-bad.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n');
+    writeFileSync(join(dir, 'b-good.yaml'), deployment('good'));
+    const run = await runCli(['scan', '.', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(2);
+    const report = json(run.stdout);
+    expect(report.inputErrors).toEqual([expect.objectContaining({ file: 'a-bad.yaml', line: expect.any(Number), column: expect.any(Number) })]);
+    expect(report.inputErrors[0]?.message).toMatch(/^invalid YAML: /);
+    expect(run.stderr).toMatch(/^podguard: a-bad\.yaml:\d+:\d+: invalid YAML/);
+    expect(report.findings.some((f) => f.source?.file === 'b-good.yaml')).toBe(true);
+  });
+
+  it('bounds YAML alias expansion (billion laughs)', async () => {
+    const dir = temp();
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 10; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const next = String.fromCharCode(97 + i);
+      levels.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    writeFileSync(join(dir, 'bomb.yaml'), `${levels.join('\n')}\n`);
+    const run = await runCli(['scan', 'bomb.yaml'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/bomb\.yaml.*(alias|Excessive)/i);
+  });
+
+  it('handles 200 levels of nesting', async () => {
+    const dir = temp();
+    let nested = '{}';
+    for (let i = 0; i < 200; i++) nested = `{"a": ${nested}}`;
+    writeFileSync(join(dir, 'deep.json'), `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "data": ${nested}}`);
+    const run = await runCli(['scan', 'deep.json', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(json(run.stdout).summary).toMatchObject({ objects: 1, errors: 0 });
+  });
+
+  it('treats __proto__ and constructor keys as data (no prototype pollution)', async () => {
+    const dir = temp();
+    writeFileSync(
+      join(dir, 'proto.yaml'),
+      `${deployment('p')}          securityContext:\n            __proto__:\n              polluted: true\n            constructor:\n              prototype:\n                polluted: true\n`,
+    );
+    const run = await runCli(['scan', 'proto.yaml', '--format', 'json'], { cwd: dir });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(run.code).toBe(1);
+    expect(json(run.stdout).findings.some((f) => f.rule === 'allowPrivilegeEscalation')).toBe(true);
+  });
+
+  it('reports wrongly typed fields as error findings, never a pass', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'types.yaml'), `${deployment('t')}          securityContext:\n            runAsUser: "0"\n`);
+    const run = await runCli(['scan', 'types.yaml', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(1);
+    const error = json(run.stdout).findings.find((f) => f.status === 'error');
+    expect(error).toMatchObject({ rule: 'invalidInput', message: '/spec/template/spec/containers/0/securityContext/runAsUser must be an integer, got a string ("0")' });
+    expect(error?.source?.line).toBe(12);
+  });
+
+  it('reports binary files and unreadable paths, exit 2', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'binary.yaml'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02]));
+    const run = await runCli(['scan', 'binary.yaml', 'missing.yaml', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(json(run.stdout).inputErrors.map((e) => [e.file, e.message])).toEqual([
+      ['missing.yaml', 'cannot read: no such file or directory'],
+      ['binary.yaml', 'binary file: not YAML, JSON or a Dockerfile'],
+    ]);
+  });
+
+  it('survives symlink loops', async () => {
+    const dir = temp();
+    const { mkdirSync, symlinkSync } = await import('node:fs');
+    mkdirSync(join(dir, 'a'));
+    symlinkSync(join(dir, 'a'), join(dir, 'a', 'loop'));
+    symlinkSync(join(dir, 'self.yaml'), join(dir, 'self.yaml'));
+    writeFileSync(join(dir, 'a', 'pod.yaml'), deployment('x'));
+    const run = await runCli(['scan', '.', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(2);
+    const report = json(run.stdout);
+    expect(report.inputErrors).toEqual([{ file: 'self.yaml', message: 'cannot read: too many levels of symbolic links (a symlink loop)' }]);
+    expect(report.summary.files).toBe(1);
+  });
+});
+
+describe('configuration', () => {
+  it('finds podguard.config.yaml upward and applies it', async () => {
+    const dir = temp();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'podguard.config.yaml'), 'profile: baseline\n');
+    writeFileSync(join(dir, 'sub', 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n');
+    expect((await runCli(['scan', 'pod.yaml'], { cwd: join(dir, 'sub') })).code).toBe(0);
+    expect((await runCli(['scan', 'pod.yaml', '--profile', 'restricted'], { cwd: join(dir, 'sub') })).code).toBe(1);
+  });
+
+  it.each([
+    ['profiel: hardened\n', 'unknown key "profiel"'],
+    ['uidRange: 1000\n', 'key "uidRange" must be an object { min, max }, got 1000'],
+    ['uidRange: {min: "a"}\n', 'invalid option uidRange.min'],
+    ['rules: {noSuchRule: {enabled: false}}\n', 'invalid option rules.noSuchRule: unknown rule id'],
+  ])('rejects %j naming the key', async (text, message) => {
+    const dir = temp();
+    writeFileSync(join(dir, 'podguard.config.yaml'), text);
+    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n');
+    const run = await runCli(['scan', 'pod.yaml'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+
+  it('applies suppressions with a reason from the config file', async () => {
+    const dir = temp();
+    writeFileSync(
+      join(dir, 'podguard.config.json'),
+      JSON.stringify({ profile: 'restricted', suppressions: [{ rule: 'runAsNonRoot', reason: 'vendor image, ticket SEC-42' }] }),
+    );
+    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n');
+    const report = json((await runCli(['scan', 'pod.yaml', '--format', 'json'], { cwd: dir })).stdout);
+    expect(report.findings.find((f) => f.rule === 'runAsNonRoot')?.status).toBe('suppressed');
+    expect(report.summary.suppressed).toBe(1);
+  });
+
+  it('takes image users from --image-user and from docker inspect output', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec: {securityContext: {runAsNonRoot: true}, containers: [{name: c, image: "app:1"}]}\n');
+    writeFileSync(join(dir, 'inspect.json'), JSON.stringify([{ RepoTags: ['app:1'], Config: { User: '' } }]));
+    const byFlag = json((await runCli(['scan', 'pod.yaml', '--format', 'json', '--image-user', 'app:1=node'], { cwd: dir })).stdout);
+    expect(byFlag.findings.find((f) => f.rule === 'kubeletRunAsNonRoot')?.message).toContain('image has non-numeric user (node)');
+    const byInspect = json((await runCli(['scan', 'pod.yaml', '--format', 'json', '--image-config', 'inspect.json'], { cwd: dir })).stdout);
+    expect(byInspect.findings.find((f) => f.rule === 'kubeletRunAsNonRoot')?.message).toContain('image will run as root');
+  });
+});
+
+describe('--fail-on', () => {
+  it('exits 0 with --fail-on none and 1 on warnings with --fail-on warning', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n');
+    expect((await runCli(['scan', 'pod.yaml', '--fail-on', 'none'], { cwd: dir })).code).toBe(0);
+    writeFileSync(
+      join(dir, 'podguard.config.yaml'),
+      'profile: restricted\nrules: {runAsNonRoot: {severity: warning}, allowPrivilegeEscalation: {enabled: false}, capabilities_restricted: {enabled: false}, seccompProfile_restricted: {enabled: false}}\n',
+    );
+    expect((await runCli(['scan', 'pod.yaml'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['scan', 'pod.yaml', '--fail-on', 'warning'], { cwd: dir })).code).toBe(1);
+  });
+});
+
+describe('--fix', () => {
+  const source = `# The API deployment.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api # keep this comment
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: registry.example/api:2.3
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: untouched}
+data: {a: "1"}
+`;
+
+  it('rewrites the file in place, keeping comments, key order and the other documents', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'app.yaml'), source);
+    const run = await runCli(['scan', 'app.yaml', '--fix'], { cwd: dir });
+    expect(run.stderr).toMatch(/app\.yaml: applied \d+ fixes/);
+    expect(run.code).toBe(0);
+    const fixed = readFileSync(join(dir, 'app.yaml'), 'utf8');
+    expect(fixed.startsWith('# The API deployment.\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api # keep this comment\n')).toBe(true);
+    expect(fixed.endsWith('---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: untouched}\ndata: {a: "1"}\n')).toBe(true);
+    expect(fixed).toContain('runAsNonRoot: true');
+    expect(fixed).toContain('allowPrivilegeEscalation: false');
+    expect((await runCli(['scan', 'app.yaml'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('prints a unified diff with --dry-run and leaves the file alone', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'app.yaml'), source);
+    const run = await runCli(['scan', 'app.yaml', '--fix', '--dry-run'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout.startsWith('--- a/app.yaml\n+++ b/app.yaml\n@@ ')).toBe(true);
+    expect(run.stdout).toMatch(/^\+\s+allowPrivilegeEscalation: false$/m);
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe(source);
+  });
+
+  it('never rewrites standard input', async () => {
+    const run = await runCli(['scan', '-', '--fix'], { cwd: temp(), stdin: source });
+    expect(run.stderr).toContain('generated input (standard input) is never rewritten');
+    expect(run.code).toBe(1);
+  });
+});
+
+describe('podguard rules and explain', () => {
+  it('lists every rule as JSON with level, severity, description and controls', async () => {
+    const run = await runCli(['rules', '--format', 'json'], { cwd: root });
+    const rules = JSON.parse(run.stdout) as { id: string; controls: string[] }[];
+    expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(['runAsNonRoot', 'kubeletRunAsNonRoot', 'dockerfileUser', 'privileged']));
+    expect(rules.find((r) => r.id === 'runAsRoot')?.controls).toContain('CIS 5.2.7');
+  });
+
+  it('lists rules as text', async () => {
+    const run = await runCli(['rules'], { cwd: root });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^kubeletRunAsNonRoot\s+hardened\s+error\s+/m);
+  });
+
+  it('explains a rule with its docs page', async () => {
+    const run = await runCli(['explain', 'runAsNonRoot'], { cwd: root });
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe('# runAsNonRoot');
+    const unknown = await runCli(['explain', 'nope'], { cwd: root });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown rule "nope"');
+  });
+});

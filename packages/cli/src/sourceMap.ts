@@ -1,0 +1,51 @@
+/**
+ * Maps JSON pointers of findings back to line and column in YAML or JSON source, using the `yaml`
+ * package's node ranges. A pointer to a missing field maps to its nearest existing ancestor.
+ */
+import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+
+/** Line and column (1-based) of a JSON pointer in a parsed document. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+function unescape(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/**
+ * The source offset of the node at `pointer`, or of its nearest existing ancestor. For a map
+ * member, the key's position is used: that is where an editor puts the cursor for a field.
+ */
+export function offsetOf(document: Document, pointer: string): number {
+  let node: unknown = document.contents;
+  let offset = rangeStart(node) ?? 0;
+  if (pointer === '') return offset;
+  for (const raw of pointer.slice(1).split('/')) {
+    const token = unescape(raw);
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === token);
+      if (!pair) break;
+      offset = rangeStart(pair.key) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const index = Number(token);
+      const item = Number.isInteger(index) ? node.items[index] : undefined;
+      if (item === undefined) break;
+      offset = rangeStart(item) ?? offset;
+      node = item;
+    } else break;
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | null)?.range?.[0];
+}
+
+/** Converts an offset to a 1-based position, shifted by the line the document chunk starts at. */
+export function positionAt(lineCounter: LineCounter, offset: number, firstLine: number): Position {
+  const { line, col } = lineCounter.linePos(offset);
+  return { line: line + firstLine - 1, column: col };
+}

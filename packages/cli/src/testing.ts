@@ -1,0 +1,24 @@
+/** In-process runs of the CLI for tests: captured output, no build needed. */
+import { Readable } from 'node:stream';
+import { type CliIo, main } from './main.js';
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `podguard ...args` in `cwd`, with `stdin` as standard input. */
+export async function runCli(args: string[], options: { cwd: string; stdin?: string; env?: Record<string, string> }): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdin: Readable.from([options.stdin ?? '']),
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    cwd: options.cwd,
+    env: options.env ?? {},
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}

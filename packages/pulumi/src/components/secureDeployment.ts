@@ -1,0 +1,49 @@
+import { Deployment } from '@pulumi/kubernetes/apps/v1';
+import type * as inputs from '@pulumi/kubernetes/types/input';
+import * as pulumi from '@pulumi/pulumi';
+import { hardenWorkload, podLabelsOf, podTemplateOf, type SecureWorkloadArgs } from './secureWorkload.js';
+
+/** Arguments of {@link SecureDeployment}. */
+export interface SecureDeploymentArgs extends SecureWorkloadArgs {
+  /** Any other DeploymentSpec field (replicas, strategy...); the template and selector come from `pod`. */
+  spec?: Omit<inputs.apps.v1.DeploymentSpec, 'template' | 'selector'>;
+}
+
+/**
+ * A Deployment whose pods never run as root and pass the podguard profile (default `hardened`):
+ * every missing security field is filled in (runAsNonRoot, runAsUser/runAsGroup 1000, seccomp
+ * RuntimeDefault, no privilege escalation, capabilities dropped, read-only root filesystem, no
+ * service-account token). A value you set that breaks the profile throws at construction.
+ */
+export class SecureDeployment extends pulumi.ComponentResource {
+  readonly deployment: Deployment;
+
+  constructor(name: string, args: SecureDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    const object = hardenWorkload(
+      'SecureDeployment',
+      name,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: args.metadata ?? {},
+        spec: {
+          ...args.spec,
+          selector: { matchLabels: podLabelsOf(name, args) },
+          template: podTemplateOf(name, args),
+        },
+      },
+      args.podguard,
+    );
+    // Hardened before super(): a workload that cannot pass throws before anything is registered.
+    super('podguard:kubernetes:SecureDeployment', name, {}, opts);
+    this.deployment = new Deployment(
+      name,
+      {
+        metadata: object.metadata as inputs.meta.v1.ObjectMeta,
+        spec: object.spec as inputs.apps.v1.DeploymentSpec,
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ deployment: this.deployment });
+  }
+}

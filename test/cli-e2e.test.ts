@@ -1,0 +1,76 @@
+/**
+ * The built `podguard` bin, as users run it: README's first command, stdin pipes, and a 50 MB
+ * cluster dump scanned with a small, fixed heap (documents are streamed, not loaded whole).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const bin = join(root, 'packages/cli/dist/podguard.mjs');
+
+const podguard = (args: string[], options: { input?: string; heapMb?: number } = {}) =>
+  spawnSync(process.execPath, [...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : []), bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    input: options.input ?? '',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+
+describe('the built podguard bin', () => {
+  it('runs README\'s first command: findings in examples/manifests, exit 1', () => {
+    const run = podguard(['scan', 'examples/manifests']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('container has runAsNonRoot and image has non-numeric user (node), cannot verify user is non-root');
+    expect(run.stdout).toMatch(/examples\/manifests\/web\/deployment\.yaml:\d+:\d+/);
+    expect(run.stderr).toBe('');
+  });
+
+  it('is on PATH through npx after npm ci (workspace bin link)', () => {
+    const out = execFileSync('npx', ['--no-install', 'podguard', '--version'], { cwd: root, encoding: 'utf8' });
+    expect(out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('audits a kubectl get pods,ns -A -o yaml dump from stdin, grouped by control', () => {
+    const dump = [
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      '- apiVersion: v1',
+      '  kind: Namespace',
+      '  metadata: {name: legacy}',
+      '- apiVersion: v1',
+      '  kind: Pod',
+      '  metadata: {name: root-pod, namespace: legacy}',
+      '  spec: {containers: [{name: app, image: "busybox", securityContext: {runAsUser: 0}}]}',
+    ].join('\n');
+    const run = podguard(['scan', '-', '--summary', 'controls'], { input: dump });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('CIS 5.2.7');
+  });
+
+  it('streams a 50 MB dump through a 96 MB heap', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podguard-big-'));
+    const file = join(dir, 'dump.yaml');
+    const out = createWriteStream(file);
+    const pod = (i: number) =>
+      `---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-${i}\n  namespace: ns-${i % 50}\n  labels: {app: app-${i}, tier: backend, team: platform}\n  annotations:\n    description: "${'x'.repeat(400)}"\nspec:\n  securityContext: {runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: {type: RuntimeDefault}}\n  automountServiceAccountToken: false\n  containers:\n  - name: app\n    image: registry.example/app:${i}\n    securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}\n`;
+    let size = 0;
+    let i = 0;
+    while (size < 50 * 1024 * 1024) {
+      const text = pod(i++);
+      size += text.length;
+      if (!out.write(text)) await new Promise((resolve) => out.once('drain', resolve));
+    }
+    await new Promise((resolve) => out.end(resolve));
+    const run = podguard(['scan', file, '--format', 'json'], { heapMb: 96 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as { summary: { documents: number; pods: number } };
+    expect(report.summary.documents).toBe(i);
+    expect(report.summary.pods).toBe(i);
+  }, 300_000);
+});
