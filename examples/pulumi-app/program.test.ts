@@ -3,6 +3,7 @@
  * podguard policy pack over gRPC, exactly as `pulumi preview --policy-pack` would: the insecure
  * variant is blocked by mandatory violations, the secure one passes.
  */
+import { readFileSync } from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -67,5 +68,26 @@ describe('examples/pulumi-app under pulumi preview --policy-pack', () => {
 
   it('passes the secure variant: no diagnostics at all', async () => {
     expect(await preview(await register('secure'))).toEqual([]);
+  });
+
+  it('policy-config.json is valid for the pack and changes what preview reports', async () => {
+    const config = JSON.parse(readFileSync(new URL('./policy-config.json', import.meta.url), 'utf8'));
+    await pack.configure(config);
+    try {
+      const diagnostics = await preview(await register('insecure'));
+      const about = (policy: string, text: string) =>
+        diagnostics.filter((d) => d.policyName === policy && d.message.includes(text));
+      // Advisory instead of mandatory.
+      expect(
+        about('podguard-readOnlyRootFilesystem', 'Deployment shop/web').map((d) => d.enforcementLevel),
+      ).toEqual(['advisory']);
+      // The exemption covers the Job, not the Deployment.
+      expect(about('podguard-runAsNonRoot', 'Job shop/migrate')).toEqual([]);
+      expect(about('podguard-runAsNonRoot', 'Deployment shop/web')).toHaveLength(1);
+      // runAsUser 10001 of the secure variant is inside 10000..19999.
+      expect(await preview(await register('secure'))).toEqual([]);
+    } finally {
+      await pack.configure({});
+    }
   });
 });

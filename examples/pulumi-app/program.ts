@@ -75,7 +75,10 @@ export function shop(variant: Variant): Shop {
       ? new SecureJob('migrate', {
           metadata: { name: 'migrate', namespace: ns },
           spec: { backoffLimit: 2 },
-          pod: { containers: [{ name: 'migrate', image: IMAGE, command: ['/app/migrate'] }] },
+          pod: {
+            securityContext: { runAsUser: 10001, runAsGroup: 10001 },
+            containers: [{ name: 'migrate', image: IMAGE, command: ['/app/migrate'] }],
+          },
         }).job
       : new Job('migrate', {
           metadata: { name: 'migrate', namespace: ns },

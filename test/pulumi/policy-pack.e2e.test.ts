@@ -217,6 +217,18 @@ describe('preview-time unknowns', () => {
     expect(diagnostics.every((d) => d.enforcementLevel === 'advisory')).toBe(true);
   });
 
+  it('an unknown list of containers is undecidable, not invalid input', async () => {
+    const properties = withPodSecurity(secureDeployment(), (spec) => {
+      (spec as Record<string, unknown>).containers = UNKNOWN.array;
+    });
+    const { diagnostics } = await pack.analyze({ type: DEPLOYMENT, name: 'web', properties });
+    expect(diagnostics.length).toBeGreaterThan(0);
+    expect(diagnostics.every((d) => d.enforcementLevel === 'advisory')).toBe(true);
+    expect(diagnostics.map((d) => d.message)).toContainEqual(
+      expect.stringContaining("can't run policy 'podguard-runAsNonRoot'"),
+    );
+  });
+
   it('still blocks what is wrong whatever the unknown turns out to be (unknown env, privileged container)', async () => {
     const properties = withPodSecurity(secureDeployment(), (spec) => {
       spec.containers[0].env = [{ name: 'TOKEN', value: UNKNOWN.string }];

@@ -93,6 +93,11 @@ export function hardenWorkload(
   options: EvaluateOptions | undefined,
 ): Record<string, unknown> {
   const result = hardenInputs(object, options, 'fill');
+  if (result.deferred) {
+    throw new InsecureWorkloadError(
+      `${component} ${name}: podguard must see the pod's security-relevant fields during preview, but these are Outputs: ${result.opaque.join(', ')}`,
+    );
+  }
   const problems = [
     ...result.conflicts.map(
       (conflict) => `${conflict.path}: your value breaks ${conflict.rule} (${conflict.description})`,

@@ -2,12 +2,12 @@
  * Applies the core's harden() to Pulumi resource inputs, which may hold Outputs and Promises.
  *
  * harden() works on plain JSON. Inputs are JSON with opaque values in places (an image built in
- * the same program, a namespace name from another resource). So harden runs on a skeleton of the
- * inputs with the opaque values left out, and its patches are applied to the inputs themselves:
- * opaque values not on a patch's path stay as they are (Outputs keep their dependencies and
- * secretness). A patch whose path runs through an opaque value cannot be applied that way; then
- * the affected top-level properties are hardened inside `pulumi.output(...).apply`, which is
- * correct but leaves them unknown during preview.
+ * the same program, a namespace name from another resource). When the opaque values cannot change
+ * a verdict (images, names, env...: the pack's classification of unknowns), harden runs on a
+ * skeleton of the inputs without them and its patches are applied to the inputs themselves, so
+ * Outputs keep their dependencies and secretness. When an Output hides what harden must see (a
+ * container list, a security context), `metadata` and `spec` are hardened inside
+ * `pulumi.output(...).apply` instead: correct once the values are known, unknown during preview.
  */
 import {
   applyJsonPatch,
@@ -17,8 +17,10 @@ import {
   harden,
   JsonPatchError,
   parsePointer,
+  pointer,
 } from '@podguard/policy-core';
 import * as pulumi from '@pulumi/pulumi';
+import { classifyUnknowns } from '../pack/unknowns.js';
 
 /** How to treat values the user wrote. */
 export type HardenMode =
@@ -36,6 +38,14 @@ export interface HardenConflict {
 
 export interface HardenedInputs {
   readonly props: Record<string, unknown>;
+  /**
+   * True when Outputs hide what harden needs to see (a container list, a security context): then
+   * `metadata` and `spec` are hardened inside `pulumi.output(...).apply`, once their values are
+   * known, and `changes`, `remaining` and `conflicts` are empty because they cannot be known yet.
+   */
+  readonly deferred: boolean;
+  /** JSON pointers of the Outputs (and Promises) in the props. */
+  readonly opaque: readonly string[];
   readonly changes: readonly HardenChange[];
   /** Failing findings harden has no fix for (hostPath volumes, host namespaces...), on the skeleton. */
   readonly remaining: readonly Finding[];
@@ -99,6 +109,28 @@ export function hardenInputs(
 ): HardenedInputs {
   const opaque: string[][] = [];
   const skeleton = skeletonOf(props, [], opaque) as Record<string, unknown>;
+  const opaquePointers = opaque.map((tokens) => pointer('', ...tokens));
+  const hidden = classifyUnknowns(
+    skeleton,
+    opaque.map((tokens) => ({ tokens, sentinel: '', type: 'Object' })),
+  ).some(({ relevance }) => relevance === 'all');
+  if (hidden) {
+    const hardened = pulumi
+      .output(props)
+      .apply((resolved) => harden(resolved, options).object as Record<string, unknown>);
+    return {
+      props: {
+        ...props,
+        metadata: hardened.apply((object) => object.metadata),
+        spec: hardened.apply((object) => object.spec),
+      },
+      deferred: true,
+      opaque: opaquePointers,
+      changes: [],
+      remaining: [],
+      conflicts: [],
+    };
+  }
   const result = harden(skeleton, options);
   const remaining = result.remaining.filter(
     (finding) => finding.status === 'error' || (finding.status === 'fail' && finding.severity === 'error'),
@@ -136,16 +168,17 @@ export function hardenInputs(
       if (tokens[0] !== undefined) touched.add(tokens[0]);
     }
   }
-  if (applied.length === 0) return { props, changes: applied, remaining, conflicts };
+  const base = { deferred: false, opaque: opaquePointers, remaining, conflicts };
+  if (applied.length === 0) return { ...base, props, changes: applied };
   if (throughOpaque) {
     const hardened = pulumi
       .output(props)
       .apply((resolved) => harden(resolved, options).object as Record<string, unknown>);
     const next: Record<string, unknown> = { ...props };
     for (const key of touched) next[key] = hardened.apply((object) => object[key]);
-    return { props: next, changes: applied, remaining, conflicts };
+    return { ...base, props: next, changes: applied };
   }
   let next: unknown = props;
   for (const change of applied) next = applyJsonPatch(next, change.patch);
-  return { props: next as Record<string, unknown>, changes: applied, remaining, conflicts };
+  return { ...base, props: next as Record<string, unknown>, changes: applied };
 }

@@ -26,8 +26,8 @@ export function hardenResourceProps(
   if (!kubernetesType) return undefined;
   // harden() needs apiVersion/kind to find the pod spec; @pulumi/kubernetes sets them, yaml.v2 children too.
   const object = { apiVersion: kubernetesType.apiVersion, kind: kubernetesType.kind, ...props };
-  const { props: hardened, changes } = hardenInputs(object, options, 'fix');
-  return changes.length > 0 ? hardened : undefined;
+  const { props: hardened, changes, deferred } = hardenInputs(object, options, 'fix');
+  return changes.length > 0 || deferred ? hardened : undefined;
 }
 
 /**

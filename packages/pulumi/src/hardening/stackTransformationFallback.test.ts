@@ -3,6 +3,7 @@
  * inside the program (simulated by switching the runtime's transform support off under mocks).
  */
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { evaluate } from '@podguard/policy-core';
 import { Deployment } from '@pulumi/kubernetes/apps/v1';
 import * as pulumi from '@pulumi/pulumi';
@@ -10,8 +11,9 @@ import { afterEach, expect, it } from 'vitest';
 import { installMocks, outputValue } from '../../../../test/pulumi/mockRuntime.js';
 import { registerPodguardHardening, resetPodguardHardeningForTests } from './registerPodguardHardening.js';
 
-// The SDK's runtime state is not public API; the test needs it to play an older engine.
-const runtimeState = createRequire(import.meta.url)('@pulumi/pulumi/runtime/state') as {
+// The SDK's runtime state is not public API (its typings are stripped); the test needs it to play
+// an older engine. Resolved from the working directory, as this file compiles to either module kind.
+const runtimeState = createRequire(join(process.cwd(), 'index.js'))('@pulumi/pulumi/runtime/state') as {
   getStore(): { supportsTransforms: boolean };
 };
 
@@ -22,14 +24,18 @@ afterEach(() => {
 
 it('falls back to registerStackTransformation on an engine without transforms, and still hardens', async () => {
   const program = await installMocks();
-  runtimeState.getStore().supportsTransforms = false;
   await pulumi.runtime.runInPulumiStack(async () => {
+    // Switched inside the stack's init: that is the runtime state the program's resources see.
+    runtimeState.getStore().supportsTransforms = false;
     expect(registerPodguardHardening()).toBe('registerStackTransformation');
     const web = new Deployment('web', {
       metadata: { name: 'web' },
       spec: {
         selector: { matchLabels: { app: 'web' } },
-        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'web:1' }] },
+        },
       },
     });
     await outputValue(web.urn);

@@ -320,11 +320,13 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
         return;
       }
       // Placeholders stand in for unknowns; the rule policies decide whether those matter.
-      for (const finding of evaluateRead(readOnce(args, type), options).findings) {
-        if (finding.rule === INVALID_INPUT || finding.rule === INVALID_SUPPRESSION) {
-          reportViolation(violationMessage(finding));
-        }
-      }
+      const read = readOnce(args, type);
+      const invalid = evaluateRead(read, options).findings.filter(
+        (finding) => finding.rule === INVALID_INPUT || finding.rule === INVALID_SUPPRESSION,
+      );
+      // A placeholder for an unknown may be what made the object unreadable: decide at update.
+      if (invalid.length > 0 && read.unknowns.length > 0) throwUndecidable(read.unknowns);
+      for (const finding of invalid) reportViolation(violationMessage(finding));
     },
   };
 }
