@@ -13,24 +13,33 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const bin = join(root, 'packages/cli/dist/podguard.mjs');
 
 const podguard = (args: string[], options: { input?: string; heapMb?: number } = {}) =>
-  spawnSync(process.execPath, [...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : []), bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    input: options.input ?? '',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  spawnSync(
+    process.execPath,
+    [...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : []), bin, ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      input: options.input ?? '',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
 
 describe('the built podguard bin', () => {
-  it('runs README\'s first command: findings in examples/manifests, exit 1', () => {
+  it("runs README's first command: findings in examples/manifests, exit 1", () => {
     const run = podguard(['scan', 'examples/manifests']);
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain('container has runAsNonRoot and image has non-numeric user (node), cannot verify user is non-root');
+    expect(run.stdout).toContain(
+      'container has runAsNonRoot and image has non-numeric user (node), cannot verify user is non-root',
+    );
     expect(run.stdout).toMatch(/examples\/manifests\/web\/deployment\.yaml:\d+:\d+/);
     expect(run.stderr).toBe('');
   });
 
   it('is on PATH through npx after npm ci (workspace bin link)', () => {
-    const out = execFileSync('npx', ['--no-install', 'podguard', '--version'], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync('npx', ['--no-install', 'podguard', '--version'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 

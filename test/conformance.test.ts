@@ -45,7 +45,9 @@ describe('upstream Pod Security Admission fixtures', () => {
         );
       } else agreed++;
       // evaluate() and checkPod() must tell the same story, check by check.
-      expect(result.findings.map((f) => f.message)).toEqual(upstream.reasons.map((r) => (r.detail ? `${r.reason} (${r.detail})` : r.reason)));
+      expect(result.findings.map((f) => f.message)).toEqual(
+        upstream.reasons.map((r) => (r.detail ? `${r.reason} (${r.detail})` : r.reason)),
+      );
     }
     console.log(`PSA conformance: ${agreed}/${cases.length} fixtures agree with upstream`);
     expect(disagreements).toEqual([]);
@@ -56,7 +58,10 @@ describe('upstream Pod Security Admission fixtures', () => {
     const fixtureOf = new Map(index.cases.map((c) => [c.file, (c as { fixture?: string }).fixture ?? '']));
     // Upstream OverrideCheckIDs: a restricted check replaces its baseline twin (e.g. restrictedVolumes replaces hostPathVolumes).
     const overrides = new Map(
-      psaRules.map((rule) => [rule.id.toLowerCase(), rule.versions.flatMap((v) => v.overrides ?? []).map((id) => id.toLowerCase())]),
+      psaRules.map((rule) => [
+        rule.id.toLowerCase(),
+        rule.versions.flatMap((v) => v.overrides ?? []).map((id) => id.toLowerCase()),
+      ]),
     );
     const missing: string[] = [];
     for (const c of cases) {

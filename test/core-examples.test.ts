@@ -6,9 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const run = (file: string) =>
-  execFileSync(process.execPath, [fileURLToPath(new URL(`../packages/policy-core/examples/${file}`, import.meta.url))], {
-    encoding: 'utf8',
-  });
+  execFileSync(
+    process.execPath,
+    [fileURLToPath(new URL(`../packages/policy-core/examples/${file}`, import.meta.url))],
+    {
+      encoding: 'utf8',
+    },
+  );
 
 describe('policy-core examples', () => {
   it('README example: catches USER node + runAsNonRoot before deployment, with the kubelet wording', () => {
@@ -23,7 +27,9 @@ describe('policy-core examples', () => {
     const out = run('demo.mjs');
     expect(out).toContain('Pod Security Admission (restricted): admitted');
     expect(out).toContain('podguard (hardened): fails');
-    expect(out).toContain('container has runAsNonRoot and image has non-numeric user (node), cannot verify user is non-root');
+    expect(out).toContain(
+      'container has runAsNonRoot and image has non-numeric user (node), cannot verify user is non-root',
+    );
     expect(out).toMatch(/harden\(\) made \d+ changes; the result passes\./);
   });
 });

@@ -25,8 +25,13 @@ console.log(JSON.stringify({ allowed: result.allowed, reasons: result.reasons.ma
 
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'podguard-pack-'));
-  const [packed] = JSON.parse(run(['pack', '--json', '--pack-destination', project], packageDir)) as { filename: string }[];
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  const [packed] = JSON.parse(run(['pack', '--json', '--pack-destination', project], packageDir)) as {
+    filename: string;
+  }[];
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
+  );
   run(['install', '--offline', '--no-audit', '--no-fund', join(project, packed!.filename)], project);
 }, 120_000);
 
@@ -46,7 +51,15 @@ describe('the packed @podguard/policy-core', () => {
     expect(tree.dependencies['@podguard/policy-core']?.dependencies ?? {}).toEqual({});
   });
 
-  const expected = { allowed: false, reasons: ['allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted'] };
+  const expected = {
+    allowed: false,
+    reasons: [
+      'allowPrivilegeEscalation',
+      'capabilities_restricted',
+      'runAsNonRoot',
+      'seccompProfile_restricted',
+    ],
+  };
 
   it('imports as ESM', () => {
     writeFileSync(join(project, 'esm.mjs'), `import * as core from '@podguard/policy-core';\n${program}`);
@@ -62,7 +75,12 @@ describe('the packed @podguard/policy-core', () => {
   });
 
   it('exposes the testing subpath', () => {
-    writeFileSync(join(project, 'testing.mjs'), `import * as testing from '@podguard/policy-core/testing';\nconsole.log(Object.keys(testing).length > 0);`);
-    expect(execFileSync(process.execPath, ['testing.mjs'], { cwd: project, encoding: 'utf8' }).trim()).toBe('true');
+    writeFileSync(
+      join(project, 'testing.mjs'),
+      `import * as testing from '@podguard/policy-core/testing';\nconsole.log(Object.keys(testing).length > 0);`,
+    );
+    expect(execFileSync(process.execPath, ['testing.mjs'], { cwd: project, encoding: 'utf8' }).trim()).toBe(
+      'true',
+    );
   });
 });

@@ -22,4 +22,6 @@ await build({
 });
 chmodSync('dist/podguard.mjs', 0o755);
 cpSync('../../docs/rules', 'dist/docs/rules', { recursive: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+  stdio: 'inherit',
+});

@@ -39,7 +39,8 @@ spec:
             capabilities: {drop: [ALL]}
 `;
 const COUNT = 10_000;
-for (let i = 0; i < COUNT; i++) writeFileSync(join(manifests, `app-${String(i).padStart(5, '0')}.yaml`), manifest(i));
+for (let i = 0; i < COUNT; i++)
+  writeFileSync(join(manifests, `app-${String(i).padStart(5, '0')}.yaml`), manifest(i));
 
 // The baseline: the same files, read and parsed by `yaml` in a fresh process, as the CLI does.
 const parseOnly = join(dir, 'parse-only.mjs');
@@ -62,7 +63,8 @@ const time = (args, runs) => {
     const start = performance.now();
     const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     samples.push(performance.now() - start);
-    if (result.status !== 0 && result.status !== 1) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+    if (result.status !== 0 && result.status !== 1)
+      throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
   }
   samples.sort((a, b) => a - b);
   return samples[Math.floor(samples.length / 2)];

@@ -96,7 +96,8 @@ export function loadConfig(file: string): PodguardConfig {
     if (!rule) {
       throw new ConfigError(`${file}: unknown key "${key}" (known keys: ${Object.keys(KEYS).join(', ')})`);
     }
-    if (!rule[0](setting)) throw new ConfigError(`${file}: key "${key}" must be ${rule[1]}, got ${JSON.stringify(setting)}`);
+    if (!rule[0](setting))
+      throw new ConfigError(`${file}: key "${key}" must be ${rule[1]}, got ${JSON.stringify(setting)}`);
   }
   return value as PodguardConfig;
 }

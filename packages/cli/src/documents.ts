@@ -59,7 +59,10 @@ const isContent = (line: string) => line.trim() !== '' && !line.trimStart().star
 export async function* readChunks(stream: Readable, wholeFile = false): AsyncGenerator<DocumentChunk> {
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   let index = 0;
-  let current: { lines: string[]; firstLine: number; marker?: string; inline?: boolean } = { lines: [], firstLine: 1 };
+  let current: { lines: string[]; firstLine: number; marker?: string; inline?: boolean } = {
+    lines: [],
+    firstLine: 1,
+  };
 
   const close = (): DocumentChunk | undefined => {
     const { lines: body, firstLine, marker, inline } = current;
@@ -83,7 +86,8 @@ export async function* readChunks(stream: Readable, wholeFile = false): AsyncGen
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber++;
-    if (line.includes('\u0000')) throw new InputProblem('binary file: not YAML, JSON or a Dockerfile', lineNumber, 1);
+    if (line.includes('\u0000'))
+      throw new InputProblem('binary file: not YAML, JSON or a Dockerfile', lineNumber, 1);
     if (!wholeFile && DOCUMENT_MARKER.test(line)) {
       const chunk = close();
       if (chunk) yield chunk;

@@ -26,7 +26,10 @@ function keysFor(document: Document, tokens: string[]): (string | number)[] {
   for (const token of tokens) {
     const key = isSeq(node) ? (token === '-' ? node.items.length : Number(token)) : token;
     keys.push(key);
-    node = isSeq(node) || isMap(node) ? (node as { get(k: unknown, keep: true): unknown }).get(key, true) : undefined;
+    node =
+      isSeq(node) || isMap(node)
+        ? (node as { get(k: unknown, keep: true): unknown }).get(key, true)
+        : undefined;
   }
   return keys;
 }
@@ -67,12 +70,21 @@ export function fixDocument(parsed: ParsedDocument, options: EvaluateOptions): n
 }
 
 /** Fixes the files of a scan; writes them unless `dryRun`. */
-export async function fixFiles(files: ScannedFile[], options: EvaluateOptions, dryRun: boolean): Promise<FileFix[]> {
+export async function fixFiles(
+  files: ScannedFile[],
+  options: EvaluateOptions,
+  dryRun: boolean,
+): Promise<FileFix[]> {
   const results: FileFix[] = [];
   for (const scanned of files) {
     if (scanned.documents.length === 0) continue;
     if (scanned.generated) {
-      results.push({ file: scanned.file.display, changes: 0, diff: '', skipped: `generated input (${scanned.generated}) is never rewritten: fix its source` });
+      results.push({
+        file: scanned.file.display,
+        changes: 0,
+        diff: '',
+        skipped: `generated input (${scanned.generated}) is never rewritten: fix its source`,
+      });
       continue;
     }
     const path = scanned.file.path as string;

@@ -45,7 +45,10 @@ const describeError = (error: unknown): string => {
 };
 
 /** Expands the command-line paths into files. */
-export async function collectInputs(paths: readonly string[], cwd: string): Promise<{ files: InputFile[]; errors: InputError[] }> {
+export async function collectInputs(
+  paths: readonly string[],
+  cwd: string,
+): Promise<{ files: InputFile[]; errors: InputError[] }> {
   const files: InputFile[] = [];
   const errors: InputError[] = [];
   const seenDirectories = new Set<string>();

@@ -11,7 +11,14 @@ const temp = () => mkdtempSync(join(tmpdir(), 'podguard-cli-'));
 
 interface JsonReport {
   version: number;
-  findings: { rule: string; status: string; severity: string; message: string; path: string; source?: { file: string; line: number; column: number; document: number; template?: string } }[];
+  findings: {
+    rule: string;
+    status: string;
+    severity: string;
+    message: string;
+    path: string;
+    source?: { file: string; line: number; column: number; document: number; template?: string };
+  }[];
   summary: Record<string, number>;
   inputErrors: { file: string; line?: number; column?: number; message: string }[];
 }
@@ -20,7 +27,9 @@ const json = (stdout: string) => JSON.parse(stdout) as JsonReport;
 describe('podguard --version, --help and usage errors', () => {
   it('prints the version from package.json', async () => {
     const run = await runCli(['--version'], { cwd: root });
-    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     expect(run).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
@@ -34,7 +43,10 @@ describe('podguard --version, --help and usage errors', () => {
     [['deploy'], 'unknown command "deploy"'],
     [[], 'no command given'],
     [['scan', '--format', 'xml', 'x.yaml'], '--format must be one of text, json, sarif, junit, got "xml"'],
-    [['scan', '--profile', 'strict', 'x.yaml'], '--profile must be one of baseline, restricted, hardened, openshift'],
+    [
+      ['scan', '--profile', 'strict', 'x.yaml'],
+      '--profile must be one of baseline, restricted, hardened, openshift',
+    ],
     [['scan', '--dry-run', 'x.yaml'], '--dry-run only goes with --fix'],
     [['scan', '--image-user', 'nginx', 'x.yaml'], '--image-user must be IMAGE=USER'],
   ])('exits 2 with usage for %j', async (args, message) => {
@@ -62,22 +74,38 @@ describe('podguard scan examples/manifests', () => {
       'container has runAsNonRoot and image has non-numeric user (node), cannot verify user is non-root (pod: "web_shop()", container: web)',
     );
     expect(kubelet?.source).toMatchObject({ file: 'examples/manifests/web/deployment.yaml', document: 0 });
-    const dockerfile = report.findings.find((f) => f.rule === 'dockerfileUser' && f.source?.file === 'examples/manifests/web/Dockerfile');
+    const dockerfile = report.findings.find(
+      (f) => f.rule === 'dockerfileUser' && f.source?.file === 'examples/manifests/web/Dockerfile',
+    );
     expect(dockerfile?.source).toMatchObject({ line: 11, column: 1 });
-    const api = report.findings.filter((f) => f.source?.file === 'examples/manifests/api-deployment.yaml').map((f) => f.rule);
-    expect(api).toEqual(expect.arrayContaining(['allowPrivilegeEscalation', 'runAsNonRoot', 'runAsUserRange', 'capabilities_restricted']));
+    const api = report.findings
+      .filter((f) => f.source?.file === 'examples/manifests/api-deployment.yaml')
+      .map((f) => f.rule);
+    expect(api).toEqual(
+      expect.arrayContaining([
+        'allowPrivilegeEscalation',
+        'runAsNonRoot',
+        'runAsUserRange',
+        'capabilities_restricted',
+      ]),
+    );
     expect(report.findings.filter((f) => f.source?.file.includes('/fixed/'))).toEqual([]);
     expect(report.summary).toMatchObject({ files: 7, documents: 7, pods: 4, errors: 0 });
   });
 
   it('passes the fixed versions', async () => {
-    const run = await runCli(['scan', 'examples/manifests/fixed', 'examples/manifests/namespace.yaml'], { cwd: root });
+    const run = await runCli(['scan', 'examples/manifests/fixed', 'examples/manifests/namespace.yaml'], {
+      cwd: root,
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
   });
 
   it('points a finding at the line of the field in the YAML source', async () => {
-    const run = await runCli(['scan', 'examples/manifests/api-deployment.yaml', '--format', 'json', '--profile', 'restricted'], { cwd: root });
+    const run = await runCli(
+      ['scan', 'examples/manifests/api-deployment.yaml', '--format', 'json', '--profile', 'restricted'],
+      { cwd: root },
+    );
     const report = json(run.stdout);
     const ape = report.findings.find((f) => f.rule === 'allowPrivilegeEscalation');
     // The container has no securityContext: the finding points at the container (its nearest existing ancestor).
@@ -100,19 +128,32 @@ spec:
 `;
 
   it('reads a kubectl List dump from stdin and points into items', async () => {
-    const list = JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'List',
-      items: [
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } },
-        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team' }, spec: { containers: [{ name: 'c', image: 'x' }] } },
-      ],
-    }, null, 2);
+    const list = JSON.stringify(
+      {
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } },
+          {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: 'p', namespace: 'team' },
+            spec: { containers: [{ name: 'c', image: 'x' }] },
+          },
+        ],
+      },
+      null,
+      2,
+    );
     const run = await runCli(['scan', '-', '--format', 'json'], { cwd: temp(), stdin: list });
     const report = json(run.stdout);
     expect(run.code).toBe(1);
-    expect(report.findings.find((f) => f.rule === 'namespaceEnforceLabel')?.source).toMatchObject({ file: '-' });
-    expect(report.findings.find((f) => f.rule === 'runAsNonRoot')?.path.startsWith('/items/1/spec')).toBe(true);
+    expect(report.findings.find((f) => f.rule === 'namespaceEnforceLabel')?.source).toMatchObject({
+      file: '-',
+    });
+    expect(report.findings.find((f) => f.rule === 'runAsNonRoot')?.path.startsWith('/items/1/spec')).toBe(
+      true,
+    );
     expect(report.summary).toMatchObject({ objects: 2, pods: 1 });
   });
 
@@ -122,10 +163,16 @@ spec:
     writeFileSync(join(dir, 'rendered.yaml'), helm);
     const run = await runCli(['scan', 'rendered.yaml', '--format', 'json'], { cwd: dir });
     const report = json(run.stdout);
-    expect(report.findings[0]?.source).toMatchObject({ file: 'rendered.yaml', template: 'shop/templates/web.yaml', document: 0 });
+    expect(report.findings[0]?.source).toMatchObject({
+      file: 'rendered.yaml',
+      template: 'shop/templates/web.yaml',
+      document: 0,
+    });
     expect(report.summary).toMatchObject({ documents: 2, objects: 1 });
     const fix = await runCli(['scan', 'rendered.yaml', '--fix'], { cwd: dir });
-    expect(fix.stderr).toContain('generated input (Helm output (# Source: shop/templates/web.yaml)) is never rewritten');
+    expect(fix.stderr).toContain(
+      'generated input (Helm output (# Source: shop/templates/web.yaml)) is never rewritten',
+    );
     expect(readFileSync(join(dir, 'rendered.yaml'), 'utf8')).toBe(helm);
   });
 
@@ -145,7 +192,9 @@ spec:
     const run = await runCli(['scan', '.', '--format', 'json'], { cwd: dir });
     expect(run.code).toBe(2);
     const report = json(run.stdout);
-    expect(report.inputErrors).toEqual([expect.objectContaining({ file: 'a-bad.yaml', line: expect.any(Number), column: expect.any(Number) })]);
+    expect(report.inputErrors).toEqual([
+      expect.objectContaining({ file: 'a-bad.yaml', line: expect.any(Number), column: expect.any(Number) }),
+    ]);
     expect(report.inputErrors[0]?.message).toMatch(/^invalid YAML: /);
     expect(run.stderr).toMatch(/^podguard: a-bad\.yaml:\d+:\d+: invalid YAML/);
     expect(report.findings.some((f) => f.source?.file === 'b-good.yaml')).toBe(true);
@@ -169,7 +218,10 @@ spec:
     const dir = temp();
     let nested = '{}';
     for (let i = 0; i < 200; i++) nested = `{"a": ${nested}}`;
-    writeFileSync(join(dir, 'deep.json'), `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "data": ${nested}}`);
+    writeFileSync(
+      join(dir, 'deep.json'),
+      `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "data": ${nested}}`,
+    );
     const run = await runCli(['scan', 'deep.json', '--format', 'json'], { cwd: dir });
     expect(run.code).toBe(0);
     expect(json(run.stdout).summary).toMatchObject({ objects: 1, errors: 0 });
@@ -189,11 +241,18 @@ spec:
 
   it('reports wrongly typed fields as error findings, never a pass', async () => {
     const dir = temp();
-    writeFileSync(join(dir, 'types.yaml'), `${deployment('t')}          securityContext:\n            runAsUser: "0"\n`);
+    writeFileSync(
+      join(dir, 'types.yaml'),
+      `${deployment('t')}          securityContext:\n            runAsUser: "0"\n`,
+    );
     const run = await runCli(['scan', 'types.yaml', '--format', 'json'], { cwd: dir });
     expect(run.code).toBe(1);
     const error = json(run.stdout).findings.find((f) => f.status === 'error');
-    expect(error).toMatchObject({ rule: 'invalidInput', message: '/spec/template/spec/containers/0/securityContext/runAsUser must be an integer, got a string ("0")' });
+    expect(error).toMatchObject({
+      rule: 'invalidInput',
+      message:
+        '/spec/template/spec/containers/0/securityContext/runAsUser must be an integer, got a string ("0")',
+    });
     expect(error?.source?.line).toBe(12);
   });
 
@@ -218,7 +277,9 @@ spec:
     const run = await runCli(['scan', '.', '--format', 'json'], { cwd: dir });
     expect(run.code).toBe(2);
     const report = json(run.stdout);
-    expect(report.inputErrors).toEqual([{ file: 'self.yaml', message: 'cannot read: too many levels of symbolic links (a symlink loop)' }]);
+    expect(report.inputErrors).toEqual([
+      { file: 'self.yaml', message: 'cannot read: too many levels of symbolic links (a symlink loop)' },
+    ]);
     expect(report.summary.files).toBe(1);
   });
 });
@@ -229,9 +290,14 @@ describe('configuration', () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'podguard.config.yaml'), 'profile: baseline\n');
-    writeFileSync(join(dir, 'sub', 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n');
+    writeFileSync(
+      join(dir, 'sub', 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n',
+    );
     expect((await runCli(['scan', 'pod.yaml'], { cwd: join(dir, 'sub') })).code).toBe(0);
-    expect((await runCli(['scan', 'pod.yaml', '--profile', 'restricted'], { cwd: join(dir, 'sub') })).code).toBe(1);
+    expect(
+      (await runCli(['scan', 'pod.yaml', '--profile', 'restricted'], { cwd: join(dir, 'sub') })).code,
+    ).toBe(1);
   });
 
   it.each([
@@ -242,7 +308,10 @@ describe('configuration', () => {
   ])('rejects %j naming the key', async (text, message) => {
     const dir = temp();
     writeFileSync(join(dir, 'podguard.config.yaml'), text);
-    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n');
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n',
+    );
     const run = await runCli(['scan', 'pod.yaml'], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
@@ -252,9 +321,15 @@ describe('configuration', () => {
     const dir = temp();
     writeFileSync(
       join(dir, 'podguard.config.json'),
-      JSON.stringify({ profile: 'restricted', suppressions: [{ rule: 'runAsNonRoot', reason: 'vendor image, ticket SEC-42' }] }),
+      JSON.stringify({
+        profile: 'restricted',
+        suppressions: [{ rule: 'runAsNonRoot', reason: 'vendor image, ticket SEC-42' }],
+      }),
     );
-    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n');
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n',
+    );
     const report = json((await runCli(['scan', 'pod.yaml', '--format', 'json'], { cwd: dir })).stdout);
     expect(report.findings.find((f) => f.rule === 'runAsNonRoot')?.status).toBe('suppressed');
     expect(report.summary.suppressed).toBe(1);
@@ -262,19 +337,35 @@ describe('configuration', () => {
 
   it('takes image users from --image-user and from docker inspect output', async () => {
     const dir = temp();
-    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec: {securityContext: {runAsNonRoot: true}, containers: [{name: c, image: "app:1"}]}\n');
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec: {securityContext: {runAsNonRoot: true}, containers: [{name: c, image: "app:1"}]}\n',
+    );
     writeFileSync(join(dir, 'inspect.json'), JSON.stringify([{ RepoTags: ['app:1'], Config: { User: '' } }]));
-    const byFlag = json((await runCli(['scan', 'pod.yaml', '--format', 'json', '--image-user', 'app:1=node'], { cwd: dir })).stdout);
-    expect(byFlag.findings.find((f) => f.rule === 'kubeletRunAsNonRoot')?.message).toContain('image has non-numeric user (node)');
-    const byInspect = json((await runCli(['scan', 'pod.yaml', '--format', 'json', '--image-config', 'inspect.json'], { cwd: dir })).stdout);
-    expect(byInspect.findings.find((f) => f.rule === 'kubeletRunAsNonRoot')?.message).toContain('image will run as root');
+    const byFlag = json(
+      (await runCli(['scan', 'pod.yaml', '--format', 'json', '--image-user', 'app:1=node'], { cwd: dir }))
+        .stdout,
+    );
+    expect(byFlag.findings.find((f) => f.rule === 'kubeletRunAsNonRoot')?.message).toContain(
+      'image has non-numeric user (node)',
+    );
+    const byInspect = json(
+      (await runCli(['scan', 'pod.yaml', '--format', 'json', '--image-config', 'inspect.json'], { cwd: dir }))
+        .stdout,
+    );
+    expect(byInspect.findings.find((f) => f.rule === 'kubeletRunAsNonRoot')?.message).toContain(
+      'image will run as root',
+    );
   });
 });
 
 describe('--fail-on', () => {
   it('exits 0 with --fail-on none and 1 on warnings with --fail-on warning', async () => {
     const dir = temp();
-    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n');
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n',
+    );
     expect((await runCli(['scan', 'pod.yaml', '--fail-on', 'none'], { cwd: dir })).code).toBe(0);
     writeFileSync(
       join(dir, 'podguard.config.yaml'),
@@ -311,8 +402,14 @@ data: {a: "1"}
     expect(run.stderr).toMatch(/app\.yaml: applied \d+ fixes/);
     expect(run.code).toBe(0);
     const fixed = readFileSync(join(dir, 'app.yaml'), 'utf8');
-    expect(fixed.startsWith('# The API deployment.\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api # keep this comment\n')).toBe(true);
-    expect(fixed.endsWith('---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: untouched}\ndata: {a: "1"}\n')).toBe(true);
+    expect(
+      fixed.startsWith(
+        '# The API deployment.\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api # keep this comment\n',
+      ),
+    ).toBe(true);
+    expect(
+      fixed.endsWith('---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: untouched}\ndata: {a: "1"}\n'),
+    ).toBe(true);
     expect(fixed).toContain('runAsNonRoot: true');
     expect(fixed).toContain('allowPrivilegeEscalation: false');
     expect((await runCli(['scan', 'app.yaml'], { cwd: dir })).code).toBe(0);
@@ -339,7 +436,9 @@ describe('podguard rules and explain', () => {
   it('lists every rule as JSON with level, severity, description and controls', async () => {
     const run = await runCli(['rules', '--format', 'json'], { cwd: root });
     const rules = JSON.parse(run.stdout) as { id: string; controls: string[] }[];
-    expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(['runAsNonRoot', 'kubeletRunAsNonRoot', 'dockerfileUser', 'privileged']));
+    expect(rules.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['runAsNonRoot', 'kubeletRunAsNonRoot', 'dockerfileUser', 'privileged']),
+    );
     expect(rules.find((r) => r.id === 'runAsRoot')?.controls).toContain('CIS 5.2.7');
   });
 

@@ -76,7 +76,10 @@ export function reportError(error: unknown, io: CliIo): number {
 }
 
 /** `node:util` parseArgs, strict: unknown flags are usage errors. */
-export function parse<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(args: readonly string[], options: T) {
+export function parse<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
+  args: readonly string[],
+  options: T,
+) {
   return parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
 }
 

@@ -1,4 +1,11 @@
-import { DOCKERFILE_CONTROLS, DOCKERFILE_RULE, INVALID_INPUT, INVALID_SUPPRESSION, ruleRegistry, UNUSED_SUPPRESSION } from '@podguard/policy-core';
+import {
+  DOCKERFILE_CONTROLS,
+  DOCKERFILE_RULE,
+  INVALID_INPUT,
+  INVALID_SUPPRESSION,
+  ruleRegistry,
+  UNUSED_SUPPRESSION,
+} from '@podguard/policy-core';
 
 /** What `podguard rules` prints and SARIF's `tool.driver.rules` lists, for every finding id. */
 export interface RuleDescriptor {
@@ -30,14 +37,16 @@ export function ruleDescriptors(): RuleDescriptor[] {
       id: INVALID_INPUT,
       level: 'input',
       severity: 'error',
-      description: 'The object could not be evaluated: a field has the wrong type or the pod spec is missing.',
+      description:
+        'The object could not be evaluated: a field has the wrong type or the pod spec is missing.',
       controls: [],
     },
     {
       id: INVALID_SUPPRESSION,
       level: 'input',
       severity: 'error',
-      description: 'A suppression is malformed: unknown rule, reason shorter than 10 characters, or bad expiry.',
+      description:
+        'A suppression is malformed: unknown rule, reason shorter than 10 characters, or bad expiry.',
       controls: [],
     },
     {

@@ -13,7 +13,6 @@ import {
   type DockerfileOptions,
   dockerfileUser,
   type EvaluateOptions,
-
   imageUsersFromImageConfig,
   type LocatedFinding,
   type ScanReport,
@@ -66,7 +65,10 @@ const isKubernetesObject = (value: unknown): value is Record<string, unknown> =>
   typeof (value as Record<string, unknown>).apiVersion === 'string';
 
 /** Image users from every source: image configs, Dockerfiles, then `--image-user`. */
-async function resolveImageUsers(request: ScanRequest, errors: InputError[]): Promise<Record<string, string>> {
+async function resolveImageUsers(
+  request: ScanRequest,
+  errors: InputError[],
+): Promise<Record<string, string>> {
   const users: Record<string, string> = { ...(request.options.imageUsers ?? {}) };
   for (const entry of request.imageConfigs) {
     // `IMAGE=FILE` names the image an OCI config belongs to; `docker inspect` output names itself.
@@ -85,7 +87,10 @@ async function resolveImageUsers(request: ScanRequest, errors: InputError[]): Pr
       // An image whose Dockerfile sets no USER runs as root: the empty OCI User.
       users[image] = user?.user ?? '';
     } catch (error) {
-      errors.push({ file, message: `cannot read Dockerfile for image ${image}: ${(error as Error).message}` });
+      errors.push({
+        file,
+        message: `cannot read Dockerfile for image ${image}: ${(error as Error).message}`,
+      });
     }
   }
   return Object.assign(users, request.imageUsers);
@@ -100,7 +105,16 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const findings: LocatedFinding[] = [...session.settings];
   const objects: CheckedObject[] = [];
   const scanned: ScannedFile[] = [];
-  const summary = { files: 0, documents: 0, objects: 0, pods: 0, failed: 0, warnings: 0, suppressed: 0, errors: 0 };
+  const summary = {
+    files: 0,
+    documents: 0,
+    objects: 0,
+    pods: 0,
+    failed: 0,
+    warnings: 0,
+    suppressed: 0,
+    errors: 0,
+  };
   const dockerfileOptions: DockerfileOptions = {
     imageUsers,
     nonRootBases: request.nonRootBases,
@@ -154,9 +168,13 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
           });
         }
         for (const finding of result.findings) {
-          findings.push({ ...finding, source: locate(file, parsed, `${bases[finding.objectIndex] ?? ''}${finding.path}`) });
+          findings.push({
+            ...finding,
+            source: locate(file, parsed, `${bases[finding.objectIndex] ?? ''}${finding.path}`),
+          });
         }
-        if (request.keepDocuments && result.findings.some((f) => f.status === 'fail' && f.fix)) kept.push(parsed);
+        if (request.keepDocuments && result.findings.some((f) => f.status === 'fail' && f.fix))
+          kept.push(parsed);
       }
       if (request.keepDocuments) scanned.push({ file, documents: kept, ...(generated ? { generated } : {}) });
     } catch (error) {
@@ -169,7 +187,10 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         });
       } else {
         const code = (error as NodeJS.ErrnoException).code;
-        errors.push({ file: file.display, message: `cannot read: ${code === 'EISDIR' ? 'is a directory' : (error as Error).message}` });
+        errors.push({
+          file: file.display,
+          message: `cannot read: ${code === 'EISDIR' ? 'is a directory' : (error as Error).message}`,
+        });
       }
     }
   }
@@ -184,14 +205,24 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   }
   summary.errors += errors.length;
   return {
-    report: { findings, objects, summary, inputErrors: errors, tool: { name: 'podguard', version: request.version } },
+    report: {
+      findings,
+      objects,
+      summary,
+      inputErrors: errors,
+      tool: { name: 'podguard', version: request.version },
+    },
     files: scanned,
     options,
   };
 }
 
 function locate(file: InputFile, parsed: ParsedDocument, pointer: string): SourceLocation {
-  const { line, column } = positionAt(parsed.lineCounter, offsetOf(parsed.document, pointer), parsed.firstLine);
+  const { line, column } = positionAt(
+    parsed.lineCounter,
+    offsetOf(parsed.document, pointer),
+    parsed.firstLine,
+  );
   return {
     file: file.display,
     line,
@@ -209,7 +240,11 @@ function scanDockerfile(
   objects: CheckedObject[],
 ): void {
   const resource = { apiVersion: '', kind: 'Dockerfile', name: file.display };
-  objects.push({ resource, source: { file: file.display, line: 1, column: 1, document: 0 }, rules: ['dockerfileUser'] });
+  objects.push({
+    resource,
+    source: { file: file.display, line: 1, column: 1, document: 0 },
+    rules: ['dockerfileUser'],
+  });
   for (const finding of analyzeDockerfile(text, options)) {
     const located: LocatedFinding = {
       rule: finding.rule,
@@ -227,7 +262,8 @@ function scanDockerfile(
       controls: finding.controls,
       source: { file: file.display, line: finding.line, column: finding.column, document: 0 },
     };
-    if (finding.fix) located.fix = { description: `${finding.fix.description} (${finding.fix.line})`, patch: [] };
+    if (finding.fix)
+      located.fix = { description: `${finding.fix.description} (${finding.fix.line})`, patch: [] };
     findings.push(located);
   }
 }
@@ -242,4 +278,3 @@ export function configPaths(config: PodguardConfig, configFile: string | undefin
     ),
   };
 }
-

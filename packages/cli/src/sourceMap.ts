@@ -2,7 +2,7 @@
  * Maps JSON pointers of findings back to line and column in YAML or JSON source, using the `yaml`
  * package's node ranges. A pointer to a missing field maps to its nearest existing ancestor.
  */
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
 
 /** Line and column (1-based) of a JSON pointer in a parsed document. */
 export interface Position {
@@ -10,7 +10,7 @@ export interface Position {
   column: number;
 }
 
-function unescape(token: string): string {
+function unescapeToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
@@ -23,9 +23,11 @@ export function offsetOf(document: Document, pointer: string): number {
   let offset = rangeStart(node) ?? 0;
   if (pointer === '') return offset;
   for (const raw of pointer.slice(1).split('/')) {
-    const token = unescape(raw);
+    const token = unescapeToken(raw);
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === token);
+      const pair = node.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === token,
+      );
       if (!pair) break;
       offset = rangeStart(pair.key) ?? offset;
       node = pair.value;

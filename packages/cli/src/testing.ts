@@ -9,7 +9,10 @@ export interface Run {
 }
 
 /** Runs `podguard ...args` in `cwd`, with `stdin` as standard input. */
-export async function runCli(args: string[], options: { cwd: string; stdin?: string; env?: Record<string, string> }): Promise<Run> {
+export async function runCli(
+  args: string[],
+  options: { cwd: string; stdin?: string; env?: Record<string, string> },
+): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {

@@ -26,7 +26,9 @@ export function unifiedDiff(before: string, after: string, name: string, context
     const bStart = (first?.bLine ?? 0) + 1;
     const aCount = hunk.filter((e) => e.op !== '+').length;
     const bCount = hunk.filter((e) => e.op !== '-').length;
-    out.push(`@@ -${aCount === 0 ? aStart - 1 : aStart},${aCount} +${bCount === 0 ? bStart - 1 : bStart},${bCount} @@`);
+    out.push(
+      `@@ -${aCount === 0 ? aStart - 1 : aStart},${aCount} +${bCount === 0 ? bStart - 1 : bStart},${bCount} @@`,
+    );
     for (const entry of hunk) out.push(`${entry.op}${entry.text}`);
     i = end;
     start = end;
@@ -47,7 +49,12 @@ function diffLines(a: string[], b: string[]): Entry[] {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  )
+    tail++;
   const am = a.slice(head, a.length - tail);
   const bm = b.slice(head, b.length - tail);
   const n = am.length;
@@ -56,7 +63,9 @@ function diffLines(a: string[], b: string[]): Entry[] {
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
       (lcs[i] as number[])[j] =
-        am[i] === bm[j] ? (lcs[i + 1]?.[j + 1] ?? 0) + 1 : Math.max(lcs[i + 1]?.[j] ?? 0, lcs[i]?.[j + 1] ?? 0);
+        am[i] === bm[j]
+          ? (lcs[i + 1]?.[j + 1] ?? 0) + 1
+          : Math.max(lcs[i + 1]?.[j] ?? 0, lcs[i]?.[j + 1] ?? 0);
     }
   }
   const entries: Entry[] = [];
@@ -77,7 +86,12 @@ function diffLines(a: string[], b: string[]): Entry[] {
     }
   }
   for (let k = 0; k < tail; k++) {
-    entries.push({ op: ' ', text: a[a.length - tail + k] as string, aLine: a.length - tail + k, bLine: b.length - tail + k });
+    entries.push({
+      op: ' ',
+      text: a[a.length - tail + k] as string,
+      aLine: a.length - tail + k,
+      bLine: b.length - tail + k,
+    });
   }
   return entries;
 }

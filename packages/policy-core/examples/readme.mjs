@@ -1,7 +1,9 @@
 import { evaluate } from '@podguard/policy-core';
 
 const pod = {
-  apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop' },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web', namespace: 'shop' },
   spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: 'web', image: 'node:22' }] },
 };
 // node:22 ends with `USER node`: admission passes, the kubelet refuses to start it.

@@ -83,6 +83,6 @@ export {
   controlFramework,
   groupByControl,
 } from './report/controls.js';
-export { podguardRules, psaRules, ruleRegistry } from './rules/index.js';
 export type * from './report/types.js';
+export { podguardRules, psaRules, ruleRegistry } from './rules/index.js';
 export type * from './types.js';

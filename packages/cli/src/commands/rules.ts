@@ -10,7 +10,8 @@ export async function runRules(args: readonly string[], io: CliIo): Promise<numb
     await emit(`${JSON.stringify(rules, null, 2)}\n`, undefined, io);
     return 0;
   }
-  if (values.format !== 'text') throw new UsageError(`--format must be text or json for rules, got "${values.format}"`);
+  if (values.format !== 'text')
+    throw new UsageError(`--format must be text or json for rules, got "${values.format}"`);
   const width = Math.max(...rules.map((rule) => rule.id.length));
   const lines = rules.map(
     (rule) =>

@@ -1,4 +1,11 @@
-import { formatJson, formatJunit, formatSarif, formatText, type EvaluateOptions, type ProfileName } from '@podguard/policy-core';
+import {
+  type EvaluateOptions,
+  formatJson,
+  formatJunit,
+  formatSarif,
+  formatText,
+  type ProfileName,
+} from '@podguard/policy-core';
 import { ConfigError, findConfig, loadConfig } from '../config.js';
 import { fixFiles } from '../fix.js';
 import { type CliIo, emit, parse, UsageError } from '../main.js';
@@ -11,7 +18,8 @@ const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
 const FAIL_ON = ['error', 'warning', 'none'] as const;
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!allowed.includes(value as T)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+  if (!allowed.includes(value as T))
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
 }
 
@@ -30,7 +38,8 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     'dry-run': { type: 'boolean', default: false },
     summary: { type: 'string' },
   });
-  if (positionals.length === 0) throw new UsageError('no input: give files, directories, or - for standard input');
+  if (positionals.length === 0)
+    throw new UsageError('no input: give files, directories, or - for standard input');
   const format = oneOf(values.format as string, FORMATS, '--format');
   if (values['dry-run'] && !values.fix) throw new UsageError('--dry-run only goes with --fix');
   if (values.summary !== undefined && values.summary !== 'controls') {
@@ -39,7 +48,8 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   const imageUsers: Record<string, string> = {};
   for (const entry of values['image-user'] as string[]) {
     const match = /^([^=]+)=(.*)$/.exec(entry);
-    if (!match) throw new UsageError(`--image-user must be IMAGE=USER (e.g. registry/app:1.2=1000:0), got "${entry}"`);
+    if (!match)
+      throw new UsageError(`--image-user must be IMAGE=USER (e.g. registry/app:1.2=1000:0), got "${entry}"`);
     imageUsers[match[1] as string] = match[2] as string;
   }
 
@@ -52,7 +62,11 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   const options: EvaluateOptions = { ...core };
   if (values.profile !== undefined) options.profile = oneOf(values.profile as string, PROFILES, '--profile');
   if (values['pss-version'] !== undefined) options.version = values['pss-version'] as string;
-  const failOn = oneOf((values['fail-on'] as string | undefined) ?? configFailOn ?? 'error', FAIL_ON, '--fail-on');
+  const failOn = oneOf(
+    (values['fail-on'] as string | undefined) ?? configFailOn ?? 'error',
+    FAIL_ON,
+    '--fail-on',
+  );
   const paths = configPaths(config, configFile, io.cwd);
 
   const progress = io.stderr.isTTY === true && format !== undefined;
@@ -70,7 +84,8 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     ...(progress
       ? {
           onProgress: (done: number, total: number) => {
-            if (total >= 20) io.stderr.write(done === total ? '\r\x1b[K' : `\rscanning ${done}/${total} files`);
+            if (total >= 20)
+              io.stderr.write(done === total ? '\r\x1b[K' : `\rscanning ${done}/${total} files`);
           },
         }
       : {}),
@@ -82,7 +97,10 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     for (const fix of fixes) {
       if (fix.skipped) io.stderr.write(`podguard: ${fix.file}: not fixed: ${fix.skipped}\n`);
       else if (values['dry-run']) io.stdout.write(fix.diff);
-      else io.stderr.write(`podguard: ${fix.file}: applied ${fix.changes} fix${fix.changes === 1 ? '' : 'es'}\n`);
+      else
+        io.stderr.write(
+          `podguard: ${fix.file}: applied ${fix.changes} fix${fix.changes === 1 ? '' : 'es'}\n`,
+        );
     }
     if (values['dry-run']) return fixes.some((fix) => !fix.skipped && fix.changes > 0) ? 1 : 0;
     // Report what is left after fixing, as `eslint --fix` does.
@@ -90,7 +108,8 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   }
 
   const { report } = result;
-  const color = format === 'text' && values.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
+  const color =
+    format === 'text' && values.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const text =
     format === 'json'
       ? formatJson(report)
@@ -102,11 +121,14 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   await emit(text, values.output as string | undefined, io);
   if (format !== 'text' && report.inputErrors.length > 0) {
     for (const error of report.inputErrors) {
-      io.stderr.write(`podguard: ${error.file}${error.line ? `:${error.line}:${error.column ?? 1}` : ''}: ${error.message}\n`);
+      io.stderr.write(
+        `podguard: ${error.file}${error.line ? `:${error.line}:${error.column ?? 1}` : ''}: ${error.message}\n`,
+      );
     }
   }
   if (report.inputErrors.length > 0) return 2;
   const s = report.summary;
-  const failing = failOn === 'none' ? 0 : failOn === 'warning' ? s.failed + s.errors + s.warnings : s.failed + s.errors;
+  const failing =
+    failOn === 'none' ? 0 : failOn === 'warning' ? s.failed + s.errors + s.warnings : s.failed + s.errors;
   return failing > 0 ? 1 : 0;
 }
