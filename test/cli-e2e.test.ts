@@ -72,9 +72,9 @@ describe('the built podguard bin', () => {
     while (size < 50 * 1024 * 1024) {
       const text = pod(i++);
       size += text.length;
-      if (!out.write(text)) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
-    await new Promise((resolve) => out.end(resolve));
+    await new Promise<void>((resolve) => out.end(() => resolve()));
     const run = podguard(['scan', file, '--format', 'json'], { heapMb: 96 });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);

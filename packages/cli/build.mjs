@@ -17,6 +17,10 @@ await build({
   platform: 'node',
   target: 'node22',
   chunkNames: 'chunks/[name]-[hash]',
+  // Bundled CommonJS dependencies (yaml) call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __podguardCreateRequire } from 'node:module'; const require = __podguardCreateRequire(import.meta.url);",
+  },
   define: { PODGUARD_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
   logLevel: 'warning',
 });

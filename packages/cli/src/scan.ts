@@ -262,8 +262,13 @@ function scanDockerfile(
       controls: finding.controls,
       source: { file: file.display, line: finding.line, column: finding.column, document: 0 },
     };
-    if (finding.fix)
-      located.fix = { description: `${finding.fix.description} (${finding.fix.line})`, patch: [] };
+    if (finding.fix) {
+      const { description, line } = finding.fix;
+      located.fix = {
+        description: description.includes(line) ? description : `${description} (${line})`,
+        patch: [],
+      };
+    }
     findings.push(located);
   }
 }

@@ -83,6 +83,16 @@ export {
   controlFramework,
   groupByControl,
 } from './report/controls.js';
+export { formatJson, JSON_REPORT_VERSION } from './report/json.js';
+export { formatJunit } from './report/junit.js';
+export {
+  builtinRuleDescriptors,
+  RULE_DOCS_BASE_URI,
+  type RuleDescriptor,
+  ruleDocsUri,
+} from './report/ruleDescriptors.js';
+export { artifactLocation, formatSarif, SARIF_SCHEMA_URI } from './report/sarif.js';
+export { formatText, type TextFormatOptions } from './report/text.js';
 export type * from './report/types.js';
 export { podguardRules, psaRules, ruleRegistry } from './rules/index.js';
 export type * from './types.js';

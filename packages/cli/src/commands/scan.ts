@@ -5,11 +5,11 @@ import {
   formatSarif,
   formatText,
   type ProfileName,
+  builtinRuleDescriptors as ruleDescriptors,
 } from '@podguard/policy-core';
 import { ConfigError, findConfig, loadConfig } from '../config.js';
 import { fixFiles } from '../fix.js';
 import { type CliIo, emit, parse, UsageError } from '../main.js';
-import { ruleDescriptors } from '../ruleDescriptors.js';
 import { configPaths, type ScanRequest, scan } from '../scan.js';
 import { cliVersion } from '../version.js';
 

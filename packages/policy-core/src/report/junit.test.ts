@@ -1,0 +1,112 @@
+import { describe, expect, test } from 'vitest';
+import { fixtureReport } from './__fixtures__/scanReport.js';
+import { formatJunit } from './junit.js';
+import type { ScanReport } from './types.js';
+import { escapeXmlAttribute, escapeXmlText } from './xml.js';
+
+describe('formatJunit', () => {
+  test('one suite per file, one test case per object × rule, failures, skips, warnings and input errors', () => {
+    const expected = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<testsuites name="podguard" tests="7" failures="2" errors="1" skipped="1">',
+      '  <testsuite name="manifests/web.yaml" tests="5" failures="2" errors="0" skipped="1">',
+      '    <testcase classname="manifests/web.yaml" name="Deployment/shop/web runAsRoot">',
+      '      <failure message="runAsUser == 0 (container &quot;app&quot; runs as root: its effective securityContext.runAsUser is 0)" type="runAsRoot">manifests/web.yaml:21:26: error runAsRoot: runAsUser == 0 (container "app" runs as root: its effective securityContext.runAsUser is 0)',
+      'path: /spec/template/spec/containers/0/securityContext/runAsUser',
+      'container: app',
+      'fix: Set securityContext.runAsUser to 1000 instead of 0.',
+      'controls: PSS restricted: Running as Non-root user; CIS 5.2.7; NSA/CISA: Kubernetes Pod security: Use containers built to run applications as non-root users; ISO 27001:2013 A.9.4.4; ISO 27001:2013 A.12.6.1; ISO 27001:2013 A.14.2.5</failure>',
+      '    </testcase>',
+      '    <testcase classname="manifests/web.yaml" name="Deployment/shop/web runAsGroupPolicy"/>',
+      '    <testcase classname="manifests/web.yaml" name="Deployment/shop/web readOnlyRootFilesystem">',
+      '      <skipped message="suppressed: nginx writes its cache under /var/cache"/>',
+      '    </testcase>',
+      '    <testcase classname="manifests/web.yaml" name="Deployment/shop/web automountServiceAccountToken">',
+      '      <system-out>manifests/web.yaml:13:7: warning automountServiceAccountToken: automountServiceAccountToken != false (pod must set automountServiceAccountToken=false)',
+      'path: /spec/template/spec',
+      'fix: Set automountServiceAccountToken=false on the pod.',
+      'controls: CIS 5.1.6; NSA/CISA: Authentication and authorization: Service account tokens; ISO 27001:2013 A.9.4.4</system-out>',
+      '    </testcase>',
+      '    <testcase classname="manifests/web.yaml" name="Namespace/shop namespaceEnforceLabel">',
+      '      <failure message="namespace does not enforce Pod Security (namespace must set label pod-security.kubernetes.io/enforce=restricted)" type="namespaceEnforceLabel">manifests/web.yaml:26:1: error namespaceEnforceLabel: namespace does not enforce Pod Security (namespace must set label pod-security.kubernetes.io/enforce=restricted)',
+      'path: /metadata',
+      'fix: Label the namespace pod-security.kubernetes.io/enforce=restricted.',
+      'controls: CIS 5.2.1; NSA/CISA: Kubernetes Pod security: Pod security enforcement; ISO 27001:2013 A.14.2.5</failure>',
+      '    </testcase>',
+      '  </testsuite>',
+      '  <testsuite name="podguard configuration" tests="1" failures="0" errors="0" skipped="0">',
+      '    <testcase classname="podguard configuration" name="options unusedSuppression">',
+      '      <system-out>warning unusedSuppression: unused suppression (podguard.config.yaml) (suppression of runAsUserRange in podguard.config.yaml matched no finding; remove it)',
+      'path: /suppressions/0</system-out>',
+      '    </testcase>',
+      '  </testsuite>',
+      '  <testsuite name="manifests/broken.yaml" tests="1" failures="0" errors="1" skipped="0">',
+      '    <testcase classname="manifests/broken.yaml" name="read manifests/broken.yaml:3:5">',
+      '      <error message="Implicit keys need to be on a single line &lt;at &quot;a\\u0001b&quot;&gt;" type="inputError">Implicit keys need to be on a single line &lt;at "a\\u0001b"&gt;</error>',
+      '    </testcase>',
+      '  </testsuite>',
+      '</testsuites>',
+    ].join('\n');
+    expect(formatJunit(fixtureReport())).toBe(`${expected}\n`);
+  });
+
+  test('counts on the root equal the sums over the suites', () => {
+    const xml = formatJunit(fixtureReport());
+    const counts = (tag: string) =>
+      [
+        ...xml.matchAll(
+          new RegExp(`<${tag} [^>]*tests="(\\d+)" failures="(\\d+)" errors="(\\d+)" skipped="(\\d+)"`, 'g'),
+        ),
+      ].map((match) => match.slice(1).map(Number));
+    const [root] = counts('testsuites');
+    const suites = counts('testsuite');
+    expect(suites).toHaveLength(3);
+    const sums = [0, 1, 2, 3].map((index) => suites.reduce((sum, suite) => sum + (suite[index] ?? 0), 0));
+    expect(root).toEqual(sums);
+    expect(xml.match(/<testcase /g)).toHaveLength(sums[0] ?? -1);
+  });
+
+  test('a finding with status error is an <error>, not a failure', () => {
+    const report = fixtureReport();
+    const errored: ScanReport = {
+      ...report,
+      findings: report.findings.map((finding) =>
+        finding.rule === 'runAsRoot' ? { ...finding, status: 'error' as const } : finding,
+      ),
+    };
+    const xml = formatJunit(errored);
+    expect(xml).toContain(
+      '<testsuite name="manifests/web.yaml" tests="5" failures="1" errors="1" skipped="1">',
+    );
+    expect(xml).toContain('<error message="runAsUser == 0');
+  });
+
+  test('objects without findings are passing test cases', () => {
+    const report = fixtureReport();
+    const xml = formatJunit({ ...report, findings: [], inputErrors: [] });
+    expect(xml).toContain('<testsuites name="podguard" tests="5" failures="0" errors="0" skipped="0">');
+    expect(xml).toContain(
+      '<testcase classname="manifests/web.yaml" name="Namespace/shop namespaceEnforceLabel"/>',
+    );
+  });
+});
+
+describe('XML escaping', () => {
+  test('escapes markup in text and attributes', () => {
+    expect(escapeXmlText(`a < b && c > "d" 'e'`)).toBe(`a &lt; b &amp;&amp; c &gt; "d" 'e'`);
+    expect(escapeXmlAttribute(`a < b && "d" 'e'`)).toBe('a &lt; b &amp;&amp; &quot;d&quot; &apos;e&apos;');
+  });
+
+  test('keeps tab, line feed and carriage return in attributes as character references', () => {
+    expect(escapeXmlAttribute('a\tb\nc\rd')).toBe('a&#9;b&#10;c&#13;d');
+    expect(escapeXmlText('a\tb\nc\rd')).toBe('a\tb\nc\rd');
+  });
+
+  test('replaces characters XML 1.0 cannot carry, keeping valid surrogate pairs', () => {
+    expect(escapeXmlText('\u0000\u0008\u000B\u001F\uFFFE\uFFFF')).toBe(
+      '\\u0000\\u0008\\u000B\\u001F\\uFFFE\\uFFFF',
+    );
+    expect(escapeXmlText('lone \uD800 and \uDC00; pair 😀')).toBe('lone \\uD800 and \\uDC00; pair 😀');
+    expect(escapeXmlAttribute('\u001b[31m')).toBe('\\u001B[31m');
+  });
+});

@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { ruleRegistry } from '../rules/index.js';
+import { builtinRuleDescriptors, ruleDocsUri } from './ruleDescriptors.js';
+
+describe('builtinRuleDescriptors', () => {
+  test('lists the registry in order, then the ids of findings outside it, each once', () => {
+    const ids = builtinRuleDescriptors().map((rule) => rule.id);
+    expect(ids).toEqual([
+      ...ruleRegistry.keys(),
+      'dockerfileUser',
+      'invalidInput',
+      'invalidSuppression',
+      'unusedSuppression',
+    ]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test('every descriptor has a description and a docs page in the repository', () => {
+    for (const rule of builtinRuleDescriptors()) {
+      expect(rule.description, rule.id).toMatch(/\.$/);
+      const page = fileURLToPath(new URL(`../../../../docs/rules/${rule.id}.md`, import.meta.url));
+      expect(existsSync(page), page).toBe(true);
+      expect(ruleDocsUri(rule.id)).toBe(
+        `https://github.com/podguard/podguard/blob/main/docs/rules/${rule.id}.md`,
+      );
+    }
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * What report formats need to know about a rule (SARIF's `tool.driver.rules`): the registry's
+ * rules plus the ids of findings that do not come from a registered rule (Dockerfiles, invalid
+ * input, suppression problems).
+ */
+import { DOCKERFILE_CONTROLS, DOCKERFILE_RULE } from '../dockerfile/analyzeDockerfile.js';
+import { INVALID_INPUT, INVALID_SUPPRESSION, UNUSED_SUPPRESSION } from '../engine/evaluate.js';
+import { ruleRegistry } from '../rules/index.js';
+import type { RuleLevel, Severity } from '../types.js';
+
+/** Metadata of one rule, as report formats describe it. */
+export interface RuleDescriptor {
+  id: string;
+  /** The rule's level (`baseline`, `restricted`, `hardened`), or another grouping a front end uses. */
+  level: RuleLevel | (string & {});
+  /** Default severity of the rule's failing findings. */
+  severity: Severity;
+  /** One sentence: what the rule requires. */
+  description: string;
+  controls: readonly string[];
+  /** The rule's docs page; defaults to `docs/rules/<id>.md` in the podguard repository. */
+  helpUri?: string;
+}
+
+/** Where rule docs pages live; `docs/rules/<id>.md` under it. */
+export const RULE_DOCS_BASE_URI = 'https://github.com/podguard/podguard/blob/main/docs/rules/';
+
+/** The docs page of a rule. */
+export function ruleDocsUri(id: string): string {
+  return `${RULE_DOCS_BASE_URI}${encodeURIComponent(id)}.md`;
+}
+
+/** Rules whose findings do not come from the registry; kept here so SARIF can describe them. */
+const EXTRA_RULES: readonly RuleDescriptor[] = [
+  {
+    id: DOCKERFILE_RULE,
+    level: 'hardened',
+    severity: 'error',
+    description:
+      'The final stage of a Dockerfile must set USER to a numeric non-root UID, so the kubelet can verify runAsNonRoot.',
+    controls: DOCKERFILE_CONTROLS,
+  },
+  {
+    id: INVALID_INPUT,
+    level: 'baseline',
+    severity: 'error',
+    description:
+      'Objects must have the field types the API server accepts; an object that cannot be evaluated is an error, never a pass.',
+    controls: [],
+  },
+  {
+    id: INVALID_SUPPRESSION,
+    level: 'baseline',
+    severity: 'error',
+    description:
+      'Suppressions must name a known rule and carry a reason; a malformed suppression suppresses nothing.',
+    controls: [],
+  },
+  {
+    id: UNUSED_SUPPRESSION,
+    level: 'hardened',
+    severity: 'warning',
+    description:
+      'Suppressions must match a finding; one that matches nothing is stale and should be removed.',
+    controls: [],
+  },
+];
+
+/** Every rule podguard can report on: the registry in its order, then the extra ids. */
+export function builtinRuleDescriptors(): RuleDescriptor[] {
+  const registered = [...ruleRegistry.values()].map(
+    (rule): RuleDescriptor => ({
+      id: rule.id,
+      level: rule.level,
+      severity: rule.severity,
+      description: rule.description,
+      controls: rule.controls,
+    }),
+  );
+  return [...registered, ...EXTRA_RULES.map((rule) => ({ ...rule }))];
+}
