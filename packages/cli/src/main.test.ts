@@ -457,3 +457,67 @@ describe('podguard rules and explain', () => {
     expect(unknown.stderr).toContain('unknown rule "nope"');
   });
 });
+
+describe('formats and --output', () => {
+  it('writes SARIF 2.1.0 with physical locations to --output', async () => {
+    const dir = temp();
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: x\n',
+    );
+    const run = await runCli(['scan', 'pod.yaml', '--format', 'sarif', '--output', 'out.sarif'], {
+      cwd: dir,
+    });
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    const sarif = JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8')) as {
+      version: string;
+      runs: {
+        tool: { driver: { name: string } };
+        results: {
+          ruleId: string;
+          locations: {
+            physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+          }[];
+        }[];
+      }[];
+    };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]?.tool.driver.name).toBe('podguard');
+    const result = sarif.runs[0]?.results.find((r) => r.ruleId === 'allowPrivilegeEscalation');
+    expect(result?.locations[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: 'pod.yaml', uriBaseId: '%SRCROOT%' },
+      region: expect.objectContaining({ startLine: 6 }),
+    });
+  });
+
+  it('prints JUnit XML with one test case per object and rule', async () => {
+    const dir = temp();
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n',
+    );
+    const run = await runCli(['scan', 'pod.yaml', '--format', 'junit', '--profile', 'baseline'], {
+      cwd: dir,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')).toBe(true);
+    // The 12 baseline checks at latest, each a test case.
+    expect(run.stdout.match(/<testcase /g)?.length).toBe(12);
+  });
+
+  it('groups findings by control with --summary controls', async () => {
+    const run = await runCli(['scan', 'examples/manifests', '--summary', 'controls'], { cwd: root });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/CIS 5\.2\.7/);
+    expect(run.stdout).toMatch(/ISO 27001:2013 A\.9\.4\.4/);
+  });
+
+  it('colours text only on a terminal, and never with NO_COLOR', async () => {
+    const file = 'examples/manifests/api-deployment.yaml';
+    expect((await runCli(['scan', file], { cwd: root })).stdout).not.toContain('\u001b[');
+    expect((await runCli(['scan', file], { cwd: root, tty: true })).stdout).toContain('\u001b[');
+    expect(
+      (await runCli(['scan', file], { cwd: root, tty: true, env: { NO_COLOR: '1' } })).stdout,
+    ).not.toContain('\u001b[');
+  });
+});

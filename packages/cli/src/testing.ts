@@ -11,13 +11,13 @@ export interface Run {
 /** Runs `podguard ...args` in `cwd`, with `stdin` as standard input. */
 export async function runCli(
   args: string[],
-  options: { cwd: string; stdin?: string; env?: Record<string, string> },
+  options: { cwd: string; stdin?: string; env?: Record<string, string>; tty?: boolean },
 ): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     stdin: Readable.from([options.stdin ?? '']),
-    stdout: { write: (text: string) => (stdout += text) },
+    stdout: { write: (text: string) => (stdout += text), isTTY: options.tty === true },
     stderr: { write: (text: string) => (stderr += text) },
     cwd: options.cwd,
     env: options.env ?? {},
