@@ -52,20 +52,41 @@ const HELM_SOURCE = /^# Source: (.+?)\s*$/;
 const isContent = (line: string) => line.trim() !== '' && !line.trimStart().startsWith('#');
 
 /**
- * Splits a YAML stream into documents (documents with no content are not counted). Throws
- * {@link InputProblem} on binary content.
- * @param wholeFile for JSON: the whole input is one document.
+ * Splits lines into documents (documents with no content are not counted), one line at a time so
+ * the same code serves a string and a stream. Throws {@link InputProblem} on binary content.
  */
-export async function* readChunks(stream: Readable, wholeFile = false): AsyncGenerator<DocumentChunk> {
-  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  let index = 0;
-  let current: { lines: string[]; firstLine: number; marker?: string; inline?: boolean } = {
+class DocumentSplitter {
+  private index = 0;
+  private lineNumber = 0;
+  private current: { lines: string[]; firstLine: number; marker?: string; inline?: boolean } = {
     lines: [],
     firstLine: 1,
   };
 
-  const close = (): DocumentChunk | undefined => {
-    const { lines: body, firstLine, marker, inline } = current;
+  /** @param wholeFile for JSON: the whole input is one document. */
+  constructor(private readonly wholeFile: boolean) {}
+
+  /** Takes the next line; returns the document it ended, if any. */
+  push(line: string): DocumentChunk | undefined {
+    const lineNumber = ++this.lineNumber;
+    if (line.includes('\u0000'))
+      throw new InputProblem('binary file: not YAML, JSON or a Dockerfile', lineNumber, 1);
+    if (this.wholeFile || !DOCUMENT_MARKER.test(line)) {
+      this.current.lines.push(line);
+      return undefined;
+    }
+    const chunk = this.close();
+    const rest = line.slice(3);
+    this.current = isContent(rest)
+      ? { lines: [rest], firstLine: lineNumber, inline: true }
+      : { lines: [], firstLine: lineNumber + 1, marker: line };
+    return chunk;
+  }
+
+  /** Ends the input; returns the last document, if any. */
+  close(): DocumentChunk | undefined {
+    const { lines: body, firstLine, marker, inline } = this.current;
+    this.current = { lines: [], firstLine: this.lineNumber + 1 };
     if (!body.some(isContent)) return undefined;
     let template: string | undefined;
     for (const line of body) {
@@ -73,7 +94,7 @@ export async function* readChunks(stream: Readable, wholeFile = false): AsyncGen
       template = HELM_SOURCE.exec(line)?.[1] ?? template;
     }
     return {
-      index: index++,
+      index: this.index++,
       text: body.join('\n'),
       firstLine,
       lastLine: firstLine + body.length - 1,
@@ -81,25 +102,34 @@ export async function* readChunks(stream: Readable, wholeFile = false): AsyncGen
       ...(inline ? { inline } : {}),
       ...(template !== undefined ? { template } : {}),
     };
-  };
-
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber++;
-    if (line.includes('\u0000'))
-      throw new InputProblem('binary file: not YAML, JSON or a Dockerfile', lineNumber, 1);
-    if (!wholeFile && DOCUMENT_MARKER.test(line)) {
-      const chunk = close();
-      if (chunk) yield chunk;
-      const rest = line.slice(3);
-      current = isContent(rest)
-        ? { lines: [rest], firstLine: lineNumber, inline: true }
-        : { lines: [], firstLine: lineNumber + 1, marker: line };
-      continue;
-    }
-    current.lines.push(line);
   }
-  const chunk = close();
+}
+
+/**
+ * Splits a YAML stream into documents as it arrives, for inputs too large to hold whole.
+ * @param wholeFile for JSON: the whole input is one document.
+ */
+export async function* readChunks(stream: Readable, wholeFile = false): AsyncGenerator<DocumentChunk> {
+  const splitter = new DocumentSplitter(wholeFile);
+  for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
+    const chunk = splitter.push(line);
+    if (chunk) yield chunk;
+  }
+  const chunk = splitter.close();
+  if (chunk) yield chunk;
+}
+
+/** Splits a YAML text already in memory into documents (as {@link readChunks} does a stream). */
+export function* splitChunks(text: string, wholeFile = false): Generator<DocumentChunk> {
+  const splitter = new DocumentSplitter(wholeFile);
+  const lines = text.split(/\r?\n/);
+  // A final newline ends the last line; it does not start an empty one (as readline reads it).
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (const line of lines) {
+    const chunk = splitter.push(line);
+    if (chunk) yield chunk;
+  }
+  const chunk = splitter.close();
   if (chunk) yield chunk;
 }
 

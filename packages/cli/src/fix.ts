@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { type EvaluateOptions, harden, type JsonPatchOperation, parsePointer } from '@podguard/policy-core';
-import { type Document, isMap, isSeq, type Node } from 'yaml';
+import { type Document, isMap, isSeq, type Node, type ToStringOptions } from 'yaml';
 import type { ParsedDocument } from './documents.js';
 import type { ScannedFile } from './scan.js';
 import { unifiedDiff } from './unifiedDiff.js';
@@ -69,6 +69,39 @@ export function fixDocument(parsed: ParsedDocument, options: EvaluateOptions): n
   return changes.length;
 }
 
+/**
+ * The source's own style, so a rewritten document only changes where a fix landed: indentation
+ * width, whether sequences are indented under their key, and `{a: 1}` versus `{ a: 1 }`.
+ */
+export function styleOf(text: string): ToStringOptions {
+  const lines = text.split('\n');
+  const indents = lines
+    .map((line) => /^( +)\S/.exec(line)?.[1]?.length)
+    .filter((n): n is number => n !== undefined);
+  const indent = indents.length > 0 ? Math.min(...indents) : 2;
+  let indentSeq = true;
+  for (let i = 1; i < lines.length; i++) {
+    const dash = /^( *)- /.exec(lines[i] as string);
+    if (!dash) continue;
+    const previous = /^( *)(- )?[^#\s][^:]*:\s*$/.exec(lines[i - 1] as string);
+    if (previous) {
+      const keyIndent = (previous[1] as string).length + (previous[2] ? 2 : 0);
+      indentSeq = (dash[1] as string).length > keyIndent;
+      break;
+    }
+  }
+  const flowCollectionPadding = !/[{[][^\s{}[\]]/.test(text) || /[{[] [^\s]/.test(text);
+  return { lineWidth: 0, indent, indentSeq, flowCollectionPadding };
+}
+
+/** JSON keeps being JSON: re-printed with the file's indentation (JSON has no comments to keep). */
+function fixJson(parsed: ParsedDocument, options: EvaluateOptions, original: string) {
+  const { object, changes } = harden(parsed.value, options);
+  const indent = /^[ \t]+(?=\S)/m.exec(original)?.[0] ?? '';
+  const text = indent === '' ? JSON.stringify(object) : JSON.stringify(object, null, indent);
+  return { changes: changes.length, text: `${text}${original.endsWith('\n') ? '\n' : ''}` };
+}
+
 /** Fixes the files of a scan; writes them unless `dryRun`. */
 export async function fixFiles(
   files: ScannedFile[],
@@ -89,6 +122,17 @@ export async function fixFiles(
     }
     const path = scanned.file.path as string;
     const original = await readFile(path, 'utf8');
+    if (scanned.file.kind === 'json') {
+      const { changes, text } = fixJson(scanned.documents[0] as ParsedDocument, options, original);
+      if (changes === 0) continue;
+      if (!dryRun) await writeFile(path, text);
+      results.push({
+        file: scanned.file.display,
+        changes,
+        diff: unifiedDiff(original, text, scanned.file.display),
+      });
+      continue;
+    }
     const lines = original.split('\n');
     let changes = 0;
     // Bottom-up, so the line numbers of earlier documents stay valid.
@@ -97,7 +141,7 @@ export async function fixFiles(
       const count = fixDocument(parsed, options);
       if (count === 0) continue;
       changes += count;
-      const text = parsed.document.toString({ lineWidth: 0 }).replace(/\n$/, '');
+      const text = parsed.document.toString(styleOf(parsed.text)).replace(/\n$/, '');
       lines.splice(parsed.firstLine - 1, parsed.lastLine - parsed.firstLine + 1, ...text.split('\n'));
     }
     if (changes === 0) continue;

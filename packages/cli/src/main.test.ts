@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -256,6 +257,51 @@ spec:
     expect(error?.source?.line).toBe(12);
   });
 
+  it('reports containers that are not a list as an error finding', async () => {
+    const dir = temp();
+    writeFileSync(
+      join(dir, 'list.yaml'),
+      'apiVersion: v1\nkind: PodList\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: q}\n  spec:\n    containers: {}\n',
+    );
+    const run = await runCli(['scan', 'list.yaml', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(1);
+    const error = json(run.stdout).findings.find((f) => f.status === 'error');
+    expect(error?.message).toBe('/items/0/spec/containers must be an array, got an object');
+    expect(error?.source).toMatchObject({ line: 8, column: 5 });
+  });
+
+  it('reports a path that is not a regular file (a FIFO) instead of blocking on it', async () => {
+    const dir = temp();
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+    const run = await runCli(['scan', 'pipe.yaml'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/pipe\.yaml\s+error\s+not a regular file/);
+  });
+
+  it('scans empty standard input as nothing to report', async () => {
+    const run = await runCli(['scan', '-', '--format', 'json'], { cwd: temp(), stdin: '' });
+    expect(run.code).toBe(0);
+    expect(json(run.stdout).summary).toMatchObject({ files: 1, documents: 0, objects: 0 });
+  });
+
+  it('streams files over 1 MB a document at a time, with the same line numbers', async () => {
+    const dir = temp();
+    const good = (i: number) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c-${i}\ndata:\n  blob: "${'x'.repeat(600)}"\n---\n`;
+    const documents = Array.from({ length: 2000 }, (_, i) => good(i)).join('');
+    const bad =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: last}\nspec:\n  containers:\n    - name: c\n      securityContext: {privileged: true}\n';
+    writeFileSync(join(dir, 'dump.yaml'), documents + bad);
+    const run = await runCli(['scan', 'dump.yaml', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(1);
+    const report = json(run.stdout);
+    expect(report.summary).toMatchObject({ documents: 2001, objects: 2001, pods: 1 });
+    expect(report.findings.find((f) => f.rule === 'privileged')?.source).toMatchObject({
+      line: 2000 * 7 + 7,
+      document: 2000,
+    });
+  });
+
   it('reports binary files and unreadable paths, exit 2', async () => {
     const dir = temp();
     writeFileSync(join(dir, 'binary.yaml'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02]));
@@ -423,6 +469,40 @@ data: {a: "1"}
     expect(run.stdout.startsWith('--- a/app.yaml\n+++ b/app.yaml\n@@ ')).toBe(true);
     expect(run.stdout).toMatch(/^\+\s+allowPrivilegeEscalation: false$/m);
     expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe(source);
+  });
+
+  it("rewrites JSON as JSON, with the file's indentation", async () => {
+    const dir = temp();
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c' }] },
+    };
+    writeFileSync(join(dir, 'pod.json'), `${JSON.stringify(pod, null, 4)}\n`);
+    const run = await runCli(['scan', 'pod.json', '--fix'], { cwd: dir });
+    expect(run.code).toBe(0);
+    const text = readFileSync(join(dir, 'pod.json'), 'utf8');
+    expect(text.startsWith('{\n    "apiVersion": "v1",\n')).toBe(true);
+    expect(JSON.parse(text)).toMatchObject({
+      spec: {
+        securityContext: { runAsNonRoot: true },
+        containers: [{ name: 'c', securityContext: { allowPrivilegeEscalation: false } }],
+      },
+    });
+  });
+
+  it('keeps the source style of untouched lines: unindented sequences, compact flow maps', async () => {
+    const dir = temp();
+    const list =
+      'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: q}\n  spec:\n    containers:\n    - name: c\n      image: x\n';
+    writeFileSync(join(dir, 'list.yaml'), list);
+    const run = await runCli(['scan', 'list.yaml', '--fix', '--dry-run'], { cwd: dir });
+    expect(run.code).toBe(1);
+    // Only additions: every original line is kept as it was.
+    expect(run.stdout).not.toMatch(/^-[^-]/m);
+    expect(run.stdout).toMatch(/^\+ {6}securityContext:$/m);
+    expect(run.stdout).toMatch(/^\+ {10}- ALL$/m);
   });
 
   it('never rewrites standard input', async () => {

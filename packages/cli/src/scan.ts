@@ -2,7 +2,7 @@
  * The scan: inputs → documents → the core's verdicts → a located report. No rule logic here:
  * every verdict comes from @podguard/policy-core.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -19,7 +19,7 @@ import {
   type SourceLocation,
 } from '@podguard/policy-core';
 import type { PodguardConfig } from './config.js';
-import { InputProblem, type ParsedDocument, parseChunk, readChunks } from './documents.js';
+import { InputProblem, type ParsedDocument, parseChunk, readChunks, splitChunks } from './documents.js';
 import { collectInputs, type InputError, type InputFile } from './inputs.js';
 import { offsetOf, positionAt } from './sourceMap.js';
 
@@ -56,6 +56,9 @@ export interface ScanResult {
   /** The options the core ran with (image users merged). */
   options: EvaluateOptions;
 }
+
+/** Files up to this size are read whole; larger ones are streamed. */
+const WHOLE_FILE_LIMIT = 1024 * 1024;
 
 const isKubernetesObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' &&
@@ -98,7 +101,7 @@ async function resolveImageUsers(
 
 /** Runs a scan. Throws only for invalid options (PodguardInputError). */
 export async function scan(request: ScanRequest): Promise<ScanResult> {
-  const { files, errors } = await collectInputs(request.paths, request.cwd);
+  const { files, errors } = collectInputs(request.paths, request.cwd);
   const imageUsers = await resolveImageUsers(request, errors);
   const options: EvaluateOptions = { ...request.options, imageUsers };
   const session = createEvaluation(options);
@@ -136,8 +139,15 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
       }
       const kept: ParsedDocument[] = [];
       let generated: string | undefined = file.path === undefined ? 'standard input' : undefined;
-      const stream = file.path === undefined ? request.stdin : createReadStream(file.path);
-      for await (const chunk of readChunks(stream, file.kind === 'json')) {
+      // Small files are read whole (one read, no stream machinery: 10,000 manifests stay fast);
+      // large ones, such as cluster dumps, are streamed a document at a time.
+      const chunks =
+        file.path === undefined
+          ? readChunks(request.stdin, file.kind === 'json')
+          : file.size <= WHOLE_FILE_LIMIT
+            ? splitChunks(readFileSync(file.path, 'utf8'), file.kind === 'json')
+            : readChunks(createReadStream(file.path), file.kind === 'json');
+      for await (const chunk of chunks) {
         summary.documents++;
         if (chunk.template !== undefined) generated ??= `Helm output (# Source: ${chunk.template})`;
         const parsed = parseChunk(chunk);

@@ -1,7 +1,9 @@
 /** A unified diff (as `diff -u` prints it) of two texts, line by line, with 3 lines of context. */
 export function unifiedDiff(before: string, after: string, name: string, context = 3): string {
-  const a = before.split('\n');
-  const b = after.split('\n');
+  // A final newline ends the last line; it is not an empty line of its own.
+  const lines = (text: string) => (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+  const a = lines(before);
+  const b = lines(after);
   const script = diffLines(a, b);
   if (script.every((entry) => entry.op === ' ')) return '';
   const out = [`--- a/${name}`, `+++ b/${name}`];
@@ -77,12 +79,13 @@ function diffLines(a: string[], b: string[]): Entry[] {
       entries.push({ op: ' ', text: am[i] as string, aLine: head + i, bLine: head + j });
       i++;
       j++;
-    } else if (j < m && (i >= n || (lcs[i]?.[j + 1] ?? 0) >= (lcs[i + 1]?.[j] ?? 0))) {
-      entries.push({ op: '+', text: bm[j] as string, aLine: head + i, bLine: head + j });
-      j++;
-    } else {
+    } else if (i < n && (j >= m || (lcs[i + 1]?.[j] ?? 0) >= (lcs[i]?.[j + 1] ?? 0))) {
+      // Deletions before insertions, as `diff -u` prints a changed block.
       entries.push({ op: '-', text: am[i] as string, aLine: head + i, bLine: head + j });
       i++;
+    } else {
+      entries.push({ op: '+', text: bm[j] as string, aLine: head + i, bLine: head + j });
+      j++;
     }
   }
   for (let k = 0; k < tail; k++) {

@@ -1,0 +1,67 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { InputProblem, parseChunk, readChunks, splitChunks } from './documents.js';
+
+const collect = async (stream: Readable, wholeFile = false) => {
+  const chunks = [];
+  for await (const chunk of readChunks(stream, wholeFile)) chunks.push(chunk);
+  return chunks;
+};
+
+const stream = [
+  '# leading comment',
+  'apiVersion: v1',
+  'kind: ConfigMap',
+  '---',
+  '# Source: shop/templates/web.yaml',
+  'kind: Pod',
+  '---',
+  '--- {kind: Service}',
+  '...',
+  '',
+].join('\r\n');
+
+describe('document splitting', () => {
+  it('splits on markers, keeps line numbers and Helm templates, drops empty documents', async () => {
+    const chunks = [...splitChunks(stream)];
+    expect(
+      chunks.map(({ index, firstLine, lastLine, template, inline }) => ({
+        index,
+        firstLine,
+        lastLine,
+        template,
+        inline,
+      })),
+    ).toEqual([
+      { index: 0, firstLine: 1, lastLine: 3, template: undefined, inline: undefined },
+      { index: 1, firstLine: 5, lastLine: 6, template: 'shop/templates/web.yaml', inline: undefined },
+      { index: 2, firstLine: 8, lastLine: 8, template: undefined, inline: true },
+    ]);
+  });
+
+  it('reads a stream into the same documents as the text in memory', async () => {
+    expect(await collect(Readable.from([stream]))).toEqual([...splitChunks(stream)]);
+    const json = '{\n  "kind": "Pod"\n}\n---\n';
+    expect(await collect(Readable.from([json]), true)).toEqual([...splitChunks(json, true)]);
+    expect([...splitChunks(json, true)]).toHaveLength(1);
+  });
+
+  it('rejects binary content with the line it is on', () => {
+    expect(() => [...splitChunks('a: 1\nb: \u0000\n')]).toThrow(
+      expect.objectContaining({ name: 'InputProblem', line: 2 }),
+    );
+  });
+
+  it('reports malformed YAML at its line in the file, not in the document', () => {
+    const [, second] = [...splitChunks('a: 1\n---\nb: [1, 2\n')];
+    expect(second).toBeDefined();
+    let problem: unknown;
+    try {
+      parseChunk(second as NonNullable<typeof second>);
+    } catch (error) {
+      problem = error;
+    }
+    expect(problem).toBeInstanceOf(InputProblem);
+    expect((problem as InputProblem).line).toBe(3);
+  });
+});
