@@ -3,7 +3,7 @@
 //   with the `yaml` package alone (goal: ratio <= 1.5);
 // - `podguard --version` cold start (goal: < 150 ms).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,3 +82,4 @@ console.table([
 ]);
 console.log(`ratio scan / yaml parse: ${(scanTime / parse).toFixed(2)} (goal <= 1.5)`);
 console.log(`podguard --version cold start: ${version.toFixed(0)} ms (goal < 150 ms)`);
+rmSync(dir, { recursive: true, force: true });
