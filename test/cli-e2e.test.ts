@@ -3,7 +3,7 @@
  * cluster dump scanned with a small, fixed heap (documents are streamed, not loaded whole).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,7 @@ describe('the built podguard bin', () => {
     }
     await new Promise<void>((resolve) => out.end(() => resolve()));
     const run = podguard(['scan', file, '--format', 'json'], { heapMb: 96 });
+    rmSync(dir, { recursive: true, force: true });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout) as { summary: { documents: number; pods: number } };

@@ -133,7 +133,9 @@ export async function fixFiles(
       });
       continue;
     }
-    const lines = original.split('\n');
+    // Keep the file's line endings (CRLF files stay CRLF).
+    const eol = original.includes('\r\n') ? '\r\n' : '\n';
+    const lines = original.split(eol);
     let changes = 0;
     // Bottom-up, so the line numbers of earlier documents stay valid.
     for (const parsed of [...scanned.documents].reverse()) {
@@ -145,7 +147,7 @@ export async function fixFiles(
       lines.splice(parsed.firstLine - 1, parsed.lastLine - parsed.firstLine + 1, ...text.split('\n'));
     }
     if (changes === 0) continue;
-    const fixed = lines.join('\n');
+    const fixed = lines.join(eol);
     const diff = unifiedDiff(original, fixed, scanned.file.display);
     if (!dryRun) await writeFile(path, fixed);
     results.push({ file: scanned.file.display, changes, diff });

@@ -505,6 +505,25 @@ data: {a: "1"}
     expect(run.stdout).toMatch(/^\+ {10}- ALL$/m);
   });
 
+  it('keeps CRLF line endings', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'app.yaml'), source.replaceAll('\n', '\r\n'));
+    expect((await runCli(['scan', 'app.yaml', '--fix'], { cwd: dir })).code).toBe(0);
+    const fixed = readFileSync(join(dir, 'app.yaml'), 'utf8');
+    expect(fixed).toContain('runAsNonRoot: true\r\n');
+    expect(fixed.replaceAll('\r\n', '')).not.toContain('\n');
+    expect(fixed.endsWith('data: {a: "1"}\r\n')).toBe(true);
+  });
+
+  it('says that Dockerfiles are not rewritten', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM node:22\nUSER node\n');
+    const run = await runCli(['scan', 'Dockerfile', '--fix'], { cwd: dir });
+    expect(run.stderr).toContain('podguard: Dockerfile:2: not fixed: Dockerfiles are not rewritten by --fix');
+    expect(run.code).toBe(1);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM node:22\nUSER node\n');
+  });
+
   it('never rewrites standard input', async () => {
     const run = await runCli(['scan', '-', '--fix'], { cwd: temp(), stdin: source });
     expect(run.stderr).toContain('generated input (standard input) is never rewritten');
@@ -590,6 +609,17 @@ describe('formats and --output', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/CIS 5\.2\.7/);
     expect(run.stdout).toMatch(/ISO 27001:2013 A\.9\.4\.4/);
+  });
+
+  it("shows progress on a terminal's stderr for long scans, and clears it", async () => {
+    const dir = temp();
+    for (let i = 0; i < 25; i++)
+      writeFileSync(join(dir, `cm-${i}.yaml`), `kind: ConfigMap\napiVersion: v1\n`);
+    const run = await runCli(['scan', '.'], { cwd: dir, stderrTty: true });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('\rscanning 24/25 files');
+    expect(run.stderr.endsWith('\r\u001b[K')).toBe(true);
+    expect((await runCli(['scan', '.'], { cwd: dir })).stderr).toBe('');
   });
 
   it('colours text only on a terminal, and never with NO_COLOR', async () => {

@@ -11,14 +11,22 @@ export interface Run {
 /** Runs `podguard ...args` in `cwd`, with `stdin` as standard input. */
 export async function runCli(
   args: string[],
-  options: { cwd: string; stdin?: string; env?: Record<string, string>; tty?: boolean },
+  options: {
+    cwd: string;
+    stdin?: string;
+    env?: Record<string, string>;
+    /** Standard output is a terminal. */
+    tty?: boolean;
+    /** Standard error is a terminal (progress is shown there). */
+    stderrTty?: boolean;
+  },
 ): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     stdin: Readable.from([options.stdin ?? '']),
     stdout: { write: (text: string) => (stdout += text), isTTY: options.tty === true },
-    stderr: { write: (text: string) => (stderr += text) },
+    stderr: { write: (text: string) => (stderr += text), isTTY: options.stderrTty === true },
     cwd: options.cwd,
     env: options.env ?? {},
   };

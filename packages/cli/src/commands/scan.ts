@@ -102,6 +102,13 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
           `podguard: ${fix.file}: applied ${fix.changes} fix${fix.changes === 1 ? '' : 'es'}\n`,
         );
     }
+    // Dockerfile fixes are advice (which UID an image should run as is the author's call).
+    for (const finding of result.report.findings) {
+      if (finding.resource.kind === 'Dockerfile' && finding.status === 'fail' && finding.source) {
+        const { file, line } = finding.source;
+        io.stderr.write(`podguard: ${file}:${line}: not fixed: Dockerfiles are not rewritten by --fix\n`);
+      }
+    }
     if (values['dry-run']) return fixes.some((fix) => !fix.skipped && fix.changes > 0) ? 1 : 0;
     // Report what is left after fixing, as `eslint --fix` does.
     if (fixes.some((fix) => fix.changes > 0)) result = await scan({ ...request, keepDocuments: false });
