@@ -146,6 +146,15 @@ export async function fixFiles(
       const text = parsed.document.toString(styleOf(parsed.text)).replace(/\n$/, '');
       lines.splice(parsed.firstLine - 1, parsed.lastLine - parsed.firstLine + 1, ...text.split('\n'));
     }
+    const inline = scanned.documents.filter((parsed) => parsed.inline);
+    if (inline.length > 0) {
+      results.push({
+        file: scanned.file.display,
+        changes: 0,
+        diff: '',
+        skipped: `document${inline.length === 1 ? '' : 's'} ${inline.map((parsed) => parsed.index + 1).join(', ')} start${inline.length === 1 ? 's' : ''} on the "---" line; move the content to the next line to let --fix rewrite it`,
+      });
+    }
     if (changes === 0) continue;
     const fixed = lines.join(eol);
     const diff = unifiedDiff(original, fixed, scanned.file.display);

@@ -1,14 +1,25 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
+import ajvFormats from 'ajv-formats';
+import { afterAll, describe, expect, it } from 'vitest';
 import { USAGE } from './main.js';
 import { runCli } from './testing.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const temp = () => mkdtempSync(join(tmpdir(), 'podguard-cli-'));
+const temporaryDirectories: string[] = [];
+const temp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podguard-cli-'));
+  temporaryDirectories.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of temporaryDirectories) rmSync(dir, { recursive: true, force: true });
+});
 
 interface JsonReport {
   version: number;
@@ -405,6 +416,59 @@ describe('configuration', () => {
   });
 });
 
+describe('--config, --image-config IMAGE=FILE and --pss-version', () => {
+  const pod =
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec: {securityContext: {runAsNonRoot: true}, containers: [{name: c, image: "app:2"}]}\n';
+
+  it('reads the configuration given with --config, and names a missing one', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'pod.yaml'), pod);
+    writeFileSync(join(dir, 'ci.yaml'), 'profile: baseline\nversion: v1.24\n');
+    expect((await runCli(['scan', 'pod.yaml', '--config', 'ci.yaml'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['scan', 'pod.yaml'], { cwd: dir })).code).toBe(1);
+    const missing = await runCli(['scan', 'pod.yaml', '--config', 'nope.yaml'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.yaml: configuration file not found');
+  });
+
+  it('reads an OCI image config named by IMAGE=FILE, and reports an unreadable one', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'pod.yaml'), pod);
+    writeFileSync(join(dir, 'oci.json'), JSON.stringify({ architecture: 'amd64', config: { User: 'app' } }));
+    const run = await runCli(['scan', 'pod.yaml', '--format', 'json', '--image-config', 'app:2=oci.json'], {
+      cwd: dir,
+    });
+    expect(json(run.stdout).findings.find((f) => f.rule === 'kubeletRunAsNonRoot')?.message).toContain(
+      'image has non-numeric user (app)',
+    );
+    const bad = await runCli(['scan', 'pod.yaml', '--image-config', 'oci.json'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toContain('an OCI image config does not name its image');
+  });
+
+  it('checks against an older Pod Security version with --pss-version', async () => {
+    const dir = temp();
+    // Seccomp became part of restricted in v1.19; v1.18 does not require it.
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true}\n  containers:\n    - name: c\n      securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n',
+    );
+    const rules = async (version: string) =>
+      json(
+        (
+          await runCli(
+            ['scan', 'pod.yaml', '--profile', 'restricted', '--pss-version', version, '--format', 'json'],
+            {
+              cwd: dir,
+            },
+          )
+        ).stdout,
+      ).findings.map((f) => f.rule);
+    expect(await rules('latest')).toEqual(['seccompProfile_restricted']);
+    expect(await rules('v1.18')).toEqual([]);
+  });
+});
+
 describe('--fail-on', () => {
   it('exits 0 with --fail-on none and 1 on warnings with --fail-on warning', async () => {
     const dir = temp();
@@ -515,6 +579,16 @@ data: {a: "1"}
     expect(fixed.endsWith('data: {a: "1"}\r\n')).toBe(true);
   });
 
+  it('says when a document cannot be rewritten because it starts on its --- line', async () => {
+    const dir = temp();
+    const text = '--- {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c}]}}\n';
+    writeFileSync(join(dir, 'inline.yaml'), text);
+    const run = await runCli(['scan', 'inline.yaml', '--fix'], { cwd: dir });
+    expect(run.stderr).toContain('inline.yaml: not fixed: document 1 starts on the "---" line');
+    expect(run.code).toBe(1);
+    expect(readFileSync(join(dir, 'inline.yaml'), 'utf8')).toBe(text);
+  });
+
   it('says that Dockerfiles are not rewritten', async () => {
     const dir = temp();
     writeFileSync(join(dir, 'Dockerfile'), 'FROM node:22\nUSER node\n');
@@ -587,6 +661,26 @@ describe('formats and --output', () => {
       artifactLocation: { uri: 'pod.yaml', uriBaseId: '%SRCROOT%' },
       region: expect.objectContaining({ startLine: 6 }),
     });
+  });
+
+  it('prints SARIF valid against the official 2.1.0 schema, input errors included', async () => {
+    const require = createRequire(import.meta.url);
+    const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+    const { $schema: _draft, id, ...schema } = JSON.parse(readFileSync(schemaPath, 'utf8'));
+    // Draft-04 schema read as draft-07 (same keywords here); its language pattern needs no `u` flag.
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    ajvFormats.default(ajv);
+    const validate = ajv.compile({ $id: id, ...schema });
+    const dir = temp();
+    writeFileSync(join(dir, 'bad.yaml'), 'kind: [\n');
+    const run = await runCli(
+      ['scan', 'examples/manifests', join(dir, 'bad.yaml'), '--format', 'sarif', '--pss-version', 'v1.30'],
+      { cwd: root },
+    );
+    expect(run.code).toBe(2);
+    const log = JSON.parse(run.stdout) as { runs: { results: unknown[] }[] };
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    expect(log.runs[0]?.results.length).toBeGreaterThan(10);
   });
 
   it('prints JUnit XML with one test case per object and rule', async () => {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   type EvaluateOptions,
   formatJson,
@@ -53,8 +55,8 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     imageUsers[match[1] as string] = match[2] as string;
   }
 
-  const configFile = values.config !== undefined ? values.config : findConfig(io.cwd);
-  if (values.config !== undefined && !(await import('node:fs')).existsSync(values.config)) {
+  const configFile = values.config !== undefined ? resolve(io.cwd, values.config) : findConfig(io.cwd);
+  if (values.config !== undefined && !existsSync(configFile as string)) {
     throw new ConfigError(`${values.config}: configuration file not found`);
   }
   const config = configFile ? loadConfig(configFile) : {};
