@@ -1,7 +1,7 @@
 import { DaemonSet } from '@pulumi/kubernetes/apps/v1';
 import type * as inputs from '@pulumi/kubernetes/types/input';
 import * as pulumi from '@pulumi/pulumi';
-import { hardenWorkload, podLabelsOf, podTemplateOf, type SecureWorkloadArgs } from './secureWorkload.js';
+import { hardenAppsWorkload, type SecureWorkloadArgs } from './secureWorkload.js';
 
 /** Arguments of {@link SecureDaemonSet}. */
 export interface SecureDaemonSetArgs extends SecureWorkloadArgs {
@@ -14,27 +14,13 @@ export class SecureDaemonSet extends pulumi.ComponentResource {
   readonly daemonSet: DaemonSet;
 
   constructor(name: string, args: SecureDaemonSetArgs, opts?: pulumi.ComponentResourceOptions) {
-    const object = hardenWorkload(
-      'SecureDaemonSet',
-      name,
-      {
-        apiVersion: 'apps/v1',
-        kind: 'DaemonSet',
-        metadata: args.metadata ?? {},
-        spec: {
-          ...args.spec,
-          selector: { matchLabels: podLabelsOf(name, args) },
-          template: podTemplateOf(name, args),
-        },
-      },
-      args.podguard,
-    );
+    const object = hardenAppsWorkload('DaemonSet', name, args);
     // Hardened before super(): a workload that cannot pass throws before anything is registered.
     super('podguard:kubernetes:SecureDaemonSet', name, {}, opts);
     this.daemonSet = new DaemonSet(
       name,
       {
-        metadata: object.metadata as inputs.meta.v1.ObjectMeta,
+        metadata: object.metadata,
         spec: object.spec as inputs.apps.v1.DaemonSetSpec,
       },
       { parent: this },

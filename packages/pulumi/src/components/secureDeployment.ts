@@ -1,7 +1,7 @@
 import { Deployment } from '@pulumi/kubernetes/apps/v1';
 import type * as inputs from '@pulumi/kubernetes/types/input';
 import * as pulumi from '@pulumi/pulumi';
-import { hardenWorkload, podLabelsOf, podTemplateOf, type SecureWorkloadArgs } from './secureWorkload.js';
+import { hardenAppsWorkload, type SecureWorkloadArgs } from './secureWorkload.js';
 
 /** Arguments of {@link SecureDeployment}. */
 export interface SecureDeploymentArgs extends SecureWorkloadArgs {
@@ -19,27 +19,13 @@ export class SecureDeployment extends pulumi.ComponentResource {
   readonly deployment: Deployment;
 
   constructor(name: string, args: SecureDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
-    const object = hardenWorkload(
-      'SecureDeployment',
-      name,
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: args.metadata ?? {},
-        spec: {
-          ...args.spec,
-          selector: { matchLabels: podLabelsOf(name, args) },
-          template: podTemplateOf(name, args),
-        },
-      },
-      args.podguard,
-    );
+    const object = hardenAppsWorkload('Deployment', name, args);
     // Hardened before super(): a workload that cannot pass throws before anything is registered.
     super('podguard:kubernetes:SecureDeployment', name, {}, opts);
     this.deployment = new Deployment(
       name,
       {
-        metadata: object.metadata as inputs.meta.v1.ObjectMeta,
+        metadata: object.metadata,
         spec: object.spec as inputs.apps.v1.DeploymentSpec,
       },
       { parent: this },

@@ -119,3 +119,30 @@ function profileName(options: EvaluateOptions | undefined): string {
   if (profile === undefined) return options?.level ?? 'hardened';
   return typeof profile === 'string' ? profile : profile.name;
 }
+
+/**
+ * Hardens an apps/v1 workload (Deployment, StatefulSet, DaemonSet) whose selector matches its pod
+ * labels: the object the three components build, hardened once, the same way.
+ */
+export function hardenAppsWorkload(
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet',
+  name: string,
+  args: SecureWorkloadArgs & { spec?: object },
+): { metadata: inputs.meta.v1.ObjectMeta; spec: unknown } {
+  const object = hardenWorkload(
+    `Secure${kind}`,
+    name,
+    {
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: args.metadata ?? {},
+      spec: {
+        ...args.spec,
+        selector: { matchLabels: podLabelsOf(name, args) },
+        template: podTemplateOf(name, args),
+      },
+    },
+    args.podguard,
+  );
+  return { metadata: object.metadata as inputs.meta.v1.ObjectMeta, spec: object.spec };
+}
