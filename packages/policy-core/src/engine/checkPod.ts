@@ -7,7 +7,7 @@ import { validatePodSpec } from '../podspec/validate.js';
 import type { PssLevel, ResourceRef } from '../types.js';
 import { psaPlan } from './plan.js';
 import { resolveEvaluation } from './resolveOptions.js';
-import { PodguardInputError, parseVersion } from './rule.js';
+import { PodguardInputError, parseVersion, type ResolvedOptions } from './rule.js';
 
 /** One failed check, as upstream's `CheckResult`. */
 export interface CheckReason {
@@ -25,6 +25,18 @@ export interface AggregateCheckResult {
 }
 
 const UNKNOWN_FORBIDDEN_REASON = 'unknown forbidden reason';
+
+/** Options of the pure PSA profiles, resolved once per level: checkPod runs per pod. */
+const optionsByLevel = new Map<PssLevel, ResolvedOptions>();
+
+function psaOptions(level: PssLevel): ResolvedOptions {
+  let options = optionsByLevel.get(level);
+  if (!options) {
+    options = resolveEvaluation({ level }).options;
+    optionsByLevel.set(level, options);
+  }
+  return options;
+}
 
 /**
  * Checks one pod (a Pod object, a pod template holder, or a bare PodSpec) at a PSS level and
@@ -56,7 +68,7 @@ export function checkPod(podSpecOrPod: unknown, level: PssLevel, version = 'late
   if (problems.length > 0) {
     throw new PodguardInputError(problems.map((problem) => problem.message).join('; '), problems[0]?.path);
   }
-  const context = { options: resolveEvaluation({ level }).options, version: minor };
+  const context = { options: psaOptions(level), version: minor };
   const reasons: CheckReason[] = [];
   for (const { rule, check } of psaPlan(level, minor)) {
     const results = check(view, context);
