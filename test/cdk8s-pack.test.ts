@@ -1,7 +1,7 @@
 /**
  * @podguard/cdk8s is publishable and works as its README says: `npm pack` it (and the core),
- * install the tarballs in a fresh project with no network, synthesize an app that validates
- * itself, and run `cdk8s synth` with the plugin loaded from `./node_modules/@podguard/cdk8s`.
+ * install the tarballs in a fresh project, synthesize an app that validates itself, and run
+ * `cdk8s synth` (offline) with the plugin loaded from `./node_modules/@podguard/cdk8s`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -87,7 +87,9 @@ beforeAll(() => {
   const peers = ['cdk8s', 'cdk8s-plus-27', 'constructs', 'cdk8s-cli'].map(
     (name) => `${name}@${versionOf(name)}`,
   );
-  run(['install', '--offline', '--no-audit', '--no-fund', ...tarballs, ...peers], project);
+  // The peers' tarballs are in the npm cache after `npm ci`, but their registry metadata may not
+  // be (`npm ci` reads the lockfile, not the registry): prefer the cache, fetch only what it lacks.
+  run(['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs, ...peers], project);
   writeFileSync(join(project, 'main.mjs'), app);
   writeFileSync(join(project, 'cdk8s.yaml'), config);
 }, 180_000);

@@ -83,6 +83,11 @@ export function renderForSynthesis(apiObject: ApiObject): Manifest {
   return state.memo;
 }
 
+/** The manifest {@link renderForSynthesis} keeps for this synthesis, if any (it stays kept). */
+export function memoisedManifest(apiObject: ApiObject): Manifest | undefined {
+  return layers.get(apiObject)?.memo;
+}
+
 /** Drops every memoised manifest (after a failed validation, nothing may be reused). */
 export function forgetAll(): void {
   for (const state of memoised) state.memo = undefined;

@@ -60,6 +60,26 @@ describe('PodSecurity.validate', () => {
     ]);
   });
 
+  it('numbers and places every object of an app with several charts', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'podguard-charts-'));
+    const app = new App({ outdir });
+    for (const name of ['first', 'second']) {
+      const chart = new Chart(app, name);
+      new SecureDeployment(chart, 'web', { containers: [{ image }] });
+      new kplus.Service(chart, 'svc', { ports: [{ port: 80 }] });
+    }
+    const security = PodSecurity.of(app).validate();
+    app.synth();
+    const { objects } = security.report;
+    expect(objects.map((object) => [object.objectIndex, object.constructPath, object.kind])).toEqual([
+      [0, 'first/web/Resource', 'pod'],
+      [1, 'first/svc/Resource', 'not-applicable'],
+      [2, 'second/web/Resource', 'pod'],
+      [3, 'second/svc/Resource', 'not-applicable'],
+    ]);
+    expect(readFileSync(join(outdir, 'second.k8s.yaml'), 'utf8')).toContain('runAsUser: 1000');
+  });
+
   it('fails synthesis with construct path, resource, pointer, message and fix of each finding', () => {
     const chart = Testing.chart();
     new kplus.Deployment(chart, 'legacy', { containers: [{ name: 'worker', image }] });

@@ -6,10 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
+  createEvaluation,
   type EvaluatedObject,
   type EvaluateOptions,
-  type EvaluationResult,
-  evaluate,
   type Finding,
   harden,
   type JsonPatchOperation,
@@ -21,7 +20,13 @@ import {
 import { ApiObject, App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { describeFinding, isBlocking } from './describe-finding.js';
-import { addOutputTransform, forgetAll, type Manifest, renderForSynthesis } from './output-layer.js';
+import {
+  addOutputTransform,
+  forgetAll,
+  type Manifest,
+  memoisedManifest,
+  renderForSynthesis,
+} from './output-layer.js';
 import { sortKeysLikeCdk8s } from './sort-keys.js';
 import { type ConstructSuppression, suppress, suppressionsOf, writeSuppressionsOf } from './suppress.js';
 
@@ -43,6 +48,21 @@ export interface ReportedFinding extends Finding {
   readonly constructPath?: string;
 }
 
+/** An object of the synth report, with the construct that produced it. */
+export type ReportedObject = EvaluatedObject & { readonly constructPath: string };
+
+/** What `check` found: findings with their construct paths, objects still without. */
+interface CheckedObjects {
+  readonly findings: readonly ReportedFinding[];
+  readonly objects: readonly EvaluatedObject[];
+}
+
+/** The last synthesis, from which {@link PodSecurity.report} is built when it is read. */
+interface LastRun extends Omit<PodSecurityReport, 'objects'> {
+  readonly apiObjects: readonly ApiObject[];
+  readonly objects: readonly EvaluatedObject[];
+}
+
 /** One change `harden` made to an object at synth. */
 export interface ReportedChange {
   readonly constructPath: string;
@@ -58,7 +78,7 @@ export interface ReportedChange {
 export interface PodSecurityReport {
   /** False when a blocking finding is left (synthesis then fails). */
   readonly allowed: boolean;
-  readonly objects: readonly (EvaluatedObject & { readonly constructPath: string })[];
+  readonly objects: readonly ReportedObject[];
   /** Failures, errors and suppressed failures. */
   readonly findings: readonly ReportedFinding[];
   /** Suppressions recorded with {@link PodSecurity.suppress} in the scope. */
@@ -74,6 +94,8 @@ const EMPTY_REPORT: PodSecurityReport = {
   suppressions: [],
   changes: [],
 };
+
+const NOTHING_CHECKED: CheckedObjects = { findings: [], objects: [] };
 
 const instances = new WeakMap<IConstruct, PodSecurity>();
 
@@ -116,8 +138,9 @@ export class PodSecurity {
   private pending = new Map<ApiObject, string[]>();
   private readonly hooked = new WeakSet<ApiObject>();
   private readonly printed = new Set<string>();
-  private last: { manifests: Manifest[]; result: EvaluationResult } | undefined;
-  private lastReport: PodSecurityReport = EMPTY_REPORT;
+  private last: { manifests: Manifest[]; checked: CheckedObjects } | undefined;
+  private lastRun: LastRun | undefined;
+  private lastReport: PodSecurityReport | undefined;
   private registered = false;
 
   private constructor(private readonly scope: IConstruct) {}
@@ -152,12 +175,24 @@ export class PodSecurity {
 
   /** The report of the last synthesis (empty before the first). */
   get report(): PodSecurityReport {
+    // Built on first read: most syntheses never read it, and a 500-object report is not free.
+    if (this.lastReport) return this.lastReport;
+    const run = this.lastRun;
+    if (!run) return EMPTY_REPORT;
+    const { apiObjects, objects, ...rest } = run;
+    this.lastReport = {
+      ...rest,
+      objects: objects.map((object) => ({
+        ...object,
+        constructPath: apiObjects[object.objectIndex]?.node.path ?? '',
+      })),
+    };
     return this.lastReport;
   }
 
   /** The changes {@link PodSecurity.harden} made in the last synthesis. */
   get changes(): readonly ReportedChange[] {
-    return this.lastReport.changes;
+    return this.lastRun?.changes ?? [];
   }
 
   private register(): void {
@@ -170,38 +205,31 @@ export class PodSecurity {
   private run(): string[] {
     const constructs = this.scope.node.findAll();
     writeSuppressionsOf(constructs);
-    const apiObjects = constructs.filter((c): c is ApiObject => ApiObject.isApiObject(c));
-    this.pending = new Map();
+    const apiObjects: ApiObject[] = [];
     // Hardening asked for on any scope inside this one must shape the manifests checked here,
     // whichever scope cdk8s happens to validate first.
     const hardeners: PodSecurity[] = [this];
     for (const construct of constructs) {
+      if (ApiObject.isApiObject(construct)) apiObjects.push(construct);
       const inner = construct === this.scope ? undefined : instances.get(construct);
       if (!inner?.hardenOptions) continue;
       inner.registerHardening(inner.scope.node.findAll());
       hardeners.push(inner);
     }
     this.registerHardening(apiObjects);
-    const manifests = apiObjects.map((apiObject) => renderForSynthesis(apiObject));
-    const changes = apiObjects.flatMap((apiObject) =>
-      hardeners.flatMap((hardener) => hardener.changesByObject.get(apiObject) ?? []),
-    );
-    const suppressions = suppressionsOf(constructs);
-    if (!this.validateOptions) {
-      this.lastReport = { ...EMPTY_REPORT, suppressions, changes };
-      return [];
-    }
+    this.pending = new Map();
 
-    const result = this.evaluate(manifests, this.validateOptions);
-    const pathOf = (index: number) => apiObjects[index]?.node.path;
-    const findings: ReportedFinding[] = result.findings.map((finding) => {
-      const constructPath = pathOf(finding.objectIndex);
-      return constructPath === undefined ? finding : { ...finding, constructPath };
-    });
-    const objects = result.objects.map((object) => ({
-      ...object,
-      constructPath: pathOf(object.objectIndex) ?? '',
-    }));
+    let checked: CheckedObjects = NOTHING_CHECKED;
+    if (this.validateOptions) checked = this.check(apiObjects, this.validateOptions);
+    // Rendering runs the hardening transforms, which record the changes reported below.
+    else for (const apiObject of apiObjects) renderForSynthesis(apiObject);
+    const changes = hardeners.some((hardener) => hardener.hardenOptions)
+      ? apiObjects.flatMap((apiObject) =>
+          hardeners.flatMap((hardener) => hardener.changesByObject.get(apiObject) ?? []),
+        )
+      : [];
+    const suppressions = suppressionsOf(constructs);
+    const { findings, objects } = checked;
     const unplaced: string[] = [];
     let allowed = true;
     for (const finding of findings) {
@@ -216,11 +244,47 @@ export class PodSecurity {
       if (apiObject) this.addPending(apiObject, `podguard ${describeFinding(finding)}`);
       else unplaced.push(`podguard ${describeFinding(finding)}`);
     }
-    this.lastReport = { allowed, objects, findings, suppressions, changes };
-    if (this.reportFile) this.writeReport(this.reportFile);
+    this.lastRun = { allowed, apiObjects, objects, findings, suppressions, changes };
+    this.lastReport = undefined;
+    if (this.validateOptions && this.reportFile) this.writeReport(this.reportFile);
     // A failed synthesis must not hand memoised manifests to a later one.
     if (!allowed) forgetAll();
     return unplaced;
+  }
+
+  /**
+   * Renders every object (for the synthesis that follows: see `renderForSynthesis`) and
+   * evaluates each one right after rendering it, while its manifest is still in the CPU cache:
+   * evaluating them all afterwards costs about twice as much on a large chart.
+   */
+  private check(apiObjects: readonly ApiObject[], options: EvaluateOptions): CheckedObjects {
+    // cdk8s validates the whole app once per chart it writes. Within one synthesis the manifests
+    // are memoised, so the same manifests as last time mean the same verdict.
+    const last = this.last;
+    if (
+      last &&
+      last.manifests.length === apiObjects.length &&
+      apiObjects.every((apiObject, index) => memoisedManifest(apiObject) === last.manifests[index])
+    ) {
+      return last.checked;
+    }
+    const session = createEvaluation(options);
+    const manifests: Manifest[] = [];
+    const findings: ReportedFinding[] = [...session.settings];
+    const objects: EvaluatedObject[] = [];
+    apiObjects.forEach((apiObject, objectIndex) => {
+      const manifest = renderForSynthesis(apiObject);
+      manifests.push(manifest);
+      const piece = session.evaluate(manifest, objectIndex);
+      objects.push(...piece.objects);
+      if (piece.findings.length === 0) return;
+      const constructPath = apiObject.node.path;
+      for (const finding of piece.findings) findings.push({ ...finding, constructPath });
+    });
+    findings.push(...session.finish());
+    const checked = { findings, objects };
+    this.last = { manifests, checked };
+    return checked;
   }
 
   /** Puts the core's `harden()` in the output layer of each workload of the scope (once). */
@@ -232,22 +296,6 @@ export class PodSecurity {
       this.hardened.add(construct);
       addOutputTransform(construct, (manifest) => this.hardenManifest(manifest, construct));
     }
-  }
-
-  private evaluate(manifests: Manifest[], options: EvaluateOptions): EvaluationResult {
-    // cdk8s validates the whole app once per chart it writes; the objects are memoised, so
-    // identical manifests mean an identical verdict.
-    const last = this.last;
-    if (
-      last &&
-      last.manifests.length === manifests.length &&
-      last.manifests.every((m, i) => m === manifests[i])
-    ) {
-      return last.result;
-    }
-    const result = evaluate(manifests, options);
-    this.last = { manifests, result };
-    return result;
   }
 
   private hardenManifest(manifest: Manifest, apiObject: ApiObject): Manifest {
@@ -294,6 +342,6 @@ export class PodSecurity {
   private writeReport(file: string): void {
     const target = resolve(App.of(this.scope).outdir, file);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, `${JSON.stringify(this.lastReport, null, 2)}\n`);
+    writeFileSync(target, `${JSON.stringify(this.report, null, 2)}\n`);
   }
 }

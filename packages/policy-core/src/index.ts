@@ -42,15 +42,18 @@ export type { EvaluateOptions, Profile, ProfileName, RuleSetting } from './engin
 export { psaPlan } from './engine/plan.js';
 export { MAX_ID, resolveEvaluation } from './engine/resolveOptions.js';
 export {
+  ALLOWED,
   type Allowed,
   type CheckResult,
   type ContainerGroup,
   type ContainerRef,
+  containersWhere,
   defineNamespaceRule,
   definePodRule,
   type Forbidden,
   type NamespaceRule,
   type NamespaceView,
+  NO_RESULTS,
   type PodCheck,
   PodguardInputError,
   type PodRule,

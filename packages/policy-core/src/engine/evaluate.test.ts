@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPod, formatForbiddenMessage } from './checkPod.js';
-import { evaluate } from './evaluate.js';
+import { createEvaluation, evaluate } from './evaluate.js';
 import { PodguardInputError } from './rule.js';
 
 const container = { name: 'app', image: 'registry.example/app:1.0' };
@@ -283,6 +283,52 @@ describe('suppressions', () => {
         'suppression of hostPorts in suppressions of the evaluation options matched no finding; remove it',
       ],
     ]);
+  });
+});
+
+describe('createEvaluation', () => {
+  const objects = [
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' }, spec: podSpec },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc' } },
+    {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' }, spec: { hostPID: true, ...podSpec } },
+      ],
+    },
+    'not an object',
+  ];
+  const options = {
+    level: 'restricted' as const,
+    suppressions: [
+      { rule: 'hostNamespaces', reason: 'the node agent needs the host PID space' },
+      { rule: 'hostPorts', reason: 'left over from an old chart, to be removed' },
+    ],
+  };
+
+  it('evaluates input piece by piece exactly as evaluate() does it whole', () => {
+    const whole = evaluate(objects, options);
+    const session = createEvaluation(options);
+    const findings = [...session.settings];
+    const evaluated = [];
+    for (const [index, object] of objects.entries()) {
+      const piece = session.evaluate(object, index);
+      findings.push(...piece.findings);
+      evaluated.push(...piece.objects);
+    }
+    findings.push(...session.finish());
+    expect(findings).toEqual(whole.findings);
+    expect(evaluated).toEqual(whole.objects);
+    // The option suppression was used by the third piece; the unused one is reported once, at the end.
+    expect(findings.filter((f) => f.status === 'suppressed').map((f) => f.objectIndex)).toEqual([2]);
+    expect(findings.filter((f) => f.rule === 'unusedSuppression')).toHaveLength(1);
+  });
+
+  it('numbers a piece from 0 unless told where it starts', () => {
+    const session = createEvaluation({ level: 'restricted' });
+    expect(session.evaluate(objects.slice(0, 2)).objects.map((o) => o.objectIndex)).toEqual([0, 1]);
+    expect(session.evaluate(objects.slice(0, 2), 7).objects.map((o) => o.objectIndex)).toEqual([7, 8]);
   });
 });
 

@@ -3,7 +3,7 @@
  * runs the profile's rules at the chosen version, turns results into findings, and applies
  * suppressions. It never throws on a violation; only invalid options throw.
  */
-import { extractObject, flattenLists, isRecord } from '../podspec/extract.js';
+import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
 import type { ObjectMeta } from '../podspec/k8s.js';
 import { pointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
@@ -18,7 +18,7 @@ import type {
 import type { EvaluateOptions, RuleSetting } from './options.js';
 import { type Plan, planFor } from './plan.js';
 import { type ResolvedEvaluation, resolveEvaluation } from './resolveOptions.js';
-import type { CheckResult, Forbidden, Rule, RuleContext } from './rule.js';
+import type { CheckResult, Forbidden, NamespaceCheck, PodCheck, Rule, RuleContext } from './rule.js';
 import {
   type ActiveSuppression,
   activate,
@@ -28,10 +28,18 @@ import {
   suppressionProblem,
 } from './suppressions.js';
 
-/** What evaluateObject needs, resolved once per evaluation. */
+/** A rule of the plan that is enabled, with its check and its setting, resolved once. */
+interface ActiveRule<Check> {
+  readonly rule: Rule;
+  readonly check: Check;
+  readonly setting: RuleSetting | undefined;
+}
+
+/** What evaluateObject needs, resolved once per evaluation (not once per object). */
 interface Evaluation extends ResolvedEvaluation {
-  readonly plan: Plan;
   readonly context: RuleContext;
+  readonly podRules: readonly ActiveRule<PodCheck>[];
+  readonly namespaceRules: readonly ActiveRule<NamespaceCheck>[];
   readonly podRuleIds: readonly string[];
   readonly namespaceRuleIds: readonly string[];
 }
@@ -44,6 +52,7 @@ export const INVALID_SUPPRESSION = 'invalidSuppression';
 export const UNUSED_SUPPRESSION = 'unusedSuppression';
 
 const NO_RESOURCE: ResourceRef = { apiVersion: '', kind: '' };
+const NO_SUPPRESSIONS: readonly ActiveSuppression[] = Object.freeze([]);
 
 /**
  * Evaluates Kubernetes objects (one, or an array) against a profile.
@@ -70,8 +79,11 @@ export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationR
 export interface EvaluationSession {
   /** Findings about the options themselves (malformed suppressions), reported once. */
   readonly settings: readonly Finding[];
-  /** Evaluates one piece; `objectIndex` counts within the piece. */
-  evaluate(input: unknown): EvaluationResult;
+  /**
+   * Evaluates one piece (an object, or an array of them). `objectIndex` counts from `firstIndex`
+   * (default 0): pass the running count to number objects across pieces.
+   */
+  evaluate(input: unknown, firstIndex?: number): EvaluationResult;
   /** Suppressions from the options that matched nothing in any piece. Call once, at the end. */
   finish(): Finding[];
 }
@@ -83,36 +95,23 @@ export interface EvaluationSession {
  */
 export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
   const resolved = resolveEvaluation(options);
-  const plan = planFor(resolved.profile, resolved.minor);
-  const enabled = (id: string) => resolved.ruleSettings[id]?.enabled !== false;
   const evaluation: Evaluation = {
     ...resolved,
-    plan,
     context: { options: resolved.options, version: resolved.minor },
-    podRuleIds: plan.podRules.map((entry) => entry.rule.id).filter(enabled),
-    namespaceRuleIds: plan.namespaceRules.map((rule) => rule.id).filter(enabled),
+    ...activeRules(planFor(resolved.profile, resolved.minor), resolved.ruleSettings),
   };
   const settings: Finding[] = [];
   const optionSuppressions = collectOptionSuppressions(evaluation.suppressions, settings);
   return {
     settings,
-    evaluate(input: unknown): EvaluationResult {
+    evaluate(input: unknown, firstIndex = 0): EvaluationResult {
       const findings: Finding[] = [];
       const objects: EvaluatedObject[] = [];
-      const inputs = Array.isArray(input) ? input : [input];
-      inputs.forEach((object, objectIndex) => {
-        for (const item of flattenLists(object, '')) {
-          evaluateObject(
-            item.object,
-            item.base,
-            objectIndex,
-            evaluation,
-            optionSuppressions,
-            findings,
-            objects,
-          );
-        }
-      });
+      const out = { evaluation, optionSuppressions, findings, objects };
+      if (!Array.isArray(input)) evaluateInput(input, firstIndex, out);
+      else
+        for (let index = 0; index < input.length; index++)
+          evaluateInput(input[index], firstIndex + index, out);
       return { allowed: isAllowed(findings), findings, objects };
     },
     finish(): Finding[] {
@@ -121,6 +120,52 @@ export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
       return unused;
     },
   };
+}
+
+type ActiveRules = Pick<Evaluation, 'podRules' | 'namespaceRules' | 'podRuleIds' | 'namespaceRuleIds'>;
+
+/** The active rules of a plan without rule settings, the common case: built once per plan. */
+const defaultActiveRules = new WeakMap<Plan, ActiveRules>();
+
+/** The plan's rules minus those the settings disable, each with its setting. */
+function activeRules(plan: Plan, settings: Readonly<Record<string, RuleSetting>>): ActiveRules {
+  const plain = Object.keys(settings).length === 0;
+  const cached = plain ? defaultActiveRules.get(plan) : undefined;
+  if (cached) return cached;
+  const active = <Check>(rule: Rule, check: Check): ActiveRule<Check>[] => {
+    const setting = settings[rule.id];
+    return setting?.enabled === false ? [] : [{ rule, check, setting }];
+  };
+  const podRules = plan.podRules.flatMap(({ rule, check }) => active(rule, check));
+  const namespaceRules = plan.namespaceRules.flatMap((rule) => active(rule, rule.check));
+  const rules: ActiveRules = {
+    podRules,
+    namespaceRules,
+    podRuleIds: podRules.map((entry) => entry.rule.id),
+    namespaceRuleIds: namespaceRules.map((entry) => entry.rule.id),
+  };
+  if (plain) defaultActiveRules.set(plan, rules);
+  return rules;
+}
+
+/** Where {@link evaluateInput} reads its settings and writes its results. */
+interface EvaluationTarget {
+  readonly evaluation: Evaluation;
+  readonly optionSuppressions: ActiveSuppression[];
+  readonly findings: Finding[];
+  readonly objects: EvaluatedObject[];
+}
+
+/** One input object: a List's items one by one, anything else as it is. */
+function evaluateInput(object: unknown, objectIndex: number, target: EvaluationTarget): void {
+  const { evaluation, optionSuppressions, findings, objects } = target;
+  if (!isList(object)) {
+    evaluateObject(object, '', objectIndex, evaluation, optionSuppressions, findings, objects);
+    return;
+  }
+  for (const item of flattenLists(object, '')) {
+    evaluateObject(item.object, item.base, objectIndex, evaluation, optionSuppressions, findings, objects);
+  }
 }
 
 /** True when no failure of severity error and no input error is left. */
@@ -192,7 +237,7 @@ function evaluateObject(
   objects: EvaluatedObject[],
 ): void {
   const extracted = extractObject(object, base);
-  const { plan, context } = evaluation;
+  const { context } = evaluation;
   const own: Finding[] = [];
 
   if (extracted.kind === 'not-applicable') {
@@ -221,10 +266,8 @@ function evaluateObject(
       path: base,
       rules: evaluation.namespaceRuleIds,
     });
-    for (const rule of plan.namespaceRules) {
-      const setting = evaluation.ruleSettings[rule.id];
-      if (setting?.enabled === false) continue;
-      runRule(rule, setting, resource, objectIndex, base, own, rule.check, extracted.view, context);
+    for (const { rule, check, setting } of evaluation.namespaceRules) {
+      runRule(rule, setting, resource, objectIndex, base, own, check, extracted.view, context);
     }
   } else {
     const view = extracted.view;
@@ -242,9 +285,10 @@ function evaluateObject(
         own.push(errorFinding(INVALID_INPUT, resource, objectIndex, problem.path, problem.message));
       }
     } else {
-      for (const { rule, check } of plan.podRules) {
-        const setting = evaluation.ruleSettings[rule.id];
-        if (setting?.enabled === false) continue;
+      // Index loops: this is the innermost loop of every evaluation, and allocates no iterator.
+      const rules = evaluation.podRules;
+      for (let index = 0; index < rules.length; index++) {
+        const { rule, check, setting } = rules[index] as ActiveRule<PodCheck>;
         runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, context);
       }
     }
@@ -378,11 +422,11 @@ function annotationSuppressions(
   resource: ResourceRef,
   objectIndex: number,
   out: Finding[],
-): ActiveSuppression[] {
+): readonly ActiveSuppression[] {
   const metadata =
     isRecord(object) && isRecord(object.metadata) ? (object.metadata as ObjectMeta) : undefined;
   const text = metadata?.annotations?.[SUPPRESS_ANNOTATION];
-  if (text === undefined) return [];
+  if (text === undefined) return NO_SUPPRESSIONS;
   const path = pointer(base, 'metadata', 'annotations', SUPPRESS_ANNOTATION);
   if (typeof text !== 'string') {
     out.push(

@@ -106,6 +106,37 @@ export interface Forbidden {
 
 export type CheckResult = Allowed | Forbidden;
 
+/**
+ * The one "allowed" result. Checks run on every pod and nearly every pod passes nearly every
+ * check, so a passing check returns this (or {@link NO_RESULTS}) and allocates nothing.
+ */
+export const ALLOWED: Allowed = Object.freeze({ allowed: true });
+
+/** The empty result list of a check that returns one result per problem. */
+export const NO_RESULTS: readonly CheckResult[] = Object.freeze([]);
+
+/** A shared empty container list. */
+export const NO_CONTAINERS: readonly ContainerRef[] = Object.freeze([]);
+
+/**
+ * The pod's containers (init, regular, ephemeral) that `test` holds for, in visit order. When
+ * none does, the result is a shared empty array: the passing case allocates nothing. Pass a
+ * module-level function, so no closure is made per pod either.
+ */
+export function containersWhere(pod: PodView, test: (ref: ContainerRef) => boolean): readonly ContainerRef[] {
+  let out: ContainerRef[] | undefined;
+  const { containers } = pod;
+  // An index loop: this runs for most rules on every pod, and allocates no iterator.
+  for (let index = 0; index < containers.length; index++) {
+    const ref = containers[index] as ContainerRef;
+    if (test(ref)) {
+      out ??= [];
+      out.push(ref);
+    }
+  }
+  return out ?? NO_CONTAINERS;
+}
+
 /** A pure check over one pod spec. May return several results (e.g. one per container). */
 export type PodCheck = (pod: PodView, context: RuleContext) => CheckResult | readonly CheckResult[];
 

@@ -23,6 +23,22 @@ const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
 /** Kinds that carry a pod spec. */
 export const POD_KINDS: readonly string[] = Object.keys(POD_TEMPLATE_PATHS);
 
+interface TemplatePointers {
+  readonly template: JsonPointer;
+  readonly spec: JsonPointer;
+  readonly metadata: JsonPointer;
+}
+
+function templatePointers(base: JsonPointer, tokens: readonly string[]): TemplatePointers {
+  const template = pointer(base, ...tokens);
+  return { template, spec: `${template}/spec`, metadata: `${template}/metadata` };
+}
+
+/** The pointers of each kind's pod template in a top-level object, built once. */
+const TOP_LEVEL_POINTERS: ReadonlyMap<string, TemplatePointers> = new Map(
+  Object.entries(POD_TEMPLATE_PATHS).map(([kind, tokens]) => [kind, templatePointers('', tokens)]),
+);
+
 export type ExtractedObject =
   | { kind: 'pod'; view: PodView }
   | { kind: 'namespace'; view: NamespaceView }
@@ -55,15 +71,20 @@ export function flattenLists(
   object: unknown,
   base: JsonPointer = '',
 ): { object: unknown; base: JsonPointer }[] {
-  if (
+  if (isList(object)) {
+    return object.items.flatMap((item, index) => flattenLists(item, pointer(base, 'items', index)));
+  }
+  return [{ object, base }];
+}
+
+/** A `kind: List` or `*List` wrapper with its `items`. */
+export function isList(object: unknown): object is { kind: string; items: unknown[] } {
+  return (
     isRecord(object) &&
     typeof object.kind === 'string' &&
     object.kind.endsWith('List') &&
     Array.isArray(object.items)
-  ) {
-    return object.items.flatMap((item, index) => flattenLists(item, pointer(base, 'items', index)));
-  }
-  return [{ object, base }];
+  );
 }
 
 function get(object: unknown, tokens: readonly string[]): unknown {
@@ -96,7 +117,10 @@ export function extractObject(object: unknown, base: JsonPointer = ''): Extracte
   const templateTokens = POD_TEMPLATE_PATHS[resource.kind];
   if (templateTokens === undefined) return { kind: 'not-applicable', resource };
 
-  const templatePath = pointer(base, ...templateTokens);
+  const pointers =
+    (base === '' ? TOP_LEVEL_POINTERS.get(resource.kind) : undefined) ??
+    templatePointers(base, templateTokens);
+  const templatePath = pointers.template;
   const template = templateTokens.length === 0 ? object : get(object, templateTokens);
   if (!isRecord(template)) {
     return {
@@ -107,7 +131,7 @@ export function extractObject(object: unknown, base: JsonPointer = ''): Extracte
     };
   }
   const spec = template.spec;
-  const specPath = pointer(templatePath, 'spec');
+  const specPath = pointers.spec;
   if (!isRecord(spec)) {
     return {
       kind: 'invalid',
@@ -125,7 +149,7 @@ export function extractObject(object: unknown, base: JsonPointer = ''): Extracte
     resource,
     metadata,
     spec: spec as PodSpec,
-    metadataPath: pointer(templatePath, 'metadata'),
+    metadataPath: pointers.metadata,
     specPath,
     containers: visitContainers(spec as PodSpec, specPath),
   };
@@ -141,19 +165,20 @@ const CONTAINER_GROUPS: readonly ContainerGroup[] = ['initContainers', 'containe
 export function visitContainers(spec: PodSpec, specPath: JsonPointer): ContainerRef[] {
   const refs: ContainerRef[] = [];
   for (const group of CONTAINER_GROUPS) {
-    const list = spec[group];
+    const list: unknown = spec[group];
     if (!Array.isArray(list)) continue;
-    list.forEach((container: unknown, index) => {
-      if (!isRecord(container)) return;
+    for (let index = 0; index < list.length; index++) {
+      const container: unknown = list[index];
+      if (!isRecord(container)) continue;
       const c = container as Container;
       refs.push({
         container: c,
         name: typeof c.name === 'string' ? c.name : '',
         group,
         index,
-        path: pointer(specPath, group, index),
+        path: `${specPath}/${group}/${index}`,
       });
-    });
+    }
   }
   return refs;
 }

@@ -9,7 +9,9 @@ export function escapePointerToken(token: string | number): string {
 /** Appends reference tokens to a JSON pointer: `pointer('/spec', 'containers', 0)` is `/spec/containers/0`. */
 export function pointer(base: JsonPointer, ...tokens: (string | number)[]): JsonPointer {
   let out = base;
-  for (const token of tokens) out += `/${escapePointerToken(token)}`;
+  for (let index = 0; index < tokens.length; index++) {
+    out += `/${escapePointerToken(tokens[index] as string | number)}`;
+  }
   return out;
 }
 

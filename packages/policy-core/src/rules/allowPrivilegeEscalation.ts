@@ -11,7 +11,14 @@
  * Also none for SYS_ADMIN: validation accepts that spelling, but no_new_privs is no boundary for
  * a process holding the capability, so the "fix" would only hide the finding.
  */
-import { type CheckResult, type ContainerRef, definePodRule, type PodView } from '../engine/rule.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  type PodView,
+} from '../engine/rule.js';
 import { containerLocation, fixOf, setField } from './patch.js';
 import { exemptWindowsPods, isWindowsPod } from './podRelaxations.js';
 import { describeContainers } from './wording.js';
@@ -26,11 +33,12 @@ function canDisallowEscalation(ref: ContainerRef): boolean {
   return !added.some((capability) => capability === 'CAP_SYS_ADMIN' || capability === 'SYS_ADMIN');
 }
 
+const mayEscalate = (ref: ContainerRef): boolean =>
+  ref.container.securityContext?.allowPrivilegeEscalation !== false;
+
 function allowPrivilegeEscalation_1_8(pod: PodView): CheckResult {
-  const bad = pod.containers.filter(
-    (ref) => ref.container.securityContext?.allowPrivilegeEscalation !== false,
-  );
-  if (bad.length === 0) return { allowed: true };
+  const bad = containersWhere(pod, mayEscalate);
+  if (bad.length === 0) return ALLOWED;
   const fixable = !isWindowsPod(pod) && bad.every(canDisallowEscalation);
   const fix = fixable
     ? fixOf(

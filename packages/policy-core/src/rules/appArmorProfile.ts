@@ -15,7 +15,7 @@
  * server rejects an annotation that disagrees with its container's profile). None for Windows
  * pods, where AppArmor fields are invalid altogether.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { ALLOWED, type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation, JsonPatchOperation } from '../types.js';
 import { containerLocation, fixOf, locateField } from './patch.js';
@@ -35,7 +35,24 @@ function allowedProfileType(type: string): boolean {
   return type === 'RuntimeDefault' || type === 'Localhost';
 }
 
+const allowedProfile = (profile: { type?: string } | null | undefined): boolean =>
+  profile == null || allowedProfileType(profile.type ?? '');
+
+/** No profile and no AppArmor annotation sets a forbidden value (most pods set none at all). */
+function plainlyAllowed(pod: PodView): boolean {
+  if (!allowedProfile(pod.spec.securityContext?.appArmorProfile)) return false;
+  for (const ref of pod.containers) {
+    if (!allowedProfile(ref.container.securityContext?.appArmorProfile)) return false;
+  }
+  const annotations = pod.metadata.annotations;
+  for (const key in annotations) {
+    if (key.startsWith(ANNOTATION_PREFIX) && !allowedAnnotationValue(annotations[key] ?? '')) return false;
+  }
+  return true;
+}
+
 function appArmorProfile_1_0(pod: PodView): CheckResult {
+  if (plainlyAllowed(pod)) return ALLOWED;
   const badSetters: string[] = [];
   const badValues: string[] = [];
   const locations: FindingLocation[] = [];
@@ -94,7 +111,7 @@ function appArmorProfile_1_0(pod: PodView): CheckResult {
     badValueList.push(...sortedSet(forbiddenAnnotations));
     badSetters.push(pluralize('annotation', 'annotations', forbiddenAnnotations.length));
   }
-  if (badSetters.length === 0) return { allowed: true };
+  if (badSetters.length === 0) return ALLOWED;
   const fix = isWindowsPod(pod)
     ? undefined
     : fixOf('Use the runtime default AppArmor profile instead of the forbidden ones.', patch);

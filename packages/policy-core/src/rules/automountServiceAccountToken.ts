@@ -9,12 +9,12 @@
  * Fix: `automountServiceAccountToken: false`. A workload that uses the API should instead
  * suppress this rule with a reason, or mount a projected token with a short expiry and audience.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { ALLOWED, type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import { setField } from './patch.js';
 
 function automountServiceAccountToken_1_0(pod: PodView): CheckResult {
-  if (pod.spec.automountServiceAccountToken === false) return { allowed: true };
+  if (pod.spec.automountServiceAccountToken === false) return ALLOWED;
   const path = pointer(pod.specPath, 'automountServiceAccountToken');
   return {
     allowed: false,

@@ -7,7 +7,14 @@
  * Fix: the forbidden entries are removed from `capabilities.add` (the list is removed when
  * nothing is left). Removing a capability is always valid for the API server.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  type PodView,
+} from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation, JsonPatchOperation } from '../types.js';
 import { fixOf } from './patch.js';
@@ -43,7 +50,14 @@ export function filterAddedCapabilities(
   return kept.length === 0 ? { op: 'remove', path: addPath } : { op: 'replace', path: addPath, value: kept };
 }
 
+const isDefaultCapability = (capability: string): boolean => DEFAULT_CAPABILITIES.has(capability);
+function addsBeyondDefaults(ref: ContainerRef): boolean {
+  const added = ref.container.securityContext?.capabilities?.add;
+  return added != null && !added.every(isDefaultCapability);
+}
+
 function capabilitiesBaseline_1_0(pod: PodView): CheckResult {
+  if (containersWhere(pod, addsBeyondDefaults).length === 0) return ALLOWED;
   const badContainers: string[] = [];
   const forbidden: string[] = [];
   const locations: FindingLocation[] = [];
@@ -60,12 +74,10 @@ function capabilitiesBaseline_1_0(pod: PodView): CheckResult {
     });
     if (!valid) {
       badContainers.push(ref.name);
-      patch.push(
-        filterAddedCapabilities(addPath, added, (capability) => DEFAULT_CAPABILITIES.has(capability)),
-      );
+      patch.push(filterAddedCapabilities(addPath, added, isDefaultCapability));
     }
   }
-  if (badContainers.length === 0) return { allowed: true };
+  if (badContainers.length === 0) return ALLOWED;
   const fix = fixOf(
     'Remove the capabilities beyond the default set from securityContext.capabilities.add.',
     patch,

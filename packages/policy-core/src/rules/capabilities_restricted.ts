@@ -10,7 +10,14 @@
  * capabilities than NET_BIND_SERVICE are removed. None for Windows pods, where capabilities are
  * invalid.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  type PodView,
+} from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation, JsonPatchOperation } from '../types.js';
 import { filterAddedCapabilities } from './capabilities_baseline.js';
@@ -22,7 +29,18 @@ const ALL = 'ALL';
 const NET_BIND_SERVICE = 'NET_BIND_SERVICE';
 const DROP = ['securityContext', 'capabilities', 'drop'];
 
+const isNetBindService = (capability: string): boolean => capability === NET_BIND_SERVICE;
+
+/** Drops ALL and adds at most NET_BIND_SERVICE: the container passes. */
+function restricted(ref: ContainerRef): boolean {
+  const capabilities = ref.container.securityContext?.capabilities;
+  if (capabilities?.drop?.includes(ALL) !== true) return false;
+  return capabilities.add == null || capabilities.add.every(isNetBindService);
+}
+const unrestricted = (ref: ContainerRef): boolean => !restricted(ref);
+
 function capabilitiesRestricted_1_22(pod: PodView): CheckResult {
+  if (containersWhere(pod, unrestricted).length === 0) return ALLOWED;
   const missingDropAll: string[] = [];
   const addingForbidden: string[] = [];
   const forbidden: string[] = [];
@@ -59,7 +77,7 @@ function capabilitiesRestricted_1_22(pod: PodView): CheckResult {
       `${describeContainers(addingForbidden)} must not include ${joinQuote(sortedSet(forbidden))} in securityContext.capabilities.add`,
     );
   }
-  if (details.length === 0) return { allowed: true };
+  if (details.length === 0) return ALLOWED;
   const fix = isWindowsPod(pod)
     ? undefined
     : fixOf('Drop ALL capabilities and add back at most NET_BIND_SERVICE.', patch);

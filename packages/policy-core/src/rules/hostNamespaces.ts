@@ -5,15 +5,16 @@
  *
  * No fix: a workload that shares a host namespace usually needs it; a person has to decide.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { ALLOWED, type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation } from '../types.js';
 
 const FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 
 function hostNamespaces_1_0(pod: PodView): CheckResult {
-  const set = FIELDS.filter((field) => pod.spec[field] === true);
-  if (set.length === 0) return { allowed: true };
+  const { spec } = pod;
+  if (spec.hostNetwork !== true && spec.hostPID !== true && spec.hostIPC !== true) return ALLOWED;
+  const set = FIELDS.filter((field) => spec[field] === true);
   const locations: FindingLocation[] = set.map((field) => ({ path: pointer(pod.specPath, field) }));
   return {
     allowed: false,

@@ -5,21 +5,24 @@
  *
  * No fix: the data the volume gives access to must come from somewhere else; a person decides.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { ALLOWED, type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
 import { isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation } from '../types.js';
 import { joinQuote, pluralize } from './wording.js';
 
+const isHostPath = (volume: unknown): boolean => isRecord(volume) && volume.hostPath != null;
+
 function hostPathVolumes_1_0(pod: PodView): CheckResult {
+  const volumes = pod.spec.volumes;
+  if (volumes == null || !volumes.some(isHostPath)) return ALLOWED;
   const names: string[] = [];
   const locations: FindingLocation[] = [];
-  (pod.spec.volumes ?? []).forEach((volume, index) => {
-    if (!isRecord(volume) || volume.hostPath === undefined || volume.hostPath === null) return;
+  volumes.forEach((volume, index) => {
+    if (!isRecord(volume) || volume.hostPath == null) return;
     names.push(volume.name ?? '');
     locations.push({ path: pointer(pod.specPath, 'volumes', index, 'hostPath') });
   });
-  if (names.length === 0) return { allowed: true };
   return {
     allowed: false,
     reason: 'hostPath volumes',

@@ -6,12 +6,24 @@
  *
  * No fix: removing a host port changes how clients reach the pod (use a Service instead).
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  type PodView,
+} from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation } from '../types.js';
 import { describeContainers, pluralize, sortedSet } from './wording.js';
 
+const usesHostPort = (port: { hostPort?: number | null } | null | undefined): boolean =>
+  (port?.hostPort ?? 0) !== 0;
+const hasHostPort = (ref: ContainerRef): boolean => ref.container.ports?.some(usesHostPort) === true;
+
 function hostPorts_1_0(pod: PodView): CheckResult {
+  if (containersWhere(pod, hasHostPort).length === 0) return ALLOWED;
   const badContainers: string[] = [];
   const ports: string[] = [];
   const locations: FindingLocation[] = [];
@@ -27,7 +39,7 @@ function hostPorts_1_0(pod: PodView): CheckResult {
     });
     if (!valid) badContainers.push(ref.name);
   }
-  if (badContainers.length === 0) return { allowed: true };
+  if (badContainers.length === 0) return ALLOWED;
   // Upstream sorts the ports as strings (a sets.String), so "10" < "9".
   const forbidden = sortedSet(ports);
   return {

@@ -10,7 +10,14 @@
  *
  * No fix: removing the host changes what is probed; a person has to decide.
  */
-import { type CheckResult, type ContainerRef, definePodRule, type PodView } from '../engine/rule.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  type PodView,
+} from '../engine/rule.js';
 import { isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation } from '../types.js';
@@ -32,18 +39,45 @@ function handlerAt(ref: ContainerRef, keys: readonly string[]): Record<string, u
   return isRecord(current) ? current : undefined;
 }
 
+/** The host a handler's action sets, when it sets one (a non-empty string). */
+function hostOf(handler: Record<string, unknown>, action: (typeof ACTIONS)[number]): string | undefined {
+  const target = handler[action];
+  const host = isRecord(target) ? target.host : undefined;
+  return typeof host === 'string' && host !== '' ? host : undefined;
+}
+
+function setsHost(ref: ContainerRef): boolean {
+  const { container } = ref;
+  // Most containers have a probe or two at most; many have none.
+  if (
+    container.livenessProbe == null &&
+    container.readinessProbe == null &&
+    container.startupProbe == null &&
+    container.lifecycle == null
+  ) {
+    return false;
+  }
+  for (const keys of HANDLERS) {
+    const handler = handlerAt(ref, keys);
+    if (handler === undefined) continue;
+    for (const action of ACTIONS) if (hostOf(handler, action) !== undefined) return true;
+  }
+  return false;
+}
+
 function hostProbesAndHostLifecycle_1_34(pod: PodView): CheckResult {
+  const offending = containersWhere(pod, setsHost);
+  if (offending.length === 0) return ALLOWED;
   const badContainers: string[] = [];
   const hosts: string[] = [];
   const locations: FindingLocation[] = [];
-  for (const ref of pod.containers) {
+  for (const ref of offending) {
     for (const keys of HANDLERS) {
       const handler = handlerAt(ref, keys);
       if (!handler) continue;
       for (const action of ACTIONS) {
-        const target = handler[action];
-        const host = isRecord(target) ? target.host : undefined;
-        if (typeof host === 'string' && host !== '') {
+        const host = hostOf(handler, action);
+        if (host !== undefined) {
           badContainers.push(ref.name);
           hosts.push(host);
           locations.push({ path: pointer(ref.path, ...keys, action, 'host'), container: ref.name });
@@ -51,7 +85,6 @@ function hostProbesAndHostLifecycle_1_34(pod: PodView): CheckResult {
       }
     }
   }
-  if (badContainers.length === 0) return { allowed: true };
   // Upstream collects both containers and hosts in sets: sorted and unique.
   const containers = sortedSet(badContainers);
   const forbidden = sortedSet(hosts);

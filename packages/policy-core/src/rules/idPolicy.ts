@@ -3,10 +3,17 @@
  * pod (every place a value is written, named the way findings print it), the ranges they must be
  * in, the failure for containers without one, and the fix that replaces a bad one.
  */
-import type { Forbidden, PodView } from '../engine/rule.js';
+import {
+  type ContainerRef,
+  containersWhere,
+  type Forbidden,
+  NO_CONTAINERS,
+  type PodView,
+  type RuleContext,
+} from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation, Fix, JsonPointer } from '../types.js';
-import { effectiveValue } from './effectiveSecurityContext.js';
+import { identityField } from './effectiveSecurityContext.js';
 import { renderMessage } from './messageTemplate.js';
 import { containerLocation } from './patch.js';
 import { describeContainers, goQuote } from './wording.js';
@@ -20,18 +27,23 @@ export interface ExplicitId {
   readonly container?: string;
 }
 
+const NO_IDS: readonly ExplicitId[] = Object.freeze([]);
+
 /**
  * The pod-level and every container-level value of `securityContext.<key>` that `offending`
- * holds for, pod first. Locations and names are built only for those.
+ * holds for, pod first. Locations and names are built only for those; when there are none, the
+ * result is a shared empty array.
  */
 export function explicitIds(
   pod: PodView,
   key: 'runAsUser' | 'runAsGroup',
-  offending: (id: number) => boolean,
-): ExplicitId[] {
-  const out: ExplicitId[] = [];
-  const podValue = pod.spec.securityContext?.[key];
-  if (typeof podValue === 'number' && offending(podValue)) {
+  offending: (id: number, context: RuleContext) => boolean,
+  context: RuleContext,
+): readonly ExplicitId[] {
+  let out: ExplicitId[] | undefined;
+  const podValue = identityField(pod.spec.securityContext, key);
+  if (typeof podValue === 'number' && offending(podValue, context)) {
+    out ??= [];
     out.push({
       value: podValue,
       path: pointer(pod.specPath, 'securityContext', key),
@@ -39,8 +51,9 @@ export function explicitIds(
     });
   }
   for (const ref of pod.containers) {
-    const value = ref.container.securityContext?.[key];
-    if (typeof value === 'number' && offending(value)) {
+    const value = identityField(ref.container.securityContext, key);
+    if (typeof value === 'number' && offending(value, context)) {
+      out ??= [];
       out.push({
         value,
         path: pointer(ref.path, 'securityContext', key),
@@ -49,7 +62,7 @@ export function explicitIds(
       });
     }
   }
-  return out;
+  return out ?? NO_IDS;
 }
 
 /** An allowed id range (`uidRange`, `gidRange`), bounds included. */
@@ -82,19 +95,28 @@ export function replaceIdFix(id: ExplicitId, value: number): Fix {
 }
 
 /**
- * The one failure for the containers that have no effective `securityContext.<key>` (neither
- * their own nor the pod's), or undefined when every container has one. `template` fills
- * `{containers}`; `fix` is asked for only when there is a failure.
+ * The containers that have no effective `securityContext.<key>` (neither their own nor the
+ * pod's); a shared empty array when every container has one.
+ */
+export function missingIds(pod: PodView, key: 'runAsUser' | 'runAsGroup'): readonly ContainerRef[] {
+  const podValue = identityField(pod.spec.securityContext, key);
+  if (podValue !== undefined && podValue !== null) return NO_CONTAINERS;
+  return containersWhere(pod, key === 'runAsUser' ? lacksRunAsUser : lacksRunAsGroup);
+}
+
+const lacksRunAsUser = (ref: ContainerRef): boolean => ref.container.securityContext?.runAsUser == null;
+const lacksRunAsGroup = (ref: ContainerRef): boolean => ref.container.securityContext?.runAsGroup == null;
+
+/**
+ * The one failure for the `missing` containers (see {@link missingIds}). `template` fills
+ * `{containers}`.
  */
 export function missingIdFailure(
-  pod: PodView,
   key: 'runAsUser' | 'runAsGroup',
+  missing: readonly ContainerRef[],
   message: { readonly id: string; readonly template: string },
-  fix: () => Fix | undefined,
-): Forbidden | undefined {
-  const missing = pod.containers.filter((ref) => effectiveValue(pod, ref, key) === undefined);
-  if (missing.length === 0) return undefined;
-  const missingFix = fix();
+  missingFix: Fix | undefined,
+): Forbidden {
   return {
     allowed: false,
     reason: `${key} unset`,

@@ -17,9 +17,11 @@
  * Fix: `runAsUser: <defaultUser>` (replacing a 0, or at pod level).
  */
 import {
+  ALLOWED,
   type CheckResult,
   type ContainerRef,
   definePodRule,
+  NO_RESULTS,
   type PodView,
   type RuleContext,
 } from '../engine/rule.js';
@@ -49,7 +51,6 @@ const messages = {
 
 type MessageId = keyof typeof messages;
 
-const ALLOWED: CheckResult = { allowed: true };
 const IMAGE_ALTERNATIVE = 'Or give the image a numeric, non-zero USER (e.g. USER 1000 in its Dockerfile).';
 
 /**
@@ -111,8 +112,17 @@ function verdict(pod: PodView, ref: ContainerRef, context: RuleContext): CheckRe
   }
 }
 
+/** One result per container that fails; none (and nothing allocated) when all pass. */
 function kubeletRunAsNonRoot_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
-  return pod.containers.map((ref) => verdict(pod, ref, context));
+  let results: CheckResult[] | undefined;
+  for (const ref of pod.containers) {
+    const result = verdict(pod, ref, context);
+    if (!result.allowed) {
+      results ??= [];
+      results.push(result);
+    }
+  }
+  return results ?? NO_RESULTS;
 }
 
 export const kubeletRunAsNonRoot = definePodRule({

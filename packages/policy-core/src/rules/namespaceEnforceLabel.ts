@@ -9,6 +9,7 @@
  * Fix: the enforce label set to `namespaceLevel`; an invalid enforce-version set to `latest`.
  */
 import {
+  ALLOWED,
   type CheckResult,
   defineNamespaceRule,
   type NamespaceView,
@@ -76,7 +77,7 @@ function checkNamespaceEnforceLabel(namespace: NamespaceView, context: RuleConte
     }
   }
   const first = problems[0];
-  if (first === undefined) return { allowed: true };
+  if (first === undefined) return ALLOWED;
   return {
     allowed: false,
     reason: 'namespace does not enforce Pod Security',

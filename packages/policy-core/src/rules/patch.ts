@@ -5,12 +5,13 @@
  */
 import type { ContainerRef } from '../engine/rule.js';
 import { isRecord } from '../podspec/extract.js';
-import { pointer } from '../podspec/pointer.js';
+import { escapePointerToken, pointer } from '../podspec/pointer.js';
 import type { FindingLocation, Fix, JsonPatchOperation, JsonPointer } from '../types.js';
 
-function nest(keys: readonly string[], value: unknown): unknown {
+/** `value` wrapped in objects for `keys[from..]`: nest(['a', 'b'], 0, 1) is { a: { b: 1 } }. */
+function nest(keys: readonly string[], from: number, value: unknown): unknown {
   let out = value;
-  for (let i = keys.length - 1; i >= 0; i--) out = { [keys[i] as string]: out };
+  for (let i = keys.length - 1; i >= from; i--) out = { [keys[i] as string]: out };
   return out;
 }
 
@@ -31,17 +32,16 @@ export function setField(
   let path = basePath;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
-    const exists = Object.hasOwn(current, key);
     const child = current[key];
+    path = `${path}/${escapePointerToken(key)}`;
     if (i === keys.length - 1 || !isRecord(child)) {
       return {
-        op: exists ? 'replace' : 'add',
-        path: pointer(path, key),
-        value: nest(keys.slice(i + 1), value),
+        op: Object.hasOwn(current, key) ? 'replace' : 'add',
+        path,
+        value: nest(keys, i + 1, value),
       };
     }
     current = child;
-    path = pointer(path, key);
   }
   // Unreachable: the loop returns at the last key.
   throw new Error('setField: no key');

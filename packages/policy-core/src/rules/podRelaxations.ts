@@ -3,9 +3,7 @@
  * from v1.25, for the Linux-only restricted fields) and pods in a user namespace
  * (`hostUsers: false`, from v1.35, for the root-related checks).
  */
-import type { CheckResult, PodCheck, PodView } from '../engine/rule.js';
-
-const ALLOWED: CheckResult = { allowed: true };
+import { ALLOWED, type PodCheck, type PodView } from '../engine/rule.js';
 
 /** `spec.os.name == "windows"`. */
 export function isWindowsPod(pod: PodView): boolean {

@@ -6,13 +6,22 @@
  *
  * No fix: dropping `privileged` changes what the workload can do; a person has to decide.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  type PodView,
+} from '../engine/rule.js';
 import { containerLocation } from './patch.js';
 import { describeContainers } from './wording.js';
 
+const isPrivileged = (ref: ContainerRef): boolean => ref.container.securityContext?.privileged === true;
+
 function privileged_1_0(pod: PodView): CheckResult {
-  const bad = pod.containers.filter((ref) => ref.container.securityContext?.privileged === true);
-  if (bad.length === 0) return { allowed: true };
+  const bad = containersWhere(pod, isPrivileged);
+  if (bad.length === 0) return ALLOWED;
   return {
     allowed: false,
     reason: 'privileged',

@@ -7,19 +7,28 @@
  *
  * Fix: forbidden values become `Default`. None for Windows pods, where procMount is invalid.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  type PodView,
+} from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import { containerLocation, fixOf } from './patch.js';
 import { isWindowsPod, relaxForUserNamespaces } from './podRelaxations.js';
 import { describeContainers, joinQuote, sortedSet } from './wording.js';
 
 /** Upstream's `procMount_1_0`, shared by `procMount` and `procMount_restricted`. */
+function unmaskedProc(ref: ContainerRef): boolean {
+  const value = ref.container.securityContext?.procMount;
+  return value != null && value !== 'Default';
+}
+
 export function procMount_1_0(pod: PodView): CheckResult {
-  const bad = pod.containers.filter((ref) => {
-    const value = ref.container.securityContext?.procMount;
-    return value != null && value !== 'Default';
-  });
-  if (bad.length === 0) return { allowed: true };
+  const bad = containersWhere(pod, unmaskedProc);
+  if (bad.length === 0) return ALLOWED;
   const values = sortedSet(bad.map((ref) => ref.container.securityContext?.procMount ?? ''));
   const fix = isWindowsPod(pod)
     ? undefined

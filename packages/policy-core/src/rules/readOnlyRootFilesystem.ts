@@ -8,27 +8,46 @@
  * Fix: `readOnlyRootFilesystem: true` on every offending container. An application that writes
  * to its root filesystem then needs an `emptyDir` mounted where it writes.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
-import { containerLocation, fixOf, setField } from './patch.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  type PodView,
+} from '../engine/rule.js';
+import type { FindingLocation, JsonPatchOperation } from '../types.js';
+import { containerLocation, setField } from './patch.js';
 import { isWindowsPod } from './podRelaxations.js';
 import { describeContainers } from './wording.js';
 
 const FIELD = ['securityContext', 'readOnlyRootFilesystem'];
 
+const writableRoot = (ref: ContainerRef): boolean =>
+  ref.container.securityContext?.readOnlyRootFilesystem !== true;
+
 function readOnlyRootFilesystem_1_0(pod: PodView): CheckResult {
-  if (isWindowsPod(pod)) return { allowed: true };
-  const bad = pod.containers.filter((ref) => ref.container.securityContext?.readOnlyRootFilesystem !== true);
-  if (bad.length === 0) return { allowed: true };
-  const fix = fixOf(
-    'Set securityContext.readOnlyRootFilesystem=true on each container; mount an emptyDir where the application writes.',
-    bad.map((ref) => setField(ref.container, ref.path, FIELD, true)),
-  );
+  if (isWindowsPod(pod)) return ALLOWED;
+  const bad = containersWhere(pod, writableRoot);
+  if (bad.length === 0) return ALLOWED;
+  const names: string[] = [];
+  const locations: FindingLocation[] = [];
+  const patch: JsonPatchOperation[] = [];
+  for (const ref of bad) {
+    names.push(ref.name);
+    locations.push(containerLocation(ref, FIELD));
+    patch.push(setField(ref.container, ref.path, FIELD, true));
+  }
   return {
     allowed: false,
     reason: 'readOnlyRootFilesystem != true',
-    detail: `${describeContainers(bad.map((ref) => ref.name))} must set securityContext.readOnlyRootFilesystem=true`,
-    locations: bad.map((ref) => containerLocation(ref, FIELD)),
-    ...(fix ? { fix } : {}),
+    detail: `${describeContainers(names)} must set securityContext.readOnlyRootFilesystem=true`,
+    locations,
+    fix: {
+      description:
+        'Set securityContext.readOnlyRootFilesystem=true on each container; mount an emptyDir where the application writes.',
+      patch,
+    },
   };
 }
 

@@ -15,7 +15,7 @@
  *
  * No fix: the data must come from an allowed source (e.g. a PersistentVolumeClaim); a person decides.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { ALLOWED, type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
 import { isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation } from '../types.js';
@@ -61,13 +61,25 @@ const RESTRICTED_SOURCES: readonly string[] = [
 const present = (volume: Record<string, unknown>, key: string): boolean =>
   volume[key] !== undefined && volume[key] !== null;
 
+const ALLOWED_SOURCE_SET: ReadonlySet<string> = new Set(ALLOWED_SOURCES);
+
+/** Walks the volume's own few keys rather than looking up each allowed source in it. */
+function usesAllowedSource(volume: Record<string, unknown>): boolean {
+  for (const key in volume) if (ALLOWED_SOURCE_SET.has(key) && present(volume, key)) return true;
+  return false;
+}
+
+/** Not a volume (validation reports it) or one with an allowed source: nothing to look at. */
+const plainlyAllowed = (volume: unknown): boolean => !isRecord(volume) || usesAllowedSource(volume);
+
 function restrictedVolumes_1_0(pod: PodView): CheckResult {
+  const volumes = pod.spec.volumes;
+  if (volumes == null || volumes.every(plainlyAllowed)) return ALLOWED;
   const badVolumes: string[] = [];
   const badTypes: string[] = [];
   const locations: FindingLocation[] = [];
-  (pod.spec.volumes ?? []).forEach((volume, index) => {
-    if (!isRecord(volume)) return;
-    if (ALLOWED_SOURCES.some((key) => present(volume, key))) return;
+  volumes.forEach((volume, index) => {
+    if (!isRecord(volume) || usesAllowedSource(volume)) return;
     const restricted = RESTRICTED_SOURCES.find((key) => present(volume, key));
     const unknown = Object.keys(volume).find((key) => key !== 'name' && present(volume, key));
     // No source at all: the API server defaults the volume to an emptyDir.
@@ -76,7 +88,7 @@ function restrictedVolumes_1_0(pod: PodView): CheckResult {
     badTypes.push(restricted ?? 'unknown');
     locations.push({ path: pointer(pod.specPath, 'volumes', index, restricted ?? (unknown as string)) });
   });
-  if (badVolumes.length === 0) return { allowed: true };
+  if (badVolumes.length === 0) return ALLOWED;
   const types = sortedSet(badTypes);
   return {
     allowed: false,

@@ -10,7 +10,14 @@
  * replaced with `defaultGroup` when that value is itself allowed. None for `supplementalGroups`:
  * dropping a group may cut access a workload needs.
  */
-import { type CheckResult, definePodRule, type PodView, type RuleContext } from '../engine/rule.js';
+import {
+  type CheckResult,
+  definePodRule,
+  NO_CONTAINERS,
+  NO_RESULTS,
+  type PodView,
+  type RuleContext,
+} from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import {
   describeRange,
@@ -19,6 +26,7 @@ import {
   idLocation,
   inRange,
   missingIdFailure,
+  missingIds,
   replaceIdFix,
 } from './idPolicy.js';
 import { renderMessage } from './messageTemplate.js';
@@ -37,50 +45,75 @@ function allowedGid(gid: number, context: RuleContext): boolean {
   return inRange(gid, gidRange);
 }
 
-/** The explicit gids the policy forbids; `fixable` are those a replacement can fix (not supplementalGroups). */
-function forbiddenIds(pod: PodView, context: RuleContext): { ids: ExplicitId[]; fixable: Set<ExplicitId> } {
-  const forbidden = (gid: number) => !allowedGid(gid, context);
-  const ids = explicitIds(pod, 'runAsGroup', forbidden);
+const forbiddenGid = (gid: number, context: RuleContext): boolean => !allowedGid(gid, context);
+
+/** Indexes of the supplementalGroups entries the policy forbids. */
+function forbiddenSupplementalGroups(pod: PodView, context: RuleContext): number[] | undefined {
+  let out: number[] | undefined;
+  const groups = pod.spec.securityContext?.supplementalGroups;
+  if (groups == null) return undefined;
+  for (let index = 0; index < groups.length; index++) {
+    const gid = groups[index];
+    if (typeof gid === 'number' && forbiddenGid(gid, context)) {
+      out ??= [];
+      out.push(index);
+    }
+  }
+  return out;
+}
+
+/**
+ * The explicit gids the policy forbids; `fixable` are those a replacement can fix (not
+ * supplementalGroups). Undefined when there are none, the common case, which allocates nothing.
+ */
+function forbiddenIds(
+  pod: PodView,
+  context: RuleContext,
+): { ids: ExplicitId[]; fixable: Set<ExplicitId> } | undefined {
+  const explicit = explicitIds(pod, 'runAsGroup', forbiddenGid, context);
   const securityContext = pod.spec.securityContext;
-  if (typeof securityContext?.fsGroup === 'number' && forbidden(securityContext.fsGroup)) {
+  const fsGroup = securityContext?.fsGroup;
+  const fsGroupForbidden = typeof fsGroup === 'number' && forbiddenGid(fsGroup, context);
+  const supplemental = forbiddenSupplementalGroups(pod, context);
+  if (explicit.length === 0 && !fsGroupForbidden && supplemental === undefined) return undefined;
+  const ids = [...explicit];
+  if (fsGroupForbidden) {
     ids.push({
-      value: securityContext.fsGroup,
+      value: fsGroup,
       path: pointer(pod.specPath, 'securityContext', 'fsGroup'),
       field: 'pod securityContext.fsGroup',
     });
   }
   const fixable = new Set(ids);
-  (securityContext?.supplementalGroups ?? []).forEach((gid, index) => {
-    if (typeof gid !== 'number' || !forbidden(gid)) return;
+  for (const index of supplemental ?? []) {
     ids.push({
-      value: gid,
+      value: securityContext?.supplementalGroups?.[index] as number,
       path: pointer(pod.specPath, 'securityContext', 'supplementalGroups', index),
       field: `pod securityContext.supplementalGroups[${index}]`,
     });
-  });
+  }
   return { ids, fixable };
 }
 
+const MISSING = { id: 'missingRunAsGroup', template: messages.missingRunAsGroup } as const;
+
 function runAsGroupPolicy_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
   const { requireRunAsUser, defaultGroup, gidRange } = context.options;
+  const missing = requireRunAsUser ? missingIds(pod, 'runAsGroup') : NO_CONTAINERS;
+  const forbidden = forbiddenIds(pod, context);
+  if (missing.length === 0 && forbidden === undefined) return NO_RESULTS;
   const defaultAllowed = defaultGroup !== undefined && allowedGid(defaultGroup, context);
   const results: CheckResult[] = [];
-  if (requireRunAsUser) {
-    const missing = missingIdFailure(
-      pod,
-      'runAsGroup',
-      { id: 'missingRunAsGroup', template: messages.missingRunAsGroup },
-      () =>
-        defaultAllowed
-          ? {
-              description: `Set securityContext.runAsGroup=${defaultGroup} on the pod.`,
-              patch: [setField(pod.spec, pod.specPath, ['securityContext', 'runAsGroup'], defaultGroup)],
-            }
-          : undefined,
-    );
-    if (missing) results.push(missing);
+  if (missing.length > 0) {
+    const fix = defaultAllowed
+      ? {
+          description: `Set securityContext.runAsGroup=${defaultGroup} on the pod.`,
+          patch: [setField(pod.spec, pod.specPath, ['securityContext', 'runAsGroup'], defaultGroup)],
+        }
+      : undefined;
+    results.push(missingIdFailure('runAsGroup', missing, MISSING, fix));
   }
-  const { ids, fixable } = forbiddenIds(pod, context);
+  const { ids, fixable } = forbidden ?? { ids: [], fixable: new Set<ExplicitId>() };
   for (const id of ids) {
     const root = id.value === 0;
     results.push({

@@ -11,7 +11,15 @@
  * container-level false replaced by true. The kubelet then refuses to start a container whose
  * effective user is 0, so an image that runs as root also needs a non-zero `runAsUser`.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  NO_CONTAINERS,
+  type PodView,
+} from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import type { JsonPatchOperation } from '../types.js';
 import { containerLocation, fixOf, setField } from './patch.js';
@@ -20,18 +28,19 @@ import { describeContainers } from './wording.js';
 
 const FIELD = ['securityContext', 'runAsNonRoot'];
 
+const setsFalse = (ref: ContainerRef): boolean => ref.container.securityContext?.runAsNonRoot === false;
+const leavesUnset = (ref: ContainerRef): boolean => ref.container.securityContext?.runAsNonRoot == null;
+
 function runAsNonRoot_1_0(pod: PodView): CheckResult {
   const podValue = pod.spec.securityContext?.runAsNonRoot;
   const podRunAsNonRoot = podValue === true;
+  const explicitlyBad = containersWhere(pod, setsFalse);
+  const implicitlyBad = podRunAsNonRoot ? NO_CONTAINERS : containersWhere(pod, leavesUnset);
+  if (podValue !== false && explicitlyBad.length === 0 && implicitlyBad.length === 0) return ALLOWED;
+
   const badSetters: string[] = [];
   if (podValue === false) badSetters.push('pod');
-
-  const explicitlyBad = pod.containers.filter((ref) => ref.container.securityContext?.runAsNonRoot === false);
-  const implicitlyBad = podRunAsNonRoot
-    ? []
-    : pod.containers.filter((ref) => ref.container.securityContext?.runAsNonRoot == null);
   if (explicitlyBad.length > 0) badSetters.push(describeContainers(explicitlyBad.map((ref) => ref.name)));
-  if (badSetters.length === 0 && implicitlyBad.length === 0) return { allowed: true };
 
   const patch: JsonPatchOperation[] = [];
   if (!podRunAsNonRoot) patch.push(setField(pod.spec, pod.specPath, FIELD, true));

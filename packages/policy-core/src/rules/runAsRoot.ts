@@ -11,9 +11,11 @@
  * Fix: `runAsUser: <defaultUser>` (replacing the 0, or at pod level).
  */
 import {
+  ALLOWED,
   type CheckResult,
   type ContainerRef,
   definePodRule,
+  NO_RESULTS,
   type PodView,
   type RuleContext,
 } from '../engine/rule.js';
@@ -29,8 +31,6 @@ const messages = {
   explicitRoot: 'container {container} runs as root: its effective securityContext.runAsUser is 0',
   imageRoot: 'container {container} runs as root: no runAsUser is set and image {image} has USER {user}',
 } as const;
-
-const ALLOWED: CheckResult = { allowed: true };
 
 function check(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResult {
   const starting = startingUser(pod, ref, context);
@@ -62,8 +62,17 @@ function check(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResu
   };
 }
 
+/** One result per container that fails; none (and nothing allocated) when all pass. */
 function runAsRoot_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
-  return pod.containers.map((ref) => check(pod, ref, context));
+  let results: CheckResult[] | undefined;
+  for (const ref of pod.containers) {
+    const result = check(pod, ref, context);
+    if (!result.allowed) {
+      results ??= [];
+      results.push(result);
+    }
+  }
+  return results ?? NO_RESULTS;
 }
 
 export const runAsRoot = definePodRule({

@@ -9,7 +9,14 @@
  * No fix: which UID the workload should run as is a decision (podguard's `runAsUserRange` rule
  * and `harden()` handle the UID).
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  type PodView,
+} from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation } from '../types.js';
 import { containerLocation } from './patch.js';
@@ -18,19 +25,22 @@ import { describeContainers } from './wording.js';
 
 const FIELD = ['securityContext', 'runAsUser'];
 
+const runsAsUid0 = (ref: ContainerRef): boolean => ref.container.securityContext?.runAsUser === 0;
+
 function runAsUser_1_23(pod: PodView): CheckResult {
+  const podRoot = pod.spec.securityContext?.runAsUser === 0;
+  const bad = containersWhere(pod, runsAsUid0);
+  if (!podRoot && bad.length === 0) return ALLOWED;
   const setters: string[] = [];
   const locations: FindingLocation[] = [];
-  if (pod.spec.securityContext?.runAsUser === 0) {
+  if (podRoot) {
     setters.push('pod');
     locations.push({ path: pointer(pod.specPath, ...FIELD) });
   }
-  const bad = pod.containers.filter((ref) => ref.container.securityContext?.runAsUser === 0);
   if (bad.length > 0) {
     setters.push(describeContainers(bad.map((ref) => ref.name)));
     locations.push(...bad.map((ref) => containerLocation(ref, FIELD)));
   }
-  if (setters.length === 0) return { allowed: true };
   return {
     allowed: false,
     reason: 'runAsUser=0',

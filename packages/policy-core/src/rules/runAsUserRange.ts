@@ -11,7 +11,14 @@
  * `defaultUser`, or removed when the profile has no default user and does not require one
  * (OpenShift: the SCC assigns a UID from the namespace range).
  */
-import { type CheckResult, definePodRule, type PodView, type RuleContext } from '../engine/rule.js';
+import {
+  type CheckResult,
+  definePodRule,
+  NO_CONTAINERS,
+  NO_RESULTS,
+  type PodView,
+  type RuleContext,
+} from '../engine/rule.js';
 import type { Fix } from '../types.js';
 import {
   describeRange,
@@ -20,6 +27,7 @@ import {
   idLocation,
   inRange,
   missingIdFailure,
+  missingIds,
   replaceIdFix,
 } from './idPolicy.js';
 import { renderMessage } from './messageTemplate.js';
@@ -36,6 +44,7 @@ function acceptable(uid: number, context: RuleContext): boolean {
   const { uidRange, denyUids } = context.options;
   return inRange(uid, uidRange) && !denyUids.includes(uid);
 }
+const unacceptable = (uid: number, context: RuleContext): boolean => !acceptable(uid, context);
 
 function valueFix(id: ExplicitId, context: RuleContext): Fix | undefined {
   const { defaultUser, requireRunAsUser } = context.options;
@@ -49,22 +58,22 @@ function valueFix(id: ExplicitId, context: RuleContext): Fix | undefined {
   };
 }
 
+const MISSING = { id: 'missingRunAsUser', template: messages.missingRunAsUser } as const;
+
 function runAsUserRange_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
-  const results: CheckResult[] = [];
   const { uidRange, denyUids, requireRunAsUser, defaultUser } = context.options;
-  if (requireRunAsUser) {
-    const missing = missingIdFailure(
-      pod,
-      'runAsUser',
-      { id: 'missingRunAsUser', template: messages.missingRunAsUser },
-      () =>
-        defaultUser !== undefined && acceptable(defaultUser, context)
-          ? defaultUserFix(pod, context, undefined)
-          : undefined,
-    );
-    if (missing) results.push(missing);
+  const missing = requireRunAsUser ? missingIds(pod, 'runAsUser') : NO_CONTAINERS;
+  const explicit = explicitIds(pod, 'runAsUser', unacceptable, context);
+  if (missing.length === 0 && explicit.length === 0) return NO_RESULTS;
+  const results: CheckResult[] = [];
+  if (missing.length > 0) {
+    const fix =
+      defaultUser !== undefined && acceptable(defaultUser, context)
+        ? defaultUserFix(pod, context, undefined)
+        : undefined;
+    results.push(missingIdFailure('runAsUser', missing, MISSING, fix));
   }
-  for (const id of explicitIds(pod, 'runAsUser', (uid) => !acceptable(uid, context))) {
+  for (const id of explicit) {
     const denied = denyUids.includes(id.value);
     const fix = valueFix(id, context);
     results.push({

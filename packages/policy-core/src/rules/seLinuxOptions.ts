@@ -9,7 +9,15 @@
  *
  * No fix: SELinux labels are host policy; a person has to decide.
  */
-import { type CheckResult, definePodRule, type PodCheck, type PodView } from '../engine/rule.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  type PodCheck,
+  type PodView,
+} from '../engine/rule.js';
 import type { SELinuxOptions } from '../podspec/k8s.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation, JsonPointer } from '../types.js';
@@ -23,8 +31,18 @@ const ALLOWED_TYPES_1_0: ReadonlySet<string> = new Set([
 ]);
 const ALLOWED_TYPES_1_31: ReadonlySet<string> = new Set([...ALLOWED_TYPES_1_0, 'container_engine_t']);
 
+const setsSeLinuxOptions = (ref: ContainerRef): boolean =>
+  ref.container.securityContext?.seLinuxOptions != null;
+
 function seLinuxOptionsCheck(allowedTypes: ReadonlySet<string>): PodCheck {
   return (pod: PodView): CheckResult => {
+    // Nearly every pod sets no SELinux options at all.
+    if (
+      pod.spec.securityContext?.seLinuxOptions == null &&
+      containersWhere(pod, setsSeLinuxOptions).length === 0
+    ) {
+      return ALLOWED;
+    }
     const badTypes: string[] = [];
     let setUser = false;
     let setRole = false;
@@ -71,7 +89,7 @@ function seLinuxOptionsCheck(allowedTypes: ReadonlySet<string>): PodCheck {
       }
     }
     if (badContainers.length > 0) badSetters.push(describeContainers(badContainers));
-    if (badSetters.length === 0) return { allowed: true };
+    if (badSetters.length === 0) return ALLOWED;
 
     const types = sortedSet(badTypes);
     const badData: string[] = [];

@@ -84,6 +84,47 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
         'forbidden annotations container.seccomp.security.alpha.kubernetes.io/a="unconfined", container.seccomp.security.alpha.kubernetes.io/b="unknown", seccomp.security.alpha.kubernetes.io/pod="unconfined"',
     },
     {
+      name: 'v1.0: a field that disagrees with a rewritten annotation is rewritten too',
+      pod: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'p',
+          annotations: {
+            'seccomp.security.alpha.kubernetes.io/pod': 'unconfined',
+            'container.seccomp.security.alpha.kubernetes.io/a': 'unconfined',
+          },
+        },
+        spec: {
+          securityContext: { seccompProfile: { type: 'Unconfined' } },
+          containers: [
+            { name: 'a', securityContext: { seccompProfile: { type: 'RuntimeDefault' } } },
+            { name: 'b', securityContext: { seccompProfile: { type: 'Unconfined' } } },
+          ],
+        },
+      },
+      version: 'v1.0',
+      reason: 'seccompProfile',
+      detail:
+        'forbidden annotations container.seccomp.security.alpha.kubernetes.io/a="unconfined", seccomp.security.alpha.kubernetes.io/pod="unconfined"',
+      fix: {
+        description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
+        patch: [
+          {
+            op: 'replace',
+            path: '/metadata/annotations/seccomp.security.alpha.kubernetes.io~1pod',
+            value: 'runtime/default',
+          },
+          {
+            op: 'replace',
+            path: '/metadata/annotations/container.seccomp.security.alpha.kubernetes.io~1a',
+            value: 'runtime/default',
+          },
+          { op: 'replace', path: '/spec/securityContext/seccompProfile', value: { type: 'RuntimeDefault' } },
+        ],
+      },
+    },
+    {
       name: 'v1.0: values are quoted like Go %q',
       pod: annotated({ 'seccomp.security.alpha.kubernetes.io/pod': 'a"b\n' }),
       version: 'v1.0',

@@ -12,13 +12,22 @@
  * forbidden: its type is "").
  *
  * Fix: forbidden annotations become `runtime/default`, forbidden profiles `{ type: RuntimeDefault }`
- * (with a disagreeing annotation of the same pod or container set to `runtime/default` too: the
+ * (with a disagreeing annotation of the same pod or container set to `runtime/default` too, and
+ * at v1.0 - v1.18 a disagreeing field set to `RuntimeDefault` beside a rewritten annotation: the
  * API server rejects annotations and fields that disagree). None for Windows pods, where seccomp
  * settings are invalid altogether.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  type PodView,
+} from '../engine/rule.js';
+import type { SeccompProfile } from '../podspec/k8s.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation, JsonPatchOperation } from '../types.js';
+import type { FindingLocation, JsonPatchOperation, JsonPointer } from '../types.js';
 import { containerLocation, fixOf, locateField } from './patch.js';
 import { isWindowsPod } from './podRelaxations.js';
 import { describeContainers, goQuote, joinQuote, pluralize, sortedSet } from './wording.js';
@@ -62,28 +71,38 @@ export function containerSeccompAnnotation(containerName: string): string {
 }
 
 function seccompProfileBaseline_1_0(pod: PodView): CheckResult {
-  const annotations = pod.metadata.annotations ?? {};
+  const annotations = pod.metadata.annotations;
+  if (annotations == null) return ALLOWED;
   const forbidden: string[] = [];
   const paths = new Set<string>();
-  const consider = (key: string): void => {
+  // The API server rejects an annotation that disagrees with the field beside it, so where the
+  // fix rewrites an annotation to runtime/default, a field set to anything else follows it.
+  const fieldFixes = new Map<string, JsonPatchOperation>();
+  const consider = (key: string, ownerPath: JsonPointer, profile: SeccompProfile | undefined): void => {
     if (!Object.hasOwn(annotations, key)) return;
     // A YAML `key:` with no value is Go's empty string.
     const value = annotations[key] ?? '';
     if (validSeccompAnnotationValue(value)) return;
     forbidden.push(`${key}=${goQuote(value)}`);
     paths.add(pointer(pod.metadataPath, 'annotations', key));
+    if (profile != null && profile.type !== 'RuntimeDefault') {
+      const path = pointer(ownerPath, ...PROFILE_KEYS);
+      fieldFixes.set(path, { op: 'replace', path, value: RUNTIME_DEFAULT });
+    }
   };
-  consider(POD_SECCOMP_ANNOTATION);
-  for (const ref of pod.containers) consider(CONTAINER_ANNOTATION_PREFIX + ref.name);
-  if (forbidden.length === 0) return { allowed: true };
+  consider(POD_SECCOMP_ANNOTATION, pod.specPath, pod.spec.securityContext?.seccompProfile);
+  for (const ref of pod.containers) {
+    consider(CONTAINER_ANNOTATION_PREFIX + ref.name, ref.path, ref.container.securityContext?.seccompProfile);
+  }
+  if (forbidden.length === 0) return ALLOWED;
 
   const list = sortedSet(forbidden);
   const fix = isWindowsPod(pod)
     ? undefined
-    : fixOf(
-        'Use the runtime default seccomp profile instead of the forbidden ones.',
-        [...paths].map((path) => ({ op: 'replace' as const, path, value: 'runtime/default' })),
-      );
+    : fixOf('Use the runtime default seccomp profile instead of the forbidden ones.', [
+        ...[...paths].map((path) => ({ op: 'replace' as const, path, value: 'runtime/default' })),
+        ...fieldFixes.values(),
+      ]);
   return {
     allowed: false,
     reason: 'seccompProfile',
@@ -93,7 +112,18 @@ function seccompProfileBaseline_1_0(pod: PodView): CheckResult {
   };
 }
 
+const forbiddenProfile = (profile: { type?: string } | null | undefined): boolean =>
+  profile != null && !validSeccompType(profile.type ?? '');
+const setsForbiddenProfile = (ref: ContainerRef): boolean =>
+  forbiddenProfile(ref.container.securityContext?.seccompProfile);
+
 function seccompProfileBaseline_1_19(pod: PodView): CheckResult {
+  if (
+    !forbiddenProfile(pod.spec.securityContext?.seccompProfile) &&
+    containersWhere(pod, setsForbiddenProfile).length === 0
+  ) {
+    return ALLOWED;
+  }
   const badSetters: string[] = [];
   const badValues: string[] = [];
   const locations: FindingLocation[] = [];
@@ -120,7 +150,7 @@ function seccompProfileBaseline_1_19(pod: PodView): CheckResult {
     if (aligned) patch.push(aligned);
   }
   if (badContainers.length > 0) badSetters.push(describeContainers(badContainers));
-  if (badSetters.length === 0) return { allowed: true };
+  if (badSetters.length === 0) return ALLOWED;
 
   const fix = isWindowsPod(pod)
     ? undefined

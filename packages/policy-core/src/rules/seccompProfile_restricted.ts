@@ -13,7 +13,7 @@
  * set to `runtime/default` (the API server rejects annotations and fields that disagree). None
  * for Windows pods, where seccomp settings are invalid.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import { ALLOWED, type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation, JsonPatchOperation } from '../types.js';
 import { containerLocation, fixOf, locateField, setField } from './patch.js';
@@ -30,7 +30,19 @@ const PROFILE_KEYS = ['securityContext', 'seccompProfile'];
 const TYPE_KEYS = [...PROFILE_KEYS, 'type'];
 const RUNTIME_DEFAULT = { type: 'RuntimeDefault' };
 
+/** Every container runs under a valid profile, its own or the pod's: the pod passes. */
+function plainlyAllowed(pod: PodView): boolean {
+  const podProfile = pod.spec.securityContext?.seccompProfile;
+  if (podProfile != null && !validSeccompType(podProfile.type ?? '')) return false;
+  for (const ref of pod.containers) {
+    const profile = ref.container.securityContext?.seccompProfile;
+    if (profile == null ? podProfile == null : !validSeccompType(profile.type ?? '')) return false;
+  }
+  return true;
+}
+
 function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
+  if (plainlyAllowed(pod)) return ALLOWED;
   const badSetters: string[] = [];
   const badValues: string[] = [];
   const explicitLocations: FindingLocation[] = [];
@@ -72,7 +84,7 @@ function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
     if (aligned) patch.push(aligned);
   }
   if (explicitlyBad.length > 0) badSetters.push(describeContainers(explicitlyBad));
-  if (badSetters.length === 0 && implicitlyBad.length === 0) return { allowed: true };
+  if (badSetters.length === 0 && implicitlyBad.length === 0) return ALLOWED;
 
   const fix = isWindowsPod(pod)
     ? undefined

@@ -8,7 +8,7 @@
  *
  * No fix: removing a sysctl changes how the workload behaves; a person has to decide.
  */
-import { type CheckResult, definePodRule, type PodCheck, type PodView } from '../engine/rule.js';
+import { ALLOWED, type CheckResult, definePodRule, type PodCheck, type PodView } from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation } from '../types.js';
 
@@ -35,16 +35,19 @@ const SAFE_1_37: ReadonlySet<string> = new Set([
 ]);
 
 function sysctlsCheck(allowed: ReadonlySet<string>): PodCheck {
+  const safe = (sysctl: { name?: string | null } | null | undefined): boolean =>
+    allowed.has(sysctl?.name ?? '');
   return (pod: PodView): CheckResult => {
+    const sysctls = pod.spec.securityContext?.sysctls;
+    if (sysctls == null || sysctls.every(safe)) return ALLOWED;
     const forbidden: string[] = [];
     const locations: FindingLocation[] = [];
-    (pod.spec.securityContext?.sysctls ?? []).forEach((sysctl, index) => {
+    sysctls.forEach((sysctl, index) => {
       const name = sysctl?.name ?? '';
       if (allowed.has(name)) return;
       forbidden.push(name);
       locations.push({ path: pointer(pod.specPath, 'securityContext', 'sysctls', index, 'name') });
     });
-    if (forbidden.length === 0) return { allowed: true };
     return { allowed: false, reason: 'forbidden sysctls', detail: forbidden.join(', '), locations };
   };
 }

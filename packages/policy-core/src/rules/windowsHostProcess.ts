@@ -8,7 +8,14 @@
  *
  * No fix: a HostProcess workload exists to administer the node; a person has to decide.
  */
-import { type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+import {
+  ALLOWED,
+  type CheckResult,
+  type ContainerRef,
+  containersWhere,
+  definePodRule,
+  type PodView,
+} from '../engine/rule.js';
 import { pointer } from '../podspec/pointer.js';
 import type { FindingLocation } from '../types.js';
 import { containerLocation } from './patch.js';
@@ -16,11 +23,13 @@ import { describeContainers } from './wording.js';
 
 const HOST_PROCESS = ['securityContext', 'windowsOptions', 'hostProcess'];
 
+const isHostProcess = (ref: ContainerRef): boolean =>
+  ref.container.securityContext?.windowsOptions?.hostProcess === true;
+
 function windowsHostProcess_1_0(pod: PodView): CheckResult {
-  const bad = pod.containers.filter(
-    (ref) => ref.container.securityContext?.windowsOptions?.hostProcess === true,
-  );
+  const bad = containersWhere(pod, isHostProcess);
   const podForbidden = pod.spec.securityContext?.windowsOptions?.hostProcess === true;
+  if (!podForbidden && bad.length === 0) return ALLOWED;
   const setters: string[] = [];
   const locations: FindingLocation[] = [];
   if (podForbidden) {
@@ -31,7 +40,6 @@ function windowsHostProcess_1_0(pod: PodView): CheckResult {
     setters.push(describeContainers(bad.map((ref) => ref.name)));
     locations.push(...bad.map((ref) => containerLocation(ref, HOST_PROCESS)));
   }
-  if (setters.length === 0) return { allowed: true };
   return {
     allowed: false,
     reason: 'hostProcess',
