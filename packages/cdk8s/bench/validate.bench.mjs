@@ -8,6 +8,7 @@
 // the per-round ratio "validated / plain", with the medians of each variant beside it.
 import { evaluate } from '@podguard/policy-core';
 import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { PodSecurity, SecureDeployment } from '../dist/index.js';
 
 const WORKLOADS = 500;
@@ -15,10 +16,11 @@ const ROUNDS = Number(process.argv[2] ?? 150);
 const WARMUP = 20;
 const TARGET = 0.1;
 
-function chartWith(configure) {
+/** A chart of SecureDeployments (nothing to fix), or of cdk8s-plus Deployments (each needs fixes). */
+function chartWith(configure, Workload = SecureDeployment) {
   const chart = new Chart(Testing.app(), 'bench');
   for (let i = 0; i < WORKLOADS; i++) {
-    new SecureDeployment(chart, `web-${i}`, {
+    new Workload(chart, `web-${i}`, {
       containers: [{ name: 'web', image: `registry.example.com/app-${i}:1.0.0`, portNumber: 8080 }],
     });
   }
@@ -36,17 +38,35 @@ const variants = [
     name: 'Testing.synth + harden() + validate(hardened)',
     configure: (chart) => PodSecurity.of(chart).harden().validate({ profile: 'hardened' }),
   },
+  {
+    name: `Testing.synth, ${WORKLOADS} cdk8s-plus Deployments`,
+    configure: () => {},
+    workload: kplus.Deployment,
+  },
+  {
+    name: 'cdk8s-plus Deployments + harden() + validate(hardened)',
+    configure: (chart) => PodSecurity.of(chart).harden().validate({ profile: 'hardened' }),
+    workload: kplus.Deployment,
+  },
 ];
+// Each variant is compared with the plain synthesis of the same workloads.
+const baselineOf = (index) => (variants[index].workload ? 3 : 0);
 
-// The validated chart must synthesize every object and pass, or the figures mean nothing.
-const check = chartWith(variants[1].configure);
-if (Testing.synth(check).length !== WORKLOADS || !PodSecurity.of(check).report.allowed) {
-  throw new Error('the validated chart must synthesize and pass');
+// The validated charts must synthesize every object and pass, or the figures mean nothing; the
+// cdk8s-plus chart must need fixes, or hardening it measures nothing.
+for (const variant of [variants[1], variants[4]]) {
+  const chart = chartWith(variant.configure, variant.workload);
+  if (Testing.synth(chart).length !== WORKLOADS || !PodSecurity.of(chart).report.allowed) {
+    throw new Error(`${variant.name}: the chart must synthesize and pass`);
+  }
+  if (variant.workload && PodSecurity.of(chart).changes.length < WORKLOADS) {
+    throw new Error(`${variant.name}: every Deployment must need a fix`);
+  }
 }
 const manifests = Testing.synth(chartWith(() => {}));
 
 function synthMs(variant) {
-  const chart = chartWith(variant.configure);
+  const chart = chartWith(variant.configure, variant.workload);
   const start = performance.now();
   Testing.synth(chart);
   return performance.now() - start;
@@ -78,15 +98,18 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 const percent = (ratio) => `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(1)}%`;
+const added = samples.map((times, index) => {
+  const plain = samples[baselineOf(index)];
+  return median(times.map((ms, round) => ms / plain[round] - 1));
+});
 const [plain] = samples;
-const added = samples.map((times) => median(times.map((ms, round) => ms / plain[round] - 1)));
 
 console.log(`${ROUNDS} rounds after ${WARMUP} warm-up rounds; medians:`);
 console.table([
   ...variants.map((variant, index) => ({
     task: variant.name,
     'median (ms)': median(samples[index]).toFixed(2),
-    'added (median of per-round ratios)': index === 0 ? '' : percent(added[index]),
+    'added (median of per-round ratios)': baselineOf(index) === index ? '' : percent(added[index]),
   })),
   {
     task: `evaluate(${WORKLOADS} rendered manifests, hardened) alone`,

@@ -9,6 +9,7 @@ import {
   createEvaluation,
   type EvaluatedObject,
   type EvaluateOptions,
+  evaluate,
   type Finding,
   harden,
   type JsonPatchOperation,
@@ -299,6 +300,14 @@ export class PodSecurity {
   }
 
   private hardenManifest(manifest: Manifest, apiObject: ApiObject): Manifest {
+    // Most objects need no fix, and one evaluation says so; harden() would copy the object first.
+    const fixable = evaluate(manifest, this.hardenOptions).findings.some(
+      (finding) => finding.status === 'fail' && finding.fix !== undefined,
+    );
+    if (!fixable) {
+      this.changesByObject.set(apiObject, []);
+      return manifest;
+    }
     const result = harden(manifest, this.hardenOptions);
     const resource = resourceOf(manifest);
     this.changesByObject.set(

@@ -25,7 +25,11 @@ export function cloneJson<T>(value: T): T {
   if (Array.isArray(value)) return value.map(cloneJson) as T;
   if (isRecord(value)) {
     const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) setOwn(copy, key, cloneJson(value[key]));
+    for (const key of Object.keys(value)) {
+      // Plain assignment for every key but `__proto__`, which would set the prototype instead.
+      if (key === '__proto__') setOwn(copy, key, cloneJson(value[key]));
+      else copy[key] = cloneJson(value[key]);
+    }
     return copy as T;
   }
   return value;
