@@ -89,7 +89,7 @@ describe('harden', () => {
     expect(JSON.stringify(result.changes)).toBe(patchValues);
   });
 
-  it('never adds Linux-only fields to Windows pods', () => {
+  it('never adds Linux-only fields to Windows pods, and runs them as ContainerUser', () => {
     const pod = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -100,7 +100,8 @@ describe('harden', () => {
     expect(object.spec).toEqual({
       os: { name: 'windows' },
       automountServiceAccountToken: false,
-      securityContext: { runAsNonRoot: true },
+      // runAsNonRoot alone would stop an image that runs as ContainerAdministrator from starting.
+      securityContext: { runAsNonRoot: true, windowsOptions: { runAsUserName: 'ContainerUser' } },
       containers: [{ name: 'iis', image: 'mcr.microsoft.com/iis' }],
     });
   });

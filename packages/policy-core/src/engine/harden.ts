@@ -60,7 +60,9 @@ function fixKey(finding: Finding): string {
  * `capabilities.drop: [ALL]` (keeping `NET_BIND_SERVICE` in `add`),
  * `seccompProfile: RuntimeDefault`, `readOnlyRootFilesystem: true`,
  * `automountServiceAccountToken: false`, and the namespace's enforce label. Windows pods
- * (`spec.os.name: windows`) never get a Linux-only field. Idempotent:
+ * (`spec.os.name: windows`) never get a Linux-only field; with `runAsNonRoot` they get
+ * `windowsOptions.runAsUserName: ContainerUser` where no name is set and the image's user is
+ * not known to be another non-administrator. Idempotent:
  * `harden(harden(x).object).object` equals `harden(x).object`.
  *
  * @param object The object to harden; not modified.

@@ -176,15 +176,113 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     expect(result?.locations[0]?.path).toBe('/spec/template/spec/containers/0/image');
   });
 
-  it('exempts Windows pods: the kubelet check is Linux-only', () => {
+  it('exempts Windows pods from the Linux check: runAsUser and the image USER play no part there', () => {
     const object = pod({
       os: { name: 'windows' },
-      securityContext: { runAsNonRoot: true },
+      securityContext: { runAsNonRoot: true, windowsOptions: { runAsUserName: 'ContainerUser' } },
       containers: [{ name: 'web', image: IMAGE }],
     });
     expect(failures(object, { level: 'restricted', imageUsers: { [IMAGE]: '' } })).toEqual([]);
   });
+});
 
+describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_windows.go', () => {
+  const windowsPod = (securityContext: Record<string, unknown>, container: Record<string, unknown> = {}) =>
+    pod({
+      os: { name: 'windows' },
+      securityContext: { runAsNonRoot: true, ...securityContext },
+      containers: [{ name: 'web', image: IMAGE, ...container }],
+    });
+
+  it.each([
+    ['ContainerAdministrator', 'the account itself'],
+    ['CONTAINERADMINISTRATOR', 'any case, as strings.EqualFold'],
+    ['containeradminiſtrator', 'long s folds to s, as strings.EqualFold'],
+  ])('refuses runAsUserName %s (%s) with the kubelet message, and replaces it', (name) => {
+    const [result] = failures(windowsPod({ windowsOptions: { runAsUserName: name } }));
+    expect(result).toMatchObject({
+      messageId: 'windowsRunAsUserNameAdministrator',
+      reason: `container's runAsUserName (${name}) which will be regarded as root identity and will break non-root policy (pod: ${POD}, container: web)`,
+      locations: [{ path: '/spec/securityContext/windowsOptions/runAsUserName', container: 'web' }],
+      fix: {
+        patch: [
+          {
+            op: 'replace',
+            path: '/spec/securityContext/windowsOptions/runAsUserName',
+            value: 'ContainerUser',
+          },
+        ],
+      },
+    });
+  });
+
+  it("lets the container's runAsUserName win over the pod's, both ways", () => {
+    const own = windowsPod(
+      { windowsOptions: { runAsUserName: 'ContainerUser' } },
+      { securityContext: { windowsOptions: { runAsUserName: 'ContainerAdministrator' } } },
+    );
+    expect(failures(own)[0]?.locations[0]?.path).toBe(
+      '/spec/containers/0/securityContext/windowsOptions/runAsUserName',
+    );
+    const overridden = windowsPod(
+      { windowsOptions: { runAsUserName: 'ContainerAdministrator' } },
+      { securityContext: { windowsOptions: { runAsUserName: 'ContainerUser' } } },
+    );
+    expect(failures(overridden)).toEqual([]);
+  });
+
+  it('refuses an image that runs as ContainerAdministrator when no runAsUserName is set', () => {
+    const object = windowsPod({});
+    const [result] = failures(object, {
+      level: 'restricted',
+      imageUsers: { [IMAGE]: 'ContainerAdministrator' },
+    });
+    expect(result).toMatchObject({
+      messageId: 'windowsImageAdministrator',
+      reason: `container's runAsUser (ContainerAdministrator) which will be regarded as root identity and will break non-root policy (pod: ${POD}, container: web)`,
+      locations: [{ path: '/spec/containers/0/image', container: 'web' }],
+      fix: {
+        patch: [
+          {
+            op: 'add',
+            path: '/spec/securityContext/windowsOptions',
+            value: { runAsUserName: 'ContainerUser' },
+          },
+        ],
+      },
+    });
+    expect(result?.severity).toBeUndefined();
+  });
+
+  it.each(['ContainerUser', ''])('starts an image whose user is "%s"', (user) => {
+    expect(failures(windowsPod({}), { level: 'restricted', imageUsers: { [IMAGE]: user } })).toEqual([]);
+  });
+
+  it('warns when neither runAsUserName nor the image user is known', () => {
+    const [result] = failures(windowsPod({}));
+    expect(result).toMatchObject({
+      messageId: 'windowsImageUserUnknown',
+      severity: 'warning',
+      reason: `container web has runAsNonRoot and no runAsUserName: it starts only if image "${IMAGE}" does not run as ContainerAdministrator (pod: ${POD})`,
+    });
+  });
+
+  it('checks nothing without runAsNonRoot', () => {
+    const object = pod({
+      os: { name: 'windows' },
+      containers: [
+        {
+          name: 'web',
+          image: IMAGE,
+          securityContext: { windowsOptions: { runAsUserName: 'ContainerAdministrator' } },
+        },
+      ],
+    });
+    expect(failures(object)).toEqual([]);
+  });
+});
+
+describe('kubeletRunAsNonRoot: profiles without a default user', () => {
   it('offers no fix when the profile has no default user', () => {
     const [object] = nonRootPod('node');
     const [result] = failures(object, {
@@ -216,6 +314,9 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
         'invalidUserId',
         'nonNumericUser',
         'runAsUserBreaksPolicy',
+        'windowsImageAdministrator',
+        'windowsImageUserUnknown',
+        'windowsRunAsUserNameAdministrator',
       ].sort(),
     );
   });

@@ -11,10 +11,16 @@
  *   a uid outside 0..2147483647 → `invalidUserId`; any other uid starts.
  * - no `runAsUser`, image user unknown: `imageUserUnknown`, a warning.
  *
- * Messages are the kubelet's, verbatim. Windows pods are exempt: the check is Linux-only. A
- * profile that leaves the UID to the platform (openshift) only has explicit `runAsUser: 0` to
- * report: the SCC sets runAsUser before the kubelet sees the pod.
- * Fix: `runAsUser: <defaultUser>` (replacing a 0, or at pod level).
+ * Windows pods (`spec.os.name: windows`) get the kubelet's Windows check instead
+ * (`security_context_windows.go`): the effective `windowsOptions.runAsUserName` (container over
+ * pod) must not be ContainerAdministrator (`windowsRunAsUserNameAdministrator`); without one, the
+ * image's user must not be (`windowsImageAdministrator`), and an unknown image user is a warning
+ * (`windowsImageUserUnknown`). Names compare as Go's `strings.EqualFold` compares them.
+ *
+ * Messages are the kubelet's, verbatim. A profile that leaves the UID to the platform (openshift)
+ * only has explicit `runAsUser: 0` to report: the SCC sets runAsUser before the kubelet sees the pod.
+ * Fix: `runAsUser: <defaultUser>` (replacing a 0, or at pod level); on Windows,
+ * `runAsUserName: ContainerUser` (replacing ContainerAdministrator, or at pod level).
  */
 import {
   ALLOWED,
@@ -25,6 +31,7 @@ import {
   type PodView,
   type RuleContext,
 } from '../engine/rule.js';
+import { imageUserFor } from '../image/imageReference.js';
 import { pointer } from '../podspec/pointer.js';
 import {
   type EffectiveValue,
@@ -33,7 +40,8 @@ import {
   startingUser,
 } from './effectiveSecurityContext.js';
 import { renderMessage } from './messageTemplate.js';
-import { exemptWindowsPods } from './podRelaxations.js';
+import { setField } from './patch.js';
+import { isWindowsPod } from './podRelaxations.js';
 import { defaultUserFix } from './userFix.js';
 import { goQuote } from './wording.js';
 
@@ -47,6 +55,12 @@ const messages = {
     'container has runAsNonRoot and image has an invalid user id ({uid}). (Must be 1-(2147483647)): must be between 0 and 2147483647, inclusive (pod: {pod}, container: {container})',
   imageUserUnknown:
     'container {container} has runAsNonRoot and no runAsUser: it starts only if image {image} has a numeric, non-zero USER (pod: {pod})',
+  windowsRunAsUserNameAdministrator:
+    "container's runAsUserName ({user}) which will be regarded as root identity and will break non-root policy (pod: {pod}, container: {container})",
+  windowsImageAdministrator:
+    "container's runAsUser ({user}) which will be regarded as root identity and will break non-root policy (pod: {pod}, container: {container})",
+  windowsImageUserUnknown:
+    'container {container} has runAsNonRoot and no runAsUserName: it starts only if image {image} does not run as ContainerAdministrator (pod: {pod})',
 } as const;
 
 type MessageId = keyof typeof messages;
@@ -83,6 +97,88 @@ function refusal(
   };
 }
 
+/** The kubelet's `windowsRootUserName`, and the unprivileged account every Windows base image has. */
+const WINDOWS_ADMINISTRATOR = 'containeradministrator';
+const WINDOWS_USER = 'ContainerUser';
+const RUN_AS_USER_NAME = ['securityContext', 'windowsOptions', 'runAsUserName'];
+
+/**
+ * Go's `strings.EqualFold(name, "ContainerAdministrator")`: ASCII case-insensitive, plus the one
+ * non-ASCII letter that folds into that name (U+017F, long s, folds to s).
+ */
+function isWindowsAdministrator(name: string): boolean {
+  const folded = name.replace(/\u017f/g, 's');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
+  return /^[\x00-\x7f]*$/.test(folded) && folded.toLowerCase() === WINDOWS_ADMINISTRATOR;
+}
+
+/** The kubelet's Windows refusal, with the fix that makes the container run as ContainerUser. */
+function windowsRefusal(
+  pod: PodView,
+  ref: ContainerRef,
+  messageId: MessageId,
+  values: Record<string, string>,
+  at: { readonly path: string; readonly replace: boolean },
+): CheckResult {
+  const fix = {
+    description: at.replace
+      ? `Set securityContext.windowsOptions.runAsUserName to ${WINDOWS_USER} instead of ContainerAdministrator.`
+      : `Set securityContext.windowsOptions.runAsUserName=${WINDOWS_USER} on the pod so no container runs as the image's user. Or build the image with USER ${WINDOWS_USER}.`,
+    patch: [
+      at.replace
+        ? { op: 'replace' as const, path: at.path, value: WINDOWS_USER }
+        : setField(pod.spec, pod.specPath, RUN_AS_USER_NAME, WINDOWS_USER),
+    ],
+  };
+  return {
+    allowed: false,
+    reason: renderMessage(messages[messageId], {
+      pod: goQuote(kubeletPodName(pod)),
+      container: ref.name,
+      ...values,
+    }),
+    detail: '',
+    messageId,
+    locations: [{ path: at.path, container: ref.name }],
+    ...(messageId === 'windowsImageUserUnknown' ? { severity: 'warning' as const } : {}),
+    fix,
+  };
+}
+
+/** The kubelet's `verifyRunAsNonRoot` on a Windows node. */
+function windowsVerdict(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResult {
+  if (effectiveValue(pod, ref, 'runAsNonRoot') !== true) return ALLOWED;
+  const own = ref.container.securityContext?.windowsOptions?.runAsUserName;
+  const inherited = pod.spec.securityContext?.windowsOptions?.runAsUserName;
+  const userName = own ?? inherited;
+  if (userName != null) {
+    if (!isWindowsAdministrator(userName)) return ALLOWED;
+    const path =
+      own != null ? pointer(ref.path, ...RUN_AS_USER_NAME) : pointer(pod.specPath, ...RUN_AS_USER_NAME);
+    return windowsRefusal(
+      pod,
+      ref,
+      'windowsRunAsUserNameAdministrator',
+      { user: userName },
+      { path, replace: true },
+    );
+  }
+  const image = { path: pointer(ref.path, 'image'), replace: false };
+  const imageUser = imageUserFor(ref.container.image, context.options.imageUsers);
+  if (imageUser === undefined) {
+    return windowsRefusal(
+      pod,
+      ref,
+      'windowsImageUserUnknown',
+      { image: goQuote(ref.container.image ?? '') },
+      image,
+    );
+  }
+  // The kubelet reads the image's user name as the runtime reports it; an empty one passes.
+  if (!isWindowsAdministrator(imageUser)) return ALLOWED;
+  return windowsRefusal(pod, ref, 'windowsImageAdministrator', { user: imageUser }, image);
+}
+
 function verdict(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResult {
   if (effectiveValue(pod, ref, 'runAsNonRoot') !== true) return ALLOWED;
   const starting = startingUser(pod, ref, context);
@@ -114,9 +210,10 @@ function verdict(pod: PodView, ref: ContainerRef, context: RuleContext): CheckRe
 
 /** One result per container that fails; none (and nothing allocated) when all pass. */
 function kubeletRunAsNonRoot_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
+  const check = isWindowsPod(pod) ? windowsVerdict : verdict;
   let results: CheckResult[] | undefined;
   for (const ref of pod.containers) {
-    const result = verdict(pod, ref, context);
+    const result = check(pod, ref, context);
     if (!result.allowed) {
       results ??= [];
       results.push(result);
@@ -130,7 +227,7 @@ export const kubeletRunAsNonRoot = definePodRule({
   level: 'hardened',
   severity: 'error',
   description:
-    'Containers with runAsNonRoot must have a user the kubelet can verify as non-root: a non-zero runAsUser, or an image with a numeric non-zero USER.',
+    'Containers with runAsNonRoot must have a user the kubelet can verify as non-root: a non-zero runAsUser, or an image with a numeric non-zero USER (on Windows: not ContainerAdministrator).',
   controls: [
     'PSS restricted: Running as Non-root',
     'CIS 5.2.7',
@@ -140,5 +237,5 @@ export const kubeletRunAsNonRoot = definePodRule({
     'ISO 27001:2013 A.14.2.5',
   ],
   messages,
-  versions: [{ since: 'v1.0', check: exemptWindowsPods(kubeletRunAsNonRoot_1_0) }],
+  versions: [{ since: 'v1.0', check: kubeletRunAsNonRoot_1_0 }],
 });
