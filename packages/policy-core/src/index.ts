@@ -45,6 +45,7 @@ export {
   ALLOWED,
   type Allowed,
   type CheckResult,
+  type ContainerCheck,
   type ContainerGroup,
   type ContainerRef,
   containersWhere,
@@ -63,6 +64,7 @@ export {
   type Rule,
   type RuleContext,
   type RuleVersion,
+  refusedContainers,
   variantFor,
 } from './engine/rule.js';
 export { MIN_REASON_LENGTH, parseSuppressAnnotation, SUPPRESS_ANNOTATION } from './engine/suppressions.js';

@@ -137,6 +137,29 @@ export function containersWhere(pod: PodView, test: (ref: ContainerRef) => boole
   return out ?? NO_CONTAINERS;
 }
 
+/** A check of one container, for rules that give one result per container. */
+export type ContainerCheck = (pod: PodView, ref: ContainerRef, context: RuleContext) => CheckResult;
+
+/**
+ * The failing results of `check` over the pod's containers, one per container it refuses, in
+ * visit order; {@link NO_RESULTS} (nothing allocated) when it refuses none.
+ */
+export function refusedContainers(
+  pod: PodView,
+  context: RuleContext,
+  check: ContainerCheck,
+): readonly CheckResult[] {
+  let results: CheckResult[] | undefined;
+  for (const ref of pod.containers) {
+    const result = check(pod, ref, context);
+    if (!result.allowed) {
+      results ??= [];
+      results.push(result);
+    }
+  }
+  return results ?? NO_RESULTS;
+}
+
 /** A pure check over one pod spec. May return several results (e.g. one per container). */
 export type PodCheck = (pod: PodView, context: RuleContext) => CheckResult | readonly CheckResult[];
 

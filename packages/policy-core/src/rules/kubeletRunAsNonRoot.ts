@@ -27,9 +27,9 @@ import {
   type CheckResult,
   type ContainerRef,
   definePodRule,
-  NO_RESULTS,
   type PodView,
   type RuleContext,
+  refusedContainers,
 } from '../engine/rule.js';
 import { imageUserFor } from '../image/imageReference.js';
 import { pointer } from '../podspec/pointer.js';
@@ -208,18 +208,9 @@ function verdict(pod: PodView, ref: ContainerRef, context: RuleContext): CheckRe
   }
 }
 
-/** One result per container that fails; none (and nothing allocated) when all pass. */
+/** One result per container the kubelet would refuse to start. */
 function kubeletRunAsNonRoot_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
-  const check = isWindowsPod(pod) ? windowsVerdict : verdict;
-  let results: CheckResult[] | undefined;
-  for (const ref of pod.containers) {
-    const result = check(pod, ref, context);
-    if (!result.allowed) {
-      results ??= [];
-      results.push(result);
-    }
-  }
-  return results ?? NO_RESULTS;
+  return refusedContainers(pod, context, isWindowsPod(pod) ? windowsVerdict : verdict);
 }
 
 export const kubeletRunAsNonRoot = definePodRule({

@@ -15,9 +15,9 @@ import {
   type CheckResult,
   type ContainerRef,
   definePodRule,
-  NO_RESULTS,
   type PodView,
   type RuleContext,
+  refusedContainers,
 } from '../engine/rule.js';
 import { imageUserIsRoot } from '../image/parseImageUser.js';
 import { pointer } from '../podspec/pointer.js';
@@ -62,17 +62,9 @@ function check(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResu
   };
 }
 
-/** One result per container that fails; none (and nothing allocated) when all pass. */
+/** One result per container that runs as root. */
 function runAsRoot_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
-  let results: CheckResult[] | undefined;
-  for (const ref of pod.containers) {
-    const result = check(pod, ref, context);
-    if (!result.allowed) {
-      results ??= [];
-      results.push(result);
-    }
-  }
-  return results ?? NO_RESULTS;
+  return refusedContainers(pod, context, check);
 }
 
 export const runAsRoot = definePodRule({
