@@ -60,13 +60,18 @@ export function effectiveField<K extends IdentityField>(
   ref: ContainerRef,
   field: K,
 ): EffectiveValue<NonNullable<SecurityContext[K]>> | undefined {
-  const own = ref.container.securityContext?.[field];
+  type Value = NonNullable<SecurityContext[K]>;
+  const own = identityField(ref.container.securityContext, field);
   if (own !== undefined && own !== null) {
-    return { value: own, path: pointer(ref.path, 'securityContext', field), source: 'container' };
+    return { value: own as Value, path: pointer(ref.path, 'securityContext', field), source: 'container' };
   }
-  const inherited = pod.spec.securityContext?.[field];
+  const inherited = identityField(pod.spec.securityContext, field);
   if (inherited !== undefined && inherited !== null) {
-    return { value: inherited, path: pointer(pod.specPath, 'securityContext', field), source: 'pod' };
+    return {
+      value: inherited as Value,
+      path: pointer(pod.specPath, 'securityContext', field),
+      source: 'pod',
+    };
   }
   return undefined;
 }

@@ -33,6 +33,7 @@ import {
 } from '../engine/rule.js';
 import { imageUserFor } from '../image/imageReference.js';
 import { pointer } from '../podspec/pointer.js';
+import type { Fix } from '../types.js';
 import {
   type EffectiveValue,
   effectiveValue,
@@ -85,14 +86,32 @@ function refusal(
     userFix && messageId !== 'runAsUserBreaksPolicy'
       ? { ...userFix, description: `${userFix.description} ${IMAGE_ALTERNATIVE}` }
       : userFix;
-  const values = { pod: goQuote(kubeletPodName(pod)), container: ref.name, ...extra };
+  return kubeletFailure(pod, ref, messageId, extra, runAsUser?.path ?? pointer(ref.path, 'image'), fix);
+}
+
+/** The messages that are advice, not a certain refusal: the image's user is not known. */
+const WARNINGS: ReadonlySet<MessageId> = new Set(['imageUserUnknown', 'windowsImageUserUnknown']);
+
+/** A failure in the kubelet's words (`{pod}` and `{container}` filled in), at `path`. */
+function kubeletFailure(
+  pod: PodView,
+  ref: ContainerRef,
+  messageId: MessageId,
+  values: Record<string, string>,
+  path: string,
+  fix: Fix | undefined,
+): CheckResult {
   return {
     allowed: false,
-    reason: renderMessage(messages[messageId], values),
+    reason: renderMessage(messages[messageId], {
+      pod: goQuote(kubeletPodName(pod)),
+      container: ref.name,
+      ...values,
+    }),
     detail: '',
     messageId,
-    locations: [{ path: runAsUser?.path ?? pointer(ref.path, 'image'), container: ref.name }],
-    ...(messageId === 'imageUserUnknown' ? { severity: 'warning' as const } : {}),
+    locations: [{ path, container: ref.name }],
+    ...(WARNINGS.has(messageId) ? { severity: 'warning' as const } : {}),
     ...(fix ? { fix } : {}),
   };
 }
@@ -130,19 +149,7 @@ function windowsRefusal(
         : setField(pod.spec, pod.specPath, RUN_AS_USER_NAME, WINDOWS_USER),
     ],
   };
-  return {
-    allowed: false,
-    reason: renderMessage(messages[messageId], {
-      pod: goQuote(kubeletPodName(pod)),
-      container: ref.name,
-      ...values,
-    }),
-    detail: '',
-    messageId,
-    locations: [{ path: at.path, container: ref.name }],
-    ...(messageId === 'windowsImageUserUnknown' ? { severity: 'warning' as const } : {}),
-    fix,
-  };
+  return kubeletFailure(pod, ref, messageId, values, at.path, fix);
 }
 
 /** The kubelet's `verifyRunAsNonRoot` on a Windows node. */
