@@ -1,27 +1,14 @@
 /**
  * Conformance with upstream Pod Security Admission: every fixture of kubernetes/pod-security-admission
- * (test/testdata, copied to ../shared/corpus/psa) at its level and version. A `pass/` fixture must be
+ * (test/testdata, vendored in test/fixtures/psa with its LICENSE and SOURCE.md) at its level and version. A `pass/` fixture must be
  * allowed, a `fail/` fixture denied. No case is skipped.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { checkPod, evaluate, type PssLevel, psaRules } from '@podguard/policy-core';
+import { checkPod, evaluate, psaRules } from '@podguard/policy-core';
 import { describe, expect, it } from 'vitest';
+import { loadPsaCases, loadPsaIndex } from './fixtures/psa/load.mjs';
 
-interface Case {
-  file: string;
-  level: PssLevel;
-  version: string;
-  expect: 'pass' | 'fail';
-  object: unknown;
-}
-
-const corpus = fileURLToPath(new URL('../../shared/corpus/psa/', import.meta.url));
-const index = JSON.parse(readFileSync(`${corpus}INDEX.json`, 'utf8')) as {
-  count: number;
-  cases: { file: string; level: string; version: string; expect: string }[];
-};
-const cases = JSON.parse(readFileSync(`${corpus}cases.json`, 'utf8')) as Case[];
+const index = loadPsaIndex();
+const cases = loadPsaCases();
 
 describe('upstream Pod Security Admission fixtures', () => {
   it('reads the whole corpus: INDEX.json and cases.json list the same 4,537 cases', () => {

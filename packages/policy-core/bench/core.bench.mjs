@@ -2,13 +2,11 @@
 // - the whole upstream corpus at restricted/latest;
 // - one pod: evaluate() against JSON.parse of the same pod's JSON text (goal: ratio <= 1);
 // - the hardened profile against restricted, per pod (goal: ratio <= 1.5).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { checkPod, evaluate } from '@podguard/policy-core';
 import { Bench } from 'tinybench';
+import { loadPsaCases } from '../../../test/fixtures/psa/load.mjs';
 
-const corpusFile = fileURLToPath(new URL('../../../../shared/corpus/psa/cases.json', import.meta.url));
-const cases = JSON.parse(readFileSync(corpusFile, 'utf8'));
+const cases = loadPsaCases();
 const pods = cases.map((c) => c.object);
 
 // A realistic workload pod: a Deployment's template with two containers and security contexts.

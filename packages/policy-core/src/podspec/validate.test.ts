@@ -3,9 +3,9 @@
  * The two paths must agree on every input: a fast "yes" where the full walk finds a problem
  * would let a mistyped pod reach the rules.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadPsaCases } from '../../../../test/fixtures/psa/load.mjs';
 import { collectProblems, isWellTyped, METADATA, POD_SPEC, type Shape, validatePodSpec } from './validate.js';
 
 /** Any JSON value; its type is usually wrong for the field it lands in. */
@@ -165,11 +165,7 @@ describe('validatePodSpec fast path', () => {
   });
 
   it('agrees with the full walk on every pod of the upstream corpus', () => {
-    // The corpus sits beside the repository (../shared), as for test/conformance.test.ts.
-    const corpus = new URL('../../../../../shared/corpus/psa/cases.json', import.meta.url);
-    const cases = JSON.parse(readFileSync(corpus, 'utf8')) as {
-      object: { spec?: unknown; metadata?: unknown };
-    }[];
+    const cases = loadPsaCases();
     expect(cases).toHaveLength(4537);
     for (const { object } of cases) agree(object.spec, object.metadata);
   });
