@@ -2,20 +2,10 @@
  * The `podguard` command. Exit codes: 0 nothing at or above `--fail-on`; 1 findings; 2 usage
  * error, or an input that could not be read or parsed (the other inputs are still reported).
  */
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
-import { parseArgs } from 'node:util';
+import { type CliIo, UsageError } from './io.js';
 import { cliVersion } from './version.js';
 
-/** Where the CLI reads and writes; `process` in production, buffers in tests. */
-export interface CliIo {
-  stdin: Readable;
-  stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
-  cwd: string;
-  env: Readonly<Record<string, string | undefined>>;
-}
+export type { CliIo };
 
 export const USAGE = `Usage:
   podguard scan [PATH... | -] [--profile baseline|restricted|hardened|openshift] [--pss-version v1.N|latest]
@@ -30,11 +20,6 @@ Scans Kubernetes manifests (YAML, JSON, List, helm template output, kubectl get 
 Dockerfiles for containers that run as root or break the Pod Security Standards.
 Exit codes: 0 nothing at or above --fail-on (default error), 1 findings, 2 usage or input errors.
 `;
-
-/** A usage error: exit 2 with the message and usage. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 /** Runs the CLI; resolves to the exit code. Never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -73,18 +58,4 @@ export function reportError(error: unknown, io: CliIo): number {
   }
   io.stderr.write(`podguard: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
   return 2;
-}
-
-/** `node:util` parseArgs, strict: unknown flags are usage errors. */
-export function parse<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
-  args: readonly string[],
-  options: T,
-) {
-  return parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
-}
-
-/** Writes output to `--output FILE` or stdout. */
-export async function emit(text: string, output: string | undefined, io: CliIo): Promise<void> {
-  if (output === undefined) io.stdout.write(text);
-  else await writeFile(resolve(io.cwd, output), text);
 }

@@ -38,41 +38,28 @@ export {
 } from './engine/evaluate.js';
 export { type HardenChange, type HardenResult, harden } from './engine/harden.js';
 export { applyJsonPatch, JsonPatchError } from './engine/jsonPatch.js';
-export type { EvaluateOptions, Profile, ProfileName, RuleSetting } from './engine/options.js';
 export { psaPlan } from './engine/plan.js';
 export { MAX_ID, resolveEvaluation } from './engine/resolveOptions.js';
-export {
-  ALLOWED,
-  type Allowed,
-  type CheckResult,
-  type ContainerCheck,
-  type ContainerGroup,
-  type ContainerRef,
-  containersWhere,
-  defineNamespaceRule,
-  definePodRule,
-  type Forbidden,
-  type NamespaceRule,
-  type NamespaceView,
-  NO_RESULTS,
-  type PodCheck,
-  PodguardInputError,
-  type PodRule,
-  type PodView,
-  parseVersion,
-  type ResolvedOptions,
-  type Rule,
-  type RuleContext,
-  type RuleVersion,
-  refusedContainers,
-  variantFor,
-} from './engine/rule.js';
+export { builtinRuleDescriptors } from './engine/ruleDescriptors.js';
 export { MIN_REASON_LENGTH, parseSuppressAnnotation, SUPPRESS_ANNOTATION } from './engine/suppressions.js';
 export { imageUsersFromImageConfig } from './image/imageConfig.js';
 export { imageUserFor, normalizeImageReference } from './image/imageReference.js';
 export { type ImageUser, imageUserIsRoot, parseImageUser } from './image/parseImageUser.js';
+export { PodguardInputError } from './model/errors.js';
+export type * from './model/k8s.js';
+export type { EvaluateOptions, Profile, ProfileName, RuleSetting } from './model/options.js';
+export { RULE_DOCS_BASE_URI, type RuleDescriptor, ruleDocsUri } from './model/ruleDescriptor.js';
+export type * from './model/types.js';
+export { parseVersion } from './model/versions.js';
+export type {
+  ContainerGroup,
+  ContainerRef,
+  NamespaceView,
+  PodView,
+  ResolvedOptions,
+  RuleContext,
+} from './model/views.js';
 export { extractObject, flattenLists, POD_KINDS, resourceOf, visitContainers } from './podspec/extract.js';
-export type * from './podspec/k8s.js';
 export { escapePointerToken, parsePointer, pointer } from './podspec/pointer.js';
 export {
   baselineProfile,
@@ -90,14 +77,25 @@ export {
 } from './report/controls.js';
 export { formatJson, JSON_REPORT_VERSION } from './report/json.js';
 export { formatJunit } from './report/junit.js';
-export {
-  builtinRuleDescriptors,
-  RULE_DOCS_BASE_URI,
-  type RuleDescriptor,
-  ruleDocsUri,
-} from './report/ruleDescriptors.js';
 export { artifactLocation, formatSarif, SARIF_SCHEMA_URI } from './report/sarif.js';
 export { formatText, type TextFormatOptions } from './report/text.js';
 export type * from './report/types.js';
+export {
+  ALLOWED,
+  type Allowed,
+  type CheckResult,
+  type ContainerCheck,
+  containersWhere,
+  defineNamespaceRule,
+  definePodRule,
+  type Forbidden,
+  type NamespaceRule,
+  NO_RESULTS,
+  type PodCheck,
+  type PodRule,
+  type Rule,
+  type RuleVersion,
+  refusedContainers,
+  variantFor,
+} from './rulekit/define.js';
 export { podguardRules, psaRules, ruleRegistry } from './rules/index.js';
-export type * from './types.js';

@@ -1,4 +1,4 @@
-import { type CliIo, UsageError } from '../main.js';
+import { type CliIo, UsageError } from '../io.js';
 import { ruleDoc } from '../ruleDocs.js';
 
 /** `podguard explain RULE`: the rule's docs page. */

@@ -1,5 +1,5 @@
 import { builtinRuleDescriptors as ruleDescriptors } from '@podguard/policy-core';
-import { type CliIo, emit, parse, UsageError } from '../main.js';
+import { type CliIo, emit, parse, UsageError } from '../io.js';
 
 /** `podguard rules [--format text|json]`. */
 export async function runRules(args: readonly string[], io: CliIo): Promise<number> {

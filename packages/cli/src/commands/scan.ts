@@ -11,7 +11,7 @@ import {
 } from '@podguard/policy-core';
 import { ConfigError, findConfig, loadConfig } from '../config.js';
 import { fixFiles } from '../fix.js';
-import { type CliIo, emit, parse, UsageError } from '../main.js';
+import { type CliIo, emit, parse, UsageError } from '../io.js';
 import { configPaths, type ScanRequest, scan } from '../scan.js';
 import { cliVersion } from '../version.js';
 

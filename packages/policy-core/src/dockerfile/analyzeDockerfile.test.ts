@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are Dockerfile text, where ${VAR} is Dockerfile syntax.
 import { describe, expect, it } from 'vitest';
-import { PodguardInputError } from '../engine/rule.js';
+import { PodguardInputError } from '../model/errors.js';
 import {
   analyzeDockerfile,
   type DockerfileOptions,

@@ -6,11 +6,12 @@
  * on an earlier one (`FROM name`) inheriting its USER and ENV, `ARG`/`ENV` substitution
  * (with `buildArgs` overriding ARG defaults), and the last USER of the target stage's chain.
  */
-import { PodguardInputError } from '../engine/rule.js';
+
 import { imageUserFor } from '../image/imageReference.js';
 import { type ImageUser, parseImageUser } from '../image/parseImageUser.js';
+import { PodguardInputError } from '../model/errors.js';
+import type { Severity } from '../model/types.js';
 import { describeType, isRecord } from '../podspec/extract.js';
-import type { Severity } from '../types.js';
 import { expandVariables } from './expandVariables.js';
 import { type DockerfileInstruction, parseDockerfile } from './parseDockerfile.js';
 

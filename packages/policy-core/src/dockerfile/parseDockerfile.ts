@@ -4,7 +4,7 @@
  * character, heredocs (`RUN <<EOF … EOF`), case-insensitive instruction keywords. It yields one
  * instruction per logical line with the 1-based position of its keyword.
  */
-import { PodguardInputError } from '../engine/rule.js';
+import { PodguardInputError } from '../model/errors.js';
 
 /** One physical line of an instruction, for precise positions inside multi-line instructions. */
 export interface SourceLine {

@@ -2,12 +2,15 @@
  * The upstream view: run the Pod Security Admission checks of one level and version on one pod
  * and aggregate them the way the API server does, down to its error and warning text.
  */
+
+import { PodguardInputError } from '../model/errors.js';
+import type { PssLevel, ResourceRef } from '../model/types.js';
+import { parseVersion } from '../model/versions.js';
+import type { ResolvedOptions } from '../model/views.js';
 import { extractObject, isRecord } from '../podspec/extract.js';
 import { validatePodSpec } from '../podspec/validate.js';
-import type { PssLevel, ResourceRef } from '../types.js';
 import { psaPlan } from './plan.js';
 import { resolveEvaluation } from './resolveOptions.js';
-import { PodguardInputError, parseVersion, type ResolvedOptions } from './rule.js';
 
 /** One failed check, as upstream's `CheckResult`. */
 export interface CheckReason {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { PodguardInputError } from '../model/errors.js';
 import { checkPod, formatForbiddenMessage } from './checkPod.js';
 import { createEvaluation, evaluate } from './evaluate.js';
-import { PodguardInputError } from './rule.js';
 
 const container = { name: 'app', image: 'registry.example/app:1.0' };
 const podSpec = { containers: [container] };

@@ -3,10 +3,10 @@
  * runs the profile's rules at the chosen version, turns results into findings, and applies
  * suppressions. It never throws on a violation; only invalid options throw.
  */
-import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
-import type { ObjectMeta } from '../podspec/k8s.js';
-import { pointer } from '../podspec/pointer.js';
-import { validatePodSpec } from '../podspec/validate.js';
+
+import { INVALID_INPUT, INVALID_SUPPRESSION, UNUSED_SUPPRESSION } from '../model/diagnostics.js';
+import type { ObjectMeta } from '../model/k8s.js';
+import type { EvaluateOptions, RuleSetting } from '../model/options.js';
 import type {
   EvaluatedObject,
   EvaluationResult,
@@ -14,11 +14,14 @@ import type {
   JsonPointer,
   ResourceRef,
   Suppression,
-} from '../types.js';
-import type { EvaluateOptions, RuleSetting } from './options.js';
+} from '../model/types.js';
+import type { RuleContext } from '../model/views.js';
+import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
+import { pointer } from '../podspec/pointer.js';
+import { validatePodSpec } from '../podspec/validate.js';
+import type { CheckResult, Forbidden, NamespaceCheck, PodCheck, Rule } from '../rulekit/define.js';
 import { type Plan, planFor } from './plan.js';
 import { type ResolvedEvaluation, resolveEvaluation } from './resolveOptions.js';
-import type { CheckResult, Forbidden, NamespaceCheck, PodCheck, Rule, RuleContext } from './rule.js';
 import {
   type ActiveSuppression,
   activate,
@@ -43,13 +46,6 @@ interface Evaluation extends ResolvedEvaluation {
   readonly podRuleIds: readonly string[];
   readonly namespaceRuleIds: readonly string[];
 }
-
-/** Rule id of findings about input that could not be evaluated (wrong types, no pod spec). */
-export const INVALID_INPUT = 'invalidInput';
-/** Rule id of findings about malformed suppressions. */
-export const INVALID_SUPPRESSION = 'invalidSuppression';
-/** Rule id of findings about suppressions that matched nothing. */
-export const UNUSED_SUPPRESSION = 'unusedSuppression';
 
 const NO_RESOURCE: ResourceRef = { apiVersion: '', kind: '' };
 const NO_SUPPRESSIONS: readonly ActiveSuppression[] = Object.freeze([]);
@@ -493,3 +489,5 @@ function applySuppressions(
     own,
   );
 }
+
+export { INVALID_INPUT, INVALID_SUPPRESSION, UNUSED_SUPPRESSION };

@@ -10,12 +10,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { EvaluateOptions, RuleSetting } from '../model/options.js';
+import type { Finding } from '../model/types.js';
 import { ruleRegistry } from '../rules/index.js';
-import type { Finding } from '../types.js';
 import { evaluate } from './evaluate.js';
 import { harden } from './harden.js';
 import { applyJsonPatch } from './jsonPatch.js';
-import type { EvaluateOptions, RuleSetting } from './options.js';
 
 const NUM_RUNS = 100;
 const IMAGES = ['app:1', 'node:20', 'nginx', 'distroless/static:nonroot', 'unknown:1'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { PodguardInputError } from '../model/errors.js';
 import { evaluate } from './evaluate.js';
 import { harden } from './harden.js';
-import { PodguardInputError } from './rule.js';
 
 const deployment = () => ({
   apiVersion: 'apps/v1',

@@ -9,10 +9,11 @@
  * finding (or that cannot be applied) is applied at most once and its finding stays in
  * `remaining`, so harden always terminates.
  */
-import type { Finding, JsonPatchOperation, JsonPointer } from '../types.js';
+
+import type { EvaluateOptions } from '../model/options.js';
+import type { Finding, JsonPatchOperation, JsonPointer } from '../model/types.js';
 import { evaluate } from './evaluate.js';
 import { applyJsonPatch, cloneJson, JsonPatchError } from './jsonPatch.js';
-import type { EvaluateOptions } from './options.js';
 import { resolveEvaluation } from './resolveOptions.js';
 
 /** One fix harden applied. */

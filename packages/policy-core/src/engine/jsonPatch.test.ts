@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonPatchOperation } from '../types.js';
+import type { JsonPatchOperation } from '../model/types.js';
 import { applyJsonPatch, cloneJson, JsonPatchError } from './jsonPatch.js';
 
 describe('applyJsonPatch', () => {

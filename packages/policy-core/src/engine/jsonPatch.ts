@@ -2,9 +2,10 @@
  * RFC 6902 JSON Patch (`add`, `remove`, `replace`, `test`) over plain JSON values, as fixes use it.
  * Pure: the input is never modified; the result shares untouched subtrees with it.
  */
+
+import type { JsonPatchOperation } from '../model/types.js';
 import { isRecord } from '../podspec/extract.js';
 import { parsePointer } from '../podspec/pointer.js';
-import type { JsonPatchOperation } from '../types.js';
 
 /** A patch that cannot be applied: a missing parent, a bad array index, a failed `test`. */
 export class JsonPatchError extends Error {

@@ -3,10 +3,11 @@
  * sorted by id, then restricted checks sorted by id (a restricted variant's `overrides` removes
  * its baseline twin), then the profile's podguard rules in profile order.
  */
+
+import type { Profile } from '../model/options.js';
+import type { PssLevel } from '../model/types.js';
+import { type NamespaceRule, type PodCheck, type PodRule, variantFor } from '../rulekit/define.js';
 import { psaRules, ruleRegistry } from '../rules/index.js';
-import type { PssLevel } from '../types.js';
-import type { Profile } from './options.js';
-import { type NamespaceRule, type PodCheck, type PodRule, variantFor } from './rule.js';
 
 export interface PlannedPodRule {
   readonly rule: PodRule;

@@ -2,12 +2,15 @@
  * Turns user options (from code, the CLI config file, cdk8s or Pulumi) into what rules see,
  * validating every field with an error that names it.
  */
+
+import { PodguardInputError } from '../model/errors.js';
+import type { EvaluateOptions, Profile, RuleSetting } from '../model/options.js';
+import type { PssLevel, Severity, Suppression } from '../model/types.js';
+import { parseVersion } from '../model/versions.js';
+import type { ResolvedOptions } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
 import { profiles } from '../profiles/index.js';
 import { ruleRegistry } from '../rules/index.js';
-import type { PssLevel, Severity, Suppression } from '../types.js';
-import type { EvaluateOptions, Profile, RuleSetting } from './options.js';
-import { PodguardInputError, parseVersion, type ResolvedOptions } from './rule.js';
 
 /** The largest UID/GID the kubelet accepts (`math.MaxInt32`). */
 export const MAX_ID = 2_147_483_647;

@@ -3,9 +3,10 @@
  * finding it covers (an audit trail), expires on a date, and is an error when malformed. Unused
  * suppressions are reported too.
  */
+
+import type { AppliedSuppression, Finding, ResourceRef, Suppression } from '../model/types.js';
 import { isRecord } from '../podspec/extract.js';
 import { ruleRegistry } from '../rules/index.js';
-import type { AppliedSuppression, Finding, ResourceRef, Suppression } from '../types.js';
 
 /** The annotation that carries suppressions on a manifest: a JSON or YAML-flow list. */
 export const SUPPRESS_ANNOTATION = 'podguard.dev/suppress';

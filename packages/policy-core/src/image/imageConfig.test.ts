@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PodguardInputError } from '../engine/rule.js';
+import { PodguardInputError } from '../model/errors.js';
 import { imageUsersFromImageConfig } from './imageConfig.js';
 
 describe('imageUsersFromImageConfig', () => {

@@ -5,7 +5,7 @@
  * reads and parses the file.
  */
 
-import { PodguardInputError } from '../engine/rule.js';
+import { PodguardInputError } from '../model/errors.js';
 import { describeType, isRecord } from '../podspec/extract.js';
 
 function userOf(config: unknown, where: string): string {

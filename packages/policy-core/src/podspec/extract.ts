@@ -2,9 +2,10 @@
  * The one pod-spec extractor every adapter uses: finds the pod spec inside any workload kind
  * and gives it to rules as a {@link PodView} with JSON pointers into the original object.
  */
-import type { ContainerGroup, ContainerRef, NamespaceView, PodView } from '../engine/rule.js';
-import type { JsonPointer, ResourceRef } from '../types.js';
-import type { Container, ObjectMeta, PodSpec } from './k8s.js';
+
+import type { Container, ObjectMeta, PodSpec } from '../model/k8s.js';
+import type { JsonPointer, ResourceRef } from '../model/types.js';
+import type { ContainerGroup, ContainerRef, NamespaceView, PodView } from '../model/views.js';
 import { pointer } from './pointer.js';
 
 /** Where the pod template sits, per kind. */

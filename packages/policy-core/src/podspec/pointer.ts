@@ -1,4 +1,4 @@
-import type { JsonPointer } from '../types.js';
+import type { JsonPointer } from '../model/types.js';
 
 /** Escapes one JSON pointer reference token (RFC 6901). */
 export function escapePointerToken(token: string | number): string {

@@ -3,7 +3,7 @@
  * generators: `runAsUser: "0"` or `containers: {}` must give a precise error, never a pass and
  * never a TypeError inside a rule. Rules run only on pod specs that pass this validation.
  */
-import type { JsonPointer } from '../types.js';
+import type { JsonPointer } from '../model/types.js';
 import { describeType, isRecord } from './extract.js';
 import { pointer } from './pointer.js';
 

@@ -2,7 +2,7 @@
  * Built-in profiles. A profile is data: the PSS level whose upstream checks run, the podguard
  * rules it adds, and option defaults. Users can build their own with the same shape.
  */
-import type { Profile, ProfileName } from '../engine/options.js';
+import type { Profile, ProfileName } from '../model/options.js';
 
 /** The podguard rules that catch the "forgotten root" and its neighbours. */
 const ROOT_RULES = [

@@ -3,7 +3,7 @@
  * Kubernetes and Docker Benchmarks, NSA/CISA Kubernetes Hardening Guidance, ISO 27001:2013), the
  * trail an auditor asks for. Pure data in, data out.
  */
-import type { FindingStatus } from '../types.js';
+import type { FindingStatus } from '../model/types.js';
 
 /** The framework a control belongs to, from its prefix. */
 export type ControlFramework = 'PSS' | 'CIS Kubernetes' | 'CIS Docker' | 'NSA/CISA' | 'ISO 27001' | 'other';

@@ -13,7 +13,7 @@
  * Findings no checked object ran (invalid input, suppression problems, findings without a
  * source) get test cases of their own, so nothing is dropped.
  */
-import type { Finding } from '../types.js';
+import type { Finding } from '../model/types.js';
 import { objectKey, resourcePath } from './resourceLabel.js';
 import type { LocatedFinding, ScanReport } from './types.js';
 import { escapeXmlAttribute, escapeXmlText } from './xml.js';

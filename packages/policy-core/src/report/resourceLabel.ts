@@ -2,7 +2,7 @@
  * How every report format names an object and tells which findings belong to which object, so
  * text, JUnit and SARIF agree on both.
  */
-import type { ResourceRef } from '../types.js';
+import type { ResourceRef } from '../model/types.js';
 import type { SourceLocation } from './types.js';
 
 /** `namespace/name`, `name` for cluster-scoped objects, `(unnamed)` when the object has no name. */

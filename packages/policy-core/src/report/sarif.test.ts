@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { describe, expect, test } from 'vitest';
+import { builtinRuleDescriptors } from '../engine/ruleDescriptors.js';
 import { fixtureReport } from './__fixtures__/scanReport.js';
 import { stableHash } from './fingerprint.js';
-import { builtinRuleDescriptors } from './ruleDescriptors.js';
 import { artifactLocation, formatSarif } from './sarif.js';
 import type { ScanReport } from './types.js';
 

@@ -4,10 +4,11 @@
  * start line); rules carry help in text and Markdown, their controls as tags and a
  * `security-severity` so alerts get GitHub's severity levels.
  */
-import type { Finding, ResourceRef } from '../types.js';
+
+import { type RuleDescriptor, ruleDocsUri } from '../model/ruleDescriptor.js';
+import type { Finding, ResourceRef } from '../model/types.js';
 import { stableHash } from './fingerprint.js';
 import { resourcePath } from './resourceLabel.js';
-import { type RuleDescriptor, ruleDocsUri } from './ruleDescriptors.js';
 import type { LocatedFinding, ScanReport, SourceLocation } from './types.js';
 
 /** The published schema of the SARIF version emitted. */

@@ -3,7 +3,7 @@
  * `file:line:col  severity  rule  message` shape editors and terminals link, the fix below, and a
  * summary line. Colour is the caller's decision (a TTY and no `NO_COLOR`): this stays pure.
  */
-import type { Finding } from '../types.js';
+import type { Finding } from '../model/types.js';
 import { groupByControl } from './controls.js';
 import { countOf, objectKey, qualifiedName } from './resourceLabel.js';
 import type { LocatedFinding, ScanReport } from './types.js';

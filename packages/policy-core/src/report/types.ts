@@ -3,7 +3,7 @@
  * were checked, and a summary. Built by the CLI (or any other front end); formatted by the pure
  * string builders beside this file.
  */
-import type { Finding, ResourceRef } from '../types.js';
+import type { Finding, ResourceRef } from '../model/types.js';
 
 /** Where a finding (or an object) sits in its source file. Line and column are 1-based. */
 export interface SourceLocation {

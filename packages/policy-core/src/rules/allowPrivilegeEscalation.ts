@@ -11,17 +11,12 @@
  * Also none for SYS_ADMIN: validation accepts that spelling, but no_new_privs is no boundary for
  * a process holding the capability, so the "fix" would only hide the finding.
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  type ContainerRef,
-  containersWhere,
-  definePodRule,
-  type PodView,
-} from '../engine/rule.js';
-import { containerLocation, fixOf, setField } from './patch.js';
-import { exemptWindowsPods, isWindowsPod } from './podRelaxations.js';
-import { describeContainers } from './wording.js';
+
+import type { ContainerRef, PodView } from '../model/views.js';
+import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
+import { containerLocation, fixOf, setField } from '../rulekit/patch.js';
+import { exemptWindowsPods, isWindowsPod } from '../rulekit/podRelaxations.js';
+import { describeContainers } from '../rulekit/wording.js';
 
 const FIELD = ['securityContext', 'allowPrivilegeEscalation'];
 

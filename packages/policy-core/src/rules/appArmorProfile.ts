@@ -15,12 +15,14 @@
  * server rejects an annotation that disagrees with its container's profile). None for Windows
  * pods, where AppArmor fields are invalid altogether.
  */
-import { ALLOWED, type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+
+import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
+import type { PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation, JsonPatchOperation } from '../types.js';
-import { containerLocation, fixOf, locateField } from './patch.js';
-import { isWindowsPod } from './podRelaxations.js';
-import { describeContainers, goQuote, joinQuote, pluralize, sortedSet } from './wording.js';
+import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
+import { containerLocation, fixOf, locateField } from '../rulekit/patch.js';
+import { isWindowsPod } from '../rulekit/podRelaxations.js';
+import { describeContainers, goQuote, joinQuote, pluralize, sortedSet } from '../rulekit/wording.js';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 const PROFILE_KEYS = ['securityContext', 'appArmorProfile'];

@@ -9,9 +9,11 @@
  * Fix: `automountServiceAccountToken: false`. A workload that uses the API should instead
  * suppress this rule with a reason, or mount a projected token with a short expiry and audience.
  */
-import { ALLOWED, type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+
+import type { PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import { setField } from './patch.js';
+import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
+import { setField } from '../rulekit/patch.js';
 
 function automountServiceAccountToken_1_0(pod: PodView): CheckResult {
   if (pod.spec.automountServiceAccountToken === false) return ALLOWED;

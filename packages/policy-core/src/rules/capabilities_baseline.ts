@@ -7,18 +7,14 @@
  * Fix: the forbidden entries are removed from `capabilities.add` (the list is removed when
  * nothing is left). Removing a capability is always valid for the API server.
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  type ContainerRef,
-  containersWhere,
-  definePodRule,
-  type PodView,
-} from '../engine/rule.js';
+
+import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
+import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation, JsonPatchOperation } from '../types.js';
-import { fixOf } from './patch.js';
-import { describeContainers, joinQuote, sortedSet } from './wording.js';
+import { filterAddedCapabilities } from '../rulekit/capabilities.js';
+import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
+import { fixOf } from '../rulekit/patch.js';
+import { describeContainers, joinQuote, sortedSet } from '../rulekit/wording.js';
 
 /** The capabilities container runtimes grant by default. */
 const DEFAULT_CAPABILITIES: ReadonlySet<string> = new Set([
@@ -36,19 +32,6 @@ const DEFAULT_CAPABILITIES: ReadonlySet<string> = new Set([
   'SETUID',
   'SYS_CHROOT',
 ]);
-
-/**
- * The patch that keeps only the `add` entries `keep` accepts: replaces the list, or removes it
- * when nothing is left. Shared with `capabilities_restricted`.
- */
-export function filterAddedCapabilities(
-  addPath: string,
-  added: readonly string[],
-  keep: (capability: string) => boolean,
-): JsonPatchOperation {
-  const kept = added.filter(keep);
-  return kept.length === 0 ? { op: 'remove', path: addPath } : { op: 'replace', path: addPath, value: kept };
-}
 
 const isDefaultCapability = (capability: string): boolean => DEFAULT_CAPABILITIES.has(capability);
 function addsBeyondDefaults(ref: ContainerRef): boolean {

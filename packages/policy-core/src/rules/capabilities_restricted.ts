@@ -10,20 +10,15 @@
  * capabilities than NET_BIND_SERVICE are removed. None for Windows pods, where capabilities are
  * invalid.
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  type ContainerRef,
-  containersWhere,
-  definePodRule,
-  type PodView,
-} from '../engine/rule.js';
+
+import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
+import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation, JsonPatchOperation } from '../types.js';
-import { filterAddedCapabilities } from './capabilities_baseline.js';
-import { containerLocation, fixOf, setField } from './patch.js';
-import { exemptWindowsPods, isWindowsPod } from './podRelaxations.js';
-import { describeContainers, joinQuote, sortedSet } from './wording.js';
+import { filterAddedCapabilities } from '../rulekit/capabilities.js';
+import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
+import { containerLocation, fixOf, setField } from '../rulekit/patch.js';
+import { exemptWindowsPods, isWindowsPod } from '../rulekit/podRelaxations.js';
+import { describeContainers, joinQuote, sortedSet } from '../rulekit/wording.js';
 
 const ALL = 'ALL';
 const NET_BIND_SERVICE = 'NET_BIND_SERVICE';

@@ -5,9 +5,11 @@
  *
  * No fix: a workload that shares a host namespace usually needs it; a person has to decide.
  */
-import { ALLOWED, type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+
+import type { FindingLocation } from '../model/types.js';
+import type { PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation } from '../types.js';
+import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
 
 const FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 

@@ -5,11 +5,13 @@
  *
  * No fix: the data the volume gives access to must come from somewhere else; a person decides.
  */
-import { ALLOWED, type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+
+import type { FindingLocation } from '../model/types.js';
+import type { PodView } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation } from '../types.js';
-import { joinQuote, pluralize } from './wording.js';
+import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
+import { joinQuote, pluralize } from '../rulekit/wording.js';
 
 const isHostPath = (volume: unknown): boolean => isRecord(volume) && volume.hostPath != null;
 

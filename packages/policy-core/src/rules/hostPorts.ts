@@ -6,17 +6,12 @@
  *
  * No fix: removing a host port changes how clients reach the pod (use a Service instead).
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  type ContainerRef,
-  containersWhere,
-  definePodRule,
-  type PodView,
-} from '../engine/rule.js';
+
+import type { FindingLocation } from '../model/types.js';
+import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation } from '../types.js';
-import { describeContainers, pluralize, sortedSet } from './wording.js';
+import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
+import { describeContainers, pluralize, sortedSet } from '../rulekit/wording.js';
 
 const usesHostPort = (port: { hostPort?: number | null } | null | undefined): boolean =>
   (port?.hostPort ?? 0) !== 0;

@@ -10,18 +10,13 @@
  *
  * No fix: removing the host changes what is probed; a person has to decide.
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  type ContainerRef,
-  containersWhere,
-  definePodRule,
-  type PodView,
-} from '../engine/rule.js';
+
+import type { FindingLocation } from '../model/types.js';
+import type { ContainerRef, PodView } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation } from '../types.js';
-import { joinQuote, pluralize, sortedSet } from './wording.js';
+import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
+import { joinQuote, pluralize, sortedSet } from '../rulekit/wording.js';
 
 /** Handlers in upstream's visiting order, as paths below the container. */
 const HANDLERS: readonly (readonly string[])[] = [

@@ -2,7 +2,7 @@
  * The explicit rule registry: every rule podguard knows, by id. Adding a rule touches the rule
  * file, this registry, its docs page (`docs/rules/<id>.md`) and its tests.
  */
-import type { NamespaceRule, PodRule, Rule } from '../engine/rule.js';
+import type { NamespaceRule, PodRule, Rule } from '../rulekit/define.js';
 import { allowPrivilegeEscalation } from './allowPrivilegeEscalation.js';
 import { appArmorProfile } from './appArmorProfile.js';
 import { automountServiceAccountToken } from './automountServiceAccountToken.js';

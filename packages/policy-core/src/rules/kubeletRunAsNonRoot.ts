@@ -22,29 +22,23 @@
  * Fix: `runAsUser: <defaultUser>` (replacing a 0, or at pod level); on Windows,
  * `runAsUserName: ContainerUser` (replacing ContainerAdministrator, or at pod level).
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  type ContainerRef,
-  definePodRule,
-  type PodView,
-  type RuleContext,
-  refusedContainers,
-} from '../engine/rule.js';
+
 import { imageUserFor } from '../image/imageReference.js';
+import type { Fix } from '../model/types.js';
+import type { ContainerRef, PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { Fix } from '../types.js';
+import { ALLOWED, type CheckResult, definePodRule, refusedContainers } from '../rulekit/define.js';
 import {
   type EffectiveValue,
   effectiveValue,
   kubeletPodName,
   startingUser,
-} from './effectiveSecurityContext.js';
-import { renderMessage } from './messageTemplate.js';
-import { setField } from './patch.js';
-import { isWindowsPod } from './podRelaxations.js';
-import { defaultUserFix } from './userFix.js';
-import { goQuote } from './wording.js';
+} from '../rulekit/effectiveSecurityContext.js';
+import { renderMessage } from '../rulekit/messageTemplate.js';
+import { setField } from '../rulekit/patch.js';
+import { isWindowsPod } from '../rulekit/podRelaxations.js';
+import { defaultUserFix } from '../rulekit/userFix.js';
+import { goQuote } from '../rulekit/wording.js';
 
 const messages = {
   runAsUserBreaksPolicy: "container's runAsUser breaks non-root policy (pod: {pod}, container: {container})",

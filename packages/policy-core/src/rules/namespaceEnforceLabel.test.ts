@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../engine/evaluate.js';
-import type { EvaluateOptions } from '../engine/options.js';
+import type { EvaluateOptions } from '../model/options.js';
 import { extractObject } from '../podspec/extract.js';
 import { ruleContext } from '../testing/index.js';
 import { namespaceEnforceLabel } from './namespaceEnforceLabel.js';

@@ -8,18 +8,14 @@
  *
  * Fix: the enforce label set to `namespaceLevel`; an invalid enforce-version set to `latest`.
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  defineNamespaceRule,
-  type NamespaceView,
-  type RuleContext,
-} from '../engine/rule.js';
+
+import type { JsonPatchOperation, PssLevel } from '../model/types.js';
+import type { NamespaceView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { JsonPatchOperation, PssLevel } from '../types.js';
-import { renderMessage } from './messageTemplate.js';
-import { setField } from './patch.js';
-import { goQuote } from './wording.js';
+import { ALLOWED, type CheckResult, defineNamespaceRule } from '../rulekit/define.js';
+import { renderMessage } from '../rulekit/messageTemplate.js';
+import { setField } from '../rulekit/patch.js';
+import { goQuote } from '../rulekit/wording.js';
 
 const ENFORCE = 'pod-security.kubernetes.io/enforce';
 const ENFORCE_VERSION = 'pod-security.kubernetes.io/enforce-version';

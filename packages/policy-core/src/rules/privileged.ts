@@ -6,16 +6,11 @@
  *
  * No fix: dropping `privileged` changes what the workload can do; a person has to decide.
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  type ContainerRef,
-  containersWhere,
-  definePodRule,
-  type PodView,
-} from '../engine/rule.js';
-import { containerLocation } from './patch.js';
-import { describeContainers } from './wording.js';
+
+import type { ContainerRef, PodView } from '../model/views.js';
+import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
+import { containerLocation } from '../rulekit/patch.js';
+import { describeContainers } from '../rulekit/wording.js';
 
 const isPrivileged = (ref: ContainerRef): boolean => ref.container.securityContext?.privileged === true;
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
+import type { Fix } from '../model/types.js';
 import { RuleTester } from '../testing/index.js';
-import type { Fix } from '../types.js';
 import { procMount } from './procMount.js';
 
 const containers = [

@@ -7,8 +7,8 @@
  *
  * Fix: forbidden values become `Default` (none for Windows pods).
  */
-import { definePodRule } from '../engine/rule.js';
-import { procMount_1_0 } from './procMount.js';
+import { definePodRule } from '../rulekit/define.js';
+import { procMount_1_0 } from '../rulekit/procMountCheck.js';
 
 export const procMount_restricted = definePodRule({
   id: 'procMount_restricted',

@@ -8,10 +8,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyJsonPatch } from '../engine/jsonPatch.js';
-import { type CheckResult, parseVersion, variantFor } from '../engine/rule.js';
+import { parseVersion } from '../model/versions.js';
 import { extractObject, isRecord } from '../podspec/extract.js';
 import { parsePointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
+import { type CheckResult, variantFor } from '../rulekit/define.js';
 import { ruleContext } from '../testing/index.js';
 import { psaRules } from './index.js';
 

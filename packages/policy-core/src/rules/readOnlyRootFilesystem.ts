@@ -8,18 +8,13 @@
  * Fix: `readOnlyRootFilesystem: true` on every offending container. An application that writes
  * to its root filesystem then needs an `emptyDir` mounted where it writes.
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  type ContainerRef,
-  containersWhere,
-  definePodRule,
-  type PodView,
-} from '../engine/rule.js';
-import type { FindingLocation, JsonPatchOperation } from '../types.js';
-import { containerLocation, setField } from './patch.js';
-import { isWindowsPod } from './podRelaxations.js';
-import { describeContainers } from './wording.js';
+
+import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
+import type { ContainerRef, PodView } from '../model/views.js';
+import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
+import { containerLocation, setField } from '../rulekit/patch.js';
+import { isWindowsPod } from '../rulekit/podRelaxations.js';
+import { describeContainers } from '../rulekit/wording.js';
 
 const FIELD = ['securityContext', 'readOnlyRootFilesystem'];
 

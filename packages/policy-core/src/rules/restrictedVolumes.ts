@@ -15,11 +15,13 @@
  *
  * No fix: the data must come from an allowed source (e.g. a PersistentVolumeClaim); a person decides.
  */
-import { ALLOWED, type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+
+import type { FindingLocation } from '../model/types.js';
+import type { PodView } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation } from '../types.js';
-import { joinQuote, pluralize, sortedSet } from './wording.js';
+import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
+import { joinQuote, pluralize, sortedSet } from '../rulekit/wording.js';
 
 const ALLOWED_SOURCES: readonly string[] = [
   'configMap',

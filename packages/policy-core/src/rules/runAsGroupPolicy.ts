@@ -10,15 +10,10 @@
  * replaced with `defaultGroup` when that value is itself allowed. None for `supplementalGroups`:
  * dropping a group may cut access a workload needs.
  */
-import {
-  type CheckResult,
-  definePodRule,
-  NO_CONTAINERS,
-  NO_RESULTS,
-  type PodView,
-  type RuleContext,
-} from '../engine/rule.js';
+
+import type { PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import { type CheckResult, definePodRule, NO_CONTAINERS, NO_RESULTS } from '../rulekit/define.js';
 import {
   describeRange,
   type ExplicitId,
@@ -28,10 +23,10 @@ import {
   missingIdFailure,
   missingIds,
   replaceIdFix,
-} from './idPolicy.js';
-import { renderMessage } from './messageTemplate.js';
-import { setField } from './patch.js';
-import { exemptWindowsPods } from './podRelaxations.js';
+} from '../rulekit/idPolicy.js';
+import { renderMessage } from '../rulekit/messageTemplate.js';
+import { setField } from '../rulekit/patch.js';
+import { exemptWindowsPods } from '../rulekit/podRelaxations.js';
 
 const messages = {
   missingRunAsGroup: '{containers} must set securityContext.runAsGroup (on the pod or the container)',

@@ -11,20 +11,20 @@
  * container-level false replaced by true. The kubelet then refuses to start a container whose
  * effective user is 0, so an image that runs as root also needs a non-zero `runAsUser`.
  */
+
+import type { JsonPatchOperation } from '../model/types.js';
+import type { ContainerRef, PodView } from '../model/views.js';
+import { pointer } from '../podspec/pointer.js';
 import {
   ALLOWED,
   type CheckResult,
-  type ContainerRef,
   containersWhere,
   definePodRule,
   NO_CONTAINERS,
-  type PodView,
-} from '../engine/rule.js';
-import { pointer } from '../podspec/pointer.js';
-import type { JsonPatchOperation } from '../types.js';
-import { containerLocation, fixOf, setField } from './patch.js';
-import { relaxForUserNamespaces } from './podRelaxations.js';
-import { describeContainers } from './wording.js';
+} from '../rulekit/define.js';
+import { containerLocation, fixOf, setField } from '../rulekit/patch.js';
+import { relaxForUserNamespaces } from '../rulekit/podRelaxations.js';
+import { describeContainers } from '../rulekit/wording.js';
 
 const FIELD = ['securityContext', 'runAsNonRoot'];
 

@@ -10,22 +10,16 @@
  *
  * Fix: `runAsUser: <defaultUser>` (replacing the 0, or at pod level).
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  type ContainerRef,
-  definePodRule,
-  type PodView,
-  type RuleContext,
-  refusedContainers,
-} from '../engine/rule.js';
+
 import { imageUserIsRoot } from '../image/parseImageUser.js';
+import type { ContainerRef, PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import { startingUser } from './effectiveSecurityContext.js';
-import { renderMessage } from './messageTemplate.js';
-import { exemptWindowsPods } from './podRelaxations.js';
-import { defaultUserFix } from './userFix.js';
-import { goQuote } from './wording.js';
+import { ALLOWED, type CheckResult, definePodRule, refusedContainers } from '../rulekit/define.js';
+import { startingUser } from '../rulekit/effectiveSecurityContext.js';
+import { renderMessage } from '../rulekit/messageTemplate.js';
+import { exemptWindowsPods } from '../rulekit/podRelaxations.js';
+import { defaultUserFix } from '../rulekit/userFix.js';
+import { goQuote } from '../rulekit/wording.js';
 
 const messages = {
   explicitRoot: 'container {container} runs as root: its effective securityContext.runAsUser is 0',

@@ -9,19 +9,14 @@
  * No fix: which UID the workload should run as is a decision (podguard's `runAsUserRange` rule
  * and `harden()` handle the UID).
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  type ContainerRef,
-  containersWhere,
-  definePodRule,
-  type PodView,
-} from '../engine/rule.js';
+
+import type { FindingLocation } from '../model/types.js';
+import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation } from '../types.js';
-import { containerLocation } from './patch.js';
-import { relaxForUserNamespaces } from './podRelaxations.js';
-import { describeContainers } from './wording.js';
+import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
+import { containerLocation } from '../rulekit/patch.js';
+import { relaxForUserNamespaces } from '../rulekit/podRelaxations.js';
+import { describeContainers } from '../rulekit/wording.js';
 
 const FIELD = ['securityContext', 'runAsUser'];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EvaluateOptions } from '../engine/options.js';
-import type { Forbidden } from '../engine/rule.js';
+import type { EvaluateOptions } from '../model/options.js';
+import type { Forbidden } from '../rulekit/define.js';
 import { runRuleResults } from '../testing/index.js';
 import { runAsUserRange } from './runAsUserRange.js';
 

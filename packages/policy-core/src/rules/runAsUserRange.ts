@@ -11,15 +11,10 @@
  * `defaultUser`, or removed when the profile has no default user and does not require one
  * (OpenShift: the SCC assigns a UID from the namespace range).
  */
-import {
-  type CheckResult,
-  definePodRule,
-  NO_CONTAINERS,
-  NO_RESULTS,
-  type PodView,
-  type RuleContext,
-} from '../engine/rule.js';
-import type { Fix } from '../types.js';
+
+import type { Fix } from '../model/types.js';
+import type { PodView, RuleContext } from '../model/views.js';
+import { type CheckResult, definePodRule, NO_CONTAINERS, NO_RESULTS } from '../rulekit/define.js';
 import {
   describeRange,
   type ExplicitId,
@@ -29,10 +24,10 @@ import {
   missingIdFailure,
   missingIds,
   replaceIdFix,
-} from './idPolicy.js';
-import { renderMessage } from './messageTemplate.js';
-import { exemptWindowsPods } from './podRelaxations.js';
-import { defaultUserFix } from './userFix.js';
+} from '../rulekit/idPolicy.js';
+import { renderMessage } from '../rulekit/messageTemplate.js';
+import { exemptWindowsPods } from '../rulekit/podRelaxations.js';
+import { defaultUserFix } from '../rulekit/userFix.js';
 
 const messages = {
   missingRunAsUser: '{containers} must set securityContext.runAsUser (on the pod or the container)',

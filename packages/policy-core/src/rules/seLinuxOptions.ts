@@ -9,19 +9,19 @@
  *
  * No fix: SELinux labels are host policy; a person has to decide.
  */
+
+import type { SELinuxOptions } from '../model/k8s.js';
+import type { FindingLocation, JsonPointer } from '../model/types.js';
+import type { ContainerRef, PodView } from '../model/views.js';
+import { pointer } from '../podspec/pointer.js';
 import {
   ALLOWED,
   type CheckResult,
-  type ContainerRef,
   containersWhere,
   definePodRule,
   type PodCheck,
-  type PodView,
-} from '../engine/rule.js';
-import type { SELinuxOptions } from '../podspec/k8s.js';
-import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation, JsonPointer } from '../types.js';
-import { describeContainers, joinQuote, pluralize, sortedSet } from './wording.js';
+} from '../rulekit/define.js';
+import { describeContainers, joinQuote, pluralize, sortedSet } from '../rulekit/wording.js';
 
 const ALLOWED_TYPES_1_0: ReadonlySet<string> = new Set([
   '',

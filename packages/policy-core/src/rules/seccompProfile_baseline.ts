@@ -17,57 +17,29 @@
  * API server rejects annotations and fields that disagree). None for Windows pods, where seccomp
  * settings are invalid altogether.
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  type ContainerRef,
-  containersWhere,
-  definePodRule,
-  type PodView,
-} from '../engine/rule.js';
-import type { SeccompProfile } from '../podspec/k8s.js';
-import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation, JsonPatchOperation, JsonPointer } from '../types.js';
-import { containerLocation, fixOf, locateField } from './patch.js';
-import { isWindowsPod } from './podRelaxations.js';
-import { describeContainers, goQuote, joinQuote, pluralize, sortedSet } from './wording.js';
 
-/** Annotation key of the pod's seccomp profile (deprecated, still validated against the field). */
-export const POD_SECCOMP_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
-const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
+import type { SeccompProfile } from '../model/k8s.js';
+import type { FindingLocation, JsonPatchOperation, JsonPointer } from '../model/types.js';
+import type { ContainerRef, PodView } from '../model/views.js';
+import { pointer } from '../podspec/pointer.js';
+import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
+import { containerLocation, fixOf, locateField } from '../rulekit/patch.js';
+import { isWindowsPod } from '../rulekit/podRelaxations.js';
+import {
+  alignSeccompAnnotation,
+  CONTAINER_ANNOTATION_PREFIX,
+  containerSeccompAnnotation,
+  POD_SECCOMP_ANNOTATION,
+  validSeccompType,
+} from '../rulekit/seccomp.js';
+import { describeContainers, goQuote, joinQuote, pluralize, sortedSet } from '../rulekit/wording.js';
+
 const PROFILE_KEYS = ['securityContext', 'seccompProfile'];
 const TYPE_KEYS = [...PROFILE_KEYS, 'type'];
 const RUNTIME_DEFAULT = { type: 'RuntimeDefault' };
 
-/** Upstream's `validSeccomp`. */
-export function validSeccompType(type: string): boolean {
-  return type === 'Localhost' || type === 'RuntimeDefault';
-}
-
 function validSeccompAnnotationValue(value: string): boolean {
   return value === 'runtime/default' || value === 'docker/default' || value.startsWith('localhost/');
-}
-
-/**
- * The API server rejects a pod whose seccomp annotation and field disagree. When a fix sets the
- * pod's (`annotationKey` = the pod annotation) or a container's field to RuntimeDefault, the
- * operation that brings an existing, disagreeing annotation along; undefined when none is needed.
- */
-export function alignSeccompAnnotation(pod: PodView, annotationKey: string): JsonPatchOperation | undefined {
-  const annotations = pod.metadata.annotations ?? {};
-  if (!Object.hasOwn(annotations, annotationKey)) return undefined;
-  const value = annotations[annotationKey];
-  if (value === 'runtime/default' || value === 'docker/default') return undefined;
-  return {
-    op: 'replace',
-    path: pointer(pod.metadataPath, 'annotations', annotationKey),
-    value: 'runtime/default',
-  };
-}
-
-/** Annotation key of a container's seccomp profile (deprecated, still validated against the field). */
-export function containerSeccompAnnotation(containerName: string): string {
-  return CONTAINER_ANNOTATION_PREFIX + containerName;
 }
 
 function seccompProfileBaseline_1_0(pod: PodView): CheckResult {

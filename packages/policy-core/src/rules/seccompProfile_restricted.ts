@@ -13,18 +13,20 @@
  * set to `runtime/default` (the API server rejects annotations and fields that disagree). None
  * for Windows pods, where seccomp settings are invalid.
  */
-import { ALLOWED, type CheckResult, definePodRule, type PodView } from '../engine/rule.js';
+
+import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
+import type { PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation, JsonPatchOperation } from '../types.js';
-import { containerLocation, fixOf, locateField, setField } from './patch.js';
-import { exemptWindowsPods, isWindowsPod } from './podRelaxations.js';
+import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
+import { containerLocation, fixOf, locateField, setField } from '../rulekit/patch.js';
+import { exemptWindowsPods, isWindowsPod } from '../rulekit/podRelaxations.js';
 import {
   alignSeccompAnnotation,
   containerSeccompAnnotation,
   POD_SECCOMP_ANNOTATION,
   validSeccompType,
-} from './seccompProfile_baseline.js';
-import { describeContainers, joinQuote, sortedSet } from './wording.js';
+} from '../rulekit/seccomp.js';
+import { describeContainers, joinQuote, sortedSet } from '../rulekit/wording.js';
 
 const PROFILE_KEYS = ['securityContext', 'seccompProfile'];
 const TYPE_KEYS = [...PROFILE_KEYS, 'type'];

@@ -8,9 +8,11 @@
  *
  * No fix: removing a sysctl changes how the workload behaves; a person has to decide.
  */
-import { ALLOWED, type CheckResult, definePodRule, type PodCheck, type PodView } from '../engine/rule.js';
+
+import type { FindingLocation } from '../model/types.js';
+import type { PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation } from '../types.js';
+import { ALLOWED, type CheckResult, definePodRule, type PodCheck } from '../rulekit/define.js';
 
 const SAFE_1_0: ReadonlySet<string> = new Set([
   'kernel.shm_rmid_forced',

@@ -8,18 +8,13 @@
  *
  * No fix: a HostProcess workload exists to administer the node; a person has to decide.
  */
-import {
-  ALLOWED,
-  type CheckResult,
-  type ContainerRef,
-  containersWhere,
-  definePodRule,
-  type PodView,
-} from '../engine/rule.js';
+
+import type { FindingLocation } from '../model/types.js';
+import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation } from '../types.js';
-import { containerLocation } from './patch.js';
-import { describeContainers } from './wording.js';
+import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
+import { containerLocation } from '../rulekit/patch.js';
+import { describeContainers } from '../rulekit/wording.js';
 
 const HOST_PROCESS = ['securityContext', 'windowsOptions', 'hostProcess'];
 

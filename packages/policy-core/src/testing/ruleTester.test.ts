@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CheckResult, definePodRule, type Forbidden } from '../engine/rule.js';
+import { type CheckResult, definePodRule, type Forbidden } from '../rulekit/define.js';
 import { privileged } from '../rules/privileged.js';
 import { runAsUser } from '../rules/runAsUser.js';
 import { assertInvalid, assertValid, podView, ruleContext, runRule } from './index.js';

@@ -22,20 +22,14 @@
  * ```
  */
 import { applyJsonPatch } from '../engine/jsonPatch.js';
-import type { EvaluateOptions } from '../engine/options.js';
 import { resolveEvaluation } from '../engine/resolveOptions.js';
-import {
-  type CheckResult,
-  type Forbidden,
-  type PodRule,
-  type PodView,
-  parseVersion,
-  type RuleContext,
-  variantFor,
-} from '../engine/rule.js';
+import type { EvaluateOptions } from '../model/options.js';
+import type { FindingLocation, Fix, JsonPointer } from '../model/types.js';
+import { parseVersion } from '../model/versions.js';
+import type { PodView, RuleContext } from '../model/views.js';
 import { extractObject, isRecord } from '../podspec/extract.js';
 import { validatePodSpec } from '../podspec/validate.js';
-import type { FindingLocation, Fix, JsonPointer } from '../types.js';
+import { type CheckResult, type Forbidden, type PodRule, variantFor } from '../rulekit/define.js';
 
 /**
  * The context rules see in tests: the `restricted` level's resolved options (UIDs

@@ -4,7 +4,7 @@
  * parsed and a finding about the options.
  */
 import { evaluate } from '../../engine/evaluate.js';
-import type { Finding } from '../../types.js';
+import type { Finding } from '../../model/types.js';
 import type { LocatedFinding, ScanReport, SourceLocation } from '../types.js';
 
 const deployment = {

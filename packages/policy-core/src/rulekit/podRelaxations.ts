@@ -3,7 +3,9 @@
  * from v1.25, for the Linux-only restricted fields) and pods in a user namespace
  * (`hostUsers: false`, from v1.35, for the root-related checks).
  */
-import { ALLOWED, type PodCheck, type PodView } from '../engine/rule.js';
+
+import type { PodView } from '../model/views.js';
+import { ALLOWED, type PodCheck } from './define.js';
 
 /** `spec.os.name == "windows"`. */
 export function isWindowsPod(pod: PodView): boolean {

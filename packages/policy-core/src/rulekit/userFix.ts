@@ -2,8 +2,9 @@
  * The fix shared by the rules that want a non-root numeric user: write the profile's
  * `defaultUser` where the effective `runAsUser` is set, or at pod level when nothing sets it.
  */
-import type { PodView, RuleContext } from '../engine/rule.js';
-import type { Fix } from '../types.js';
+
+import type { Fix } from '../model/types.js';
+import type { PodView, RuleContext } from '../model/views.js';
 import type { EffectiveValue } from './effectiveSecurityContext.js';
 import { setField } from './patch.js';
 

@@ -3,16 +3,11 @@
  * pod (every place a value is written, named the way findings print it), the ranges they must be
  * in, the failure for containers without one, and the fix that replaces a bad one.
  */
-import {
-  type ContainerRef,
-  containersWhere,
-  type Forbidden,
-  NO_CONTAINERS,
-  type PodView,
-  type RuleContext,
-} from '../engine/rule.js';
+
+import type { FindingLocation, Fix, JsonPointer } from '../model/types.js';
+import type { ContainerRef, PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { FindingLocation, Fix, JsonPointer } from '../types.js';
+import { containersWhere, type Forbidden, NO_CONTAINERS } from './define.js';
 import { identityField } from './effectiveSecurityContext.js';
 import { renderMessage } from './messageTemplate.js';
 import { containerLocation } from './patch.js';

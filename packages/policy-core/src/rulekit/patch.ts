@@ -3,10 +3,11 @@
  * original object, using the same JSON pointers as the findings; they create missing parent
  * objects with whole-object values, so a patch applies to the object exactly as the user wrote it.
  */
-import type { ContainerRef } from '../engine/rule.js';
+
+import type { FindingLocation, Fix, JsonPatchOperation, JsonPointer } from '../model/types.js';
+import type { ContainerRef } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
 import { escapePointerToken, pointer } from '../podspec/pointer.js';
-import type { FindingLocation, Fix, JsonPatchOperation, JsonPointer } from '../types.js';
 
 /** `value` wrapped in objects for `keys[from..]`: nest(['a', 'b'], 0, 1) is { a: { b: 1 } }. */
 function nest(keys: readonly string[], from: number, value: unknown): unknown {

@@ -1,88 +1,11 @@
 /**
- * The shape of a rule. A rule is data (id, level, description, controls, messages) plus pure
+ * How a rule is written. A rule is data (id, level, description, controls, messages) plus pure
  * checks registered with the first policy version they apply to, the way upstream Pod Security
  * Admission registers its checks. Rules know nothing of YAML, files, cdk8s or Pulumi.
  */
-import type { Container, ObjectMeta, PodSpec } from '../podspec/k8s.js';
-import type {
-  FindingLocation,
-  Fix,
-  JsonPointer,
-  PssLevel,
-  ResourceRef,
-  RuleLevel,
-  Severity,
-} from '../types.js';
-
-/** Where a container sits in the pod spec. */
-export type ContainerGroup = 'initContainers' | 'containers' | 'ephemeralContainers';
-
-/** A container as the visitor hands it to rules: the container, where it is, and its name. */
-export interface ContainerRef {
-  readonly container: Container;
-  readonly name: string;
-  readonly group: ContainerGroup;
-  readonly index: number;
-  /** JSON pointer of the container in the original object. */
-  readonly path: JsonPointer;
-}
-
-/** A pod spec found in some object (Pod, Deployment template, CronJob job template...). */
-export interface PodView {
-  /** The whole original object the pod spec was found in. */
-  readonly object: Readonly<Record<string, unknown>>;
-  readonly resource: ResourceRef;
-  /** The pod (template) metadata; `{}` when absent. */
-  readonly metadata: ObjectMeta;
-  readonly spec: PodSpec;
-  /** JSON pointer of the pod (template) metadata, e.g. `/spec/template/metadata`. */
-  readonly metadataPath: JsonPointer;
-  /** JSON pointer of the pod spec, e.g. `/spec/template/spec`. */
-  readonly specPath: JsonPointer;
-  /** Containers in upstream visiting order: init, regular, ephemeral. */
-  readonly containers: readonly ContainerRef[];
-}
-
-/** A Namespace object, for namespace rules. */
-export interface NamespaceView {
-  readonly object: Readonly<Record<string, unknown>>;
-  readonly resource: ResourceRef;
-  readonly metadata: ObjectMeta;
-  /** JSON pointer of the Namespace object in the input (`''`, or `/items/3` inside a List). */
-  readonly path: JsonPointer;
-}
-
-/** Options after defaults and validation, as rules see them. */
-export interface ResolvedOptions {
-  /** PSS level the profile enforces. */
-  readonly level: PssLevel;
-  /** Image reference to OCI config `User` string, e.g. `{ "registry/app:1.2": "1000:0" }`. */
-  readonly imageUsers: Readonly<Record<string, string>>;
-  /** Allowed runAsUser range, inclusive. */
-  readonly uidRange: { readonly min: number; readonly max: number };
-  /** UIDs never allowed even inside the range (default 65534, 65535). */
-  readonly denyUids: readonly number[];
-  /** Allowed runAsGroup / fsGroup / supplementalGroups range, inclusive. */
-  readonly gidRange: { readonly min: number; readonly max: number };
-  /** Whether gid 0 is allowed (default true: OpenShift runs images with gid 0). */
-  readonly allowRootGroup: boolean;
-  /** Whether an explicit runAsUser is required (hardened: true; openshift: false). */
-  readonly requireRunAsUser: boolean;
-  /** Level a namespace's `pod-security.kubernetes.io/enforce` label must have. */
-  readonly namespaceLevel: PssLevel;
-  /** The values harden() writes. */
-  readonly defaultUser: number | undefined;
-  readonly defaultGroup: number | undefined;
-  /** Evaluation time, for suppression expiry. */
-  readonly now: Date;
-}
-
-/** What a rule sees besides the object. */
-export interface RuleContext {
-  readonly options: ResolvedOptions;
-  /** Policy minor version (`v1.25` -> 25; `latest` -> Infinity). */
-  readonly version: number;
-}
+import type { FindingLocation, Fix, RuleLevel, Severity } from '../model/types.js';
+import { parseVersion } from '../model/versions.js';
+import type { ContainerRef, NamespaceView, PodView, RuleContext } from '../model/views.js';
 
 /** The check allowed the object. */
 export interface Allowed {
@@ -216,35 +139,6 @@ export function definePodRule(rule: Omit<PodRule, 'target'>): PodRule {
 /** Declares a namespace rule. */
 export function defineNamespaceRule(rule: Omit<NamespaceRule, 'target'>): NamespaceRule {
   return { ...rule, target: 'namespace' };
-}
-
-/** Thrown for input that cannot be evaluated at all: an unknown version, invalid options. */
-export class PodguardInputError extends Error {
-  override readonly name = 'PodguardInputError';
-  /** Dotted or pointer path of the offending option or field. */
-  readonly field: string | undefined;
-  constructor(message: string, field?: string) {
-    super(message);
-    this.field = field;
-  }
-}
-
-const VERSION_PATTERN = /^v1\.(0|[1-9][0-9]*)$/;
-
-/**
- * Parses a policy version (`v1.25`, `latest`) into its minor number (`latest` is Infinity).
- * Throws {@link PodguardInputError} for anything else.
- */
-export function parseVersion(version: string): number {
-  if (version === 'latest') return Number.POSITIVE_INFINITY;
-  const match = VERSION_PATTERN.exec(version);
-  if (!match) {
-    throw new PodguardInputError(
-      `invalid Pod Security version "${version}": expected "latest" or "v1.<minor>" (e.g. "v1.25")`,
-      'version',
-    );
-  }
-  return Number(match[1]);
 }
 
 /** The variant of a rule that applies at a policy version, or undefined before its first version. */

@@ -4,31 +4,9 @@
  * input, suppression problems).
  */
 import { DOCKERFILE_CONTROLS, DOCKERFILE_RULE } from '../dockerfile/analyzeDockerfile.js';
-import { INVALID_INPUT, INVALID_SUPPRESSION, UNUSED_SUPPRESSION } from '../engine/evaluate.js';
+import { INVALID_INPUT, INVALID_SUPPRESSION, UNUSED_SUPPRESSION } from '../model/diagnostics.js';
+import type { RuleDescriptor } from '../model/ruleDescriptor.js';
 import { ruleRegistry } from '../rules/index.js';
-import type { RuleLevel, Severity } from '../types.js';
-
-/** Metadata of one rule, as report formats describe it. */
-export interface RuleDescriptor {
-  id: string;
-  /** The rule's level (`baseline`, `restricted`, `hardened`), or another grouping a front end uses. */
-  level: RuleLevel | (string & {});
-  /** Default severity of the rule's failing findings. */
-  severity: Severity;
-  /** One sentence: what the rule requires. */
-  description: string;
-  controls: readonly string[];
-  /** The rule's docs page; defaults to `docs/rules/<id>.md` in the podguard repository. */
-  helpUri?: string;
-}
-
-/** Where rule docs pages live; `docs/rules/<id>.md` under it. */
-export const RULE_DOCS_BASE_URI = 'https://github.com/podguard/podguard/blob/main/docs/rules/';
-
-/** The docs page of a rule. */
-export function ruleDocsUri(id: string): string {
-  return `${RULE_DOCS_BASE_URI}${encodeURIComponent(id)}.md`;
-}
 
 /** Rules whose findings do not come from the registry; kept here so SARIF can describe them. */
 const EXTRA_RULES: readonly RuleDescriptor[] = [

@@ -4,12 +4,13 @@
  * (kubeletRunAsNonRoot, runAsRoot, runAsUserRange, runAsGroupPolicy) so they agree on which
  * field is in force and where it is written.
  */
-import type { ContainerRef, PodView, RuleContext } from '../engine/rule.js';
+
 import { imageUserFor } from '../image/imageReference.js';
 import { type ImageUser, parseImageUser } from '../image/parseImageUser.js';
-import type { PodSecurityContext, SecurityContext } from '../podspec/k8s.js';
+import type { PodSecurityContext, SecurityContext } from '../model/k8s.js';
+import type { JsonPointer } from '../model/types.js';
+import type { ContainerRef, PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import type { JsonPointer } from '../types.js';
 
 /** A security-context field that is in force for a container, and where it is written. */
 export interface EffectiveValue<T> {

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { ruleDocsUri } from '../model/ruleDescriptor.js';
 import { ruleRegistry } from '../rules/index.js';
-import { builtinRuleDescriptors, ruleDocsUri } from './ruleDescriptors.js';
+import { builtinRuleDescriptors } from './ruleDescriptors.js';
 
 describe('builtinRuleDescriptors', () => {
   test('lists the registry in order, then the ids of findings outside it, each once', () => {

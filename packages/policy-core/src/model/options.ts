@@ -2,7 +2,7 @@
  * Options accepted by evaluate() and harden(): one shape for the core, the CLI config file,
  * cdk8s and Pulumi.
  */
-import type { PssLevel, Severity, Suppression } from '../types.js';
+import type { PssLevel, Severity, Suppression } from '../model/types.js';
 
 /** A profile: a PSS level plus podguard rules and their option defaults. Profiles are data. */
 export interface Profile {

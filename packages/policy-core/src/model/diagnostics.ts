@@ -1,0 +1,8 @@
+/** Ids of the engine's own diagnostics: findings that do not come from a registered rule. */
+
+/** Rule id of findings about input that could not be evaluated (wrong types, no pod spec). */
+export const INVALID_INPUT = 'invalidInput';
+/** Rule id of findings about malformed suppressions. */
+export const INVALID_SUPPRESSION = 'invalidSuppression';
+/** Rule id of findings about suppressions that matched nothing. */
+export const UNUSED_SUPPRESSION = 'unusedSuppression';

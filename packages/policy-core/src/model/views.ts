@@ -1,0 +1,76 @@
+/**
+ * What rules and the engine see of the input: a pod spec found in some object, its containers, a
+ * Namespace, and the resolved options.
+ */
+import type { Container, ObjectMeta, PodSpec } from './k8s.js';
+import type { JsonPointer, PssLevel, ResourceRef } from './types.js';
+
+/** Where a container sits in the pod spec. */
+export type ContainerGroup = 'initContainers' | 'containers' | 'ephemeralContainers';
+
+/** A container as the visitor hands it to rules: the container, where it is, and its name. */
+export interface ContainerRef {
+  readonly container: Container;
+  readonly name: string;
+  readonly group: ContainerGroup;
+  readonly index: number;
+  /** JSON pointer of the container in the original object. */
+  readonly path: JsonPointer;
+}
+
+/** A pod spec found in some object (Pod, Deployment template, CronJob job template...). */
+export interface PodView {
+  /** The whole original object the pod spec was found in. */
+  readonly object: Readonly<Record<string, unknown>>;
+  readonly resource: ResourceRef;
+  /** The pod (template) metadata; `{}` when absent. */
+  readonly metadata: ObjectMeta;
+  readonly spec: PodSpec;
+  /** JSON pointer of the pod (template) metadata, e.g. `/spec/template/metadata`. */
+  readonly metadataPath: JsonPointer;
+  /** JSON pointer of the pod spec, e.g. `/spec/template/spec`. */
+  readonly specPath: JsonPointer;
+  /** Containers in upstream visiting order: init, regular, ephemeral. */
+  readonly containers: readonly ContainerRef[];
+}
+
+/** A Namespace object, for namespace rules. */
+export interface NamespaceView {
+  readonly object: Readonly<Record<string, unknown>>;
+  readonly resource: ResourceRef;
+  readonly metadata: ObjectMeta;
+  /** JSON pointer of the Namespace object in the input (`''`, or `/items/3` inside a List). */
+  readonly path: JsonPointer;
+}
+
+/** Options after defaults and validation, as rules see them. */
+export interface ResolvedOptions {
+  /** PSS level the profile enforces. */
+  readonly level: PssLevel;
+  /** Image reference to OCI config `User` string, e.g. `{ "registry/app:1.2": "1000:0" }`. */
+  readonly imageUsers: Readonly<Record<string, string>>;
+  /** Allowed runAsUser range, inclusive. */
+  readonly uidRange: { readonly min: number; readonly max: number };
+  /** UIDs never allowed even inside the range (default 65534, 65535). */
+  readonly denyUids: readonly number[];
+  /** Allowed runAsGroup / fsGroup / supplementalGroups range, inclusive. */
+  readonly gidRange: { readonly min: number; readonly max: number };
+  /** Whether gid 0 is allowed (default true: OpenShift runs images with gid 0). */
+  readonly allowRootGroup: boolean;
+  /** Whether an explicit runAsUser is required (hardened: true; openshift: false). */
+  readonly requireRunAsUser: boolean;
+  /** Level a namespace's `pod-security.kubernetes.io/enforce` label must have. */
+  readonly namespaceLevel: PssLevel;
+  /** The values harden() writes. */
+  readonly defaultUser: number | undefined;
+  readonly defaultGroup: number | undefined;
+  /** Evaluation time, for suppression expiry. */
+  readonly now: Date;
+}
+
+/** What a rule sees besides the object. */
+export interface RuleContext {
+  readonly options: ResolvedOptions;
+  /** Policy minor version (`v1.25` -> 25; `latest` -> Infinity). */
+  readonly version: number;
+}
