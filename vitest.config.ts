@@ -43,6 +43,7 @@ export default defineConfig({
           name: 'e2e',
           root: './test',
           include: ['**/*.test.ts'],
+          exclude: ['slow/**', '**/node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

@@ -65,5 +65,5 @@ describe('Secure* constructs, for any mix of props the defaults cover', () => {
       ),
       { numRuns: 60 },
     );
-  });
+  }, 60_000);
 });

@@ -164,7 +164,7 @@ describe('harden properties', () => {
       }),
       { numRuns: NUM_RUNS },
     );
-  });
+  }, 60_000);
 
   it('is idempotent', () => {
     fc.assert(
@@ -176,7 +176,7 @@ describe('harden properties', () => {
       }),
       { numRuns: NUM_RUNS },
     );
-  });
+  }, 60_000);
 
   it("applying a rule's fixes to the original equals hardening with only that rule", () => {
     fc.assert(
@@ -192,7 +192,7 @@ describe('harden properties', () => {
       }),
       { numRuns: NUM_RUNS },
     );
-  });
+  }, 60_000);
 
   it('never adds a Linux-only field to a Windows pod', () => {
     const WINDOWS_POD_FIELDS = new Set(['runAsNonRoot', 'windowsOptions']);
@@ -211,5 +211,5 @@ describe('harden properties', () => {
       }),
       { numRuns: NUM_RUNS },
     );
-  });
+  }, 60_000);
 });

@@ -127,12 +127,12 @@ describe('validatePodSpec fast path', () => {
         agree(spec, metadata);
         if (isWellTyped(spec, metadata)) wellTyped++;
       }),
-      { numRuns: 3000 },
+      { numRuns: 1500 },
     );
     // Both sides of the equivalence must be exercised, not only the failing one.
-    expect(wellTyped).toBeGreaterThan(100);
-    expect(wellTyped).toBeLessThan(2900);
-  });
+    expect(wellTyped).toBeGreaterThan(50);
+    expect(wellTyped).toBeLessThan(1450);
+  }, 60_000);
 
   it('finds a single mistake anywhere in an otherwise well-typed pod', () => {
     fc.assert(
@@ -146,9 +146,9 @@ describe('validatePodSpec fast path', () => {
           agree(spec, metadata);
         },
       ),
-      { numRuns: 5000 },
+      { numRuns: 2000 },
     );
-  });
+  }, 60_000);
 
   it('passes every well-typed pod', () => {
     fc.assert(
@@ -158,11 +158,11 @@ describe('validatePodSpec fast path', () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 60_000);
 
   it('agrees with the full walk on arbitrary JSON', () => {
     fc.assert(fc.property(anyJson, anyJson, agree), { numRuns: 2000 });
-  });
+  }, 60_000);
 
   it('agrees with the full walk on every pod of the upstream corpus', () => {
     const cases = loadPsaCases();

@@ -261,5 +261,5 @@ describe('every upstream check, on generated pods', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, 60_000);
 });
