@@ -8,7 +8,7 @@ import { createEvaluation } from '@podguard/policy-core';
 
 const session = createEvaluation({ profile: 'hardened' });
 const findings = [...session.settings];                    // problems with the options themselves
-documents.forEach((doc, index) => findings.push(...session.evaluate(doc, index).findings));
+for (const [index, doc] of documents.entries()) findings.push(...session.evaluate(doc, index).findings);
 findings.push(...session.finish());                        // option suppressions that matched nothing
 // ---- end ----
 if (!findings.some((f) => f.objectIndex === 1 && f.rule === 'runAsNonRoot')) throw new Error('expected findings on the Pod');
