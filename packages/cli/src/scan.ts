@@ -7,12 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
-  analyzeDockerfile,
   type CheckedObject,
   createEvaluation,
-  type DockerfileOptions,
   dockerfileUser,
   type EvaluateOptions,
+  type EvaluationSession,
   imageUsersFromImageConfig,
   type LocatedFinding,
   type ScanReport,
@@ -103,7 +102,11 @@ async function resolveImageUsers(
 export async function scan(request: ScanRequest): Promise<ScanResult> {
   const { files, errors } = collectInputs(request.paths, request.cwd);
   const imageUsers = await resolveImageUsers(request, errors);
-  const options: EvaluateOptions = { ...request.options, imageUsers };
+  const options: EvaluateOptions = {
+    ...request.options,
+    imageUsers,
+    ...(request.nonRootBases.length > 0 ? { nonRootBases: request.nonRootBases } : {}),
+  };
   const session = createEvaluation(options);
   const findings: LocatedFinding[] = [...session.settings];
   const objects: CheckedObject[] = [];
@@ -118,12 +121,6 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     suppressed: 0,
     errors: 0,
   };
-  const dockerfileOptions: DockerfileOptions = {
-    imageUsers,
-    nonRootBases: request.nonRootBases,
-    ...(options.uidRange ? { uidRange: options.uidRange } : {}),
-    ...(options.denyUids ? { denyUids: options.denyUids } : {}),
-  };
 
   let done = 0;
   for (const file of files) {
@@ -134,7 +131,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         const text = await readFile(file.path as string, 'utf8');
         if (text.includes('\u0000')) throw new InputProblem('binary file: not a Dockerfile', 1, 1);
         summary.documents++;
-        scanDockerfile(file, text, dockerfileOptions, findings, objects);
+        scanDockerfile(file, text, session, findings, objects);
         continue;
       }
       const kept: ParsedDocument[] = [];
@@ -242,44 +239,28 @@ function locate(file: InputFile, parsed: ParsedDocument, pointer: string): Sourc
   };
 }
 
+/** A Dockerfile through the same session as the manifests: suppressions, settings, profiles. */
 function scanDockerfile(
   file: InputFile,
   text: string,
-  options: DockerfileOptions,
+  session: EvaluationSession,
   findings: LocatedFinding[],
   objects: CheckedObject[],
 ): void {
-  const resource = { apiVersion: '', kind: 'Dockerfile', name: file.display };
-  objects.push({
-    resource,
-    source: { file: file.display, line: 1, column: 1, document: 0 },
-    rules: ['dockerfileUser'],
-  });
-  for (const finding of analyzeDockerfile(text, options)) {
-    const located: LocatedFinding = {
-      rule: finding.rule,
-      status: finding.status,
-      level: 'hardened',
-      severity: finding.severity,
-      resource,
-      objectIndex: 0,
-      path: '',
-      locations: [{ path: '' }],
-      reason: finding.messageId,
-      detail: finding.message,
-      message: finding.message,
-      messageId: finding.messageId,
-      controls: finding.controls,
-      source: { file: file.display, line: finding.line, column: finding.column, document: 0 },
-    };
-    if (finding.fix) {
-      const { description, line } = finding.fix;
-      located.fix = {
-        description: description.includes(line) ? description : `${description} (${line})`,
-        patch: [],
-      };
-    }
-    findings.push(located);
+  const result = session.evaluateDockerfile({ text, name: file.display });
+  for (const object of result.objects) {
+    objects.push({
+      resource: object.resource,
+      source: { file: file.display, line: 1, column: 1, document: 0 },
+      rules: [...object.rules],
+    });
+  }
+  for (const finding of result.findings) {
+    const at = finding.locations[0];
+    findings.push({
+      ...finding,
+      source: { file: file.display, line: at?.line ?? 1, column: at?.column ?? 1, document: 0 },
+    });
   }
 }
 

@@ -10,10 +10,10 @@ describe('builtinRuleDescriptors', () => {
     const ids = builtinRuleDescriptors().map((rule) => rule.id);
     expect(ids).toEqual([
       ...ruleRegistry.keys(),
-      'dockerfileUser',
       'invalidInput',
       'invalidSuppression',
       'unusedSuppression',
+      'deprecatedOption',
     ]);
     expect(new Set(ids).size).toBe(ids.length);
   });

@@ -37,16 +37,35 @@ export interface JsonPatchOperation {
   value?: unknown;
 }
 
+/** A 1-based line and column in a text. */
+export interface TextPosition {
+  line: number;
+  column: number;
+}
+
+/** An edit of a text (a Dockerfile): replace `start`..`end` (end exclusive) with `text`. */
+export interface TextEdit {
+  start: TextPosition;
+  /** Equal to `start` for an insertion. */
+  end: TextPosition;
+  text: string;
+}
+
 /** A mechanical fix: the patch that resolves a finding, and a sentence saying what it does. */
 export interface Fix {
   description: string;
   patch: JsonPatchOperation[];
+  /** For findings about text (Dockerfiles): the edits that apply the fix; `patch` is then empty. */
+  edits?: TextEdit[];
 }
 
 /** A place in the object that contributes to a finding. */
 export interface FindingLocation {
   path: JsonPointer;
   container?: string;
+  /** 1-based line and column, for findings about text (Dockerfiles). */
+  line?: number;
+  column?: number;
 }
 
 /** A suppression as written by a user, in code, config or the `podguard.dev/suppress` annotation. */
@@ -96,8 +115,12 @@ export interface Finding {
   detail: string;
   /** `reason (detail)`, the way the API server prints one check. */
   message: string;
-  /** Message id within the rule, for tests and tooling (e.g. `nonNumericUser`). */
-  messageId?: string;
+  /**
+   * Message id within the rule (e.g. `nonNumericUser`), one the rule declares in `messages`;
+   * engine diagnostics use their own id (`invalidInput`, `unusedSuppression`), a rule that threw
+   * `ruleError`.
+   */
+  messageId: string;
   /** Compliance controls the rule maps to (PSS, CIS, NSA/CISA, ISO 27001). */
   controls: string[];
   fix?: Fix;
@@ -109,7 +132,7 @@ export interface EvaluatedObject {
   objectIndex: number;
   resource: ResourceRef;
   /** `pod`: a pod spec was found and checked; `namespace`: namespace rules ran; `not-applicable`: no pod spec. */
-  kind: 'pod' | 'namespace' | 'not-applicable' | 'invalid';
+  kind: 'pod' | 'namespace' | 'dockerfile' | 'not-applicable' | 'invalid';
   /** JSON pointer of the pod spec, for `pod` objects. */
   podSpecPath?: JsonPointer;
   /** JSON pointer of the object in the input (`''`, or `/items/3` inside a List). */

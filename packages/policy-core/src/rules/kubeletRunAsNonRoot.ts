@@ -24,6 +24,11 @@
  */
 
 import { imageUserFor } from '../image/imageReference.js';
+import {
+  DEFAULT_USER_SCHEMA,
+  IMAGE_USERS_SCHEMA,
+  REQUIRE_RUN_AS_USER_SCHEMA,
+} from '../model/optionSchemas.js';
 import type { Fix } from '../model/types.js';
 import type { ContainerRef, PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
@@ -83,6 +88,18 @@ function refusal(
   return kubeletFailure(pod, ref, messageId, extra, runAsUser?.path ?? pointer(ref.path, 'image'), fix);
 }
 
+/** Short, stable reasons by message id; the kubelet's own words are the detail and the message. */
+const REASONS: Readonly<Record<MessageId, string>> = {
+  runAsUserBreaksPolicy: 'runAsUser breaks non-root policy',
+  imageRunsAsRoot: 'image runs as root',
+  nonNumericUser: 'image user is non-numeric',
+  invalidUserId: 'image user id is invalid',
+  imageUserUnknown: 'image user unknown',
+  windowsRunAsUserNameAdministrator: 'runAsUserName is ContainerAdministrator',
+  windowsImageAdministrator: 'image user is ContainerAdministrator',
+  windowsImageUserUnknown: 'image user unknown',
+};
+
 /** The messages that are advice, not a certain refusal: the image's user is not known. */
 const WARNINGS: ReadonlySet<MessageId> = new Set(['imageUserUnknown', 'windowsImageUserUnknown']);
 
@@ -95,14 +112,16 @@ function kubeletFailure(
   path: string,
   fix: Fix | undefined,
 ): CheckResult {
+  const kubelet = renderMessage(messages[messageId], {
+    pod: goQuote(kubeletPodName(pod)),
+    container: ref.name,
+    ...values,
+  });
   return {
     allowed: false,
-    reason: renderMessage(messages[messageId], {
-      pod: goQuote(kubeletPodName(pod)),
-      container: ref.name,
-      ...values,
-    }),
-    detail: '',
+    reason: REASONS[messageId],
+    detail: kubelet,
+    message: kubelet,
     messageId,
     locations: [{ path, container: ref.name }],
     ...(WARNINGS.has(messageId) ? { severity: 'warning' as const } : {}),
@@ -218,6 +237,22 @@ export const kubeletRunAsNonRoot = definePodRule({
   id: 'kubeletRunAsNonRoot',
   level: 'hardened',
   severity: 'error',
+  since: '0.1.0',
+  reads: [
+    'securityContext.runAsNonRoot',
+    'containers[].securityContext.runAsNonRoot',
+    'securityContext.runAsUser',
+    'containers[].securityContext.runAsUser',
+    'containers[].image',
+    'os.name',
+    'securityContext.windowsOptions.runAsUserName',
+    'containers[].securityContext.windowsOptions.runAsUserName',
+  ],
+  options: {
+    imageUsers: IMAGE_USERS_SCHEMA,
+    requireRunAsUser: REQUIRE_RUN_AS_USER_SCHEMA,
+    defaultUser: DEFAULT_USER_SCHEMA,
+  },
   description:
     'Containers with runAsNonRoot must have a user the kubelet can verify as non-root: a non-zero runAsUser, or an image with a numeric non-zero USER (on Windows: not ContainerAdministrator).',
   controls: [
