@@ -4,6 +4,7 @@
  * fixes come from `@podguard/policy-core`; this file only maps constructs in and errors out.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import {
   createEvaluation,
@@ -11,16 +12,19 @@ import {
   type EvaluateOptions,
   evaluate,
   type Finding,
+  formatJson,
   harden,
   type JsonPatchOperation,
   POD_KINDS,
   type ResourceRef,
   resolveEvaluation,
   resourceOf,
+  type ScanReport,
 } from '@podguard/policy-core';
 import { ApiObject, App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { describeFinding, isBlocking } from './describe-finding.js';
+import { describeFinding } from './describe-finding.js';
+import { type FailOn, failOnOf, isBlocking } from './fail-on.js';
 import {
   addOutputTransform,
   forgetAll,
@@ -33,13 +37,19 @@ import { type ConstructSuppression, suppress, suppressionsOf, writeSuppressionsO
 
 /** Options of {@link PodSecurity.validate}: the core's evaluation options plus what to do at synth. */
 export interface PodSecurityValidateOptions extends EvaluateOptions {
+  /** Which findings fail synthesis: `error` (default), also `warning`s, or `none`. */
+  readonly failOn?: FailOn;
+  /** Print findings that do not fail synthesis to stderr, once each (default true). */
+  readonly printWarnings?: boolean;
   /**
-   * Warning-severity findings: `print` them to stderr once, `ignore` them (they stay in the
-   * report), or `fail` synthesis on them like errors.
-   * @default 'print'
+   * @deprecated Use `failOn: 'warning'` for `fail` and `printWarnings: false` for `ignore`.
    */
   readonly warnings?: 'print' | 'ignore' | 'fail';
-  /** Write the synth report as JSON to this file, relative to the app's `outdir`. */
+  /**
+   * Write the findings as the core's versioned JSON report (`formatJson`, as `podguard scan
+   * --format json` prints it, with each finding's `constructPath`) to this file, relative to the
+   * app's `outdir`.
+   */
   readonly reportFile?: string;
 }
 
@@ -131,7 +141,8 @@ export class PodSecurity {
   }
 
   private validateOptions: EvaluateOptions | undefined;
-  private warnings: NonNullable<PodSecurityValidateOptions['warnings']> = 'print';
+  private failOn: FailOn = 'error';
+  private printWarnings = true;
   private reportFile: string | undefined;
   private hardenOptions: EvaluateOptions | undefined;
   private readonly hardened = new WeakSet<ApiObject>();
@@ -152,10 +163,17 @@ export class PodSecurity {
    * Invalid options throw here, not at synth.
    */
   validate(options: PodSecurityValidateOptions = {}): this {
-    const { warnings, reportFile, ...evaluateOptions } = options;
+    const { warnings, failOn, printWarnings, reportFile, ...evaluateOptions } = options;
+    const decided = failOnOf({ warnings, failOn }, 'PodSecurity.validate', ['print', 'ignore', 'fail']);
+    if (printWarnings !== undefined && typeof printWarnings !== 'boolean') {
+      throw new Error(
+        `PodSecurity.validate: invalid option printWarnings: expected true or false, got ${JSON.stringify(printWarnings)}`,
+      );
+    }
     resolveEvaluation(evaluateOptions);
     this.validateOptions = evaluateOptions;
-    this.warnings = warnings ?? 'print';
+    this.failOn = decided.failOn;
+    this.printWarnings = printWarnings ?? decided.printWarnings ?? true;
     this.reportFile = reportFile;
     this.last = undefined;
     this.register();
@@ -234,9 +252,8 @@ export class PodSecurity {
     const unplaced: string[] = [];
     let allowed = true;
     for (const finding of findings) {
-      const blocking = isBlocking(finding) || (this.warnings === 'fail' && finding.status === 'fail');
-      if (!blocking) {
-        if (finding.status === 'fail' && this.warnings === 'print') this.print(finding);
+      if (!isBlocking(finding, this.failOn)) {
+        if (finding.status === 'fail' && this.printWarnings) this.print(finding);
         continue;
       }
       allowed = false;
@@ -351,6 +368,36 @@ export class PodSecurity {
   private writeReport(file: string): void {
     const target = resolve(App.of(this.scope).outdir, file);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, `${JSON.stringify(this.report, null, 2)}\n`);
+    writeFileSync(target, formatJson(scanReportOf(this.report)));
   }
+}
+
+const packageVersion = (createRequire(import.meta.url)('../package.json') as { readonly version: string })
+  .version;
+
+/** The synth report in the core's report model, for the core's JSON report. */
+function scanReportOf(report: PodSecurityReport): ScanReport {
+  const summary = {
+    files: 0,
+    documents: report.objects.length,
+    objects: report.objects.filter((object) => object.kind !== 'not-applicable').length,
+    pods: report.objects.filter((object) => object.kind === 'pod').length,
+    failed: 0,
+    warnings: 0,
+    suppressed: 0,
+    errors: 0,
+  };
+  for (const finding of report.findings) {
+    if (finding.status === 'suppressed') summary.suppressed++;
+    else if (finding.status === 'error') summary.errors++;
+    else if (finding.severity === 'error') summary.failed++;
+    else summary.warnings++;
+  }
+  return {
+    findings: [...report.findings],
+    objects: [],
+    summary,
+    inputErrors: [],
+    tool: { name: '@podguard/cdk8s', version: packageVersion },
+  };
 }

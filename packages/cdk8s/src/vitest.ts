@@ -17,7 +17,8 @@ import {
   ruleRegistry,
 } from '@podguard/policy-core';
 import { expect } from 'vitest';
-import { describeFinding, isBlocking } from './describe-finding.js';
+import { describeFinding } from './describe-finding.js';
+import { isBlocking } from './fail-on.js';
 import { manifestsOf } from './manifests.js';
 
 /** A profile name, or full evaluation options. */
@@ -63,7 +64,7 @@ expect.extend({
   toPassPodSecurity(received: unknown, expected?: PodSecurityExpectation) {
     const options = optionsOf(expected);
     const result = evaluate(manifestsOf(received), options);
-    const blocking = result.findings.filter(isBlocking);
+    const blocking = result.findings.filter((finding) => isBlocking(finding));
     const profile = profileLabel(options);
     return {
       pass: blocking.length === 0,
