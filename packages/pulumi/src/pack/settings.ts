@@ -39,11 +39,16 @@ export interface PodguardExemption {
   };
 }
 
+/** Which findings block `pulumi up`: `error` (default), also `warning`s, or `none`. */
+export type FailOn = 'error' | 'warning' | 'none';
+
 /** The settings of a podguard policy. Every field is optional; the defaults are the core's. */
 export interface PodguardSettings {
   /** `baseline`, `restricted`, `hardened` (default) or `openshift`. */
   profile?: ProfileName;
   /** Pod Security Standards version, `v1.0` ... or `latest` (default). */
+  version?: string;
+  /** @deprecated Use `version`. */
   pssVersion?: string;
   /** Allowed runAsUser range, inclusive (default 1000..2147483647). */
   uidRange?: { min?: number; max?: number };
@@ -59,7 +64,12 @@ export interface PodguardSettings {
   namespaceLevel?: PssLevel;
   /** Image reference to its OCI config `User`, e.g. `{ "registry.example.com/web:1.2": "10001" }`. */
   imageUsers?: Record<string, string>;
+  /** Suppressions of this policy's rule, each with a reason. */
+  suppressions?: PodguardExemption[];
+  /** @deprecated Use `suppressions`. */
   exemptions?: PodguardExemption[];
+  /** Which findings are mandatory: `error` (default), also `warning`s, or `none` (all advisory). */
+  failOn?: FailOn;
 }
 
 const LEVELS: PssLevel[] = ['privileged', 'baseline', 'restricted'];
@@ -87,11 +97,22 @@ const baseSchema: PolicyConfigSchema = {
       description:
         'podguard profile: baseline, restricted, hardened (restricted + no root at run time) or openshift.',
     },
+    version: {
+      type: 'string',
+      pattern: '^(latest|v1\\.(0|[1-9][0-9]*))$',
+      description:
+        'Pod Security Standards version, as in pod-security.kubernetes.io/enforce-version (default latest).',
+    },
     pssVersion: {
       type: 'string',
       pattern: '^(latest|v1\\.(0|[1-9][0-9]*))$',
-      default: 'latest',
-      description: 'Pod Security Standards version, as in pod-security.kubernetes.io/enforce-version.',
+      description: 'Deprecated: use version.',
+    },
+    failOn: {
+      type: 'string',
+      enum: ['error', 'warning', 'none'],
+      description:
+        'Which findings are mandatory: error (default), also warning, or none (every finding advisory).',
     },
     uidRange: idRange('Allowed runAsUser range (default 1000..2147483647)'),
     denyUids: {
@@ -118,10 +139,9 @@ const baseSchema: PolicyConfigSchema = {
       description:
         'Image reference to the USER of its OCI config, e.g. {"registry.example.com/web:1.2": "10001"}.',
     },
-    exemptions: {
+    suppressions: {
       type: 'array',
-      default: [],
-      description: 'Exemptions from this rule, each with a reason and optionally an expiry day.',
+      description: 'Suppressions of this rule, each with a reason and optionally an expiry day.',
       items: {
         type: 'object',
         required: ['reason'],
@@ -152,23 +172,40 @@ const baseSchema: PolicyConfigSchema = {
   },
 };
 
+const suppressionsSchema = baseSchema.properties.suppressions as NonNullable<
+  PolicyConfigSchema['properties'][string]
+>;
+baseSchema.properties.exemptions = { ...suppressionsSchema, description: 'Deprecated: use suppressions.' };
+
+/** Settings that only the rule policies take (the input and stack policies suppress nothing). */
+const SUPPRESSION_KEYS: readonly string[] = ['suppressions', 'exemptions'];
+
+/** Every setting a podguard policy knows, current and deprecated names. */
+export const SETTING_KEYS: readonly string[] = Object.keys(baseSchema.properties);
+
 /**
  * The `configSchema` of a podguard policy. The engine fills in its defaults before the user's
- * config, so `defaults` (pack options) become the schema's defaults.
+ * config, so `defaults` (pack options) become the schema's defaults. Policies that take no
+ * suppressions (`suppressions: false`) have none in their schema.
  */
-export function settingsSchema(defaults: PodguardSettings = {}): PolicyConfigSchema {
+export function settingsSchema(
+  defaults: PodguardSettings = {},
+  { suppressions = true }: { suppressions?: boolean } = {},
+): PolicyConfigSchema {
   const properties: PolicyConfigSchema['properties'] = {};
   for (const [key, schema] of Object.entries(baseSchema.properties)) {
+    if (!suppressions && SUPPRESSION_KEYS.includes(key)) continue;
     const value = defaults[key as keyof PodguardSettings];
     properties[key] = value === undefined ? schema : { ...schema, default: value };
   }
   return { properties };
 }
 
-/** Core options for settings (without exemptions, which depend on the resource). */
+/** Core options for settings (without suppressions, which depend on the resource). */
 export function evaluateOptionsFor(settings: PodguardSettings): EvaluateOptions {
   const options: EvaluateOptions = { profile: settings.profile ?? 'hardened' };
-  if (settings.pssVersion !== undefined) options.version = settings.pssVersion;
+  const version = settings.version ?? settings.pssVersion;
+  if (version !== undefined) options.version = version;
   if (settings.uidRange !== undefined) options.uidRange = settings.uidRange;
   if (settings.denyUids !== undefined) options.denyUids = settings.denyUids;
   if (settings.gidRange !== undefined) options.gidRange = settings.gidRange;
