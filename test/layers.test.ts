@@ -83,8 +83,8 @@ const CORE_LAYERS: Record<string, readonly string[]> = {
   image: ['model', 'podspec'],
   dockerfile: ['model', 'podspec', 'image'],
   rulekit: ['model', 'podspec', 'image'],
-  rules: ['model', 'podspec', 'image', 'rulekit'],
-  profiles: ['model'],
+  rules: ['model', 'podspec', 'image', 'dockerfile', 'rulekit'],
+  profiles: ['model', 'podspec', 'image', 'dockerfile', 'rulekit', 'rules'],
   engine: ['model', 'podspec', 'image', 'dockerfile', 'rulekit', 'rules', 'profiles'],
   report: ['model'],
 };

@@ -53,12 +53,20 @@ describe('analyzeDockerfile: the final USER', () => {
         fix: {
           description: 'Replace the name with its UID. Use a numeric UID, e.g. `USER 1000:1000`.',
           line: 'USER 1000:1000',
+          edit: { start: { line: 2, column: 1 }, end: { line: 2, column: 10 }, text: 'USER 1000:1000' },
         },
       },
     ]);
     expect(analyzeDockerfile('FROM alpine:3')[0]).toMatchObject({
       message: 'the final stage (FROM alpine:3) sets no USER, so the container runs as root',
-      fix: { line: 'USER 1000:1000' },
+      fix: {
+        line: 'USER 1000:1000',
+        edit: { start: { line: 1, column: 14 }, end: { line: 1, column: 14 }, text: '\nUSER 1000:1000' },
+      },
+    });
+    expect(analyzeDockerfile(lines('FROM alpine', 'RUN useradd app'))[1]).toMatchObject({
+      messageId: 'useraddWithoutUid',
+      fix: { edit: { start: { line: 2, column: 12 }, end: { line: 2, column: 12 }, text: ' --uid 1000' } },
     });
   });
 });
@@ -124,7 +132,16 @@ describe('analyzeDockerfile: ARG and ENV substitution', () => {
       [['rootUser', 3, 1]],
       { buildArgs: { UID: '0' } },
     ],
-    ['ARG without default is unknown until build', lines('FROM alpine', 'ARG UID', 'USER $UID'), []],
+    [
+      'ARG without default is unknown until build: a warning, never root',
+      lines('FROM alpine', 'ARG UID', 'USER $UID'),
+      [['unknownUser', 3, 1]],
+    ],
+    [
+      'a base image from an ARG without a value is unknown, not root',
+      lines('ARG BASE_IMAGE', 'FROM ${BASE_IMAGE}'),
+      [['unknownBase', 2, 1]],
+    ],
     [
       'a global ARG must be redeclared in the stage',
       lines('ARG UID=1000', 'FROM alpine', 'USER ${UID:-root}'),
@@ -151,11 +168,15 @@ describe('analyzeDockerfile: ARG and ENV substitution', () => {
     expect(dockerfileUser(lines('FROM alpine', 'ARG UID=1001', 'USER ${UID}:0'))).toEqual({
       user: '1001:0',
       unresolved: false,
+      unresolvedArgs: [],
       line: 3,
       column: 1,
     });
     expect(dockerfileUser('FROM alpine')).toBeUndefined();
-    expect(dockerfileUser(lines('FROM alpine', 'ARG U', 'USER $U'))?.unresolved).toBe(true);
+    expect(dockerfileUser(lines('FROM alpine', 'ARG U', 'USER $U'))).toMatchObject({
+      unresolved: true,
+      unresolvedArgs: ['U'],
+    });
   });
 });
 

@@ -10,7 +10,7 @@
 import { imageUserFor } from '../image/imageReference.js';
 import { type ImageUser, parseImageUser } from '../image/parseImageUser.js';
 import { PodguardInputError } from '../model/errors.js';
-import type { Severity } from '../model/types.js';
+import type { Severity, TextEdit } from '../model/types.js';
 import { describeType, isRecord } from '../podspec/extract.js';
 import { expandVariables } from './expandVariables.js';
 import { type DockerfileInstruction, parseDockerfile } from './parseDockerfile.js';
@@ -30,6 +30,10 @@ export const dockerfileMessages = {
   invalidUid: 'USER {user} has UID {uid}, which is not a valid user id (0..2147483647)',
   useraddWithoutUid:
     '{command} without a fixed UID (-u/--uid): the UID depends on the base image, so manifests cannot pin runAsUser to it',
+  unknownBase:
+    'the final stage (FROM {base}) sets no USER and its base image depends on build argument {arg}, which has no value: the user is unknown until build time (pass --build-arg {arg}=...)',
+  unknownUser:
+    'USER {user} depends on build argument {arg}, which has no value: the user is unknown until build time (pass --build-arg {arg}=...)',
 } as const;
 
 /** Message ids of {@link analyzeDockerfile} findings. */
@@ -44,6 +48,22 @@ const SEVERITIES: Readonly<Record<DockerfileMessageId, Severity>> = {
   deniedUid: 'error',
   invalidUid: 'error',
   useraddWithoutUid: 'warning',
+  unknownBase: 'warning',
+  unknownUser: 'warning',
+};
+
+/** Short, stable reasons by message id; the message carries the specifics. */
+export const dockerfileReasons: Readonly<Record<DockerfileMessageId, string>> = {
+  noUser: 'no USER',
+  rootUser: 'USER is root',
+  namedUser: 'USER is a name',
+  uidBelowMinimum: 'UID out of range',
+  uidAboveMaximum: 'UID out of range',
+  deniedUid: 'UID denied',
+  invalidUid: 'invalid UID',
+  useraddWithoutUid: 'useradd without UID',
+  unknownBase: 'base image unknown',
+  unknownUser: 'USER unknown',
 };
 
 export const DOCKERFILE_CONTROLS: readonly string[] = [
@@ -74,11 +94,13 @@ export interface DockerfileOptions {
   target?: string;
 }
 
-/** A suggested replacement or addition, as a Dockerfile line. */
+/** A suggested replacement or addition, as a Dockerfile line and the text edit that writes it. */
 export interface DockerfileFix {
   description: string;
   /** The line to write, e.g. `USER 1000:1000`. */
   line: string;
+  /** The edit of the Dockerfile's text that applies the fix. */
+  edit: TextEdit;
 }
 
 /** One Dockerfile finding, in the shape of an evaluate() finding plus a source position. */
@@ -101,6 +123,8 @@ export interface DockerfileUser {
   user: string | undefined;
   /** True when the value depends on a build argument without default (unknown until build). */
   unresolved: boolean;
+  /** The build arguments without a value the USER depends on. */
+  unresolvedArgs: readonly string[];
   line: number;
   column: number;
 }
@@ -108,12 +132,18 @@ export interface DockerfileUser {
 interface Stage {
   readonly name: string | undefined;
   readonly base: string;
+  /** Build arguments without a value the base image reference depends on. */
+  readonly baseUnresolved: readonly string[];
   readonly from: DockerfileInstruction;
+  /** The stage's last instruction (where a USER is added). */
+  last: DockerfileInstruction;
   readonly parent: Stage | undefined;
   readonly variables: Map<string, string | undefined>;
   /** Names set by ENV (inherited by stages built on this one), as opposed to ARG. */
   readonly envNames: Set<string>;
   user: DockerfileUser | undefined;
+  /** The USER instruction of `user`, when this stage's chain has one. */
+  userInstruction: DockerfileInstruction | undefined;
   readonly runs: DockerfileInstruction[];
 }
 
@@ -232,18 +262,22 @@ function buildStages(text: string, options: Resolved): Stage[] {
     const { keyword, args } = instruction;
     if (keyword === 'FROM') {
       const from = parseFrom(args, instruction.line);
-      const image = expandVariables(from.image, globals, escapeChar).value;
+      const expanded = expandVariables(from.image, globals, escapeChar);
+      const image = expanded.value;
       const parent = stages.find(
         (candidate) => candidate.name !== undefined && candidate.name.toLowerCase() === image.toLowerCase(),
       );
       stage = {
         name: from.name,
         base: image,
+        baseUnresolved: parent ? parent.baseUnresolved : expanded.unresolved,
         from: instruction,
+        last: instruction,
         parent,
         // A stage on an earlier stage inherits its ENV; ARGs must be declared again in each stage.
         variables: new Map(parent ? [...parent.variables].filter(([key]) => parent.envNames.has(key)) : []),
         user: parent?.user,
+        userInstruction: parent?.userInstruction,
         runs: [],
         envNames: new Set(parent?.envNames ?? []),
       };
@@ -269,6 +303,7 @@ function buildStages(text: string, options: Resolved): Stage[] {
       );
     }
     const envNames = stage.envNames;
+    stage.last = instruction;
     switch (keyword) {
       case 'ARG':
         for (const [name, value] of keyValues(args, false)) {
@@ -291,9 +326,11 @@ function buildStages(text: string, options: Resolved): Stage[] {
         stage.user = {
           user: unquote(expansion.value.trim()),
           unresolved: expansion.unresolved.length > 0,
+          unresolvedArgs: expansion.unresolved,
           line: instruction.line,
           column: instruction.column,
         };
+        stage.userInstruction = instruction;
         break;
       }
       case 'RUN':
@@ -374,16 +411,39 @@ function chain(stage: Stage): Stage[] {
   return out;
 }
 
+/** Replaces a whole instruction (all its physical lines) with `text`. */
+function replaceInstruction(instruction: DockerfileInstruction, text: string): TextEdit {
+  const last = instruction.source[instruction.source.length - 1];
+  return {
+    start: { line: instruction.line, column: instruction.column },
+    end: last
+      ? { line: last.line, column: last.text.length + 1 }
+      : { line: instruction.line, column: instruction.column },
+    text,
+  };
+}
+
+/** Adds a line after a stage's last instruction. */
+function appendToStage(stage: Stage, text: string): TextEdit {
+  const last = stage.last.source[stage.last.source.length - 1];
+  const at = last
+    ? { line: last.line, column: last.text.length + 1 }
+    : { line: stage.last.line, column: stage.last.column };
+  return { start: at, end: at, text: `\n${text}` };
+}
+
 function userFindings(
   parsed: ImageUser,
   written: string,
   position: { line: number; column: number },
+  edit: TextEdit,
   options: Resolved,
 ): DockerfileFinding[] {
   const suggestion = `USER ${options.min}:${options.min}`;
   const fix = (why: string): DockerfileFix => ({
     description: `${why} Use a numeric UID, e.g. \`${suggestion}\`.`,
     line: suggestion,
+    edit,
   });
   const values = { user: written, min: options.min, max: options.max };
   switch (parsed.kind) {
@@ -421,23 +481,38 @@ function analyze(
   const user = target.user;
   const root = lineage[lineage.length - 1] as Stage;
   const position = { line: target.from.line, column: target.from.column };
+  const suggestion = `USER ${options.min}:${options.min}`;
 
   if (user !== undefined) {
-    if (!user.unresolved)
-      findings.push(...userFindings(parseImageUser(user.user ?? ''), user.user ?? '', user, options));
+    const [arg] = user.unresolvedArgs;
+    if (arg !== undefined) {
+      // Unknown until build time: said so, never judged as root.
+      findings.push(finding('unknownUser', { user: user.user ?? '', arg }, user, undefined));
+    } else {
+      const instruction = target.userInstruction;
+      const edit = instruction
+        ? replaceInstruction(instruction, suggestion)
+        : appendToStage(target, suggestion);
+      findings.push(...userFindings(parseImageUser(user.user ?? ''), user.user ?? '', user, edit, options));
+    }
+  } else if (root.baseUnresolved[0] !== undefined) {
+    findings.push(
+      finding('unknownBase', { base: target.base, arg: root.baseUnresolved[0] }, position, undefined),
+    );
   } else if (imageUserFor(root.base, options.nonRootBases) === undefined) {
     const known = imageUserFor(root.base, options.imageUsers);
     const parsed = known === undefined ? undefined : parseImageUser(known);
+    const edit = appendToStage(target, suggestion);
     if (parsed === undefined || parsed.kind === 'none' || (parsed.kind === 'uid' && parsed.uid === 0)) {
-      const suggestion = `USER ${options.min}:${options.min}`;
       findings.push(
         finding('noUser', { base: target.base }, position, {
           description: `Add \`${suggestion}\` at the end of the final stage (create the user with a fixed UID first).`,
           line: suggestion,
+          edit,
         }),
       );
     } else {
-      findings.push(...userFindings(parsed, known ?? '', position, options));
+      findings.push(...userFindings(parsed, known ?? '', position, edit, options));
     }
   }
   for (const stage of [...lineage].reverse()) {
@@ -445,10 +520,12 @@ function analyze(
       for (const hit of useraddsWithoutUid(run)) {
         const suggestion =
           hit.command === 'useradd' ? `useradd --uid ${options.min} app` : `adduser --uid ${options.min} app`;
+        const at = { line: hit.line, column: hit.column + hit.command.length };
         findings.push(
           finding('useraddWithoutUid', { command: hit.command }, hit, {
             description: `Give the user a fixed UID, e.g. \`${suggestion}\`, and use it in USER and runAsUser.`,
             line: suggestion,
+            edit: { start: at, end: at, text: ` --uid ${options.min}` },
           }),
         );
       }
@@ -481,4 +558,27 @@ export function analyzeDockerfile(text: string, options?: DockerfileOptions): Do
  */
 export function dockerfileUser(text: string, options?: DockerfileOptions): DockerfileUser | undefined {
   return analyze(text, resolveOptions(options)).user;
+}
+
+/** Options already validated by the engine, as the `dockerfileUser` rule passes them. */
+export interface ResolvedDockerfileOptions {
+  readonly nonRootBases: readonly string[];
+  readonly imageUsers: Readonly<Record<string, string>>;
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly uidRange: { readonly min: number; readonly max: number };
+  readonly denyUids: readonly number[];
+  readonly target: string | undefined;
+}
+
+/** {@link analyzeDockerfile} with options the engine has validated already. */
+export function dockerfileFindings(text: string, options: ResolvedDockerfileOptions): DockerfileFinding[] {
+  return analyze(text, {
+    nonRootBases: Object.fromEntries(options.nonRootBases.map((base) => [base, 'non-root'])),
+    imageUsers: { ...options.imageUsers },
+    buildArgs: options.buildArgs,
+    min: options.uidRange.min,
+    max: options.uidRange.max,
+    denyUids: options.denyUids,
+    target: options.target,
+  }).findings;
 }

@@ -6,7 +6,13 @@
 
 import type { Profile } from '../model/options.js';
 import type { PssLevel } from '../model/types.js';
-import { type NamespaceRule, type PodCheck, type PodRule, variantFor } from '../rulekit/define.js';
+import {
+  type DockerfileRule,
+  type NamespaceRule,
+  type PodCheck,
+  type PodRule,
+  variantFor,
+} from '../rulekit/define.js';
 import { psaRules, ruleRegistry } from '../rules/index.js';
 
 export interface PlannedPodRule {
@@ -17,6 +23,7 @@ export interface PlannedPodRule {
 export interface Plan {
   readonly podRules: readonly PlannedPodRule[];
   readonly namespaceRules: readonly NamespaceRule[];
+  readonly dockerfileRules: readonly DockerfileRule[];
 }
 
 const byId = (a: { rule: PodRule }, b: { rule: PodRule }): number =>
@@ -53,16 +60,18 @@ export function planFor(profile: Profile, minor: number): Plan {
   if (cached) return cached;
   const podRules = psaPlan(profile.level, minor);
   const namespaceRules: NamespaceRule[] = [];
+  const dockerfileRules: DockerfileRule[] = [];
   for (const id of profile.rules) {
     const rule = ruleRegistry.get(id);
     if (!rule) throw new Error(`profile ${profile.name} names unknown rule ${id}`);
     if (rule.target === 'namespace') namespaceRules.push(rule);
+    else if (rule.target === 'dockerfile') dockerfileRules.push(rule);
     else {
       const variant = variantFor(rule, minor);
       if (variant) podRules.push({ rule, check: variant.check });
     }
   }
-  const plan = { podRules, namespaceRules };
+  const plan = { podRules, namespaceRules, dockerfileRules };
   byMinor.set(minor, plan);
   return plan;
 }

@@ -30,6 +30,7 @@ const OPTION_KEYS = new Set([
   'namespaceLevel',
   'defaultUser',
   'defaultGroup',
+  'nonRootBases',
   'rules',
   'suppressions',
   'now',
@@ -168,6 +169,16 @@ function checkImageUsers(value: unknown): Record<string, string> {
   return out;
 }
 
+function checkStrings(value: unknown, field: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail(field, 'expected an array of strings');
+  return value.map((item, index) => {
+    if (typeof item !== 'string')
+      fail(`${field}[${index}]`, `expected a string, got ${JSON.stringify(item)}`);
+    return item;
+  });
+}
+
 function checkNow(value: unknown): Date {
   if (value === undefined) return new Date();
   const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
@@ -232,6 +243,7 @@ export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedE
         : checkLevel(merged.namespaceLevel, 'namespaceLevel'),
     defaultUser: optionalId('defaultUser', 1000),
     defaultGroup: optionalId('defaultGroup', 1000),
+    nonRootBases: checkStrings(merged.nonRootBases, 'nonRootBases'),
     now: checkNow(merged.now),
   };
   return {

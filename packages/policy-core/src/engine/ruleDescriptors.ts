@@ -3,21 +3,12 @@
  * rules plus the ids of findings that do not come from a registered rule (Dockerfiles, invalid
  * input, suppression problems).
  */
-import { DOCKERFILE_CONTROLS, DOCKERFILE_RULE } from '../dockerfile/analyzeDockerfile.js';
 import { INVALID_INPUT, INVALID_SUPPRESSION, UNUSED_SUPPRESSION } from '../model/diagnostics.js';
 import type { RuleDescriptor } from '../model/ruleDescriptor.js';
 import { ruleRegistry } from '../rules/index.js';
 
 /** Rules whose findings do not come from the registry; kept here so SARIF can describe them. */
 const EXTRA_RULES: readonly RuleDescriptor[] = [
-  {
-    id: DOCKERFILE_RULE,
-    level: 'hardened',
-    severity: 'error',
-    description:
-      'The final stage of a Dockerfile must set USER to a numeric non-root UID, so the kubelet can verify runAsNonRoot.',
-    controls: DOCKERFILE_CONTROLS,
-  },
   {
     id: INVALID_INPUT,
     level: 'baseline',

@@ -47,6 +47,8 @@ export interface EvaluateOptions {
   /** Values harden() writes for runAsUser/runAsGroup (default 1000/1000; openshift leaves runAsUser unset). */
   defaultUser?: number | null;
   defaultGroup?: number | null;
+  /** Base images known to run as non-root, for Dockerfiles (`registry/base:*` for every tag). */
+  nonRootBases?: string[];
   /** Per-rule settings by rule id. */
   rules?: Record<string, RuleSetting>;
   suppressions?: Suppression[];

@@ -37,16 +37,35 @@ export interface JsonPatchOperation {
   value?: unknown;
 }
 
+/** A 1-based line and column in a text. */
+export interface TextPosition {
+  line: number;
+  column: number;
+}
+
+/** An edit of a text (a Dockerfile): replace `start`..`end` (end exclusive) with `text`. */
+export interface TextEdit {
+  start: TextPosition;
+  /** Equal to `start` for an insertion. */
+  end: TextPosition;
+  text: string;
+}
+
 /** A mechanical fix: the patch that resolves a finding, and a sentence saying what it does. */
 export interface Fix {
   description: string;
   patch: JsonPatchOperation[];
+  /** For findings about text (Dockerfiles): the edits that apply the fix; `patch` is then empty. */
+  edits?: TextEdit[];
 }
 
 /** A place in the object that contributes to a finding. */
 export interface FindingLocation {
   path: JsonPointer;
   container?: string;
+  /** 1-based line and column, for findings about text (Dockerfiles). */
+  line?: number;
+  column?: number;
 }
 
 /** A suppression as written by a user, in code, config or the `podguard.dev/suppress` annotation. */

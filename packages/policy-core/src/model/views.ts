@@ -43,6 +43,16 @@ export interface NamespaceView {
   readonly path: JsonPointer;
 }
 
+/** A Dockerfile, for Dockerfile rules. */
+export interface DockerfileView {
+  readonly text: string;
+  readonly resource: ResourceRef;
+  /** `--build-arg` values; they override ARG defaults. */
+  readonly buildArgs: Readonly<Record<string, string>>;
+  /** Build target stage name (default: the last stage). */
+  readonly target?: string;
+}
+
 /** Options after defaults and validation, as rules see them. */
 export interface ResolvedOptions {
   /** PSS level the profile enforces. */
@@ -64,6 +74,8 @@ export interface ResolvedOptions {
   /** The values harden() writes. */
   readonly defaultUser: number | undefined;
   readonly defaultGroup: number | undefined;
+  /** Base images known to run as non-root, for Dockerfiles. */
+  readonly nonRootBases: readonly string[];
   /** Evaluation time, for suppression expiry. */
   readonly now: Date;
 }

@@ -3,9 +3,10 @@
  * checks registered with the first policy version they apply to, the way upstream Pod Security
  * Admission registers its checks. Rules know nothing of YAML, files, cdk8s or Pulumi.
  */
+import type { RuleOptions } from '../model/optionSchemas.js';
 import type { FindingLocation, Fix, RuleLevel, Severity } from '../model/types.js';
 import { parseVersion } from '../model/versions.js';
-import type { ContainerRef, NamespaceView, PodView, RuleContext } from '../model/views.js';
+import type { ContainerRef, DockerfileView, NamespaceView, PodView, RuleContext } from '../model/views.js';
 
 /** The check allowed the object. */
 export interface Allowed {
@@ -21,6 +22,11 @@ export interface Forbidden {
   readonly locations: readonly FindingLocation[];
   /** Message id from the rule's `messages`, when the rule has several. */
   readonly messageId?: string;
+  /**
+   * The finding's text when it is not `reason (detail)`: the kubelet's own message, a
+   * Dockerfile finding's sentence.
+   */
+  readonly message?: string;
   /** Overrides the rule's severity for this result (e.g. an advisory warning). */
   readonly severity?: Severity;
   /** The mechanical fix, when there is one. */
@@ -89,6 +95,9 @@ export type PodCheck = (pod: PodView, context: RuleContext) => CheckResult | rea
 /** A pure check over one Namespace object. */
 export type NamespaceCheck = (namespace: NamespaceView, context: RuleContext) => CheckResult;
 
+/** A pure check over one Dockerfile; locations carry line and column. */
+export type DockerfileCheck = (dockerfile: DockerfileView, context: RuleContext) => readonly CheckResult[];
+
 /** One registered variant of a pod check. */
 export interface RuleVersion {
   /** First policy version the variant applies to, e.g. `v1.25`. */
@@ -98,33 +107,83 @@ export interface RuleVersion {
   readonly overrides?: readonly string[];
 }
 
-interface RuleMeta {
+/**
+ * A field a rule reads, relative to the pod: `hostNetwork`, `securityContext.runAsUser`,
+ * `containers[].securityContext.runAsUser` (`containers[]` is every container: init, regular and
+ * ephemeral), `volumes[].hostPath`, `metadata.annotations`. A namespace rule reads
+ * `metadata.labels` of the Namespace; a Dockerfile rule names instructions (`FROM`, `USER`...).
+ * The engine runs a rule on an object with a wrongly typed field only when the rule does not
+ * read it, and an unknown value (a Pulumi preview) affects exactly the rules that read it.
+ */
+export type FieldPath = string;
+
+/** The kinds of object a rule checks. */
+export type RuleTarget = 'pod' | 'namespace' | 'dockerfile';
+
+/** What every rule declares about itself; the options schema, docs and plans derive from it. */
+export interface RuleMeta<MessageId extends string = string> {
   readonly id: string;
   readonly level: RuleLevel;
   readonly severity: Severity;
+  /** The podguard version the rule appeared in, e.g. `0.1.0` (pins versioned profiles). */
+  readonly since: string;
   /** One sentence: what the rule requires. */
   readonly description: string;
   /** Compliance mappings: PSS control, CIS, NSA/CISA, ISO 27001. */
   readonly controls: readonly string[];
-  /** Message templates by message id, documented on the rule's docs page. */
-  readonly messages?: Readonly<Record<string, string>>;
+  /** The fields the rule reads (see {@link FieldPath}). */
+  readonly reads: readonly FieldPath[];
+  /** The options the rule reads, each with its JSON Schema fragment. */
+  readonly options?: RuleOptions;
+  /**
+   * Message templates by message id, documented on the rule's docs page. Every finding carries one
+   * of these ids; a check that returns no `messageId` gets the first.
+   */
+  readonly messages: Readonly<Record<MessageId, string>>;
 }
 
-export interface PodRule extends RuleMeta {
+export interface PodRule<MessageId extends string = string> extends RuleMeta<MessageId> {
   readonly target: 'pod';
   /** Variants in strictly increasing `since` order. */
   readonly versions: readonly RuleVersion[];
 }
 
-export interface NamespaceRule extends RuleMeta {
+export interface NamespaceRule<MessageId extends string = string> extends RuleMeta<MessageId> {
   readonly target: 'namespace';
   readonly check: NamespaceCheck;
 }
 
-export type Rule = PodRule | NamespaceRule;
+export interface DockerfileRule<MessageId extends string = string> extends RuleMeta<MessageId> {
+  readonly target: 'dockerfile';
+  readonly check: DockerfileCheck;
+}
 
-/** Declares a pod rule. Validates the version list once, at module load. */
-export function definePodRule(rule: Omit<PodRule, 'target'>): PodRule {
+export type Rule = PodRule | NamespaceRule | DockerfileRule;
+
+/** The message ids a rule declares: `MessageIdOf<typeof runAsUserRange>`. */
+export type MessageIdOf<R> = R extends RuleMeta<infer MessageId> ? MessageId : never;
+
+const SEMVER = /^\d+\.\d+\.\d+$/;
+const POD_FIELD =
+  /^(metadata\.(annotations|labels)|(containers\[\]|volumes\[\])(\.[A-Za-z]+)*|[A-Za-z]+(\.[A-Za-z]+)*)$/;
+const INSTRUCTION = /^[A-Z]+$/;
+
+function checkMeta(rule: Omit<RuleMeta, 'messages'> & { messages: object }, target: RuleTarget): void {
+  if (!SEMVER.test(rule.since))
+    throw new Error(`rule ${rule.id}: since must be a podguard version such as 0.1.0`);
+  if (Object.keys(rule.messages).length === 0)
+    throw new Error(`rule ${rule.id}: declare at least one message`);
+  const pattern = target === 'dockerfile' ? INSTRUCTION : POD_FIELD;
+  for (const field of rule.reads) {
+    if (!pattern.test(field)) throw new Error(`rule ${rule.id}: cannot read ${JSON.stringify(field)}`);
+  }
+}
+
+/** Declares a pod rule. Validates the declaration and the version list once, at module load. */
+export function definePodRule<MessageId extends string>(
+  rule: Omit<PodRule<MessageId>, 'target'>,
+): PodRule<MessageId> {
+  checkMeta(rule, 'pod');
   let previous = -1;
   for (const variant of rule.versions) {
     const minor = parseVersion(variant.since);
@@ -137,8 +196,19 @@ export function definePodRule(rule: Omit<PodRule, 'target'>): PodRule {
 }
 
 /** Declares a namespace rule. */
-export function defineNamespaceRule(rule: Omit<NamespaceRule, 'target'>): NamespaceRule {
+export function defineNamespaceRule<MessageId extends string>(
+  rule: Omit<NamespaceRule<MessageId>, 'target'>,
+): NamespaceRule<MessageId> {
+  checkMeta(rule, 'namespace');
   return { ...rule, target: 'namespace' };
+}
+
+/** Declares a Dockerfile rule: `reads` names instructions; locations carry line and column. */
+export function defineDockerfileRule<MessageId extends string>(
+  rule: Omit<DockerfileRule<MessageId>, 'target'>,
+): DockerfileRule<MessageId> {
+  checkMeta(rule, 'dockerfile');
+  return { ...rule, target: 'dockerfile' };
 }
 
 /** The variant of a rule that applies at a policy version, or undefined before its first version. */

@@ -54,6 +54,9 @@ export const allowPrivilegeEscalation = definePodRule({
   id: 'allowPrivilegeEscalation',
   level: 'restricted',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['containers[].securityContext.allowPrivilegeEscalation', 'os.name'],
+  messages: { allowPrivilegeEscalation: 'allowPrivilegeEscalation != false ({detail})' },
   description: 'Containers must set securityContext.allowPrivilegeEscalation=false.',
   controls: ['PSS restricted: Privilege Escalation', 'CIS 5.2.6', 'NSA/CISA: Kubernetes Pod security'],
   versions: [

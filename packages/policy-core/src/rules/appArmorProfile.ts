@@ -130,6 +130,13 @@ export const appArmorProfile = definePodRule({
   id: 'appArmorProfile',
   level: 'baseline',
   severity: 'error',
+  since: '0.1.0',
+  reads: [
+    'securityContext.appArmorProfile',
+    'containers[].securityContext.appArmorProfile',
+    'metadata.annotations',
+  ],
+  messages: { appArmorProfile: 'forbidden AppArmor profile(s) ({detail})' },
   description:
     'Pods and containers must not override the default AppArmor profile with an unconfined or unknown one.',
   controls: ['PSS baseline: AppArmor', 'NSA/CISA: Kubernetes Pod security'],

@@ -34,6 +34,9 @@ export const automountServiceAccountToken = definePodRule({
   id: 'automountServiceAccountToken',
   level: 'hardened',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['automountServiceAccountToken'],
+  messages: { automountServiceAccountToken: 'automountServiceAccountToken != false ({detail})' },
   description: 'Pods must set automountServiceAccountToken=false.',
   controls: [
     'CIS 5.1.6',

@@ -78,6 +78,9 @@ export const capabilities_baseline = definePodRule({
   id: 'capabilities_baseline',
   level: 'baseline',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['containers[].securityContext.capabilities.add'],
+  messages: { capabilities_baseline: 'non-default capabilities ({detail})' },
   description:
     'Containers must not add capabilities beyond the default set (for example NET_RAW or SYS_ADMIN).',
   controls: ['PSS baseline: Capabilities', 'CIS 5.2.9', 'NSA/CISA: Kubernetes Pod security'],

@@ -89,6 +89,13 @@ export const capabilities_restricted = definePodRule({
   id: 'capabilities_restricted',
   level: 'restricted',
   severity: 'error',
+  since: '0.1.0',
+  reads: [
+    'containers[].securityContext.capabilities.add',
+    'containers[].securityContext.capabilities.drop',
+    'os.name',
+  ],
+  messages: { capabilities_restricted: 'unrestricted capabilities ({detail})' },
   description: 'Containers must drop ALL capabilities and may only add NET_BIND_SERVICE.',
   controls: [
     'PSS restricted: Capabilities',

@@ -30,6 +30,9 @@ export const hostNamespaces = definePodRule({
   id: 'hostNamespaces',
   level: 'baseline',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['hostNetwork', 'hostPID', 'hostIPC'],
+  messages: { hostNamespaces: 'host namespaces ({detail})' },
   description: 'Pods must not share the host network, PID or IPC namespace.',
   controls: [
     'PSS baseline: Host Namespaces',

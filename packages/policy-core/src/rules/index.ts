@@ -2,12 +2,13 @@
  * The explicit rule registry: every rule podguard knows, by id. Adding a rule touches the rule
  * file, this registry, its docs page (`docs/rules/<id>.md`) and its tests.
  */
-import type { NamespaceRule, PodRule, Rule } from '../rulekit/define.js';
+import type { DockerfileRule, NamespaceRule, PodRule, Rule } from '../rulekit/define.js';
 import { allowPrivilegeEscalation } from './allowPrivilegeEscalation.js';
 import { appArmorProfile } from './appArmorProfile.js';
 import { automountServiceAccountToken } from './automountServiceAccountToken.js';
 import { capabilities_baseline } from './capabilities_baseline.js';
 import { capabilities_restricted } from './capabilities_restricted.js';
+import { dockerfileUser } from './dockerfileUser.js';
 import { hostNamespaces } from './hostNamespaces.js';
 import { hostPathVolumes } from './hostPathVolumes.js';
 import { hostPorts } from './hostPorts.js';
@@ -54,7 +55,7 @@ export const psaRules: readonly PodRule[] = [
 ];
 
 /** podguard's rules beyond PSA: kubelet start-up, image USER, UID/GID policy, hardening. */
-export const podguardRules: readonly (PodRule | NamespaceRule)[] = [
+export const podguardRules: readonly (PodRule | NamespaceRule | DockerfileRule)[] = [
   kubeletRunAsNonRoot,
   runAsRoot,
   runAsUserRange,
@@ -62,6 +63,7 @@ export const podguardRules: readonly (PodRule | NamespaceRule)[] = [
   readOnlyRootFilesystem,
   automountServiceAccountToken,
   namespaceEnforceLabel,
+  dockerfileUser,
 ];
 
 /** Every rule by id. */

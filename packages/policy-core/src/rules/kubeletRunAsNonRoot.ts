@@ -24,6 +24,11 @@
  */
 
 import { imageUserFor } from '../image/imageReference.js';
+import {
+  DEFAULT_USER_SCHEMA,
+  IMAGE_USERS_SCHEMA,
+  REQUIRE_RUN_AS_USER_SCHEMA,
+} from '../model/optionSchemas.js';
 import type { Fix } from '../model/types.js';
 import type { ContainerRef, PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
@@ -218,6 +223,22 @@ export const kubeletRunAsNonRoot = definePodRule({
   id: 'kubeletRunAsNonRoot',
   level: 'hardened',
   severity: 'error',
+  since: '0.1.0',
+  reads: [
+    'securityContext.runAsNonRoot',
+    'containers[].securityContext.runAsNonRoot',
+    'securityContext.runAsUser',
+    'containers[].securityContext.runAsUser',
+    'containers[].image',
+    'os.name',
+    'securityContext.windowsOptions.runAsUserName',
+    'containers[].securityContext.windowsOptions.runAsUserName',
+  ],
+  options: {
+    imageUsers: IMAGE_USERS_SCHEMA,
+    requireRunAsUser: REQUIRE_RUN_AS_USER_SCHEMA,
+    defaultUser: DEFAULT_USER_SCHEMA,
+  },
   description:
     'Containers with runAsNonRoot must have a user the kubelet can verify as non-root: a non-zero runAsUser, or an image with a numeric non-zero USER (on Windows: not ContainerAdministrator).',
   controls: [

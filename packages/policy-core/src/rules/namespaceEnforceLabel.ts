@@ -9,6 +9,7 @@
  * Fix: the enforce label set to `namespaceLevel`; an invalid enforce-version set to `latest`.
  */
 
+import { NAMESPACE_LEVEL_SCHEMA } from '../model/optionSchemas.js';
 import type { JsonPatchOperation, PssLevel } from '../model/types.js';
 import type { NamespaceView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
@@ -93,6 +94,9 @@ export const namespaceEnforceLabel = defineNamespaceRule({
   id: 'namespaceEnforceLabel',
   level: 'hardened',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['metadata.labels'],
+  options: { namespaceLevel: NAMESPACE_LEVEL_SCHEMA },
   description: `Namespaces must carry ${ENFORCE} at the required level (default restricted) and a valid ${ENFORCE_VERSION} if any.`,
   controls: [
     'CIS 5.2.1',

@@ -16,6 +16,9 @@ export const procMount = definePodRule({
   id: 'procMount',
   level: 'baseline',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['containers[].securityContext.procMount', 'hostUsers'],
+  messages: { procMount: 'procMount ({detail})' },
   description: 'Containers must use the default /proc mount, unless the pod runs in a user namespace.',
   controls: ['PSS baseline: /proc Mount Type', 'NSA/CISA: Kubernetes Pod security'],
   versions: [

@@ -50,6 +50,9 @@ export const readOnlyRootFilesystem = definePodRule({
   id: 'readOnlyRootFilesystem',
   level: 'hardened',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['containers[].securityContext.readOnlyRootFilesystem', 'os.name'],
+  messages: { readOnlyRootFilesystem: 'readOnlyRootFilesystem != true ({detail})' },
   description: 'Containers must set securityContext.readOnlyRootFilesystem=true.',
   controls: [
     'NSA/CISA: Kubernetes Pod security: Immutable container file systems',

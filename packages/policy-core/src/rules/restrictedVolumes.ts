@@ -104,6 +104,9 @@ export const restrictedVolumes = definePodRule({
   id: 'restrictedVolumes',
   level: 'restricted',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['volumes[]'],
+  messages: { restrictedVolumes: 'restricted volume types ({detail})' },
   description:
     'Pods may only use configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes.',
   controls: ['PSS restricted: Volume Types', 'CIS 5.2.12', 'NSA/CISA: Kubernetes Pod security'],

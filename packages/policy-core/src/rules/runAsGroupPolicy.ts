@@ -11,6 +11,12 @@
  * dropping a group may cut access a workload needs.
  */
 
+import {
+  ALLOW_ROOT_GROUP_SCHEMA,
+  DEFAULT_GROUP_SCHEMA,
+  GID_RANGE_SCHEMA,
+  REQUIRE_RUN_AS_USER_SCHEMA,
+} from '../model/optionSchemas.js';
 import type { PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
 import { type CheckResult, definePodRule, NO_CONTAINERS, NO_RESULTS } from '../rulekit/define.js';
@@ -133,6 +139,20 @@ export const runAsGroupPolicy = definePodRule({
   id: 'runAsGroupPolicy',
   level: 'hardened',
   severity: 'error',
+  since: '0.1.0',
+  reads: [
+    'securityContext.runAsGroup',
+    'containers[].securityContext.runAsGroup',
+    'securityContext.fsGroup',
+    'securityContext.supplementalGroups',
+    'os.name',
+  ],
+  options: {
+    gidRange: GID_RANGE_SCHEMA,
+    allowRootGroup: ALLOW_ROOT_GROUP_SCHEMA,
+    requireRunAsUser: REQUIRE_RUN_AS_USER_SCHEMA,
+    defaultGroup: DEFAULT_GROUP_SCHEMA,
+  },
   description:
     'Containers must run with an explicit runAsGroup; runAsGroup, fsGroup and supplementalGroups must be inside the allowed GID range, and gid 0 only when allowRootGroup is true.',
   controls: [

@@ -74,6 +74,9 @@ export const runAsNonRoot = definePodRule({
   id: 'runAsNonRoot',
   level: 'restricted',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['securityContext.runAsNonRoot', 'containers[].securityContext.runAsNonRoot', 'hostUsers'],
+  messages: { runAsNonRoot: 'runAsNonRoot != true ({detail})' },
   description: 'Pods or all their containers must set securityContext.runAsNonRoot=true.',
   controls: [
     'PSS restricted: Running as Non-root',

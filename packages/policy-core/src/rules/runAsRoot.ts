@@ -12,6 +12,11 @@
  */
 
 import { imageUserIsRoot } from '../image/parseImageUser.js';
+import {
+  DEFAULT_USER_SCHEMA,
+  IMAGE_USERS_SCHEMA,
+  REQUIRE_RUN_AS_USER_SCHEMA,
+} from '../model/optionSchemas.js';
 import type { ContainerRef, PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
 import { ALLOWED, type CheckResult, definePodRule, refusedContainers } from '../rulekit/define.js';
@@ -65,6 +70,18 @@ export const runAsRoot = definePodRule({
   id: 'runAsRoot',
   level: 'hardened',
   severity: 'error',
+  since: '0.1.0',
+  reads: [
+    'securityContext.runAsUser',
+    'containers[].securityContext.runAsUser',
+    'containers[].image',
+    'os.name',
+  ],
+  options: {
+    imageUsers: IMAGE_USERS_SCHEMA,
+    requireRunAsUser: REQUIRE_RUN_AS_USER_SCHEMA,
+    defaultUser: DEFAULT_USER_SCHEMA,
+  },
   description:
     'Containers must not run as uid 0, from an explicit runAsUser: 0 or from an image whose USER is root.',
   controls: [

@@ -48,6 +48,9 @@ export const runAsUser = definePodRule({
   id: 'runAsUser',
   level: 'restricted',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['securityContext.runAsUser', 'containers[].securityContext.runAsUser', 'hostUsers'],
+  messages: { runAsUser: 'runAsUser=0 ({detail})' },
   description: 'Pods and containers must not set runAsUser=0.',
   controls: [
     'PSS restricted: Running as Non-root user',

@@ -12,6 +12,12 @@
  * (OpenShift: the SCC assigns a UID from the namespace range).
  */
 
+import {
+  DEFAULT_USER_SCHEMA,
+  DENY_UIDS_SCHEMA,
+  REQUIRE_RUN_AS_USER_SCHEMA,
+  UID_RANGE_SCHEMA,
+} from '../model/optionSchemas.js';
 import type { Fix } from '../model/types.js';
 import type { PodView, RuleContext } from '../model/views.js';
 import { type CheckResult, definePodRule, NO_CONTAINERS, NO_RESULTS } from '../rulekit/define.js';
@@ -93,6 +99,14 @@ export const runAsUserRange = definePodRule({
   id: 'runAsUserRange',
   level: 'hardened',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['securityContext.runAsUser', 'containers[].securityContext.runAsUser', 'os.name'],
+  options: {
+    uidRange: UID_RANGE_SCHEMA,
+    denyUids: DENY_UIDS_SCHEMA,
+    requireRunAsUser: REQUIRE_RUN_AS_USER_SCHEMA,
+    defaultUser: DEFAULT_USER_SCHEMA,
+  },
   description:
     'Containers must run with an explicit runAsUser inside the allowed UID range (default 1000..2147483647) and outside the denied UIDs (default 65534, 65535).',
   controls: [

@@ -109,6 +109,9 @@ export const seLinuxOptions = definePodRule({
   id: 'seLinuxOptions',
   level: 'baseline',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['securityContext.seLinuxOptions', 'containers[].securityContext.seLinuxOptions'],
+  messages: { seLinuxOptions: 'seLinuxOptions ({detail})' },
   description:
     'Pods and containers must not set a custom SELinux user or role, nor a non-container SELinux type.',
   controls: ['PSS baseline: SELinux', 'NSA/CISA: Kubernetes Pod security'],

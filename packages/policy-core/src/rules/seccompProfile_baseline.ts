@@ -140,6 +140,13 @@ export const seccompProfile_baseline = definePodRule({
   id: 'seccompProfile_baseline',
   level: 'baseline',
   severity: 'error',
+  since: '0.1.0',
+  reads: [
+    'securityContext.seccompProfile',
+    'containers[].securityContext.seccompProfile',
+    'metadata.annotations',
+  ],
+  messages: { seccompProfile_baseline: 'seccompProfile ({detail})' },
   description: 'Seccomp profiles, where set, must be the runtime default or a localhost profile.',
   controls: ['PSS baseline: Seccomp', 'CIS 5.7.2', 'NSA/CISA: Kubernetes Pod security'],
   versions: [

@@ -116,6 +116,9 @@ export const seccompProfile_restricted = definePodRule({
   id: 'seccompProfile_restricted',
   level: 'restricted',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['securityContext.seccompProfile', 'containers[].securityContext.seccompProfile', 'os.name'],
+  messages: { seccompProfile_restricted: 'seccompProfile ({detail})' },
   description: 'Pods or all their containers must set a RuntimeDefault or Localhost seccomp profile.',
   controls: ['PSS restricted: Seccomp', 'CIS 5.7.2', 'NSA/CISA: Kubernetes Pod security'],
   versions: [

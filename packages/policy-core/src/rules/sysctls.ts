@@ -58,6 +58,9 @@ export const sysctls = definePodRule({
   id: 'sysctls',
   level: 'baseline',
   severity: 'error',
+  since: '0.1.0',
+  reads: ['securityContext.sysctls'],
+  messages: { sysctls: 'forbidden sysctls ({detail})' },
   description: 'Pods may only set sysctls from the safe, namespaced set.',
   controls: ['PSS baseline: Sysctls', 'NSA/CISA: Kubernetes Pod security'],
   versions: [

@@ -47,6 +47,12 @@ export const windowsHostProcess = definePodRule({
   id: 'windowsHostProcess',
   level: 'baseline',
   severity: 'error',
+  since: '0.1.0',
+  reads: [
+    'securityContext.windowsOptions.hostProcess',
+    'containers[].securityContext.windowsOptions.hostProcess',
+  ],
+  messages: { windowsHostProcess: 'hostProcess ({detail})' },
   description: 'Pods and containers must not run as Windows HostProcess containers.',
   controls: ['PSS baseline: HostProcess', 'CIS 5.2.11', 'NSA/CISA: Kubernetes Pod security'],
   versions: [{ since: 'v1.0', check: windowsHostProcess_1_0 }],
