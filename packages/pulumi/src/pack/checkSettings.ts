@@ -6,6 +6,7 @@
 import {
   createEvaluation,
   PodguardInputError,
+  type Rule,
   resolveEvaluation,
   ruleRegistry,
   type Suppression,
@@ -49,8 +50,19 @@ function fail(owner: SettingsOwner, key: string, message: string): never {
   throw new PodguardInputError(`invalid setting ${key} of ${owner.name}: ${message}`, key);
 }
 
+/** The rules of Kubernetes objects (pods and namespaces), one policy each: a stack has no Dockerfiles. */
+export function kubernetesRules(): Rule[] {
+  return [...ruleRegistry.values()].filter((rule) => rule.target !== 'dockerfile');
+}
+
 function unknownRule(rule: string): string {
-  const guess = closest(rule, ruleRegistry.keys());
+  if (ruleRegistry.has(rule)) {
+    return `${rule} checks ${ruleRegistry.get(rule)?.target}s, which a Pulumi stack does not have: suppress it where they are checked (the podguard CLI)`;
+  }
+  const guess = closest(
+    rule,
+    kubernetesRules().map((known) => known.id),
+  );
   return `unknown rule "${rule}"${guess ? ` (did you mean "${guess}", policy ${PREFIX}${guess}?)` : ''}`;
 }
 
@@ -63,7 +75,7 @@ function checkSuppression(owner: SettingsOwner, value: unknown, key: string): Po
   const rule = entry.rule ?? owner.rule;
   if (rule === undefined) fail(owner, `${key}.rule`, 'name the rule the suppression is for');
   if (typeof rule !== 'string') fail(owner, `${key}.rule`, `expected a rule id, got ${JSON.stringify(rule)}`);
-  if (!ruleRegistry.has(rule)) fail(owner, `${key}.rule`, unknownRule(rule));
+  if (!kubernetesRules().some((known) => known.id === rule)) fail(owner, `${key}.rule`, unknownRule(rule));
   if (owner.rule !== undefined && rule !== owner.rule) {
     fail(owner, `${key}.rule`, `a suppression of ${rule} belongs on ${PREFIX}${rule}; move it there`);
   }

@@ -2,9 +2,9 @@
  * The podguard policy pack: a factory for the pack, the policies for composing your own pack, and a
  * writer for policy config files.
  */
-import { PodguardInputError, ruleRegistry } from '@podguard/policy-core';
+import { PodguardInputError } from '@podguard/policy-core';
 import { type EnforcementLevel, type Policies, PolicyPack, type PolicyPackConfig } from '@pulumi/policy';
-import { checkSettings, warnOnce } from './checkSettings.js';
+import { checkSettings, kubernetesRules, warnOnce } from './checkSettings.js';
 import { closest } from './didYouMean.js';
 import { NAMESPACE_POLICY, namespacePolicy } from './namespacePolicy.js';
 import { INPUT_POLICY, policyName, resourcePolicies } from './policies.js';
@@ -27,7 +27,7 @@ export interface PodguardPackOptions extends Omit<PodguardSettings, 'exemptions'
 
 /** Every policy name of the pack: `podguard-<rule-id>` per core rule, the input policy, the stack policy. */
 export const POLICY_NAMES: readonly string[] = [
-  ...[...ruleRegistry.keys()].map(policyName),
+  ...kubernetesRules().map((rule) => policyName(rule.id)),
   INPUT_POLICY,
   NAMESPACE_POLICY,
 ];
@@ -49,9 +49,10 @@ function settingsOf(options: PodguardPackOptions): PodguardSettings {
     );
   }
   for (const [key, level] of Object.entries(enforcement ?? {})) {
-    const known = key === 'all' || ruleRegistry.has(key) || POLICY_NAMES.includes(key);
+    const ids = kubernetesRules().map((rule) => rule.id);
+    const known = key === 'all' || ids.includes(key) || POLICY_NAMES.includes(key);
     if (!known) {
-      const guess = closest(key, [...ruleRegistry.keys(), ...POLICY_NAMES]);
+      const guess = closest(key, [...ids, ...POLICY_NAMES]);
       throw new Error(
         `podguard: invalid option enforcement.${key}: no such rule or policy${guess ? ` (did you mean ${guess}?)` : ''}`,
       );

@@ -28,7 +28,7 @@ import {
   UnknownValueError,
 } from '@pulumi/policy';
 import { CHECKED_TYPES, type KubernetesType, NAMESPACE_TYPE, POD_RESOURCE_TYPES } from '../resourceTypes.js';
-import { checkedSettings, type SettingsOwner } from './checkSettings.js';
+import { checkedSettings, kubernetesRules, type SettingsOwner } from './checkSettings.js';
 import { copyForRemediation, type ReadProperties, readProperties, type UnknownField } from './properties.js';
 import {
   evaluateOptionsFor,
@@ -348,7 +348,7 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
 export function resourcePolicies(defaults: PodguardSettings): ResourceValidationPolicy[] {
   const { suppressions = [], ...shared } = defaults;
   return [
-    ...[...ruleRegistry.values()].map((rule) => {
+    ...kubernetesRules().map((rule) => {
       const own = suppressions.filter((suppression) => suppression.rule === rule.id);
       return rulePolicy(rule, own.length > 0 ? { ...shared, suppressions: own } : shared);
     }),

@@ -117,11 +117,6 @@ function overlaps(field: string, read: string): boolean {
   return true;
 }
 
-/** The fields a rule declares it reads; undefined (read as "everything") until the core declares them. */
-function readsOf(rule: Rule): readonly string[] | undefined {
-  return 'reads' in rule ? (rule.reads as readonly string[]) : undefined;
-}
-
 /** Whether an unknown can change a rule's verdict. */
 export function affectsRule(scope: UnknownScope, rule: Rule, matchesByIdentity: boolean): boolean {
   switch (scope.kind) {
@@ -131,9 +126,7 @@ export function affectsRule(scope: UnknownScope, rule: Rule, matchesByIdentity: 
       return false;
     case 'identity':
       return matchesByIdentity;
-    case 'field': {
-      const reads = readsOf(rule);
-      return reads === undefined || reads.some((read) => overlaps(scope.field, read));
-    }
+    case 'field':
+      return rule.reads.some((read) => overlaps(scope.field, read));
   }
 }
