@@ -588,15 +588,21 @@ describe('remediation', () => {
     expect(podSpecOf(result.properties).containers[0].env).toEqual([{ name: 'TOKEN', value: secret }]);
   });
 
-  it('does not remediate on values unknown during preview, and says so', async () => {
+  it('does not remediate rules that read a value unknown during preview, and says so; the others still fix', async () => {
     await pack.configure({ all: 'remediate' });
     const properties = withPodSecurity(rootDeployment(), (spec) => {
       (spec as Record<string, unknown>).securityContext = UNKNOWN.object;
     });
     const remediations = await pack.remediate({ type: DEPLOYMENT, name: 'web', properties });
-    expect(remediations.length).toBeGreaterThan(0);
-    expect(remediations.every((r) => r.properties === undefined)).toBe(true);
-    expect(remediations[0]?.diagnostic).toContain("can't run remediation 'podguard-");
+    const runAsNonRoot = remediations.find((r) => r.policyName === 'podguard-runAsNonRoot');
+    expect(runAsNonRoot?.properties).toBeUndefined();
+    expect(runAsNonRoot?.diagnostic).toContain("can't run remediation 'podguard-runAsNonRoot'");
+    // allowPrivilegeEscalation reads only the containers' field: decided, fixed, the unknown kept.
+    const escalation = remediations.find((r) => r.policyName === 'podguard-allowPrivilegeEscalation');
+    expect(escalation?.properties).toBeDefined();
+    const fixed = podSpecOf(escalation?.properties ?? {});
+    expect(fixed.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false });
+    expect(fixed.securityContext).toBe(UNKNOWN.object);
   });
 });
 
