@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PodguardInputError } from '../model/errors.js';
+import type { RuleVersion } from '../rulekit/define.js';
+import { runAsUserRange } from '../rules/runAsUserRange.js';
 import { checkPod, formatForbiddenMessage } from './checkPod.js';
 import { createEvaluation, evaluate } from './evaluate.js';
 
@@ -109,17 +111,21 @@ describe('evaluate', () => {
   });
 
   it('gives error findings for wrongly typed fields, never a pass or a TypeError', () => {
-    const result = evaluate([
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'a' },
-        spec: { containers: [{ name: 'c', securityContext: { runAsUser: '0' } }] },
-      },
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' }, spec: { containers: {} } },
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'c' }, spec: {} },
-      'not an object',
-    ]);
+    const result = evaluate(
+      [
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'a' },
+          spec: { containers: [{ name: 'c', securityContext: { runAsUser: '0' } }] },
+        },
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' }, spec: { containers: {} } },
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'c' }, spec: {} },
+        'not an object',
+      ],
+      // Baseline reads neither runAsUser nor (for a pod without containers) anything else that fails.
+      { level: 'baseline' },
+    );
     expect(result.allowed).toBe(false);
     expect(result.findings.map((f) => [f.status, f.rule, f.path, f.message])).toEqual([
       [
@@ -133,6 +139,60 @@ describe('evaluate', () => {
       ['error', 'invalidInput', '', 'expected a Kubernetes object, got a string ("not an object")'],
     ]);
     expect(result.objects.map((o) => o.kind)).toEqual(['pod', 'pod', 'invalid', 'invalid']);
+  });
+
+  it('evaluates the rest of an object with a wrongly typed field: only the rules reading it are skipped', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', labels: { version: 1.0 } },
+      spec: {
+        hostNetwork: true,
+        containers: [{ name: 'c', image: 'app', securityContext: { privileged: true, runAsUser: 'root' } }],
+      },
+    };
+    const result = evaluate(pod, { level: 'baseline' });
+    expect(result.findings.map((f) => [f.rule, f.status, f.path])).toEqual([
+      ['invalidInput', 'error', '/spec/containers/0/securityContext/runAsUser'],
+      ['invalidInput', 'error', '/metadata/labels/version'],
+      ['hostNamespaces', 'fail', '/spec/hostNetwork'],
+      ['privileged', 'fail', '/spec/containers/0/securityContext/privileged'],
+    ]);
+    // The hardened rules that read runAsUser do not run on the wrong value; the others do.
+    const hardened = evaluate(pod).findings.map((f) => f.rule);
+    expect(hardened).toContain('readOnlyRootFilesystem');
+    expect(hardened).not.toContain('runAsUser');
+    expect(hardened).not.toContain('runAsUserRange');
+    expect(hardened).not.toContain('kubeletRunAsNonRoot');
+  });
+
+  it('gives a rule that throws an error finding with the level of the rule', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'app' }] },
+    };
+    const variant = runAsUserRange.versions[0] as RuleVersion;
+    const spy = vi.spyOn(variant, 'check').mockImplementation(() => {
+      throw new Error('boom');
+    });
+    try {
+      // A new profile object: plans are cached per profile, and this one must see the spy.
+      const profile = { name: 'probe', level: 'privileged' as const, rules: ['runAsUserRange'] };
+      const result = evaluate(pod, { profile });
+      expect(result.findings).toMatchObject([
+        {
+          rule: 'runAsUserRange',
+          status: 'error',
+          level: 'hardened',
+          messageId: 'ruleError',
+          message: 'rule runAsUserRange failed: boom',
+        },
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('treats null fields as unset, as the API server does for YAML `field:`', () => {

@@ -4,22 +4,37 @@
  * suppressions. It never throws on a violation; only invalid options throw.
  */
 
-import { INVALID_INPUT, INVALID_SUPPRESSION, UNUSED_SUPPRESSION } from '../model/diagnostics.js';
+import {
+  DEPRECATED_OPTION,
+  INVALID_INPUT,
+  INVALID_SUPPRESSION,
+  UNUSED_SUPPRESSION,
+} from '../model/diagnostics.js';
+import { PodguardInputError } from '../model/errors.js';
 import type { ObjectMeta } from '../model/k8s.js';
-import type { EvaluateOptions, RuleSetting } from '../model/options.js';
+import type { EvaluateOptions, FailOn, RuleSetting } from '../model/options.js';
 import type {
   EvaluatedObject,
   EvaluationResult,
   Finding,
   JsonPointer,
   ResourceRef,
+  RuleLevel,
   Suppression,
 } from '../model/types.js';
-import type { RuleContext } from '../model/views.js';
+import type { DockerfileView, RuleContext } from '../model/views.js';
 import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
-import type { CheckResult, Forbidden, NamespaceCheck, PodCheck, Rule } from '../rulekit/define.js';
+import type {
+  CheckResult,
+  DockerfileCheck,
+  Forbidden,
+  NamespaceCheck,
+  PodCheck,
+  Rule,
+} from '../rulekit/define.js';
+import { readsAnyOf, unreadableFields } from './declarations.js';
 import { type Plan, planFor } from './plan.js';
 import { type ResolvedEvaluation, resolveEvaluation } from './resolveOptions.js';
 import {
@@ -43,8 +58,10 @@ interface Evaluation extends ResolvedEvaluation {
   readonly context: RuleContext;
   readonly podRules: readonly ActiveRule<PodCheck>[];
   readonly namespaceRules: readonly ActiveRule<NamespaceCheck>[];
+  readonly dockerfileRules: readonly ActiveRule<DockerfileCheck>[];
   readonly podRuleIds: readonly string[];
   readonly namespaceRuleIds: readonly string[];
+  readonly dockerfileRuleIds: readonly string[];
 }
 
 const NO_RESOURCE: ResourceRef = { apiVersion: '', kind: '' };
@@ -65,7 +82,18 @@ export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationR
   const session = createEvaluation(options);
   const result = session.evaluate(input);
   const findings = [...session.settings, ...result.findings, ...session.finish()];
-  return { allowed: isAllowed(findings), findings, objects: result.objects };
+  return { allowed: isAllowed(findings, session.failOn), findings, objects: result.objects };
+}
+
+/** A Dockerfile to evaluate: its text, a name for reports, build arguments and target stage. */
+export interface DockerfileInput {
+  text: string;
+  /** How reports name it, e.g. its path (`resource.name`; `resource.kind` is `Dockerfile`). */
+  name?: string;
+  /** `--build-arg` values; they override ARG defaults. */
+  buildArgs?: Record<string, string>;
+  /** Build target stage (default: the last stage). */
+  target?: string;
 }
 
 /**
@@ -80,8 +108,19 @@ export interface EvaluationSession {
    * (default 0): pass the running count to number objects across pieces.
    */
   evaluate(input: unknown, firstIndex?: number): EvaluationResult;
+  /**
+   * Evaluates one Dockerfile with the profile's Dockerfile rules (none for the pure PSA profiles),
+   * with the same rule settings and suppressions (`match.kind: Dockerfile`, `match.name`: its name).
+   * Locations carry line and column; fixes are text edits. A malformed Dockerfile gives an
+   * `invalidInput` finding naming the line.
+   */
+  evaluateDockerfile(dockerfile: DockerfileInput, objectIndex?: number): EvaluationResult;
   /** Suppressions from the options that matched nothing in any piece. Call once, at the end. */
   finish(): Finding[];
+  /** The blocking threshold of the options (`failOn`, default `error`). */
+  readonly failOn: FailOn;
+  /** Whether a finding blocks under the session's `failOn`. */
+  isBlocking(finding: Finding): boolean;
 }
 
 /**
@@ -96,10 +135,19 @@ export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
     context: { options: resolved.options, version: resolved.minor },
     ...activeRules(planFor(resolved.profile, resolved.minor), resolved.ruleSettings),
   };
-  const settings: Finding[] = [];
+  const settings: Finding[] = resolved.deprecations.map((sentence) => deprecationFinding(sentence));
   const optionSuppressions = collectOptionSuppressions(evaluation.suppressions, settings);
+  const { failOn } = resolved;
   return {
     settings,
+    failOn,
+    isBlocking: (finding: Finding) => isBlocking(finding, failOn),
+    evaluateDockerfile(dockerfile: DockerfileInput, objectIndex = 0): EvaluationResult {
+      const findings: Finding[] = [];
+      const objects: EvaluatedObject[] = [];
+      evaluateDockerfileInput(dockerfile, objectIndex, evaluation, optionSuppressions, findings, objects);
+      return { allowed: isAllowed(findings, failOn), findings, objects };
+    },
     evaluate(input: unknown, firstIndex = 0): EvaluationResult {
       const findings: Finding[] = [];
       const objects: EvaluatedObject[] = [];
@@ -108,7 +156,7 @@ export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
       else
         for (let index = 0; index < input.length; index++)
           evaluateInput(input[index], firstIndex + index, out);
-      return { allowed: isAllowed(findings), findings, objects };
+      return { allowed: isAllowed(findings, failOn), findings, objects };
     },
     finish(): Finding[] {
       const unused: Finding[] = [];
@@ -118,7 +166,10 @@ export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
   };
 }
 
-type ActiveRules = Pick<Evaluation, 'podRules' | 'namespaceRules' | 'podRuleIds' | 'namespaceRuleIds'>;
+type ActiveRules = Pick<
+  Evaluation,
+  'podRules' | 'namespaceRules' | 'dockerfileRules' | 'podRuleIds' | 'namespaceRuleIds' | 'dockerfileRuleIds'
+>;
 
 /** The active rules of a plan without rule settings, the common case: built once per plan. */
 const defaultActiveRules = new WeakMap<Plan, ActiveRules>();
@@ -134,11 +185,14 @@ function activeRules(plan: Plan, settings: Readonly<Record<string, RuleSetting>>
   };
   const podRules = plan.podRules.flatMap(({ rule, check }) => active(rule, check));
   const namespaceRules = plan.namespaceRules.flatMap((rule) => active(rule, rule.check));
+  const dockerfileRules = plan.dockerfileRules.flatMap((rule) => active(rule, rule.check));
   const rules: ActiveRules = {
     podRules,
     namespaceRules,
+    dockerfileRules,
     podRuleIds: podRules.map((entry) => entry.rule.id),
     namespaceRuleIds: namespaceRules.map((entry) => entry.rule.id),
+    dockerfileRuleIds: dockerfileRules.map((entry) => entry.rule.id),
   };
   if (plain) defaultActiveRules.set(plan, rules);
   return rules;
@@ -164,9 +218,50 @@ function evaluateInput(object: unknown, objectIndex: number, target: EvaluationT
   }
 }
 
-/** True when no failure of severity error and no input error is left. */
-export function isAllowed(findings: readonly Finding[]): boolean {
-  return !findings.some((f) => f.status === 'error' || (f.status === 'fail' && f.severity === 'error'));
+/**
+ * Whether a finding blocks (a build fails, a deployment is denied) under `failOn`: with `error`
+ * (the default) an input or rule error and an error-severity failure; with `warning` also a
+ * warning; with `none` nothing. Suppressed findings never block.
+ */
+export function isBlocking(finding: Finding, failOn: FailOn = 'error'): boolean {
+  if (failOn === 'none') return false;
+  if (finding.status === 'error') return true;
+  if (finding.status !== 'fail') return false;
+  return finding.severity === 'error' || failOn === 'warning';
+}
+
+/** True when no finding blocks under `failOn` (default `error`). */
+export function isAllowed(findings: readonly Finding[], failOn: FailOn = 'error'): boolean {
+  return !findings.some((finding) => isBlocking(finding, failOn));
+}
+
+/** One Dockerfile through the session's Dockerfile rules and suppressions. */
+function evaluateDockerfileInput(
+  input: DockerfileInput,
+  objectIndex: number,
+  evaluation: Evaluation,
+  optionSuppressions: ActiveSuppression[],
+  findings: Finding[],
+  objects: EvaluatedObject[],
+): void {
+  const resource: ResourceRef = {
+    apiVersion: '',
+    kind: 'Dockerfile',
+    ...(input.name ? { name: input.name } : {}),
+  };
+  const view: DockerfileView = {
+    text: input.text,
+    resource,
+    buildArgs: input.buildArgs ?? {},
+    ...(input.target !== undefined ? { target: input.target } : {}),
+  };
+  objects.push({ objectIndex, resource, kind: 'dockerfile', path: '', rules: evaluation.dockerfileRuleIds });
+  const own: Finding[] = [];
+  for (const { rule, check, setting } of evaluation.dockerfileRules) {
+    runRule(rule, setting, resource, objectIndex, '', own, check, view, evaluation.context);
+  }
+  applySuppressions(undefined, '', resource, objectIndex, own, optionSuppressions, evaluation.options.now);
+  findings.push(...own);
 }
 
 function collectOptionSuppressions(
@@ -276,17 +371,17 @@ function evaluateObject(
       rules: evaluation.podRuleIds,
     });
     const problems = validatePodSpec(view.spec, view.specPath, view.metadata, view.metadataPath);
-    if (problems.length > 0) {
-      for (const problem of problems) {
-        own.push(errorFinding(INVALID_INPUT, resource, objectIndex, problem.path, problem.message));
-      }
-    } else {
-      // Index loops: this is the innermost loop of every evaluation, and allocates no iterator.
-      const rules = evaluation.podRules;
-      for (let index = 0; index < rules.length; index++) {
-        const { rule, check, setting } = rules[index] as ActiveRule<PodCheck>;
-        runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, context);
-      }
+    // A wrongly typed field is an error for that field; every rule that does not read it still runs.
+    const unreadable = problems.length === 0 ? undefined : unreadableFields(problems, view);
+    for (const problem of problems) {
+      own.push(errorFinding(INVALID_INPUT, resource, objectIndex, problem.path, problem.message));
+    }
+    // Index loops: this is the innermost loop of every evaluation, and allocates no iterator.
+    const rules = evaluation.podRules;
+    for (let index = 0; index < rules.length; index++) {
+      const { rule, check, setting } = rules[index] as ActiveRule<PodCheck>;
+      if (unreadable !== undefined && readsAnyOf(rule, unreadable)) continue;
+      runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, context);
     }
   }
   applySuppressions(object, base, resource, objectIndex, own, optionSuppressions, evaluation.options.now);
@@ -308,10 +403,25 @@ function runRule<View>(
   try {
     results = check(view, context);
   } catch (error) {
-    // A rule bug must never read as a pass.
+    if (error instanceof PodguardInputError) {
+      // Input the rule cannot read at all (a Dockerfile without FROM): an input error, not a rule bug.
+      out.push(
+        errorFinding(INVALID_INPUT, resource, objectIndex, fallbackPath, error.message, textPosition(error)),
+      );
+      return;
+    }
+    // A rule bug must never read as a pass; the finding keeps the rule's level.
     const message = error instanceof Error ? error.message : String(error);
     out.push(
-      errorFinding(rule.id, resource, objectIndex, fallbackPath, `rule ${rule.id} failed: ${message}`),
+      errorFinding(
+        rule.id,
+        resource,
+        objectIndex,
+        fallbackPath,
+        `rule ${rule.id} failed: ${message}`,
+        undefined,
+        rule.level,
+      ),
     );
     return;
   }
@@ -330,6 +440,20 @@ export function checkMessage(reason: string, detail: string): string {
   return detail ? `${reason} (${detail})` : reason;
 }
 
+/** `line 3` in a PodguardInputError's field, as a location. */
+function textPosition(error: PodguardInputError): { line: number; column: number } | undefined {
+  const match = /^line (\d+)$/.exec(error.field ?? '');
+  return match ? { line: Number(match[1]), column: 1 } : undefined;
+}
+
+/** The message id of a result: its own, or the rule's first; an undeclared one is a rule bug. */
+function messageIdOf(rule: Rule, result: Forbidden): string {
+  const id = result.messageId ?? (Object.keys(rule.messages)[0] as string);
+  if (!Object.hasOwn(rule.messages, id))
+    throw new Error(`rule ${rule.id} returned undeclared message id ${id}`);
+  return id;
+}
+
 function failFinding(
   rule: Rule,
   setting: RuleSetting | undefined,
@@ -339,6 +463,7 @@ function failFinding(
   result: Forbidden,
 ): Finding {
   const first = result.locations[0];
+  const messageId = messageIdOf(rule, result);
   const finding: Finding = {
     rule: rule.id,
     status: 'fail',
@@ -350,11 +475,11 @@ function failFinding(
     locations: result.locations.length > 0 ? [...result.locations] : [{ path: fallbackPath }],
     reason: result.reason,
     detail: result.detail,
-    message: checkMessage(result.reason, result.detail),
+    message: result.message ?? checkMessage(result.reason, result.detail),
+    messageId,
     controls: [...rule.controls],
   };
   if (first?.container !== undefined) finding.container = first.container;
-  if (result.messageId !== undefined) finding.messageId = result.messageId;
   if (result.fix !== undefined) finding.fix = result.fix;
   return finding;
 }
@@ -365,16 +490,19 @@ function errorFinding(
   objectIndex: number,
   path: JsonPointer,
   message: string,
+  position?: { line: number; column: number },
+  level: RuleLevel = 'baseline',
 ): Finding {
+  const diagnostic = rule === INVALID_INPUT || rule === INVALID_SUPPRESSION;
   return {
     rule,
     status: 'error',
-    level: 'baseline',
+    level,
     severity: 'error',
     resource,
     objectIndex,
     path,
-    locations: [{ path }],
+    locations: [{ path, ...position }],
     reason:
       rule === INVALID_INPUT
         ? 'invalid input'
@@ -383,6 +511,25 @@ function errorFinding(
           : 'rule error',
     detail: message,
     message,
+    messageId: diagnostic ? rule : 'ruleError',
+    controls: [],
+  };
+}
+
+function deprecationFinding(sentence: string): Finding {
+  return {
+    rule: DEPRECATED_OPTION,
+    status: 'fail',
+    level: 'hardened',
+    severity: 'warning',
+    resource: NO_RESOURCE,
+    objectIndex: -1,
+    path: '',
+    locations: [{ path: '' }],
+    reason: 'deprecated option',
+    detail: sentence,
+    message: checkMessage('deprecated option', sentence),
+    messageId: DEPRECATED_OPTION,
     controls: [],
   };
 }
@@ -408,6 +555,7 @@ function unusedFinding(
     reason: `unused suppression (${source})`,
     detail,
     message: checkMessage(`unused suppression (${source})`, detail),
+    messageId: UNUSED_SUPPRESSION,
     controls: [],
   };
 }
@@ -490,4 +638,4 @@ function applySuppressions(
   );
 }
 
-export { INVALID_INPUT, INVALID_SUPPRESSION, UNUSED_SUPPRESSION };
+export { DEPRECATED_OPTION, INVALID_INPUT, INVALID_SUPPRESSION, UNUSED_SUPPRESSION };

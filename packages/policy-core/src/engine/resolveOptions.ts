@@ -4,37 +4,29 @@
  */
 
 import { PodguardInputError } from '../model/errors.js';
-import type { EvaluateOptions, Profile, RuleSetting } from '../model/options.js';
+import { DEPRECATED_OPTION_NAMES, MAX_ID } from '../model/optionSchemas.js';
+import type { EvaluateOptions, FailOn, Profile, RuleSetting } from '../model/options.js';
 import type { PssLevel, Severity, Suppression } from '../model/types.js';
 import { parseVersion } from '../model/versions.js';
 import type { ResolvedOptions } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
 import { profiles } from '../profiles/index.js';
 import { ruleRegistry } from '../rules/index.js';
+import { podguardOptionsSchema } from './declarations.js';
 
-/** The largest UID/GID the kubelet accepts (`math.MaxInt32`). */
-export const MAX_ID = 2_147_483_647;
+export { MAX_ID };
 
 const LEVELS: readonly PssLevel[] = ['privileged', 'baseline', 'restricted'];
 const SEVERITIES: readonly Severity[] = ['error', 'warning'];
-const OPTION_KEYS = new Set([
-  'level',
-  'profile',
-  'version',
-  'imageUsers',
-  'uidRange',
-  'denyUids',
-  'gidRange',
-  'allowRootGroup',
-  'requireRunAsUser',
-  'namespaceLevel',
-  'defaultUser',
-  'defaultGroup',
-  'nonRootBases',
-  'rules',
-  'suppressions',
-  'now',
-]);
+/** The option names, from the options schema (itself built from the rules' declarations). */
+const OPTION_KEYS: ReadonlySet<string> = new Set(
+  Object.keys(podguardOptionsSchema.properties ?? {}).filter(
+    (key) => !Object.hasOwn(DEPRECATED_OPTION_NAMES, key),
+  ),
+);
+/** Options a profile object's `options` may not set: they choose the profile or the run. */
+const NOT_PROFILE_OPTIONS = new Set(['profile', 'level', 'version', 'suppressions', 'now', 'failOn']);
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'none'];
 
 /** Everything evaluate() needs, resolved once per call. */
 export interface ResolvedEvaluation {
@@ -44,6 +36,9 @@ export interface ResolvedEvaluation {
   readonly options: ResolvedOptions;
   readonly ruleSettings: Readonly<Record<string, RuleSetting>>;
   readonly suppressions: readonly Suppression[];
+  readonly failOn: FailOn;
+  /** One sentence per deprecated option name used, e.g. `option pssVersion is deprecated: use version`. */
+  readonly deprecations: readonly string[];
 }
 
 function fail(field: string, message: string): never {
@@ -111,6 +106,10 @@ function checkCustomProfile(value: unknown): Profile {
     return profile;
   }
   if (!isRecord(value)) fail('profile', `expected a profile name or object, got ${JSON.stringify(value)}`);
+  for (const key of Object.keys(value)) {
+    if (!['name', 'level', 'rules', 'options'].includes(key))
+      fail(`profile.${key}`, 'unknown key (expected name, level, rules, options)');
+  }
   if (typeof value.name !== 'string' || value.name === '')
     fail('profile.name', 'expected a non-empty string');
   const level = checkLevel(value.level, 'profile.level');
@@ -121,7 +120,13 @@ function checkCustomProfile(value: unknown): Profile {
     }
     return id;
   });
-  if (value.options !== undefined && !isRecord(value.options)) fail('profile.options', 'expected an object');
+  if (value.options !== undefined) {
+    if (!isRecord(value.options)) fail('profile.options', 'expected an object');
+    for (const key of Object.keys(value.options)) {
+      if (!OPTION_KEYS.has(key) || NOT_PROFILE_OPTIONS.has(key))
+        fail(`profile.options.${key}`, 'unknown option');
+    }
+  }
   return { name: value.name, level, rules, options: value.options as Profile['options'] };
 }
 
@@ -136,9 +141,9 @@ function checkSuppressions(value: unknown): Suppression[] {
 function checkRules(value: unknown): Record<string, RuleSetting> {
   if (value === undefined) return {};
   if (!isRecord(value)) fail('rules', 'expected an object keyed by rule id');
-  const settings: Record<string, RuleSetting> = {};
+  const settings: Record<string, RuleSetting> = Object.create(null);
   for (const [id, setting] of Object.entries(value)) {
-    if (!ruleRegistry.has(id)) fail(`rules.${id}`, 'unknown rule id');
+    if (!ruleRegistry.has(id)) fail(`rules.${id}`, `unknown rule id${didYouMean(id)}`);
     if (!isRecord(setting)) fail(`rules.${id}`, 'expected { enabled?, severity? }');
     for (const key of Object.keys(setting)) {
       if (key !== 'enabled' && key !== 'severity')
@@ -187,16 +192,88 @@ function checkNow(value: unknown): Date {
   return date;
 }
 
+/** ` (did you mean runAsNonRoot?)` for a misspelled rule id, or nothing. */
+export function didYouMean(id: string): string {
+  const lower = id.toLowerCase();
+  for (const known of ruleRegistry.keys())
+    if (known.toLowerCase() === lower) return ` (did you mean ${known}?)`;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const known of ruleRegistry.keys()) {
+    const distance = editDistance(lower, known.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [known, distance];
+  }
+  return best === undefined ? '' : ` (did you mean ${best}?)`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/** The input with deprecated names replaced by the current ones, and a sentence per replacement. */
+function renameDeprecated(options: Record<string, unknown>): {
+  options: Record<string, unknown>;
+  deprecations: string[];
+} {
+  const deprecations: string[] = [];
+  let out = options;
+  for (const [name, { replacement, until }] of Object.entries(DEPRECATED_OPTION_NAMES)) {
+    if (!Object.hasOwn(options, name) || options[name] === undefined) continue;
+    if (Object.hasOwn(options, replacement) && options[replacement] !== undefined) {
+      fail(name, `give ${replacement} or its deprecated name ${name}, not both`);
+    }
+    if (out === options) out = { ...options };
+    let value = options[name];
+    if (name === 'warnings') {
+      if (!['print', 'ignore', 'report', 'fail'].includes(value as string))
+        fail('warnings', `expected print, ignore, report or fail, got ${JSON.stringify(value)}`);
+      value = value === 'fail' ? 'warning' : 'error';
+    }
+    delete out[name];
+    out[replacement] = value;
+    deprecations.push(`option ${name} is deprecated and will be removed in ${until}: use ${replacement}`);
+  }
+  return { options: out, deprecations };
+}
+
+/**
+ * The one validator of podguard's options (the shape of {@link podguardOptionsSchema}): every
+ * key at every level must be known, and the error names it (`invalid option uidRange.mn: unknown
+ * key`). Deprecated names (`pssVersion`, `exemptions`, `warnings`) are accepted and reported.
+ * Safe with any input: `__proto__`, `constructor` and the like are unknown keys.
+ *
+ * @returns The options with current names, and one sentence per deprecated name used.
+ * @throws PodguardInputError naming the offending option.
+ */
+export function validateOptions(input: unknown): { options: EvaluateOptions; deprecations: string[] } {
+  const resolved = resolveEvaluation(input as EvaluateOptions | undefined);
+  const { options } = renameDeprecated(input === undefined ? {} : (input as Record<string, unknown>));
+  return { options: options as EvaluateOptions, deprecations: [...resolved.deprecations] };
+}
+
 /**
  * Validates options and applies profile defaults. Throws {@link PodguardInputError} naming the
  * offending option.
  */
 export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedEvaluation {
-  const options: Record<string, unknown> = input === undefined ? {} : (input as Record<string, unknown>);
-  if (!isRecord(options)) throw new PodguardInputError('options must be an object', 'options');
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) fail(key, 'unknown option');
+  const raw: unknown = input === undefined ? {} : input;
+  if (!isRecord(raw)) throw new PodguardInputError('options must be an object', 'options');
+  for (const key of Object.keys(raw)) {
+    if (!OPTION_KEYS.has(key) && !Object.hasOwn(DEPRECATED_OPTION_NAMES, key)) fail(key, 'unknown option');
   }
+  const { options, deprecations } = renameDeprecated(raw);
   let profile: Profile;
   if (options.profile !== undefined) profile = checkProfile(options.profile);
   else if (options.level !== undefined) {
@@ -205,8 +282,12 @@ export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedE
   } else profile = profiles.hardened;
 
   // Explicit options win over the profile's defaults.
-  const merged: Record<string, unknown> = { ...(profile.options ?? {}) };
+  const merged: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(profile.options ?? {})) merged[key] = value;
   for (const [key, value] of Object.entries(options)) if (value !== undefined) merged[key] = value;
+  const failOn = merged.failOn === undefined ? 'error' : merged.failOn;
+  if (!FAIL_ON.includes(failOn as FailOn))
+    fail('failOn', `expected error, warning or none, got ${JSON.stringify(failOn)}`);
 
   const version = merged.version === undefined ? 'latest' : merged.version;
   if (typeof version !== 'string') fail('version', `expected a string such as "v1.25" or "latest"`);
@@ -253,5 +334,7 @@ export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedE
     options: resolved,
     ruleSettings: checkRules(merged.rules),
     suppressions: checkSuppressions(merged.suppressions),
+    failOn: failOn as FailOn,
+    deprecations,
   };
 }

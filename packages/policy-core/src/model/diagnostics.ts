@@ -6,3 +6,5 @@ export const INVALID_INPUT = 'invalidInput';
 export const INVALID_SUPPRESSION = 'invalidSuppression';
 /** Rule id of findings about suppressions that matched nothing. */
 export const UNUSED_SUPPRESSION = 'unusedSuppression';
+/** Rule id of warnings about deprecated option names (`pssVersion`, `exemptions`, `warnings`). */
+export const DEPRECATED_OPTION = 'deprecatedOption';

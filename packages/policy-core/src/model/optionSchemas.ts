@@ -138,7 +138,7 @@ export const FAIL_ON_SCHEMA: JsonSchema = {
   type: 'string',
   enum: ['error', 'warning', 'none'],
   description:
-    'Which failures block (exit 1, synth fails, deployment denied): error (default), warning (errors and warnings), none (never; input errors still block).',
+    'Which failures block (exit 1, synth fails, deployment denied): error (default), warning (errors and warnings), none (nothing blocks).',
 };
 
 const SUPPRESSION_SCHEMA: JsonSchema = {

@@ -15,7 +15,13 @@ export interface Profile {
   options?: Partial<Omit<EvaluateOptions, 'profile' | 'level' | 'version' | 'suppressions' | 'now'>>;
 }
 
-export type ProfileName = 'baseline' | 'restricted' | 'hardened' | 'openshift';
+export type ProfileName =
+  | 'baseline'
+  | 'restricted'
+  | 'hardened'
+  | 'hardened:v1'
+  | 'openshift'
+  | 'openshift:v1';
 
 /** Per-rule configuration: turn a rule off or change its severity. */
 export interface RuleSetting {
@@ -52,6 +58,17 @@ export interface EvaluateOptions {
   /** Per-rule settings by rule id. */
   rules?: Record<string, RuleSetting>;
   suppressions?: Suppression[];
+  /** Which failures block (exit 1, synth fails, deployment denied): `error` (default), `warning`, `none`. */
+  failOn?: FailOn;
   /** Evaluation time, for suppression expiry (default now). */
   now?: Date | string;
+  /** @deprecated Use `version` (accepted until 0.2.0, with a `deprecatedOption` warning). */
+  pssVersion?: string;
+  /** @deprecated Use `suppressions` (accepted until 0.2.0, with a `deprecatedOption` warning). */
+  exemptions?: Suppression[];
+  /** @deprecated Use `failOn`: `fail` is `failOn: 'warning'`, the others `failOn: 'error'`. */
+  warnings?: 'print' | 'ignore' | 'report' | 'fail';
 }
+
+/** Which failures make a verdict blocking; input errors block unless `none`. */
+export type FailOn = 'error' | 'warning' | 'none';

@@ -115,8 +115,12 @@ export interface Finding {
   detail: string;
   /** `reason (detail)`, the way the API server prints one check. */
   message: string;
-  /** Message id within the rule, for tests and tooling (e.g. `nonNumericUser`). */
-  messageId?: string;
+  /**
+   * Message id within the rule (e.g. `nonNumericUser`), one the rule declares in `messages`;
+   * engine diagnostics use their own id (`invalidInput`, `unusedSuppression`), a rule that threw
+   * `ruleError`.
+   */
+  messageId: string;
   /** Compliance controls the rule maps to (PSS, CIS, NSA/CISA, ISO 27001). */
   controls: string[];
   fix?: Fix;
@@ -128,7 +132,7 @@ export interface EvaluatedObject {
   objectIndex: number;
   resource: ResourceRef;
   /** `pod`: a pod spec was found and checked; `namespace`: namespace rules ran; `not-applicable`: no pod spec. */
-  kind: 'pod' | 'namespace' | 'not-applicable' | 'invalid';
+  kind: 'pod' | 'namespace' | 'dockerfile' | 'not-applicable' | 'invalid';
   /** JSON pointer of the pod spec, for `pod` objects. */
   podSpecPath?: JsonPointer;
   /** JSON pointer of the object in the input (`''`, or `/items/3` inside a List). */

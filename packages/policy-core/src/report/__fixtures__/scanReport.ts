@@ -75,6 +75,7 @@ export function fixtureReport(): ScanReport {
   });
   const optionsFinding: LocatedFinding = {
     rule: 'unusedSuppression',
+    messageId: 'unusedSuppression',
     status: 'fail',
     level: 'hardened',
     severity: 'warning',
