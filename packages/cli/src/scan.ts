@@ -7,12 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
-  analyzeDockerfile,
   type CheckedObject,
   createEvaluation,
-  type DockerfileOptions,
   dockerfileUser,
   type EvaluateOptions,
+  type EvaluationSession,
   imageUsersFromImageConfig,
   type LocatedFinding,
   type ScanReport,
@@ -27,7 +26,10 @@ export interface ScanRequest {
   paths: string[];
   cwd: string;
   stdin: Readable;
-  /** Options for the core: profile, version, imageUsers, UID/GID policy, rules, suppressions. */
+  /**
+   * Options for the core: profile, version, imageUsers, UID/GID policy, rules, suppressions,
+   * failOn, nonRootBases. One evaluation session runs every manifest and Dockerfile with them.
+   */
   options: EvaluateOptions;
   /** Image users from `--image-user` (they win over every other source). */
   imageUsers: Record<string, string>;
@@ -35,7 +37,6 @@ export interface ScanRequest {
   imageConfigs: string[];
   /** The config file's `imageDockerfiles`, resolved against its directory. */
   imageDockerfiles: Record<string, string>;
-  nonRootBases: string[];
   /** Keep parsed documents of rewritable files, for --fix. */
   keepDocuments: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -55,6 +56,8 @@ export interface ScanResult {
   files: ScannedFile[];
   /** The options the core ran with (image users merged). */
   options: EvaluateOptions;
+  /** Whether a finding blocks under the options' `failOn` (the session's verdict). */
+  blocking: boolean;
 }
 
 /** Files up to this size are read whole; larger ones are streamed. */
@@ -118,13 +121,6 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     suppressed: 0,
     errors: 0,
   };
-  const dockerfileOptions: DockerfileOptions = {
-    imageUsers,
-    nonRootBases: request.nonRootBases,
-    ...(options.uidRange ? { uidRange: options.uidRange } : {}),
-    ...(options.denyUids ? { denyUids: options.denyUids } : {}),
-  };
-
   let done = 0;
   for (const file of files) {
     request.onProgress?.(done++, files.length);
@@ -134,7 +130,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         const text = await readFile(file.path as string, 'utf8');
         if (text.includes('\u0000')) throw new InputProblem('binary file: not a Dockerfile', 1, 1);
         summary.documents++;
-        scanDockerfile(file, text, dockerfileOptions, findings, objects);
+        scanDockerfile(file, text, session, findings, objects);
         continue;
       }
       const kept: ParsedDocument[] = [];
@@ -224,6 +220,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     },
     files: scanned,
     options,
+    blocking: findings.some((finding) => session.isBlocking(finding)),
   };
 }
 
@@ -242,44 +239,28 @@ function locate(file: InputFile, parsed: ParsedDocument, pointer: string): Sourc
   };
 }
 
+/** A Dockerfile through the session: its rules, suppressions, profile and failOn, as any manifest. */
 function scanDockerfile(
   file: InputFile,
   text: string,
-  options: DockerfileOptions,
+  session: EvaluationSession,
   findings: LocatedFinding[],
   objects: CheckedObject[],
 ): void {
-  const resource = { apiVersion: '', kind: 'Dockerfile', name: file.display };
-  objects.push({
-    resource,
-    source: { file: file.display, line: 1, column: 1, document: 0 },
-    rules: ['dockerfileUser'],
-  });
-  for (const finding of analyzeDockerfile(text, options)) {
-    const located: LocatedFinding = {
-      rule: finding.rule,
-      status: finding.status,
-      level: 'hardened',
-      severity: finding.severity,
-      resource,
-      objectIndex: 0,
-      path: '',
-      locations: [{ path: '' }],
-      reason: finding.messageId,
-      detail: finding.message,
-      message: finding.message,
-      messageId: finding.messageId,
-      controls: finding.controls,
-      source: { file: file.display, line: finding.line, column: finding.column, document: 0 },
-    };
-    if (finding.fix) {
-      const { description, line } = finding.fix;
-      located.fix = {
-        description: description.includes(line) ? description : `${description} (${line})`,
-        patch: [],
-      };
-    }
-    findings.push(located);
+  const result = session.evaluateDockerfile({ text, name: file.display });
+  for (const object of result.objects) {
+    objects.push({
+      resource: object.resource,
+      source: { file: file.display, line: 1, column: 1, document: 0 },
+      rules: [...object.rules],
+    });
+  }
+  for (const finding of result.findings) {
+    const at = finding.locations[0];
+    findings.push({
+      ...finding,
+      source: { file: file.display, line: at?.line ?? 1, column: at?.column ?? 1, document: 0 },
+    });
   }
 }
 
