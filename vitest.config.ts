@@ -6,6 +6,7 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 // Tests import packages from source: no build needed for unit tests.
 const alias = {
   '@podguard/policy-core/testing': src('./packages/policy-core/src/testing/index.ts'),
+  '@podguard/policy-core/rulekit': src('./packages/policy-core/src/rulekit/index.ts'),
   '@podguard/policy-core': src('./packages/policy-core/src/index.ts'),
   '@podguard/cdk8s/vitest': src('./packages/cdk8s/src/vitest.ts'),
   '@podguard/cdk8s': src('./packages/cdk8s/src/index.ts'),

@@ -10,7 +10,7 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'ts
   stdio: 'inherit',
 });
 await build({
-  entryPoints: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+  entryPoints: { index: 'src/index.ts', rulekit: 'src/rulekit/index.ts', testing: 'src/testing/index.ts' },
   outdir: 'dist/cjs',
   outExtension: { '.js': '.cjs' },
   bundle: true,

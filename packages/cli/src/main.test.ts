@@ -589,6 +589,46 @@ data: {a: "1"}
     expect(readFileSync(join(dir, 'inline.yaml'), 'utf8')).toBe(text);
   });
 
+  it('runs no Dockerfile rule under the pure PSA profiles', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM alpine\n');
+    for (const profile of ['baseline', 'restricted']) {
+      const run = await runCli(['scan', 'Dockerfile', '--profile', profile, '--format', 'json'], {
+        cwd: dir,
+      });
+      expect(run.code, profile).toBe(0);
+      expect(JSON.parse(run.stdout).findings, profile).toEqual([]);
+    }
+    const hardened = await runCli(['scan', 'Dockerfile'], { cwd: dir });
+    expect(hardened.code).toBe(1);
+  });
+
+  it('applies a dockerfileUser suppression from the config file, and does not call it unused', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM alpine\n');
+    writeFileSync(
+      join(dir, 'podguard.config.yaml'),
+      'suppressions:\n  - rule: dockerfileUser\n    reason: base image runs its own user switch\n',
+    );
+    const run = await runCli(['scan', 'Dockerfile', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(0);
+    const findings = JSON.parse(run.stdout).findings;
+    expect(findings.map((f: { rule: string; status: string }) => [f.rule, f.status])).toEqual([
+      ['dockerfileUser', 'suppressed'],
+    ]);
+  });
+
+  it('says a base image from an ARG without a value is unknown, never root', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'Dockerfile'), 'ARG BASE_IMAGE\nFROM $BASE_IMAGE\n');
+    const run = await runCli(['scan', 'Dockerfile', '--format', 'json'], { cwd: dir });
+    const [finding] = JSON.parse(run.stdout).findings;
+    expect(finding).toMatchObject({ rule: 'dockerfileUser', messageId: 'unknownBase', severity: 'warning' });
+    expect(finding.message).toContain('BASE_IMAGE');
+    expect(finding.message).not.toContain('runs as root');
+    expect(run.code).toBe(0);
+  });
+
   it('says that Dockerfiles are not rewritten', async () => {
     const dir = temp();
     writeFileSync(join(dir, 'Dockerfile'), 'FROM node:22\nUSER node\n');

@@ -139,7 +139,7 @@ describe('analyzeDockerfile: ARG and ENV substitution', () => {
     ],
     [
       'a base image from an ARG without a value is unknown, not root',
-      lines('ARG BASE_IMAGE', 'FROM ${BASE_IMAGE}'),
+      lines('ARG BASE_IMAGE', 'FROM $BASE_IMAGE'),
       [['unknownBase', 2, 1]],
     ],
     [
