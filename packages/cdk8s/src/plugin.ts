@@ -18,11 +18,11 @@ import {
   createEvaluation,
   type EvaluateOptions,
   type Finding,
+  formatFinding,
   PodguardInputError,
   resolveEvaluation,
+  resourceLabel,
 } from '@podguard/policy-core';
-import { describeFinding, describeFix, resourceLabel } from './describe-finding.js';
-import { type FailOn, failOnOf, isBlocking } from './fail-on.js';
 
 /** The parts of cdk8s-cli's `ValidationContext` the plugin uses (cdk8s-cli is not a dependency). */
 export interface Cdk8sValidationContext {
@@ -40,25 +40,21 @@ export interface Cdk8sValidationContext {
   parseManifest(manifestPath: string): unknown[];
 }
 
-/** `properties` of the plugin in `cdk8s.yaml`: the core's evaluation options plus `failOn`. */
-export interface PodSecurityValidationProperties extends EvaluateOptions {
-  /** Which findings fail `cdk8s synth`: `error` (default), also `warning`s, or `none`. */
-  readonly failOn?: FailOn;
-  /** @deprecated Use `failOn`: `warnings: fail` is `failOn: warning`, `report` the default. */
-  readonly warnings?: 'report' | 'fail';
-}
+/**
+ * `properties` of the plugin in `cdk8s.yaml`: the core's options, unchanged (`failOn` says which
+ * findings fail `cdk8s synth`; the deprecated `warnings: fail` is `failOn: warning`).
+ */
+export type PodSecurityValidationProperties = EvaluateOptions;
 
 const PLUGIN = '@podguard/cdk8s plugin: invalid property in cdk8s.yaml';
 
 /** The cdk8s-cli validation plugin class (`class: PodSecurityValidation`). */
 export class PodSecurityValidation {
   private readonly options: EvaluateOptions;
-  private readonly failOn: FailOn;
 
   /** Called by cdk8s-cli with the `properties` of `cdk8s.yaml`; invalid properties throw here. */
   constructor(properties: PodSecurityValidationProperties = {}) {
-    const { warnings, failOn, ...options } = properties ?? {};
-    this.failOn = failOnOf({ warnings, failOn }, PLUGIN, ['report', 'fail']).failOn;
+    const options = properties ?? {};
     try {
       resolveEvaluation(options);
     } catch (error) {
@@ -99,13 +95,13 @@ export class PodSecurityValidation {
     for (const finding of findings) {
       if (finding.status === 'suppressed') {
         suppressed++;
-        context.logger.log(`[podguard] suppressed ${describeFinding(finding)}`);
-      } else if (isBlocking(finding, this.failOn)) {
+        context.logger.log(`[podguard] suppressed ${formatFinding(finding)}`);
+      } else if (session.isBlocking(finding)) {
         blocking++;
         context.report.addViolation(violationOf(finding, manifestOf(finding.objectIndex)));
       } else {
         warnings++;
-        context.logger.log(`[podguard] warning ${describeFinding(finding)}`);
+        context.logger.log(`[podguard] warning ${formatFinding(finding)}`);
       }
     }
     context.report.submit(blocking > 0 ? 'failure' : 'success', {
@@ -122,7 +118,9 @@ function violationOf(finding: Finding, manifestPath: string) {
   return {
     ruleName: finding.rule,
     recommendation: `${resourceLabel(finding.resource)}: ${finding.message}`,
-    fix: describeFix(finding) ?? 'no mechanical fix: change the manifest as the recommendation says',
+    fix: finding.fix
+      ? `${finding.fix.description} ${JSON.stringify(finding.fix.patch)}`
+      : 'no mechanical fix: change the manifest as the recommendation says',
     violatingResources: [
       {
         // cdk8s-cli maps metadata.name to the construct path it recorded at synth.

@@ -12,10 +12,12 @@ import {
   type EvaluateOptions,
   evaluate,
   type Finding,
+  formatFinding,
   formatJson,
   harden,
   type JsonPatchOperation,
   POD_KINDS,
+  PodguardInputError,
   type ResourceRef,
   resolveEvaluation,
   resourceOf,
@@ -23,8 +25,7 @@ import {
 } from '@podguard/policy-core';
 import { ApiObject, App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { describeFinding } from './describe-finding.js';
-import { type FailOn, failOnOf, isBlocking } from './fail-on.js';
+
 import {
   addOutputTransform,
   forgetAll,
@@ -35,16 +36,14 @@ import {
 import { sortKeysLikeCdk8s } from './sort-keys.js';
 import { type ConstructSuppression, suppress, suppressionsOf, writeSuppressionsOf } from './suppress.js';
 
-/** Options of {@link PodSecurity.validate}: the core's evaluation options plus what to do at synth. */
+/**
+ * Options of {@link PodSecurity.validate}: the core's options unchanged (`failOn` says which
+ * findings fail synthesis; the deprecated `warnings: 'ignore'` also stops printing), plus what to
+ * do at synth.
+ */
 export interface PodSecurityValidateOptions extends EvaluateOptions {
-  /** Which findings fail synthesis: `error` (default), also `warning`s, or `none`. */
-  readonly failOn?: FailOn;
   /** Print findings that do not fail synthesis to stderr, once each (default true). */
   readonly printWarnings?: boolean;
-  /**
-   * @deprecated Use `failOn: 'warning'` for `fail` and `printWarnings: false` for `ignore`.
-   */
-  readonly warnings?: 'print' | 'ignore' | 'fail';
   /**
    * Write the findings as the core's versioned JSON report (`formatJson`, as `podguard scan
    * --format json` prints it, with each finding's `constructPath`) to this file, relative to the
@@ -66,6 +65,8 @@ export type ReportedObject = EvaluatedObject & { readonly constructPath: string 
 interface CheckedObjects {
   readonly findings: readonly ReportedFinding[];
   readonly objects: readonly EvaluatedObject[];
+  /** The session's verdict under the options' `failOn`. */
+  readonly isBlocking: (finding: Finding) => boolean;
 }
 
 /** The last synthesis, from which {@link PodSecurity.report} is built when it is read. */
@@ -106,7 +107,7 @@ const EMPTY_REPORT: PodSecurityReport = {
   changes: [],
 };
 
-const NOTHING_CHECKED: CheckedObjects = { findings: [], objects: [] };
+const NOTHING_CHECKED: CheckedObjects = { findings: [], objects: [], isBlocking: () => false };
 
 const instances = new WeakMap<IConstruct, PodSecurity>();
 
@@ -141,7 +142,6 @@ export class PodSecurity {
   }
 
   private validateOptions: EvaluateOptions | undefined;
-  private failOn: FailOn = 'error';
   private printWarnings = true;
   private reportFile: string | undefined;
   private hardenOptions: EvaluateOptions | undefined;
@@ -163,17 +163,16 @@ export class PodSecurity {
    * Invalid options throw here, not at synth.
    */
   validate(options: PodSecurityValidateOptions = {}): this {
-    const { warnings, failOn, printWarnings, reportFile, ...evaluateOptions } = options;
-    const decided = failOnOf({ warnings, failOn }, 'PodSecurity.validate', ['print', 'ignore', 'fail']);
+    const { printWarnings, reportFile, ...evaluateOptions } = options;
     if (printWarnings !== undefined && typeof printWarnings !== 'boolean') {
-      throw new Error(
-        `PodSecurity.validate: invalid option printWarnings: expected true or false, got ${JSON.stringify(printWarnings)}`,
+      throw new PodguardInputError(
+        `invalid option printWarnings: expected true or false, got ${JSON.stringify(printWarnings)}`,
+        'printWarnings',
       );
     }
     resolveEvaluation(evaluateOptions);
     this.validateOptions = evaluateOptions;
-    this.failOn = decided.failOn;
-    this.printWarnings = printWarnings ?? decided.printWarnings ?? true;
+    this.printWarnings = printWarnings ?? evaluateOptions.warnings !== 'ignore';
     this.reportFile = reportFile;
     this.last = undefined;
     this.register();
@@ -248,19 +247,19 @@ export class PodSecurity {
         )
       : [];
     const suppressions = suppressionsOf(constructs);
-    const { findings, objects } = checked;
+    const { findings, objects, isBlocking } = checked;
     const unplaced: string[] = [];
     let allowed = true;
     for (const finding of findings) {
-      if (!isBlocking(finding, this.failOn)) {
+      if (!isBlocking(finding)) {
         if (finding.status === 'fail' && this.printWarnings) this.print(finding);
         continue;
       }
       allowed = false;
       // cdk8s prefixes an object's errors with its construct path; unplaced ones need no path.
       const apiObject = apiObjects[finding.objectIndex];
-      if (apiObject) this.addPending(apiObject, `podguard ${describeFinding(finding)}`);
-      else unplaced.push(`podguard ${describeFinding(finding)}`);
+      if (apiObject) this.addPending(apiObject, `podguard ${formatFinding(finding)}`);
+      else unplaced.push(`podguard ${formatFinding(finding)}`);
     }
     this.lastRun = { allowed, apiObjects, objects, findings, suppressions, changes };
     this.lastReport = undefined;
@@ -300,7 +299,7 @@ export class PodSecurity {
       for (const finding of piece.findings) findings.push({ ...finding, constructPath });
     });
     findings.push(...session.finish());
-    const checked = { findings, objects };
+    const checked: CheckedObjects = { findings, objects, isBlocking: session.isBlocking };
     this.last = { manifests, checked };
     return checked;
   }
@@ -359,7 +358,12 @@ export class PodSecurity {
   }
 
   private print(finding: ReportedFinding): void {
-    const text = describeFinding(finding, finding.constructPath);
+    const text = formatFinding(
+      finding,
+      finding.constructPath === undefined
+        ? {}
+        : { origin: { label: 'construct', value: finding.constructPath } },
+    );
     if (this.printed.has(text)) return;
     this.printed.add(text);
     console.warn(`[podguard] warning ${text}`);

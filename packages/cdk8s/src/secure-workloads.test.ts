@@ -141,7 +141,7 @@ describe('secure defaults in detail', () => {
   it('names the profiles it knows when given another (from untyped code)', () => {
     const profile = JSON.parse('"opneshift"');
     expect(() => new SecureDeployment(Testing.chart(), 'web', { profile, containers: [{ image }] })).toThrow(
-      'podguard: unknown profile "opneshift" (expected one of baseline, restricted, hardened, openshift)',
+      'podguard: unknown profile "opneshift" (expected one of baseline, restricted, hardened, hardened:v1, openshift, openshift:v1)',
     );
   });
 
