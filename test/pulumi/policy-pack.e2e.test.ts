@@ -414,7 +414,7 @@ describe('exemptions', () => {
     const runAsNonRoot = diagnostics.find((d) => d.policyName === 'podguard-runAsNonRoot');
     expect(runAsNonRoot?.enforcementLevel).toBe('mandatory');
     expect(runAsNonRoot?.message).toContain(
-      'exemption expired on 2020-01-31: legacy image, rebuilt in ticket SHOP-42',
+      'suppressed until 2020-01-31 (expired): legacy image, rebuilt in ticket SHOP-42',
     );
   });
 

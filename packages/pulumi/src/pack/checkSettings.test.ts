@@ -54,11 +54,11 @@ describe('checkSettings (the pack validates its own config)', () => {
       suppressions: [{ rule: 'runAsNonRoot', reason, match: { urn: '*::legacy-*' } }],
     });
     expect(checked.deprecated).toEqual([
-      'pssVersion is deprecated and will be removed in the next minor version; use version',
-      'exemptions is deprecated and will be removed in the next minor version; use suppressions',
+      'option exemptions is deprecated and will be removed in 0.2.0: use suppressions',
+      'option pssVersion is deprecated and will be removed in 0.2.0: use version',
     ]);
     expect(() => checkSettings({ pssVersion: 'v1.30', version: 'v1.29' }, rulePolicy)).toThrow(
-      'give version or the deprecated pssVersion, not both',
+      'give version or its deprecated name pssVersion, not both',
     );
   });
 
@@ -67,7 +67,7 @@ describe('checkSettings (the pack validates its own config)', () => {
       'invalid option denyUids[0]: expected an integer between 0 and 2147483647, got 1.5',
     );
     expect(() => checkSettings({ failOn: 'warnings' }, rulePolicy)).toThrow(
-      'invalid setting failOn of podguard-runAsNonRoot: expected one of error, warning, none, got "warnings"',
+      'invalid settings of podguard-runAsNonRoot: invalid option failOn: expected error, warning or none, got "warnings"',
     );
   });
 });
@@ -89,7 +89,7 @@ describe('createPodguardPack options', () => {
     const emit = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     podguardPolicies({ pssVersion: 'v1.29' });
     expect(String(emit.mock.calls[0]?.[0])).toBe(
-      'podguard: createPodguardPack: pssVersion is deprecated and will be removed in the next minor version; use version',
+      'podguard: createPodguardPack: option pssVersion is deprecated and will be removed in 0.2.0: use version',
     );
   });
 });

@@ -5,20 +5,15 @@
  */
 import {
   createEvaluation,
+  type EvaluateOptions,
   PodguardInputError,
   type Rule,
-  resolveEvaluation,
   ruleRegistry,
   type Suppression,
+  validateOptions,
 } from '@podguard/policy-core';
 import { closest } from './didYouMean.js';
-import {
-  evaluateOptionsFor,
-  type FailOn,
-  type PodguardExemption,
-  type PodguardSettings,
-  SETTING_KEYS,
-} from './settings.js';
+import { type PodguardExemption, type PodguardSettings, SETTING_KEYS } from './settings.js';
 
 /** Prefix of every podguard policy name. */
 const PREFIX = 'podguard-';
@@ -39,11 +34,6 @@ export interface CheckedSettings {
   readonly deprecated: readonly string[];
 }
 
-const DEPRECATED: Readonly<Record<string, 'version' | 'suppressions'>> = {
-  pssVersion: 'version',
-  exemptions: 'suppressions',
-};
-const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'none'];
 const PULUMI_MATCH_KEYS = ['type', 'urn'];
 
 function fail(owner: SettingsOwner, key: string, message: string): never {
@@ -98,40 +88,45 @@ function checkSuppression(owner: SettingsOwner, value: unknown, key: string): Po
 }
 
 /**
- * Validates the settings of one policy (or the pack's options), maps deprecated names to current
- * ones, and checks the options the core owns with the core. Throws {@link PodguardInputError}.
+ * Validates the settings of one policy (or the pack's options): unknown keys with a guess,
+ * suppressions (the policy's own, with the core's checks), and the core's options with the core's
+ * one validator, which also maps deprecated names (`pssVersion`, `warnings`) to current ones.
+ * Throws {@link PodguardInputError}.
  */
 export function checkSettings(raw: unknown, owner: SettingsOwner): CheckedSettings {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new PodguardInputError(`the settings of ${owner.name} must be an object`, 'settings');
   }
-  const input = raw as Record<string, unknown>;
-  const settings: Record<string, unknown> = {};
-  const deprecated: string[] = [];
-  for (const [key, value] of Object.entries(input)) {
-    if (value === undefined) continue;
+  const { suppressions: given, exemptions, ...rest } = raw as Record<string, unknown>;
+  for (const key of Object.keys(rest)) {
     if (!SETTING_KEYS.includes(key)) {
       const guess = closest(key, SETTING_KEYS);
       fail(owner, key, `unknown setting${guess ? ` (did you mean ${guess}?)` : ''}`);
     }
-    const current = DEPRECATED[key];
-    if (current === undefined) {
-      settings[key] = value;
-      continue;
-    }
-    deprecated.push(`${key} is deprecated and will be removed in the next minor version; use ${current}`);
-    const given = input[current];
-    const empty = Array.isArray(value) && value.length === 0;
-    const givenEmpty = given === undefined || (Array.isArray(given) && given.length === 0);
-    if (!givenEmpty && !empty && JSON.stringify(given) !== JSON.stringify(value)) {
-      fail(owner, key, `give ${current} or the deprecated ${key}, not both`);
-    }
-    if (givenEmpty) settings[current] = value;
   }
-  if (settings.failOn !== undefined && !FAIL_ON.includes(settings.failOn as FailOn)) {
-    fail(owner, 'failOn', `expected one of ${FAIL_ON.join(', ')}, got ${JSON.stringify(settings.failOn)}`);
+  const deprecated: string[] = [];
+  // Suppressions are Pulumi's own (they also match types and URNs): renamed here, not by the core.
+  const isEmpty = (value: unknown) => value === undefined || (Array.isArray(value) && value.length === 0);
+  let suppressions = given;
+  if (exemptions !== undefined) {
+    deprecated.push('option exemptions is deprecated and will be removed in 0.2.0: use suppressions');
+    if (!isEmpty(given) && !isEmpty(exemptions)) {
+      fail(owner, 'exemptions', 'give suppressions or its deprecated name exemptions, not both');
+    }
+    if (isEmpty(given)) suppressions = exemptions;
   }
-  const suppressions = settings.suppressions;
+  let options: EvaluateOptions;
+  try {
+    const validated = validateOptions(rest);
+    options = validated.options;
+    deprecated.push(...validated.deprecations);
+  } catch (error) {
+    if (error instanceof PodguardInputError) {
+      throw new PodguardInputError(`invalid settings of ${owner.name}: ${error.message}`, error.field);
+    }
+    throw error;
+  }
+  const settings: PodguardSettings = { ...(options as PodguardSettings) };
   if (suppressions !== undefined) {
     if (!Array.isArray(suppressions)) fail(owner, 'suppressions', 'expected a list');
     if (!owner.takesSuppressions && suppressions.length > 0) {
@@ -141,20 +136,13 @@ export function checkSettings(raw: unknown, owner: SettingsOwner): CheckedSettin
         `${owner.name} suppresses nothing; put a suppression on the policy of its rule (${PREFIX}<rule>)`,
       );
     }
-    settings.suppressions = suppressions.map((entry, index) =>
-      checkSuppression(owner, entry, `suppressions[${index}]`),
-    );
-  }
-  const checked = settings as PodguardSettings;
-  try {
-    resolveEvaluation(evaluateOptionsFor(checked));
-  } catch (error) {
-    if (error instanceof PodguardInputError) {
-      throw new PodguardInputError(`invalid settings of ${owner.name}: ${error.message}`, error.field);
+    if (suppressions.length > 0) {
+      settings.suppressions = suppressions.map((entry, index) =>
+        checkSuppression(owner, entry, `suppressions[${index}]`),
+      );
     }
-    throw error;
   }
-  return { settings: checked, deprecated };
+  return { settings, deprecated };
 }
 
 /** Settings already checked, by policy and content: the engine sends the same config for every resource. */

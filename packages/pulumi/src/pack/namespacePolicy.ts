@@ -12,7 +12,7 @@ import {
   type PssLevel,
   parseVersion,
   psaPlan,
-  type ResourceRef,
+  resourceLabel,
   ruleRegistry,
 } from '@podguard/policy-core';
 import type { EnforcementLevel, PolicyResource, StackValidationPolicy } from '@pulumi/policy';
@@ -83,10 +83,6 @@ function metadataOf(object: Record<string, unknown>): {
   if (typeof metadata.name === 'string') result.name = metadata.name;
   if (typeof metadata.namespace === 'string') result.namespace = metadata.namespace;
   return result;
-}
-
-function describe(resource: ResourceRef): string {
-  return `${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name ?? '(unnamed)'}`;
 }
 
 function unknownPaths(unknowns: readonly UnknownField[]): string {
@@ -169,7 +165,7 @@ export function namespacePolicy(defaults: PodguardSettings): StackValidationPoli
         // Namespaces this stack does not manage are outside what the stack can show.
         const namespace = namespaces.get(namespaceName);
         if (!namespace) continue;
-        const podName = describe({
+        const podName = resourceLabel({
           apiVersion: '',
           kind: String(pod.object.kind),
           ...podMetadata,

@@ -9,10 +9,11 @@ import {
   type EvaluationResult,
   evaluate,
   type Finding,
+  formatFinding,
   harden,
   INVALID_INPUT,
   INVALID_SUPPRESSION,
-  isAllowed,
+  isBlocking,
   PodguardInputError,
   psaPlan,
   type Rule,
@@ -158,26 +159,9 @@ export function cachedEvaluate(object: unknown, options: EvaluateOptions): Evalu
   return result;
 }
 
-function describeResource(finding: Finding): string {
-  const { kind, namespace, name } = finding.resource;
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name ?? '(unnamed)'}`;
-}
-
-/** Whether a finding blocks under `failOn`: the core's verdict, widened to warnings on request. */
-export function isBlocking(finding: Finding, failOn: FailOn = 'error'): boolean {
-  if (failOn === 'none') return false;
-  if (failOn === 'warning' && finding.status === 'fail') return true;
-  return !isAllowed([finding]);
-}
-
-/** The message of a failing finding: the API server's words, where, and the fix. */
+/** The message of a finding: the core's one finding format (resource, message, pointer, suppression, fix). */
 export function violationMessage(finding: Finding): string {
-  const lines = [`${describeResource(finding)}: ${finding.message}`, `at ${finding.path || '/'}`];
-  if (finding.suppression?.expired) {
-    lines.push(`exemption expired on ${finding.suppression.expires}: ${finding.suppression.reason}`);
-  }
-  if (finding.fix) lines.push(`fix: ${finding.fix.description}`);
-  return lines.join('\n');
+  return formatFinding(finding);
 }
 
 /** Reports a finding: a blocking one at the policy's level, any other as advisory. */

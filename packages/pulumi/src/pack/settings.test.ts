@@ -52,6 +52,7 @@ describe('settings', () => {
       profile: 'openshift',
       version: 'v1.30',
       uidRange: { min: 5 },
+      imageUsers: {},
     });
   });
 
