@@ -475,7 +475,7 @@ describe('the pack validates its own config (issue 12)', () => {
       'podguard-runAsNonRoot': { suppressions: [{ reason, expires: '2026-02-30' }] },
     });
     expect(messages).toContainEqual(
-      expect.stringMatching(/^podguard-runAsNonRoot mandatory: .*invalid expires "2026-02-30"/),
+      expect.stringMatching(/^podguard-runAsNonRoot mandatory: [\s\S]*invalid expires "2026-02-30"/),
     );
   });
 
