@@ -8,7 +8,13 @@ import { builtinRuleDescriptors } from './ruleDescriptors.js';
 describe('builtinRuleDescriptors', () => {
   test('lists the registry in order, then the ids of findings outside it, each once', () => {
     const ids = builtinRuleDescriptors().map((rule) => rule.id);
-    expect(ids).toEqual([...ruleRegistry.keys(), 'invalidInput', 'invalidSuppression', 'unusedSuppression']);
+    expect(ids).toEqual([
+      ...ruleRegistry.keys(),
+      'invalidInput',
+      'invalidSuppression',
+      'unusedSuppression',
+      'deprecatedOption',
+    ]);
     expect(new Set(ids).size).toBe(ids.length);
   });
 

@@ -7,6 +7,8 @@
 import type { AppliedSuppression, Finding, ResourceRef, Suppression } from '../model/types.js';
 import { isRecord } from '../podspec/extract.js';
 import { ruleRegistry } from '../rules/index.js';
+import { engineDiagnostics } from './diagnosticRules.js';
+import { didYouMean } from './resolveOptions.js';
 
 /** The annotation that carries suppressions on a manifest: a JSON or YAML-flow list. */
 export const SUPPRESS_ANNOTATION = 'podguard.dev/suppress';
@@ -14,8 +16,8 @@ export const SUPPRESS_ANNOTATION = 'podguard.dev/suppress';
 /** Minimum length of a suppression reason. */
 export const MIN_REASON_LENGTH = 10;
 
-/** Rule ids that are not in the registry but can be suppressed (reported by other entry points). */
-const EXTRA_RULE_IDS = new Set(['dockerfileUser']);
+/** The engine's diagnostics: registered ids, but about the input itself, so never suppressed. */
+const DIAGNOSTIC_IDS: ReadonlySet<string> = new Set(engineDiagnostics.map((diagnostic) => diagnostic.id));
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -37,8 +39,11 @@ export function suppressionProblem(value: unknown, allowMatch: boolean): string 
     }
   }
   if (typeof value.rule !== 'string' || value.rule === '') return 'suppression has no rule';
-  if (!ruleRegistry.has(value.rule) && !EXTRA_RULE_IDS.has(value.rule)) {
-    return `suppression names unknown rule "${value.rule}"`;
+  if (DIAGNOSTIC_IDS.has(value.rule)) {
+    return `${value.rule} is an engine diagnostic about the input and cannot be suppressed`;
+  }
+  if (!ruleRegistry.has(value.rule)) {
+    return `suppression names unknown rule "${value.rule}"${didYouMean(value.rule)}`;
   }
   if (typeof value.reason !== 'string' || value.reason.trim().length < MIN_REASON_LENGTH) {
     return `suppression of ${value.rule} needs a reason of at least ${MIN_REASON_LENGTH} characters`;

@@ -82,7 +82,8 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     const [object, options] = nonRootPod(user);
     const [result, ...rest] = failures(object, options);
     expect(rest).toEqual([]);
-    expect(result).toMatchObject({ messageId, reason: message, detail: '' });
+    expect(result).toMatchObject({ messageId, detail: message, message });
+    expect(result?.reason).not.toContain('pod:');
     expect(result?.severity).toBeUndefined();
     expect(result?.locations).toEqual([{ path: '/spec/containers/0/image', container: 'web' }]);
     expect(result?.fix).toEqual({
@@ -105,7 +106,7 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     const [result] = failures(object, { level: 'restricted', imageUsers: { [IMAGE]: '1000' } });
     expect(result).toMatchObject({
       messageId: 'runAsUserBreaksPolicy',
-      reason: `container's runAsUser breaks non-root policy (pod: ${POD}, container: web)`,
+      detail: `container's runAsUser breaks non-root policy (pod: ${POD}, container: web)`,
       locations: [{ path: '/spec/securityContext/runAsUser', container: 'web' }],
       fix: {
         description: 'Set securityContext.runAsUser to 1000 instead of 0.',
@@ -141,7 +142,7 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     expect(result).toMatchObject({
       messageId: 'imageUserUnknown',
       severity: 'warning',
-      reason: `container web has runAsNonRoot and no runAsUser: it starts only if image "${IMAGE}" has a numeric, non-zero USER (pod: ${POD})`,
+      detail: `container web has runAsNonRoot and no runAsUser: it starts only if image "${IMAGE}" has a numeric, non-zero USER (pod: ${POD})`,
       fix: { patch: [{ op: 'add', path: '/spec/securityContext/runAsUser', value: 1000 }] },
     });
   });
@@ -170,7 +171,7 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
       },
     };
     const [result] = failures(deployment, { level: 'restricted', imageUsers: { [IMAGE]: 'node' } });
-    expect(result?.reason).toBe(
+    expect(result?.detail).toBe(
       'container has runAsNonRoot and image has non-numeric user (node), cannot verify user is non-root (pod: "web_default()", container: c)',
     );
     expect(result?.locations[0]?.path).toBe('/spec/template/spec/containers/0/image');
@@ -202,7 +203,7 @@ describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_
     const [result] = failures(windowsPod({ windowsOptions: { runAsUserName: name } }));
     expect(result).toMatchObject({
       messageId: 'windowsRunAsUserNameAdministrator',
-      reason: `container's runAsUserName (${name}) which will be regarded as root identity and will break non-root policy (pod: ${POD}, container: web)`,
+      detail: `container's runAsUserName (${name}) which will be regarded as root identity and will break non-root policy (pod: ${POD}, container: web)`,
       locations: [{ path: '/spec/securityContext/windowsOptions/runAsUserName', container: 'web' }],
       fix: {
         patch: [
@@ -239,7 +240,7 @@ describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_
     });
     expect(result).toMatchObject({
       messageId: 'windowsImageAdministrator',
-      reason: `container's runAsUser (ContainerAdministrator) which will be regarded as root identity and will break non-root policy (pod: ${POD}, container: web)`,
+      detail: `container's runAsUser (ContainerAdministrator) which will be regarded as root identity and will break non-root policy (pod: ${POD}, container: web)`,
       locations: [{ path: '/spec/containers/0/image', container: 'web' }],
       fix: {
         patch: [
@@ -263,7 +264,7 @@ describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_
     expect(result).toMatchObject({
       messageId: 'windowsImageUserUnknown',
       severity: 'warning',
-      reason: `container web has runAsNonRoot and no runAsUserName: it starts only if image "${IMAGE}" does not run as ContainerAdministrator (pod: ${POD})`,
+      detail: `container web has runAsNonRoot and no runAsUserName: it starts only if image "${IMAGE}" does not run as ContainerAdministrator (pod: ${POD})`,
     });
   });
 

@@ -88,6 +88,18 @@ function refusal(
   return kubeletFailure(pod, ref, messageId, extra, runAsUser?.path ?? pointer(ref.path, 'image'), fix);
 }
 
+/** Short, stable reasons by message id; the kubelet's own words are the detail and the message. */
+const REASONS: Readonly<Record<MessageId, string>> = {
+  runAsUserBreaksPolicy: 'runAsUser breaks non-root policy',
+  imageRunsAsRoot: 'image runs as root',
+  nonNumericUser: 'image user is non-numeric',
+  invalidUserId: 'image user id is invalid',
+  imageUserUnknown: 'image user unknown',
+  windowsRunAsUserNameAdministrator: 'runAsUserName is ContainerAdministrator',
+  windowsImageAdministrator: 'image user is ContainerAdministrator',
+  windowsImageUserUnknown: 'image user unknown',
+};
+
 /** The messages that are advice, not a certain refusal: the image's user is not known. */
 const WARNINGS: ReadonlySet<MessageId> = new Set(['imageUserUnknown', 'windowsImageUserUnknown']);
 
@@ -100,14 +112,16 @@ function kubeletFailure(
   path: string,
   fix: Fix | undefined,
 ): CheckResult {
+  const kubelet = renderMessage(messages[messageId], {
+    pod: goQuote(kubeletPodName(pod)),
+    container: ref.name,
+    ...values,
+  });
   return {
     allowed: false,
-    reason: renderMessage(messages[messageId], {
-      pod: goQuote(kubeletPodName(pod)),
-      container: ref.name,
-      ...values,
-    }),
-    detail: '',
+    reason: REASONS[messageId],
+    detail: kubelet,
+    message: kubelet,
     messageId,
     locations: [{ path, container: ref.name }],
     ...(WARNINGS.has(messageId) ? { severity: 'warning' as const } : {}),

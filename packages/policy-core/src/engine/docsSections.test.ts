@@ -1,0 +1,41 @@
+/**
+ * The docs sections that come from declarations match them. `PODGUARD_UPDATE_DOCS=1 npx vitest
+ * run packages/policy-core/src/engine/docsSections.test.ts` rewrites them.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ruleRegistry } from '../rules/index.js';
+import { DECLARATION_END, DECLARATION_START, optionsPage, ruleDeclarationSection } from './docsSections.js';
+
+const docs = fileURLToPath(new URL('../../../../docs/', import.meta.url));
+const update = process.env.PODGUARD_UPDATE_DOCS === '1';
+
+/** The page with its declaration section replaced (or added before `## Controls`, else at the end). */
+function withSection(page: string, section: string): string {
+  const start = page.indexOf(DECLARATION_START);
+  if (start !== -1) {
+    const end = page.indexOf(DECLARATION_END, start) + DECLARATION_END.length;
+    return `${page.slice(0, start)}${section}${page.slice(end)}`;
+  }
+  const controls = page.indexOf('\n## Controls');
+  if (controls !== -1) return `${page.slice(0, controls)}\n${section}\n${page.slice(controls)}`;
+  return `${page.trimEnd()}\n\n${section}\n`;
+}
+
+describe('docs generated from declarations', () => {
+  it.each([...ruleRegistry.keys()])('docs/rules/%s.md has the declaration of the rule', (id) => {
+    const file = `${docs}rules/${id}.md`;
+    const page = readFileSync(file, 'utf8');
+    const expected = withSection(page, ruleDeclarationSection(ruleRegistry.get(id)!));
+    if (update && expected !== page) writeFileSync(file, expected);
+    else expect(page).toBe(expected);
+  });
+
+  it('docs/options.md is the options schema', () => {
+    const file = `${docs}options.md`;
+    const expected = optionsPage();
+    if (update) writeFileSync(file, expected);
+    else expect(readFileSync(file, 'utf8')).toBe(expected);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * The parts of the docs that come from declarations: each rule page's "Declaration" section
+ * (target, since, fields read, options, messages) and `docs/options.md` (from the options
+ * schema). `docsSections.test.ts` checks the pages against these; run it with
+ * `PODGUARD_UPDATE_DOCS=1` to rewrite them.
+ */
+import type { JsonSchema } from '../model/optionSchemas.js';
+import type { Rule } from '../rulekit/define.js';
+import { optionReaders, podguardOptionsSchema } from './declarations.js';
+
+/** Markers around the generated section of a rule page. */
+export const DECLARATION_START = '<!-- declaration: generated from the rule, do not edit -->';
+export const DECLARATION_END = '<!-- end of declaration -->';
+
+const code = (text: string): string => `\`${text.replace(/\|/g, '\\|')}\``;
+
+/** A one-line description of a schema's type, e.g. `integer 0..2147483647`, `array of string`. */
+export function describeSchema(schema: JsonSchema): string {
+  if (schema.oneOf) return schema.oneOf.map(describeSchema).join(' or ');
+  if (schema.enum) return schema.enum.map((value) => code(JSON.stringify(value))).join(', ');
+  if (schema.type === 'integer' && schema.minimum !== undefined)
+    return `integer ${schema.minimum}..${schema.maximum ?? ''}`;
+  if (schema.type === 'array') return `array of ${schema.items ? describeSchema(schema.items) : 'any'}`;
+  if (schema.type === 'object' && schema.properties)
+    return `{ ${Object.entries(schema.properties)
+      .map(([key, value]) => `${key}: ${describeSchema(value)}`)
+      .join(', ')} }`;
+  if (schema.type === 'object' && typeof schema.additionalProperties === 'object')
+    return `map of ${describeSchema(schema.additionalProperties)}`;
+  return String(schema.type ?? 'any');
+}
+
+/** The generated "Declaration" section of a rule's docs page. */
+export function ruleDeclarationSection(rule: Rule): string {
+  const lines = [
+    DECLARATION_START,
+    '## Declaration',
+    `Target \`${rule.target}\` · level \`${rule.level}\` · severity \`${rule.severity}\` · since podguard ${rule.since}.`,
+    '',
+    `${rule.target === 'dockerfile' ? 'Instructions' : 'Fields'} read: ${rule.reads.map(code).join(', ')}.`,
+    '',
+  ];
+  const options = Object.entries(rule.options ?? {});
+  if (options.length > 0) {
+    lines.push('| option | type | description |', '|---|---|---|');
+    for (const [name, schema] of options) {
+      lines.push(
+        `| \`${name}\` | ${describeSchema(schema as JsonSchema)} | ${(schema as JsonSchema).description ?? ''} |`,
+      );
+    }
+  } else lines.push('Options: none.');
+  lines.push('', '| message id | template |', '|---|---|');
+  for (const [id, template] of Object.entries(rule.messages)) lines.push(`| \`${id}\` | ${code(template)} |`);
+  lines.push(DECLARATION_END);
+  return lines.join('\n');
+}
+
+/** `docs/options.md`, from {@link podguardOptionsSchema}. */
+export function optionsPage(): string {
+  const readers = optionReaders();
+  const lines = [
+    '# Options',
+    '',
+    '<!-- generated from podguardOptionsSchema (packages/policy-core/src/engine/declarations.ts); do not edit -->',
+    '',
+    'One shape for every door: `evaluate()` and `createEvaluation()`, the CLI config file',
+    '(`podguard.config.yaml`), cdk8s and Pulumi. The JSON Schema is exported as `podguardOptionsSchema`',
+    'and checked by one validator, `validateOptions()`: unknown keys are rejected at every level, with',
+    'the key named. Rule options are declared by the rules that read them.',
+    '',
+    '| option | type | read by | description |',
+    '|---|---|---|---|',
+  ];
+  for (const [name, schema] of Object.entries(podguardOptionsSchema.properties ?? {})) {
+    const by = readers[name] ? readers[name].map((id) => `[${id}](rules/${id}.md)`).join(', ') : 'engine';
+    const description = (schema.description ?? '').replace(/ Read by: .*$/, '');
+    lines.push(
+      `| \`${name}\`${schema.deprecated ? ' (deprecated)' : ''} | ${describeSchema(schema)} | ${by} | ${description} |`,
+    );
+  }
+  lines.push(
+    '',
+    '## Example',
+    '',
+    '```yaml',
+    '# podguard.config.yaml',
+    'profile: hardened:v1',
+    'version: v1.30',
+    'uidRange: { min: 10000 }',
+    'failOn: warning',
+    'suppressions:',
+    '  - rule: runAsUserRange',
+    '    reason: legacy UID until the migration in Q3',
+    "    expires: '2027-01-31'",
+    '    match: { kind: Deployment, name: legacy-* }',
+    '```',
+    '',
+  );
+  return lines.join('\n');
+}
