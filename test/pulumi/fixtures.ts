@@ -64,3 +64,34 @@ export function secureDeployment(name = 'web', namespace = 'shop'): Record<strin
 export function namespace(name: string, labels: Record<string, string> = {}): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
 }
+
+/** The 11 legacy pod-spec types of @pulumi/kubernetes: checked like their v1 twins. */
+export const LEGACY_TYPES: readonly string[] = [
+  'kubernetes:apps/v1beta1:Deployment',
+  'kubernetes:apps/v1beta1:StatefulSet',
+  'kubernetes:apps/v1beta2:Deployment',
+  'kubernetes:apps/v1beta2:DaemonSet',
+  'kubernetes:apps/v1beta2:ReplicaSet',
+  'kubernetes:apps/v1beta2:StatefulSet',
+  'kubernetes:extensions/v1beta1:Deployment',
+  'kubernetes:extensions/v1beta1:DaemonSet',
+  'kubernetes:extensions/v1beta1:ReplicaSet',
+  'kubernetes:batch/v1beta1:CronJob',
+  'kubernetes:batch/v2alpha1:CronJob',
+];
+
+/** A workload of `kind` whose one container is privileged. */
+export function podOf(kind: string, apiVersion: string, name = 'legacy'): Record<string, unknown> {
+  const template = {
+    metadata: { labels: { app: name } },
+    spec: {
+      restartPolicy: kind === 'CronJob' ? 'Never' : 'Always',
+      containers: [{ name, image: 'registry.example.com/legacy:1', securityContext: { privileged: true } }],
+    },
+  };
+  const spec =
+    kind === 'CronJob'
+      ? { schedule: '0 * * * *', jobTemplate: { spec: { template } } }
+      : { selector: { matchLabels: { app: name } }, template };
+  return { apiVersion, kind, metadata: { name, namespace: 'shop' }, spec };
+}

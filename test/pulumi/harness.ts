@@ -432,6 +432,9 @@ export function reconcileConfig(
 /** The podguard pack folder. */
 export const PODGUARD_PACK = join(dirname(require.resolve('@podguard/pulumi/package.json')), 'pack');
 
+/** A pack folder whose program calls `createPodguardPack({ profile: 'hardend' })`. */
+export const HARDEND_PACK = join(dirname(new URL(import.meta.url).pathname), 'packs', 'hardend');
+
 /**
  * Builds @podguard/pulumi when its dist is missing or older than its sources (`npm test` builds
  * first; this keeps a lone `vitest run` honest). A lock directory keeps parallel test files from

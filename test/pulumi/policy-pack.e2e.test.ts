@@ -2,10 +2,21 @@
  * The podguard policy pack, run as the Pulumi CLI runs it (run-policy-pack + gRPC), asserting
  * the diagnostics `pulumi preview --policy-pack packages/pulumi/pack` would print.
  */
+
+import { psaPlan, resolveEvaluation, ruleRegistry } from '@podguard/policy-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEPLOYMENT, NAMESPACE, namespace, rootDeployment, secureDeployment } from './fixtures.js';
+import {
+  DEPLOYMENT,
+  LEGACY_TYPES,
+  NAMESPACE,
+  namespace,
+  podOf,
+  rootDeployment,
+  secureDeployment,
+} from './fixtures.js';
 import {
   ensurePulumiBuild,
+  HARDEND_PACK,
   PODGUARD_PACK,
   PolicyPackHarness,
   SECRET_SIG,
@@ -22,6 +33,13 @@ beforeAll(async () => {
 });
 
 afterAll(() => pack?.close());
+
+/** The pod rules the default (hardened) profile runs. */
+function hardenedRules() {
+  const { profile, minor } = resolveEvaluation({});
+  const ids = [...psaPlan(profile.level, minor).map((planned) => planned.rule.id), ...profile.rules];
+  return [...ruleRegistry.values()].filter((rule) => rule.target === 'pod' && ids.includes(rule.id));
+}
 
 const byPolicy = (diagnostics: { policyName: string }[]) => diagnostics.map((d) => d.policyName).sort();
 
@@ -64,7 +82,13 @@ describe('GetAnalyzerInfo', () => {
     expect(new Set(info.policies.map((policy) => policy.enforcementLevel))).toEqual(new Set(['mandatory']));
     const schema = info.policies.find((policy) => policy.name === 'podguard-runAsRoot')?.configSchema;
     expect(schema?.properties.profile?.default).toBe('hardened');
-    expect(schema?.properties.exemptions?.default).toEqual([]);
+    expect(schema?.properties.suppressions?.type).toBe('array');
+    // The input and stack policies suppress nothing, so their schemas offer no suppressions.
+    for (const name of ['podguard-invalidInput', 'podguard-namespaces']) {
+      const own = info.policies.find((policy) => policy.name === name)?.configSchema;
+      expect(own?.properties.suppressions).toBeUndefined();
+      expect(own?.properties.exemptions).toBeUndefined();
+    }
   });
 });
 
@@ -202,20 +226,57 @@ describe('preview-time unknowns', () => {
     expect(diagnostics.every((d) => d.enforcementLevel === 'advisory')).toBe(true);
   });
 
-  it('an unknown image leaves only the image-user rules undecided', async () => {
+  it('an unknown image leaves undecided exactly the rules that declare they read the image', async () => {
     const properties = withPodSecurity(secureDeployment(), (spec) => {
       spec.containers[0].image = UNKNOWN.string;
       spec.containers[0].env = [{ name: 'TOKEN', value: UNKNOWN.string }];
     });
     const { diagnostics } = await pack.analyze({ type: DEPLOYMENT, name: 'web', properties });
-    expect(byPolicy(diagnostics)).toEqual([
-      'podguard-kubeletRunAsNonRoot',
-      'podguard-runAsGroupPolicy',
-      'podguard-runAsRoot',
-      'podguard-runAsUserRange',
-    ]);
+    // From the core's declarations, not from a list kept here (issue 12: the list had drifted).
+    const readers = hardenedRules()
+      .filter((rule) => rule.reads.includes('containers[].image'))
+      .map((rule) => `podguard-${rule.id}`)
+      .sort();
+    expect(readers.length).toBeGreaterThan(0);
+    expect(byPolicy(diagnostics)).toEqual(readers);
+    expect(byPolicy(diagnostics)).not.toContain('podguard-runAsGroupPolicy');
     expect(diagnostics.every((d) => d.enforcementLevel === 'advisory')).toBe(true);
   });
+
+  it('an unknown image leaves a missing runAsGroup a mandatory violation (issue 12)', async () => {
+    const properties = withPodSecurity(secureDeployment(), (spec) => {
+      spec.containers[0].image = UNKNOWN.string;
+      delete spec.securityContext.runAsGroup;
+    });
+    const { diagnostics } = await pack.analyze({ type: DEPLOYMENT, name: 'web', properties });
+    expect(diagnostics.find((d) => d.policyName === 'podguard-runAsGroupPolicy')?.enforcementLevel).toBe(
+      'mandatory',
+    );
+  });
+
+  it.each([
+    ['number', UNKNOWN.number],
+    ['string', UNKNOWN.string],
+  ])(
+    'privileged: true plus an unknown pod runAsUser (%s sentinel) is still a mandatory privileged violation (issue 12)',
+    async (_, sentinel) => {
+      const properties = withPodSecurity(secureDeployment(), (spec) => {
+        spec.securityContext.runAsUser = sentinel;
+        spec.containers[0].securityContext.privileged = true;
+      });
+      const { diagnostics } = await pack.analyze({ type: DEPLOYMENT, name: 'web', properties });
+      const privileged = diagnostics.find((d) => d.policyName === 'podguard-privileged');
+      expect(privileged?.enforcementLevel).toBe('mandatory');
+      expect(privileged?.message).toContain(
+        'privileged (container "web" must not set securityContext.privileged=true)',
+      );
+      // The rules that read runAsUser wait for the value.
+      expect(diagnostics.find((d) => d.policyName === 'podguard-runAsRoot')?.enforcementLevel).toBe(
+        'advisory',
+      );
+      expect(diagnostics.find((d) => d.policyName === 'podguard-invalidInput')).toBeUndefined();
+    },
+  );
 
   it('an unknown list of containers is undecidable, not invalid input', async () => {
     const properties = withPodSecurity(secureDeployment(), (spec) => {
@@ -353,14 +414,14 @@ describe('exemptions', () => {
     const runAsNonRoot = diagnostics.find((d) => d.policyName === 'podguard-runAsNonRoot');
     expect(runAsNonRoot?.enforcementLevel).toBe('mandatory');
     expect(runAsNonRoot?.message).toContain(
-      'exemption expired on 2020-01-31: legacy image, rebuilt in ticket SHOP-42',
+      'suppressed until 2020-01-31 (expired): legacy image, rebuilt in ticket SHOP-42',
     );
   });
 
   it('an exemption for another rule on a policy is a violation, not silently ignored', async () => {
     await pack.configure({
       'podguard-runAsNonRoot': {
-        exemptions: [{ rule: 'privileged', reason: 'needs the GPU device plugin' }],
+        suppressions: [{ rule: 'privileged', reason: 'needs the GPU device plugin' }],
       },
     });
     const { diagnostics } = await pack.analyze({
@@ -369,7 +430,121 @@ describe('exemptions', () => {
       properties: secureDeployment(),
     });
     expect(diagnostics.map((d) => d.message)).toContainEqual(
-      expect.stringContaining('move it to podguard-privileged'),
+      expect.stringContaining('a suppression of privileged belongs on podguard-privileged; move it there'),
+    );
+  });
+
+  it('the deprecated exemptions setting still works', async () => {
+    await pack.configure({
+      'podguard-runAsNonRoot': { exemptions: [{ reason: 'legacy image, rebuilt in ticket SHOP-42' }] },
+    });
+    const names = byPolicy(
+      (await pack.analyze({ type: DEPLOYMENT, name: 'web', properties: rootDeployment() })).diagnostics,
+    );
+    expect(names).not.toContain('podguard-runAsNonRoot');
+    expect(names).toContain('podguard-runAsUserRange');
+  });
+});
+
+describe('the pack validates its own config (issue 12)', () => {
+  const reason = 'legacy image, rebuilt in ticket SHOP-42';
+  const messagesFor = async (config: Parameters<PolicyPackHarness['configure']>[0]) => {
+    await pack.configure(config);
+    const stack = await pack.analyzeStack([
+      { type: NAMESPACE, name: 'shop', properties: namespace('shop') },
+      { type: DEPLOYMENT, name: 'web', properties: secureDeployment() },
+    ]);
+    const resource = await pack.analyze({ type: DEPLOYMENT, name: 'web', properties: secureDeployment() });
+    return [...stack.diagnostics, ...resource.diagnostics].map(
+      (d) => `${d.policyName} ${d.enforcementLevel}: ${d.message}`,
+    );
+  };
+
+  it('an unknown key is a mandatory violation naming it', async () => {
+    const messages = await messagesFor({ 'podguard-runAsUserRange': { uidrange: { min: 20000 } } });
+    expect(messages).toContainEqual(expect.stringMatching(/^podguard-runAsUserRange mandatory: /));
+    expect(messages).toContainEqual(
+      expect.stringContaining(
+        'invalid podguard settings: invalid setting uidrange of podguard-runAsUserRange: unknown setting (did you mean uidRange?)',
+      ),
+    );
+  });
+
+  it('an impossible expiry date is a violation, not a silently dropped exemption', async () => {
+    const messages = await messagesFor({
+      'podguard-runAsNonRoot': { suppressions: [{ reason, expires: '2026-02-30' }] },
+    });
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^podguard-runAsNonRoot mandatory: [\s\S]*invalid expires "2026-02-30"/),
+    );
+  });
+
+  it.each(['podguard-namespaces', 'podguard-invalidInput'])(
+    'suppressions on %s, which suppresses nothing, are a violation',
+    async (name) => {
+      const messages = await messagesFor({ [name]: { exemptions: [{ rule: 'runAsNonRoot', reason }] } });
+      expect(messages).toContainEqual(expect.stringContaining(`${name} suppresses nothing`));
+    },
+  );
+
+  it('a misspelled rule id is told the policy that exists', async () => {
+    const messages = await messagesFor({
+      'podguard-runAsNonRoot': { suppressions: [{ rule: 'runAsNonroot', reason }] },
+    });
+    expect(messages).toContainEqual(
+      expect.stringContaining(
+        'unknown rule "runAsNonroot" (did you mean "runAsNonRoot", policy podguard-runAsNonRoot?)',
+      ),
+    );
+    const names = (await pack.getAnalyzerInfo()).policies.map((policy) => policy.name);
+    expect(names).toContain('podguard-runAsNonRoot');
+  });
+
+  it('createPodguardPack({ profile: "hardend" }) fails to start with one clear error', async () => {
+    const error = await PolicyPackHarness.start(HARDEND_PACK).then(
+      (started) => {
+        started.close();
+        throw new Error('the pack started');
+      },
+      (failure: Error) => failure.message,
+    );
+    expect(error).toContain(
+      'podguard: invalid settings of createPodguardPack: invalid option profile: unknown profile "hardend"',
+    );
+    // One error, not one per policy (there were 28 identical engine errors).
+    expect(error.match(/unknown profile "hardend"/g)).toHaveLength(1);
+  });
+});
+
+describe('Pulumi types decide the kind; legacy pod-spec types are checked like their v1 twins', () => {
+  beforeEach(async () => {
+    await pack.configure({});
+  });
+
+  const v1Twin = (type: string) =>
+    type.replace(/(apps|extensions)\/v1beta[12]/, 'apps/v1').replace(/batch\/(v1beta1|v2alpha1)/, 'batch/v1');
+
+  it.each(LEGACY_TYPES)('%s', async (type) => {
+    const [, apiVersion = '', kind = ''] = type.split(':');
+    const twin = await pack.analyze({
+      type: v1Twin(type),
+      name: 'legacy',
+      properties: podOf(kind, 'apps/v1'),
+    });
+    const result = await pack.analyze({ type, name: 'legacy', properties: podOf(kind, apiVersion) });
+    expect(byPolicy(result.diagnostics)).toEqual(byPolicy(twin.diagnostics));
+    expect(byPolicy(result.diagnostics)).toContain('podguard-privileged');
+    expect(result.diagnostics.find((d) => d.policyName === 'podguard-privileged')?.message).toContain(
+      `${kind} shop/legacy:`,
+    );
+  });
+
+  it('a kind in the properties does not override the Pulumi type', async () => {
+    const properties = { ...rootDeployment(), kind: 'Service' };
+    const { diagnostics } = await pack.analyze({ type: DEPLOYMENT, name: 'web', properties });
+    expect(byPolicy(diagnostics)).toContain('podguard-runAsNonRoot');
+    expect(diagnostics.find((d) => d.policyName === 'podguard-runAsNonRoot')?.message).toContain(
+      'Deployment shop/web',
     );
   });
 });
@@ -413,15 +588,21 @@ describe('remediation', () => {
     expect(podSpecOf(result.properties).containers[0].env).toEqual([{ name: 'TOKEN', value: secret }]);
   });
 
-  it('does not remediate on values unknown during preview, and says so', async () => {
+  it('does not remediate rules that read a value unknown during preview, and says so; the others still fix', async () => {
     await pack.configure({ all: 'remediate' });
     const properties = withPodSecurity(rootDeployment(), (spec) => {
       (spec as Record<string, unknown>).securityContext = UNKNOWN.object;
     });
     const remediations = await pack.remediate({ type: DEPLOYMENT, name: 'web', properties });
-    expect(remediations.length).toBeGreaterThan(0);
-    expect(remediations.every((r) => r.properties === undefined)).toBe(true);
-    expect(remediations[0]?.diagnostic).toContain("can't run remediation 'podguard-");
+    const runAsNonRoot = remediations.find((r) => r.policyName === 'podguard-runAsNonRoot');
+    expect(runAsNonRoot?.properties).toBeUndefined();
+    expect(runAsNonRoot?.diagnostic).toContain("can't run remediation 'podguard-runAsNonRoot'");
+    // allowPrivilegeEscalation reads only the containers' field: decided, fixed, the unknown kept.
+    const escalation = remediations.find((r) => r.policyName === 'podguard-allowPrivilegeEscalation');
+    expect(escalation?.properties).toBeDefined();
+    const fixed = podSpecOf(escalation?.properties ?? {});
+    expect(fixed.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false });
+    expect(fixed.securityContext).toBe(UNKNOWN.object);
   });
 });
 
@@ -472,6 +653,41 @@ describe('AnalyzeStack: namespaces and their pods', () => {
     expect(stack).toHaveLength(1);
     expect(stack[0]?.enforcementLevel).toBe('advisory');
     expect(stack[0]?.message).toContain('.metadata.name');
+  });
+
+  it('treats unknown values as unknown, not as values (issue 12)', async () => {
+    const restricted = namespace('shop', { 'pod-security.kubernetes.io/enforce': 'restricted' });
+    // A number sentinel was read as runAsUser=0: a mandatory rejection for a value nobody wrote.
+    const numeric = withPodSecurity(secureDeployment(), (spec) => {
+      spec.securityContext.runAsUser = UNKNOWN.number;
+    });
+    const first = await pack.analyzeStack([
+      { type: NAMESPACE, name: 'shop', properties: restricted },
+      { type: DEPLOYMENT, name: 'web', properties: numeric },
+    ]);
+    const stack = first.diagnostics.filter((d) => d.policyName === 'podguard-namespaces');
+    expect(stack.filter((d) => d.enforcementLevel === 'mandatory')).toEqual([]);
+    expect(stack.map((d) => d.message)).toContainEqual(
+      expect.stringContaining(
+        "can't be known during preview: runAsUser read .spec.template.spec.securityContext.runAsUser",
+      ),
+    );
+    // A string sentinel made the pod unreadable: a privileged pod got no stack diagnostic at all.
+    const privileged = withPodSecurity(secureDeployment(), (spec) => {
+      spec.securityContext.runAsUser = UNKNOWN.string;
+      spec.containers[0].securityContext.privileged = true;
+    });
+    const second = await pack.analyzeStack([
+      { type: NAMESPACE, name: 'shop', properties: restricted },
+      { type: DEPLOYMENT, name: 'web', properties: privileged },
+    ]);
+    const rejected = second.diagnostics.find(
+      (d) => d.policyName === 'podguard-namespaces' && d.enforcementLevel === 'mandatory',
+    );
+    expect(rejected?.message).toContain('will be rejected by Pod Security Admission of Namespace shop');
+    expect(rejected?.message).toContain(
+      '- privileged (container "web" must not set securityContext.privileged=true)',
+    );
   });
 
   it('is quiet for compliant pods in a restricted Namespace', async () => {

@@ -10,8 +10,7 @@
  */
 
 export { type CapabilityName, capabilityName } from './capabilities.js';
-export { describeFinding, resourceLabel } from './describe-finding.js';
-export { type ManifestSource, manifestsOf } from './manifests.js';
+export type { ManifestSource } from './manifests.js';
 export { addRawJsonPatch, type Manifest } from './output-layer.js';
 export {
   type Cdk8sValidationContext,

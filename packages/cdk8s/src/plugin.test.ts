@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Validation, ValidationContext } from 'cdk8s-cli/plugins';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PodSecurityValidation } from './index.js';
 
 const image = 'registry.example.com/app:1.2.3';
@@ -56,9 +56,9 @@ spec:
         capabilities: { drop: [ALL] }
 `;
 
-async function run(properties: Record<string, unknown>, yaml: string) {
+async function run(properties: Record<string, unknown>, ...yaml: string[]) {
   const plugin: Validation = new PodSecurityValidation(properties);
-  const context = new ValidationContext([manifestFile(yaml)], '@podguard/cdk8s', '0.1.0', {
+  const context = new ValidationContext(yaml.map(manifestFile), '@podguard/cdk8s', '0.1.0', {
     legacy: { path: 'app/legacy/Resource' },
   });
   await plugin.validate(context);
@@ -102,6 +102,52 @@ describe('PodSecurityValidation (cdk8s-cli plugin)', () => {
     expect(() => new PodSecurityValidation(typo)).toThrow(
       /@podguard\/cdk8s plugin: invalid property in cdk8s.yaml: .*profle/,
     );
-    expect(() => new PodSecurityValidation(loud)).toThrow(/warnings must be "report" or "fail"/);
+    expect(() => new PodSecurityValidation(loud)).toThrow(
+      /invalid property in cdk8s.yaml: invalid option warnings: expected print, ignore, report or fail/,
+    );
+    const failOn: Record<string, unknown> = { failOn: 'warnings' };
+    expect(() => new PodSecurityValidation(failOn)).toThrow(
+      /invalid property in cdk8s.yaml: invalid option failOn: expected error, warning or none/,
+    );
+  });
+
+  it('evaluates all manifests of a synthesis in one session: an options suppression used by chart A is not unused in chart B', async () => {
+    // Issue 12: each manifest had its own evaluation, so chart B reported the suppression as
+    // unused and failOn: warning failed the synthesis.
+    const suppressions = [
+      {
+        rule: 'kubeletRunAsNonRoot',
+        reason: 'legacy image, rebuilt in SHOP-42',
+        match: { kind: 'Deployment', name: 'legacy' },
+      },
+    ];
+    const chartA = insecure.replace(/---[\s\S]*$/, '');
+    const profile = { name: 'startup', level: 'baseline', rules: ['kubeletRunAsNonRoot'] };
+    const report = await run(
+      { profile, imageUsers: { [image]: 'node' }, suppressions, failOn: 'warning' },
+      chartA,
+      secure,
+    );
+    expect(report.toJson().violations).toEqual([]);
+    expect(report.success).toBe(true);
+    expect(report.toJson().summary.metadata).toMatchObject({ objects: '2', suppressed: '1' });
+  });
+
+  it('reports an options suppression that matches nothing in any manifest once, and failOn: warning fails on it', async () => {
+    const suppressions = [{ rule: 'privileged', reason: 'the GPU driver needs it (OPS-7)' }];
+    const report = await run({ suppressions, failOn: 'warning' }, secure, secure);
+    const unused = report.toJson().violations.filter((v) => v.ruleName === 'unusedSuppression');
+    expect(unused).toHaveLength(1);
+    expect(report.success).toBe(false);
+  });
+
+  it('still accepts the deprecated warnings property, with a deprecation warning', async () => {
+    const profile = { name: 'startup', level: 'baseline', rules: ['kubeletRunAsNonRoot'] };
+    const report = await run({ profile, warnings: 'fail' }, insecure);
+    expect(report.success).toBe(false);
+    const rules = report.toJson().violations.map((violation) => violation.ruleName);
+    expect(rules).toContain('kubeletRunAsNonRoot');
+    // The core's deprecatedOption warning, as at every door (here it fails too: warnings: fail).
+    expect(rules).toContain('deprecatedOption');
   });
 });

@@ -15,13 +15,14 @@
  * which makes `cdk8s synth` exit with code 2.
  */
 import {
+  createEvaluation,
   type EvaluateOptions,
-  evaluate,
   type Finding,
+  formatFinding,
   PodguardInputError,
   resolveEvaluation,
+  resourceLabel,
 } from '@podguard/policy-core';
-import { describeFinding, describeFix, isBlocking, resourceLabel } from './describe-finding.js';
 
 /** The parts of cdk8s-cli's `ValidationContext` the plugin uses (cdk8s-cli is not a dependency). */
 export interface Cdk8sValidationContext {
@@ -39,62 +40,68 @@ export interface Cdk8sValidationContext {
   parseManifest(manifestPath: string): unknown[];
 }
 
-/** `properties` of the plugin in `cdk8s.yaml`: the core's evaluation options plus `warnings`. */
-export interface PodSecurityValidationProperties extends EvaluateOptions {
-  /** `report` warnings in the log (default) or `fail` on them. */
-  readonly warnings?: 'report' | 'fail';
-}
+/**
+ * `properties` of the plugin in `cdk8s.yaml`: the core's options, unchanged (`failOn` says which
+ * findings fail `cdk8s synth`; the deprecated `warnings: fail` is `failOn: warning`).
+ */
+export type PodSecurityValidationProperties = EvaluateOptions;
+
+const PLUGIN = '@podguard/cdk8s plugin: invalid property in cdk8s.yaml';
 
 /** The cdk8s-cli validation plugin class (`class: PodSecurityValidation`). */
 export class PodSecurityValidation {
   private readonly options: EvaluateOptions;
-  private readonly failOnWarnings: boolean;
 
   /** Called by cdk8s-cli with the `properties` of `cdk8s.yaml`; invalid properties throw here. */
   constructor(properties: PodSecurityValidationProperties = {}) {
-    const { warnings, ...options } = properties ?? {};
-    if (warnings !== undefined && warnings !== 'report' && warnings !== 'fail') {
-      throw new Error(
-        `@podguard/cdk8s plugin: property warnings must be "report" or "fail", got ${JSON.stringify(warnings)}`,
-      );
-    }
+    const options = properties ?? {};
     try {
       resolveEvaluation(options);
     } catch (error) {
-      if (error instanceof PodguardInputError) {
-        throw new Error(`@podguard/cdk8s plugin: invalid property in cdk8s.yaml: ${error.message}`);
-      }
+      if (error instanceof PodguardInputError) throw new Error(`${PLUGIN}: ${error.message}`);
       throw error;
     }
     this.options = options;
-    this.failOnWarnings = warnings === 'fail';
   }
 
-  /** Evaluates the manifests and fills the cdk8s report. */
+  /**
+   * Evaluates every manifest of the synthesis in one evaluation session, so suppressions of the
+   * options apply across charts and one that matches nothing anywhere is reported once.
+   */
   async validate(context: Cdk8sValidationContext): Promise<void> {
+    const session = createEvaluation(this.options);
+    const findings: Finding[] = [...session.settings];
+    // objectIndex counts across manifests; each manifest's objects start at its offset.
+    const starts: { start: number; manifestPath: string }[] = [];
     let objects = 0;
-    let blocking = 0;
-    let warnings = 0;
-    let suppressed = 0;
     for (const manifestPath of context.manifests) {
       const documents = context
         .parseManifest(manifestPath)
         .filter((document) => document !== null && document !== undefined);
+      starts.push({ start: objects, manifestPath });
+      findings.push(...session.evaluate(documents, objects).findings);
       objects += documents.length;
-      const result = evaluate(documents, this.options);
-      for (const finding of result.findings) {
-        if (finding.status === 'suppressed') {
-          suppressed++;
-          context.logger.log(`[podguard] suppressed ${describeFinding(finding)}`);
-          continue;
-        }
-        if (isBlocking(finding) || (this.failOnWarnings && finding.status === 'fail')) {
-          blocking++;
-          context.report.addViolation(violationOf(finding, manifestPath));
-        } else {
-          warnings++;
-          context.logger.log(`[podguard] warning ${describeFinding(finding)}`);
-        }
+    }
+    findings.push(...session.finish());
+    const manifestOf = (objectIndex: number): string => {
+      let manifest = '';
+      for (const entry of starts) if (entry.start <= objectIndex) manifest = entry.manifestPath;
+      return manifest;
+    };
+
+    let blocking = 0;
+    let warnings = 0;
+    let suppressed = 0;
+    for (const finding of findings) {
+      if (finding.status === 'suppressed') {
+        suppressed++;
+        context.logger.log(`[podguard] suppressed ${formatFinding(finding)}`);
+      } else if (session.isBlocking(finding)) {
+        blocking++;
+        context.report.addViolation(violationOf(finding, manifestOf(finding.objectIndex)));
+      } else {
+        warnings++;
+        context.logger.log(`[podguard] warning ${formatFinding(finding)}`);
       }
     }
     context.report.submit(blocking > 0 ? 'failure' : 'success', {
@@ -111,7 +118,9 @@ function violationOf(finding: Finding, manifestPath: string) {
   return {
     ruleName: finding.rule,
     recommendation: `${resourceLabel(finding.resource)}: ${finding.message}`,
-    fix: describeFix(finding) ?? 'no mechanical fix: change the manifest as the recommendation says',
+    fix: finding.fix
+      ? `${finding.fix.description} ${JSON.stringify(finding.fix.patch)}`
+      : 'no mechanical fix: change the manifest as the recommendation says',
     violatingResources: [
       {
         // cdk8s-cli maps metadata.name to the construct path it recorded at synth.

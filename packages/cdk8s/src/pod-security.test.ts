@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { JSON_REPORT_VERSION } from '@podguard/policy-core';
 import { ApiObject, App, Chart, Helm, Include, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it, vi } from 'vitest';
@@ -138,7 +139,11 @@ describe('PodSecurity.validate', () => {
     PodSecurity.of(app).validate({ reportFile: 'podguard-report.json' });
     expect(() => app.synth()).toThrow(/\[bad\/raw\] podguard runAsNonRoot/);
     const report = JSON.parse(readFileSync(join(outdir, 'podguard-report.json'), 'utf8'));
-    expect(report.allowed).toBe(false);
+    // The core's versioned JSON report, as `podguard scan --format json` writes it.
+    expect(report.version).toBe(JSON_REPORT_VERSION);
+    expect(report.summary).toMatchObject({ objects: 2, pods: 2, errors: 0 });
+    expect(report.summary.failed).toBeGreaterThan(0);
+    expect(report.findings.every((f: { source: unknown }) => f.source === null)).toBe(true);
     expect(report.findings.every((f: { constructPath?: string }) => f.constructPath === 'bad/raw')).toBe(
       true,
     );
@@ -158,7 +163,7 @@ describe('PodSecurity.validate', () => {
     const startup = { name: 'startup', level: 'baseline' as const, rules: ['kubeletRunAsNonRoot'] };
     const lenient = Testing.chart();
     new kplus.Deployment(lenient, 'legacy', { containers: [{ name: 'worker', image }] });
-    const security = PodSecurity.of(lenient).validate({ profile: startup, warnings: 'ignore' });
+    const security = PodSecurity.of(lenient).validate({ profile: startup, printWarnings: false });
     expect(Testing.synth(lenient)).toHaveLength(1);
     expect(security.report.findings).toEqual([
       expect.objectContaining({ rule: 'kubeletRunAsNonRoot', severity: 'warning', status: 'fail' }),
@@ -181,7 +186,7 @@ describe('PodSecurity.validate', () => {
 
     const strict = Testing.chart();
     new kplus.Deployment(strict, 'legacy', { containers: [{ name: 'worker', image }] });
-    PodSecurity.of(strict).validate({ profile: startup, warnings: 'fail' });
+    PodSecurity.of(strict).validate({ profile: startup, failOn: 'warning' });
     expect(() => Testing.synth(strict)).toThrow(/podguard kubeletRunAsNonRoot/);
   });
 

@@ -4,6 +4,7 @@
  * fixes come from `@podguard/policy-core`; this file only maps constructs in and errors out.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import {
   createEvaluation,
@@ -11,16 +12,20 @@ import {
   type EvaluateOptions,
   evaluate,
   type Finding,
+  formatFinding,
+  formatJson,
   harden,
   type JsonPatchOperation,
   POD_KINDS,
+  PodguardInputError,
   type ResourceRef,
   resolveEvaluation,
   resourceOf,
+  type ScanReport,
 } from '@podguard/policy-core';
 import { ApiObject, App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { describeFinding, isBlocking } from './describe-finding.js';
+
 import {
   addOutputTransform,
   forgetAll,
@@ -31,15 +36,19 @@ import {
 import { sortKeysLikeCdk8s } from './sort-keys.js';
 import { type ConstructSuppression, suppress, suppressionsOf, writeSuppressionsOf } from './suppress.js';
 
-/** Options of {@link PodSecurity.validate}: the core's evaluation options plus what to do at synth. */
+/**
+ * Options of {@link PodSecurity.validate}: the core's options unchanged (`failOn` says which
+ * findings fail synthesis; the deprecated `warnings: 'ignore'` also stops printing), plus what to
+ * do at synth.
+ */
 export interface PodSecurityValidateOptions extends EvaluateOptions {
+  /** Print findings that do not fail synthesis to stderr, once each (default true). */
+  readonly printWarnings?: boolean;
   /**
-   * Warning-severity findings: `print` them to stderr once, `ignore` them (they stay in the
-   * report), or `fail` synthesis on them like errors.
-   * @default 'print'
+   * Write the findings as the core's versioned JSON report (`formatJson`, as `podguard scan
+   * --format json` prints it, with each finding's `constructPath`) to this file, relative to the
+   * app's `outdir`.
    */
-  readonly warnings?: 'print' | 'ignore' | 'fail';
-  /** Write the synth report as JSON to this file, relative to the app's `outdir`. */
   readonly reportFile?: string;
 }
 
@@ -56,6 +65,8 @@ export type ReportedObject = EvaluatedObject & { readonly constructPath: string 
 interface CheckedObjects {
   readonly findings: readonly ReportedFinding[];
   readonly objects: readonly EvaluatedObject[];
+  /** The session's verdict under the options' `failOn`. */
+  readonly isBlocking: (finding: Finding) => boolean;
 }
 
 /** The last synthesis, from which {@link PodSecurity.report} is built when it is read. */
@@ -96,7 +107,7 @@ const EMPTY_REPORT: PodSecurityReport = {
   changes: [],
 };
 
-const NOTHING_CHECKED: CheckedObjects = { findings: [], objects: [] };
+const NOTHING_CHECKED: CheckedObjects = { findings: [], objects: [], isBlocking: () => false };
 
 const instances = new WeakMap<IConstruct, PodSecurity>();
 
@@ -131,7 +142,7 @@ export class PodSecurity {
   }
 
   private validateOptions: EvaluateOptions | undefined;
-  private warnings: NonNullable<PodSecurityValidateOptions['warnings']> = 'print';
+  private printWarnings = true;
   private reportFile: string | undefined;
   private hardenOptions: EvaluateOptions | undefined;
   private readonly hardened = new WeakSet<ApiObject>();
@@ -152,10 +163,16 @@ export class PodSecurity {
    * Invalid options throw here, not at synth.
    */
   validate(options: PodSecurityValidateOptions = {}): this {
-    const { warnings, reportFile, ...evaluateOptions } = options;
+    const { printWarnings, reportFile, ...evaluateOptions } = options;
+    if (printWarnings !== undefined && typeof printWarnings !== 'boolean') {
+      throw new PodguardInputError(
+        `invalid option printWarnings: expected true or false, got ${JSON.stringify(printWarnings)}`,
+        'printWarnings',
+      );
+    }
     resolveEvaluation(evaluateOptions);
     this.validateOptions = evaluateOptions;
-    this.warnings = warnings ?? 'print';
+    this.printWarnings = printWarnings ?? evaluateOptions.warnings !== 'ignore';
     this.reportFile = reportFile;
     this.last = undefined;
     this.register();
@@ -230,20 +247,19 @@ export class PodSecurity {
         )
       : [];
     const suppressions = suppressionsOf(constructs);
-    const { findings, objects } = checked;
+    const { findings, objects, isBlocking } = checked;
     const unplaced: string[] = [];
     let allowed = true;
     for (const finding of findings) {
-      const blocking = isBlocking(finding) || (this.warnings === 'fail' && finding.status === 'fail');
-      if (!blocking) {
-        if (finding.status === 'fail' && this.warnings === 'print') this.print(finding);
+      if (!isBlocking(finding)) {
+        if (finding.status === 'fail' && this.printWarnings) this.print(finding);
         continue;
       }
       allowed = false;
       // cdk8s prefixes an object's errors with its construct path; unplaced ones need no path.
       const apiObject = apiObjects[finding.objectIndex];
-      if (apiObject) this.addPending(apiObject, `podguard ${describeFinding(finding)}`);
-      else unplaced.push(`podguard ${describeFinding(finding)}`);
+      if (apiObject) this.addPending(apiObject, `podguard ${formatFinding(finding)}`);
+      else unplaced.push(`podguard ${formatFinding(finding)}`);
     }
     this.lastRun = { allowed, apiObjects, objects, findings, suppressions, changes };
     this.lastReport = undefined;
@@ -283,7 +299,7 @@ export class PodSecurity {
       for (const finding of piece.findings) findings.push({ ...finding, constructPath });
     });
     findings.push(...session.finish());
-    const checked = { findings, objects };
+    const checked: CheckedObjects = { findings, objects, isBlocking: session.isBlocking };
     this.last = { manifests, checked };
     return checked;
   }
@@ -342,7 +358,12 @@ export class PodSecurity {
   }
 
   private print(finding: ReportedFinding): void {
-    const text = describeFinding(finding, finding.constructPath);
+    const text = formatFinding(
+      finding,
+      finding.constructPath === undefined
+        ? {}
+        : { origin: { label: 'construct', value: finding.constructPath } },
+    );
     if (this.printed.has(text)) return;
     this.printed.add(text);
     console.warn(`[podguard] warning ${text}`);
@@ -351,6 +372,36 @@ export class PodSecurity {
   private writeReport(file: string): void {
     const target = resolve(App.of(this.scope).outdir, file);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, `${JSON.stringify(this.report, null, 2)}\n`);
+    writeFileSync(target, formatJson(scanReportOf(this.report)));
   }
+}
+
+const packageVersion = (createRequire(import.meta.url)('../package.json') as { readonly version: string })
+  .version;
+
+/** The synth report in the core's report model, for the core's JSON report. */
+function scanReportOf(report: PodSecurityReport): ScanReport {
+  const summary = {
+    files: 0,
+    documents: report.objects.length,
+    objects: report.objects.filter((object) => object.kind !== 'not-applicable').length,
+    pods: report.objects.filter((object) => object.kind === 'pod').length,
+    failed: 0,
+    warnings: 0,
+    suppressed: 0,
+    errors: 0,
+  };
+  for (const finding of report.findings) {
+    if (finding.status === 'suppressed') summary.suppressed++;
+    else if (finding.status === 'error') summary.errors++;
+    else if (finding.severity === 'error') summary.failed++;
+    else summary.warnings++;
+  }
+  return {
+    findings: [...report.findings],
+    objects: [],
+    summary,
+    inputErrors: [],
+    tool: { name: '@podguard/cdk8s', version: packageVersion },
+  };
 }

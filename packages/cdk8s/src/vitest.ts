@@ -9,15 +9,15 @@
  * Both accept a Chart, an App, manifests (one or an array) or a YAML string.
  */
 import {
+  createEvaluation,
   type EvaluateOptions,
   type EvaluationResult,
-  evaluate,
   type Finding,
+  formatFinding,
   type ProfileName,
   ruleRegistry,
 } from '@podguard/policy-core';
 import { expect } from 'vitest';
-import { describeFinding, isBlocking } from './describe-finding.js';
 import { manifestsOf } from './manifests.js';
 
 /** A profile name, or full evaluation options. */
@@ -54,16 +54,29 @@ function listFindings(findings: readonly Finding[], result: EvaluationResult): s
   return findings
     .map((finding) => {
       const where = result.objects.length > 1 ? ` (object ${finding.objectIndex})` : '';
-      return `  - ${describeFinding(finding).replace(/\n/g, '\n    ')}${where}`;
+      return `  - ${formatFinding(finding).replace(/\n/g, '\n    ')}${where}`;
     })
     .join('\n');
+}
+
+/** One session over the manifests: what `evaluate` returns, and the session's `isBlocking`. */
+function evaluateAll(manifests: unknown[], options: EvaluateOptions) {
+  const session = createEvaluation(options);
+  const piece = session.evaluate(manifests);
+  const findings = [...session.settings, ...piece.findings, ...session.finish()];
+  const result: EvaluationResult = {
+    allowed: !findings.some((finding) => session.isBlocking(finding)),
+    findings,
+    objects: piece.objects,
+  };
+  return { result, session };
 }
 
 expect.extend({
   toPassPodSecurity(received: unknown, expected?: PodSecurityExpectation) {
     const options = optionsOf(expected);
-    const result = evaluate(manifestsOf(received), options);
-    const blocking = result.findings.filter(isBlocking);
+    const { result, session } = evaluateAll(manifestsOf(received), options);
+    const blocking = result.findings.filter((finding) => session.isBlocking(finding));
     const profile = profileLabel(options);
     return {
       pass: blocking.length === 0,
@@ -79,7 +92,7 @@ expect.extend({
       throw new Error(`toViolate: unknown rule "${rule}" (known: ${[...ruleRegistry.keys()].join(', ')})`);
     }
     const { container, ...evaluateOptions } = options;
-    const result = evaluate(manifestsOf(received), evaluateOptions);
+    const { result } = evaluateAll(manifestsOf(received), evaluateOptions);
     const failing = result.findings.filter(
       (finding) => finding.status === 'fail' || finding.status === 'error',
     );

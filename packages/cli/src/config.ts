@@ -1,60 +1,37 @@
 /**
  * `podguard.config.{json,yaml,yml}`: found upward from the working directory or given with
- * `--config`. Unknown keys and wrong types are errors naming the key; the core validates the
- * values of the options it owns.
+ * `--config`. It holds the core's options (the one options schema every door shares, validated
+ * by the core: unknown keys and wrong values are errors naming the key) plus the CLI's own keys,
+ * file paths the CLI reads (`imageDockerfiles`, `imageConfigs`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { EvaluateOptions } from '@podguard/policy-core';
+import { type EvaluateOptions, PodguardInputError, resolveEvaluation } from '@podguard/policy-core';
 import { parse } from 'yaml';
 
 export const CONFIG_NAMES = ['podguard.config.json', 'podguard.config.yaml', 'podguard.config.yml'];
 
-/** The configuration file's content. Paths inside it are relative to the file. */
-export interface PodguardConfig {
-  profile?: EvaluateOptions['profile'];
-  version?: string;
-  imageUsers?: Record<string, string>;
+/** The CLI's own keys: paths of files to read, relative to the configuration file. */
+export interface CliConfigKeys {
   /** Image reference → Dockerfile whose final USER the image has. */
   imageDockerfiles?: Record<string, string>;
   /** `docker inspect` or OCI image config files. */
   imageConfigs?: string[];
-  uidRange?: { min?: number; max?: number };
-  denyUids?: number[];
-  gidRange?: { min?: number; max?: number };
-  allowRootGroup?: boolean;
-  requireRunAsUser?: boolean;
-  namespaceLevel?: EvaluateOptions['namespaceLevel'];
-  rules?: EvaluateOptions['rules'];
-  suppressions?: EvaluateOptions['suppressions'];
-  failOn?: 'error' | 'warning' | 'none';
-  /** Base images known to run as non-root, for Dockerfiles. */
-  nonRootBases?: string[];
 }
+
+/** The configuration file's content: the core's options plus the CLI's keys. */
+export type PodguardConfig = EvaluateOptions & CliConfigKeys;
 
 type Check = (value: unknown) => boolean;
 const isObject: Check = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString: Check = (v) => typeof v === 'string';
-const isStringMap: Check = (v) => isObject(v) && Object.values(v as object).every(isString);
-const isStringList: Check = (v) => Array.isArray(v) && v.every(isString);
-const isNumberList: Check = (v) => Array.isArray(v) && v.every((n) => typeof n === 'number');
 
-const KEYS: Readonly<Record<keyof PodguardConfig, [Check, string]>> = {
-  profile: [(v) => isString(v) || isObject(v), 'a profile name or object'],
-  version: [isString, 'a string such as "v1.30" or "latest"'],
-  imageUsers: [isStringMap, 'a map of image reference to USER string'],
-  imageDockerfiles: [isStringMap, 'a map of image reference to Dockerfile path'],
-  imageConfigs: [isStringList, 'a list of file paths'],
-  uidRange: [isObject, 'an object { min, max }'],
-  denyUids: [isNumberList, 'a list of UIDs'],
-  gidRange: [isObject, 'an object { min, max }'],
-  allowRootGroup: [(v) => typeof v === 'boolean', 'true or false'],
-  requireRunAsUser: [(v) => typeof v === 'boolean', 'true or false'],
-  namespaceLevel: [isString, 'privileged, baseline or restricted'],
-  rules: [isObject, 'a map of rule id to { enabled, severity }'],
-  suppressions: [Array.isArray, 'a list of suppressions'],
-  failOn: [(v) => v === 'error' || v === 'warning' || v === 'none', 'error, warning or none'],
-  nonRootBases: [isStringList, 'a list of image references'],
+const CLI_KEYS: Readonly<Record<keyof CliConfigKeys, [Check, string]>> = {
+  imageDockerfiles: [
+    (v) => isObject(v) && Object.values(v as object).every(isString),
+    'a map of image reference to Dockerfile path',
+  ],
+  imageConfigs: [(v) => Array.isArray(v) && v.every(isString), 'a list of file paths'],
 };
 
 export class ConfigError extends Error {
@@ -91,13 +68,19 @@ export function loadConfig(file: string): PodguardConfig {
   }
   if (value === null || value === undefined) return {};
   if (!isObject(value)) throw new ConfigError(`${file}: the configuration must be an object of settings`);
+  const options: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(value as Record<string, unknown>)) {
-    const rule = KEYS[key as keyof PodguardConfig];
-    if (!rule) {
-      throw new ConfigError(`${file}: unknown key "${key}" (known keys: ${Object.keys(KEYS).join(', ')})`);
-    }
-    if (!rule[0](setting))
+    const rule = CLI_KEYS[key as keyof CliConfigKeys];
+    if (!rule) options[key] = setting;
+    else if (!rule[0](setting))
       throw new ConfigError(`${file}: key "${key}" must be ${rule[1]}, got ${JSON.stringify(setting)}`);
+  }
+  try {
+    // The core's validator: every key at every level known, every value checked.
+    resolveEvaluation(options);
+  } catch (error) {
+    if (error instanceof PodguardInputError) throw new ConfigError(`${file}: ${error.message}`);
+    throw error;
   }
   return value as PodguardConfig;
 }

@@ -358,8 +358,8 @@ describe('configuration', () => {
   });
 
   it.each([
-    ['profiel: hardened\n', 'unknown key "profiel"'],
-    ['uidRange: 1000\n', 'key "uidRange" must be an object { min, max }, got 1000'],
+    ['profiel: hardened\n', 'podguard.config.yaml: invalid option profiel: unknown option'],
+    ['uidRange: 1000\n', 'invalid option uidRange: expected { min, max }, got 1000'],
     ['uidRange: {min: "a"}\n', 'invalid option uidRange.min'],
     ['rules: {noSuchRule: {enabled: false}}\n', 'invalid option rules.noSuchRule: unknown rule id'],
   ])('rejects %j naming the key', async (text, message) => {

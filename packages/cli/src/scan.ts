@@ -26,7 +26,10 @@ export interface ScanRequest {
   paths: string[];
   cwd: string;
   stdin: Readable;
-  /** Options for the core: profile, version, imageUsers, UID/GID policy, rules, suppressions. */
+  /**
+   * Options for the core: profile, version, imageUsers, UID/GID policy, rules, suppressions,
+   * failOn, nonRootBases. One evaluation session runs every manifest and Dockerfile with them.
+   */
   options: EvaluateOptions;
   /** Image users from `--image-user` (they win over every other source). */
   imageUsers: Record<string, string>;
@@ -34,7 +37,6 @@ export interface ScanRequest {
   imageConfigs: string[];
   /** The config file's `imageDockerfiles`, resolved against its directory. */
   imageDockerfiles: Record<string, string>;
-  nonRootBases: string[];
   /** Keep parsed documents of rewritable files, for --fix. */
   keepDocuments: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -54,6 +56,8 @@ export interface ScanResult {
   files: ScannedFile[];
   /** The options the core ran with (image users merged). */
   options: EvaluateOptions;
+  /** Whether a finding blocks under the options' `failOn` (the session's verdict). */
+  blocking: boolean;
 }
 
 /** Files up to this size are read whole; larger ones are streamed. */
@@ -102,11 +106,7 @@ async function resolveImageUsers(
 export async function scan(request: ScanRequest): Promise<ScanResult> {
   const { files, errors } = collectInputs(request.paths, request.cwd);
   const imageUsers = await resolveImageUsers(request, errors);
-  const options: EvaluateOptions = {
-    ...request.options,
-    imageUsers,
-    ...(request.nonRootBases.length > 0 ? { nonRootBases: request.nonRootBases } : {}),
-  };
+  const options: EvaluateOptions = { ...request.options, imageUsers };
   const session = createEvaluation(options);
   const findings: LocatedFinding[] = [...session.settings];
   const objects: CheckedObject[] = [];
@@ -121,7 +121,6 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     suppressed: 0,
     errors: 0,
   };
-
   let done = 0;
   for (const file of files) {
     request.onProgress?.(done++, files.length);
@@ -221,6 +220,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     },
     files: scanned,
     options,
+    blocking: findings.some((finding) => session.isBlocking(finding)),
   };
 }
 
@@ -239,7 +239,7 @@ function locate(file: InputFile, parsed: ParsedDocument, pointer: string): Sourc
   };
 }
 
-/** A Dockerfile through the same session as the manifests: suppressions, settings, profiles. */
+/** A Dockerfile through the session: its rules, suppressions, profile and failOn, as any manifest. */
 function scanDockerfile(
   file: InputFile,
   text: string,

@@ -28,6 +28,18 @@ export const POD_RESOURCE_TYPES: Readonly<Record<string, KubernetesType>> = {
   'kubernetes:apps/v1:ReplicaSet': { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   'kubernetes:batch/v1:Job': { apiVersion: 'batch/v1', kind: 'Job' },
   'kubernetes:batch/v1:CronJob': { apiVersion: 'batch/v1', kind: 'CronJob' },
+  // Legacy API versions @pulumi/kubernetes still offers: the same pod spec as their v1 twins.
+  'kubernetes:apps/v1beta1:Deployment': { apiVersion: 'apps/v1beta1', kind: 'Deployment' },
+  'kubernetes:apps/v1beta1:StatefulSet': { apiVersion: 'apps/v1beta1', kind: 'StatefulSet' },
+  'kubernetes:apps/v1beta2:Deployment': { apiVersion: 'apps/v1beta2', kind: 'Deployment' },
+  'kubernetes:apps/v1beta2:DaemonSet': { apiVersion: 'apps/v1beta2', kind: 'DaemonSet' },
+  'kubernetes:apps/v1beta2:ReplicaSet': { apiVersion: 'apps/v1beta2', kind: 'ReplicaSet' },
+  'kubernetes:apps/v1beta2:StatefulSet': { apiVersion: 'apps/v1beta2', kind: 'StatefulSet' },
+  'kubernetes:extensions/v1beta1:Deployment': { apiVersion: 'extensions/v1beta1', kind: 'Deployment' },
+  'kubernetes:extensions/v1beta1:DaemonSet': { apiVersion: 'extensions/v1beta1', kind: 'DaemonSet' },
+  'kubernetes:extensions/v1beta1:ReplicaSet': { apiVersion: 'extensions/v1beta1', kind: 'ReplicaSet' },
+  'kubernetes:batch/v1beta1:CronJob': { apiVersion: 'batch/v1beta1', kind: 'CronJob' },
+  'kubernetes:batch/v2alpha1:CronJob': { apiVersion: 'batch/v2alpha1', kind: 'CronJob' },
 };
 
 /** The Pulumi type of a Namespace. */

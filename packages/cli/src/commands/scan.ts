@@ -60,15 +60,18 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     throw new ConfigError(`${values.config}: configuration file not found`);
   }
   const config = configFile ? loadConfig(configFile) : {};
-  const { failOn: configFailOn, imageDockerfiles: _d, imageConfigs: _c, nonRootBases, ...core } = config;
+  const { imageDockerfiles: _d, imageConfigs: _c, ...core } = config;
+  // Flags win over the file, under the current names (the file may still use deprecated ones).
   const options: EvaluateOptions = { ...core };
   if (values.profile !== undefined) options.profile = oneOf(values.profile as string, PROFILES, '--profile');
-  if (values['pss-version'] !== undefined) options.version = values['pss-version'] as string;
-  const failOn = oneOf(
-    (values['fail-on'] as string | undefined) ?? configFailOn ?? 'error',
-    FAIL_ON,
-    '--fail-on',
-  );
+  if (values['pss-version'] !== undefined) {
+    delete options.pssVersion;
+    options.version = values['pss-version'] as string;
+  }
+  if (values['fail-on'] !== undefined) {
+    delete options.warnings;
+    options.failOn = oneOf(values['fail-on'] as string, FAIL_ON, '--fail-on');
+  }
   const paths = configPaths(config, configFile, io.cwd);
 
   const progress = io.stderr.isTTY === true && format !== undefined;
@@ -80,7 +83,6 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     imageUsers,
     imageConfigs: [...paths.imageConfigs, ...(values['image-config'] as string[])],
     imageDockerfiles: paths.imageDockerfiles,
-    nonRootBases: nonRootBases ?? [],
     keepDocuments: values.fix === true,
     version: cliVersion(),
     ...(progress
@@ -136,8 +138,5 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     }
   }
   if (report.inputErrors.length > 0) return 2;
-  const s = report.summary;
-  const failing =
-    failOn === 'none' ? 0 : failOn === 'warning' ? s.failed + s.errors + s.warnings : s.failed + s.errors;
-  return failing > 0 ? 1 : 0;
+  return result.blocking ? 1 : 0;
 }

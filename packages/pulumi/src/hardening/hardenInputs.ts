@@ -18,9 +18,10 @@ import {
   JsonPatchError,
   parsePointer,
   pointer,
+  ruleRegistry,
 } from '@podguard/policy-core';
 import * as pulumi from '@pulumi/pulumi';
-import { classifyUnknowns } from '../pack/unknowns.js';
+import { affectsRule, scopeUnknowns } from '../pack/unknowns.js';
 
 /** How to treat values the user wrote. */
 export type HardenMode =
@@ -110,10 +111,16 @@ export function hardenInputs(
   const opaque: string[][] = [];
   const skeleton = skeletonOf(props, [], opaque) as Record<string, unknown>;
   const opaquePointers = opaque.map((tokens) => pointer('', ...tokens));
-  const hidden = classifyUnknowns(
+  // Outputs in fields a rule reads hide what harden() must see; an Output image does not (without
+  // it, harden() writes the explicit user it would write for an image of unknown USER).
+  const hidden = scopeUnknowns(
     skeleton,
     opaque.map((tokens) => ({ tokens, sentinel: '', type: 'Object' })),
-  ).some(({ relevance }) => relevance === 'all');
+  ).some(
+    ({ scope }) =>
+      !(scope.kind === 'field' && scope.field === 'containers[].image') &&
+      [...ruleRegistry.values()].some((rule) => affectsRule(scope, rule, false)),
+  );
   if (hidden) {
     const hardened = pulumi
       .output(props)

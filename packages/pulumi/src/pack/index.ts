@@ -13,5 +13,5 @@ export {
   podguardPolicyConfig,
 } from './createPodguardPack.js';
 export { NAMESPACE_POLICY } from './namespacePolicy.js';
-export { INPUT_POLICY, policyName, violationMessage } from './policies.js';
+export { INPUT_POLICY, policyName } from './policies.js';
 export type { PodguardExemption, PodguardSettings } from './settings.js';

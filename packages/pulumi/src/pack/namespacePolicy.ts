@@ -6,16 +6,27 @@
  */
 import {
   evaluate,
+  type Finding,
+  PodguardInputError,
   type Profile,
   type PssLevel,
-  type ResourceRef,
-  resolveEvaluation,
+  parseVersion,
+  psaPlan,
+  resourceLabel,
+  ruleRegistry,
 } from '@podguard/policy-core';
-import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
+import type { EnforcementLevel, PolicyResource, StackValidationPolicy } from '@pulumi/policy';
 import { CHECKED_TYPES, isPodResourceType, NAMESPACE_TYPE } from '../resourceTypes.js';
-import { cachedEvaluate, policyName, settingsOf, throwUndecidable, violationMessage } from './policies.js';
-import { readProperties } from './properties.js';
-import { evaluateOptionsFor, type PodguardSettings, settingsSchema } from './settings.js';
+import {
+  cachedEvaluate,
+  decisiveUnknowns,
+  policyName,
+  settingsOf,
+  throwUndecidable,
+  violationMessage,
+} from './policies.js';
+import { readProperties, type UnknownField } from './properties.js';
+import { evaluateOptionsFor, type FailOn, type PodguardSettings, settingsSchema } from './settings.js';
 
 /** Name of the stack policy. */
 export const NAMESPACE_POLICY = policyName('namespaces');
@@ -31,22 +42,31 @@ const ENFORCE = 'pod-security.kubernetes.io/enforce';
 const ENFORCE_VERSION = 'pod-security.kubernetes.io/enforce-version';
 const LEVELS: readonly string[] = ['privileged', 'baseline', 'restricted'];
 
+/** A resource of the stack, read with its unknowns left out and listed. */
 interface StackObject {
   readonly resource: PolicyResource;
   readonly object: Record<string, unknown>;
+  readonly unknowns: readonly UnknownField[];
 }
+
+/** See policies.ts: a diagnostic whose enforcement level overrides the policy's. */
+type ReportDiagnostic = (
+  diagnostic: { message: string; enforcementLevel?: EnforcementLevel },
+  urn?: string,
+) => void;
 
 function read(resource: PolicyResource): StackObject {
   const type = CHECKED_TYPES[resource.type];
   if (!type) throw new Error(`podguard: no Kubernetes type for ${resource.type}`);
   const { object, unknowns } = readProperties(resource.props, type);
+  // Which pods run in which Namespace cannot be known without names and labels.
   const identity = unknowns.filter(
     (unknown) =>
       unknown.tokens[0] === 'metadata' &&
       (unknown.tokens.length === 1 || ['name', 'namespace', 'labels'].includes(unknown.tokens[1] as string)),
   );
   if (identity.length > 0) throwUndecidable(identity);
-  return { resource, object };
+  return { resource, object, unknowns };
 }
 
 function metadataOf(object: Record<string, unknown>): {
@@ -65,13 +85,46 @@ function metadataOf(object: Record<string, unknown>): {
   return result;
 }
 
-function describe(resource: ResourceRef): string {
-  return `${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name ?? '(unnamed)'}`;
+function unknownPaths(unknowns: readonly UnknownField[]): string {
+  return [...new Set(unknowns.map((unknown) => `.${unknown.tokens.join('.')}`))].join(', ');
+}
+
+/**
+ * What the Namespace's admission decides about a pod: the checks that reject it, and the checks
+ * that read a value unknown during preview (decided at update, never evaluated on a placeholder).
+ */
+function admissionOf(
+  pod: StackObject,
+  level: PssLevel,
+  version: string,
+): { rejected: Finding[]; undecided: { rule: string; unknowns: UnknownField[] }[] } | undefined {
+  let minor: number;
+  let admission: ReturnType<typeof evaluate>;
+  try {
+    minor = parseVersion(version);
+    admission = evaluate(pod.object, { level, version });
+  } catch (error) {
+    // An enforce-version the core does not know: the namespace rule reports the label itself.
+    if (error instanceof PodguardInputError) return undefined;
+    throw error;
+  }
+  const undecided: { rule: string; unknowns: UnknownField[] }[] = [];
+  for (const { rule } of psaPlan(level, minor)) {
+    const unknowns = decisiveUnknowns(rule, pod.object, pod.unknowns, []);
+    if (unknowns.length > 0) undecided.push({ rule: rule.id, unknowns });
+  }
+  const rejected = admission.findings.filter(
+    (finding) =>
+      finding.status === 'fail' &&
+      finding.severity === 'error' &&
+      !undecided.some((entry) => entry.rule === finding.rule),
+  );
+  return { rejected, undecided };
 }
 
 /** The stack policy; `defaults` as for the resource policies. */
 export function namespacePolicy(defaults: PodguardSettings): StackValidationPolicy {
-  const { exemptions: _unused, ...shared } = defaults;
+  const { suppressions: _unused, ...shared } = defaults;
   return {
     name: NAMESPACE_POLICY,
     description:
@@ -79,11 +132,23 @@ export function namespacePolicy(defaults: PodguardSettings): StackValidationPoli
     enforcementLevel: 'mandatory',
     severity: 'high',
     tags: ['kubernetes', 'pod-security'],
-    configSchema: settingsSchema(shared),
+    configSchema: settingsSchema(shared, { suppressions: false }),
     validateStack: (args, reportViolation) => {
-      const settings = settingsOf(shared, args);
+      let settings: PodguardSettings;
+      try {
+        settings = settingsOf(shared, args, { name: NAMESPACE_POLICY, takesSuppressions: false });
+      } catch (error) {
+        if (!(error instanceof PodguardInputError)) throw error;
+        reportViolation(`invalid podguard settings: ${error.message}`);
+        return;
+      }
       const options = evaluateOptionsFor(settings);
-      resolveEvaluation(options);
+      const failOn: FailOn = settings.failOn ?? 'error';
+      const report = (message: string, urn: string, advisory: boolean) => {
+        if (advisory || failOn === 'none') {
+          (reportViolation as unknown as ReportDiagnostic)({ message, enforcementLevel: 'advisory' }, urn);
+        } else reportViolation(message, urn);
+      };
       const namespaces = new Map<string, StackObject>();
       const pods: StackObject[] = [];
       for (const resource of args.resources) {
@@ -93,49 +158,63 @@ export function namespacePolicy(defaults: PodguardSettings): StackValidationPoli
           if (name !== undefined) namespaces.set(name, namespace);
         } else if (isPodResourceType(resource.type)) pods.push(read(resource));
       }
+      const labelRule = ruleRegistry.get('namespaceEnforceLabel');
       for (const pod of pods) {
         const podMetadata = metadataOf(pod.object);
         const namespaceName = podMetadata.namespace ?? 'default';
         // Namespaces this stack does not manage are outside what the stack can show.
         const namespace = namespaces.get(namespaceName);
         if (!namespace) continue;
-        const labelCheck = cachedEvaluate(namespace.object, {
-          profile: namespaceOnlyProfile,
-          namespaceLevel: options.namespaceLevel ?? 'restricted',
-        });
-        const podName = describe({
+        const podName = resourceLabel({
           apiVersion: '',
           kind: String(pod.object.kind),
           ...podMetadata,
           namespace: namespaceName,
         });
+        const labelUnknowns = labelRule
+          ? decisiveUnknowns(labelRule, namespace.object, namespace.unknowns, [])
+          : [];
+        if (labelUnknowns.length > 0) {
+          report(
+            `${podName}: whether Namespace ${namespaceName} enforces Pod Security Admission as required can't be known during preview (${unknownPaths(labelUnknowns)}); podguard decides at update`,
+            pod.resource.urn,
+            true,
+          );
+          continue;
+        }
+        const labelCheck = cachedEvaluate(namespace.object, {
+          profile: namespaceOnlyProfile,
+          namespaceLevel: options.namespaceLevel ?? 'restricted',
+        });
         for (const finding of labelCheck.findings) {
           if (finding.status !== 'fail') continue;
-          reportViolation(
+          report(
             `${podName} runs in a Namespace that does not enforce Pod Security Admission as required:\n${violationMessage(finding)}`,
             pod.resource.urn,
+            false,
           );
         }
         const enforced = metadataOf(namespace.object).labels[ENFORCE];
         if (enforced === undefined || !LEVELS.includes(enforced) || enforced === 'privileged') continue;
         const version = metadataOf(namespace.object).labels[ENFORCE_VERSION] ?? 'latest';
-        let admission: ReturnType<typeof evaluate>;
-        try {
-          admission = evaluate(pod.object, { level: enforced as PssLevel, version });
-        } catch {
-          // An enforce-version the core does not know: the namespace rule reports the label itself.
-          continue;
+        const admission = admissionOf(pod, enforced as PssLevel, version);
+        if (!admission) continue;
+        const where = `Pod Security Admission of Namespace ${namespaceName} (${ENFORCE}=${enforced}, version ${version})`;
+        if (admission.rejected.length > 0) {
+          report(
+            `${podName} will be rejected by ${where}:\n${admission.rejected.map((finding) => `- ${finding.message}`).join('\n')}`,
+            pod.resource.urn,
+            false,
+          );
         }
-        const rejected = admission.findings.filter(
-          (finding) => finding.status === 'fail' && finding.severity === 'error',
-        );
-        if (rejected.length === 0) continue;
-        reportViolation(
-          `${podName} will be rejected by Pod Security Admission of Namespace ${namespaceName} (${ENFORCE}=${enforced}, version ${version}):\n${rejected
-            .map((finding) => `- ${finding.message}`)
-            .join('\n')}`,
-          pod.resource.urn,
-        );
+        if (admission.undecided.length > 0) {
+          const unknowns = admission.undecided.flatMap((entry) => entry.unknowns);
+          report(
+            `${podName}: whether ${where} admits it can't be known during preview: ${admission.undecided.map((entry) => entry.rule).join(', ')} read ${unknownPaths(unknowns)}; podguard decides at update`,
+            pod.resource.urn,
+            true,
+          );
+        }
       }
     },
   };

@@ -5,14 +5,15 @@
  */
 import {
   applyJsonPatch,
-  type Severity as CoreSeverity,
   type EvaluateOptions,
   type EvaluationResult,
   evaluate,
   type Finding,
+  formatFinding,
   harden,
   INVALID_INPUT,
   INVALID_SUPPRESSION,
+  isBlocking,
   PodguardInputError,
   psaPlan,
   type Rule,
@@ -28,15 +29,17 @@ import {
   UnknownValueError,
 } from '@pulumi/policy';
 import { CHECKED_TYPES, type KubernetesType, NAMESPACE_TYPE, POD_RESOURCE_TYPES } from '../resourceTypes.js';
+import { checkedSettings, kubernetesRules, type SettingsOwner } from './checkSettings.js';
 import { copyForRemediation, type ReadProperties, readProperties, type UnknownField } from './properties.js';
 import {
   evaluateOptionsFor,
+  type FailOn,
   type PodguardExemption,
   type PodguardSettings,
   settingsSchema,
   suppressionsFor,
 } from './settings.js';
-import { classifyUnknowns, IMAGE_RULES } from './unknowns.js';
+import { affectsRule, scopeUnknowns } from './unknowns.js';
 
 /** Prefix of every podguard policy name. */
 export const POLICY_PREFIX = 'podguard-';
@@ -63,12 +66,16 @@ const SEVERITY: Record<Rule['level'], Severity> = {
   hardened: 'medium',
 };
 
-/** Settings of one policy: pack options under the policy's own config (as the engine reconciled it). */
+/**
+ * Settings of one policy: pack options under the policy's own config (as the engine reconciled
+ * it), checked and with current names. Throws PodguardInputError naming the setting.
+ */
 export function settingsOf(
   defaults: PodguardSettings,
   args: { getConfig<T extends object>(): T },
+  owner: SettingsOwner,
 ): PodguardSettings {
-  return { ...defaults, ...args.getConfig<PodguardSettings>() };
+  return checkedSettings({ ...defaults, ...args.getConfig<PodguardSettings>() }, owner).settings;
 }
 
 /** Every other rule turned off, so harden() and exemptions act for one rule only. */
@@ -152,24 +159,14 @@ export function cachedEvaluate(object: unknown, options: EvaluateOptions): Evalu
   return result;
 }
 
-function describeResource(finding: Finding): string {
-  const { kind, namespace, name } = finding.resource;
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name ?? '(unnamed)'}`;
-}
-
-/** The message of a failing finding: the API server's words, where, and the fix. */
+/** The message of a finding: the core's one finding format (resource, message, pointer, suppression, fix). */
 export function violationMessage(finding: Finding): string {
-  const lines = [`${describeResource(finding)}: ${finding.message}`, `at ${finding.path || '/'}`];
-  if (finding.suppression?.expired) {
-    lines.push(`exemption expired on ${finding.suppression.expires}: ${finding.suppression.reason}`);
-  }
-  if (finding.fix) lines.push(`fix: ${finding.fix.description}`);
-  return lines.join('\n');
+  return formatFinding(finding);
 }
 
-/** Reports a finding: error severity at the policy's level, warnings as advisory. */
-function reportFinding(finding: Finding, severity: CoreSeverity, reportViolation: ReportViolation): void {
-  if (severity === 'warning') {
+/** Reports a finding: a blocking one at the policy's level, any other as advisory. */
+function reportFinding(finding: Finding, failOn: FailOn, reportViolation: ReportViolation): void {
+  if (!isBlocking(finding, failOn)) {
     (reportViolation as unknown as ReportDiagnostic)({
       message: violationMessage(finding),
       enforcementLevel: 'advisory',
@@ -188,31 +185,32 @@ export function throwUndecidable(unknowns: readonly UnknownField[]): never {
   throw error;
 }
 
-/** The unknowns that can change this rule's verdict. */
-function decisiveUnknowns(
-  rule: string,
+/** Whether a rule's suppressions match on names, which may be unknown. */
+function matchesByIdentity(rule: string, suppressions: readonly PodguardExemption[]): boolean {
+  return suppressions.some(
+    (suppression) =>
+      (suppression.rule ?? rule) === rule &&
+      (suppression.match?.name !== undefined || suppression.match?.namespace !== undefined),
+  );
+}
+
+/** The unknowns that can change this rule's verdict: those in fields the rule reads. */
+export function decisiveUnknowns(
+  rule: Rule,
   object: unknown,
   unknowns: readonly UnknownField[],
-  exemptions: readonly PodguardExemption[],
+  suppressions: readonly PodguardExemption[],
 ): UnknownField[] {
-  const byIdentity = exemptions.some(
-    (exemption) =>
-      (exemption.rule ?? rule) === rule &&
-      (exemption.match?.name !== undefined || exemption.match?.namespace !== undefined),
-  );
-  return classifyUnknowns(object, unknowns)
-    .filter(
-      ({ relevance }) =>
-        relevance === 'all' ||
-        (relevance === 'image' && IMAGE_RULES.has(rule)) ||
-        (relevance === 'identity' && byIdentity),
-    )
+  const byIdentity = matchesByIdentity(rule.id, suppressions);
+  return scopeUnknowns(object, unknowns)
+    .filter(({ scope }) => affectsRule(scope, rule, byIdentity))
     .map(({ unknown }) => unknown);
 }
 
 interface Prepared {
   readonly read: ReadResource;
   readonly options: EvaluateOptions;
+  readonly failOn: FailOn;
 }
 
 /**
@@ -229,42 +227,36 @@ function prepare(
 ): Prepared | undefined {
   const type = CHECKED_TYPES[args.type];
   if (!type || (rule.target === 'namespace') !== (args.type === NAMESPACE_TYPE)) return undefined;
-  const settings = settingsOf(defaults, args);
-  const exemptions = settings.exemptions ?? [];
-  const misplaced = exemptions.find(
-    (exemption) => exemption.rule !== undefined && exemption.rule !== rule.id,
-  );
-  const base = evaluateOptionsFor(settings);
+  const owner: SettingsOwner = { name: policyName(rule.id), rule: rule.id, takesSuppressions: true };
+  let settings: PodguardSettings;
+  let base: EvaluateOptions;
   let runs: boolean;
   try {
+    settings = settingsOf(defaults, args, owner);
+    base = evaluateOptionsFor(settings);
     runs = ruleRuns(rule, base);
   } catch (error) {
     if (!(error instanceof PodguardInputError)) throw error;
     if (!reportViolation) throw error;
-    reportViolation(`invalid podguard settings for ${policyName(rule.id)}: ${error.message}`);
+    reportViolation(`invalid podguard settings: ${error.message}`);
     return undefined;
   }
-  if (misplaced) {
-    const message = `exemption for rule ${misplaced.rule} is configured on ${policyName(rule.id)}; move it to ${policyName(misplaced.rule as string)}`;
-    if (!reportViolation) throw new PodguardInputError(message, 'exemptions');
-    reportViolation(message);
-    return undefined;
-  }
+  const suppressionList = settings.suppressions ?? [];
   if (!runs) {
     args.notApplicable(
-      `rule ${rule.id} is not part of profile ${settings.profile ?? 'hardened'} at ${settings.pssVersion ?? 'latest'}`,
+      `rule ${rule.id} is not part of profile ${settings.profile ?? 'hardened'} at ${settings.version ?? 'latest'}`,
     );
   }
   // Remediations see the properties the previous remediation returned: always read those afresh.
   const read = reportViolation
     ? readOnce(args, type)
     : { ...readProperties(args.props, type), evaluations: new Map() };
-  const decisive = decisiveUnknowns(rule.id, read.object, read.unknowns, exemptions);
+  const decisive = decisiveUnknowns(rule, read.object, read.unknowns, suppressionList);
   if (decisive.length > 0) throwUndecidable(decisive);
-  const suppressions = suppressionsFor(rule.id, exemptions, { type: args.type, urn: args.urn });
+  const suppressions = suppressionsFor(rule.id, suppressionList, { type: args.type, urn: args.urn });
   const options: EvaluateOptions =
     suppressions.length > 0 ? { ...base, suppressions, rules: onlyRule(rule.id) } : base;
-  return { read, options };
+  return { read, options, failOn: settings.failOn ?? 'error' };
 }
 
 function rulePolicy(rule: Rule, defaults: PodguardSettings): ResourceValidationPolicy {
@@ -282,7 +274,7 @@ function rulePolicy(rule: Rule, defaults: PodguardSettings): ResourceValidationP
       const result = evaluateRead(prepared.read, prepared.options);
       for (const finding of result.findings) {
         if (finding.rule !== rule.id || finding.status === 'suppressed') continue;
-        reportFinding(finding, finding.status === 'error' ? 'error' : finding.severity, reportViolation);
+        reportFinding(finding, prepared.failOn, reportViolation);
       }
     },
     remediateResource: (args) => {
@@ -306,17 +298,19 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
     enforcementLevel: 'mandatory',
     severity: 'high',
     tags: ['kubernetes', 'pod-security'],
-    configSchema: settingsSchema(defaults),
+    configSchema: settingsSchema(defaults, { suppressions: false }),
     validateResource: (args, reportViolation) => {
       const type = CHECKED_TYPES[args.type];
       if (!type) return;
       let options: EvaluateOptions;
+      let failOn: FailOn;
       try {
-        options = evaluateOptionsFor(settingsOf(defaults, args));
-        resolveEvaluation(options);
+        const settings = settingsOf(defaults, args, { name: INPUT_POLICY, takesSuppressions: false });
+        options = evaluateOptionsFor(settings);
+        failOn = settings.failOn ?? 'error';
       } catch (error) {
         if (!(error instanceof PodguardInputError)) throw error;
-        reportViolation(`invalid podguard settings for ${INPUT_POLICY}: ${error.message}`);
+        reportViolation(`invalid podguard settings: ${error.message}`);
         return;
       }
       // Placeholders stand in for unknowns; the rule policies decide whether those matter.
@@ -326,7 +320,7 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
       );
       // A placeholder for an unknown may be what made the object unreadable: decide at update.
       if (invalid.length > 0 && read.unknowns.length > 0) throwUndecidable(read.unknowns);
-      for (const finding of invalid) reportViolation(violationMessage(finding));
+      for (const finding of invalid) reportFinding(finding, failOn, reportViolation);
     },
   };
 }
@@ -336,14 +330,12 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
  * under each policy's own config; exemptions go to the policy of their rule.
  */
 export function resourcePolicies(defaults: PodguardSettings): ResourceValidationPolicy[] {
-  const { exemptions = [], ...shared } = defaults;
+  const { suppressions = [], ...shared } = defaults;
   return [
-    ...[...ruleRegistry.values()].map((rule) =>
-      rulePolicy(rule, {
-        ...shared,
-        exemptions: exemptions.filter((exemption) => exemption.rule === rule.id),
-      }),
-    ),
+    ...kubernetesRules().map((rule) => {
+      const own = suppressions.filter((suppression) => suppression.rule === rule.id);
+      return rulePolicy(rule, own.length > 0 ? { ...shared, suppressions: own } : shared);
+    }),
     inputPolicy(shared),
   ];
 }

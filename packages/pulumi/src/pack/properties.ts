@@ -21,7 +21,7 @@ export interface UnknownField {
   readonly type: string;
 }
 
-/** The properties as plain JSON data, with unknowns replaced by placeholders. */
+/** The properties as plain JSON data, without their unknowns (list elements: placeholders). */
 export interface ReadProperties {
   readonly object: Record<string, unknown>;
   readonly unknowns: readonly UnknownField[];
@@ -56,7 +56,12 @@ function unknownType(sentinel: string): string {
   return new UnknownValueError(sentinel, []).message.split(' ')[0] ?? 'string';
 }
 
-/** A placeholder of the unknown's type, so the core sees well-typed data where the value is not needed. */
+/**
+ * A placeholder of the unknown's type for a list element (leaving it out would shift the indices
+ * of the elements after it). An unknown object property is left out instead: absent is always
+ * well typed, whatever type the engine's sentinel claims. Either way, the rules that read an
+ * unknown field are not decided on it (see unknowns.ts).
+ */
 function placeholderFor(type: string): unknown {
   switch (type) {
     case 'number':
@@ -102,9 +107,11 @@ function copy(
   const result: Record<string, unknown> | unknown[] = isArray ? [] : {};
   for (const key of keys) {
     tokens.push(key);
-    const item = copy(ownValue(value, key), tokens, unknowns, secrets);
+    const own = ownValue(value, key);
+    const item = copy(own, tokens, unknowns, secrets);
     tokens.pop();
     if (isArray) (result as unknown[]).push(item);
+    else if (unknowns && isUnknownSentinel(own)) continue;
     else
       Object.defineProperty(result, key, {
         value: item,
@@ -117,16 +124,17 @@ function copy(
 }
 
 /**
- * Reads resource properties as a plain Kubernetes object. `apiVersion` and `kind` are filled in
- * from the Pulumi type when the properties lack them (resources read from state may).
+ * Reads resource properties as a plain Kubernetes object. `apiVersion` and `kind` come from the
+ * Pulumi type, which decides what the provider creates: properties may lack them (resources read
+ * from state) or hold something else, which the provider ignores.
  */
 export function readProperties(props: unknown, type: KubernetesType): ReadProperties {
   const unknowns: UnknownField[] = [];
   const copied = copy(props, [], unknowns, 'unwrap');
   const object = typeof copied === 'object' && copied !== null && !Array.isArray(copied) ? copied : {};
   const record = object as Record<string, unknown>;
-  if (typeof record.apiVersion !== 'string') record.apiVersion = type.apiVersion;
-  if (typeof record.kind !== 'string') record.kind = type.kind;
+  record.apiVersion = type.apiVersion;
+  record.kind = type.kind;
   return { object: record, unknowns };
 }
 

@@ -47,11 +47,12 @@ describe('settings', () => {
   it('translate to core options, defaulting to the hardened profile', () => {
     expect(evaluateOptionsFor({})).toEqual({ profile: 'hardened' });
     expect(
-      evaluateOptionsFor({ profile: 'openshift', pssVersion: 'v1.30', uidRange: { min: 5 }, imageUsers: {} }),
+      evaluateOptionsFor({ profile: 'openshift', version: 'v1.30', uidRange: { min: 5 }, imageUsers: {} }),
     ).toEqual({
       profile: 'openshift',
       version: 'v1.30',
       uidRange: { min: 5 },
+      imageUsers: {},
     });
   });
 
@@ -74,13 +75,18 @@ describe('podguardPolicies and podguardPolicyConfig', () => {
     );
   });
 
-  it('refuse an exemption naming an unknown rule', () => {
+  it('refuse a suppression naming an unknown rule, with a guess that exists', () => {
     expect(() =>
-      podguardPolicies({ exemptions: [{ rule: 'runAsNobody', reason: 'there is no such rule' }] }),
-    ).toThrow('podguard: exemptions[0] names unknown rule "runAsNobody"');
+      podguardPolicies({ suppressions: [{ rule: 'runAsNobody', reason: 'there is no such rule' }] }),
+    ).toThrow(
+      'podguard: invalid setting suppressions[0].rule of createPodguardPack: unknown rule "runAsNobody"',
+    );
+    expect(() =>
+      podguardPolicies({ suppressions: [{ rule: 'runAsNonroot', reason: 'a typo of the rule id' }] }),
+    ).toThrow('(did you mean "runAsNonRoot", policy podguard-runAsNonRoot?)');
   });
 
-  it('write settings to every policy and exemptions to their rule', () => {
+  it('write settings to every policy and suppressions to their rule (deprecated exemptions too)', () => {
     const config = podguardPolicyConfig({
       profile: 'openshift',
       enforcement: { all: 'mandatory', readOnlyRootFilesystem: 'advisory' },
@@ -96,7 +102,7 @@ describe('podguardPolicies and podguardPolicyConfig', () => {
     });
     expect(config['podguard-hostPathVolumes']).toEqual({
       profile: 'openshift',
-      exemptions: [
+      suppressions: [
         { rule: 'hostPathVolumes', reason: 'log shipper reads /var/log', match: { name: 'fluent-bit' } },
       ],
     });

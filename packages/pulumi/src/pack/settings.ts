@@ -7,7 +7,12 @@
  * settings schema; `createPodguardPack(options)` writes options into every policy's initial
  * config, and `podguardPolicyConfig()` writes a config file that sets them for every policy.
  */
-import type { EvaluateOptions, ProfileName, PssLevel, Suppression } from '@podguard/policy-core';
+import {
+  type EvaluateOptions,
+  type JsonSchema,
+  podguardOptionsSchema,
+  type Suppression,
+} from '@podguard/policy-core';
 import type { PolicyConfigSchema } from '@pulumi/policy';
 
 /**
@@ -39,146 +44,95 @@ export interface PodguardExemption {
   };
 }
 
-/** The settings of a podguard policy. Every field is optional; the defaults are the core's. */
-export interface PodguardSettings {
-  /** `baseline`, `restricted`, `hardened` (default) or `openshift`. */
-  profile?: ProfileName;
-  /** Pod Security Standards version, `v1.0` ... or `latest` (default). */
-  pssVersion?: string;
-  /** Allowed runAsUser range, inclusive (default 1000..2147483647). */
-  uidRange?: { min?: number; max?: number };
-  /** UIDs never allowed (default 65534, 65535). */
-  denyUids?: number[];
-  /** Allowed runAsGroup/fsGroup/supplementalGroups range, inclusive (default 1000..2147483647). */
-  gidRange?: { min?: number; max?: number };
-  /** Whether gid 0 is allowed (default true). */
-  allowRootGroup?: boolean;
-  /** Whether an explicit runAsUser is required (hardened: true, openshift: false). */
-  requireRunAsUser?: boolean;
-  /** Level a Namespace's `pod-security.kubernetes.io/enforce` label must have (default restricted). */
-  namespaceLevel?: PssLevel;
-  /** Image reference to its OCI config `User`, e.g. `{ "registry.example.com/web:1.2": "10001" }`. */
-  imageUsers?: Record<string, string>;
+/** Which findings are mandatory: `error` (default), also `warning`s, or `none` (all advisory). */
+export type { FailOn } from '@podguard/policy-core';
+
+/**
+ * The settings of a podguard policy: the core's options (every field optional, the defaults the
+ * core's), with suppressions that may also match Pulumi types and URNs.
+ */
+export interface PodguardSettings extends Omit<EvaluateOptions, 'suppressions' | 'exemptions' | 'now'> {
+  /** Suppressions of this policy's rule, each with a reason. */
+  suppressions?: PodguardExemption[];
+  /** @deprecated Use `suppressions`. */
   exemptions?: PodguardExemption[];
 }
 
-const LEVELS: PssLevel[] = ['privileged', 'baseline', 'restricted'];
-const PROFILES: ProfileName[] = ['baseline', 'restricted', 'hardened', 'openshift'];
+type SchemaProperty = PolicyConfigSchema['properties'][string];
 
-const idRange = (what: string) => ({
-  type: 'object' as const,
-  description: `${what}, inclusive.`,
-  additionalProperties: false,
-  properties: {
-    min: { type: 'integer' as const, minimum: 0, maximum: 2_147_483_647 },
-    max: { type: 'integer' as const, minimum: 0, maximum: 2_147_483_647 },
-  },
-});
-
-const globField = (what: string) => ({ type: 'string' as const, description: `${what} (glob: * and ?).` });
-
-/** The settings schema with the built-in defaults. */
-const baseSchema: PolicyConfigSchema = {
-  properties: {
-    profile: {
-      type: 'string',
-      enum: PROFILES,
-      default: 'hardened',
-      description:
-        'podguard profile: baseline, restricted, hardened (restricted + no root at run time) or openshift.',
-    },
-    pssVersion: {
-      type: 'string',
-      pattern: '^(latest|v1\\.(0|[1-9][0-9]*))$',
-      default: 'latest',
-      description: 'Pod Security Standards version, as in pod-security.kubernetes.io/enforce-version.',
-    },
-    uidRange: idRange('Allowed runAsUser range (default 1000..2147483647)'),
-    denyUids: {
-      type: 'array',
-      items: { type: 'integer', minimum: 0 },
-      description: 'UIDs never allowed (default 65534, 65535).',
-    },
-    gidRange: idRange('Allowed runAsGroup, fsGroup and supplementalGroups range (default 1000..2147483647)'),
-    allowRootGroup: { type: 'boolean', description: 'Whether gid 0 is allowed (default true).' },
-    requireRunAsUser: {
-      type: 'boolean',
-      description: 'Whether an explicit runAsUser is required (hardened: true, openshift: false).',
-    },
-    namespaceLevel: {
-      type: 'string',
-      enum: LEVELS,
-      description:
-        'Level a Namespace must enforce with pod-security.kubernetes.io/enforce (default restricted).',
-    },
-    imageUsers: {
-      type: 'object',
-      additionalProperties: { type: 'string' },
-      default: {},
-      description:
-        'Image reference to the USER of its OCI config, e.g. {"registry.example.com/web:1.2": "10001"}.',
-    },
-    exemptions: {
-      type: 'array',
-      default: [],
-      description: 'Exemptions from this rule, each with a reason and optionally an expiry day.',
-      items: {
-        type: 'object',
-        required: ['reason'],
-        additionalProperties: false,
-        properties: {
-          rule: { type: 'string', description: "The rule id; optional, it is this policy's rule." },
-          reason: { type: 'string', minLength: 10, description: 'Why the rule may be broken.' },
-          expires: {
-            type: 'string',
-            pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
-            description: 'YYYY-MM-DD; the exemption stops applying after this day (UTC).',
-          },
-          match: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              type: globField('Pulumi type'),
-              urn: globField('Pulumi URN'),
-              kind: { type: 'string', description: 'Kubernetes kind.' },
-              namespace: globField('metadata.namespace'),
-              name: globField('metadata.name'),
-              container: { type: 'string', description: 'Container name.' },
-            },
+/**
+ * A suppression in a policy's config: the core's suppression, where `rule` may be left out (it is
+ * the policy's rule) and `match` also takes Pulumi's coordinates, `type` and `urn` (globs).
+ */
+function pulumiSuppressions(core: JsonSchema): SchemaProperty {
+  const item = core.items ?? {};
+  const match = item.properties?.match ?? {};
+  return {
+    ...core,
+    items: {
+      ...item,
+      required: ['reason'],
+      properties: {
+        ...item.properties,
+        rule: { type: 'string', description: "The rule id; optional, it is this policy's rule." },
+        match: {
+          ...match,
+          properties: {
+            ...match.properties,
+            type: { type: 'string', description: 'Pulumi type (glob: * and ?), e.g. kubernetes:apps/v1:*.' },
+            urn: { type: 'string', description: 'Pulumi URN (glob: * and ?).' },
           },
         },
       },
     },
-  },
+  } as SchemaProperty;
+}
+
+/**
+ * The settings schema: the core's options schema (`podguardOptionsSchema`) unchanged, but for
+ * suppressions (see {@link pulumiSuppressions}) and the default profile.
+ */
+const baseSchema: PolicyConfigSchema = {
+  properties: Object.fromEntries(
+    Object.entries(podguardOptionsSchema.properties ?? {}).map(([key, schema]) => [
+      key,
+      (key === 'suppressions' || key === 'exemptions'
+        ? pulumiSuppressions(schema)
+        : key === 'profile'
+          ? { ...schema, default: 'hardened' }
+          : schema) as SchemaProperty,
+    ]),
+  ),
 };
+
+/** Settings that only the rule policies take (the input and stack policies suppress nothing). */
+const SUPPRESSION_KEYS: readonly string[] = ['suppressions', 'exemptions'];
+
+/** Every setting a podguard policy knows, current and deprecated names. */
+export const SETTING_KEYS: readonly string[] = Object.keys(baseSchema.properties);
 
 /**
  * The `configSchema` of a podguard policy. The engine fills in its defaults before the user's
- * config, so `defaults` (pack options) become the schema's defaults.
+ * config, so `defaults` (pack options) become the schema's defaults. Policies that take no
+ * suppressions (`suppressions: false`) have none in their schema.
  */
-export function settingsSchema(defaults: PodguardSettings = {}): PolicyConfigSchema {
+export function settingsSchema(
+  defaults: PodguardSettings = {},
+  { suppressions = true }: { suppressions?: boolean } = {},
+): PolicyConfigSchema {
   const properties: PolicyConfigSchema['properties'] = {};
   for (const [key, schema] of Object.entries(baseSchema.properties)) {
+    if (!suppressions && SUPPRESSION_KEYS.includes(key)) continue;
     const value = defaults[key as keyof PodguardSettings];
     properties[key] = value === undefined ? schema : { ...schema, default: value };
   }
   return { properties };
 }
 
-/** Core options for settings (without exemptions, which depend on the resource). */
+/** Core options for settings: all of them but suppressions, which depend on the resource. */
 export function evaluateOptionsFor(settings: PodguardSettings): EvaluateOptions {
-  const options: EvaluateOptions = { profile: settings.profile ?? 'hardened' };
-  if (settings.pssVersion !== undefined) options.version = settings.pssVersion;
-  if (settings.uidRange !== undefined) options.uidRange = settings.uidRange;
-  if (settings.denyUids !== undefined) options.denyUids = settings.denyUids;
-  if (settings.gidRange !== undefined) options.gidRange = settings.gidRange;
-  if (settings.allowRootGroup !== undefined) options.allowRootGroup = settings.allowRootGroup;
-  if (settings.requireRunAsUser !== undefined) options.requireRunAsUser = settings.requireRunAsUser;
-  if (settings.namespaceLevel !== undefined) options.namespaceLevel = settings.namespaceLevel;
-  if (settings.imageUsers !== undefined && Object.keys(settings.imageUsers).length > 0) {
-    options.imageUsers = settings.imageUsers;
-  }
-  return options;
+  const { suppressions: _suppressions, exemptions: _exemptions, ...options } = settings;
+  return { profile: 'hardened', ...options } as EvaluateOptions;
 }
 
 /** Anchored glob match: `*` any run of characters, `?` one character. */

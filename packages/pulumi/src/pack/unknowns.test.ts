@@ -1,5 +1,6 @@
+import { ruleRegistry } from '@podguard/policy-core';
 import { describe, expect, it } from 'vitest';
-import { classifyUnknowns } from './unknowns.js';
+import { affectsRule, scopeUnknowns } from './unknowns.js';
 
 const deployment = {
   apiVersion: 'apps/v1',
@@ -17,59 +18,73 @@ const deployment = {
   },
 };
 
-const relevanceOf = (path: string, type = 'string', object: unknown = deployment) =>
-  classifyUnknowns(object, [{ tokens: path.split('.'), sentinel: '', type }])[0]?.relevance;
+/** The rules an unknown at `path` can change, as the core's `reads` declarations say. */
+function affected(path: string, object: unknown = deployment, byIdentity = false): string[] {
+  const [placed] = scopeUnknowns(object, [{ tokens: path.split('.'), sentinel: '', type: 'string' }]);
+  if (!placed) throw new Error('no scope');
+  return [...ruleRegistry.values()]
+    .filter((rule) => affectsRule(placed.scope, rule, byIdentity))
+    .map((rule) => rule.id);
+}
 
-describe('classifyUnknowns', () => {
-  it.each([
-    ['spec.template.spec.securityContext.runAsUser', 'all'],
-    ['spec.template.spec.containers.0.securityContext', 'all'],
-    ['spec.template.spec.hostNetwork', 'all'],
-    ['spec.template.spec.volumes.0', 'all'],
-    ['spec.template.spec.volumes.0.configMap.name', 'none'],
-    ['spec.template.spec.containers', 'all'],
-    ['spec.template.spec.containers.0.image', 'image'],
-    ['spec.template.spec.containers.0.env.0.value', 'none'],
-    ['spec.template.spec.containers.0.ports.0.containerPort', 'none'],
-    ['spec.template.spec.containers.0.ports.0.hostPort', 'all'],
-    ['spec.template.spec.containers.0.livenessProbe.httpGet.host', 'all'],
-    ['spec.template.spec.containers.0.livenessProbe.httpGet.path', 'none'],
-    ['spec.template.spec.nodeSelector', 'none'],
-    ['spec.template.metadata.labels.app', 'none'],
-    ['spec.replicas', 'none'],
-    ['spec', 'all'],
-    ['metadata.namespace', 'identity'],
-    ['metadata.labels.team', 'none'],
-  ])('%s is %s', (path, expected) => {
-    expect(relevanceOf(path)).toBe(expected);
+const everyRule = [...ruleRegistry.keys()];
+
+describe('scopeUnknowns + affectsRule: an unknown affects exactly the rules that read it', () => {
+  it('an unknown pod runAsUser affects the rules reading runAsUser, not privileged (issue 12)', () => {
+    const rules = affected('spec.template.spec.securityContext.runAsUser');
+    expect(rules).toContain('runAsUserRange');
+    expect(rules).toContain('runAsRoot');
+    expect(rules).not.toContain('privileged');
+    expect(rules).not.toContain('hostNamespaces');
   });
 
-  it('treats annotation keys by name: AppArmor and suppressions decide, others do not', () => {
-    const tokens = [
-      'spec',
-      'template',
-      'metadata',
-      'annotations',
-      'container.apparmor.security.beta.kubernetes.io/web',
-    ];
-    expect(classifyUnknowns(deployment, [{ tokens, sentinel: '', type: 'string' }])[0]?.relevance).toBe(
-      'all',
+  it('an unknown image affects the rules that read the image, not runAsGroupPolicy (issue 12)', () => {
+    const rules = affected('spec.template.spec.containers.0.image');
+    expect(rules).toContain('kubeletRunAsNonRoot');
+    expect(rules).not.toContain('runAsGroupPolicy');
+    expect(rules).not.toContain('privileged');
+    expect(rules.every((id) => ruleRegistry.get(id)?.reads.includes('containers[].image'))).toBe(true);
+  });
+
+  it('init and ephemeral containers are containers[] to a rule', () => {
+    expect(affected('spec.template.spec.initContainers.0.securityContext.privileged')).toEqual([
+      'privileged',
+    ]);
+  });
+
+  it('an unknown structure affects every rule reading inside it', () => {
+    expect(affected('spec.template.spec.containers')).toEqual(
+      everyRule.filter((id) => ruleRegistry.get(id)?.reads.some((read) => read.startsWith('containers[]'))),
     );
-    const suppress = ['metadata', 'annotations', 'podguard.dev/suppress'];
-    expect(
-      classifyUnknowns(deployment, [{ tokens: suppress, sentinel: '', type: 'string' }])[0]?.relevance,
-    ).toBe('all');
+    expect(affected('spec.template.spec.containers.0.securityContext')).toContain('privileged');
+    expect(affected('spec')).toEqual(everyRule);
   });
 
-  it('a structural unknown inside a probe may hide a host', () => {
-    expect(relevanceOf('spec.template.spec.containers.0.livenessProbe.httpGet', 'Object')).toBe('all');
+  it('fields no rule reads affect nothing', () => {
+    for (const path of [
+      'spec.template.spec.containers.0.env.0.value',
+      'spec.template.spec.nodeSelector',
+      'spec.template.metadata.labels.app',
+      'spec.replicas',
+      'metadata.labels.team',
+    ]) {
+      expect(affected(path), path).toEqual([]);
+    }
   });
 
-  it('namespace labels decide the namespace rule; anything unreadable is relevant', () => {
+  it('names affect only suppressions that match on them; the suppression annotation affects every rule', () => {
+    expect(affected('metadata.namespace')).toEqual([]);
+    expect(affected('metadata.namespace', deployment, true)).toEqual(everyRule);
+    expect(affected('metadata.annotations.team')).toEqual([]);
+    const [placed] = scopeUnknowns(deployment, [
+      { tokens: ['metadata', 'annotations', 'podguard.dev/suppress'], sentinel: '', type: 'string' },
+    ]);
+    expect(placed?.scope).toEqual({ kind: 'all' });
+  });
+
+  it('namespace labels affect the namespace rule; anything unreadable affects every rule', () => {
     const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: {} } };
-    expect(relevanceOf('metadata.labels.pod-security', 'string', namespace)).toBe('all');
-    expect(relevanceOf('anything', 'string', { kind: 'Deployment', apiVersion: 'apps/v1', spec: 'x' })).toBe(
-      'all',
-    );
+    expect(affected('metadata.labels.pod-security', namespace)).toEqual(['namespaceEnforceLabel']);
+    expect(affected('anything', { kind: 'Deployment', apiVersion: 'apps/v1', spec: 'x' })).toEqual(everyRule);
   });
 });

@@ -4,163 +4,129 @@
  * During preview, outputs of resources not yet created are unknown: an image built in the same
  * program, a namespace name, a value read from a secret. Treating every unknown as "cannot decide"
  * would make every rule undecidable for most programs (images are usually outputs); treating them
- * as absent would be a silent pass or a false alarm. So unknowns are classified by where they sit:
- * the pod spec's security fields decide every rule; the image decides only the rules that read
- * image users; names decide only exemptions that match on them; environment, commands, resources,
- * scheduling and labels decide nothing. Anything not known to be irrelevant counts as relevant.
+ * as absent would be a silent pass or a false alarm. So an unknown affects exactly the rules that
+ * read it, as each rule declares in the core (`reads`: `securityContext.runAsUser`,
+ * `containers[].image`...): no list is kept here. Names decide only suppressions that match on
+ * them; the suppression annotation decides every rule; anything this module cannot place (an
+ * unknown pod spec, an object it cannot read) counts for every rule.
  */
-import { extractObject, parsePointer, SUPPRESS_ANNOTATION } from '@podguard/policy-core';
+import { extractObject, parsePointer, type Rule, SUPPRESS_ANNOTATION } from '@podguard/policy-core';
 import type { UnknownField } from './properties.js';
 
-/** Where an unknown sits, as far as verdicts are concerned. */
-export type UnknownRelevance =
-  /** Can change any rule's verdict. */
-  | 'all'
-  /** A container image: decides the rules that read the image's USER. */
-  | 'image'
-  /** `metadata.name` / `namespace`: decides exemptions that match on them. */
-  | 'identity'
-  /** Cannot change a verdict. */
-  | 'none';
+/** What an unknown can change. */
+export type UnknownScope =
+  /** Any rule's verdict. */
+  | { readonly kind: 'all' }
+  /** The verdict of rules that read this field (a path as rules declare them, `containers[].image`). */
+  | { readonly kind: 'field'; readonly field: string }
+  /** `metadata.name` / `namespace`: suppressions that match on them. */
+  | { readonly kind: 'identity' }
+  /** No verdict. */
+  | { readonly kind: 'none' };
 
-/** Rules whose verdict depends on the image's USER (through `imageUsers`). */
-export const IMAGE_RULES: ReadonlySet<string> = new Set([
-  'kubeletRunAsNonRoot',
-  'runAsRoot',
-  'runAsUserRange',
-  'runAsGroupPolicy',
-]);
-
-/** Pod spec fields no rule reads. */
-const IRRELEVANT_POD_KEYS = new Set([
-  'activeDeadlineSeconds',
-  'affinity',
-  'dnsConfig',
-  'dnsPolicy',
-  'enableServiceLinks',
-  'hostAliases',
-  'hostname',
-  'imagePullSecrets',
-  'nodeName',
-  'nodeSelector',
-  'overhead',
-  'preemptionPolicy',
-  'priority',
-  'priorityClassName',
-  'readinessGates',
-  'resourceClaims',
-  'resources',
-  'restartPolicy',
-  'runtimeClassName',
-  'schedulerName',
-  'schedulingGates',
-  'setHostnameAsFQDN',
-  'subdomain',
-  'terminationGracePeriodSeconds',
-  'tolerations',
-  'topologySpreadConstraints',
-]);
-
-/** Container fields no rule reads. */
-const IRRELEVANT_CONTAINER_KEYS = new Set([
-  'args',
-  'command',
-  'env',
-  'envFrom',
-  'imagePullPolicy',
-  'name',
-  'resizePolicy',
-  'resources',
-  'restartPolicy',
-  'stdin',
-  'stdinOnce',
-  'terminationMessagePath',
-  'terminationMessagePolicy',
-  'tty',
-  'volumeDevices',
-  'volumeMounts',
-  'workingDir',
-]);
-
-/** Container fields where only a `host` (probe or lifecycle handler target) matters. */
-const HANDLER_KEYS = new Set(['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle']);
+const ALL: UnknownScope = { kind: 'all' };
+const NONE: UnknownScope = { kind: 'none' };
+const IDENTITY: UnknownScope = { kind: 'identity' };
 
 const CONTAINER_GROUPS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+const LISTS = new Set([...CONTAINER_GROUPS, 'volumes']);
 
 function startsWith(tokens: readonly string[], prefix: readonly string[]): boolean {
   return prefix.length <= tokens.length && prefix.every((token, i) => tokens[i] === token);
 }
 
-function annotationRelevance(rest: readonly string[]): UnknownRelevance {
-  // rest = ['annotations', key?]
-  if (rest.length < 2) return 'all';
-  const key = rest[1] as string;
-  return key === SUPPRESS_ANNOTATION || key.startsWith('container.apparmor.security.beta.kubernetes.io/')
-    ? 'all'
-    : 'none';
+/** A pod-relative property path as rules declare fields: `containers[].securityContext.privileged`. */
+function podField(rest: readonly string[], prefix = ''): UnknownScope {
+  if (rest.length === 0) return ALL;
+  const [head, index, ...tail] = rest as [string, ...string[]];
+  if (!LISTS.has(head)) return { kind: 'field', field: prefix + rest.join('.') };
+  // Init and ephemeral containers are `containers[]` to a rule: it reads every container.
+  const list = CONTAINER_GROUPS.has(head) ? 'containers' : head;
+  if (index === undefined) return { kind: 'field', field: prefix + list };
+  return { kind: 'field', field: prefix + [`${list}[]`, ...tail].join('.') };
 }
 
-function metadataRelevance(rest: readonly string[], isNamespace: boolean): UnknownRelevance {
-  if (rest.length === 0) return 'all';
+function metadataScope(rest: readonly string[], isNamespace: boolean): UnknownScope {
+  if (rest.length === 0) return ALL;
   const key = rest[0];
-  if (key === 'name' || key === 'generateName' || key === 'namespace') return 'identity';
-  if (key === 'annotations') return annotationRelevance(rest);
-  if (key === 'labels') return isNamespace ? 'all' : 'none';
-  return 'none';
-}
-
-function containerRelevance(rest: readonly string[], unknown: UnknownField): UnknownRelevance {
-  // rest = [group, index, key, ...]
-  if (rest.length < 3) return 'all';
-  const key = rest[2] as string;
-  if (IRRELEVANT_CONTAINER_KEYS.has(key)) return 'none';
-  if (key === 'image') return 'image';
-  if (key === 'ports') return rest.length >= 5 && rest[4] !== 'hostPort' ? 'none' : 'all';
-  if (HANDLER_KEYS.has(key)) {
-    const structural = unknown.type === 'Array' || unknown.type === 'Object';
-    return rest[rest.length - 1] === 'host' || structural ? 'all' : 'none';
+  if (key === 'name' || key === 'generateName' || key === 'namespace') return IDENTITY;
+  if (key === 'annotations') {
+    // An unknown annotation map may hold a suppression; an unknown suppression decides everything.
+    if (rest.length < 2 || rest[1] === SUPPRESS_ANNOTATION) return ALL;
+    return isNamespace ? NONE : { kind: 'field', field: 'metadata.annotations' };
   }
-  return 'all';
-}
-
-function podSpecRelevance(rest: readonly string[], unknown: UnknownField): UnknownRelevance {
-  if (rest.length === 0) return 'all';
-  const key = rest[0] as string;
-  if (IRRELEVANT_POD_KEYS.has(key)) return 'none';
-  if (key === 'volumes') {
-    if (rest.length >= 4) return 'none';
-    return rest.length === 3 && rest[2] === 'name' ? 'none' : 'all';
-  }
-  if (CONTAINER_GROUPS.has(key)) return containerRelevance(rest, unknown);
-  return 'all';
+  if (key === 'labels') return isNamespace ? { kind: 'field', field: 'metadata.labels' } : NONE;
+  return NONE;
 }
 
 /**
- * Classifies each unknown of a Kubernetes object (read with placeholders in place of unknowns).
- * Objects without a recognisable pod spec or namespace make every unknown relevant.
+ * Places each unknown of a Kubernetes object (read with unknowns left out). Objects without a
+ * recognisable pod spec or namespace make every unknown count for every rule.
  */
-export function classifyUnknowns(
+export function scopeUnknowns(
   object: unknown,
   unknowns: readonly UnknownField[],
-): { unknown: UnknownField; relevance: UnknownRelevance }[] {
+): { unknown: UnknownField; scope: UnknownScope }[] {
   if (unknowns.length === 0) return [];
   const extracted = extractObject(object);
   return unknowns.map((unknown) => {
     const tokens = unknown.tokens;
-    let relevance: UnknownRelevance = 'all';
+    let scope: UnknownScope = ALL;
     if (extracted.kind === 'namespace') {
-      relevance = tokens[0] === 'metadata' ? metadataRelevance(tokens.slice(1), true) : 'none';
+      scope = tokens[0] === 'metadata' ? metadataScope(tokens.slice(1), true) : NONE;
     } else if (extracted.kind === 'pod') {
       const spec = parsePointer(extracted.view.specPath);
       const podMetadata = parsePointer(extracted.view.metadataPath);
-      if (startsWith(tokens, spec)) relevance = podSpecRelevance(tokens.slice(spec.length), unknown);
+      if (startsWith(tokens, spec)) scope = podField(tokens.slice(spec.length));
       else if (startsWith(tokens, podMetadata) && podMetadata.length > 1) {
+        // A pod template's own metadata: what rules read as `metadata.annotations`.
         const rest = tokens.slice(podMetadata.length);
-        relevance =
-          rest[0] === 'annotations' ? annotationRelevance(rest) : rest.length === 0 ? 'all' : 'none';
-      } else if (tokens[0] === 'metadata') relevance = metadataRelevance(tokens.slice(1), false);
-      else relevance = startsWith(spec, tokens) ? 'all' : 'none';
+        scope =
+          rest.length === 0
+            ? ALL
+            : rest[0] === 'annotations'
+              ? rest.length < 2
+                ? ALL
+                : { kind: 'field', field: 'metadata.annotations' }
+              : NONE;
+      } else if (tokens[0] === 'metadata') {
+        const scoped = metadataScope(tokens.slice(1), false);
+        // A workload's own annotations (other than the suppression) are read by no rule; a
+        // Pod's are its pod metadata.
+        scope = scoped.kind === 'field' && podMetadata.length > 1 ? NONE : scoped;
+      } else scope = startsWith(spec, tokens) ? ALL : NONE;
     }
-    return { unknown, relevance };
+    return { unknown, scope };
   });
+}
+
+/** Path segments without list markers or indices: `containers[].image` → `containers`, `image`. */
+function segments(field: string): string[] {
+  return field
+    .split('.')
+    .map((segment) => segment.replace(/\[\]$/, ''))
+    .filter((segment) => !/^\d+$/.test(segment));
+}
+
+/** Whether a rule reading `read` can see a change of `field`: one path lies inside the other. */
+function overlaps(field: string, read: string): boolean {
+  const a = segments(field);
+  const b = segments(read);
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether an unknown can change a rule's verdict. */
+export function affectsRule(scope: UnknownScope, rule: Rule, matchesByIdentity: boolean): boolean {
+  switch (scope.kind) {
+    case 'all':
+      return true;
+    case 'none':
+      return false;
+    case 'identity':
+      return matchesByIdentity;
+    case 'field':
+      return rule.reads.some((read) => overlaps(scope.field, read));
+  }
 }
