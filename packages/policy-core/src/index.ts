@@ -34,10 +34,12 @@ export {
   INVALID_INPUT,
   INVALID_SUPPRESSION,
   isAllowed,
+  type PieceOptions,
   UNUSED_SUPPRESSION,
 } from './engine/evaluate.js';
 export { type HardenChange, type HardenResult, harden } from './engine/harden.js';
 export { applyJsonPatch, JsonPatchError } from './engine/jsonPatch.js';
+export { isPatchDocument } from './engine/partial.js';
 export { psaPlan } from './engine/plan.js';
 export { MAX_ID, resolveEvaluation } from './engine/resolveOptions.js';
 export { builtinRuleDescriptors } from './engine/ruleDescriptors.js';
@@ -47,7 +49,13 @@ export { imageUserFor, normalizeImageReference } from './image/imageReference.js
 export { type ImageUser, imageUserIsRoot, parseImageUser } from './image/parseImageUser.js';
 export { PodguardInputError } from './model/errors.js';
 export type * from './model/k8s.js';
-export type { EvaluateOptions, Profile, ProfileName, RuleSetting } from './model/options.js';
+export type {
+  EvaluateOptions,
+  PodTemplateDeclaration,
+  Profile,
+  ProfileName,
+  RuleSetting,
+} from './model/options.js';
 export { RULE_DOCS_BASE_URI, type RuleDescriptor, ruleDocsUri } from './model/ruleDescriptor.js';
 export type * from './model/types.js';
 export { parseVersion } from './model/versions.js';
@@ -60,6 +68,16 @@ export type {
   RuleContext,
 } from './model/views.js';
 export { extractObject, flattenLists, POD_KINDS, resourceOf, visitContainers } from './podspec/extract.js';
+export {
+  BUILTIN_WORKLOAD_KINDS,
+  hasPodTemplates,
+  isBuiltinWorkload,
+  KNOWN_CUSTOM_RESOURCES,
+  type KnownCustomResource,
+  type PodTemplateKind,
+  type PodTemplateTable,
+  podTemplateTable,
+} from './podspec/kinds.js';
 export { escapePointerToken, parsePointer, pointer } from './podspec/pointer.js';
 export {
   baselineProfile,

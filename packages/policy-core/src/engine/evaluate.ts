@@ -15,11 +15,13 @@ import type {
   ResourceRef,
   Suppression,
 } from '../model/types.js';
-import type { RuleContext } from '../model/views.js';
+import type { PodView, RuleContext } from '../model/views.js';
 import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
 import type { CheckResult, Forbidden, NamespaceCheck, PodCheck, Rule } from '../rulekit/define.js';
+import { applyJsonPatch, JsonPatchError } from './jsonPatch.js';
+import { fillingOperations, findingsOfPartial, isPatchDocument } from './partial.js';
 import { type Plan, planFor } from './plan.js';
 import { type ResolvedEvaluation, resolveEvaluation } from './resolveOptions.js';
 import {
@@ -79,9 +81,15 @@ export interface EvaluationSession {
    * Evaluates one piece (an object, or an array of them). `objectIndex` counts from `firstIndex`
    * (default 0): pass the running count to number objects across pieces.
    */
-  evaluate(input: unknown, firstIndex?: number): EvaluationResult;
+  evaluate(input: unknown, firstIndex?: number, piece?: PieceOptions): EvaluationResult;
   /** Suppressions from the options that matched nothing in any piece. Call once, at the end. */
   finish(): Finding[];
+}
+
+/** Options of one piece of a session's input. */
+export interface PieceOptions {
+  /** The piece's objects are partial (patches), as {@link EvaluateOptions.partial} says for all input. */
+  partial?: boolean;
 }
 
 /**
@@ -100,10 +108,11 @@ export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
   const optionSuppressions = collectOptionSuppressions(evaluation.suppressions, settings);
   return {
     settings,
-    evaluate(input: unknown, firstIndex = 0): EvaluationResult {
+    evaluate(input: unknown, firstIndex = 0, piece?: PieceOptions): EvaluationResult {
       const findings: Finding[] = [];
       const objects: EvaluatedObject[] = [];
-      const out = { evaluation, optionSuppressions, findings, objects };
+      const partial = evaluation.partial || piece?.partial === true;
+      const out = { evaluation, optionSuppressions, findings, objects, partial };
       if (!Array.isArray(input)) evaluateInput(input, firstIndex, out);
       else
         for (let index = 0; index < input.length; index++)
@@ -150,17 +159,28 @@ interface EvaluationTarget {
   readonly optionSuppressions: ActiveSuppression[];
   readonly findings: Finding[];
   readonly objects: EvaluatedObject[];
+  /** The objects are patches (per object, a `$patch` directive also says so). */
+  readonly partial: boolean;
 }
 
 /** One input object: a List's items one by one, anything else as it is. */
 function evaluateInput(object: unknown, objectIndex: number, target: EvaluationTarget): void {
-  const { evaluation, optionSuppressions, findings, objects } = target;
+  const { evaluation, optionSuppressions, findings, objects, partial } = target;
   if (!isList(object)) {
-    evaluateObject(object, '', objectIndex, evaluation, optionSuppressions, findings, objects);
+    evaluateObject(object, '', objectIndex, evaluation, optionSuppressions, findings, objects, partial);
     return;
   }
   for (const item of flattenLists(object, '')) {
-    evaluateObject(item.object, item.base, objectIndex, evaluation, optionSuppressions, findings, objects);
+    evaluateObject(
+      item.object,
+      item.base,
+      objectIndex,
+      evaluation,
+      optionSuppressions,
+      findings,
+      objects,
+      partial,
+    );
   }
 }
 
@@ -231,10 +251,12 @@ function evaluateObject(
   optionSuppressions: ActiveSuppression[],
   findings: Finding[],
   objects: EvaluatedObject[],
+  partialInput: boolean,
 ): void {
-  const extracted = extractObject(object, base);
+  const partial = partialInput || isPatchDocument(object);
+  const extracted = extractObject(object, base, { templates: evaluation.templates, partial });
   const { context } = evaluation;
-  const own: Finding[] = [];
+  let own: Finding[] = [];
 
   if (extracted.kind === 'not-applicable') {
     objects.push({
@@ -265,32 +287,82 @@ function evaluateObject(
     for (const { rule, check, setting } of evaluation.namespaceRules) {
       runRule(rule, setting, resource, objectIndex, base, own, check, extracted.view, context);
     }
+    if (partial) own = findingsOfPartial(object, own, base);
   } else {
-    const view = extracted.view;
-    objects.push({
+    const evaluated: EvaluatedObject = {
       objectIndex,
       resource,
       kind: 'pod',
-      podSpecPath: view.specPath,
+      podSpecPath: extracted.view.specPath,
       path: base,
       rules: evaluation.podRuleIds,
-    });
-    const problems = validatePodSpec(view.spec, view.specPath, view.metadata, view.metadataPath);
-    if (problems.length > 0) {
-      for (const problem of problems) {
-        own.push(errorFinding(INVALID_INPUT, resource, objectIndex, problem.path, problem.message));
-      }
-    } else {
-      // Index loops: this is the innermost loop of every evaluation, and allocates no iterator.
-      const rules = evaluation.podRules;
-      for (let index = 0; index < rules.length; index++) {
-        const { rule, check, setting } = rules[index] as ActiveRule<PodCheck>;
-        runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, context);
-      }
-    }
+    };
+    if (extracted.views.length > 1) evaluated.podSpecPaths = extracted.views.map((view) => view.specPath);
+    if (partial) evaluated.partial = true;
+    objects.push(evaluated);
+    if (partial) own = evaluatePartial(object, base, objectIndex, evaluation);
+    else for (const view of extracted.views) evaluateView(view, resource, objectIndex, evaluation, own);
   }
   applySuppressions(object, base, resource, objectIndex, own, optionSuppressions, evaluation.options.now);
   findings.push(...own);
+}
+
+/** Validates a pod view and runs the pod rules on it. */
+function evaluateView(
+  view: PodView,
+  resource: ResourceRef,
+  objectIndex: number,
+  evaluation: Evaluation,
+  own: Finding[],
+): void {
+  const problems = validatePodSpec(view.spec, view.specPath, view.metadata, view.metadataPath);
+  if (problems.length > 0) {
+    for (const problem of problems) {
+      own.push(errorFinding(INVALID_INPUT, resource, objectIndex, problem.path, problem.message));
+    }
+    return;
+  }
+  // Index loops: this is the innermost loop of every evaluation, and allocates no iterator.
+  const rules = evaluation.podRules;
+  for (let index = 0; index < rules.length; index++) {
+    const { rule, check, setting } = rules[index] as ActiveRule<PodCheck>;
+    runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, evaluation.context);
+  }
+}
+
+/** Rounds of filling in a partial object; each round adds what the previous one made rules ask for. */
+const MAX_FILL_ROUNDS = 8;
+
+/** The findings of a partial object (see partial.ts): about the values it sets, never about what it leaves out. */
+function evaluatePartial(
+  object: unknown,
+  base: JsonPointer,
+  objectIndex: number,
+  evaluation: Evaluation,
+): Finding[] {
+  const pods = (candidate: unknown, at: JsonPointer): Finding[] => {
+    const extracted = extractObject(candidate, at, { templates: evaluation.templates, partial: true });
+    const out: Finding[] = [];
+    if (extracted.kind !== 'pod') return out;
+    for (const view of extracted.views)
+      evaluateView(view, extracted.view.resource, objectIndex, evaluation, out);
+    return out;
+  };
+  let completed: unknown = object;
+  for (let round = 0; round < MAX_FILL_ROUNDS; round++) {
+    const operations = fillingOperations(completed, pods(completed, ''), '');
+    if (operations.length === 0) break;
+    let next = completed;
+    for (const operation of operations) {
+      try {
+        next = applyJsonPatch(next, [operation]);
+      } catch (error) {
+        if (!(error instanceof JsonPatchError)) throw error;
+      }
+    }
+    completed = next;
+  }
+  return findingsOfPartial(object, pods(completed, base), base);
 }
 
 function runRule<View>(

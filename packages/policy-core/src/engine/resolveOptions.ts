@@ -9,6 +9,7 @@ import type { PssLevel, Severity, Suppression } from '../model/types.js';
 import { parseVersion } from '../model/versions.js';
 import type { ResolvedOptions } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
+import { type PodTemplateTable, podTemplateTable } from '../podspec/kinds.js';
 import { profiles } from '../profiles/index.js';
 import { ruleRegistry } from '../rules/index.js';
 
@@ -33,6 +34,8 @@ const OPTION_KEYS = new Set([
   'rules',
   'suppressions',
   'now',
+  'podTemplates',
+  'partial',
 ]);
 
 /** Everything evaluate() needs, resolved once per call. */
@@ -43,6 +46,10 @@ export interface ResolvedEvaluation {
   readonly options: ResolvedOptions;
   readonly ruleSettings: Readonly<Record<string, RuleSetting>>;
   readonly suppressions: readonly Suppression[];
+  /** Where pod templates sit: built-in kinds, known custom resources and the `podTemplates` option. */
+  readonly templates: PodTemplateTable;
+  /** Every input object is partial (a patch): see {@link EvaluateOptions.partial}. */
+  readonly partial: boolean;
 }
 
 function fail(field: string, message: string): never {
@@ -241,5 +248,7 @@ export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedE
     options: resolved,
     ruleSettings: checkRules(merged.rules),
     suppressions: checkSuppressions(merged.suppressions),
+    templates: podTemplateTable(options.podTemplates),
+    partial: options.partial === undefined ? false : checkBoolean(options.partial, 'partial'),
   };
 }
