@@ -293,7 +293,8 @@ export function expandTemplatePath(object: unknown, tokens: readonly string[]): 
     for (const { value, path } of frontier) {
       if (token === '*') {
         if (Array.isArray(value))
-          value.forEach((item, index) => next.push({ value: item, path: [...path, index] }));
+          for (let index = 0; index < value.length; index++)
+            next.push({ value: value[index], path: [...path, index] });
       } else if (isRecord(value)) next.push({ value: value[token], path: [...path, token] });
       else if (Array.isArray(value) && /^(0|[1-9][0-9]*)$/.test(token))
         next.push({ value: value[Number(token)], path: [...path, Number(token)] });
