@@ -297,14 +297,28 @@ function evaluateObject(
       path: base,
       rules: evaluation.podRuleIds,
     };
-    if (extracted.views.length > 1) evaluated.podSpecPaths = extracted.views.map((view) => view.specPath);
+    if (extracted.views.length > 1)
+      evaluated.podSpecPaths = [...new Set(extracted.views.map((view) => view.specPath))];
     if (partial) evaluated.partial = true;
     objects.push(evaluated);
     if (partial) own = evaluatePartial(object, base, objectIndex, evaluation);
     else for (const view of extracted.views) evaluateView(view, resource, objectIndex, evaluation, own);
+    // Views may share their pod-level carrier (Argo templates without their own securityContext).
+    if (extracted.views.length > 1) own = withoutDuplicates(own);
   }
   applySuppressions(object, base, resource, objectIndex, own, optionSuppressions, evaluation.options.now);
   findings.push(...own);
+}
+
+/** Findings once each: two views sharing a pod-level carrier report the same pod-level finding. */
+function withoutDuplicates(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = JSON.stringify([finding.rule, finding.status, finding.message, finding.locations]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Validates a pod view and runs the pod rules on it. */

@@ -6,6 +6,7 @@
 import type { Container, ObjectMeta, PodSpec } from '../model/k8s.js';
 import type { JsonPointer, ResourceRef } from '../model/types.js';
 import type { ContainerGroup, ContainerRef, NamespaceView, PodView } from '../model/views.js';
+import { argoWorkflowViews } from './argoWorkflows.js';
 import {
   BUILTIN_WORKLOAD_KINDS,
   DEFAULT_POD_TEMPLATES,
@@ -146,7 +147,12 @@ export function extractObject(
   if (entry === undefined) return { kind: 'not-applicable', resource };
   const partial = options.partial === true;
   const views: PodView[] = [];
-  for (const pattern of entry.tokens) {
+  if (entry.layout === 'argo-workflow') {
+    const argo = argoWorkflowViews(object, resource, base);
+    if ('message' in argo) return invalidObject(resource, argo.path, argo.message);
+    views.push(...argo.views);
+  }
+  for (const pattern of entry.layout === undefined ? entry.tokens : []) {
     for (const tokens of expandTemplatePath(object, pattern)) {
       const pointers = pointersOf(base, tokens, pattern);
       const template = tokens.length === 0 ? object : get(object, tokens);

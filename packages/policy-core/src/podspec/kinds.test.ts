@@ -204,7 +204,10 @@ describe('known custom resources', () => {
 
   it('lists every known custom resource in this test', () => {
     const tested = new Set(customResources.map(([, apiVersion, kind]) => `${apiVersion} ${kind}`));
-    for (const known of KNOWN_CUSTOM_RESOURCES) expect(tested).toContain(`${known.apiVersion} ${known.kind}`);
+    for (const known of KNOWN_CUSTOM_RESOURCES) {
+      // Argo Workflows kinds have their own tests below.
+      if (known.layout !== 'argo-workflow') expect(tested).toContain(`${known.apiVersion} ${known.kind}`);
+    }
   });
 
   it('a custom resource without any of its templates is not applicable (a Rollout with workloadRef)', () => {
@@ -363,5 +366,122 @@ describe('the podTemplates option', () => {
   ])('rejects a malformed podTemplates option (%j)', (podTemplates, message) => {
     expect(() => evaluate(app, { podTemplates: podTemplates as never })).toThrow(PodguardInputError);
     expect(() => evaluate(app, { podTemplates: podTemplates as never })).toThrow(message);
+  });
+});
+
+describe('Argo Workflows', () => {
+  const workflow = (templates: Record<string, unknown>[], spec: Record<string, unknown> = {}) => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { generateName: 'build-' },
+    spec: { entrypoint: 'main', ...spec, templates },
+  });
+  const steps = { name: 'main', steps: [[{ name: 'a', template: 'build' }]] };
+
+  it('judges container, script, containerSet, init and sidecar containers at their pointers', () => {
+    const result = evaluate(
+      workflow([
+        steps,
+        {
+          name: 'build',
+          initContainers: [{ name: 'init', image: 'i', securityContext: { privileged: true } }],
+          container: { image: 'c', securityContext: { privileged: true } },
+          sidecars: [{ name: 'side', image: 's', securityContext: { privileged: true } }],
+        },
+        {
+          name: 'py',
+          script: { image: 'python', source: 'print(1)', securityContext: { privileged: true } },
+        },
+        {
+          name: 'set',
+          containerSet: { containers: [{ name: 'a', image: 'a', securityContext: { privileged: true } }] },
+        },
+      ]),
+      { level: 'baseline' },
+    );
+    expect(result.findings.flatMap((finding) => finding.locations.map((location) => location.path))).toEqual([
+      '/spec/templates/1/initContainers/0/securityContext/privileged',
+      '/spec/templates/1/container/securityContext/privileged',
+      '/spec/templates/1/sidecars/0/securityContext/privileged',
+      '/spec/templates/2/script/securityContext/privileged',
+      '/spec/templates/3/containerSet/containers/0/securityContext/privileged',
+    ]);
+  });
+
+  it('pod-level fields come from the workflow spec, or from a template that sets its own securityContext', () => {
+    const hardened = {
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
+    const container = {
+      image: 'c',
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+      },
+    };
+    const passing = workflow([steps, { name: 'build', container }], {
+      securityContext: hardened,
+      automountServiceAccountToken: false,
+    });
+    expect(evaluate(passing).findings).toEqual([]);
+    expect(evaluate(passing).objects).toMatchObject([{ kind: 'pod', podSpecPath: '/spec' }]);
+
+    const own = workflow([steps, { name: 'build', container, securityContext: { runAsNonRoot: false } }], {
+      securityContext: hardened,
+      automountServiceAccountToken: false,
+      hostNetwork: true,
+    });
+    const result = evaluate(own, { level: 'restricted' });
+    expect(result.findings.map((finding) => [finding.rule, finding.path])).toEqual([
+      ['hostNamespaces', '/spec/hostNetwork'],
+      ['runAsNonRoot', '/spec/templates/1/securityContext/runAsNonRoot'],
+      ['seccompProfile_restricted', '/spec/templates/1/container/securityContext'],
+    ]);
+  });
+
+  it('harden() puts pod-level fixes on the workflow spec once, for every template', () => {
+    const plain = workflow([
+      steps,
+      { name: 'a', container: { image: 'a' } },
+      { name: 'b', script: { image: 'b', source: 'true' } },
+    ]);
+    const { object, remaining } = harden(plain, { level: 'restricted' });
+    expect(remaining).toEqual([]);
+    expect(object.spec).toMatchObject({
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    });
+    expect(evaluate(object, { level: 'restricted' }).allowed).toBe(true);
+  });
+
+  it.each(['WorkflowTemplate', 'ClusterWorkflowTemplate'])('a %s is judged as a Workflow', (kind) => {
+    const object = {
+      ...workflow([{ name: 'x', container: { image: 'x', securityContext: { privileged: true } } }]),
+      kind,
+    };
+    expect(evaluate(object, { level: 'baseline' }).findings.map((finding) => finding.path)).toEqual([
+      '/spec/templates/0/container/securityContext/privileged',
+    ]);
+  });
+
+  it('a CronWorkflow reads spec.workflowSpec; templates without pods make it not applicable', () => {
+    const cron = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'CronWorkflow',
+      metadata: { name: 'nightly' },
+      spec: {
+        schedule: '0 0 * * *',
+        workflowSpec: {
+          templates: [{ name: 'x', container: { image: 'x', securityContext: { privileged: true } } }],
+        },
+      },
+    };
+    expect(evaluate(cron, { level: 'baseline' }).findings.map((finding) => finding.path)).toEqual([
+      '/spec/workflowSpec/templates/0/container/securityContext/privileged',
+    ]);
+    expect(evaluate(workflow([steps])).objects).toMatchObject([{ kind: 'not-applicable' }]);
   });
 });

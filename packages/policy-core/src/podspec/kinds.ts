@@ -20,6 +20,11 @@ export interface PodTemplateKind {
    * array, e.g. `/spec/tasks/*\/template`.
    */
   readonly paths: readonly string[];
+  /**
+   * A layout other than PodTemplateSpecs at `paths`: `argo-workflow` builds one pod per
+   * container/script/containerSet template of an Argo WorkflowSpec (see argoWorkflows.ts).
+   */
+  readonly layout?: 'argo-workflow';
 }
 
 /** How a kind is known, which decides what a missing template means. */
@@ -133,6 +138,16 @@ export const KNOWN_CUSTOM_RESOURCES: readonly KnownCustomResource[] = [
     kind: 'AdvancedCronJob',
     paths: ['/spec/template/jobTemplate/spec/template', '/spec/template/broadcastJobTemplate/spec/template'],
   },
+  // Argo Workflows: pods are built from the WorkflowSpec's templates (argoWorkflows.ts).
+  ...['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow'].map(
+    (kind): KnownCustomResource => ({
+      product: 'Argo Workflows',
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind,
+      paths: [kind === 'CronWorkflow' ? '/spec/workflowSpec/templates' : '/spec/templates'],
+      layout: 'argo-workflow',
+    }),
+  ),
   // Volcano: each task of a Job has its own PodTemplateSpec.
   {
     product: 'Volcano',
@@ -180,6 +195,7 @@ function compile(kind: PodTemplateKind, source: PodTemplateSource, product?: str
     apiVersion: kind.apiVersion,
     kind: kind.kind,
     paths: [...kind.paths],
+    ...(kind.layout !== undefined ? { layout: kind.layout } : {}),
     source,
     tokens: kind.paths.map((path) => parsePointer(path)),
     ...(product !== undefined ? { product } : {}),
