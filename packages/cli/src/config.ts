@@ -30,6 +30,8 @@ export interface PodguardConfig {
   failOn?: 'error' | 'warning' | 'none';
   /** Base images known to run as non-root, for Dockerfiles. */
   nonRootBases?: string[];
+  /** Pod templates in custom resources: `[{ apiVersion, kind, paths: [JSON pointers] }]` (checked by the core). */
+  podTemplates?: EvaluateOptions['podTemplates'];
 }
 
 type Check = (value: unknown) => boolean;
@@ -55,6 +57,7 @@ const KEYS: Readonly<Record<keyof PodguardConfig, [Check, string]>> = {
   suppressions: [Array.isArray, 'a list of suppressions'],
   failOn: [(v) => v === 'error' || v === 'warning' || v === 'none', 'error, warning or none'],
   nonRootBases: [isStringList, 'a list of image references'],
+  podTemplates: [Array.isArray, 'a list of { apiVersion, kind, paths }'],
 };
 
 export class ConfigError extends Error {
