@@ -113,6 +113,7 @@ export function hardenInputs(
   const hidden = classifyUnknowns(
     skeleton,
     opaque.map((tokens) => ({ tokens, sentinel: '', type: 'Object' })),
+    options,
   ).some(({ relevance }) => relevance === 'all');
   if (hidden) {
     const hardened = pulumi

@@ -11,9 +11,11 @@ import {
   evaluate,
   type Finding,
   harden,
+  hasPodTemplates,
   INVALID_INPUT,
   INVALID_SUPPRESSION,
   PodguardInputError,
+  podTemplateTable,
   psaPlan,
   type Rule,
   resolveEvaluation,
@@ -27,7 +29,13 @@ import {
   type Severity,
   UnknownValueError,
 } from '@pulumi/policy';
-import { CHECKED_TYPES, type KubernetesType, NAMESPACE_TYPE, POD_RESOURCE_TYPES } from '../resourceTypes.js';
+import {
+  type KubernetesType,
+  kubernetesTypeOf,
+  NAMESPACE_TYPE,
+  type ParsedKubernetesType,
+  POD_RESOURCE_TYPES,
+} from '../resourceTypes.js';
 import { copyForRemediation, type ReadProperties, readProperties, type UnknownField } from './properties.js';
 import {
   evaluateOptionsFor,
@@ -194,13 +202,14 @@ function decisiveUnknowns(
   object: unknown,
   unknowns: readonly UnknownField[],
   exemptions: readonly PodguardExemption[],
+  options: EvaluateOptions,
 ): UnknownField[] {
   const byIdentity = exemptions.some(
     (exemption) =>
       (exemption.rule ?? rule) === rule &&
       (exemption.match?.name !== undefined || exemption.match?.namespace !== undefined),
   );
-  return classifyUnknowns(object, unknowns)
+  return classifyUnknowns(object, unknowns, options)
     .filter(
       ({ relevance }) =>
         relevance === 'all' ||
@@ -227,14 +236,15 @@ function prepare(
   args: ResourceValidationArgs,
   reportViolation: ReportViolation | undefined,
 ): Prepared | undefined {
-  const type = CHECKED_TYPES[args.type];
-  if (!type || (rule.target === 'namespace') !== (args.type === NAMESPACE_TYPE)) return undefined;
+  const type = kubernetesTypeOf(args.type);
+  if (!type || (rule.target === 'namespace') !== isNamespaceType(type)) return undefined;
   const settings = settingsOf(defaults, args);
   const exemptions = settings.exemptions ?? [];
   const misplaced = exemptions.find(
     (exemption) => exemption.rule !== undefined && exemption.rule !== rule.id,
   );
-  const base = evaluateOptionsFor(settings);
+  // A `...Patch` resource is judged for the values it sets (the core's partial objects).
+  const base = withPartial(evaluateOptionsFor(settings), type);
   let runs: boolean;
   try {
     runs = ruleRuns(rule, base);
@@ -255,16 +265,31 @@ function prepare(
       `rule ${rule.id} is not part of profile ${settings.profile ?? 'hardened'} at ${settings.pssVersion ?? 'latest'}`,
     );
   }
+  // Other kinds (a custom resource podguard does not know) carry no pod spec for this rule.
+  if (
+    !isNamespaceType(type) &&
+    !hasPodTemplates(type.apiVersion, type.kind, podTemplateTable(base.podTemplates))
+  )
+    return undefined;
   // Remediations see the properties the previous remediation returned: always read those afresh.
   const read = reportViolation
     ? readOnce(args, type)
     : { ...readProperties(args.props, type), evaluations: new Map() };
-  const decisive = decisiveUnknowns(rule.id, read.object, read.unknowns, exemptions);
+  const decisive = decisiveUnknowns(rule.id, read.object, read.unknowns, exemptions, base);
   if (decisive.length > 0) throwUndecidable(decisive);
   const suppressions = suppressionsFor(rule.id, exemptions, { type: args.type, urn: args.urn });
   const options: EvaluateOptions =
     suppressions.length > 0 ? { ...base, suppressions, rules: onlyRule(rule.id) } : base;
   return { read, options };
+}
+
+function isNamespaceType(type: KubernetesType): boolean {
+  return type.kind === 'Namespace' && type.apiVersion === 'v1';
+}
+
+/** Options for a resource of this type: `partial` for `...Patch` resources. */
+function withPartial(options: EvaluateOptions, type: ParsedKubernetesType): EvaluateOptions {
+  return type.patch ? { ...options, partial: true } : options;
 }
 
 function rulePolicy(rule: Rule, defaults: PodguardSettings): ResourceValidationPolicy {
@@ -308,11 +333,11 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
     tags: ['kubernetes', 'pod-security'],
     configSchema: settingsSchema(defaults),
     validateResource: (args, reportViolation) => {
-      const type = CHECKED_TYPES[args.type];
+      const type = kubernetesTypeOf(args.type);
       if (!type) return;
       let options: EvaluateOptions;
       try {
-        options = evaluateOptionsFor(settingsOf(defaults, args));
+        options = withPartial(evaluateOptionsFor(settingsOf(defaults, args)), type);
         resolveEvaluation(options);
       } catch (error) {
         if (!(error instanceof PodguardInputError)) throw error;

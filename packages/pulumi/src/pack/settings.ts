@@ -59,6 +59,8 @@ export interface PodguardSettings {
   namespaceLevel?: PssLevel;
   /** Image reference to its OCI config `User`, e.g. `{ "registry.example.com/web:1.2": "10001" }`. */
   imageUsers?: Record<string, string>;
+  /** Pod templates in custom resources podguard does not know: `[{ apiVersion, kind, paths }]`. */
+  podTemplates?: EvaluateOptions['podTemplates'];
   exemptions?: PodguardExemption[];
 }
 
@@ -117,6 +119,22 @@ const baseSchema: PolicyConfigSchema = {
       default: {},
       description:
         'Image reference to the USER of its OCI config, e.g. {"registry.example.com/web:1.2": "10001"}.',
+    },
+    podTemplates: {
+      type: 'array',
+      default: [],
+      description:
+        'Pod templates in custom resources podguard does not know: JSON pointers (a * matches every array item) of PodTemplateSpecs by apiVersion and kind.',
+      items: {
+        type: 'object',
+        required: ['apiVersion', 'kind', 'paths'],
+        additionalProperties: false,
+        properties: {
+          apiVersion: { type: 'string', description: 'group/version, e.g. apps.example.com/v1.' },
+          kind: { type: 'string' },
+          paths: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(/.*)?$' } },
+        },
+      },
     },
     exemptions: {
       type: 'array',
@@ -177,6 +195,9 @@ export function evaluateOptionsFor(settings: PodguardSettings): EvaluateOptions 
   if (settings.namespaceLevel !== undefined) options.namespaceLevel = settings.namespaceLevel;
   if (settings.imageUsers !== undefined && Object.keys(settings.imageUsers).length > 0) {
     options.imageUsers = settings.imageUsers;
+  }
+  if (settings.podTemplates !== undefined && settings.podTemplates.length > 0) {
+    options.podTemplates = settings.podTemplates;
   }
   return options;
 }

@@ -9,7 +9,13 @@
  * image users; names decide only exemptions that match on them; environment, commands, resources,
  * scheduling and labels decide nothing. Anything not known to be irrelevant counts as relevant.
  */
-import { extractObject, parsePointer, SUPPRESS_ANNOTATION } from '@podguard/policy-core';
+import {
+  type EvaluateOptions,
+  extractObject,
+  parsePointer,
+  podTemplateTable,
+  SUPPRESS_ANNOTATION,
+} from '@podguard/policy-core';
 import type { UnknownField } from './properties.js';
 
 /** Where an unknown sits, as far as verdicts are concerned. */
@@ -142,24 +148,36 @@ function podSpecRelevance(rest: readonly string[], unknown: UnknownField): Unkno
 export function classifyUnknowns(
   object: unknown,
   unknowns: readonly UnknownField[],
+  options: EvaluateOptions = {},
 ): { unknown: UnknownField; relevance: UnknownRelevance }[] {
   if (unknowns.length === 0) return [];
-  const extracted = extractObject(object);
+  const extracted = extractObject(object, '', {
+    templates: podTemplateTable(options.podTemplates),
+    partial: options.partial === true,
+  });
+  const views =
+    extracted.kind === 'pod'
+      ? extracted.views.map((view) => ({
+          spec: parsePointer(view.specPath),
+          metadata: parsePointer(view.metadataPath),
+        }))
+      : [];
   return unknowns.map((unknown) => {
     const tokens = unknown.tokens;
     let relevance: UnknownRelevance = 'all';
     if (extracted.kind === 'namespace') {
       relevance = tokens[0] === 'metadata' ? metadataRelevance(tokens.slice(1), true) : 'none';
     } else if (extracted.kind === 'pod') {
-      const spec = parsePointer(extracted.view.specPath);
-      const podMetadata = parsePointer(extracted.view.metadataPath);
-      if (startsWith(tokens, spec)) relevance = podSpecRelevance(tokens.slice(spec.length), unknown);
-      else if (startsWith(tokens, podMetadata) && podMetadata.length > 1) {
-        const rest = tokens.slice(podMetadata.length);
+      // The pod template the unknown is in, if any (an object may have several).
+      const inSpec = views.find((view) => startsWith(tokens, view.spec));
+      const inMetadata = views.find((view) => view.metadata.length > 1 && startsWith(tokens, view.metadata));
+      if (inSpec) relevance = podSpecRelevance(tokens.slice(inSpec.spec.length), unknown);
+      else if (inMetadata) {
+        const rest = tokens.slice(inMetadata.metadata.length);
         relevance =
           rest[0] === 'annotations' ? annotationRelevance(rest) : rest.length === 0 ? 'all' : 'none';
       } else if (tokens[0] === 'metadata') relevance = metadataRelevance(tokens.slice(1), false);
-      else relevance = startsWith(spec, tokens) ? 'all' : 'none';
+      else relevance = views.some((view) => startsWith(view.spec, tokens)) ? 'all' : 'none';
     }
     return { unknown, relevance };
   });
