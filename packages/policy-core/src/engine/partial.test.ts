@@ -146,3 +146,59 @@ describe('partial objects', () => {
     expect(result).toMatchObject({ findings: [], objects: [{ kind: 'not-applicable' }] });
   });
 });
+
+describe('which rules judge a partial object (docs/kinds.md lists them)', () => {
+  const deployment = (pod: Record<string, unknown>, container: Record<string, unknown> = {}) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'w' },
+    spec: { template: { spec: { ...pod, containers: [{ name: 'a', ...container }] } } },
+  });
+  const sc = (securityContext: Record<string, unknown>) => deployment({}, { securityContext });
+  it.each([
+    ['hostNamespaces', deployment({ hostPID: true })],
+    ['privileged', sc({ privileged: true })],
+    ['capabilities_baseline', sc({ capabilities: { add: ['SYS_ADMIN'] } })],
+    ['hostPathVolumes', deployment({ volumes: [{ name: 'h', hostPath: { path: '/' } }] })],
+    ['hostPorts', deployment({}, { ports: [{ containerPort: 80, hostPort: 80 }] })],
+    ['appArmorProfile', sc({ appArmorProfile: { type: 'Unconfined' } })],
+    ['seLinuxOptions', deployment({ securityContext: { seLinuxOptions: { type: 'spc_t' } } })],
+    ['procMount', sc({ procMount: 'Unmasked' })],
+    ['seccompProfile_baseline', sc({ seccompProfile: { type: 'Unconfined' } })],
+    ['sysctls', deployment({ securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }] } })],
+    ['windowsHostProcess', deployment({ securityContext: { windowsOptions: { hostProcess: true } } })],
+    ['hostProbesAndHostLifecycle', deployment({}, { livenessProbe: { httpGet: { host: '10.0.0.1' } } })],
+    ['restrictedVolumes', deployment({ volumes: [{ name: 'g', gitRepo: { repository: 'r' } }] })],
+    ['allowPrivilegeEscalation', sc({ allowPrivilegeEscalation: true })],
+    ['runAsNonRoot', sc({ runAsNonRoot: false })],
+    ['runAsUser', sc({ runAsUser: 0 })],
+    ['seccompProfile_restricted', sc({ seccompProfile: { type: 'Unconfined' } })],
+    ['capabilities_restricted', sc({ capabilities: { add: ['NET_RAW'] } })],
+    ['runAsRoot', sc({ runAsUser: 0 })],
+    ['kubeletRunAsNonRoot', sc({ runAsNonRoot: true, runAsUser: 0 })],
+    ['runAsUserRange', deployment({ securityContext: { runAsUser: 5 } })],
+    ['runAsGroupPolicy', deployment({ securityContext: { fsGroup: 5 } })],
+    ['readOnlyRootFilesystem', sc({ readOnlyRootFilesystem: false })],
+    ['automountServiceAccountToken', deployment({ automountServiceAccountToken: true })],
+    [
+      'namespaceEnforceLabel',
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'n', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
+      },
+    ],
+  ])('%s fails for a value the patch sets', (rule, object) => {
+    // Some baseline checks give way to their restricted versions: run both levels.
+    const rules = [
+      ...evaluate(object, { profile: 'hardened', partial: true }).findings,
+      ...evaluate(object, { level: 'baseline', partial: true }).findings,
+    ].map((finding) => finding.rule);
+    expect(rules).toContain(rule);
+  });
+
+  it('a patch that only changes the image is not judged by the image-user rules (the base decides)', () => {
+    const object = deployment({}, { image: 'root:1' });
+    expect(evaluate(object, { partial: true, imageUsers: { 'root:1': 'root' } }).findings).toEqual([]);
+  });
+});
