@@ -21,7 +21,13 @@ import { pointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
 import type { CheckResult, Forbidden, NamespaceCheck, PodCheck, Rule } from '../rulekit/define.js';
 import { applyJsonPatch, JsonPatchError } from './jsonPatch.js';
-import { fillingOperations, findingsOfPartial, isPatchDocument } from './partial.js';
+import {
+  fillingOperations,
+  findingsOfPartial,
+  isPatchDocument,
+  topHasDirective,
+  viewHasDirective,
+} from './partial.js';
 import { type Plan, planFor } from './plan.js';
 import { type ResolvedEvaluation, resolveEvaluation } from './resolveOptions.js';
 import {
@@ -253,8 +259,18 @@ function evaluateObject(
   objects: EvaluatedObject[],
   partialInput: boolean,
 ): void {
-  const partial = partialInput || isPatchDocument(object);
-  const extracted = extractObject(object, base, { templates: evaluation.templates, partial });
+  let partial = partialInput || topHasDirective(object);
+  let extracted = extractObject(object, base, { templates: evaluation.templates, partial });
+  // A strategic-merge directive deeper in makes the object a patch too: a pod template that is
+  // not whole (an invalid object) is searched fully, a well-formed one where rules read.
+  if (
+    !partial &&
+    ((extracted.kind === 'pod' && extracted.views.some(viewHasDirective)) ||
+      (extracted.kind === 'invalid' && isPatchDocument(object)))
+  ) {
+    partial = true;
+    extracted = extractObject(object, base, { templates: evaluation.templates, partial });
+  }
   const { context } = evaluation;
   let own: Finding[] = [];
 

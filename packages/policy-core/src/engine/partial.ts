@@ -12,6 +12,7 @@
  */
 
 import type { Finding, JsonPatchOperation, JsonPointer } from '../model/types.js';
+import type { PodView } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
 import { parsePointer } from '../podspec/pointer.js';
 
@@ -23,11 +24,47 @@ export function isPatchDocument(object: unknown, depth = 0): boolean {
   if (depth > 64) return false;
   if (Array.isArray(object)) return object.some((item) => isPatchDocument(item, depth + 1));
   if (!isRecord(object)) return false;
-  for (const key of Object.keys(object)) {
-    if (DIRECTIVE.test(key)) return true;
-    if (isPatchDocument(object[key], depth + 1)) return true;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    // 36 is `$`: most keys are rejected without the regular expression.
+    if (key.charCodeAt(0) === 36 && DIRECTIVE.test(key)) return true;
+    const value = object[key];
+    if (typeof value === 'object' && value !== null && isPatchDocument(value, depth + 1)) return true;
   }
   return false;
+}
+
+/** Whether a record has a directive among its own keys (no descent). */
+function hasDirectiveKey(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && key.charCodeAt(0) === 36 && DIRECTIVE.test(key)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a pod view carries a directive where it matters for judging it: its pod spec, pod
+ * securityContext, containers and their securityContexts, volumes. Cheap enough for every object
+ * (a full walk of each manifest would cost a tenth of an evaluation).
+ */
+export function viewHasDirective(view: PodView): boolean {
+  const spec = view.spec as Record<string, unknown>;
+  if (hasDirectiveKey(spec) || hasDirectiveKey(spec.securityContext) || hasDirectiveKey(view.metadata))
+    return true;
+  if (Array.isArray(spec.volumes) && spec.volumes.some(hasDirectiveKey)) return true;
+  for (const ref of view.containers) {
+    if (hasDirectiveKey(ref.container) || hasDirectiveKey(ref.container.securityContext)) return true;
+  }
+  return false;
+}
+
+/** Whether the top of an object (itself, its metadata, its spec) carries a directive such as `$patch: delete`. */
+export function topHasDirective(object: unknown): boolean {
+  return (
+    isRecord(object) &&
+    (hasDirectiveKey(object) || hasDirectiveKey(object.metadata) || hasDirectiveKey(object.spec))
+  );
 }
 
 /** The value at a pointer, or undefined (with `found: false`) when the path does not exist. */
