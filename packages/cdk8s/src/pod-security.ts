@@ -15,9 +15,12 @@ import {
   formatFinding,
   formatJson,
   harden,
+  hasPodTemplates,
   type JsonPatchOperation,
   POD_KINDS,
   PodguardInputError,
+  type PodTemplateTable,
+  podTemplateTable,
   type ResourceRef,
   resolveEvaluation,
   resourceOf,
@@ -304,12 +307,21 @@ export class PodSecurity {
     return checked;
   }
 
+  /** Built-in kinds, known custom resources and the `podTemplates` of the hardening options. */
+  private get templates(): PodTemplateTable {
+    return podTemplateTable(this.hardenOptions?.podTemplates);
+  }
+
   /** Puts the core's `harden()` in the output layer of each workload of the scope (once). */
   private registerHardening(constructs: readonly IConstruct[]): void {
     if (!this.hardenOptions) return;
     for (const construct of constructs) {
       if (!ApiObject.isApiObject(construct)) continue;
-      if (this.hardened.has(construct) || !POD_KINDS.includes(construct.kind)) continue;
+      if (
+        this.hardened.has(construct) ||
+        !hasPodTemplates(construct.apiVersion, construct.kind, this.templates)
+      )
+        continue;
       this.hardened.add(construct);
       addOutputTransform(construct, (manifest) => this.hardenManifest(manifest, construct));
     }

@@ -5,8 +5,8 @@
  */
 
 import {
+  hasPodTemplates,
   MIN_REASON_LENGTH,
-  POD_KINDS,
   parseSuppressAnnotation,
   ruleRegistry,
   SUPPRESS_ANNOTATION,
@@ -102,7 +102,10 @@ function targetsOf(construct: IConstruct): ApiObject[] {
   if (ApiObject.isApiObject(construct)) return [construct];
   return construct.node
     .findAll()
-    .filter((child): child is ApiObject => ApiObject.isApiObject(child) && POD_KINDS.includes(child.kind));
+    .filter(
+      (child): child is ApiObject =>
+        ApiObject.isApiObject(child) && hasPodTemplates(child.apiVersion, child.kind),
+    );
 }
 
 function writeSuppressions(construct: IConstruct): void {

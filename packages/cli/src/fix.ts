@@ -122,8 +122,10 @@ export async function fixFiles(
     }
     const path = scanned.file.path as string;
     const original = await readFile(path, 'utf8');
+    // A Kustomize patch: fixes may replace what it sets, never add fields to it.
+    const fileOptions: EvaluateOptions = scanned.partial ? { ...options, partial: true } : options;
     if (scanned.file.kind === 'json') {
-      const { changes, text } = fixJson(scanned.documents[0] as ParsedDocument, options, original);
+      const { changes, text } = fixJson(scanned.documents[0] as ParsedDocument, fileOptions, original);
       if (changes === 0) continue;
       if (!dryRun) await writeFile(path, text);
       results.push({
@@ -140,7 +142,7 @@ export async function fixFiles(
     // Bottom-up, so the line numbers of earlier documents stay valid.
     for (const parsed of [...scanned.documents].reverse()) {
       if (parsed.inline) continue;
-      const count = fixDocument(parsed, options);
+      const count = fixDocument(parsed, fileOptions);
       if (count === 0) continue;
       changes += count;
       const text = parsed.document.toString(styleOf(parsed.text)).replace(/\n$/, '');

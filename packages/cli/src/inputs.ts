@@ -15,6 +15,8 @@ export interface InputFile {
   kind: InputKind;
   /** Size in bytes (0 for stdin): small files are read whole, large ones streamed. */
   size: number;
+  /** Content a tool produced (`--kustomize` output): scanned as it is, never rewritten. */
+  rendered?: { text: string; by: string; originBase?: string };
 }
 
 export interface InputError {

@@ -11,13 +11,14 @@ export const USAGE = `Usage:
   podguard scan [PATH... | -] [--profile baseline|restricted|hardened|openshift] [--pss-version v1.N|latest]
                 [--format text|json|sarif|junit] [--output FILE] [--config FILE]
                 [--image-user IMAGE=USER]... [--image-config FILE]... [--fail-on error|warning|none]
-                [--fix [--dry-run]] [--summary controls]
+                [--fix [--dry-run]] [--summary controls] [--kustomize DIR]...
   podguard rules [--format text|json]     every rule: id, level, severity, description, controls
   podguard explain RULE                    the rule's documentation
   podguard --version | --help
 
 Scans Kubernetes manifests (YAML, JSON, List, helm template output, kubectl get -o yaml dumps) and
-Dockerfiles for containers that run as root or break the Pod Security Standards.
+Dockerfiles for containers that run as root or break the Pod Security Standards. --kustomize DIR
+renders an overlay with kubectl kustomize (or kustomize build) and scans the result.
 Exit codes: 0 nothing at or above --fail-on (default error), 1 findings, 2 usage or input errors.
 `;
 
@@ -52,7 +53,7 @@ export function reportError(error: unknown, io: CliIo): number {
     return 2;
   }
   const name = (error as Error).name;
-  if (name === 'PodguardInputError' || name === 'ConfigError') {
+  if (name === 'PodguardInputError' || name === 'ConfigError' || name === 'KustomizeError') {
     io.stderr.write(`podguard: ${(error as Error).message}\n`);
     return 2;
   }

@@ -20,6 +20,14 @@ import {
 import type { PodguardConfig } from './config.js';
 import { InputProblem, type ParsedDocument, parseChunk, readChunks, splitChunks } from './documents.js';
 import { collectInputs, type InputError, type InputFile } from './inputs.js';
+import {
+  json6902Object,
+  json6902Source,
+  type KustomizePatch,
+  kustomizePatches,
+  renderKustomize,
+} from './kustomize.js';
+import { OriginLocator } from './origins.js';
 import { offsetOf, positionAt } from './sourceMap.js';
 
 export interface ScanRequest {
@@ -37,6 +45,10 @@ export interface ScanRequest {
   imageConfigs: string[];
   /** The config file's `imageDockerfiles`, resolved against its directory. */
   imageDockerfiles: Record<string, string>;
+  /** Kustomization directories to render (`--kustomize`) and scan. */
+  kustomize?: string[];
+  /** PATH to find kubectl or kustomize on (default: the process's). */
+  toolPath?: string;
   /** Keep parsed documents of rewritable files, for --fix. */
   keepDocuments: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -49,6 +61,8 @@ export interface ScannedFile {
   documents: ParsedDocument[];
   /** Why the file must not be rewritten (stdin, Helm output), if so. */
   generated?: string;
+  /** The file is a Kustomize patch: fixes never add fields to it. */
+  partial?: boolean;
 }
 
 export interface ScanResult {
@@ -105,6 +119,23 @@ async function resolveImageUsers(
 /** Runs a scan. Throws only for invalid options (PodguardInputError). */
 export async function scan(request: ScanRequest): Promise<ScanResult> {
   const { files, errors } = collectInputs(request.paths, request.cwd);
+  for (const directory of request.kustomize ?? []) {
+    const absolute = resolve(request.cwd, directory);
+    const rendered = renderKustomize(absolute, request.toolPath);
+    files.push({
+      display: `${rendered.tool} ${directory}`,
+      path: undefined,
+      kind: 'manifest',
+      size: rendered.text.length,
+      rendered: {
+        text: rendered.text,
+        by: `${rendered.tool} ${directory}`,
+        ...(rendered.origins ? { originBase: rendered.originBase } : {}),
+      },
+    });
+  }
+  const patches = kustomizePatches(files);
+  const origins = new OriginLocator(request.cwd);
   const imageUsers = await resolveImageUsers(request, errors);
   const options: EvaluateOptions = { ...request.options, imageUsers };
   const session = createEvaluation(options);
@@ -134,19 +165,49 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         continue;
       }
       const kept: ParsedDocument[] = [];
-      let generated: string | undefined = file.path === undefined ? 'standard input' : undefined;
+      const patch = file.path === undefined ? undefined : patches.get(file.path);
+      let generated: string | undefined =
+        file.rendered !== undefined
+          ? `output of ${file.rendered.by}`
+          : file.path === undefined
+            ? 'standard input'
+            : undefined;
       // Small files are read whole (one read, no stream machinery: 10,000 manifests stay fast);
       // large ones, such as cluster dumps, are streamed a document at a time.
       const chunks =
-        file.path === undefined
-          ? readChunks(request.stdin, file.kind === 'json')
-          : file.size <= WHOLE_FILE_LIMIT
-            ? splitChunks(readFileSync(file.path, 'utf8'), file.kind === 'json')
-            : readChunks(createReadStream(file.path), file.kind === 'json');
+        file.rendered !== undefined
+          ? splitChunks(file.rendered.text, false)
+          : file.path === undefined
+            ? readChunks(request.stdin, file.kind === 'json')
+            : file.size <= WHOLE_FILE_LIMIT
+              ? splitChunks(readFileSync(file.path, 'utf8'), file.kind === 'json')
+              : readChunks(createReadStream(file.path), file.kind === 'json');
       for await (const chunk of chunks) {
         summary.documents++;
         if (chunk.template !== undefined) generated ??= `Helm output (# Source: ${chunk.template})`;
         const parsed = parseChunk(chunk);
+        if (patch !== undefined && isJson6902(parsed.value, patch)) {
+          generated ??= `a JSON 6902 patch listed in ${patch.kustomization}: its values are judged, not rewritten`;
+          const built = json6902Object(parsed.value as unknown[], patch.target ?? {});
+          const result = session.evaluate(built.object, 0, { partial: true });
+          for (const object of result.objects) {
+            summary.objects++;
+            if (object.kind === 'not-applicable') continue;
+            if (object.kind === 'pod') summary.pods++;
+            objects.push({
+              resource: object.resource,
+              source: locate(file, parsed, ''),
+              rules: [...object.rules],
+            });
+          }
+          for (const finding of result.findings) {
+            findings.push({
+              ...finding,
+              source: locate(file, parsed, json6902Source(built, finding.path) ?? ''),
+            });
+          }
+          continue;
+        }
         const candidates = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
         const prefixes = Array.isArray(parsed.value) ? candidates.map((_, i) => `/${i}`) : [''];
         const kubernetes: unknown[] = [];
@@ -159,7 +220,11 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
           }
         });
         if (kubernetes.length === 0) continue;
-        const result = session.evaluate(kubernetes);
+        const result = session.evaluate(kubernetes, 0, patch ? { partial: true } : undefined);
+        const where = (objectIndex: number, path: string): SourceLocation =>
+          (file.rendered?.originBase !== undefined
+            ? origins.locate(kubernetes[objectIndex], path, file.rendered.originBase)
+            : undefined) ?? locate(file, parsed, `${bases[objectIndex] ?? ''}${path}`);
         for (const object of result.objects) {
           if (object.kind === 'not-applicable') {
             summary.objects++;
@@ -169,20 +234,23 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
           if (object.kind === 'pod') summary.pods++;
           objects.push({
             resource: object.resource,
-            source: locate(file, parsed, `${bases[object.objectIndex]}${object.path}`),
+            source: where(object.objectIndex, object.path),
             rules: [...object.rules],
           });
         }
         for (const finding of result.findings) {
-          findings.push({
-            ...finding,
-            source: locate(file, parsed, `${bases[finding.objectIndex] ?? ''}${finding.path}`),
-          });
+          findings.push({ ...finding, source: where(finding.objectIndex, finding.path) });
         }
         if (request.keepDocuments && result.findings.some((f) => f.status === 'fail' && f.fix))
           kept.push(parsed);
       }
-      if (request.keepDocuments) scanned.push({ file, documents: kept, ...(generated ? { generated } : {}) });
+      if (request.keepDocuments)
+        scanned.push({
+          file,
+          documents: kept,
+          ...(generated ? { generated } : {}),
+          ...(patch ? { partial: true } : {}),
+        });
     } catch (error) {
       if (error instanceof InputProblem) {
         errors.push({
@@ -222,6 +290,16 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     options,
     blocking: findings.some((finding) => session.isBlocking(finding)),
   };
+}
+
+/** A JSON 6902 patch: listed as one, or a `patches` file whose content is a list of operations. */
+function isJson6902(value: unknown, patch: KustomizePatch): boolean {
+  if (!Array.isArray(value)) return false;
+  return (
+    patch.json6902 ||
+    (value.length > 0 &&
+      value.every((item) => typeof item === 'object' && item !== null && 'op' in item && 'path' in item))
+  );
 }
 
 function locate(file: InputFile, parsed: ParsedDocument, pointer: string): SourceLocation {

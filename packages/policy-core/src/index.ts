@@ -43,10 +43,12 @@ export {
   INVALID_SUPPRESSION,
   isAllowed,
   isBlocking,
+  type PieceOptions,
   UNUSED_SUPPRESSION,
 } from './engine/evaluate.js';
 export { type HardenChange, type HardenResult, harden } from './engine/harden.js';
 export { applyJsonPatch, JsonPatchError } from './engine/jsonPatch.js';
+export { isPatchDocument } from './engine/partial.js';
 export { psaPlan } from './engine/plan.js';
 export { didYouMean, MAX_ID, resolveEvaluation, validateOptions } from './engine/resolveOptions.js';
 export { builtinRuleDescriptors } from './engine/ruleDescriptors.js';
@@ -57,12 +59,29 @@ export { type ImageUser, imageUserIsRoot, parseImageUser } from './image/parseIm
 export { PodguardInputError } from './model/errors.js';
 export type * from './model/k8s.js';
 export type { JsonSchema } from './model/optionSchemas.js';
-export type { EvaluateOptions, FailOn, Profile, ProfileName, RuleSetting } from './model/options.js';
+export type {
+  EvaluateOptions,
+  FailOn,
+  PodTemplateDeclaration,
+  Profile,
+  ProfileName,
+  RuleSetting,
+} from './model/options.js';
 export { RULE_DOCS_BASE_URI, type RuleDescriptor, ruleDocsUri } from './model/ruleDescriptor.js';
 export type * from './model/types.js';
 export { parseVersion } from './model/versions.js';
 export { extractObject, flattenLists, POD_KINDS, resourceOf } from './podspec/extract.js';
-export { parsePointer, pointer } from './podspec/pointer.js';
+export {
+  BUILTIN_WORKLOAD_KINDS,
+  hasPodTemplates,
+  isBuiltinWorkload,
+  KNOWN_CUSTOM_RESOURCES,
+  type KnownCustomResource,
+  type PodTemplateKind,
+  type PodTemplateTable,
+  podTemplateTable,
+} from './podspec/kinds.js';
+export { escapePointerToken, parsePointer, pointer } from './podspec/pointer.js';
 export {
   baselineProfile,
   hardenedProfile,

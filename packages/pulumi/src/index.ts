@@ -34,6 +34,8 @@ export {
   CHECKED_TYPES,
   isPodResourceType,
   type KubernetesType,
+  kubernetesTypeOf,
   NAMESPACE_TYPE,
+  type ParsedKubernetesType,
   POD_RESOURCE_TYPES,
 } from './resourceTypes.js';

@@ -6,9 +6,13 @@
  * sends each of them to the pack on its own: nothing else is needed. `helm.sh/v3:Release` renders
  * its templates inside the provider and registers no children; it is opaque to any policy pack.
  *
- * `...Patch` types (server-side apply patches) are deliberately not covered: a patch is a partial
- * object merged into live state the pack cannot see, so a missing field says nothing about the
- * result. Check the live objects with the podguard CLI instead.
+ * Any other `kubernetes:<group>/<version>:<Kind>` type (a custom resource through
+ * `apiextensions.CustomResource` or crd2pulumi, a workload at a group/version the table above does
+ * not list) is read by {@link kubernetesTypeOf}: the core decides by group, version and kind whether
+ * it carries pod templates (known custom resources and the `podTemplates` setting).
+ *
+ * `...Patch` types (server-side apply patches, e.g. `kubernetes:apps/v1:DeploymentPatch`) are
+ * partial objects: the core judges them for the values they set, never for what they leave out.
  */
 
 /** A Kubernetes type as podguard sees it. */
@@ -54,4 +58,34 @@ export const CHECKED_TYPES: Readonly<Record<string, KubernetesType>> = {
 /** Whether a Pulumi type carries a pod spec. */
 export function isPodResourceType(type: string): boolean {
   return Object.hasOwn(POD_RESOURCE_TYPES, type);
+}
+
+/** A Kubernetes type read from a Pulumi type token, and whether it is a `...Patch` resource. */
+export interface ParsedKubernetesType extends KubernetesType {
+  readonly patch: boolean;
+}
+
+/** `kubernetes:<group>/<version>:<Kind>`; the core group is `core`. */
+const TYPE_TOKEN = /^kubernetes:([a-z0-9.-]+\/)?([a-z0-9]+):([A-Z][A-Za-z0-9]*)$/;
+
+/**
+ * The Kubernetes apiVersion/kind of a Pulumi type token: `kubernetes:apps/v1:Deployment` is
+ * apps/v1 Deployment, `kubernetes:core/v1:PodPatch` a patch of a v1 Pod,
+ * `kubernetes:argoproj.io/v1alpha1:Rollout` a custom resource. Undefined for other providers'
+ * types and for component resources such as `kubernetes:yaml/v2:ConfigGroup` (their children are
+ * sent on their own).
+ */
+export function kubernetesTypeOf(type: string): ParsedKubernetesType | undefined {
+  const known = CHECKED_TYPES[type];
+  if (known) return { ...known, patch: false };
+  const match = TYPE_TOKEN.exec(type);
+  if (!match) return undefined;
+  const group = (match[1] ?? '').replace(/\/$/, '');
+  const version = match[2] as string;
+  const apiVersion = group === '' || group === 'core' ? version : `${group}/${version}`;
+  let kind = match[3] as string;
+  // Built-in types come with a ...Patch twin; a custom resource kind may itself end in "Patch".
+  const patch = kind.endsWith('Patch') && !group.includes('.') && kind !== 'Patch';
+  if (patch) kind = kind.slice(0, -'Patch'.length);
+  return { apiVersion, kind, patch };
 }

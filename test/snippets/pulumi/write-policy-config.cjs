@@ -7,7 +7,7 @@ console.log(
       profile: 'openshift',
       uidRange: { min: 1000680000, max: 1000689999 },
       enforcement: { all: 'mandatory', readOnlyRootFilesystem: 'advisory' },
-      exemptions: [
+      suppressions: [
         {
           rule: 'hostPathVolumes',
           reason: 'log shipper reads /var/log on every node',

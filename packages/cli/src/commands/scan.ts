@@ -39,9 +39,11 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     fix: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     summary: { type: 'string' },
+    kustomize: { type: 'string', multiple: true, default: [] },
   });
-  if (positionals.length === 0)
-    throw new UsageError('no input: give files, directories, or - for standard input');
+  const kustomize = values.kustomize as string[];
+  if (positionals.length === 0 && kustomize.length === 0)
+    throw new UsageError('no input: give files, directories, - for standard input, or --kustomize DIR');
   const format = oneOf(values.format as string, FORMATS, '--format');
   if (values['dry-run'] && !values.fix) throw new UsageError('--dry-run only goes with --fix');
   if (values.summary !== undefined && values.summary !== 'controls') {
@@ -84,6 +86,8 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     imageConfigs: [...paths.imageConfigs, ...(values['image-config'] as string[])],
     imageDockerfiles: paths.imageDockerfiles,
     keepDocuments: values.fix === true,
+    kustomize,
+    ...(io.env.PATH !== undefined ? { toolPath: io.env.PATH } : {}),
     version: cliVersion(),
     ...(progress
       ? {

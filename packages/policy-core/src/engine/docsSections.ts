@@ -91,7 +91,7 @@ export function optionsPage(): string {
     'suppressions:',
     '  - rule: runAsUserRange',
     '    reason: legacy UID until the migration in Q3',
-    "    expires: '2027-01-31'",
+    "    expires: '2099-12-31'",
     '    match: { kind: Deployment, name: legacy-* }',
     '```',
     '',

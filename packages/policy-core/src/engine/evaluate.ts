@@ -22,7 +22,7 @@ import type {
   RuleLevel,
   Suppression,
 } from '../model/types.js';
-import type { DockerfileView, RuleContext } from '../model/views.js';
+import type { DockerfileView, PodView, RuleContext } from '../model/views.js';
 import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
@@ -35,6 +35,14 @@ import type {
   Rule,
 } from '../rulekit/define.js';
 import { readsAnyOf, unreadableFields } from './declarations.js';
+import { applyJsonPatch, JsonPatchError } from './jsonPatch.js';
+import {
+  fillingOperations,
+  findingsOfPartial,
+  isPatchDocument,
+  topHasDirective,
+  viewHasDirective,
+} from './partial.js';
 import { type Plan, planFor } from './plan.js';
 import { type ResolvedEvaluation, resolveEvaluation } from './resolveOptions.js';
 import {
@@ -107,7 +115,7 @@ export interface EvaluationSession {
    * Evaluates one piece (an object, or an array of them). `objectIndex` counts from `firstIndex`
    * (default 0): pass the running count to number objects across pieces.
    */
-  evaluate(input: unknown, firstIndex?: number): EvaluationResult;
+  evaluate(input: unknown, firstIndex?: number, piece?: PieceOptions): EvaluationResult;
   /**
    * Evaluates one Dockerfile with the profile's Dockerfile rules (none for the pure PSA profiles),
    * with the same rule settings and suppressions (`match.kind: Dockerfile`, `match.name`: its name).
@@ -121,6 +129,12 @@ export interface EvaluationSession {
   readonly failOn: FailOn;
   /** Whether a finding blocks under the session's `failOn`. */
   isBlocking(finding: Finding): boolean;
+}
+
+/** Options of one piece of a session's input. */
+export interface PieceOptions {
+  /** The piece's objects are partial (patches), as {@link EvaluateOptions.partial} says for all input. */
+  partial?: boolean;
 }
 
 /**
@@ -148,10 +162,11 @@ export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
       evaluateDockerfileInput(dockerfile, objectIndex, evaluation, optionSuppressions, findings, objects);
       return { allowed: isAllowed(findings, failOn), findings, objects };
     },
-    evaluate(input: unknown, firstIndex = 0): EvaluationResult {
+    evaluate(input: unknown, firstIndex = 0, piece?: PieceOptions): EvaluationResult {
       const findings: Finding[] = [];
       const objects: EvaluatedObject[] = [];
-      const out = { evaluation, optionSuppressions, findings, objects };
+      const partial = evaluation.partial || piece?.partial === true;
+      const out = { evaluation, optionSuppressions, findings, objects, partial };
       if (!Array.isArray(input)) evaluateInput(input, firstIndex, out);
       else
         for (let index = 0; index < input.length; index++)
@@ -204,17 +219,28 @@ interface EvaluationTarget {
   readonly optionSuppressions: ActiveSuppression[];
   readonly findings: Finding[];
   readonly objects: EvaluatedObject[];
+  /** The objects are patches (per object, a `$patch` directive also says so). */
+  readonly partial: boolean;
 }
 
 /** One input object: a List's items one by one, anything else as it is. */
 function evaluateInput(object: unknown, objectIndex: number, target: EvaluationTarget): void {
-  const { evaluation, optionSuppressions, findings, objects } = target;
+  const { evaluation, optionSuppressions, findings, objects, partial } = target;
   if (!isList(object)) {
-    evaluateObject(object, '', objectIndex, evaluation, optionSuppressions, findings, objects);
+    evaluateObject(object, '', objectIndex, evaluation, optionSuppressions, findings, objects, partial);
     return;
   }
   for (const item of flattenLists(object, '')) {
-    evaluateObject(item.object, item.base, objectIndex, evaluation, optionSuppressions, findings, objects);
+    evaluateObject(
+      item.object,
+      item.base,
+      objectIndex,
+      evaluation,
+      optionSuppressions,
+      findings,
+      objects,
+      partial,
+    );
   }
 }
 
@@ -326,10 +352,22 @@ function evaluateObject(
   optionSuppressions: ActiveSuppression[],
   findings: Finding[],
   objects: EvaluatedObject[],
+  partialInput: boolean,
 ): void {
-  const extracted = extractObject(object, base);
+  let partial = partialInput || topHasDirective(object);
+  let extracted = extractObject(object, base, { templates: evaluation.templates, partial });
+  // A strategic-merge directive deeper in makes the object a patch too: a pod template that is
+  // not whole (an invalid object) is searched fully, a well-formed one where rules read.
+  if (
+    !partial &&
+    ((extracted.kind === 'pod' && extracted.views.some(viewHasDirective)) ||
+      (extracted.kind === 'invalid' && isPatchDocument(object)))
+  ) {
+    partial = true;
+    extracted = extractObject(object, base, { templates: evaluation.templates, partial });
+  }
   const { context } = evaluation;
-  const own: Finding[] = [];
+  let own: Finding[] = [];
 
   if (extracted.kind === 'not-applicable') {
     objects.push({
@@ -360,32 +398,96 @@ function evaluateObject(
     for (const { rule, check, setting } of evaluation.namespaceRules) {
       runRule(rule, setting, resource, objectIndex, base, own, check, extracted.view, context);
     }
+    if (partial) own = findingsOfPartial(object, own, base);
   } else {
-    const view = extracted.view;
-    objects.push({
+    const evaluated: EvaluatedObject = {
       objectIndex,
       resource,
       kind: 'pod',
-      podSpecPath: view.specPath,
+      podSpecPath: extracted.view.specPath,
       path: base,
       rules: evaluation.podRuleIds,
-    });
-    const problems = validatePodSpec(view.spec, view.specPath, view.metadata, view.metadataPath);
-    // A wrongly typed field is an error for that field; every rule that does not read it still runs.
-    const unreadable = problems.length === 0 ? undefined : unreadableFields(problems, view);
-    for (const problem of problems) {
-      own.push(errorFinding(INVALID_INPUT, resource, objectIndex, problem.path, problem.message));
-    }
-    // Index loops: this is the innermost loop of every evaluation, and allocates no iterator.
-    const rules = evaluation.podRules;
-    for (let index = 0; index < rules.length; index++) {
-      const { rule, check, setting } = rules[index] as ActiveRule<PodCheck>;
-      if (unreadable !== undefined && readsAnyOf(rule, unreadable)) continue;
-      runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, context);
-    }
+    };
+    if (extracted.views.length > 1)
+      evaluated.podSpecPaths = [...new Set(extracted.views.map((view) => view.specPath))];
+    if (partial) evaluated.partial = true;
+    objects.push(evaluated);
+    if (partial) own = evaluatePartial(object, base, objectIndex, evaluation);
+    else for (const view of extracted.views) evaluateView(view, resource, objectIndex, evaluation, own);
+    // Views may share their pod-level carrier (Argo templates without their own securityContext).
+    if (extracted.views.length > 1) own = withoutDuplicates(own);
   }
   applySuppressions(object, base, resource, objectIndex, own, optionSuppressions, evaluation.options.now);
   findings.push(...own);
+}
+
+/** Findings once each: two views sharing a pod-level carrier report the same pod-level finding. */
+function withoutDuplicates(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = JSON.stringify([finding.rule, finding.status, finding.message, finding.locations]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Validates a pod view and runs the pod rules on it. */
+function evaluateView(
+  view: PodView,
+  resource: ResourceRef,
+  objectIndex: number,
+  evaluation: Evaluation,
+  own: Finding[],
+): void {
+  const problems = validatePodSpec(view.spec, view.specPath, view.metadata, view.metadataPath);
+  // A wrongly typed field is an error for that field; every rule that does not read it still runs.
+  const unreadable = problems.length === 0 ? undefined : unreadableFields(problems, view);
+  for (const problem of problems) {
+    own.push(errorFinding(INVALID_INPUT, resource, objectIndex, problem.path, problem.message));
+  }
+  // Index loops: this is the innermost loop of every evaluation, and allocates no iterator.
+  const rules = evaluation.podRules;
+  for (let index = 0; index < rules.length; index++) {
+    const { rule, check, setting } = rules[index] as ActiveRule<PodCheck>;
+    if (unreadable !== undefined && readsAnyOf(rule, unreadable)) continue;
+    runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, evaluation.context);
+  }
+}
+
+/** Rounds of filling in a partial object; each round adds what the previous one made rules ask for. */
+const MAX_FILL_ROUNDS = 8;
+
+/** The findings of a partial object (see partial.ts): about the values it sets, never about what it leaves out. */
+function evaluatePartial(
+  object: unknown,
+  base: JsonPointer,
+  objectIndex: number,
+  evaluation: Evaluation,
+): Finding[] {
+  const pods = (candidate: unknown, at: JsonPointer): Finding[] => {
+    const extracted = extractObject(candidate, at, { templates: evaluation.templates, partial: true });
+    const out: Finding[] = [];
+    if (extracted.kind !== 'pod') return out;
+    for (const view of extracted.views)
+      evaluateView(view, extracted.view.resource, objectIndex, evaluation, out);
+    return out;
+  };
+  let completed: unknown = object;
+  for (let round = 0; round < MAX_FILL_ROUNDS; round++) {
+    const operations = fillingOperations(completed, pods(completed, ''), '');
+    if (operations.length === 0) break;
+    let next = completed;
+    for (const operation of operations) {
+      try {
+        next = applyJsonPatch(next, [operation]);
+      } catch (error) {
+        if (!(error instanceof JsonPatchError)) throw error;
+      }
+    }
+    completed = next;
+  }
+  return findingsOfPartial(object, pods(completed, base), base);
 }
 
 function runRule<View>(

@@ -10,6 +10,7 @@ import type { PssLevel, Severity, Suppression } from '../model/types.js';
 import { parseVersion } from '../model/versions.js';
 import type { ResolvedOptions } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
+import { type PodTemplateTable, podTemplateTable } from '../podspec/kinds.js';
 import { profiles } from '../profiles/index.js';
 import { ruleRegistry } from '../rules/index.js';
 import { podguardOptionsSchema } from './declarations.js';
@@ -25,7 +26,15 @@ const OPTION_KEYS: ReadonlySet<string> = new Set(
   ),
 );
 /** Options a profile object's `options` may not set: they choose the profile or the run. */
-const NOT_PROFILE_OPTIONS = new Set(['profile', 'level', 'version', 'suppressions', 'now', 'failOn']);
+const NOT_PROFILE_OPTIONS = new Set([
+  'profile',
+  'level',
+  'version',
+  'suppressions',
+  'now',
+  'failOn',
+  'partial',
+]);
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'none'];
 
 /** Everything evaluate() needs, resolved once per call. */
@@ -39,6 +48,10 @@ export interface ResolvedEvaluation {
   readonly failOn: FailOn;
   /** One sentence per deprecated option name used, e.g. `option pssVersion is deprecated: use version`. */
   readonly deprecations: readonly string[];
+  /** Where pod templates sit: built-in kinds, known custom resources and the `podTemplates` option. */
+  readonly templates: PodTemplateTable;
+  /** Every input object is partial (a patch): see {@link EvaluateOptions.partial}. */
+  readonly partial: boolean;
 }
 
 function fail(field: string, message: string): never {
@@ -336,5 +349,7 @@ export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedE
     suppressions: checkSuppressions(merged.suppressions),
     failOn: failOn as FailOn,
     deprecations,
+    templates: podTemplateTable(options.podTemplates),
+    partial: options.partial === undefined ? false : checkBoolean(options.partial, 'partial'),
   };
 }

@@ -218,6 +218,26 @@ export const ENGINE_OPTION_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     format: 'date-time',
     description: 'Evaluation time, for suppression expiry (default now).',
   },
+  podTemplates: {
+    type: 'array',
+    description:
+      'Pod templates in custom resources: for each apiVersion/kind, the JSON pointers of its pod templates (`*` for every item of an array).',
+    items: {
+      type: 'object',
+      properties: {
+        apiVersion: { type: 'string', minLength: 1 },
+        kind: { type: 'string', minLength: 1 },
+        paths: { type: 'array', items: { type: 'string' } },
+      },
+      required: ['apiVersion', 'kind', 'paths'],
+      additionalProperties: false,
+    },
+  },
+  partial: {
+    type: 'boolean',
+    description:
+      'The objects are partial (Kustomize patches, Pulumi ...Patch resources): judged only for what they set; fixes add no fields.',
+  },
 };
 
 /** Old option names, accepted for one minor version with a deprecation warning. */

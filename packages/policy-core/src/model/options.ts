@@ -12,7 +12,12 @@ export interface Profile {
   /** podguard rule ids (beyond PSA) the profile adds. */
   rules: string[];
   /** Option defaults of the profile; explicit options win. */
-  options?: Partial<Omit<EvaluateOptions, 'profile' | 'level' | 'version' | 'suppressions' | 'now'>>;
+  options?: Partial<
+    Omit<
+      EvaluateOptions,
+      'profile' | 'level' | 'version' | 'suppressions' | 'now' | 'podTemplates' | 'partial'
+    >
+  >;
 }
 
 export type ProfileName =
@@ -68,6 +73,27 @@ export interface EvaluateOptions {
   exemptions?: Suppression[];
   /** @deprecated Use `failOn`: `fail` is `failOn: 'warning'`, the others `failOn: 'error'`. */
   warnings?: 'print' | 'ignore' | 'report' | 'fail';
+  /**
+   * Pod templates in custom resources podguard does not know (or knows differently): for each
+   * apiVersion/kind, the JSON pointers of its pod templates (`{ metadata, spec }` objects; `*`
+   * stands for every item of an array), e.g.
+   * `{ apiVersion: 'batch.example.com/v1', kind: 'Task', paths: ['/spec/steps/*\/template'] }`.
+   */
+  podTemplates?: PodTemplateDeclaration[];
+  /**
+   * The input objects are partial (Kustomize patches, Pulumi `...Patch` resources): a field they
+   * set to a forbidden value fails as usual; a field they leave out is not a finding, and fixes
+   * never add fields. Documents with a `$patch` directive are partial without this option.
+   */
+  partial?: boolean;
+}
+
+/** One entry of {@link EvaluateOptions.podTemplates}. */
+export interface PodTemplateDeclaration {
+  apiVersion: string;
+  kind: string;
+  /** JSON pointers of the pod templates; `*` matches every item of an array. */
+  paths: string[];
 }
 
 /** Which failures make a verdict blocking; input errors block unless `none`. */

@@ -133,8 +133,12 @@ export interface EvaluatedObject {
   resource: ResourceRef;
   /** `pod`: a pod spec was found and checked; `namespace`: namespace rules ran; `not-applicable`: no pod spec. */
   kind: 'pod' | 'namespace' | 'dockerfile' | 'not-applicable' | 'invalid';
-  /** JSON pointer of the pod spec, for `pod` objects. */
+  /** JSON pointer of the (first) pod spec, for `pod` objects. */
   podSpecPath?: JsonPointer;
+  /** Every pod spec, when the object has several (a FlinkDeployment, a Volcano Job...). */
+  podSpecPaths?: JsonPointer[];
+  /** True when the object was judged as a partial object (a patch): only the values it sets. */
+  partial?: boolean;
   /** JSON pointer of the object in the input (`''`, or `/items/3` inside a List). */
   path: JsonPointer;
   /** Ids of the rules that ran on the object (shared between objects: do not modify). */

@@ -6,23 +6,17 @@
 import type { Container, ObjectMeta, PodSpec } from '../model/k8s.js';
 import type { JsonPointer, ResourceRef } from '../model/types.js';
 import type { ContainerGroup, ContainerRef, NamespaceView, PodView } from '../model/views.js';
+import { argoWorkflowViews } from './argoWorkflows.js';
+import {
+  BUILTIN_WORKLOAD_KINDS,
+  DEFAULT_POD_TEMPLATES,
+  expandTemplatePath,
+  type PodTemplateTable,
+} from './kinds.js';
 import { pointer } from './pointer.js';
 
-/** Where the pod template sits, per kind. */
-const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Pod: [],
-  PodTemplate: ['template'],
-  ReplicationController: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-/** Kinds that carry a pod spec. */
-export const POD_KINDS: readonly string[] = Object.keys(POD_TEMPLATE_PATHS);
+/** Kinds that carry a pod spec as built-in workload kinds (at the group/versions of {@link BUILTIN_WORKLOAD_KINDS}). */
+export const POD_KINDS: readonly string[] = [...new Set(BUILTIN_WORKLOAD_KINDS.map((entry) => entry.kind))];
 
 interface TemplatePointers {
   readonly template: JsonPointer;
@@ -30,18 +24,43 @@ interface TemplatePointers {
   readonly metadata: JsonPointer;
 }
 
-function templatePointers(base: JsonPointer, tokens: readonly string[]): TemplatePointers {
+function templatePointers(base: JsonPointer, tokens: readonly (string | number)[]): TemplatePointers {
   const template = pointer(base, ...tokens);
   return { template, spec: `${template}/spec`, metadata: `${template}/metadata` };
 }
 
-/** The pointers of each kind's pod template in a top-level object, built once. */
-const TOP_LEVEL_POINTERS: ReadonlyMap<string, TemplatePointers> = new Map(
-  Object.entries(POD_TEMPLATE_PATHS).map(([kind, tokens]) => [kind, templatePointers('', tokens)]),
-);
+/** The pointers of each built-in kind's pod template in a top-level object, built once. */
+const TOP_LEVEL_POINTERS = new WeakMap<readonly string[], TemplatePointers>();
+
+function pointersOf(base: JsonPointer, tokens: readonly (string | number)[], pattern: readonly string[]) {
+  if (base !== '' || pattern.includes('*')) return templatePointers(base, tokens);
+  let cached = TOP_LEVEL_POINTERS.get(pattern);
+  if (!cached) {
+    cached = templatePointers('', tokens);
+    TOP_LEVEL_POINTERS.set(pattern, cached);
+  }
+  return cached;
+}
+
+/** How {@link extractObject} reads an object. */
+export interface ExtractOptions {
+  /** Where pod templates sit, by apiVersion/kind (default: built-in kinds and known custom resources). */
+  readonly templates?: PodTemplateTable;
+  /**
+   * The object is partial (a Kustomize patch, a Pulumi `...Patch` resource): a missing pod
+   * template or pod spec means the patch leaves it alone, not invalid input.
+   */
+  readonly partial?: boolean;
+}
 
 export type ExtractedObject =
-  | { kind: 'pod'; view: PodView }
+  | {
+      kind: 'pod';
+      /** The first pod template of the object. */
+      view: PodView;
+      /** Every pod template of the object (several in a FlinkDeployment, a Volcano Job...). */
+      views: readonly PodView[];
+    }
   | { kind: 'namespace'; view: NamespaceView }
   | { kind: 'not-applicable'; resource: ResourceRef }
   | { kind: 'invalid'; resource: ResourceRef; path: JsonPointer; message: string };
@@ -88,20 +107,29 @@ export function isList(object: unknown): object is { kind: string; items: unknow
   );
 }
 
-function get(object: unknown, tokens: readonly string[]): unknown {
+function get(object: unknown, tokens: readonly (string | number)[]): unknown {
   let current = object;
   for (const token of tokens) {
-    if (!isRecord(current)) return undefined;
-    current = current[token];
+    if (typeof token === 'number') {
+      if (!Array.isArray(current)) return undefined;
+      current = current[token];
+    } else {
+      if (!isRecord(current)) return undefined;
+      current = current[token];
+    }
   }
   return current;
 }
 
 /**
- * Finds the pod spec of an object. `base` is the pointer of the object inside the input
+ * Finds the pod specs of an object. `base` is the pointer of the object inside the input
  * (non-empty for items of a List).
  */
-export function extractObject(object: unknown, base: JsonPointer = ''): ExtractedObject {
+export function extractObject(
+  object: unknown,
+  base: JsonPointer = '',
+  options: ExtractOptions = {},
+): ExtractedObject {
   const resource = resourceOf(object);
   if (!isRecord(object)) {
     return {
@@ -115,46 +143,80 @@ export function extractObject(object: unknown, base: JsonPointer = ''): Extracte
     const metadata = isRecord(object.metadata) ? (object.metadata as ObjectMeta) : {};
     return { kind: 'namespace', view: { object, resource, metadata, path: base } };
   }
-  const templateTokens = POD_TEMPLATE_PATHS[resource.kind];
-  if (templateTokens === undefined) return { kind: 'not-applicable', resource };
+  const entry = (options.templates ?? DEFAULT_POD_TEMPLATES).get(resource.apiVersion, resource.kind);
+  if (entry === undefined) return { kind: 'not-applicable', resource };
+  const partial = options.partial === true;
+  const views: PodView[] = [];
+  if (entry.layout === 'argo-workflow') {
+    const argo = argoWorkflowViews(object, resource, base);
+    if ('message' in argo) return invalidObject(resource, argo.path, argo.message);
+    views.push(...argo.views);
+  }
+  for (const pattern of entry.layout === undefined ? entry.tokens : []) {
+    for (const tokens of expandTemplatePath(object, pattern)) {
+      const pointers = pointersOf(base, tokens, pattern);
+      const template = tokens.length === 0 ? object : get(object, tokens);
+      const templatePath = pointers.template;
+      if (template === undefined || template === null) {
+        if (entry.source === 'builtin' && !partial) {
+          return invalidObject(
+            resource,
+            templatePath,
+            `${resource.kind} has no pod template at ${templatePath || '/'}`,
+          );
+        }
+        continue;
+      }
+      if (!isRecord(template)) {
+        return invalidObject(
+          resource,
+          templatePath,
+          entry.source === 'builtin'
+            ? `${resource.kind} has no pod template at ${templatePath || '/'}`
+            : `${templatePath} must be an object, got ${describeType(template)}`,
+        );
+      }
+      const spec = template.spec;
+      const specPath = pointers.spec;
+      if (spec === undefined && partial) continue;
+      if (!isRecord(spec)) {
+        return invalidObject(
+          resource,
+          specPath,
+          spec === undefined
+            ? `${resource.kind} has no pod spec at ${specPath}`
+            : `${specPath} must be an object, got ${describeType(spec)}`,
+        );
+      }
+      const metadata = isRecord(template.metadata) ? (template.metadata as ObjectMeta) : {};
+      views.push({
+        object,
+        resource,
+        metadata,
+        spec: spec as PodSpec,
+        metadataPath: pointers.metadata,
+        specPath,
+        containers: visitContainers(spec as PodSpec, specPath),
+      });
+    }
+  }
+  const first = views[0];
+  if (first === undefined) {
+    if (entry.source === 'option' && !partial) {
+      const where = entry.paths.map((path) => `${base}${path}` || '/').join(', ');
+      return invalidObject(
+        resource,
+        base,
+        `${resource.apiVersion} ${resource.kind} has no pod template at ${where} (declared in podTemplates)`,
+      );
+    }
+    return { kind: 'not-applicable', resource };
+  }
+  return { kind: 'pod', view: first, views };
+}
 
-  const pointers =
-    (base === '' ? TOP_LEVEL_POINTERS.get(resource.kind) : undefined) ??
-    templatePointers(base, templateTokens);
-  const templatePath = pointers.template;
-  const template = templateTokens.length === 0 ? object : get(object, templateTokens);
-  if (!isRecord(template)) {
-    return {
-      kind: 'invalid',
-      resource,
-      path: templatePath,
-      message: `${resource.kind} has no pod template at ${templatePath || '/'}`,
-    };
-  }
-  const spec = template.spec;
-  const specPath = pointers.spec;
-  if (!isRecord(spec)) {
-    return {
-      kind: 'invalid',
-      resource,
-      path: specPath,
-      message:
-        spec === undefined
-          ? `${resource.kind} has no pod spec at ${specPath}`
-          : `${specPath} must be an object, got ${describeType(spec)}`,
-    };
-  }
-  const metadata = isRecord(template.metadata) ? (template.metadata as ObjectMeta) : {};
-  const view: PodView = {
-    object,
-    resource,
-    metadata,
-    spec: spec as PodSpec,
-    metadataPath: pointers.metadata,
-    specPath,
-    containers: visitContainers(spec as PodSpec, specPath),
-  };
-  return { kind: 'pod', view };
+function invalidObject(resource: ResourceRef, path: JsonPointer, message: string): ExtractedObject {
+  return { kind: 'invalid', resource, path, message };
 }
 
 const CONTAINER_GROUPS: readonly ContainerGroup[] = ['initContainers', 'containers', 'ephemeralContainers'];

@@ -5,7 +5,7 @@
  */
 import type { EvaluateOptions } from '@podguard/policy-core';
 import * as pulumi from '@pulumi/pulumi';
-import { CHECKED_TYPES } from '../resourceTypes.js';
+import { kubernetesTypeOf } from '../resourceTypes.js';
 import { hardenInputs } from './hardenInputs.js';
 
 /** Options of {@link registerPodguardHardening}: the core's options (profile, defaultUser...). */
@@ -22,11 +22,13 @@ export function hardenResourceProps(
   props: Record<string, unknown>,
   options: PodguardHardeningOptions | undefined,
 ): Record<string, unknown> | undefined {
-  const kubernetesType = CHECKED_TYPES[type];
+  const kubernetesType = kubernetesTypeOf(type);
   if (!kubernetesType) return undefined;
   // harden() needs apiVersion/kind to find the pod spec; @pulumi/kubernetes sets them, yaml.v2 children too.
   const object = { apiVersion: kubernetesType.apiVersion, kind: kubernetesType.kind, ...props };
-  const { props: hardened, changes, deferred } = hardenInputs(object, options, 'fix');
+  // A `...Patch` resource gets no added fields: harden() treats it as a partial object.
+  const resourceOptions = kubernetesType.patch ? { ...options, partial: true } : options;
+  const { props: hardened, changes, deferred } = hardenInputs(object, resourceOptions, 'fix');
   return changes.length > 0 || deferred ? hardened : undefined;
 }
 

@@ -11,10 +11,12 @@ import {
   type Finding,
   formatFinding,
   harden,
+  hasPodTemplates,
   INVALID_INPUT,
   INVALID_SUPPRESSION,
   isBlocking,
   PodguardInputError,
+  podTemplateTable,
   psaPlan,
   type Rule,
   resolveEvaluation,
@@ -28,7 +30,13 @@ import {
   type Severity,
   UnknownValueError,
 } from '@pulumi/policy';
-import { CHECKED_TYPES, type KubernetesType, NAMESPACE_TYPE, POD_RESOURCE_TYPES } from '../resourceTypes.js';
+import {
+  type KubernetesType,
+  kubernetesTypeOf,
+  NAMESPACE_TYPE,
+  type ParsedKubernetesType,
+  POD_RESOURCE_TYPES,
+} from '../resourceTypes.js';
 import { checkedSettings, kubernetesRules, type SettingsOwner } from './checkSettings.js';
 import { copyForRemediation, type ReadProperties, readProperties, type UnknownField } from './properties.js';
 import {
@@ -225,15 +233,15 @@ function prepare(
   args: ResourceValidationArgs,
   reportViolation: ReportViolation | undefined,
 ): Prepared | undefined {
-  const type = CHECKED_TYPES[args.type];
-  if (!type || (rule.target === 'namespace') !== (args.type === NAMESPACE_TYPE)) return undefined;
+  const type = kubernetesTypeOf(args.type);
+  if (!type || (rule.target === 'namespace') !== isNamespaceType(type)) return undefined;
   const owner: SettingsOwner = { name: policyName(rule.id), rule: rule.id, takesSuppressions: true };
   let settings: PodguardSettings;
   let base: EvaluateOptions;
   let runs: boolean;
   try {
     settings = settingsOf(defaults, args, owner);
-    base = evaluateOptionsFor(settings);
+    base = withPartial(evaluateOptionsFor(settings), type);
     runs = ruleRuns(rule, base);
   } catch (error) {
     if (!(error instanceof PodguardInputError)) throw error;
@@ -247,6 +255,12 @@ function prepare(
       `rule ${rule.id} is not part of profile ${settings.profile ?? 'hardened'} at ${settings.version ?? 'latest'}`,
     );
   }
+  // Other kinds (a custom resource podguard does not know) carry no pod spec for this rule.
+  if (
+    !isNamespaceType(type) &&
+    !hasPodTemplates(type.apiVersion, type.kind, podTemplateTable(base.podTemplates))
+  )
+    return undefined;
   // Remediations see the properties the previous remediation returned: always read those afresh.
   const read = reportViolation
     ? readOnce(args, type)
@@ -257,6 +271,15 @@ function prepare(
   const options: EvaluateOptions =
     suppressions.length > 0 ? { ...base, suppressions, rules: onlyRule(rule.id) } : base;
   return { read, options, failOn: settings.failOn ?? 'error' };
+}
+
+function isNamespaceType(type: KubernetesType): boolean {
+  return type.kind === 'Namespace' && type.apiVersion === 'v1';
+}
+
+/** Options for a resource of this type: `partial` for `...Patch` resources. */
+function withPartial(options: EvaluateOptions, type: ParsedKubernetesType): EvaluateOptions {
+  return type.patch ? { ...options, partial: true } : options;
 }
 
 function rulePolicy(rule: Rule, defaults: PodguardSettings): ResourceValidationPolicy {
@@ -300,13 +323,13 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
     tags: ['kubernetes', 'pod-security'],
     configSchema: settingsSchema(defaults, { suppressions: false }),
     validateResource: (args, reportViolation) => {
-      const type = CHECKED_TYPES[args.type];
+      const type = kubernetesTypeOf(args.type);
       if (!type) return;
       let options: EvaluateOptions;
       let failOn: FailOn;
       try {
         const settings = settingsOf(defaults, args, { name: INPUT_POLICY, takesSuppressions: false });
-        options = evaluateOptionsFor(settings);
+        options = withPartial(evaluateOptionsFor(settings), type);
         failOn = settings.failOn ?? 'error';
       } catch (error) {
         if (!(error instanceof PodguardInputError)) throw error;

@@ -10,7 +10,14 @@
  * them; the suppression annotation decides every rule; anything this module cannot place (an
  * unknown pod spec, an object it cannot read) counts for every rule.
  */
-import { extractObject, parsePointer, type Rule, SUPPRESS_ANNOTATION } from '@podguard/policy-core';
+import {
+  type EvaluateOptions,
+  extractObject,
+  parsePointer,
+  podTemplateTable,
+  type Rule,
+  SUPPRESS_ANNOTATION,
+} from '@podguard/policy-core';
 import type { UnknownField } from './properties.js';
 
 /** What an unknown can change. */
@@ -66,21 +73,35 @@ function metadataScope(rest: readonly string[], isNamespace: boolean): UnknownSc
 export function scopeUnknowns(
   object: unknown,
   unknowns: readonly UnknownField[],
+  options: EvaluateOptions = {},
 ): { unknown: UnknownField; scope: UnknownScope }[] {
   if (unknowns.length === 0) return [];
-  const extracted = extractObject(object);
+  const extracted = extractObject(object, '', {
+    templates: podTemplateTable(options.podTemplates),
+    partial: options.partial === true,
+  });
+  const views =
+    extracted.kind === 'pod'
+      ? extracted.views.map((view) => ({
+          spec: parsePointer(view.specPath),
+          metadata: parsePointer(view.metadataPath),
+        }))
+      : [];
   return unknowns.map((unknown) => {
     const tokens = unknown.tokens;
     let scope: UnknownScope = ALL;
     if (extracted.kind === 'namespace') {
       scope = tokens[0] === 'metadata' ? metadataScope(tokens.slice(1), true) : NONE;
     } else if (extracted.kind === 'pod') {
-      const spec = parsePointer(extracted.view.specPath);
-      const podMetadata = parsePointer(extracted.view.metadataPath);
-      if (startsWith(tokens, spec)) scope = podField(tokens.slice(spec.length));
-      else if (startsWith(tokens, podMetadata) && podMetadata.length > 1) {
+      // The pod template the unknown sits in (a custom resource may have several).
+      const view = views.find(
+        ({ spec, metadata }) =>
+          startsWith(tokens, spec) || (startsWith(tokens, metadata) && metadata.length > 1),
+      );
+      if (view && startsWith(tokens, view.spec)) scope = podField(tokens.slice(view.spec.length));
+      else if (view) {
         // A pod template's own metadata: what rules read as `metadata.annotations`.
-        const rest = tokens.slice(podMetadata.length);
+        const rest = tokens.slice(view.metadata.length);
         scope =
           rest.length === 0
             ? ALL
@@ -93,8 +114,9 @@ export function scopeUnknowns(
         const scoped = metadataScope(tokens.slice(1), false);
         // A workload's own annotations (other than the suppression) are read by no rule; a
         // Pod's are its pod metadata.
-        scope = scoped.kind === 'field' && podMetadata.length > 1 ? NONE : scoped;
-      } else scope = startsWith(spec, tokens) ? ALL : NONE;
+        const podLevel = views.some(({ metadata }) => metadata.length > 1);
+        scope = scoped.kind === 'field' && podLevel ? NONE : scoped;
+      } else scope = views.some(({ spec }) => startsWith(spec, tokens)) ? ALL : NONE;
     }
     return { unknown, scope };
   });
