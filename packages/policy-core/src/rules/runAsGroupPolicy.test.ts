@@ -34,7 +34,10 @@ describe('runAsGroupPolicy', () => {
         fix: {
           kind: 'safe',
           description: 'Set securityContext.runAsGroup=1000 on the pod.',
-          patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsGroup: 1000 } }],
+          patch: [
+            { op: 'add', path: '/spec/securityContext', value: {}, ifMissing: true },
+            { op: 'add', path: '/spec/securityContext/runAsGroup', value: 1000 },
+          ],
         },
       },
     ]);

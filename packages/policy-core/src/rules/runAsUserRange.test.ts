@@ -45,7 +45,10 @@ describe('runAsUserRange', () => {
           kind: 'safe',
           description:
             "Set securityContext.runAsUser=1000 on the pod so no container depends on the image's USER.",
-          patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsUser: 1000 } }],
+          patch: [
+            { op: 'add', path: '/spec/securityContext', value: {}, ifMissing: true },
+            { op: 'add', path: '/spec/securityContext/runAsUser', value: 1000 },
+          ],
         },
       },
     ]);
@@ -128,7 +131,7 @@ describe('runAsUserRange', () => {
     expect(result).toMatchObject({
       messageId: 'outOfRange',
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description:
           'Remove container "a" securityContext.runAsUser so the platform assigns a UID from the namespace\'s range.',
         patch: [{ op: 'remove', path: '/spec/containers/0/securityContext/runAsUser' }],
