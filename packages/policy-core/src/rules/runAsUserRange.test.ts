@@ -116,12 +116,16 @@ describe('runAsUserRange', () => {
     ]);
   });
 
-  it('offers no fix when the default user is itself outside the policy', () => {
+  it("writes the range's lower bound when the profile's default user is outside the range", () => {
     const results = failures(
       { containers: [{ name: 'a' }] },
       { level: 'restricted', uidRange: { min: 2000 } },
     );
-    expect(results[0]?.fix).toBeUndefined();
+    expect(results[0]?.fix?.patch).toContainEqual({
+      op: 'add',
+      path: '/spec/securityContext/runAsUser',
+      value: 2000,
+    });
   });
 
   it('openshift: no runAsUser needed; a fixed one outside the namespace range is removed', () => {
