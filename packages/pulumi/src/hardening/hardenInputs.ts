@@ -11,9 +11,9 @@
  */
 import {
   applyJsonPatch,
-  type EvaluateOptions,
   type Finding,
   type HardenChange,
+  type HardenOptions,
   harden,
   JsonPatchError,
   parsePointer,
@@ -104,7 +104,7 @@ function exists(root: unknown, tokens: readonly string[]): boolean {
  */
 export function hardenInputs(
   props: Record<string, unknown>,
-  options: EvaluateOptions | undefined,
+  options: HardenOptions | undefined,
   mode: HardenMode,
 ): HardenedInputs {
   const opaque: string[][] = [];
@@ -147,7 +147,11 @@ export function hardenInputs(
       // Writing where an opaque value sits would overwrite the user's Output.
       if (opaque.some((path) => isPrefix(path, tokens) && path.length === tokens.length)) return true;
       if (mode === 'fix') return false;
-      return op.op !== 'add' || (tokens[tokens.length - 1] !== '-' && exists(current, tokens));
+      // A parent created only when missing (ifMissing) never overwrites what the user wrote.
+      return (
+        op.op !== 'add' ||
+        (op.ifMissing !== true && tokens[tokens.length - 1] !== '-' && exists(current, tokens))
+      );
     });
     if (conflict) {
       conflicts.push({ rule: change.rule, path: conflict.path, description: change.description });
