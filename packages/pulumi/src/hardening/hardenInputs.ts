@@ -99,8 +99,9 @@ function exists(root: unknown, tokens: readonly string[]): boolean {
 }
 
 /**
- * Hardens resource inputs with the core's harden(). In `fill` mode, patches that would change a
- * value the user wrote are not applied and are returned as conflicts.
+ * Hardens resource inputs with the core's harden(). In `fix` mode, the fixes `options` allow (safe
+ * ones; unsafe ones too with `unsafe: true`). In `fill` mode, patches that would change a value
+ * the user wrote (the unsafe fixes) are not applied and are returned as conflicts.
  */
 export function hardenInputs(
   props: Record<string, unknown>,
@@ -131,7 +132,8 @@ export function hardenInputs(
       conflicts: [],
     };
   }
-  const result = harden(skeleton, options);
+  // Fill mode computes unsafe fixes too, only to report them as conflicts: it applies none.
+  const result = harden(skeleton, mode === 'fill' ? { ...options, unsafe: true } : options);
   const remaining = result.remaining.filter(
     (finding) => finding.status === 'error' || (finding.status === 'fail' && finding.severity === 'error'),
   );
