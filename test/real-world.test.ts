@@ -145,7 +145,7 @@ describe('the real-world corpus', () => {
 
   it('through cdk8s PodSecurity.harden(): the same checks on the workloads', () => {
     const chart = Testing.chart();
-    original.forEach((object, index) => new ApiObject(chart, `o${index}`, object));
+    for (const [index, object] of original.entries()) new ApiObject(chart, `o${index}`, object);
     PodSecurity.of(chart).harden();
     const synthesized = Testing.synth(chart) as Manifest[];
     // cdk8s hardens workloads one by one (Namespaces are left to validation).
@@ -153,7 +153,7 @@ describe('the real-world corpus', () => {
     expectFaithful(workloads(original), workloads(synthesized));
     expect(rejectedPods(synthesized)).toEqual([]);
     const again = Testing.chart();
-    synthesized.forEach((object, index) => new ApiObject(again, `o${index}`, object));
+    for (const [index, object] of synthesized.entries()) new ApiObject(again, `o${index}`, object);
     PodSecurity.of(again).harden();
     expect(Testing.synth(again)).toEqual(synthesized);
   });
