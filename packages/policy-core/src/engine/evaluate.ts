@@ -122,7 +122,8 @@ export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true):
       facts.learn(input);
     },
     evaluate(input: unknown, firstIndex = 0): EvaluationResult {
-      if (learnOnEvaluate) facts.learn(input);
+      // Learned here, pods are kept only for namespaces already known to need them (streams).
+      if (learnOnEvaluate) facts.learn(input, false);
       const findings: Finding[] = [];
       const objects: EvaluatedObject[] = [];
       const out = { evaluation, optionSuppressions, findings, objects };

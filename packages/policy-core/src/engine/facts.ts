@@ -18,6 +18,7 @@ export const NO_FACTS: InputFacts = Object.freeze({
 });
 
 const POD_KIND_SET: ReadonlySet<string> = new Set(POD_KINDS);
+const ENFORCE = 'pod-security.kubernetes.io/enforce';
 
 /** The facts of an input, filled by {@link InputFactsCollector.learn}. */
 export class InputFactsCollector implements InputFacts {
@@ -30,16 +31,23 @@ export class InputFactsCollector implements InputFacts {
    */
   constructor(private readonly levelOf: (objects: readonly unknown[]) => PssLevel) {}
 
-  /** Records the facts of one piece of input: an object, a List, or an array of them. */
-  learn(input: unknown): void {
+  /** Namespaces of the input without an enforce label: the only ones whose pods a fix needs. */
+  private readonly unlabelled = new Set<string>();
+
+  /**
+   * Records the facts of one piece of input: an object, a List, or an array of them. With
+   * `allPods` false (a stream evaluated piece by piece), the pods of a namespace are kept only
+   * once its unlabelled Namespace has been seen, so memory does not grow with the stream.
+   */
+  learn(input: unknown, allPods = true): void {
     if (Array.isArray(input)) {
-      for (const item of input) this.learn(item);
+      for (const item of input) this.learn(item, allPods);
       return;
     }
-    for (const { object } of flattenLists(input)) this.learnObject(object);
+    for (const { object } of flattenLists(input)) this.learnObject(object, allPods);
   }
 
-  private learnObject(object: unknown): void {
+  private learnObject(object: unknown, allPods: boolean): void {
     if (!isRecord(object) || typeof object.kind !== 'string' || this.seen.has(object)) return;
     this.seen.add(object);
     const metadata = isRecord(object.metadata) ? object.metadata : undefined;
@@ -55,8 +63,14 @@ export class InputFactsCollector implements InputFacts {
       });
       return;
     }
+    if (object.kind === 'Namespace' && typeof metadata?.name === 'string') {
+      const labels = isRecord(metadata.labels) ? metadata.labels : {};
+      if (!Object.hasOwn(labels, ENFORCE)) this.unlabelled.add(metadata.name);
+      return;
+    }
     // Objects without a namespace are not known to belong to any Namespace of the input.
     if (namespace === undefined || !POD_KIND_SET.has(object.kind)) return;
+    if (!allPods && !this.unlabelled.has(namespace)) return;
     let objects = this.podObjects.get(namespace);
     if (!objects) {
       objects = [];
