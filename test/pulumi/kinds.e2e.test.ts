@@ -157,7 +157,9 @@ describe('...Patch resources are judged for what they set', () => {
       name: 'web',
       properties,
     });
-    expect(result.properties).toEqual(patch({ image: 'app:2', securityContext: { runAsNonRoot: true } }));
-    expect(result.diagnostics).toEqual([]);
+    // Replacing the value the patch set is an unsafe fix: safe remediation (the default) leaves it,
+    // and adds nothing around it; the finding stays.
+    expect(result.properties).toEqual(properties);
+    expect(result.diagnostics.map((d) => d.policyName)).toContain('podguard-runAsNonRoot');
   });
 });

@@ -34,6 +34,21 @@ function keysFor(document: Document, tokens: string[]): (string | number)[] {
   return keys;
 }
 
+/** For an `ifMissing` add: the member is there (not null), or an equal element is in the array. */
+function alreadyThere(
+  document: Document,
+  parent: unknown,
+  keys: readonly unknown[],
+  operation: JsonPatchOperation,
+): boolean {
+  if (operation.path.endsWith('/-')) {
+    const wanted = JSON.stringify(operation.value);
+    return isSeq(parent) && parent.toJSON().some((item: unknown) => JSON.stringify(item) === wanted);
+  }
+  const existing = document.getIn(keys as unknown[]);
+  return existing !== undefined && existing !== null;
+}
+
 function applyOperation(document: Document, operation: JsonPatchOperation): void {
   const keys = keysFor(document, parsePointer(operation.path));
   const parentKeys = keys.slice(0, -1);
@@ -41,6 +56,9 @@ function applyOperation(document: Document, operation: JsonPatchOperation): void
   const parent = parentKeys.length === 0 ? document.contents : document.getIn(parentKeys, true);
   switch (operation.op) {
     case 'add':
+      // A parent created only when missing, or an element appended only when absent (the core's
+      // leaf-level fixes compose this way): skip it when it is already there.
+      if (operation.ifMissing === true && alreadyThere(document, parent, keys, operation)) return;
       if (isSeq(parent) && typeof last === 'number') {
         (parent.items as unknown[]).splice(last, 0, document.createNode(operation.value) as Node);
       } else document.setIn(keys, document.createNode(operation.value));

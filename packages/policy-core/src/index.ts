@@ -46,7 +46,7 @@ export {
   type PieceOptions,
   UNUSED_SUPPRESSION,
 } from './engine/evaluate.js';
-export { type HardenChange, type HardenResult, harden } from './engine/harden.js';
+export { type HardenChange, type HardenOptions, type HardenResult, harden } from './engine/harden.js';
 export { applyJsonPatch, JsonPatchError } from './engine/jsonPatch.js';
 export { isPatchDocument } from './engine/partial.js';
 export { psaPlan } from './engine/plan.js';

@@ -18,6 +18,7 @@ import type {
   EvaluationResult,
   Finding,
   JsonPointer,
+  PssLevel,
   ResourceRef,
   RuleLevel,
   Suppression,
@@ -34,7 +35,10 @@ import type {
   PodCheck,
   Rule,
 } from '../rulekit/define.js';
+import { checkPod } from './checkPod.js';
 import { readsAnyOf, unreadableFields } from './declarations.js';
+import { InputFactsCollector } from './facts.js';
+import { fixObject } from './fixObject.js';
 import { applyJsonPatch, JsonPatchError } from './jsonPatch.js';
 import {
   fillingOperations,
@@ -88,6 +92,7 @@ const NO_SUPPRESSIONS: readonly ActiveSuppression[] = Object.freeze([]);
  */
 export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationResult {
   const session = createEvaluation(options);
+  session.learn(input);
   const result = session.evaluate(input);
   const findings = [...session.settings, ...result.findings, ...session.finish()];
   return { allowed: isAllowed(findings, session.failOn), findings, objects: result.objects };
@@ -111,6 +116,13 @@ export interface DockerfileInput {
 export interface EvaluationSession {
   /** Findings about the options themselves (malformed suppressions), reported once. */
   readonly settings: readonly Finding[];
+  /**
+   * Records the cross-object facts of one piece (ServiceAccounts, the pods of each namespace)
+   * without evaluating it. Call it for every piece before evaluating any, so that a
+   * ServiceAccount that comes after its pods still counts; {@link evaluate} learns each piece
+   * itself too, so pieces not learned beforehand count from then on.
+   */
+  learn(input: unknown): void;
   /**
    * Evaluates one piece (an object, or an array of them). `objectIndex` counts from `firstIndex`
    * (default 0): pass the running count to number objects across pieces.
@@ -143,10 +155,15 @@ export interface PieceOptions {
  * @throws PodguardInputError for invalid options.
  */
 export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
-  const resolved = resolveEvaluation(options);
+  return sessionOf(resolveEvaluation(options));
+}
+
+/** A session over resolved options (harden resolves them once for all its sessions). */
+export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true): EvaluationSession {
+  const facts = new InputFactsCollector((objects) => strictestPassedLevel(objects, evaluation));
   const evaluation: Evaluation = {
     ...resolved,
-    context: { options: resolved.options, version: resolved.minor },
+    context: { options: resolved.options, version: resolved.minor, facts },
     ...activeRules(planFor(resolved.profile, resolved.minor), resolved.ruleSettings),
   };
   const settings: Finding[] = resolved.deprecations.map((sentence) => deprecationFinding(sentence));
@@ -156,6 +173,9 @@ export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
     settings,
     failOn,
     isBlocking: (finding: Finding) => isBlocking(finding, failOn),
+    learn(input: unknown): void {
+      facts.learn(input);
+    },
     evaluateDockerfile(dockerfile: DockerfileInput, objectIndex = 0): EvaluationResult {
       const findings: Finding[] = [];
       const objects: EvaluatedObject[] = [];
@@ -163,6 +183,8 @@ export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
       return { allowed: isAllowed(findings, failOn), findings, objects };
     },
     evaluate(input: unknown, firstIndex = 0, piece?: PieceOptions): EvaluationResult {
+      // Learned here, pods are kept only for namespaces already known to need them (streams).
+      if (learnOnEvaluate) facts.learn(input, false);
       const findings: Finding[] = [];
       const objects: EvaluatedObject[] = [];
       const partial = evaluation.partial || piece?.partial === true;
@@ -179,6 +201,52 @@ export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
       return unused;
     },
   };
+}
+
+const LEVELS_STRICTEST_FIRST: readonly PssLevel[] = ['restricted', 'baseline'];
+
+/**
+ * The strictest Pod Security level every pod in `objects` passes once the session's safe fixes are
+ * applied to it (`restricted` when there is none): the level a namespace label fix may add without
+ * getting a pod of the input rejected.
+ */
+function strictestPassedLevel(objects: readonly unknown[], evaluation: Evaluation): PssLevel {
+  let strictest = 0;
+  for (const object of objects) {
+    const { object: fixed } = fixObject(
+      object,
+      (candidate) => {
+        const out: EvaluationTarget = {
+          evaluation,
+          optionSuppressions: [],
+          findings: [],
+          objects: [],
+          partial: false,
+        };
+        evaluateInput(candidate, 0, out);
+        return out.findings;
+      },
+      false,
+      () => 'a pod of the namespace',
+    );
+    while (strictest < LEVELS_STRICTEST_FIRST.length) {
+      const level = LEVELS_STRICTEST_FIRST[strictest] as PssLevel;
+      if (passes(fixed, level, evaluation.version)) break;
+      strictest++;
+    }
+    if (strictest === LEVELS_STRICTEST_FIRST.length) return 'privileged';
+  }
+  return LEVELS_STRICTEST_FIRST[strictest] as PssLevel;
+}
+
+function passes(object: unknown, level: PssLevel, version: string): boolean {
+  try {
+    return checkPod(object, level, version).allowed;
+  } catch (error) {
+    // An invalid pod gets its own error finding; no label level is known to admit it.
+    if (error instanceof PodguardInputError) return false;
+    throw error;
+  }
 }
 
 type ActiveRules = Pick<
@@ -583,6 +651,7 @@ function failFinding(
   };
   if (first?.container !== undefined) finding.container = first.container;
   if (result.fix !== undefined) finding.fix = result.fix;
+  if (result.unfixable !== undefined) finding.unfixable = result.unfixable;
   return finding;
 }
 

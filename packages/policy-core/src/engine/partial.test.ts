@@ -91,9 +91,16 @@ describe('partial objects', () => {
     );
   });
 
-  it('harden never adds fields to a patch; it may still replace a value the patch set', () => {
+  it('harden never adds fields to a patch; asked for unsafe fixes, it may replace a value the patch set', () => {
     const object = patch({ securityContext: { runAsNonRoot: false, procMount: 'Unmasked' } });
-    const result = harden(object, { level: 'restricted', partial: true });
+    // Replacing what the patch wrote is unsafe: the default (safe) run changes nothing.
+    const safe = harden(object, { level: 'restricted', partial: true });
+    expect(safe.changes).toEqual([]);
+    expect(safe.remaining.map((finding) => finding.rule).sort()).toEqual([
+      'procMount_restricted',
+      'runAsNonRoot',
+    ]);
+    const result = harden(object, { level: 'restricted', partial: true, unsafe: true });
     expect(result.changes.flatMap((change) => change.patch.map((operation) => operation.op))).toEqual([
       'replace',
       'replace',

@@ -4,7 +4,7 @@
  * Admission registers its checks. Rules know nothing of YAML, files, cdk8s or Pulumi.
  */
 import type { RuleOptions } from '../model/optionSchemas.js';
-import type { FindingLocation, Fix, RuleLevel, Severity } from '../model/types.js';
+import type { FindingLocation, Fix, FixKind, RuleLevel, Severity } from '../model/types.js';
 import { parseVersion } from '../model/versions.js';
 import type { ContainerRef, DockerfileView, NamespaceView, PodView, RuleContext } from '../model/views.js';
 
@@ -31,6 +31,8 @@ export interface Forbidden {
   readonly severity?: Severity;
   /** The mechanical fix, when there is one. */
   readonly fix?: Fix;
+  /** Why some offending places get no fix, or only an unsafe one (see `Finding.unfixable`). */
+  readonly unfixable?: string;
 }
 
 export type CheckResult = Allowed | Forbidden;
@@ -120,6 +122,12 @@ export type FieldPath = string;
 /** The kinds of object a rule checks. */
 export type RuleTarget = 'pod' | 'namespace' | 'dockerfile';
 
+/**
+ * The kinds of fix a rule's findings carry: `safe` or `unsafe` only, `mixed` (safe for what is
+ * missing, unsafe for what the author wrote), or `none`. docs/fixes.md lists every rule's.
+ */
+export type RuleFixKind = FixKind | 'mixed' | 'none';
+
 /** What every rule declares about itself; the options schema, docs and plans derive from it. */
 export interface RuleMeta<MessageId extends string = string> {
   readonly id: string;
@@ -140,6 +148,8 @@ export interface RuleMeta<MessageId extends string = string> {
    * of these ids; a check that returns no `messageId` gets the first.
    */
   readonly messages: Readonly<Record<MessageId, string>>;
+  /** The kinds of fix the rule's findings carry; a test checks every fix against it. */
+  readonly fix: RuleFixKind;
 }
 
 export interface PodRule<MessageId extends string = string> extends RuleMeta<MessageId> {

@@ -39,21 +39,24 @@ new RuleTester({ describe, it }).run(allowPrivilegeEscalation, {
         { path: '/spec/containers/2/securityContext/allowPrivilegeEscalation', container: 'c' },
       ],
       fix: {
-        description: 'Set securityContext.allowPrivilegeEscalation=false on each container.',
+        kind: 'safe',
+        description:
+          'Set securityContext.allowPrivilegeEscalation=false on each container that leaves it unset.',
         patch: [
           {
             op: 'add',
             path: '/spec/containers/0/securityContext',
-            value: { allowPrivilegeEscalation: false },
+            value: {},
+            ifMissing: true,
           },
           {
-            op: 'replace',
-            path: '/spec/containers/1/securityContext/allowPrivilegeEscalation',
+            op: 'add',
+            path: '/spec/containers/0/securityContext/allowPrivilegeEscalation',
             value: false,
           },
           {
-            op: 'replace',
-            path: '/spec/containers/2/securityContext/allowPrivilegeEscalation',
+            op: 'add',
+            path: '/spec/containers/1/securityContext/allowPrivilegeEscalation',
             value: false,
           },
         ],
@@ -71,9 +74,15 @@ new RuleTester({ describe, it }).run(allowPrivilegeEscalation, {
       reason: 'allowPrivilegeEscalation != false',
       detail: 'container "a" must set securityContext.allowPrivilegeEscalation=false',
       fix: {
-        description: 'Set securityContext.allowPrivilegeEscalation=false on each container.',
+        kind: 'safe',
+        description:
+          'Set securityContext.allowPrivilegeEscalation=false on each container that leaves it unset.',
         patch: [
-          { op: 'add', path: '/spec/containers/0/securityContext/allowPrivilegeEscalation', value: false },
+          {
+            op: 'add',
+            path: '/spec/containers/0/securityContext/allowPrivilegeEscalation',
+            value: false,
+          },
         ],
       },
     },
@@ -86,11 +95,28 @@ new RuleTester({ describe, it }).run(allowPrivilegeEscalation, {
       fix: null,
     },
     {
-      name: 'no fix for a privileged container (the API server rejects false with privileged)',
+      name: 'per container: the plain container gets the fix, the privileged one keeps its finding',
       pod: { containers: [{ name: 'a' }, { name: 'p', securityContext: { privileged: true } }] },
       reason: 'allowPrivilegeEscalation != false',
       detail: 'containers "a", "p" must set securityContext.allowPrivilegeEscalation=false',
-      fix: null,
+      fix: {
+        kind: 'safe',
+        description:
+          'Set securityContext.allowPrivilegeEscalation=false on each container that leaves it unset.',
+        patch: [
+          {
+            op: 'add',
+            path: '/spec/containers/0/securityContext',
+            value: {},
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/containers/0/securityContext/allowPrivilegeEscalation',
+            value: false,
+          },
+        ],
+      },
     },
     {
       name: 'no fix for a container adding CAP_SYS_ADMIN',

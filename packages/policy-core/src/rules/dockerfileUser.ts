@@ -46,6 +46,8 @@ function checkDockerfile(dockerfile: DockerfileView, context: RuleContext): read
       ...(finding.fix
         ? {
             fix: {
+              // Adding the missing USER line only adds; replacing a USER or a RUN the author wrote does not.
+              kind: finding.messageId === 'noUser' ? 'safe' : 'unsafe',
               description: finding.fix.description.includes(finding.fix.line)
                 ? finding.fix.description
                 : `${finding.fix.description} (${finding.fix.line})`,
@@ -73,6 +75,7 @@ export const dockerfileUser = defineDockerfileRule({
   description:
     'The final stage of a Dockerfile must set USER to a numeric non-root UID, so the kubelet can verify runAsNonRoot.',
   controls: DOCKERFILE_CONTROLS,
+  fix: 'mixed',
   messages: dockerfileMessages,
   check: checkDockerfile,
 });

@@ -42,5 +42,6 @@ export const hostPathVolumes = definePodRule({
   messages: { hostPathVolumes: 'hostPath volumes ({detail})' },
   description: 'Pods must not mount hostPath volumes.',
   controls: ['PSS baseline: HostPath Volumes', 'CIS 5.2.12', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'none',
   versions: [{ since: 'v1.0', check: hostPathVolumes_1_0 }],
 });

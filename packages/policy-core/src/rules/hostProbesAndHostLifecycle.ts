@@ -105,5 +105,6 @@ export const hostProbesAndHostLifecycle = definePodRule({
   messages: { hostProbesAndHostLifecycle: 'probe or lifecycle host ({detail})' },
   description: 'Probes and lifecycle handlers must not set an explicit host.',
   controls: ['PSS baseline: Host Probes / Lifecycle Hooks', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'none',
   versions: [{ since: 'v1.34', check: hostProbesAndHostLifecycle_1_34 }],
 });

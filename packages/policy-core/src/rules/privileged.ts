@@ -34,5 +34,6 @@ export const privileged = definePodRule({
   messages: { privileged: 'privileged ({detail})' },
   description: 'Containers must not run privileged (securityContext.privileged=true).',
   controls: ['PSS baseline: Privileged Containers', 'CIS 5.2.2', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'none',
   versions: [{ since: 'v1.0', check: privileged_1_0 }],
 });

@@ -41,8 +41,21 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       detail: 'pod or container "a" must set securityContext.runAsNonRoot=true',
       locations: [{ path: '/spec/containers/0', container: 'a' }],
       fix: {
-        description,
-        patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsNonRoot: true } }],
+        kind: 'safe',
+        description: 'Set securityContext.runAsNonRoot=true on the pod.',
+        patch: [
+          {
+            op: 'add',
+            path: '/spec/securityContext',
+            value: {},
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/securityContext/runAsNonRoot',
+            value: true,
+          },
+        ],
       },
     },
     {
@@ -52,8 +65,15 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       detail: 'pod must not set securityContext.runAsNonRoot=false',
       locations: [{ path: '/spec/securityContext/runAsNonRoot' }],
       fix: {
-        description,
-        patch: [{ op: 'replace', path: '/spec/securityContext/runAsNonRoot', value: true }],
+        kind: 'unsafe',
+        description: 'Replace securityContext.runAsNonRoot=false with true.',
+        patch: [
+          {
+            op: 'replace',
+            path: '/spec/securityContext/runAsNonRoot',
+            value: true,
+          },
+        ],
       },
     },
     {
@@ -66,10 +86,19 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
         { path: '/spec/containers/3/securityContext/runAsNonRoot', container: 'd' },
       ],
       fix: {
-        description,
+        kind: 'unsafe',
+        description: 'Replace securityContext.runAsNonRoot=false with true.',
         patch: [
-          { op: 'replace', path: '/spec/containers/2/securityContext/runAsNonRoot', value: true },
-          { op: 'replace', path: '/spec/containers/3/securityContext/runAsNonRoot', value: true },
+          {
+            op: 'replace',
+            path: '/spec/containers/2/securityContext/runAsNonRoot',
+            value: true,
+          },
+          {
+            op: 'replace',
+            path: '/spec/containers/3/securityContext/runAsNonRoot',
+            value: true,
+          },
         ],
       },
     },
@@ -90,7 +119,17 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
         { path: '/spec/containers/0', container: 'a' },
         { path: '/spec/containers/1/securityContext', container: 'b' },
       ],
-      fix: { description, patch: [{ op: 'add', path: '/spec/securityContext/runAsNonRoot', value: true }] },
+      fix: {
+        kind: 'safe',
+        description: 'Set securityContext.runAsNonRoot=true on the pod.',
+        patch: [
+          {
+            op: 'add',
+            path: '/spec/securityContext/runAsNonRoot',
+            value: true,
+          },
+        ],
+      },
     },
     {
       name: 'pod and containers false: the explicit setters are reported',
@@ -120,12 +159,19 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       detail: 'pod or container "job" must set securityContext.runAsNonRoot=true',
       locations: ['/spec/jobTemplate/spec/template/spec/containers/0'],
       fix: {
-        description,
+        kind: 'safe',
+        description: 'Set securityContext.runAsNonRoot=true on the pod.',
         patch: [
           {
             op: 'add',
             path: '/spec/jobTemplate/spec/template/spec/securityContext',
-            value: { runAsNonRoot: true },
+            value: {},
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/jobTemplate/spec/template/spec/securityContext/runAsNonRoot',
+            value: true,
           },
         ],
       },

@@ -50,6 +50,7 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       detail: 'forbidden annotation seccomp.security.alpha.kubernetes.io/pod="unconfined"',
       locations: ['/metadata/annotations/seccomp.security.alpha.kubernetes.io~1pod'],
       fix: {
+        kind: 'unsafe',
         description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
           {
@@ -108,6 +109,7 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       detail:
         'forbidden annotations container.seccomp.security.alpha.kubernetes.io/a="unconfined", seccomp.security.alpha.kubernetes.io/pod="unconfined"',
       fix: {
+        kind: 'unsafe',
         description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
           {
@@ -120,7 +122,13 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
             path: '/metadata/annotations/container.seccomp.security.alpha.kubernetes.io~1a',
             value: 'runtime/default',
           },
-          { op: 'replace', path: '/spec/securityContext/seccompProfile', value: { type: 'RuntimeDefault' } },
+          {
+            op: 'replace',
+            path: '/spec/securityContext/seccompProfile',
+            value: {
+              type: 'RuntimeDefault',
+            },
+          },
         ],
       },
     },
@@ -138,9 +146,16 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"',
       locations: ['/spec/securityContext/seccompProfile/type'],
       fix: {
+        kind: 'unsafe',
         description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
-          { op: 'replace', path: '/spec/securityContext/seccompProfile', value: { type: 'RuntimeDefault' } },
+          {
+            op: 'replace',
+            path: '/spec/securityContext/seccompProfile',
+            value: {
+              type: 'RuntimeDefault',
+            },
+          },
         ],
       },
     },
@@ -182,6 +197,7 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       reason: 'seccompProfile',
       detail: 'container "c" must not set securityContext.seccompProfile.type to "Unconfined"',
       fix: {
+        kind: 'unsafe',
         description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
           {

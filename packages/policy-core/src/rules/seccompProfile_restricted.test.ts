@@ -56,8 +56,24 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
         'pod or container "a" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"',
       locations: [{ path: '/spec/containers/0', container: 'a' }],
       fix: {
-        description,
-        patch: [{ op: 'add', path: '/spec/securityContext', value: { seccompProfile: RUNTIME_DEFAULT } }],
+        kind: 'safe',
+        description:
+          'Set the pod-level seccompProfile (RuntimeDefault, or the Localhost profile its annotation names).',
+        patch: [
+          {
+            op: 'add',
+            path: '/spec/securityContext',
+            value: {},
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/securityContext/seccompProfile',
+            value: {
+              type: 'RuntimeDefault',
+            },
+          },
+        ],
       },
     },
     {
@@ -74,8 +90,17 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
       detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"',
       locations: ['/spec/securityContext/seccompProfile/type'],
       fix: {
-        description,
-        patch: [{ op: 'replace', path: '/spec/securityContext/seccompProfile', value: RUNTIME_DEFAULT }],
+        kind: 'unsafe',
+        description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
+        patch: [
+          {
+            op: 'replace',
+            path: '/spec/securityContext/seccompProfile',
+            value: {
+              type: 'RuntimeDefault',
+            },
+          },
+        ],
       },
     },
     {
@@ -89,17 +114,22 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
         { path: '/spec/containers/3/securityContext/seccompProfile/type', container: 'd' },
       ],
       fix: {
-        description,
+        kind: 'unsafe',
+        description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
           {
             op: 'replace',
             path: '/spec/containers/2/securityContext/seccompProfile',
-            value: RUNTIME_DEFAULT,
+            value: {
+              type: 'RuntimeDefault',
+            },
           },
           {
             op: 'replace',
             path: '/spec/containers/3/securityContext/seccompProfile',
-            value: RUNTIME_DEFAULT,
+            value: {
+              type: 'RuntimeDefault',
+            },
           },
         ],
       },
@@ -134,13 +164,22 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
       reason: 'seccompProfile',
       detail: 'container "u" must not set securityContext.seccompProfile.type to "Unconfined"',
       fix: {
-        description,
+        kind: 'safe',
+        description:
+          'Set the pod-level seccompProfile (RuntimeDefault, or the Localhost profile its annotation names).',
         patch: [
-          { op: 'add', path: '/spec/securityContext', value: { seccompProfile: RUNTIME_DEFAULT } },
           {
-            op: 'replace',
-            path: '/spec/containers/1/securityContext/seccompProfile',
-            value: RUNTIME_DEFAULT,
+            op: 'add',
+            path: '/spec/securityContext',
+            value: {},
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/securityContext/seccompProfile',
+            value: {
+              type: 'RuntimeDefault',
+            },
           },
         ],
       },
@@ -178,23 +217,23 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
       reason: 'seccompProfile',
       detail: 'pod and container "c" must not set securityContext.seccompProfile.type to "Unconfined"',
       fix: {
-        description,
+        kind: 'safe',
+        description:
+          'Set the pod-level seccompProfile (RuntimeDefault, or the Localhost profile its annotation names).',
         patch: [
-          { op: 'replace', path: '/spec/securityContext/seccompProfile', value: RUNTIME_DEFAULT },
           {
-            op: 'replace',
-            path: '/spec/containers/1/securityContext/seccompProfile',
-            value: RUNTIME_DEFAULT,
+            op: 'add',
+            path: '/spec/containers/0/securityContext',
+            value: {},
+            ifMissing: true,
           },
           {
-            op: 'replace',
-            path: '/metadata/annotations/container.seccomp.security.alpha.kubernetes.io~1c',
-            value: 'runtime/default',
-          },
-          {
-            op: 'replace',
-            path: '/metadata/annotations/seccomp.security.alpha.kubernetes.io~1pod',
-            value: 'runtime/default',
+            op: 'add',
+            path: '/spec/containers/0/securityContext/seccompProfile',
+            value: {
+              type: 'Localhost',
+              localhostProfile: 'x.json',
+            },
           },
         ],
       },

@@ -55,5 +55,6 @@ export const windowsHostProcess = definePodRule({
   messages: { windowsHostProcess: 'hostProcess ({detail})' },
   description: 'Pods and containers must not run as Windows HostProcess containers.',
   controls: ['PSS baseline: HostProcess', 'CIS 5.2.11', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'none',
   versions: [{ since: 'v1.0', check: windowsHostProcess_1_0 }],
 });

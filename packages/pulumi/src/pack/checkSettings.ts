@@ -97,7 +97,7 @@ export function checkSettings(raw: unknown, owner: SettingsOwner): CheckedSettin
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new PodguardInputError(`the settings of ${owner.name} must be an object`, 'settings');
   }
-  const { suppressions: given, exemptions, ...rest } = raw as Record<string, unknown>;
+  const { suppressions: given, exemptions, unsafeFixes, ...rest } = raw as Record<string, unknown>;
   for (const key of Object.keys(rest)) {
     if (!SETTING_KEYS.includes(key)) {
       const guess = closest(key, SETTING_KEYS);
@@ -127,6 +127,10 @@ export function checkSettings(raw: unknown, owner: SettingsOwner): CheckedSettin
     throw error;
   }
   const settings: PodguardSettings = { ...(options as PodguardSettings) };
+  if (unsafeFixes !== undefined) {
+    if (typeof unsafeFixes !== 'boolean') fail(owner, 'unsafeFixes', 'expected true or false');
+    settings.unsafeFixes = unsafeFixes as boolean;
+  }
   if (suppressions !== undefined) {
     if (!Array.isArray(suppressions)) fail(owner, 'suppressions', 'expected a list');
     if (!owner.takesSuppressions && suppressions.length > 0) {

@@ -303,7 +303,13 @@ function rulePolicy(rule: Rule, defaults: PodguardSettings): ResourceValidationP
     remediateResource: (args) => {
       const prepared = prepare(rule, defaults, args, undefined);
       if (!prepared) return undefined;
-      const { changes } = harden(prepared.read.object, { ...prepared.options, rules: onlyRule(rule.id) });
+      const owner: SettingsOwner = { name: policyName(rule.id), rule: rule.id, takesSuppressions: true };
+      const unsafe = settingsOf(defaults, args, owner).unsafeFixes === true;
+      const { changes } = harden(prepared.read.object, {
+        ...prepared.options,
+        rules: onlyRule(rule.id),
+        unsafe,
+      });
       if (changes.length === 0) return undefined;
       // Patch the properties as they came (secrets stay secrets); the fixes touch security fields only.
       let remediated: unknown = copyForRemediation(args.props);
@@ -349,18 +355,31 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
 }
 
 /**
- * All podguard resource policies, in registry order, then the input policy. `defaults` apply
+ * All podguard resource policies, in registry order (the capability rules first, see
+ * {@link remediationOrder}), then the input policy. `defaults` apply
  * under each policy's own config; exemptions go to the policy of their rule.
  */
 export function resourcePolicies(defaults: PodguardSettings): ResourceValidationPolicy[] {
   const { suppressions = [], ...shared } = defaults;
   return [
-    ...kubernetesRules().map((rule) => {
+    ...remediationOrder(kubernetesRules()).map((rule) => {
       const own = suppressions.filter((suppression) => suppression.rule === rule.id);
       return rulePolicy(rule, own.length > 0 ? { ...shared, suppressions: own } : shared);
     }),
     inputPolicy(shared),
   ];
+}
+
+/**
+ * Rules whose fixes make another rule's fix possible run first: the engine passes each policy's
+ * remediation to the next, so one pass reaches harden()'s fixed point (removing SYS_ADMIN lets
+ * allowPrivilegeEscalation=false in). Otherwise registry order.
+ */
+const REMEDIATE_FIRST: readonly string[] = ['capabilities_baseline', 'capabilities_restricted'];
+
+function remediationOrder(rules: readonly Rule[]): Rule[] {
+  const first = rules.filter((rule) => REMEDIATE_FIRST.includes(rule.id));
+  return [...first, ...rules.filter((rule) => !REMEDIATE_FIRST.includes(rule.id))];
 }
 
 /** Pulumi types podguard checks (for documentation and tests). */

@@ -54,6 +54,12 @@ export type { FailOn } from '@podguard/policy-core';
 export interface PodguardSettings extends Omit<EvaluateOptions, 'suppressions' | 'exemptions' | 'now'> {
   /** Suppressions of this policy's rule, each with a reason. */
   suppressions?: PodguardExemption[];
+  /**
+   * Let `remediate` apply unsafe fixes too: those that change or remove a value the author wrote
+   * (an explicit UID, an added capability, `readOnlyRootFilesystem: false`...). Default false:
+   * remediation only adds what is missing (see docs/fixes.md).
+   */
+  unsafeFixes?: boolean;
   /** @deprecated Use `suppressions`. */
   exemptions?: PodguardExemption[];
 }
@@ -104,6 +110,13 @@ const baseSchema: PolicyConfigSchema = {
     ]),
   ),
 };
+// The one setting of Pulumi's own: remediation may apply unsafe fixes (the core's `harden` option).
+baseSchema.properties.unsafeFixes = {
+  type: 'boolean',
+  default: false,
+  description:
+    'Let remediate apply unsafe fixes too (changing or removing values the author wrote); default: only add what is missing.',
+};
 
 /** Settings that only the rule policies take (the input and stack policies suppress nothing). */
 const SUPPRESSION_KEYS: readonly string[] = ['suppressions', 'exemptions'];
@@ -131,7 +144,7 @@ export function settingsSchema(
 
 /** Core options for settings: all of them but suppressions, which depend on the resource. */
 export function evaluateOptionsFor(settings: PodguardSettings): EvaluateOptions {
-  const { suppressions: _suppressions, exemptions: _exemptions, ...options } = settings;
+  const { suppressions: _suppressions, exemptions: _exemptions, unsafeFixes: _unsafe, ...options } = settings;
   return { profile: 'hardened', ...options } as EvaluateOptions;
 }
 
