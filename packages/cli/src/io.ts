@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import type { FixFs } from './safeWrite.js';
 
 /** Where the CLI reads and writes; `process` in production, buffers in tests. */
 export interface CliIo {
@@ -14,6 +15,8 @@ export interface CliIo {
   stderr: { write(text: string): unknown; isTTY?: boolean };
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** The file system `--fix` writes through; node:fs when absent (tests inject faults). */
+  fixFs?: FixFs;
 }
 
 /** A usage error: exit 2 with the message and usage. */

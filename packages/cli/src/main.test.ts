@@ -579,14 +579,18 @@ data: {a: "1"}
     expect(fixed.endsWith('data: {a: "1"}\r\n')).toBe(true);
   });
 
-  it('says when a document cannot be rewritten because it starts on its --- line', async () => {
+  it('fixes a document that starts on its --- line, in its flow style', async () => {
     const dir = temp();
     const text = '--- {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c}]}}\n';
     writeFileSync(join(dir, 'inline.yaml'), text);
     const run = await runCli(['scan', 'inline.yaml', '--fix'], { cwd: dir });
-    expect(run.stderr).toContain('inline.yaml: not fixed: document 1 starts on the "---" line');
-    expect(run.code).toBe(1);
-    expect(readFileSync(join(dir, 'inline.yaml'), 'utf8')).toBe(text);
+    expect(run.stderr).toMatch(/inline\.yaml: applied \d+ fixes/);
+    const fixed = readFileSync(join(dir, 'inline.yaml'), 'utf8');
+    expect(fixed).toMatch(
+      /^--- \{apiVersion: v1, kind: Pod, metadata: \{name: p\}, spec: \{containers: \[\{name: c, securityContext: \{/,
+    );
+    expect(fixed.split('\n')).toHaveLength(2);
+    expect((await runCli(['scan', 'inline.yaml', '--fix', '--dry-run'], { cwd: dir })).stdout).toBe('');
   });
 
   it('says that Dockerfiles are not rewritten', async () => {

@@ -2,6 +2,7 @@
  * The scan: inputs → documents → the core's verdicts → a located report. No rule logic here:
  * every verdict comes from @podguard/policy-core.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -19,7 +20,14 @@ import {
   type SourceLocation,
 } from '@podguard/policy-core';
 import type { PodguardConfig } from './config.js';
-import { InputProblem, type ParsedDocument, parseChunk, readChunks, splitChunks } from './documents.js';
+import {
+  type DocumentChunk,
+  InputProblem,
+  type ParsedDocument,
+  parseChunk,
+  readChunks,
+  splitChunks,
+} from './documents.js';
 import { collectInputs, type InputError, type InputFile } from './inputs.js';
 import { offsetOf, positionAt } from './sourceMap.js';
 
@@ -48,6 +56,8 @@ export interface ScannedFile {
   documents: ParsedDocument[];
   /** Why the file must not be rewritten (stdin, Helm output), if so. */
   generated?: string;
+  /** SHA-256 of the bytes scanned: --fix rewrites the file only if it still has them. */
+  hash?: string;
 }
 
 export interface ScanResult {
@@ -60,7 +70,7 @@ export interface ScanResult {
 /** Files up to this size are read whole; larger ones are streamed. */
 const WHOLE_FILE_LIMIT = 1024 * 1024;
 
-const isKubernetesObject = (value: unknown): value is Record<string, unknown> =>
+export const isKubernetesObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' &&
   value !== null &&
   !Array.isArray(value) &&
@@ -141,12 +151,19 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
       let generated: string | undefined = file.path === undefined ? 'standard input' : undefined;
       // Small files are read whole (one read, no stream machinery: 10,000 manifests stay fast);
       // large ones, such as cluster dumps, are streamed a document at a time.
-      const chunks =
-        file.path === undefined
-          ? readChunks(request.stdin, file.kind === 'json')
-          : file.size <= WHOLE_FILE_LIMIT
-            ? splitChunks(readFileSync(file.path, 'utf8'), file.kind === 'json')
-            : readChunks(createReadStream(file.path), file.kind === 'json');
+      // --fix needs the hash of the very bytes scanned, to check the file is unchanged before writing.
+      const hash = request.keepDocuments && file.path !== undefined ? createHash('sha256') : undefined;
+      let chunks: Iterable<DocumentChunk> | AsyncIterable<DocumentChunk>;
+      if (file.path === undefined) chunks = readChunks(request.stdin, file.kind === 'json');
+      else if (file.size <= WHOLE_FILE_LIMIT) {
+        const bytes = readFileSync(file.path);
+        hash?.update(bytes);
+        chunks = splitChunks(bytes.toString('utf8'), file.kind === 'json');
+      } else {
+        const stream = createReadStream(file.path);
+        if (hash) stream.on('data', (data) => hash.update(data));
+        chunks = readChunks(stream, file.kind === 'json');
+      }
       for await (const chunk of chunks) {
         summary.documents++;
         if (chunk.template !== undefined) generated ??= `Helm output (# Source: ${chunk.template})`;
@@ -186,7 +203,14 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         if (request.keepDocuments && result.findings.some((f) => f.status === 'fail' && f.fix))
           kept.push(parsed);
       }
-      if (request.keepDocuments) scanned.push({ file, documents: kept, ...(generated ? { generated } : {}) });
+      if (request.keepDocuments) {
+        scanned.push({
+          file,
+          documents: kept,
+          ...(generated ? { generated } : {}),
+          ...(hash ? { hash: hash.digest('hex') } : {}),
+        });
+      }
     } catch (error) {
       if (error instanceof InputProblem) {
         errors.push({
