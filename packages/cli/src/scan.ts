@@ -299,6 +299,7 @@ function scanDockerfile(
     if (finding.fix) {
       const { description, line } = finding.fix;
       located.fix = {
+        kind: 'unsafe',
         description: description.includes(line) ? description : `${description} (${line})`,
         patch: [],
       };

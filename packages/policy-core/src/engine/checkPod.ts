@@ -9,6 +9,7 @@ import { parseVersion } from '../model/versions.js';
 import type { ResolvedOptions } from '../model/views.js';
 import { extractObject, isRecord } from '../podspec/extract.js';
 import { validatePodSpec } from '../podspec/validate.js';
+import { NO_FACTS } from './facts.js';
 import { psaPlan } from './plan.js';
 import { resolveEvaluation } from './resolveOptions.js';
 
@@ -71,7 +72,7 @@ export function checkPod(podSpecOrPod: unknown, level: PssLevel, version = 'late
   if (problems.length > 0) {
     throw new PodguardInputError(problems.map((problem) => problem.message).join('; '), problems[0]?.path);
   }
-  const context = { options: psaOptions(level), version: minor };
+  const context = { options: psaOptions(level), version: minor, facts: NO_FACTS };
   const reasons: CheckReason[] = [];
   for (const { rule, check } of psaPlan(level, minor)) {
     const results = check(view, context);

@@ -5,6 +5,7 @@
  */
 
 import { INVALID_INPUT, INVALID_SUPPRESSION, UNUSED_SUPPRESSION } from '../model/diagnostics.js';
+import { PodguardInputError } from '../model/errors.js';
 import type { ObjectMeta } from '../model/k8s.js';
 import type { EvaluateOptions, RuleSetting } from '../model/options.js';
 import type {
@@ -12,6 +13,7 @@ import type {
   EvaluationResult,
   Finding,
   JsonPointer,
+  PssLevel,
   ResourceRef,
   Suppression,
 } from '../model/types.js';
@@ -20,6 +22,9 @@ import { extractObject, flattenLists, isList, isRecord } from '../podspec/extrac
 import { pointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
 import type { CheckResult, Forbidden, NamespaceCheck, PodCheck, Rule } from '../rulekit/define.js';
+import { checkPod } from './checkPod.js';
+import { InputFactsCollector } from './facts.js';
+import { fixObject } from './fixObject.js';
 import { type Plan, planFor } from './plan.js';
 import { type ResolvedEvaluation, resolveEvaluation } from './resolveOptions.js';
 import {
@@ -63,6 +68,7 @@ const NO_SUPPRESSIONS: readonly ActiveSuppression[] = Object.freeze([]);
  */
 export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationResult {
   const session = createEvaluation(options);
+  session.learn(input);
   const result = session.evaluate(input);
   const findings = [...session.settings, ...result.findings, ...session.finish()];
   return { allowed: isAllowed(findings), findings, objects: result.objects };
@@ -75,6 +81,13 @@ export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationR
 export interface EvaluationSession {
   /** Findings about the options themselves (malformed suppressions), reported once. */
   readonly settings: readonly Finding[];
+  /**
+   * Records the cross-object facts of one piece (ServiceAccounts, the pods of each namespace)
+   * without evaluating it. Call it for every piece before evaluating any, so that a
+   * ServiceAccount that comes after its pods still counts; {@link evaluate} learns each piece
+   * itself too, so pieces not learned beforehand count from then on.
+   */
+  learn(input: unknown): void;
   /**
    * Evaluates one piece (an object, or an array of them). `objectIndex` counts from `firstIndex`
    * (default 0): pass the running count to number objects across pieces.
@@ -90,17 +103,26 @@ export interface EvaluationSession {
  * @throws PodguardInputError for invalid options.
  */
 export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
-  const resolved = resolveEvaluation(options);
+  return sessionOf(resolveEvaluation(options));
+}
+
+/** A session over resolved options (harden resolves them once for all its sessions). */
+export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true): EvaluationSession {
+  const facts = new InputFactsCollector((objects) => strictestPassedLevel(objects, evaluation));
   const evaluation: Evaluation = {
     ...resolved,
-    context: { options: resolved.options, version: resolved.minor },
+    context: { options: resolved.options, version: resolved.minor, facts },
     ...activeRules(planFor(resolved.profile, resolved.minor), resolved.ruleSettings),
   };
   const settings: Finding[] = [];
   const optionSuppressions = collectOptionSuppressions(evaluation.suppressions, settings);
   return {
     settings,
+    learn(input: unknown): void {
+      facts.learn(input);
+    },
     evaluate(input: unknown, firstIndex = 0): EvaluationResult {
+      if (learnOnEvaluate) facts.learn(input);
       const findings: Finding[] = [];
       const objects: EvaluatedObject[] = [];
       const out = { evaluation, optionSuppressions, findings, objects };
@@ -116,6 +138,46 @@ export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
       return unused;
     },
   };
+}
+
+const LEVELS_STRICTEST_FIRST: readonly PssLevel[] = ['restricted', 'baseline'];
+
+/**
+ * The strictest Pod Security level every pod in `objects` passes once the session's safe fixes are
+ * applied to it (`restricted` when there is none): the level a namespace label fix may add without
+ * getting a pod of the input rejected.
+ */
+function strictestPassedLevel(objects: readonly unknown[], evaluation: Evaluation): PssLevel {
+  let strictest = 0;
+  for (const object of objects) {
+    const { object: fixed } = fixObject(
+      object,
+      (candidate) => {
+        const out: EvaluationTarget = { evaluation, optionSuppressions: [], findings: [], objects: [] };
+        evaluateInput(candidate, 0, out);
+        return out.findings;
+      },
+      false,
+      () => 'a pod of the namespace',
+    );
+    while (strictest < LEVELS_STRICTEST_FIRST.length) {
+      const level = LEVELS_STRICTEST_FIRST[strictest] as PssLevel;
+      if (passes(fixed, level, evaluation.version)) break;
+      strictest++;
+    }
+    if (strictest === LEVELS_STRICTEST_FIRST.length) return 'privileged';
+  }
+  return LEVELS_STRICTEST_FIRST[strictest] as PssLevel;
+}
+
+function passes(object: unknown, level: PssLevel, version: string): boolean {
+  try {
+    return checkPod(object, level, version).allowed;
+  } catch (error) {
+    // An invalid pod gets its own error finding; no label level is known to admit it.
+    if (error instanceof PodguardInputError) return false;
+    throw error;
+  }
 }
 
 type ActiveRules = Pick<Evaluation, 'podRules' | 'namespaceRules' | 'podRuleIds' | 'namespaceRuleIds'>;
@@ -356,6 +418,7 @@ function failFinding(
   if (first?.container !== undefined) finding.container = first.container;
   if (result.messageId !== undefined) finding.messageId = result.messageId;
   if (result.fix !== undefined) finding.fix = result.fix;
+  if (result.unfixable !== undefined) finding.unfixable = result.unfixable;
   return finding;
 }
 

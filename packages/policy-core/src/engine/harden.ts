@@ -1,25 +1,40 @@
 /**
- * harden(): applies every mechanical fix the profile's failing findings carry and reports what
- * it changed and what it could not fix.
+ * harden(): applies the mechanical fixes the profile's failing findings carry, safe ones by
+ * default, and reports what it changed and what it left.
  *
- * Fixes are patches against the object they were computed on. Two rules may patch the same
- * parent (both adding `securityContext`), so harden applies one finding's fix at a time and
- * evaluates again: each fix is computed against the object as it is at that moment, and the
- * fixes compose. It stops when no failing finding carries a fix; a fix that does not clear its
- * finding (or that cannot be applied) is applied at most once and its finding stays in
- * `remaining`, so harden always terminates.
+ * It hardens object by object (each item of a List or array on its own), in rounds: evaluate the
+ * object, apply every fix of the round together (the patches of different findings compose), and
+ * evaluate again until no failing finding carries a fix it may apply; the bound is per object, so
+ * the cost is linear in the number of objects. Cross-object facts (ServiceAccounts, the pods of a
+ * namespace) come from the whole input, collected first.
  */
 
+import { PodguardInputError } from '../model/errors.js';
 import type { EvaluateOptions } from '../model/options.js';
-import type { Finding, JsonPatchOperation, JsonPointer } from '../model/types.js';
-import { evaluate } from './evaluate.js';
-import { applyJsonPatch, cloneJson, JsonPatchError } from './jsonPatch.js';
+import type { Finding, FixKind, JsonPatchOperation, JsonPointer } from '../model/types.js';
+import { flattenLists, isList, isRecord } from '../podspec/extract.js';
+import { parsePointer } from '../podspec/pointer.js';
+import { evaluate, sessionOf } from './evaluate.js';
+import { fixObject } from './fixObject.js';
+import { cloneJson } from './jsonPatch.js';
 import { resolveEvaluation } from './resolveOptions.js';
+
+/** Options of {@link harden}: those of `evaluate()`, plus which kinds of fix to apply. */
+export interface HardenOptions extends EvaluateOptions {
+  /**
+   * Also apply unsafe fixes: those that change or remove a value the author wrote (an explicit
+   * `runAsUser: 999`, `readOnlyRootFilesystem: false`, an added capability, an existing namespace
+   * label...). Default false: only safe fixes, which add what is missing.
+   */
+  unsafe?: boolean;
+}
 
 /** One fix harden applied. */
 export interface HardenChange {
   /** The rule whose finding the fix resolved. */
   rule: string;
+  /** `safe` (added what was missing) or `unsafe` (changed or removed what the author wrote). */
+  kind: FixKind;
   /** Index of the object in the input array (0 for a single object), as on findings. */
   objectIndex: number;
   /** JSON pointer of the finding (the first offending field, or where it belongs). */
@@ -37,76 +52,93 @@ export interface HardenResult<T = unknown> {
   changes: HardenChange[];
   /**
    * Findings still failing (or errors) after hardening: those without a mechanical fix
-   * (hostPath volumes, host namespaces, privileged containers, named image users...) and any whose fix
-   * did not apply. Suppressed findings are not listed: a suppression says leave it alone.
+   * (hostPath volumes, host namespaces, privileged containers, named image users...), those whose
+   * fix is unsafe when `unsafe` is not set (each shows its unsafe fix), and any whose fix did not
+   * apply. Suppressed findings are not listed: a suppression says leave it alone.
    */
   remaining: Finding[];
 }
 
-/** Upper bound on fix rounds; each round applies one fix, and a pod has at most a few dozen. */
-const MAX_ROUNDS = 500;
-
-function fixKey(finding: Finding): string {
-  return JSON.stringify([finding.rule, finding.objectIndex, finding.path, finding.fix?.patch]);
-}
-
 /**
  * Returns a hardened copy of a Kubernetes object (a Pod, any workload kind, a Namespace, a
- * `List` of them, or an array of objects as evaluate() takes) with every mechanical fix of the
- * profile's failing findings applied.
+ * `List` of them, or an array of objects as evaluate() takes) with the mechanical fixes of the
+ * profile's failing findings applied: safe fixes by default, unsafe ones too with
+ * `{ unsafe: true }` (see docs/fixes.md for every rule's).
  *
- * With the default `hardened` profile that means, where missing or wrong: `runAsNonRoot: true`,
- * `runAsUser: 1000` and `runAsGroup: 1000` at pod level (`defaultUser`/`defaultGroup`; the
- * `openshift` profile leaves runAsUser to the platform), `allowPrivilegeEscalation: false`,
- * `capabilities.drop: [ALL]` (keeping `NET_BIND_SERVICE` in `add`),
- * `seccompProfile: RuntimeDefault`, `readOnlyRootFilesystem: true`,
- * `automountServiceAccountToken: false`, and the namespace's enforce label. Windows pods
- * (`spec.os.name: windows`) never get a Linux-only field; with `runAsNonRoot` they get
- * `windowsOptions.runAsUserName: ContainerUser` where no name is set and the image's user is
- * not known to be another non-administrator. Idempotent:
- * `harden(harden(x).object).object` equals `harden(x).object`.
+ * With the default `hardened` profile the safe fixes add, where missing: `runAsNonRoot: true`,
+ * `runAsUser`/`runAsGroup` at pod level (`defaultUser`/`defaultGroup` when inside the ranges,
+ * else the ranges' lower bounds), `allowPrivilegeEscalation: false` on each container that can
+ * take it, `capabilities.drop: [ALL]`, a seccomp profile (`RuntimeDefault`, or the `Localhost`
+ * profile a deprecated annotation names), `readOnlyRootFilesystem: true` with an `emptyDir` at
+ * `/tmp`, `automountServiceAccountToken: false` for pods of the default ServiceAccount, and a
+ * missing namespace enforce label at a level every pod of the namespace in the input passes.
+ * Pods that run on Windows (`spec.os.name`, or a `kubernetes.io/os: windows` node selector)
+ * never get a Linux-only field. Idempotent: `harden(harden(x).object).object` equals
+ * `harden(x).object`.
  *
  * @param object The object to harden; not modified.
- * @param options The same options as {@link evaluate}; invalid options throw `PodguardInputError`.
+ * @param options The same options as {@link evaluate}, plus `unsafe`; invalid options throw
+ *   `PodguardInputError`.
  */
-export function harden<T>(object: T, options?: EvaluateOptions): HardenResult<T> {
-  resolveEvaluation(options);
-  let current: unknown = cloneJson(object);
-  const changes: HardenChange[] = [];
-  const tried = new Set<string>();
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const result = evaluate(current, options);
-    const next = result.findings.find(
-      (finding) => finding.status === 'fail' && finding.fix !== undefined && !tried.has(fixKey(finding)),
+export function harden<T>(object: T, options?: HardenOptions): HardenResult<T> {
+  const { unsafe = false, ...evaluateOptions } = options ?? {};
+  if (typeof unsafe !== 'boolean') {
+    throw new PodguardInputError(
+      `invalid option unsafe: expected true or false, got ${JSON.stringify(unsafe)}`,
+      'unsafe',
     );
-    if (next?.fix === undefined) {
-      return {
-        object: current as T,
-        changes,
-        remaining: result.findings.filter((finding) => finding.status !== 'suppressed'),
-      };
-    }
-    tried.add(fixKey(next));
-    // Own copies of the values, so later edits of the result never reach the reported patches.
-    const patch = cloneJson(next.fix.patch);
-    try {
-      // Finding paths are relative to their object; an array input holds several.
-      if (Array.isArray(current)) {
-        const items = [...current];
-        items[next.objectIndex] = applyJsonPatch(items[next.objectIndex], cloneJson(patch));
-        current = items;
-      } else current = applyJsonPatch(current, cloneJson(patch));
-    } catch (error) {
-      if (error instanceof JsonPatchError) continue;
-      throw error;
-    }
-    changes.push({
-      rule: next.rule,
-      objectIndex: next.objectIndex,
-      path: next.path,
-      description: next.fix.description,
-      patch,
-    });
   }
-  throw new Error(`harden did not converge after ${MAX_ROUNDS} fixes; this is a podguard bug`);
+  const resolved = resolveEvaluation(evaluateOptions);
+  const input: unknown = cloneJson(object);
+  // Facts come from the input as written; evaluating a fixed copy must not add to them.
+  const session = sessionOf(resolved, false);
+  session.learn(input);
+  const changes: HardenChange[] = [];
+
+  const hardenElement = (element: unknown, objectIndex: number): unknown => {
+    if (!isList(element)) return hardenOne(element, '', objectIndex);
+    for (const item of flattenLists(element)) {
+      setAt(element, item.base, hardenOne(item.object, item.base, objectIndex));
+    }
+    return element;
+  };
+  const hardenOne = (item: unknown, base: JsonPointer, objectIndex: number): unknown => {
+    const { object: fixed, applied } = fixObject(
+      item,
+      (candidate) => session.evaluate(candidate, objectIndex).findings,
+      unsafe,
+      () => `object ${objectIndex}${base === '' ? '' : ` at ${base}`}`,
+    );
+    for (const fix of applied) {
+      changes.push({
+        rule: fix.rule,
+        kind: fix.kind,
+        objectIndex,
+        path: base + fix.path,
+        description: fix.description,
+        patch: base === '' ? fix.patch : fix.patch.map((op) => ({ ...op, path: base + op.path })),
+      });
+    }
+    return fixed;
+  };
+
+  const hardened = Array.isArray(input)
+    ? input.map((element, index) => hardenElement(element, index))
+    : hardenElement(input, 0);
+  const remaining = evaluate(hardened, evaluateOptions).findings.filter(
+    (finding) => finding.status !== 'suppressed',
+  );
+  return { object: hardened as T, changes, remaining };
+}
+
+/** Replaces the value at `path` (a List item's pointer, never '') inside `root`, our own copy. */
+function setAt(root: unknown, path: JsonPointer, value: unknown): void {
+  const tokens = parsePointer(path);
+  let parent: unknown = root;
+  for (const token of tokens.slice(0, -1)) {
+    parent = Array.isArray(parent) ? parent[Number(token)] : isRecord(parent) ? parent[token] : undefined;
+  }
+  const last = tokens[tokens.length - 1] as string;
+  if (Array.isArray(parent)) parent[Number(last)] = value;
+  else if (isRecord(parent)) parent[last] = value;
 }

@@ -111,8 +111,24 @@ function valueAt(root: unknown, tokens: readonly string[]): { found: boolean; va
 }
 
 /**
+ * For an `ifMissing` add: true when the member is there (and not null), or, for an append
+ * (`.../-`), when the array already holds an equal element.
+ */
+function alreadyThere(root: unknown, tokens: readonly string[], value: unknown): boolean {
+  if (tokens.length === 0) return false;
+  const last = tokens[tokens.length - 1];
+  if (last === '-') {
+    const array = valueAt(root, tokens.slice(0, -1));
+    return array.found && Array.isArray(array.value) && array.value.some((item) => jsonEqual(item, value));
+  }
+  const found = valueAt(root, tokens);
+  return found.found && found.value !== null && found.value !== undefined;
+}
+
+/**
  * Applies an RFC 6902 patch (`add`, `remove`, `replace`, `test`) and returns the new document.
- * The input is not modified. Values are inserted by reference, so callers that later mutate the
+ * An `add` marked `ifMissing` is skipped when its target is already there (see
+ * `JsonPatchOperation.ifMissing`). The input is not modified. Values are inserted by reference, so callers that later mutate the
  * result should clone it first.
  *
  * @throws JsonPatchError naming the failing operation when a path does not exist, an array index
@@ -137,6 +153,10 @@ export function applyJsonPatch<T>(document: T, patch: readonly JsonPatchOperatio
         return;
       }
       case 'add':
+        if (op.ifMissing === true && alreadyThere(current, tokens, op.value)) return;
+        if (!Object.hasOwn(op, 'value')) throw new JsonPatchError(`add ${op.path}: missing value`, index);
+        current = update(current, tokens, op, index);
+        return;
       case 'replace':
         if (!Object.hasOwn(op, 'value'))
           throw new JsonPatchError(`${op.op} ${op.path}: missing value`, index);

@@ -30,15 +30,37 @@ export interface ResourceRef {
   name?: string;
 }
 
-/** One RFC 6902 JSON Patch operation against the original object. */
+/**
+ * One RFC 6902 JSON Patch operation against the original object. Fixes are leaf-level: they set
+ * one field, append one array element or remove one value, so the patches of different findings
+ * compose in any order.
+ */
 export interface JsonPatchOperation {
   op: 'add' | 'remove' | 'replace' | 'test';
   path: JsonPointer;
   value?: unknown;
+  /**
+   * On `add` only: apply it only when nothing is there yet. For an object member, when the member
+   * is missing or null (a parent object a fix creates, `{}`); for an append (`.../-`), when no
+   * equal element is in the array. podguard's applier honours it; an RFC 6902 applier ignores
+   * unknown members, which gives the same result on the object the patch was computed for.
+   */
+  ifMissing?: true;
 }
 
-/** A mechanical fix: the patch that resolves a finding, and a sentence saying what it does. */
+/**
+ * How a fix treats what the author wrote (Biome's `FixKind::Safe`/`Unsafe`, ESLint's fix vs
+ * suggestion):
+ * - `safe`: only adds what is missing; never changes or removes a value the author wrote.
+ *   `harden()` applies it by default.
+ * - `unsafe`: changes or removes an explicit value, or overrides an intent the author stated
+ *   (a named ServiceAccount). Applied only when asked (`harden(x, { unsafe: true })`).
+ */
+export type FixKind = 'safe' | 'unsafe';
+
+/** A mechanical fix: the patch that resolves a finding, its kind, and a sentence saying what it does. */
 export interface Fix {
+  kind: FixKind;
   description: string;
   patch: JsonPatchOperation[];
 }
@@ -101,6 +123,11 @@ export interface Finding {
   /** Compliance controls the rule maps to (PSS, CIS, NSA/CISA, ISO 27001). */
   controls: string[];
   fix?: Fix;
+  /**
+   * Why some offending places get no fix (or no safe one), e.g. `privileged containers cannot set
+   * allowPrivilegeEscalation=false; drop privileged first (unsafe)`.
+   */
+  unfixable?: string;
   suppression?: AppliedSuppression;
 }
 

@@ -68,9 +68,34 @@ export interface ResolvedOptions {
   readonly now: Date;
 }
 
+/** A ServiceAccount found in the same input. */
+export interface ServiceAccountFact {
+  readonly namespace: string | undefined;
+  readonly name: string;
+  /** Its `automountServiceAccountToken`, undefined when unset. */
+  readonly automountServiceAccountToken: boolean | undefined;
+}
+
+/**
+ * Facts about other objects of the same input (the same files of one scan, cdk8s app or Pulumi
+ * stack) that some rules use. They hold only for objects in that input: an object that is not in
+ * it is unknown, never assumed.
+ */
+export interface InputFacts {
+  /** The ServiceAccount `name` in `namespace` when the input holds it. */
+  serviceAccount(namespace: string | undefined, name: string): ServiceAccountFact | undefined;
+  /**
+   * The strictest Pod Security level that every pod of `namespace` in the input passes once its
+   * safe fixes are applied (`restricted` when the input has none of its pods).
+   */
+  namespacePodLevel(namespace: string): PssLevel;
+}
+
 /** What a rule sees besides the object. */
 export interface RuleContext {
   readonly options: ResolvedOptions;
+  /** Facts from the other objects of the same input. */
+  readonly facts: InputFacts;
   /** Policy minor version (`v1.25` -> 25; `latest` -> Infinity). */
   readonly version: number;
 }

@@ -2,14 +2,17 @@
 import type { JsonPatchOperation } from '../model/types.js';
 
 /**
- * The patch that keeps only the `add` entries `keep` accepts: replaces the list, or removes it
- * when nothing is left. Shared by the capability rules.
+ * The leaf-level operations that remove the `add` entries `keep` rejects, last first so each
+ * index still points at its entry; the list itself is left (empty or not), as the author wrote it.
  */
-export function filterAddedCapabilities(
+export function removeAddedCapabilities(
   addPath: string,
   added: readonly string[],
   keep: (capability: string) => boolean,
-): JsonPatchOperation {
-  const kept = added.filter(keep);
-  return kept.length === 0 ? { op: 'remove', path: addPath } : { op: 'replace', path: addPath, value: kept };
+): JsonPatchOperation[] {
+  const ops: JsonPatchOperation[] = [];
+  for (let index = added.length - 1; index >= 0; index--) {
+    if (!keep(added[index] as string)) ops.push({ op: 'remove', path: `${addPath}/${index}` });
+  }
+  return ops;
 }

@@ -3,7 +3,7 @@
  * checks registered with the first policy version they apply to, the way upstream Pod Security
  * Admission registers its checks. Rules know nothing of YAML, files, cdk8s or Pulumi.
  */
-import type { FindingLocation, Fix, RuleLevel, Severity } from '../model/types.js';
+import type { FindingLocation, Fix, FixKind, RuleLevel, Severity } from '../model/types.js';
 import { parseVersion } from '../model/versions.js';
 import type { ContainerRef, NamespaceView, PodView, RuleContext } from '../model/views.js';
 
@@ -25,6 +25,8 @@ export interface Forbidden {
   readonly severity?: Severity;
   /** The mechanical fix, when there is one. */
   readonly fix?: Fix;
+  /** Why some offending places get no fix, or only an unsafe one (see `Finding.unfixable`). */
+  readonly unfixable?: string;
 }
 
 export type CheckResult = Allowed | Forbidden;
@@ -98,6 +100,12 @@ export interface RuleVersion {
   readonly overrides?: readonly string[];
 }
 
+/**
+ * The kinds of fix a rule's findings carry: `safe` or `unsafe` only, `mixed` (safe for what is
+ * missing, unsafe for what the author wrote), or `none`. docs/fixes.md lists every rule's.
+ */
+export type RuleFixKind = FixKind | 'mixed' | 'none';
+
 interface RuleMeta {
   readonly id: string;
   readonly level: RuleLevel;
@@ -108,6 +116,8 @@ interface RuleMeta {
   readonly controls: readonly string[];
   /** Message templates by message id, documented on the rule's docs page. */
   readonly messages?: Readonly<Record<string, string>>;
+  /** The kinds of fix the rule's findings carry; a test checks every fix against it. */
+  readonly fix: RuleFixKind;
 }
 
 export interface PodRule extends RuleMeta {

@@ -81,9 +81,10 @@ export function idLocation(id: ExplicitId): FindingLocation {
   return id.container === undefined ? { path: id.path } : { path: id.path, container: id.container };
 }
 
-/** Replaces an explicit id with the profile's default user or group. */
+/** Replaces an explicit id with the profile's default user or group: unsafe, the author wrote it. */
 export function replaceIdFix(id: ExplicitId, value: number): Fix {
   return {
+    kind: 'unsafe',
     description: `Set ${id.field} to ${value} instead of ${id.value}.`,
     patch: [{ op: 'replace', path: id.path, value }],
   };

@@ -1,51 +1,73 @@
 /**
  * Building blocks for rule fixes and finding locations. Fixes are RFC 6902 patches against the
- * original object, using the same JSON pointers as the findings; they create missing parent
- * objects with whole-object values, so a patch applies to the object exactly as the user wrote it.
+ * original object, using the same JSON pointers as the findings. They are leaf-level: a parent is
+ * created (empty, `ifMissing`) only when missing, so every finding's patch applies alone and after
+ * any other finding's patch on the same object, in any order.
  */
 
-import type { FindingLocation, Fix, JsonPatchOperation, JsonPointer } from '../model/types.js';
+import type { FindingLocation, Fix, FixKind, JsonPatchOperation, JsonPointer } from '../model/types.js';
 import type { ContainerRef } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
 import { escapePointerToken, pointer } from '../podspec/pointer.js';
 
-/** `value` wrapped in objects for `keys[from..]`: nest(['a', 'b'], 0, 1) is { a: { b: 1 } }. */
-function nest(keys: readonly string[], from: number, value: unknown): unknown {
-  let out = value;
-  for (let i = keys.length - 1; i >= from; i--) out = { [keys[i] as string]: out };
-  return out;
-}
-
 /**
- * The one operation that sets `base.keys[0].keys[1]... = value`, where `base` is the object at
- * `basePath` (a container or pod spec). The first missing (or null) object on the way is added
- * whole, e.g. `add <container>/securityContext {"allowPrivilegeEscalation": false}`; an existing
- * member is replaced.
+ * The leaf-level operations that set `base.keys[0].keys[1]... = value`, where `base` is the
+ * object at `basePath` (a container or pod spec): each missing (or null) parent is created empty
+ * with `ifMissing`, then the leaf is added (or replaced, when the author wrote a value there).
+ * So two fixes that both create `securityContext` compose: the second leaves the first's fields.
  */
 export function setField(
   base: object,
   basePath: JsonPointer,
   keys: readonly string[],
   value: unknown,
-): JsonPatchOperation {
+): JsonPatchOperation[] {
   if (keys.length === 0) throw new Error('setField needs at least one key');
-  let current = base as Record<string, unknown>;
+  const ops: JsonPatchOperation[] = [];
+  let current: Record<string, unknown> | undefined = base as Record<string, unknown>;
   let path = basePath;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
-    const child = current[key];
+    const child: unknown = current?.[key];
     path = `${path}/${escapePointerToken(key)}`;
-    if (i === keys.length - 1 || !isRecord(child)) {
-      return {
-        op: Object.hasOwn(current, key) ? 'replace' : 'add',
-        path,
-        value: nest(keys, i + 1, value),
-      };
+    if (i === keys.length - 1) {
+      const present = current !== undefined && Object.hasOwn(current, key) && child != null;
+      ops.push(present ? { op: 'replace', path, value } : { op: 'add', path, value });
+    } else if (isRecord(child)) current = child;
+    else {
+      ops.push({ op: 'add', path, value: {}, ifMissing: true });
+      current = undefined;
+    }
+  }
+  return ops;
+}
+
+/**
+ * The operations that append `value` to the array `base.keys...`, creating the array (and its
+ * parents) when missing; the append itself is `ifMissing`, so two fixes appending the same
+ * element add it once.
+ */
+export function appendOnce(
+  base: object,
+  basePath: JsonPointer,
+  keys: readonly string[],
+  value: unknown,
+): JsonPatchOperation[] {
+  const ops: JsonPatchOperation[] = [];
+  let current: unknown = base;
+  let path = basePath;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const child: unknown = isRecord(current) ? current[key] : undefined;
+    path = `${path}/${escapePointerToken(key)}`;
+    const last = i === keys.length - 1;
+    if (last ? !Array.isArray(child) : !isRecord(child)) {
+      ops.push({ op: 'add', path, value: last ? [] : {}, ifMissing: true });
     }
     current = child;
   }
-  // Unreachable: the loop returns at the last key.
-  throw new Error('setField: no key');
+  ops.push({ op: 'add', path: `${path}/-`, value, ifMissing: true });
+  return ops;
 }
 
 /**
@@ -71,7 +93,11 @@ export function containerLocation(ref: ContainerRef, keys: readonly string[]): F
   return { path: locateField(ref.container, ref.path, keys), container: ref.name };
 }
 
-/** A fix, or undefined when there is nothing to patch. */
-export function fixOf(description: string, patch: readonly JsonPatchOperation[]): Fix | undefined {
-  return patch.length === 0 ? undefined : { description, patch: [...patch] };
+/** A fix of `kind`, or undefined when there is nothing to patch. */
+export function fixOf(
+  kind: FixKind,
+  description: string,
+  patch: readonly JsonPatchOperation[],
+): Fix | undefined {
+  return patch.length === 0 ? undefined : { kind, description, patch: [...patch] };
 }

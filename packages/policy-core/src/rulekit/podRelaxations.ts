@@ -12,6 +12,53 @@ export function isWindowsPod(pod: PodView): boolean {
   return pod.spec.os?.name === 'windows';
 }
 
+const OS_LABEL = 'kubernetes.io/os';
+
+/**
+ * Whether the pod runs on Windows nodes, for podguard's own rules and for every fix: `spec.os.name`
+ * is `windows`, or the pod is pinned to Windows nodes by `nodeSelector` (`kubernetes.io/os:
+ * windows`) or by required node affinity (every term requires `kubernetes.io/os In [windows]`).
+ * PSA verdicts keep upstream's rule ({@link isWindowsPod}, `spec.os.name` only).
+ */
+export function runsOnWindows(pod: PodView): boolean {
+  const { spec } = pod;
+  if (spec.os?.name === 'windows') return true;
+  const selector = spec.nodeSelector as Record<string, unknown> | undefined | null;
+  if (selector != null && selector[OS_LABEL] === 'windows') return true;
+  const affinity = spec.affinity as
+    | {
+        nodeAffinity?: {
+          requiredDuringSchedulingIgnoredDuringExecution?: {
+            nodeSelectorTerms?: {
+              matchExpressions?: { key?: string; operator?: string; values?: string[] }[];
+            }[];
+          };
+        };
+      }
+    | undefined
+    | null;
+  const terms = affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (!Array.isArray(terms) || terms.length === 0) return false;
+  // Terms are ORed: the pod is pinned to Windows only when every term requires it.
+  return terms.every(
+    (term) =>
+      Array.isArray(term?.matchExpressions) &&
+      term.matchExpressions.some(
+        (expression) =>
+          expression?.key === OS_LABEL &&
+          expression.operator === 'In' &&
+          Array.isArray(expression.values) &&
+          expression.values.length > 0 &&
+          expression.values.every((value) => value === 'windows'),
+      ),
+  );
+}
+
+/** The check, but pods that run on Windows ({@link runsOnWindows}) are allowed: for podguard's rules. */
+export function exemptWindowsNodes(check: PodCheck): PodCheck {
+  return (pod, context) => (runsOnWindows(pod) ? ALLOWED : check(pod, context));
+}
+
 /**
  * Upstream's `relaxPolicyForUserNamespacePod`: `hostUsers` is explicitly false. Unset means the
  * host user namespace (the API server does not default it).

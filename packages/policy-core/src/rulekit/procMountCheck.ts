@@ -3,7 +3,7 @@ import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
 import { ALLOWED, type CheckResult, containersWhere } from './define.js';
 import { containerLocation, fixOf } from './patch.js';
-import { isWindowsPod } from './podRelaxations.js';
+import { runsOnWindows } from './podRelaxations.js';
 import { describeContainers, joinQuote, sortedSet } from './wording.js';
 
 /** Upstream's `procMount_1_0`, shared by `procMount` and `procMount_restricted`. */
@@ -16,9 +16,10 @@ export function procMount_1_0(pod: PodView): CheckResult {
   const bad = containersWhere(pod, unmaskedProc);
   if (bad.length === 0) return ALLOWED;
   const values = sortedSet(bad.map((ref) => ref.container.securityContext?.procMount ?? ''));
-  const fix = isWindowsPod(pod)
+  const fix = runsOnWindows(pod)
     ? undefined
     : fixOf(
+        'unsafe',
         'Use the default /proc mount (procMount: Default).',
         bad.map((ref) => ({
           op: 'replace' as const,

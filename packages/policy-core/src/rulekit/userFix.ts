@@ -9,8 +9,8 @@ import type { EffectiveValue } from './effectiveSecurityContext.js';
 import { setField } from './patch.js';
 
 /**
- * `replace` the offending `runAsUser` (container or pod level) with `defaultUser`, or `add` it
- * to the pod's securityContext when no level sets one. Undefined when the profile has no
+ * Unsafe: `replace` the offending `runAsUser` (container or pod level) with `defaultUser`, or `add` it
+ * to the pod's securityContext when no level sets one (safe). Undefined when the profile has no
  * default user (OpenShift assigns one at admission).
  */
 export function defaultUserFix(
@@ -21,13 +21,16 @@ export function defaultUserFix(
   const uid = context.options.defaultUser;
   if (uid === undefined) return undefined;
   if (effective !== undefined) {
+    // The author wrote this value: replacing it is unsafe.
     return {
+      kind: 'unsafe',
       description: `Set securityContext.runAsUser to ${uid} instead of ${effective.value}.`,
       patch: [{ op: 'replace', path: effective.path, value: uid }],
     };
   }
   return {
+    kind: 'safe',
     description: `Set securityContext.runAsUser=${uid} on the pod so no container depends on the image's USER.`,
-    patch: [setField(pod.spec, pod.specPath, ['securityContext', 'runAsUser'], uid)],
+    patch: setField(pod.spec, pod.specPath, ['securityContext', 'runAsUser'], uid),
   };
 }

@@ -39,6 +39,7 @@ new RuleTester({ describe, it }).run(allowPrivilegeEscalation, {
         { path: '/spec/containers/2/securityContext/allowPrivilegeEscalation', container: 'c' },
       ],
       fix: {
+        kind: 'safe',
         description: 'Set securityContext.allowPrivilegeEscalation=false on each container.',
         patch: [
           {
@@ -71,6 +72,7 @@ new RuleTester({ describe, it }).run(allowPrivilegeEscalation, {
       reason: 'allowPrivilegeEscalation != false',
       detail: 'container "a" must set securityContext.allowPrivilegeEscalation=false',
       fix: {
+        kind: 'safe',
         description: 'Set securityContext.allowPrivilegeEscalation=false on each container.',
         patch: [
           { op: 'add', path: '/spec/containers/0/securityContext/allowPrivilegeEscalation', value: false },

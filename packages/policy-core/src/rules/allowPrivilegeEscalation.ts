@@ -5,27 +5,37 @@
  * Allowed value: false. Unset allows escalation: the runtime then does not set no_new_privs.
  * From v1.25 Windows pods (`spec.os.name: windows`) are exempt.
  *
- * Fix: `allowPrivilegeEscalation: false` on each offending container, creating `securityContext`
- * when missing. None when the API server would reject it: for Windows pods, and when an
- * offending container is privileged or adds CAP_SYS_ADMIN (validation forbids false with either).
- * Also none for SYS_ADMIN: validation accepts that spelling, but no_new_privs is no boundary for
- * a process holding the capability, so the "fix" would only hide the finding.
+ * Fix, per container: safe `allowPrivilegeEscalation: false` on each container that leaves it
+ * unset (creating `securityContext` when missing); unsafe, replacing an explicit `true`. None
+ * for a container where the API server would reject it (privileged, or adding CAP_SYS_ADMIN:
+ * validation forbids false with either; and SYS_ADMIN: validation accepts that spelling, but
+ * no_new_privs is no boundary for a process holding the capability), nor for pods that run on
+ * Windows; the finding says why in `unfixable`. The other containers still get theirs.
  */
 
+import type { JsonPatchOperation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
 import { containerLocation, fixOf, setField } from '../rulekit/patch.js';
-import { exemptWindowsPods, isWindowsPod } from '../rulekit/podRelaxations.js';
+import { exemptWindowsPods, runsOnWindows } from '../rulekit/podRelaxations.js';
 import { describeContainers } from '../rulekit/wording.js';
 
 const FIELD = ['securityContext', 'allowPrivilegeEscalation'];
 
-/** Whether `allowPrivilegeEscalation: false` is accepted by the API server and means something. */
-function canDisallowEscalation(ref: ContainerRef): boolean {
+/**
+ * Why `allowPrivilegeEscalation: false` cannot go on this container (the API server rejects it,
+ * or it would mean nothing), or undefined when it can.
+ */
+function cannotDisallowEscalation(ref: ContainerRef): string | undefined {
   const context = ref.container.securityContext;
-  if (context?.privileged === true) return false;
+  if (context?.privileged === true) {
+    return 'privileged containers cannot set allowPrivilegeEscalation=false; drop privileged first (unsafe)';
+  }
   const added = context?.capabilities?.add ?? [];
-  return !added.some((capability) => capability === 'CAP_SYS_ADMIN' || capability === 'SYS_ADMIN');
+  if (added.some((capability) => capability === 'CAP_SYS_ADMIN' || capability === 'SYS_ADMIN')) {
+    return 'containers that add SYS_ADMIN cannot set allowPrivilegeEscalation=false; remove SYS_ADMIN from capabilities.add first (unsafe)';
+  }
+  return undefined;
 }
 
 const mayEscalate = (ref: ContainerRef): boolean =>
@@ -34,19 +44,48 @@ const mayEscalate = (ref: ContainerRef): boolean =>
 function allowPrivilegeEscalation_1_8(pod: PodView): CheckResult {
   const bad = containersWhere(pod, mayEscalate);
   if (bad.length === 0) return ALLOWED;
-  const fixable = !isWindowsPod(pod) && bad.every(canDisallowEscalation);
-  const fix = fixable
-    ? fixOf(
-        'Set securityContext.allowPrivilegeEscalation=false on each container.',
-        bad.map((ref) => setField(ref.container, ref.path, FIELD, false)),
-      )
-    : undefined;
+  // Per container: each one that can take the fix gets it; the others keep the finding, with why.
+  const safe: JsonPatchOperation[] = [];
+  const unsafe: JsonPatchOperation[] = [];
+  const reasons: string[] = [];
+  const blocked: string[] = [];
+  if (runsOnWindows(pod)) {
+    reasons.push('Windows pods cannot set allowPrivilegeEscalation (a Linux-only field)');
+  } else {
+    for (const ref of bad) {
+      const why = cannotDisallowEscalation(ref);
+      if (why !== undefined) {
+        blocked.push(ref.name);
+        if (!reasons.includes(why)) reasons.push(why);
+      } else if (ref.container.securityContext?.allowPrivilegeEscalation == null) {
+        safe.push(...setField(ref.container, ref.path, FIELD, false));
+      } else unsafe.push(...setField(ref.container, ref.path, FIELD, false));
+    }
+  }
+  const fix =
+    safe.length > 0
+      ? fixOf(
+          'safe',
+          'Set securityContext.allowPrivilegeEscalation=false on each container that leaves it unset.',
+          safe,
+        )
+      : fixOf('unsafe', 'Replace securityContext.allowPrivilegeEscalation=true with false.', unsafe);
+  if (safe.length > 0 && unsafe.length > 0) {
+    reasons.push('containers that set allowPrivilegeEscalation=true get false only from an unsafe fix');
+  }
+  const unfixable =
+    reasons.length === 0
+      ? undefined
+      : blocked.length > 0
+        ? `${describeContainers(blocked)}: ${reasons.join('; ')}`
+        : reasons.join('; ');
   return {
     allowed: false,
     reason: 'allowPrivilegeEscalation != false',
     detail: `${describeContainers(bad.map((ref) => ref.name))} must set securityContext.allowPrivilegeEscalation=false`,
     locations: bad.map((ref) => containerLocation(ref, FIELD)),
     ...(fix ? { fix } : {}),
+    ...(unfixable ? { unfixable } : {}),
   };
 }
 
@@ -56,6 +95,7 @@ export const allowPrivilegeEscalation = definePodRule({
   severity: 'error',
   description: 'Containers must set securityContext.allowPrivilegeEscalation=false.',
   controls: ['PSS restricted: Privilege Escalation', 'CIS 5.2.6', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'mixed',
   versions: [
     { since: 'v1.8', check: allowPrivilegeEscalation_1_8 },
     { since: 'v1.25', check: exemptWindowsPods(allowPrivilegeEscalation_1_8) },

@@ -45,6 +45,7 @@ new RuleTester({ describe, it }).run(appArmorProfile, {
       detail: 'pod must not set AppArmor profile type to "Unconfined"',
       locations: ['/spec/securityContext/appArmorProfile/type'],
       fix: {
+        kind: 'safe',
         description: 'Use the runtime default AppArmor profile instead of the forbidden ones.',
         patch: [
           { op: 'replace', path: '/spec/securityContext/appArmorProfile', value: { type: 'RuntimeDefault' } },
@@ -112,6 +113,7 @@ new RuleTester({ describe, it }).run(appArmorProfile, {
         '/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1test',
       ],
       fix: {
+        kind: 'safe',
         description: 'Use the runtime default AppArmor profile instead of the forbidden ones.',
         patch: [
           { op: 'replace', path: '/spec/securityContext/appArmorProfile', value: { type: 'RuntimeDefault' } },

@@ -21,7 +21,7 @@ import type { PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
 import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
 import { containerLocation, fixOf, locateField } from '../rulekit/patch.js';
-import { isWindowsPod } from '../rulekit/podRelaxations.js';
+import { runsOnWindows } from '../rulekit/podRelaxations.js';
 import { describeContainers, goQuote, joinQuote, pluralize, sortedSet } from '../rulekit/wording.js';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
@@ -114,9 +114,9 @@ function appArmorProfile_1_0(pod: PodView): CheckResult {
     badSetters.push(pluralize('annotation', 'annotations', forbiddenAnnotations.length));
   }
   if (badSetters.length === 0) return ALLOWED;
-  const fix = isWindowsPod(pod)
+  const fix = runsOnWindows(pod)
     ? undefined
-    : fixOf('Use the runtime default AppArmor profile instead of the forbidden ones.', patch);
+    : fixOf('unsafe', 'Use the runtime default AppArmor profile instead of the forbidden ones.', patch);
   return {
     allowed: false,
     reason: pluralize('forbidden AppArmor profile', 'forbidden AppArmor profiles', badValueList.length),
@@ -133,5 +133,6 @@ export const appArmorProfile = definePodRule({
   description:
     'Pods and containers must not override the default AppArmor profile with an unconfined or unknown one.',
   controls: ['PSS baseline: AppArmor', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'unsafe',
   versions: [{ since: 'v1.0', check: appArmorProfile_1_0 }],
 });

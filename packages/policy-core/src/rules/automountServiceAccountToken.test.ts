@@ -21,7 +21,11 @@ new RuleTester({ describe, it }).run(automountServiceAccountToken, {
       reason,
       detail,
       locations: ['/spec'],
-      fix: { description, patch: [{ op: 'add', path: '/spec/automountServiceAccountToken', value: false }] },
+      fix: {
+        kind: 'safe',
+        description,
+        patch: [{ op: 'add', path: '/spec/automountServiceAccountToken', value: false }],
+      },
     },
     {
       name: 'true, in a CronJob',
@@ -39,6 +43,7 @@ new RuleTester({ describe, it }).run(automountServiceAccountToken, {
       detail,
       locations: ['/spec/jobTemplate/spec/template/spec/automountServiceAccountToken'],
       fix: {
+        kind: 'safe',
         description,
         patch: [
           {

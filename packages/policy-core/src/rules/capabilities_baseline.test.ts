@@ -50,6 +50,7 @@ new RuleTester({ describe, it }).run(capabilities_baseline, {
         { path: '/spec/containers/1/securityContext/capabilities/add/1', container: 'b' },
       ],
       fix: {
+        kind: 'safe',
         description: 'Remove the capabilities beyond the default set from securityContext.capabilities.add.',
         patch: [
           { op: 'remove', path: '/spec/containers/0/securityContext/capabilities/add' },
@@ -63,6 +64,7 @@ new RuleTester({ describe, it }).run(capabilities_baseline, {
       reason: 'non-default capabilities',
       detail: 'container "init" must not include "NET_RAW", "SYS_ADMIN" in securityContext.capabilities.add',
       fix: {
+        kind: 'safe',
         description: 'Remove the capabilities beyond the default set from securityContext.capabilities.add.',
         patch: [
           {

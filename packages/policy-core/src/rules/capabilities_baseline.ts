@@ -4,14 +4,14 @@
  * Restricted field: `spec.{initContainers,containers,ephemeralContainers}[*].securityContext.capabilities.add`.
  * Allowed values: undefined/empty, or values from the default set (see `DEFAULT_CAPABILITIES`).
  *
- * Fix: the forbidden entries are removed from `capabilities.add` (the list is removed when
- * nothing is left). Removing a capability is always valid for the API server.
+ * Fix (unsafe: the author added them on purpose): the forbidden entries are removed from
+ * `capabilities.add`, one by one. Removing a capability is always valid for the API server.
  */
 
 import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import { filterAddedCapabilities } from '../rulekit/capabilities.js';
+import { removeAddedCapabilities } from '../rulekit/capabilities.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
 import { fixOf } from '../rulekit/patch.js';
 import { describeContainers, joinQuote, sortedSet } from '../rulekit/wording.js';
@@ -57,11 +57,12 @@ function capabilitiesBaseline_1_0(pod: PodView): CheckResult {
     });
     if (!valid) {
       badContainers.push(ref.name);
-      patch.push(filterAddedCapabilities(addPath, added, isDefaultCapability));
+      patch.push(...removeAddedCapabilities(addPath, added, isDefaultCapability));
     }
   }
   if (badContainers.length === 0) return ALLOWED;
   const fix = fixOf(
+    'unsafe',
     'Remove the capabilities beyond the default set from securityContext.capabilities.add.',
     patch,
   );
@@ -81,5 +82,6 @@ export const capabilities_baseline = definePodRule({
   description:
     'Containers must not add capabilities beyond the default set (for example NET_RAW or SYS_ADMIN).',
   controls: ['PSS baseline: Capabilities', 'CIS 5.2.9', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'unsafe',
   versions: [{ since: 'v1.0', check: capabilitiesBaseline_1_0 }],
 });

@@ -50,6 +50,7 @@ new RuleTester({ describe, it }).run(capabilities_restricted, {
         { path: '/spec/containers/2/securityContext/capabilities/add/1', container: 'c' },
       ],
       fix: {
+        kind: 'safe',
         description,
         patch: [
           { op: 'add', path: '/spec/containers/0/securityContext/capabilities/drop', value: ['ALL'] },
@@ -77,6 +78,7 @@ new RuleTester({ describe, it }).run(capabilities_restricted, {
       detail: 'container "a" must set securityContext.capabilities.drop=["ALL"]',
       locations: [{ path: '/spec/containers/0', container: 'a' }],
       fix: {
+        kind: 'safe',
         description,
         patch: [
           {
@@ -94,6 +96,7 @@ new RuleTester({ describe, it }).run(capabilities_restricted, {
       detail: 'container "a" must set securityContext.capabilities.drop=["ALL"]',
       locations: ['/spec/containers/0/securityContext/capabilities/drop'],
       fix: {
+        kind: 'safe',
         description,
         patch: [
           {

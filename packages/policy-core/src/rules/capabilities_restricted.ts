@@ -6,18 +6,19 @@
  * - `securityContext.capabilities.add`: undefined/empty or `NET_BIND_SERVICE`.
  * From v1.25 Windows pods (`spec.os.name: windows`) are exempt. Replaces `capabilities_baseline`.
  *
- * Fix: `ALL` is appended to `capabilities.drop` (created with missing parents), and other added
- * capabilities than NET_BIND_SERVICE are removed. None for Windows pods, where capabilities are
- * invalid.
+ * Fix: safe, `ALL` appended to `capabilities.drop` (created with missing parents); unsafe, the
+ * added capabilities other than NET_BIND_SERVICE removed (the author added them on purpose). The
+ * finding carries the safe fix while there is one; the unsafe one shows once it is applied. None
+ * for pods that run on Windows, where capabilities are invalid.
  */
 
 import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
-import { filterAddedCapabilities } from '../rulekit/capabilities.js';
+import { removeAddedCapabilities } from '../rulekit/capabilities.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
-import { containerLocation, fixOf, setField } from '../rulekit/patch.js';
-import { exemptWindowsPods, isWindowsPod } from '../rulekit/podRelaxations.js';
+import { appendOnce, containerLocation, fixOf } from '../rulekit/patch.js';
+import { exemptWindowsPods, runsOnWindows } from '../rulekit/podRelaxations.js';
 import { describeContainers, joinQuote, sortedSet } from '../rulekit/wording.js';
 
 const ALL = 'ALL';
@@ -40,14 +41,15 @@ function capabilitiesRestricted_1_22(pod: PodView): CheckResult {
   const addingForbidden: string[] = [];
   const forbidden: string[] = [];
   const locations: FindingLocation[] = [];
-  const patch: JsonPatchOperation[] = [];
+  const safe: JsonPatchOperation[] = [];
+  const unsafe: JsonPatchOperation[] = [];
   for (const ref of pod.containers) {
     const capabilities = ref.container.securityContext?.capabilities;
     const drop = capabilities?.drop ?? [];
     if (!drop.includes(ALL)) {
       missingDropAll.push(ref.name);
       locations.push(containerLocation(ref, DROP));
-      patch.push(setField(ref.container, ref.path, DROP, [...drop, ALL]));
+      safe.push(...appendOnce(ref.container, ref.path, DROP, ALL));
     }
     const added = capabilities?.add ?? [];
     const addPath = pointer(ref.path, 'securityContext', 'capabilities', 'add');
@@ -60,7 +62,7 @@ function capabilitiesRestricted_1_22(pod: PodView): CheckResult {
     });
     if (addedForbidden) {
       addingForbidden.push(ref.name);
-      patch.push(filterAddedCapabilities(addPath, added, (capability) => capability === NET_BIND_SERVICE));
+      unsafe.push(...removeAddedCapabilities(addPath, added, isNetBindService));
     }
   }
   const details: string[] = [];
@@ -73,15 +75,25 @@ function capabilitiesRestricted_1_22(pod: PodView): CheckResult {
     );
   }
   if (details.length === 0) return ALLOWED;
-  const fix = isWindowsPod(pod)
+  // Dropping ALL only adds to what the author wrote; removing a capability they added is unsafe.
+  const windows = runsOnWindows(pod);
+  const fix = windows
     ? undefined
-    : fixOf('Drop ALL capabilities and add back at most NET_BIND_SERVICE.', patch);
+    : safe.length > 0
+      ? fixOf('safe', 'Add ALL to securityContext.capabilities.drop.', safe)
+      : fixOf('unsafe', 'Remove the added capabilities other than NET_BIND_SERVICE.', unsafe);
+  const unfixable = windows
+    ? 'Windows pods cannot set capabilities (a Linux-only field)'
+    : safe.length > 0 && unsafe.length > 0
+      ? `removing ${joinQuote(sortedSet(forbidden))} from securityContext.capabilities.add is an unsafe fix`
+      : undefined;
   return {
     allowed: false,
     reason: 'unrestricted capabilities',
     detail: details.join('; '),
     locations,
     ...(fix ? { fix } : {}),
+    ...(unfixable ? { unfixable } : {}),
   };
 }
 
@@ -97,6 +109,7 @@ export const capabilities_restricted = definePodRule({
     'CIS 5.2.10',
     'NSA/CISA: Kubernetes Pod security',
   ],
+  fix: 'mixed',
   versions: [
     { since: 'v1.22', check: capabilitiesRestricted_1_22, overrides: ['capabilities_baseline'] },
     {

@@ -38,5 +38,6 @@ export const hostNamespaces = definePodRule({
     'CIS 5.2.5',
     'NSA/CISA: Kubernetes Pod security',
   ],
+  fix: 'none',
   versions: [{ since: 'v1.0', check: hostNamespaces_1_0 }],
 });

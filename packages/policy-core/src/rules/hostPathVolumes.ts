@@ -39,5 +39,6 @@ export const hostPathVolumes = definePodRule({
   severity: 'error',
   description: 'Pods must not mount hostPath volumes.',
   controls: ['PSS baseline: HostPath Volumes', 'CIS 5.2.12', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'none',
   versions: [{ since: 'v1.0', check: hostPathVolumes_1_0 }],
 });

@@ -51,5 +51,6 @@ export const hostPorts = definePodRule({
   severity: 'error',
   description: 'Containers must not bind host ports.',
   controls: ['PSS baseline: Host Ports', 'CIS 5.2.13', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'none',
   versions: [{ since: 'v1.0', check: hostPorts_1_0 }],
 });

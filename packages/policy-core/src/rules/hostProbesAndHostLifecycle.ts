@@ -97,5 +97,6 @@ export const hostProbesAndHostLifecycle = definePodRule({
   severity: 'error',
   description: 'Probes and lifecycle handlers must not set an explicit host.',
   controls: ['PSS baseline: Host Probes / Lifecycle Hooks', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'none',
   versions: [{ since: 'v1.34', check: hostProbesAndHostLifecycle_1_34 }],
 });

@@ -108,6 +108,7 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
       reason: `container's runAsUser breaks non-root policy (pod: ${POD}, container: web)`,
       locations: [{ path: '/spec/securityContext/runAsUser', container: 'web' }],
       fix: {
+        kind: 'safe',
         description: 'Set securityContext.runAsUser to 1000 instead of 0.',
         patch: [{ op: 'replace', path: '/spec/securityContext/runAsUser', value: 1000 }],
       },

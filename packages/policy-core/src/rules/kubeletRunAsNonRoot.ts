@@ -36,7 +36,7 @@ import {
 } from '../rulekit/effectiveSecurityContext.js';
 import { renderMessage } from '../rulekit/messageTemplate.js';
 import { setField } from '../rulekit/patch.js';
-import { isWindowsPod } from '../rulekit/podRelaxations.js';
+import { runsOnWindows } from '../rulekit/podRelaxations.js';
 import { defaultUserFix } from '../rulekit/userFix.js';
 import { goQuote } from '../rulekit/wording.js';
 
@@ -133,15 +133,14 @@ function windowsRefusal(
   values: Record<string, string>,
   at: { readonly path: string; readonly replace: boolean },
 ): CheckResult {
-  const fix = {
+  const fix: Fix = {
+    kind: at.replace ? 'unsafe' : 'safe',
     description: at.replace
       ? `Set securityContext.windowsOptions.runAsUserName to ${WINDOWS_USER} instead of ContainerAdministrator.`
       : `Set securityContext.windowsOptions.runAsUserName=${WINDOWS_USER} on the pod so no container runs as the image's user. Or build the image with USER ${WINDOWS_USER}.`,
-    patch: [
-      at.replace
-        ? { op: 'replace' as const, path: at.path, value: WINDOWS_USER }
-        : setField(pod.spec, pod.specPath, RUN_AS_USER_NAME, WINDOWS_USER),
-    ],
+    patch: at.replace
+      ? [{ op: 'replace', path: at.path, value: WINDOWS_USER }]
+      : setField(pod.spec, pod.specPath, RUN_AS_USER_NAME, WINDOWS_USER),
   };
   return kubeletFailure(pod, ref, messageId, values, at.path, fix);
 }
@@ -211,7 +210,7 @@ function verdict(pod: PodView, ref: ContainerRef, context: RuleContext): CheckRe
 
 /** One result per container the kubelet would refuse to start. */
 function kubeletRunAsNonRoot_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
-  return refusedContainers(pod, context, isWindowsPod(pod) ? windowsVerdict : verdict);
+  return refusedContainers(pod, context, runsOnWindows(pod) ? windowsVerdict : verdict);
 }
 
 export const kubeletRunAsNonRoot = definePodRule({
@@ -229,5 +228,6 @@ export const kubeletRunAsNonRoot = definePodRule({
     'ISO 27001:2013 A.14.2.5',
   ],
   messages,
+  fix: 'mixed',
   versions: [{ since: 'v1.0', check: kubeletRunAsNonRoot_1_0 }],
 });

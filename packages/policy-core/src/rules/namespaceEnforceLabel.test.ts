@@ -45,6 +45,7 @@ describe('namespaceEnforceLabel', () => {
       messageId: 'missingLabel',
       locations: [{ path: '/metadata' }],
       fix: {
+        kind: 'safe',
         description: `Label the namespace ${ENFORCE}=restricted.`,
         patch: [{ op: 'add', path: '/metadata/labels', value: { [ENFORCE]: 'restricted' } }],
       },
@@ -90,6 +91,7 @@ describe('namespaceEnforceLabel', () => {
         { path: '/metadata/labels/pod-security.kubernetes.io~1enforce-version' },
       ],
       fix: {
+        kind: 'safe',
         description: `Label the namespace ${ENFORCE}=restricted.`,
         patch: [
           { op: 'add', path: '/metadata/labels/pod-security.kubernetes.io~1enforce', value: 'restricted' },

@@ -6,10 +6,13 @@
  * A `pod-security.kubernetes.io/enforce-version` label, when present, must be `latest` or
  * `v1.<minor>`; Pod Security Admission rejects other values.
  *
- * Fix: the enforce label set to `namespaceLevel`; an invalid enforce-version set to `latest`.
+ * Fix: safe, a missing enforce label added at the strictest level that every pod of the namespace
+ * in the same input passes after its safe fixes (`restricted` when the input has none of its
+ * pods); a label weaker than `namespaceLevel` then keeps its finding. Unsafe: an existing label
+ * (invalid or weaker) replaced by `namespaceLevel`; an invalid enforce-version set to `latest`.
  */
 
-import type { JsonPatchOperation, PssLevel } from '../model/types.js';
+import type { Fix, JsonPatchOperation, PssLevel } from '../model/types.js';
 import type { NamespaceView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
 import { ALLOWED, type CheckResult, defineNamespaceRule } from '../rulekit/define.js';
@@ -35,18 +38,28 @@ function checkNamespaceEnforceLabel(namespace: NamespaceView, context: RuleConte
   const required = context.options.namespaceLevel;
   const labels = namespace.metadata.labels ?? {};
   const labelsPath = pointer(namespace.path, 'metadata', 'labels');
-  const problems: { messageId: MessageId; detail: string; path: string; op: JsonPatchOperation }[] = [];
+  const problems: { messageId: MessageId; detail: string; path: string }[] = [];
   const values = { label: ENFORCE, level: required, versionLabel: ENFORCE_VERSION };
   const enforcePath = pointer(labelsPath, ENFORCE);
-  const setLevel = setField(namespace.object, namespace.path, ['metadata', 'labels', ENFORCE], required);
+  const safe: JsonPatchOperation[] = [];
+  const unsafe: JsonPatchOperation[] = [];
+  let description = '';
 
   if (!Object.hasOwn(labels, ENFORCE)) {
+    // A missing label is added at the strictest level every pod of the namespace in the same
+    // input passes after its safe fixes, so applying the fixes never gets a pod rejected.
+    const name = namespace.metadata.name;
+    const passable = typeof name === 'string' ? context.facts.namespacePodLevel(name) : 'restricted';
     problems.push({
       messageId: 'missingLabel',
       detail: renderMessage(messages.missingLabel, values),
       path: namespace.metadata.labels === undefined ? pointer(namespace.path, 'metadata') : labelsPath,
-      op: setLevel,
     });
+    safe.push(...setField(namespace.object, namespace.path, ['metadata', 'labels', ENFORCE], passable));
+    description =
+      passable === required
+        ? `Label the namespace ${ENFORCE}=${required}.`
+        : `Label the namespace ${ENFORCE}=${passable}: a pod of the namespace in the same input does not pass ${ORDER[ORDER.indexOf(passable) + 1]} after its fixes.`;
   } else {
     const value = labels[ENFORCE] ?? '';
     const rank = ORDER.indexOf(value as PssLevel);
@@ -56,8 +69,10 @@ function checkNamespaceEnforceLabel(namespace: NamespaceView, context: RuleConte
         messageId,
         detail: renderMessage(messages[messageId], { ...values, value: goQuote(value) }),
         path: enforcePath,
-        op: setLevel,
       });
+      // Never overwrite the author's label by default: pods the namespace admits today may fail.
+      unsafe.push({ op: 'replace', path: enforcePath, value: required });
+      description = `Replace the namespace's ${ENFORCE} label with ${required} (pods that fail ${required} are then rejected).`;
     }
   }
   if (Object.hasOwn(labels, ENFORCE_VERSION)) {
@@ -68,24 +83,27 @@ function checkNamespaceEnforceLabel(namespace: NamespaceView, context: RuleConte
         messageId: 'invalidVersion',
         detail: renderMessage(messages.invalidVersion, { ...values, version: goQuote(version) }),
         path,
-        op: { op: 'replace', path, value: 'latest' },
       });
+      unsafe.push({ op: 'replace', path, value: 'latest' });
+      if (description === '') description = `Set ${ENFORCE_VERSION} to latest.`;
     }
   }
   const first = problems[0];
   if (first === undefined) return ALLOWED;
+  const fix: Fix =
+    safe.length > 0
+      ? { kind: 'safe', description, patch: safe }
+      : { kind: 'unsafe', description, patch: unsafe };
   return {
     allowed: false,
     reason: 'namespace does not enforce Pod Security',
     detail: problems.map((problem) => problem.detail).join('; '),
     messageId: first.messageId,
     locations: problems.map((problem) => ({ path: problem.path })),
-    fix: {
-      description: problems.some((problem) => problem.messageId !== 'invalidVersion')
-        ? `Label the namespace ${ENFORCE}=${required}.`
-        : `Set ${ENFORCE_VERSION} to latest.`,
-      patch: problems.map((problem) => problem.op),
-    },
+    fix,
+    ...(safe.length > 0 && unsafe.length > 0
+      ? { unfixable: `replacing an invalid ${ENFORCE_VERSION} label is an unsafe fix` }
+      : {}),
   };
 }
 
@@ -100,5 +118,6 @@ export const namespaceEnforceLabel = defineNamespaceRule({
     'ISO 27001:2013 A.14.2.5',
   ],
   messages,
+  fix: 'mixed',
   check: checkNamespaceEnforceLabel,
 });

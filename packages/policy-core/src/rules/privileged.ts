@@ -31,5 +31,6 @@ export const privileged = definePodRule({
   severity: 'error',
   description: 'Containers must not run privileged (securityContext.privileged=true).',
   controls: ['PSS baseline: Privileged Containers', 'CIS 5.2.2', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'none',
   versions: [{ since: 'v1.0', check: privileged_1_0 }],
 });

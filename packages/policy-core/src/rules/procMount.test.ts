@@ -11,6 +11,7 @@ const containers = [
   { name: 'e', securityContext: { procMount: 'other' } },
 ];
 const fix: Fix = {
+  kind: 'safe',
   description: 'Use the default /proc mount (procMount: Default).',
   patch: [
     { op: 'replace', path: '/spec/containers/3/securityContext/procMount', value: 'Default' },

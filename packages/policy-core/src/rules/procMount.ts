@@ -18,6 +18,7 @@ export const procMount = definePodRule({
   severity: 'error',
   description: 'Containers must use the default /proc mount, unless the pod runs in a user namespace.',
   controls: ['PSS baseline: /proc Mount Type', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'unsafe',
   versions: [
     { since: 'v1.0', check: procMount_1_0 },
     { since: 'v1.35', check: relaxForUserNamespaces(procMount_1_0) },

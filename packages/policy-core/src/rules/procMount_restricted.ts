@@ -16,5 +16,6 @@ export const procMount_restricted = definePodRule({
   severity: 'error',
   description: 'Containers must use the default /proc mount, also in a user namespace.',
   controls: ['PSS restricted: /proc Mount Type', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'unsafe',
   versions: [{ since: 'v1.35', check: procMount_1_0, overrides: ['procMount'] }],
 });

@@ -34,6 +34,7 @@ new RuleTester({ describe, it }).run(readOnlyRootFilesystem, {
         { path: '/spec/ephemeralContainers/0/securityContext', container: 'e' },
       ],
       fix: {
+        kind: 'safe',
         description,
         patch: [
           {

@@ -3,47 +3,112 @@
  * replace binaries or drop tools; writable paths become explicit `emptyDir` volumes.
  *
  * Restricted field: `spec.{initContainers,containers,ephemeralContainers}[*].securityContext.readOnlyRootFilesystem`.
- * Allowed value: true. Windows pods are exempt: the API server rejects the field for them.
+ * Allowed value: true. Pods that run on Windows are exempt (the API server rejects the field for
+ * `spec.os.name: windows`, and Windows nodes ignore it).
  *
- * Fix: `readOnlyRootFilesystem: true` on every offending container. An application that writes
- * to its root filesystem then needs an `emptyDir` mounted where it writes.
+ * Fix: safe for containers that leave it unset: `readOnlyRootFilesystem: true`, and an `emptyDir`
+ * mounted at `/tmp` in each of them that has no volume mounted there (as the `Secure*` constructs
+ * do). An explicit `false` is a stated need: a warning whose fix (the same, replacing the value)
+ * is unsafe.
  */
 
-import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
+import type { JsonPatchOperation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
-import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
-import { containerLocation, setField } from '../rulekit/patch.js';
-import { isWindowsPod } from '../rulekit/podRelaxations.js';
+import { type CheckResult, containersWhere, definePodRule, NO_RESULTS } from '../rulekit/define.js';
+import { renderMessage } from '../rulekit/messageTemplate.js';
+import { appendOnce, containerLocation, setField } from '../rulekit/patch.js';
+import { runsOnWindows } from '../rulekit/podRelaxations.js';
 import { describeContainers } from '../rulekit/wording.js';
 
 const FIELD = ['securityContext', 'readOnlyRootFilesystem'];
+const TMP = '/tmp';
 
-const writableRoot = (ref: ContainerRef): boolean =>
-  ref.container.securityContext?.readOnlyRootFilesystem !== true;
+const messages = {
+  unset: '{containers} must set securityContext.readOnlyRootFilesystem=true',
+  explicitFalse:
+    '{containers} set securityContext.readOnlyRootFilesystem=false; set it to true and mount an emptyDir where the application writes',
+} as const;
 
-function readOnlyRootFilesystem_1_0(pod: PodView): CheckResult {
-  if (isWindowsPod(pod)) return ALLOWED;
-  const bad = containersWhere(pod, writableRoot);
-  if (bad.length === 0) return ALLOWED;
-  const names: string[] = [];
-  const locations: FindingLocation[] = [];
+const leavesUnset = (ref: ContainerRef): boolean =>
+  ref.container.securityContext?.readOnlyRootFilesystem == null;
+const setsFalse = (ref: ContainerRef): boolean =>
+  ref.container.securityContext?.readOnlyRootFilesystem === false;
+
+const mountsTmp = (ref: ContainerRef): boolean =>
+  (ref.container.volumeMounts ?? []).some(
+    (mount) => mount?.mountPath === TMP || mount?.mountPath === `${TMP}/`,
+  );
+
+/** The name of the `emptyDir` volume the fix mounts at /tmp: an existing plain `tmp` emptyDir, or a free name. */
+function tmpVolumeName(pod: PodView): { name: string; exists: boolean } {
+  const volumes = pod.spec.volumes ?? [];
+  const existing = volumes.find((volume) => volume?.name === 'tmp');
+  if (existing === undefined) return { name: 'tmp', exists: false };
+  const emptyDir = existing.emptyDir as Record<string, unknown> | undefined;
+  if (emptyDir != null && Object.keys(existing).length === 2) return { name: 'tmp', exists: true };
+  let name = 'podguard-tmp';
+  for (let n = 2; volumes.some((volume) => volume?.name === name); n++) name = `podguard-tmp-${n}`;
+  return { name, exists: false };
+}
+
+/** `readOnlyRootFilesystem: true` on each container, and /tmp where none is mounted. */
+function readOnlyPatch(pod: PodView, refs: readonly ContainerRef[]): JsonPatchOperation[] {
   const patch: JsonPatchOperation[] = [];
-  for (const ref of bad) {
-    names.push(ref.name);
-    locations.push(containerLocation(ref, FIELD));
-    patch.push(setField(ref.container, ref.path, FIELD, true));
+  const needTmp = refs.filter((ref) => !mountsTmp(ref));
+  for (const ref of refs) patch.push(...setField(ref.container, ref.path, FIELD, true));
+  if (needTmp.length === 0) return patch;
+  const volume = tmpVolumeName(pod);
+  if (!volume.exists) {
+    patch.push(...appendOnce(pod.spec, pod.specPath, ['volumes'], { name: volume.name, emptyDir: {} }));
   }
-  return {
-    allowed: false,
-    reason: 'readOnlyRootFilesystem != true',
-    detail: `${describeContainers(names)} must set securityContext.readOnlyRootFilesystem=true`,
-    locations,
-    fix: {
-      description:
-        'Set securityContext.readOnlyRootFilesystem=true on each container; mount an emptyDir where the application writes.',
-      patch,
-    },
-  };
+  for (const ref of needTmp) {
+    patch.push(
+      ...appendOnce(ref.container, ref.path, ['volumeMounts'], { name: volume.name, mountPath: TMP }),
+    );
+  }
+  return patch;
+}
+
+function readOnlyRootFilesystem_1_0(pod: PodView): readonly CheckResult[] {
+  if (runsOnWindows(pod)) return NO_RESULTS;
+  const unset = containersWhere(pod, leavesUnset);
+  const explicitFalse = containersWhere(pod, setsFalse);
+  if (unset.length === 0 && explicitFalse.length === 0) return NO_RESULTS;
+  const results: CheckResult[] = [];
+  if (unset.length > 0) {
+    results.push({
+      allowed: false,
+      reason: 'readOnlyRootFilesystem != true',
+      detail: renderMessage(messages.unset, { containers: describeContainers(unset.map((ref) => ref.name)) }),
+      messageId: 'unset',
+      locations: unset.map((ref) => containerLocation(ref, FIELD)),
+      fix: {
+        kind: 'safe',
+        description:
+          'Set securityContext.readOnlyRootFilesystem=true on each container and mount an emptyDir at /tmp.',
+        patch: readOnlyPatch(pod, unset),
+      },
+    });
+  }
+  if (explicitFalse.length > 0) {
+    results.push({
+      allowed: false,
+      reason: 'readOnlyRootFilesystem != true',
+      detail: renderMessage(messages.explicitFalse, {
+        containers: describeContainers(explicitFalse.map((ref) => ref.name)),
+      }),
+      messageId: 'explicitFalse',
+      severity: 'warning',
+      locations: explicitFalse.map((ref) => containerLocation(ref, FIELD)),
+      fix: {
+        kind: 'unsafe',
+        description:
+          'Replace securityContext.readOnlyRootFilesystem=false with true and mount an emptyDir at /tmp; the application may write elsewhere too.',
+        patch: readOnlyPatch(pod, explicitFalse),
+      },
+    });
+  }
+  return results;
 }
 
 export const readOnlyRootFilesystem = definePodRule({
@@ -51,11 +116,13 @@ export const readOnlyRootFilesystem = definePodRule({
   level: 'hardened',
   severity: 'error',
   description: 'Containers must set securityContext.readOnlyRootFilesystem=true.',
+  messages,
   controls: [
     'NSA/CISA: Kubernetes Pod security: Immutable container file systems',
     'CIS 5.7.3',
     'ISO 27001:2013 A.12.6.1',
     'ISO 27001:2013 A.14.2.5',
   ],
+  fix: 'mixed',
   versions: [{ since: 'v1.0', check: readOnlyRootFilesystem_1_0 }],
 });

@@ -107,5 +107,6 @@ export const restrictedVolumes = definePodRule({
   description:
     'Pods may only use configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes.',
   controls: ['PSS restricted: Volume Types', 'CIS 5.2.12', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'none',
   versions: [{ since: 'v1.0', check: restrictedVolumes_1_0, overrides: ['hostPathVolumes'] }],
 });

@@ -32,6 +32,7 @@ describe('runAsGroupPolicy', () => {
         messageId: 'missingRunAsGroup',
         locations: [{ path: '/spec/containers/0', container: 'a' }],
         fix: {
+          kind: 'safe',
           description: 'Set securityContext.runAsGroup=1000 on the pod.',
           patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsGroup: 1000 } }],
         },

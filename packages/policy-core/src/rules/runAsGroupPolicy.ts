@@ -6,8 +6,8 @@
  * arbitrary UID with gid 0 and images are built for it (`chgrp -R 0`); `allowRootGroup: false`
  * forbids it. Windows pods are exempt (these fields are Linux-only).
  *
- * Fix: missing → `runAsGroup: <defaultGroup>` at pod level; a bad `runAsGroup`/`fsGroup` →
- * replaced with `defaultGroup` when that value is itself allowed. None for `supplementalGroups`:
+ * Fix: missing → `runAsGroup: <defaultGroup>` at pod level (safe); a bad `runAsGroup`/`fsGroup` →
+ * replaced with `defaultGroup` when that value is itself allowed (unsafe: the author wrote it). None for `supplementalGroups`:
  * dropping a group may cut access a workload needs.
  */
 
@@ -26,7 +26,7 @@ import {
 } from '../rulekit/idPolicy.js';
 import { renderMessage } from '../rulekit/messageTemplate.js';
 import { setField } from '../rulekit/patch.js';
-import { exemptWindowsPods } from '../rulekit/podRelaxations.js';
+import { exemptWindowsNodes } from '../rulekit/podRelaxations.js';
 
 const messages = {
   missingRunAsGroup: '{containers} must set securityContext.runAsGroup (on the pod or the container)',
@@ -102,8 +102,9 @@ function runAsGroupPolicy_1_0(pod: PodView, context: RuleContext): readonly Chec
   if (missing.length > 0) {
     const fix = defaultAllowed
       ? {
+          kind: 'safe' as const,
           description: `Set securityContext.runAsGroup=${defaultGroup} on the pod.`,
-          patch: [setField(pod.spec, pod.specPath, ['securityContext', 'runAsGroup'], defaultGroup)],
+          patch: setField(pod.spec, pod.specPath, ['securityContext', 'runAsGroup'], defaultGroup),
         }
       : undefined;
     results.push(missingIdFailure('runAsGroup', missing, MISSING, fix));
@@ -143,5 +144,6 @@ export const runAsGroupPolicy = definePodRule({
     'ISO 27001:2013 A.12.6.1',
   ],
   messages,
-  versions: [{ since: 'v1.0', check: exemptWindowsPods(runAsGroupPolicy_1_0) }],
+  fix: 'mixed',
+  versions: [{ since: 'v1.0', check: exemptWindowsNodes(runAsGroupPolicy_1_0) }],
 });

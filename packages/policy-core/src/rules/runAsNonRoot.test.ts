@@ -41,6 +41,7 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       detail: 'pod or container "a" must set securityContext.runAsNonRoot=true',
       locations: [{ path: '/spec/containers/0', container: 'a' }],
       fix: {
+        kind: 'safe',
         description,
         patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsNonRoot: true } }],
       },
@@ -52,6 +53,7 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       detail: 'pod must not set securityContext.runAsNonRoot=false',
       locations: [{ path: '/spec/securityContext/runAsNonRoot' }],
       fix: {
+        kind: 'safe',
         description,
         patch: [{ op: 'replace', path: '/spec/securityContext/runAsNonRoot', value: true }],
       },
@@ -66,6 +68,7 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
         { path: '/spec/containers/3/securityContext/runAsNonRoot', container: 'd' },
       ],
       fix: {
+        kind: 'safe',
         description,
         patch: [
           { op: 'replace', path: '/spec/containers/2/securityContext/runAsNonRoot', value: true },
@@ -90,7 +93,11 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
         { path: '/spec/containers/0', container: 'a' },
         { path: '/spec/containers/1/securityContext', container: 'b' },
       ],
-      fix: { description, patch: [{ op: 'add', path: '/spec/securityContext/runAsNonRoot', value: true }] },
+      fix: {
+        kind: 'safe',
+        description,
+        patch: [{ op: 'add', path: '/spec/securityContext/runAsNonRoot', value: true }],
+      },
     },
     {
       name: 'pod and containers false: the explicit setters are reported',
@@ -120,6 +127,7 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       detail: 'pod or container "job" must set securityContext.runAsNonRoot=true',
       locations: ['/spec/jobTemplate/spec/template/spec/containers/0'],
       fix: {
+        kind: 'safe',
         description,
         patch: [
           {

@@ -7,8 +7,8 @@
  * Allowed values: true; undefined/null at container level when the pod level is true; any value
  * with `hostUsers: false` from v1.35.
  *
- * Fix: `runAsNonRoot: true` at pod level (creating `securityContext` when missing) and every
- * container-level false replaced by true. The kubelet then refuses to start a container whose
+ * Fix: safe, `runAsNonRoot: true` at pod level when the pod leaves it unset (creating
+ * `securityContext` when missing); unsafe, an explicit false (pod or container) replaced by true. The kubelet then refuses to start a container whose
  * effective user is 0, so an image that runs as root also needs a non-zero `runAsUser`.
  */
 
@@ -42,13 +42,20 @@ function runAsNonRoot_1_0(pod: PodView): CheckResult {
   if (podValue === false) badSetters.push('pod');
   if (explicitlyBad.length > 0) badSetters.push(describeContainers(explicitlyBad.map((ref) => ref.name)));
 
-  const patch: JsonPatchOperation[] = [];
-  if (!podRunAsNonRoot) patch.push(setField(pod.spec, pod.specPath, FIELD, true));
-  for (const ref of explicitlyBad) patch.push(setField(ref.container, ref.path, FIELD, true));
-  const fix = fixOf(
-    'Set securityContext.runAsNonRoot=true on the pod and replace container-level false with true.',
-    patch,
-  );
+  // Adding true where the pod says nothing is safe; turning an explicit false into true is not.
+  const safe: JsonPatchOperation[] = [];
+  const unsafe: JsonPatchOperation[] = [];
+  if (podValue == null) safe.push(...setField(pod.spec, pod.specPath, FIELD, true));
+  else if (!podRunAsNonRoot) unsafe.push(...setField(pod.spec, pod.specPath, FIELD, true));
+  for (const ref of explicitlyBad) unsafe.push(...setField(ref.container, ref.path, FIELD, true));
+  const fix =
+    safe.length > 0
+      ? fixOf('safe', 'Set securityContext.runAsNonRoot=true on the pod.', safe)
+      : fixOf('unsafe', 'Replace securityContext.runAsNonRoot=false with true.', unsafe);
+  const unfixable =
+    safe.length > 0 && unsafe.length > 0
+      ? 'replacing an explicit runAsNonRoot=false with true is an unsafe fix'
+      : undefined;
 
   if (badSetters.length > 0) {
     const locations = explicitlyBad.map((ref) => containerLocation(ref, FIELD));
@@ -59,6 +66,7 @@ function runAsNonRoot_1_0(pod: PodView): CheckResult {
       detail: `${badSetters.join(' and ')} must not set securityContext.runAsNonRoot=false`,
       locations,
       ...(fix ? { fix } : {}),
+      ...(unfixable ? { unfixable } : {}),
     };
   }
   return {
@@ -83,6 +91,7 @@ export const runAsNonRoot = definePodRule({
     'ISO 27001:2013 A.12.6.1',
     'ISO 27001:2013 A.14.2.5',
   ],
+  fix: 'mixed',
   versions: [
     { since: 'v1.0', check: runAsNonRoot_1_0 },
     { since: 'v1.35', check: relaxForUserNamespaces(runAsNonRoot_1_0) },

@@ -26,6 +26,7 @@ describe('runAsRoot', () => {
         messageId: 'imageRoot',
         locations: [{ path: '/spec/containers/0/image', container: 'app' }],
         fix: {
+          kind: 'safe',
           description:
             "Set securityContext.runAsUser=1000 on the pod so no container depends on the image's USER.",
           patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsUser: 1000 } }],

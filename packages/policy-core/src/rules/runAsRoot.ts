@@ -17,7 +17,7 @@ import { pointer } from '../podspec/pointer.js';
 import { ALLOWED, type CheckResult, definePodRule, refusedContainers } from '../rulekit/define.js';
 import { startingUser } from '../rulekit/effectiveSecurityContext.js';
 import { renderMessage } from '../rulekit/messageTemplate.js';
-import { exemptWindowsPods } from '../rulekit/podRelaxations.js';
+import { exemptWindowsNodes } from '../rulekit/podRelaxations.js';
 import { defaultUserFix } from '../rulekit/userFix.js';
 import { goQuote } from '../rulekit/wording.js';
 
@@ -76,5 +76,6 @@ export const runAsRoot = definePodRule({
     'ISO 27001:2013 A.14.2.5',
   ],
   messages,
-  versions: [{ since: 'v1.0', check: exemptWindowsPods(runAsRoot_1_0) }],
+  fix: 'mixed',
+  versions: [{ since: 'v1.0', check: exemptWindowsNodes(runAsRoot_1_0) }],
 });

@@ -57,6 +57,7 @@ export const runAsUser = definePodRule({
     'ISO 27001:2013 A.12.6.1',
     'ISO 27001:2013 A.14.2.5',
   ],
+  fix: 'none',
   versions: [
     { since: 'v1.23', check: runAsUser_1_23 },
     { since: 'v1.35', check: relaxForUserNamespaces(runAsUser_1_23) },

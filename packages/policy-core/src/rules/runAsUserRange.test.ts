@@ -42,6 +42,7 @@ describe('runAsUserRange', () => {
           { path: '/spec/containers/1/securityContext', container: 'b' },
         ],
         fix: {
+          kind: 'safe',
           description:
             "Set securityContext.runAsUser=1000 on the pod so no container depends on the image's USER.",
           patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsUser: 1000 } }],
@@ -127,6 +128,7 @@ describe('runAsUserRange', () => {
     expect(result).toMatchObject({
       messageId: 'outOfRange',
       fix: {
+        kind: 'safe',
         description:
           'Remove container "a" securityContext.runAsUser so the platform assigns a UID from the namespace\'s range.',
         patch: [{ op: 'remove', path: '/spec/containers/0/securityContext/runAsUser' }],

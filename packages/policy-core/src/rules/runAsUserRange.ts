@@ -7,9 +7,11 @@
  * Checks every explicit `runAsUser` (pod and containers) and, with `requireRunAsUser`, every
  * container without an effective one. Windows pods are exempt (`runAsUser` is Linux-only).
  *
- * Fix: missing → `runAsUser: <defaultUser>` at pod level; a bad value → replaced with
+ * Fix: missing → `runAsUser: <defaultUser>` at pod level (safe); a bad value → replaced with
  * `defaultUser`, or removed when the profile has no default user and does not require one
- * (OpenShift: the SCC assigns a UID from the namespace range).
+ * (OpenShift: the SCC assigns a UID from the namespace range): unsafe, since the image's file
+ * ownership may depend on the value the author wrote. `defaultUser` is the option when it is in
+ * `uidRange` and not denied, else the range's lower bound.
  */
 
 import type { Fix } from '../model/types.js';
@@ -26,7 +28,7 @@ import {
   replaceIdFix,
 } from '../rulekit/idPolicy.js';
 import { renderMessage } from '../rulekit/messageTemplate.js';
-import { exemptWindowsPods } from '../rulekit/podRelaxations.js';
+import { exemptWindowsNodes } from '../rulekit/podRelaxations.js';
 import { defaultUserFix } from '../rulekit/userFix.js';
 
 const messages = {
@@ -48,6 +50,7 @@ function valueFix(id: ExplicitId, context: RuleContext): Fix | undefined {
   }
   if (requireRunAsUser) return undefined;
   return {
+    kind: 'unsafe',
     description: `Remove ${id.field} so the platform assigns a UID from the namespace's range.`,
     patch: [{ op: 'remove', path: id.path }],
   };
@@ -104,5 +107,6 @@ export const runAsUserRange = definePodRule({
     'ISO 27001:2013 A.14.2.5',
   ],
   messages,
-  versions: [{ since: 'v1.0', check: exemptWindowsPods(runAsUserRange_1_0) }],
+  fix: 'mixed',
+  versions: [{ since: 'v1.0', check: exemptWindowsNodes(runAsUserRange_1_0) }],
 });

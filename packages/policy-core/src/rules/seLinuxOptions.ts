@@ -112,6 +112,7 @@ export const seLinuxOptions = definePodRule({
   description:
     'Pods and containers must not set a custom SELinux user or role, nor a non-container SELinux type.',
   controls: ['PSS baseline: SELinux', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'none',
   versions: [
     { since: 'v1.0', check: seLinuxOptionsCheck(ALLOWED_TYPES_1_0) },
     { since: 'v1.31', check: seLinuxOptionsCheck(ALLOWED_TYPES_1_31) },

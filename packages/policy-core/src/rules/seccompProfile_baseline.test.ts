@@ -50,6 +50,7 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       detail: 'forbidden annotation seccomp.security.alpha.kubernetes.io/pod="unconfined"',
       locations: ['/metadata/annotations/seccomp.security.alpha.kubernetes.io~1pod'],
       fix: {
+        kind: 'safe',
         description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
           {
@@ -108,6 +109,7 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       detail:
         'forbidden annotations container.seccomp.security.alpha.kubernetes.io/a="unconfined", seccomp.security.alpha.kubernetes.io/pod="unconfined"',
       fix: {
+        kind: 'safe',
         description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
           {
@@ -138,6 +140,7 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"',
       locations: ['/spec/securityContext/seccompProfile/type'],
       fix: {
+        kind: 'safe',
         description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
           { op: 'replace', path: '/spec/securityContext/seccompProfile', value: { type: 'RuntimeDefault' } },
@@ -182,6 +185,7 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       reason: 'seccompProfile',
       detail: 'container "c" must not set securityContext.seccompProfile.type to "Unconfined"',
       fix: {
+        kind: 'safe',
         description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
           {

@@ -24,7 +24,7 @@ import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
 import { containerLocation, fixOf, locateField } from '../rulekit/patch.js';
-import { isWindowsPod } from '../rulekit/podRelaxations.js';
+import { runsOnWindows } from '../rulekit/podRelaxations.js';
 import {
   alignSeccompAnnotation,
   CONTAINER_ANNOTATION_PREFIX,
@@ -69,9 +69,9 @@ function seccompProfileBaseline_1_0(pod: PodView): CheckResult {
   if (forbidden.length === 0) return ALLOWED;
 
   const list = sortedSet(forbidden);
-  const fix = isWindowsPod(pod)
+  const fix = runsOnWindows(pod)
     ? undefined
-    : fixOf('Use the runtime default seccomp profile instead of the forbidden ones.', [
+    : fixOf('unsafe', 'Use the runtime default seccomp profile instead of the forbidden ones.', [
         ...[...paths].map((path) => ({ op: 'replace' as const, path, value: 'runtime/default' })),
         ...fieldFixes.values(),
       ]);
@@ -124,9 +124,9 @@ function seccompProfileBaseline_1_19(pod: PodView): CheckResult {
   if (badContainers.length > 0) badSetters.push(describeContainers(badContainers));
   if (badSetters.length === 0) return ALLOWED;
 
-  const fix = isWindowsPod(pod)
+  const fix = runsOnWindows(pod)
     ? undefined
-    : fixOf('Use the runtime default seccomp profile instead of the forbidden ones.', patch);
+    : fixOf('unsafe', 'Use the runtime default seccomp profile instead of the forbidden ones.', patch);
   return {
     allowed: false,
     reason: 'seccompProfile',
@@ -142,6 +142,7 @@ export const seccompProfile_baseline = definePodRule({
   severity: 'error',
   description: 'Seccomp profiles, where set, must be the runtime default or a localhost profile.',
   controls: ['PSS baseline: Seccomp', 'CIS 5.7.2', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'unsafe',
   versions: [
     { since: 'v1.0', check: seccompProfileBaseline_1_0 },
     { since: 'v1.19', check: seccompProfileBaseline_1_19 },

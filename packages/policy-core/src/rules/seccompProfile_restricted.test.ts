@@ -56,6 +56,7 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
         'pod or container "a" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"',
       locations: [{ path: '/spec/containers/0', container: 'a' }],
       fix: {
+        kind: 'safe',
         description,
         patch: [{ op: 'add', path: '/spec/securityContext', value: { seccompProfile: RUNTIME_DEFAULT } }],
       },
@@ -74,6 +75,7 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
       detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"',
       locations: ['/spec/securityContext/seccompProfile/type'],
       fix: {
+        kind: 'safe',
         description,
         patch: [{ op: 'replace', path: '/spec/securityContext/seccompProfile', value: RUNTIME_DEFAULT }],
       },
@@ -89,6 +91,7 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
         { path: '/spec/containers/3/securityContext/seccompProfile/type', container: 'd' },
       ],
       fix: {
+        kind: 'safe',
         description,
         patch: [
           {
@@ -134,6 +137,7 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
       reason: 'seccompProfile',
       detail: 'container "u" must not set securityContext.seccompProfile.type to "Unconfined"',
       fix: {
+        kind: 'safe',
         description,
         patch: [
           { op: 'add', path: '/spec/securityContext', value: { seccompProfile: RUNTIME_DEFAULT } },
@@ -178,6 +182,7 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
       reason: 'seccompProfile',
       detail: 'pod and container "c" must not set securityContext.seccompProfile.type to "Unconfined"',
       fix: {
+        kind: 'safe',
         description,
         patch: [
           { op: 'replace', path: '/spec/securityContext/seccompProfile', value: RUNTIME_DEFAULT },

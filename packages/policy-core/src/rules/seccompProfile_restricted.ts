@@ -7,11 +7,13 @@
  * level sets an allowed profile. From v1.25 Windows pods (`spec.os.name: windows`) are exempt.
  * Replaces `seccompProfile_baseline`.
  *
- * Fix: a pod-level `seccompProfile: { type: RuntimeDefault }` when the pod sets none (creating
- * `securityContext` when missing), and every forbidden pod or container profile replaced by
- * `{ type: RuntimeDefault }`, with a disagreeing seccomp annotation of the same pod or container
- * set to `runtime/default` (the API server rejects annotations and fields that disagree). None
- * for Windows pods, where seccomp settings are invalid.
+ * Fix: safe, a pod-level `seccompProfile` when the pod sets none (creating `securityContext` when
+ * missing): `{ type: Localhost, localhostProfile: <file> }` when the deprecated pod annotation is
+ * `localhost/<file>`, else `{ type: RuntimeDefault }`; a container whose annotation is
+ * `localhost/<file>` gets that profile in its own field. Unsafe: every forbidden pod or container
+ * profile replaced by `{ type: RuntimeDefault }`, with a disagreeing seccomp annotation set to
+ * `runtime/default` (the API server rejects annotations and fields that disagree). None for pods
+ * that run on Windows, where seccomp settings are invalid.
  */
 
 import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
@@ -19,7 +21,7 @@ import type { PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
 import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
 import { containerLocation, fixOf, locateField, setField } from '../rulekit/patch.js';
-import { exemptWindowsPods, isWindowsPod } from '../rulekit/podRelaxations.js';
+import { exemptWindowsPods, runsOnWindows } from '../rulekit/podRelaxations.js';
 import {
   alignSeccompAnnotation,
   containerSeccompAnnotation,
@@ -31,6 +33,7 @@ import { describeContainers, joinQuote, sortedSet } from '../rulekit/wording.js'
 const PROFILE_KEYS = ['securityContext', 'seccompProfile'];
 const TYPE_KEYS = [...PROFILE_KEYS, 'type'];
 const RUNTIME_DEFAULT = { type: 'RuntimeDefault' };
+const LOCALHOST_PREFIX = 'localhost/';
 
 /** Every container runs under a valid profile, its own or the pod's: the pod passes. */
 function plainlyAllowed(pod: PodView): boolean {
@@ -43,12 +46,24 @@ function plainlyAllowed(pod: PodView): boolean {
   return true;
 }
 
+/** The profile a deprecated `localhost/<file>` annotation names, as the field spells it. */
+function localhostProfileOf(
+  annotation: string | undefined,
+): { type: string; localhostProfile: string } | undefined {
+  if (annotation === undefined || !annotation.startsWith(LOCALHOST_PREFIX)) return undefined;
+  const file = annotation.slice(LOCALHOST_PREFIX.length);
+  return file === '' ? undefined : { type: 'Localhost', localhostProfile: file };
+}
+
 function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
   if (plainlyAllowed(pod)) return ALLOWED;
   const badSetters: string[] = [];
   const badValues: string[] = [];
   const explicitLocations: FindingLocation[] = [];
-  const patch: JsonPatchOperation[] = [];
+  // Adding a profile the author did not write is safe; replacing one they wrote is not.
+  const safe: JsonPatchOperation[] = [];
+  const unsafe: JsonPatchOperation[] = [];
+  const annotations = pod.metadata.annotations ?? {};
 
   const podProfile = pod.spec.securityContext?.seccompProfile;
   const podSeccompSet = podProfile != null && validSeccompType(podProfile.type ?? '');
@@ -56,7 +71,9 @@ function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
     badSetters.push('pod');
     badValues.push(podProfile.type ?? '');
     explicitLocations.push({ path: locateField(pod.spec, pod.specPath, TYPE_KEYS) });
-    patch.push({ op: 'replace', path: pointer(pod.specPath, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+    unsafe.push({ op: 'replace', path: pointer(pod.specPath, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+    const aligned = alignSeccompAnnotation(pod, POD_SECCOMP_ANNOTATION);
+    if (aligned) unsafe.push(aligned);
   }
 
   const explicitlyBad: string[] = [];
@@ -69,38 +86,52 @@ function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
       explicitlyBad.push(ref.name);
       badValues.push(profile.type ?? '');
       explicitLocations.push(containerLocation(ref, TYPE_KEYS));
-      patch.push({ op: 'replace', path: pointer(ref.path, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+      unsafe.push({ op: 'replace', path: pointer(ref.path, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
       const aligned = alignSeccompAnnotation(pod, containerSeccompAnnotation(ref.name));
-      if (aligned) patch.push(aligned);
+      if (aligned) unsafe.push(aligned);
     } else if (!podSeccompSet) {
       implicitlyBad.push(ref.name);
       implicitLocations.push(containerLocation(ref, TYPE_KEYS));
+      // The author's Localhost profile, from the deprecated container annotation, into the field.
+      const localhost = localhostProfileOf(annotations[containerSeccompAnnotation(ref.name)]);
+      if (localhost) safe.push(...setField(ref.container, ref.path, PROFILE_KEYS, localhost));
     }
   }
   if (implicitlyBad.length > 0 && podProfile == null) {
-    patch.unshift(setField(pod.spec, pod.specPath, PROFILE_KEYS, RUNTIME_DEFAULT));
-  }
-  // The pod-level field is now RuntimeDefault (added or replaced): its annotation must agree.
-  if (!podSeccompSet && (podProfile != null || implicitlyBad.length > 0)) {
-    const aligned = alignSeccompAnnotation(pod, POD_SECCOMP_ANNOTATION);
-    if (aligned) patch.push(aligned);
+    // The pod-level field follows the pod annotation when it names a profile the field allows.
+    const annotation = annotations[POD_SECCOMP_ANNOTATION];
+    const localhost = localhostProfileOf(annotation);
+    const podPatch = setField(pod.spec, pod.specPath, PROFILE_KEYS, localhost ?? RUNTIME_DEFAULT);
+    const aligned = localhost ? undefined : alignSeccompAnnotation(pod, POD_SECCOMP_ANNOTATION);
+    if (aligned) unsafe.unshift(...podPatch, aligned);
+    else safe.unshift(...podPatch);
   }
   if (explicitlyBad.length > 0) badSetters.push(describeContainers(explicitlyBad));
   if (badSetters.length === 0 && implicitlyBad.length === 0) return ALLOWED;
 
-  const fix = isWindowsPod(pod)
+  const windows = runsOnWindows(pod);
+  const fix = windows
     ? undefined
-    : fixOf(
-        'Use the runtime default seccomp profile (pod-level seccompProfile.type: RuntimeDefault).',
-        patch,
-      );
+    : safe.length > 0
+      ? fixOf(
+          'safe',
+          'Set the pod-level seccompProfile (RuntimeDefault, or the Localhost profile its annotation names).',
+          safe,
+        )
+      : fixOf('unsafe', 'Use the runtime default seccomp profile instead of the forbidden ones.', unsafe);
+  const unfixable = windows
+    ? 'Windows pods cannot set seccomp profiles (a Linux-only field)'
+    : safe.length > 0 && unsafe.length > 0
+      ? 'replacing a forbidden seccomp profile or annotation the author wrote is an unsafe fix'
+      : undefined;
+  const extra = { ...(fix ? { fix } : {}), ...(unfixable ? { unfixable } : {}) };
   if (badSetters.length > 0) {
     return {
       allowed: false,
       reason: 'seccompProfile',
       detail: `${badSetters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(badValues))}`,
       locations: explicitLocations,
-      ...(fix ? { fix } : {}),
+      ...extra,
     };
   }
   return {
@@ -108,7 +139,7 @@ function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
     reason: 'seccompProfile',
     detail: `pod or ${describeContainers(implicitlyBad)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`,
     locations: implicitLocations,
-    ...(fix ? { fix } : {}),
+    ...extra,
   };
 }
 
@@ -118,6 +149,7 @@ export const seccompProfile_restricted = definePodRule({
   severity: 'error',
   description: 'Pods or all their containers must set a RuntimeDefault or Localhost seccomp profile.',
   controls: ['PSS restricted: Seccomp', 'CIS 5.7.2', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'mixed',
   versions: [
     { since: 'v1.19', check: seccompProfileRestricted_1_19, overrides: ['seccompProfile_baseline'] },
     {

@@ -60,6 +60,7 @@ export const sysctls = definePodRule({
   severity: 'error',
   description: 'Pods may only set sysctls from the safe, namespaced set.',
   controls: ['PSS baseline: Sysctls', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'none',
   versions: [
     { since: 'v1.0', check: sysctlsCheck(SAFE_1_0) },
     { since: 'v1.27', check: sysctlsCheck(SAFE_1_27) },

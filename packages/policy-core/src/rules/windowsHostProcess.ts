@@ -49,5 +49,6 @@ export const windowsHostProcess = definePodRule({
   severity: 'error',
   description: 'Pods and containers must not run as Windows HostProcess containers.',
   controls: ['PSS baseline: HostProcess', 'CIS 5.2.11', 'NSA/CISA: Kubernetes Pod security'],
+  fix: 'none',
   versions: [{ since: 'v1.0', check: windowsHostProcess_1_0 }],
 });

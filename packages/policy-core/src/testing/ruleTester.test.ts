@@ -57,9 +57,9 @@ describe('assertInvalid / assertValid', () => {
     expect(() => assertInvalid(privileged, { ...base, locations: ['/spec/containers/0'] })).toThrow(
       /locations differs/,
     );
-    expect(() => assertInvalid(privileged, { ...base, fix: { description: 'x', patch: [] } })).toThrow(
-      /fix differs/,
-    );
+    expect(() =>
+      assertInvalid(privileged, { ...base, fix: { kind: 'safe', description: 'x', patch: [] } }),
+    ).toThrow(/fix differs/);
     expect(() => assertInvalid(privileged, { ...base, pod: { containers: [{ name: 'a' }] } })).toThrow(
       /to forbid the pod, but it allowed it/,
     );
@@ -81,7 +81,7 @@ describe('fix round trip', () => {
           if (Array.isArray(result) || (result as CheckResult).allowed) return result;
           return {
             ...(result as Forbidden),
-            fix: { description: 'no-op', patch: [{ op: 'add', path: '/spec/x', value: 1 }] },
+            fix: { kind: 'safe', description: 'no-op', patch: [{ op: 'add', path: '/spec/x', value: 1 }] },
           };
         },
       },

@@ -21,6 +21,7 @@
  * });
  * ```
  */
+import { NO_FACTS } from '../engine/facts.js';
 import { applyJsonPatch } from '../engine/jsonPatch.js';
 import { resolveEvaluation } from '../engine/resolveOptions.js';
 import type { EvaluateOptions } from '../model/options.js';
@@ -41,7 +42,7 @@ export function ruleContext(
   version = 'latest',
   options: EvaluateOptions = { level: 'restricted' },
 ): RuleContext {
-  return { options: resolveEvaluation(options).options, version: parseVersion(version) };
+  return { options: resolveEvaluation(options).options, version: parseVersion(version), facts: NO_FACTS };
 }
 
 /** A bare PodSpec wrapped in a Pod (so pointers start at `/spec`); other input as it is. */
