@@ -77,15 +77,19 @@ function editsFor(job: DocumentJob, after: unknown, json: boolean): TextEdit[] {
   return edits;
 }
 
-/** Runs `harden` on every object the scan kept, all at once (namespace fixes see every pod). */
+/**
+ * Runs `harden` once on every Kubernetes object of the input, so fixes that depend on other
+ * objects (a pod's ServiceAccount, the pods of a namespace) see them all, wherever they are.
+ */
 function hardenAll(
   files: readonly ScannedFile[],
   options: EvaluateOptions,
+  unsafe: boolean,
 ): { jobs: Map<ScannedFile, DocumentJob[]>; hardened: unknown[]; counts: number[] } {
   const objects: unknown[] = [];
   const jobs = new Map<ScannedFile, DocumentJob[]>();
   for (const scanned of files) {
-    if (scanned.generated || scanned.documents.length === 0) continue;
+    objects.push(...scanned.context);
     const list: DocumentJob[] = [];
     for (const parsed of scanned.documents) {
       const first = objects.length;
@@ -103,10 +107,11 @@ function hardenAll(
       }
       if (positions.length > 0) list.push({ parsed, positions, first });
     }
-    jobs.set(scanned, list);
+    // Generated input is never rewritten, but what it declares counts for the other fixes.
+    if (!scanned.generated) jobs.set(scanned, list);
   }
   if (objects.length === 0) return { jobs, hardened: [], counts: [] };
-  const { object, changes } = harden(objects, options);
+  const { object, changes } = harden(objects, { ...options, unsafe });
   const counts = new Array<number>(objects.length).fill(0);
   for (const change of changes) counts[change.objectIndex] = (counts[change.objectIndex] ?? 0) + 1;
   return { jobs, hardened: object, counts };
@@ -120,7 +125,7 @@ export async function fixFiles(
 ): Promise<FileFix[]> {
   const fs = settings.fs ?? nodeFixFs;
   const results: FileFix[] = [];
-  const { jobs, hardened, counts } = hardenAll(files, options);
+  const { jobs, hardened, counts } = hardenAll(files, options, settings.unsafe);
   for (const scanned of files) {
     const display = scanned.file.display;
     if (scanned.generated) {

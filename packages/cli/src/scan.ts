@@ -56,6 +56,11 @@ export interface ScannedFile {
   documents: ParsedDocument[];
   /** Why the file must not be rewritten (stdin, Helm output), if so. */
   generated?: string;
+  /**
+   * The file's other Kubernetes objects (in documents with nothing to fix): --fix hardens them
+   * along, for what fixes learn from the whole input (ServiceAccounts, the pods of a namespace).
+   */
+  context: unknown[];
   /** SHA-256 of the bytes scanned: --fix rewrites the file only if it still has them. */
   hash?: string;
 }
@@ -148,6 +153,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         continue;
       }
       const kept: ParsedDocument[] = [];
+      const context: unknown[] = [];
       let generated: string | undefined = file.path === undefined ? 'standard input' : undefined;
       // Small files are read whole (one read, no stream machinery: 10,000 manifests stay fast);
       // large ones, such as cluster dumps, are streamed a document at a time.
@@ -200,13 +206,16 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
             source: locate(file, parsed, `${bases[finding.objectIndex] ?? ''}${finding.path}`),
           });
         }
-        if (request.keepDocuments && result.findings.some((f) => f.status === 'fail' && f.fix))
-          kept.push(parsed);
+        if (request.keepDocuments) {
+          if (result.findings.some((f) => f.status === 'fail' && f.fix)) kept.push(parsed);
+          else context.push(...kubernetes);
+        }
       }
       if (request.keepDocuments) {
         scanned.push({
           file,
           documents: kept,
+          context,
           ...(generated ? { generated } : {}),
           ...(hash ? { hash: hash.digest('hex') } : {}),
         });

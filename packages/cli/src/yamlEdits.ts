@@ -441,11 +441,15 @@ class DocumentEditor {
     const lastStart = position(entryStart(last), path)[0];
     if (this.lineStart(lastStart) > start && this.startsLine(lastStart)) {
       const column = this.column(lastStart);
-      const openerLine = this.lineStart(start);
-      const unit = Math.max(1, column - (this.text.slice(openerLine).search(/\S/) ?? 0));
       const pad = ' '.repeat(column);
+      // Pretty JSON (the closing bracket on a line of its own) spreads nested values too.
+      const closing = position(node, path)[1] - 1;
+      const pretty = this.startsLine(closing);
+      const unit = Math.max(1, column - this.column(closing));
       const spread = (entry: FlowEntry) => {
-        const value = prettyFlow(entry.value, json, unit).replaceAll('\n', `\n${pad}`);
+        const value = pretty
+          ? prettyFlow(entry.value, json, unit).replaceAll('\n', `\n${pad}`)
+          : flowText(entry.value, json);
         return `${entry.key === undefined ? '' : `${scalarText(entry.key, json)}: `}${value}`;
       };
       this.push(end, end, entries.map((entry) => `,\n${pad}${spread(entry)}`).join(''));
