@@ -257,11 +257,16 @@ class DocumentEditor {
         }
         return pair;
       });
-      if (own.length === node.items.length && added.length === 0) {
-        this.push(position(node, path)[0], this.contentEnd(node), '{}');
+      if (own.length === node.items.length && added.length > 0) {
+        // Nothing of the mapping stays: it is written anew.
+        this.replace(node, after, path, false);
         return;
       }
-      for (const pair of own) this.removeEntry(node, pair, path);
+      if (own.length === node.items.length) {
+        this.replaceBlock(node, '{}');
+        return;
+      }
+      this.removeEntries(node, new Set(own), path);
     }
     if (added.length > 0) this.insertMembers(node, added, after, path);
   }
@@ -274,7 +279,7 @@ class DocumentEditor {
       const [keyStart, keyEnd] = position(key, path);
       const colon = this.text.indexOf(':', keyEnd);
       const column = this.column(keyStart);
-      const end = value ? position(value, path)[1] : colon + 1;
+      const end = value ? this.contentEnd(value) : colon + 1;
       const lines = memberLines('x', after, this.layout).slice(1);
       this.push(colon + 1, end, lines.map((line) => `\n${' '.repeat(column)}${line}`).join(''));
       return;
@@ -305,12 +310,10 @@ class DocumentEditor {
         return;
       }
       if (after.length === 0) {
-        this.push(position(node, path)[0], this.contentEnd(node), '[]');
+        this.replaceBlock(node, '[]');
         return;
       }
-      node.items.forEach((item, i) => {
-        if (!kept.has(i)) this.removeEntry(node, item as Node, `${path}/${i}`);
-      });
+      this.removeEntries(node, new Set(node.items.filter((_, i) => !kept.has(i)) as Node[]), path);
       return;
     }
     for (let i = 0; i < before.length; i++) {
@@ -324,15 +327,35 @@ class DocumentEditor {
     const [start, valueEnd] = position(node, path);
     const collection = isMap(node) || isSeq(node);
     if (!isBlockCollection(value)) {
-      this.push(start, collection ? this.contentEnd(node) : valueEnd, this.scalarLike(node, value));
+      if (collection && node.flow !== true) this.replaceBlock(node, this.scalarLike(node, value));
+      else this.push(start, isScalar(node) ? this.contentEnd(node) : valueEnd, this.scalarLike(node, value));
       return;
     }
     if (this.json || inFlow || (collection && node.flow === true)) {
       this.push(start, this.contentEnd(node), flowText(value, this.json || this.jsonStyle(node)));
       return;
     }
+    if (isSeq(node) && !Array.isArray(value) && this.startsLine(start)) {
+      // A sequence may sit at its key's column; a mapping in its place is indented past the key.
+      const column = this.column(start) + this.layout.unit;
+      const lines = blockLines(value, column, this.layout).join('\n');
+      this.push(this.lineStart(start), this.contentEnd(node), `${' '.repeat(column)}${lines}`);
+      return;
+    }
     // A block collection (or a sequence item) starts where the node started: `- a: 1` or `a: 1`.
     this.push(start, this.contentEnd(node), blockLines(value, this.column(start), this.layout).join('\n'));
+  }
+
+  /**
+   * A one-line value (`{}`, `[]`, a scalar) in the place of a block collection. One that starts a
+   * line is indented past its key (a sequence may sit at its key's column; a scalar may not).
+   */
+  private replaceBlock(node: YAMLMap | YAMLSeq, text: string): void {
+    const [start] = position(node, '');
+    const end = this.contentEnd(node);
+    if (node.flow !== true && this.startsLine(start)) {
+      this.push(this.lineStart(start), end, `${' '.repeat(this.column(start) + 2)}${text}`);
+    } else this.push(start, end, text);
   }
 
   /** A scalar in the place of `node`, keeping its quoting when the new value is a string. */
@@ -345,27 +368,54 @@ class DocumentEditor {
     return scalarText(value, this.json);
   }
 
-  /** Removes a pair of a mapping or an item of a sequence. */
-  private removeEntry(parent: YAMLMap | YAMLSeq, entry: Pair | Node, path: string): void {
-    const [start] = position(entryStart(entry), path);
-    const end = this.contentEnd(entryEnd(entry));
+  /** Removes some pairs of a mapping or items of a sequence (not all of them). */
+  private removeEntries(parent: YAMLMap | YAMLSeq, removed: ReadonlySet<Pair | Node>, path: string): void {
+    const items = parent.items as (Pair | Node)[];
     if (parent.flow) {
-      const items = parent.items as (Pair | Node)[];
-      const index = items.indexOf(entry);
-      const next = items[index + 1];
-      const previous = items[index - 1];
-      // `a: 1, ` goes up to the next entry; the last entry goes with the comma before it.
-      if (next) this.push(start, position(entryStart(next), path)[0], '');
-      else if (previous) this.push(this.contentEnd(entryEnd(previous)), end, '');
-      else this.push(start, end, '');
+      // Each run of removed entries goes up to the next kept entry (`a: 1, `), or, at the end,
+      // from the kept entry before it (`, a: 1`).
+      for (let i = 0; i < items.length; i++) {
+        if (!removed.has(items[i] as Pair | Node)) continue;
+        let last = i;
+        while (last + 1 < items.length && removed.has(items[last + 1] as Pair | Node)) last++;
+        const next = items[last + 1];
+        const previous = items[i - 1];
+        const end = this.contentEnd(entryEnd(items[last] as Pair | Node));
+        if (next)
+          this.push(
+            position(entryStart(items[i] as Pair | Node), path)[0],
+            position(entryStart(next), path)[0],
+            '',
+          );
+        else if (previous) this.push(this.contentEnd(entryEnd(previous)), end, '');
+        i = last;
+      }
       return;
     }
-    // Block: the entry's lines go, from its line start to the end of its last line.
-    const from = isSeq(parent) ? this.text.lastIndexOf('-', start - 1) : start;
-    if (!this.startsLine(from)) {
-      throw new UneditableError(`${path} shares its line with another entry; remove it by hand`, from);
+    for (let i = 0; i < items.length; i++) {
+      const entry = items[i] as Pair | Node;
+      if (!removed.has(entry)) continue;
+      const [start] = position(entryStart(entry), path);
+      const from = isSeq(parent) ? this.text.lastIndexOf('-', start - 1) : start;
+      if (this.startsLine(from)) {
+        this.removeLines(from, entryEnd(entry));
+        continue;
+      }
+      // The first key of a sequence item (`- name: a`): the first kept key moves up after the `- `.
+      let kept = i + 1;
+      while (kept < items.length && removed.has(items[kept] as Pair | Node)) kept++;
+      const next = items[kept];
+      if (!isMap(parent) || !next) {
+        throw new UneditableError(`${path} shares its line with another entry; remove it by hand`, from);
+      }
+      this.push(start, position(entryStart(next), path)[0], '');
+      i = kept;
     }
-    const to = this.afterLine(entryEnd(entry));
+  }
+
+  /** Removes the lines from `from`'s line to the end of `last`'s last line. */
+  private removeLines(from: number, last: Node): void {
+    const to = this.afterLine(last);
     // The last line of the text has no newline of its own: take the one before it.
     if (to === this.text.length && !this.text.endsWith('\n') && this.lineStart(from) > 0) {
       this.push(this.lineStart(from) - 1, to, '');
