@@ -11,9 +11,12 @@ import {
   type EvaluateOptions,
   evaluate,
   type Finding,
+  type FixKind,
+  type HardenOptions,
   harden,
   type JsonPatchOperation,
   POD_KINDS,
+  PodguardInputError,
   type ResourceRef,
   resolveEvaluation,
   resourceOf,
@@ -69,6 +72,8 @@ export interface ReportedChange {
   readonly constructPath: string;
   readonly resource: ResourceRef;
   readonly rule: string;
+  /** `safe` (added what was missing) or `unsafe` (changed what the construct wrote; only with `unsafe: true`). */
+  readonly kind: FixKind;
   /** JSON pointer of the field written. */
   readonly path: string;
   readonly description: string;
@@ -133,7 +138,7 @@ export class PodSecurity {
   private validateOptions: EvaluateOptions | undefined;
   private warnings: NonNullable<PodSecurityValidateOptions['warnings']> = 'print';
   private reportFile: string | undefined;
-  private hardenOptions: EvaluateOptions | undefined;
+  private hardenOptions: HardenOptions | undefined;
   private readonly hardened = new WeakSet<ApiObject>();
   private readonly changesByObject = new WeakMap<ApiObject, ReportedChange[]>();
   private pending = new Map<ApiObject, string[]>();
@@ -166,9 +171,18 @@ export class PodSecurity {
    * Applies the core's `harden()` to every workload in the scope at synth, `Include` and `Helm`
    * output included. The changes are written after cdk8s renders each object, so a construct
    * keeps its own model; hardening twice changes nothing more. See {@link PodSecurity.changes}.
+   * Safe fixes only (they add what is missing); `{ unsafe: true }` also applies those that change
+   * or remove a value the chart wrote (docs/fixes.md).
    */
-  harden(options: EvaluateOptions = {}): this {
-    resolveEvaluation(options);
+  harden(options: HardenOptions = {}): this {
+    const { unsafe, ...evaluateOptions } = options;
+    resolveEvaluation(evaluateOptions);
+    if (unsafe !== undefined && typeof unsafe !== 'boolean') {
+      throw new PodguardInputError(
+        `invalid option unsafe: expected true or false, got ${JSON.stringify(unsafe)}`,
+        'unsafe',
+      );
+    }
     this.hardenOptions = options;
     this.register();
     return this;
@@ -301,8 +315,10 @@ export class PodSecurity {
 
   private hardenManifest(manifest: Manifest, apiObject: ApiObject): Manifest {
     // Most objects need no fix, and one evaluation says so; harden() would copy the object first.
-    const fixable = evaluate(manifest, this.hardenOptions).findings.some(
-      (finding) => finding.status === 'fail' && finding.fix !== undefined,
+    const { unsafe = false, ...evaluateOptions } = this.hardenOptions ?? {};
+    const fixable = evaluate(manifest, evaluateOptions).findings.some(
+      (finding) =>
+        finding.status === 'fail' && finding.fix !== undefined && (unsafe || finding.fix.kind === 'safe'),
     );
     if (!fixable) {
       this.changesByObject.set(apiObject, []);
@@ -316,6 +332,7 @@ export class PodSecurity {
         constructPath: apiObject.node.path,
         resource,
         rule: change.rule,
+        kind: change.kind,
         path: change.path,
         description: change.description,
         patch: change.patch,

@@ -36,7 +36,7 @@ export {
   isAllowed,
   UNUSED_SUPPRESSION,
 } from './engine/evaluate.js';
-export { type HardenChange, type HardenResult, harden } from './engine/harden.js';
+export { type HardenChange, type HardenOptions, type HardenResult, harden } from './engine/harden.js';
 export { applyJsonPatch, JsonPatchError } from './engine/jsonPatch.js';
 export { psaPlan } from './engine/plan.js';
 export { MAX_ID, resolveEvaluation } from './engine/resolveOptions.js';

@@ -51,7 +51,6 @@ describe('analyzeDockerfile: the final USER', () => {
         line: 2,
         column: 1,
         fix: {
-          kind: 'safe',
           description: 'Replace the name with its UID. Use a numeric UID, e.g. `USER 1000:1000`.',
           line: 'USER 1000:1000',
         },

@@ -1,11 +1,11 @@
 /**
  * Properties of harden() over generated workloads (fast-check), the contract the issue states:
- * 1. `evaluate(harden(x))` has no failing finding that carries a fix;
- * 2. `harden(harden(x))` deep-equals `harden(x)`;
- * 3. per rule R: applying, in order, the fixes of R's failing findings in `evaluate(x)` to x yields
- *    exactly `harden(x)` with every other rule disabled (a rule's fixes are complete in one step
- *    and need no re-evaluation);
- * 4. Windows pods never get a field the API server rejects for them;
+ * 1. `evaluate(harden(x))` has no failing finding that carries a fix harden may apply (a safe
+ *    one; any, with `unsafe: true`);
+ * 2. `harden(harden(x))` deep-equals `harden(x)`, in both modes;
+ * 3. per rule R: applying, in order, the safe fixes of R's failing findings in `evaluate(x)` to x
+ *    yields exactly `harden(x)` with every other rule disabled;
+ * 4. Windows pods (by `spec.os.name` or by node selector) never get a Linux-only field;
  * 5. the input is never modified.
  */
 import fc from 'fast-check';
@@ -99,12 +99,17 @@ const linuxPodSpec = fc
 
 const windowsPodSpec = fc
   .record({
-    os: fc.constant({ name: 'windows' }),
+    os: maybe(fc.constant({ name: 'windows' })),
+    nodeSelector: maybe(fc.constant({ 'kubernetes.io/os': 'windows' })),
     automountServiceAccountToken: maybe(fc.boolean()),
     securityContext: maybe(fc.record({ runAsNonRoot: maybe(fc.boolean()) }).map(compact)),
     containers: containers(windowsContainerSecurity, 'c', 1, 2),
   })
-  .map(compact);
+  .map(compact)
+  // A pod on Windows nodes: by spec.os.name, by node selector, or both.
+  .map((spec) =>
+    spec.os === undefined && spec.nodeSelector === undefined ? { ...spec, os: { name: 'windows' } } : spec,
+  );
 
 function wrap(kind: string, spec: Record<string, unknown>): Record<string, unknown> {
   const metadata = { name: 'w', namespace: 'shop' };
@@ -138,6 +143,7 @@ const profileOptions = fc.constantFrom<EvaluateOptions>(
 );
 
 const fixable = (finding: Finding) => finding.status === 'fail' && finding.fix !== undefined;
+const safelyFixable = (finding: Finding) => fixable(finding) && finding.fix?.kind === 'safe';
 
 function onlyRule(options: EvaluateOptions, rule: string): EvaluateOptions {
   const rules: Record<string, RuleSetting> = {};
@@ -156,11 +162,11 @@ function podSpecOf(object: Record<string, unknown>): Record<string, unknown> {
 describe('harden properties', () => {
   it('leaves no failing finding that has a fix, and never modifies its input', () => {
     fc.assert(
-      fc.property(workload, profileOptions, (object, options) => {
+      fc.property(workload, profileOptions, fc.boolean(), (object, options, unsafe) => {
         const before = structuredClone(object);
-        const hardened = harden(object, options).object;
+        const hardened = harden(object, { ...options, unsafe }).object;
         expect(object).toEqual(before);
-        expect(evaluate(hardened, options).findings.filter(fixable)).toEqual([]);
+        expect(evaluate(hardened, options).findings.filter(unsafe ? fixable : safelyFixable)).toEqual([]);
       }),
       { numRuns: NUM_RUNS },
     );
@@ -168,7 +174,8 @@ describe('harden properties', () => {
 
   it('is idempotent', () => {
     fc.assert(
-      fc.property(workload, profileOptions, (object, options) => {
+      fc.property(workload, profileOptions, fc.boolean(), (object, base, unsafe) => {
+        const options = { ...base, unsafe };
         const once = harden(object, options);
         const twice = harden(once.object, options);
         expect(twice.object).toEqual(once.object);
@@ -178,10 +185,10 @@ describe('harden properties', () => {
     );
   });
 
-  it("applying a rule's fixes to the original equals hardening with only that rule", () => {
+  it("applying a rule's safe fixes to the original equals hardening with only that rule", () => {
     fc.assert(
       fc.property(workload, profileOptions, (object, options) => {
-        const findings = evaluate(object, options).findings.filter(fixable);
+        const findings = evaluate(object, options).findings.filter(safelyFixable);
         for (const rule of new Set(findings.map((finding) => finding.rule))) {
           let patched: unknown = object;
           for (const finding of findings.filter((candidate) => candidate.rule === rule)) {

@@ -47,8 +47,10 @@ describe('harden', () => {
             allowPrivilegeEscalation: false,
             readOnlyRootFilesystem: true,
           },
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
         },
       ],
+      volumes: [{ name: 'tmp', emptyDir: {} }],
     });
     expect(remaining).toEqual([]);
     expect(new Set(changes.map((change) => change.rule))).toEqual(
@@ -57,7 +59,7 @@ describe('harden', () => {
         'capabilities_restricted',
         'runAsNonRoot',
         'seccompProfile_restricted',
-        'kubeletRunAsNonRoot',
+        'runAsUserRange',
         'runAsGroupPolicy',
         'readOnlyRootFilesystem',
         'automountServiceAccountToken',
@@ -126,7 +128,7 @@ describe('harden', () => {
     };
     const { object, remaining } = harden(pod);
     expect(object.spec.hostNetwork).toBe(true);
-    expect(object.spec.volumes).toEqual(pod.spec.volumes);
+    expect(object.spec.volumes[0]).toEqual(pod.spec.volumes[0]);
     // restrictedVolumes replaces hostPathVolumes in the restricted level, as upstream.
     expect(remaining.map((finding) => finding.rule).sort()).toEqual(['hostNamespaces', 'restrictedVolumes']);
     expect(remaining.every((finding) => finding.fix === undefined)).toBe(true);
@@ -190,7 +192,118 @@ describe('harden', () => {
       metadata: { name: 'p' },
       spec: { securityContext: { runAsUser: 0 }, containers: [{ name: 'a', image: 'a' }] },
     };
-    const { object } = harden(pod, { defaultUser: 4242 });
+    // Replacing a value the author wrote is unsafe: left, with its unsafe fix, by default.
+    const safe = harden(pod, { defaultUser: 4242 });
+    expect(safe.object.spec.securityContext.runAsUser).toBe(0);
+    expect(safe.remaining.find((finding) => finding.rule === 'runAsRoot')?.fix).toMatchObject({
+      kind: 'unsafe',
+      patch: [{ op: 'replace', path: '/spec/securityContext/runAsUser', value: 4242 }],
+    });
+    const { object, changes } = harden(pod, { defaultUser: 4242, unsafe: true });
     expect(object.spec.securityContext.runAsUser).toBe(4242);
+    expect(changes.some((change) => change.kind === 'unsafe')).toBe(true);
+  });
+
+  it('safe fixes never change or remove a value the author wrote', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'db', namespace: 'db' },
+      spec: {
+        automountServiceAccountToken: true,
+        securityContext: { runAsUser: 999, runAsGroup: 999 },
+        containers: [
+          {
+            name: 'db',
+            image: 'postgres:16',
+            securityContext: {
+              readOnlyRootFilesystem: false,
+              allowPrivilegeEscalation: true,
+              capabilities: { add: ['IPC_LOCK'] },
+            },
+          },
+        ],
+      },
+    };
+    const { object, changes, remaining } = harden(pod);
+    expect(changes.every((change) => change.kind === 'safe')).toBe(true);
+    expect(object.spec.automountServiceAccountToken).toBe(true);
+    expect(object.spec.securityContext).toMatchObject({
+      runAsUser: 999,
+      runAsGroup: 999,
+      runAsNonRoot: true,
+    });
+    expect(object.spec.containers[0]?.securityContext).toMatchObject({
+      readOnlyRootFilesystem: false,
+      allowPrivilegeEscalation: true,
+      capabilities: { add: ['IPC_LOCK'], drop: ['ALL'] },
+    });
+    for (const finding of remaining) expect(finding.fix?.kind ?? 'none', finding.rule).not.toBe('safe');
+    expect(remaining.map((finding) => finding.rule).sort()).toEqual([
+      'allowPrivilegeEscalation',
+      'automountServiceAccountToken',
+      'capabilities_restricted',
+      'readOnlyRootFilesystem',
+      'runAsGroupPolicy',
+      'runAsUserRange',
+    ]);
+  });
+
+  it('with unsafe: true reaches the fixed point in one call (SYS_ADMIN removed, then escalation off)', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: {
+        containers: [{ name: 'a', image: 'a:1', securityContext: { capabilities: { add: ['SYS_ADMIN'] } } }],
+      },
+    };
+    const { object, remaining } = harden(pod, { level: 'restricted', unsafe: true });
+    expect(object.spec.containers[0]?.securityContext).toEqual({
+      capabilities: { add: [], drop: ['ALL'] },
+      allowPrivilegeEscalation: false,
+    });
+    expect(remaining.filter((finding) => finding.status === 'fail')).toEqual([]);
+  });
+
+  it('writes the range lower bound when defaultUser/defaultGroup are outside the ranges', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'a', image: 'a:1' }] },
+    };
+    const { object, remaining } = harden(pod, { uidRange: { min: 10000 }, gidRange: { min: 20000 } });
+    expect(object.spec).toMatchObject({ securityContext: { runAsUser: 10000, runAsGroup: 20000 } });
+    expect(remaining).toEqual([]);
+  });
+
+  it('rejects explicit defaults that contradict their ranges, naming the option', () => {
+    expect(() => harden(deployment(), { uidRange: { min: 10000 }, defaultUser: 1000 })).toThrow(
+      /invalid option defaultUser: 1000 is outside uidRange 10000\.\.2147483647/,
+    );
+    expect(() => harden(deployment(), { defaultUser: 65534 })).toThrow(/defaultUser: 65534 is in denyUids/);
+    expect(() => harden(deployment(), { gidRange: { min: 5000, max: 6000 }, defaultGroup: 1000 })).toThrow(
+      /invalid option defaultGroup/,
+    );
+    expect(() => harden(deployment(), { unsafe: 'yes' as unknown as boolean })).toThrow(PodguardInputError);
+  });
+
+  it.each([63, 200])('hardens an array and a List of %i insecure Deployments, object by object', (count) => {
+    const many = Array.from({ length: count }, (_, index) => {
+      const object = deployment();
+      object.metadata.name = `web-${index}`;
+      return object;
+    });
+    const one = harden(deployment()).object;
+    const fromArray = harden(many);
+    expect(fromArray.object).toHaveLength(count);
+    expect(fromArray.object[count - 1]).toEqual({
+      ...one,
+      metadata: { ...one.metadata, name: `web-${count - 1}` },
+    });
+    expect(fromArray.remaining).toEqual([]);
+    const fromList = harden({ apiVersion: 'v1', kind: 'List', items: many });
+    expect(fromList.object.items).toEqual(fromArray.object);
   });
 });

@@ -177,6 +177,36 @@ function checkNow(value: unknown): Date {
 }
 
 /**
+ * The id a fix writes: the default when it is inside the range and not denied (gid 0 counts as
+ * inside when the root group is allowed), else the range's lower bound (the first one not
+ * denied). A default the user gave explicitly that contradicts the range is an options error.
+ */
+function fixId(
+  field: string,
+  value: number | undefined,
+  explicit: boolean,
+  range: { min: number; max: number },
+  rangeField: string,
+  denied: (id: number) => boolean,
+  rootAllowed = false,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (rootAllowed && value === 0) return 0;
+  const inside = value >= range.min && value <= range.max;
+  if (inside && !denied(value)) return value;
+  if (explicit) {
+    fail(
+      field,
+      inside
+        ? `${value} is in denyUids; choose a UID the policy allows`
+        : `${value} is outside ${rangeField} ${range.min}..${range.max}`,
+    );
+  }
+  for (let id = range.min; id <= range.max; id++) if (!denied(id)) return id;
+  return undefined;
+}
+
+/**
  * Validates options and applies profile defaults. Throws {@link PodguardInputError} naming the
  * offending option.
  */
@@ -214,14 +244,17 @@ export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedE
     return checkId(value, key);
   };
 
+  const uidRange = checkRange(merged.uidRange, 'uidRange', { min: 1000, max: MAX_ID });
+  const gidRange = checkRange(merged.gidRange, 'gidRange', { min: 1000, max: MAX_ID });
+  const allowRootGroup =
+    merged.allowRootGroup === undefined ? true : checkBoolean(merged.allowRootGroup, 'allowRootGroup');
   const resolved: ResolvedOptions = {
     level: profile.level,
     imageUsers: checkImageUsers(merged.imageUsers),
-    uidRange: checkRange(merged.uidRange, 'uidRange', { min: 1000, max: MAX_ID }),
+    uidRange,
     denyUids,
-    gidRange: checkRange(merged.gidRange, 'gidRange', { min: 1000, max: MAX_ID }),
-    allowRootGroup:
-      merged.allowRootGroup === undefined ? true : checkBoolean(merged.allowRootGroup, 'allowRootGroup'),
+    gidRange,
+    allowRootGroup,
     requireRunAsUser:
       merged.requireRunAsUser === undefined
         ? true
@@ -230,8 +263,23 @@ export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedE
       merged.namespaceLevel === undefined
         ? 'restricted'
         : checkLevel(merged.namespaceLevel, 'namespaceLevel'),
-    defaultUser: optionalId('defaultUser', 1000),
-    defaultGroup: optionalId('defaultGroup', 1000),
+    defaultUser: fixId(
+      'defaultUser',
+      optionalId('defaultUser', 1000),
+      options.defaultUser !== undefined,
+      uidRange,
+      'uidRange',
+      (uid) => denyUids.includes(uid),
+    ),
+    defaultGroup: fixId(
+      'defaultGroup',
+      optionalId('defaultGroup', 1000),
+      options.defaultGroup !== undefined,
+      gidRange,
+      'gidRange',
+      () => false,
+      allowRootGroup,
+    ),
     now: checkNow(merged.now),
   };
   return {

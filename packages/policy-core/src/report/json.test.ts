@@ -65,7 +65,7 @@ describe('formatJson', () => {
         'ISO 27001:2013 A.14.2.5',
       ],
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description: 'Set securityContext.runAsUser to 1000 instead of 0.',
         patch: [
           { op: 'replace', path: '/spec/template/spec/containers/0/securityContext/runAsUser', value: 1000 },

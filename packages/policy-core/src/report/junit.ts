@@ -182,7 +182,9 @@ function findingText(finding: LocatedFinding): string {
   lines.push(`path: ${finding.path || '/'}`);
   if (finding.container !== undefined) lines.push(`container: ${finding.container}`);
   if (finding.suppression) lines.push(`suppressed: ${finding.suppression.reason}`);
-  if (finding.fix) lines.push(`fix: ${finding.fix.description}`);
+  if (finding.fix)
+    lines.push(`${finding.fix.kind === 'unsafe' ? 'fix (unsafe)' : 'fix'}: ${finding.fix.description}`);
+  if (finding.unfixable) lines.push(`not fixed: ${finding.unfixable}`);
   if (finding.controls.length > 0) lines.push(`controls: ${finding.controls.join('; ')}`);
   return lines.join('\n');
 }

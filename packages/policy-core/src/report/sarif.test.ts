@@ -93,7 +93,7 @@ describe('formatSarif', () => {
       ruleId: 'runAsRoot',
       level: 'error',
       message: {
-        text: 'Deployment/shop/web: runAsUser == 0 (container "app" runs as root: its effective securityContext.runAsUser is 0). Fix: Set securityContext.runAsUser to 1000 instead of 0.',
+        text: 'Deployment/shop/web: runAsUser == 0 (container "app" runs as root: its effective securityContext.runAsUser is 0). Fix (unsafe): Set securityContext.runAsUser to 1000 instead of 0.',
       },
       locations: [
         {

@@ -208,7 +208,9 @@ function sarifResult(finding: LocatedFinding, source: SourceLocation, ruleIndex:
 
 /** The object, the verdict (which names the container) and the fix: what an alert shows first. */
 function resultMessage(finding: Finding): string {
-  const fix = finding.fix ? ` Fix: ${finding.fix.description}` : '';
+  const fix = finding.fix
+    ? ` ${finding.fix.kind === 'unsafe' ? 'Fix (unsafe)' : 'Fix'}: ${finding.fix.description}`
+    : '';
   return `${resourcePath(finding.resource)}: ${finding.message}.${fix}`;
 }
 

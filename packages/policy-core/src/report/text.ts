@@ -147,7 +147,12 @@ function findingLines(
       `    ${paint('magenta', `suppression expired ${finding.suppression.expires ?? ''}`.trimEnd())}`,
     );
   }
-  if (finding.fix) lines.push(`    ${paint('green', 'fix:')} ${printable(finding.fix.description)}`);
+  if (finding.fix) {
+    // An unsafe fix changes what the author wrote: say so where the fix is shown.
+    const label = finding.fix.kind === 'unsafe' ? 'fix (unsafe):' : 'fix:';
+    lines.push(`    ${paint('green', label)} ${printable(finding.fix.description)}`);
+  }
+  if (finding.unfixable) lines.push(`    ${paint('dim', 'not fixed:')} ${printable(finding.unfixable)}`);
   return lines;
 }
 

@@ -1,41 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import { locateField, setField } from './patch.js';
+import { applyJsonPatch } from '../engine/jsonPatch.js';
+import { appendOnce, locateField, setField } from './patch.js';
 
 describe('setField', () => {
-  it('adds the first missing object whole', () => {
+  it('creates each missing parent empty, only when missing, then adds the leaf', () => {
     expect(
       setField({ name: 'a' }, '/spec/containers/0', ['securityContext', 'allowPrivilegeEscalation'], false),
-    ).toEqual({
-      op: 'add',
-      path: '/spec/containers/0/securityContext',
-      value: { allowPrivilegeEscalation: false },
-    });
+    ).toEqual([
+      { op: 'add', path: '/spec/containers/0/securityContext', value: {}, ifMissing: true },
+      { op: 'add', path: '/spec/containers/0/securityContext/allowPrivilegeEscalation', value: false },
+    ]);
   });
 
   it('adds a missing leaf and replaces an existing one', () => {
     const container = { securityContext: { runAsNonRoot: false } };
-    expect(setField(container, '/c', ['securityContext', 'allowPrivilegeEscalation'], false)).toEqual({
-      op: 'add',
-      path: '/c/securityContext/allowPrivilegeEscalation',
-      value: false,
-    });
-    expect(setField(container, '/c', ['securityContext', 'runAsNonRoot'], true)).toEqual({
-      op: 'replace',
-      path: '/c/securityContext/runAsNonRoot',
-      value: true,
-    });
+    expect(setField(container, '/c', ['securityContext', 'allowPrivilegeEscalation'], false)).toEqual([
+      { op: 'add', path: '/c/securityContext/allowPrivilegeEscalation', value: false },
+    ]);
+    expect(setField(container, '/c', ['securityContext', 'runAsNonRoot'], true)).toEqual([
+      { op: 'replace', path: '/c/securityContext/runAsNonRoot', value: true },
+    ]);
   });
 
-  it('replaces a null parent (YAML `securityContext:`) with the whole object', () => {
+  it('treats a null parent (YAML `securityContext:`) as missing', () => {
     expect(
       setField({ securityContext: null }, '/spec', ['securityContext', 'seccompProfile'], {
         type: 'RuntimeDefault',
       }),
-    ).toEqual({
-      op: 'replace',
-      path: '/spec/securityContext',
-      value: { seccompProfile: { type: 'RuntimeDefault' } },
-    });
+    ).toEqual([
+      { op: 'add', path: '/spec/securityContext', value: {}, ifMissing: true },
+      { op: 'add', path: '/spec/securityContext/seccompProfile', value: { type: 'RuntimeDefault' } },
+    ]);
+  });
+
+  it('composes: two fields set through the same missing parent both survive, in either order', () => {
+    const spec = { containers: [] };
+    const a = setField(spec, '/spec', ['securityContext', 'runAsNonRoot'], true);
+    const b = setField(spec, '/spec', ['securityContext', 'runAsUser'], 1000);
+    const expected = { spec: { containers: [], securityContext: { runAsNonRoot: true, runAsUser: 1000 } } };
+    expect(applyJsonPatch(applyJsonPatch({ spec }, a), b)).toEqual(expected);
+    expect(applyJsonPatch(applyJsonPatch({ spec }, b), a)).toEqual(expected);
+  });
+});
+
+describe('appendOnce', () => {
+  it('creates the array when missing and appends an element once', () => {
+    const ops = appendOnce({}, '/c', ['securityContext', 'capabilities', 'drop'], 'ALL');
+    const once = applyJsonPatch({ c: {} }, ops);
+    expect(once).toEqual({ c: { securityContext: { capabilities: { drop: ['ALL'] } } } });
+    expect(applyJsonPatch(once, ops)).toEqual(once);
   });
 });
 

@@ -40,21 +40,23 @@ new RuleTester({ describe, it }).run(allowPrivilegeEscalation, {
       ],
       fix: {
         kind: 'safe',
-        description: 'Set securityContext.allowPrivilegeEscalation=false on each container.',
+        description:
+          'Set securityContext.allowPrivilegeEscalation=false on each container that leaves it unset.',
         patch: [
           {
             op: 'add',
             path: '/spec/containers/0/securityContext',
-            value: { allowPrivilegeEscalation: false },
+            value: {},
+            ifMissing: true,
           },
           {
-            op: 'replace',
-            path: '/spec/containers/1/securityContext/allowPrivilegeEscalation',
+            op: 'add',
+            path: '/spec/containers/0/securityContext/allowPrivilegeEscalation',
             value: false,
           },
           {
-            op: 'replace',
-            path: '/spec/containers/2/securityContext/allowPrivilegeEscalation',
+            op: 'add',
+            path: '/spec/containers/1/securityContext/allowPrivilegeEscalation',
             value: false,
           },
         ],
@@ -73,9 +75,14 @@ new RuleTester({ describe, it }).run(allowPrivilegeEscalation, {
       detail: 'container "a" must set securityContext.allowPrivilegeEscalation=false',
       fix: {
         kind: 'safe',
-        description: 'Set securityContext.allowPrivilegeEscalation=false on each container.',
+        description:
+          'Set securityContext.allowPrivilegeEscalation=false on each container that leaves it unset.',
         patch: [
-          { op: 'add', path: '/spec/containers/0/securityContext/allowPrivilegeEscalation', value: false },
+          {
+            op: 'add',
+            path: '/spec/containers/0/securityContext/allowPrivilegeEscalation',
+            value: false,
+          },
         ],
       },
     },
@@ -88,11 +95,28 @@ new RuleTester({ describe, it }).run(allowPrivilegeEscalation, {
       fix: null,
     },
     {
-      name: 'no fix for a privileged container (the API server rejects false with privileged)',
+      name: 'per container: the plain container gets the fix, the privileged one keeps its finding',
       pod: { containers: [{ name: 'a' }, { name: 'p', securityContext: { privileged: true } }] },
       reason: 'allowPrivilegeEscalation != false',
       detail: 'containers "a", "p" must set securityContext.allowPrivilegeEscalation=false',
-      fix: null,
+      fix: {
+        kind: 'safe',
+        description:
+          'Set securityContext.allowPrivilegeEscalation=false on each container that leaves it unset.',
+        patch: [
+          {
+            op: 'add',
+            path: '/spec/containers/0/securityContext',
+            value: {},
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/containers/0/securityContext/allowPrivilegeEscalation',
+            value: false,
+          },
+        ],
+      },
     },
     {
       name: 'no fix for a container adding CAP_SYS_ADMIN',

@@ -45,10 +45,16 @@ new RuleTester({ describe, it }).run(appArmorProfile, {
       detail: 'pod must not set AppArmor profile type to "Unconfined"',
       locations: ['/spec/securityContext/appArmorProfile/type'],
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description: 'Use the runtime default AppArmor profile instead of the forbidden ones.',
         patch: [
-          { op: 'replace', path: '/spec/securityContext/appArmorProfile', value: { type: 'RuntimeDefault' } },
+          {
+            op: 'replace',
+            path: '/spec/securityContext/appArmorProfile',
+            value: {
+              type: 'RuntimeDefault',
+            },
+          },
         ],
       },
     },
@@ -113,7 +119,7 @@ new RuleTester({ describe, it }).run(appArmorProfile, {
         '/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1test',
       ],
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description: 'Use the runtime default AppArmor profile instead of the forbidden ones.',
         patch: [
           { op: 'replace', path: '/spec/securityContext/appArmorProfile', value: { type: 'RuntimeDefault' } },

@@ -50,11 +50,25 @@ new RuleTester({ describe, it }).run(capabilities_baseline, {
         { path: '/spec/containers/1/securityContext/capabilities/add/1', container: 'b' },
       ],
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description: 'Remove the capabilities beyond the default set from securityContext.capabilities.add.',
         patch: [
-          { op: 'remove', path: '/spec/containers/0/securityContext/capabilities/add' },
-          { op: 'remove', path: '/spec/containers/1/securityContext/capabilities/add' },
+          {
+            op: 'remove',
+            path: '/spec/containers/0/securityContext/capabilities/add/1',
+          },
+          {
+            op: 'remove',
+            path: '/spec/containers/0/securityContext/capabilities/add/0',
+          },
+          {
+            op: 'remove',
+            path: '/spec/containers/1/securityContext/capabilities/add/1',
+          },
+          {
+            op: 'remove',
+            path: '/spec/containers/1/securityContext/capabilities/add/0',
+          },
         ],
       },
     },
@@ -64,13 +78,16 @@ new RuleTester({ describe, it }).run(capabilities_baseline, {
       reason: 'non-default capabilities',
       detail: 'container "init" must not include "NET_RAW", "SYS_ADMIN" in securityContext.capabilities.add',
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description: 'Remove the capabilities beyond the default set from securityContext.capabilities.add.',
         patch: [
           {
-            op: 'replace',
-            path: '/spec/initContainers/0/securityContext/capabilities/add',
-            value: ['CHOWN'],
+            op: 'remove',
+            path: '/spec/initContainers/0/securityContext/capabilities/add/2',
+          },
+          {
+            op: 'remove',
+            path: '/spec/initContainers/0/securityContext/capabilities/add/1',
           },
         ],
       },

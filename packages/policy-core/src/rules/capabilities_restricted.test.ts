@@ -51,16 +51,31 @@ new RuleTester({ describe, it }).run(capabilities_restricted, {
       ],
       fix: {
         kind: 'safe',
-        description,
+        description: 'Add ALL to securityContext.capabilities.drop.',
         patch: [
-          { op: 'add', path: '/spec/containers/0/securityContext/capabilities/drop', value: ['ALL'] },
-          { op: 'remove', path: '/spec/containers/0/securityContext/capabilities/add' },
-          { op: 'add', path: '/spec/containers/1/securityContext/capabilities/drop', value: ['ALL'] },
-          { op: 'remove', path: '/spec/containers/1/securityContext/capabilities/add' },
           {
-            op: 'replace',
-            path: '/spec/containers/2/securityContext/capabilities/add',
-            value: ['NET_BIND_SERVICE'],
+            op: 'add',
+            path: '/spec/containers/0/securityContext/capabilities/drop',
+            value: [],
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/containers/0/securityContext/capabilities/drop/-',
+            value: 'ALL',
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/containers/1/securityContext/capabilities/drop',
+            value: [],
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/containers/1/securityContext/capabilities/drop/-',
+            value: 'ALL',
+            ifMissing: true,
           },
         ],
       },
@@ -79,12 +94,31 @@ new RuleTester({ describe, it }).run(capabilities_restricted, {
       locations: [{ path: '/spec/containers/0', container: 'a' }],
       fix: {
         kind: 'safe',
-        description,
+        description: 'Add ALL to securityContext.capabilities.drop.',
         patch: [
           {
             op: 'add',
             path: '/spec/containers/0/securityContext',
-            value: { capabilities: { drop: ['ALL'] } },
+            value: {},
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/containers/0/securityContext/capabilities',
+            value: {},
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/containers/0/securityContext/capabilities/drop',
+            value: [],
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/containers/0/securityContext/capabilities/drop/-',
+            value: 'ALL',
+            ifMissing: true,
           },
         ],
       },
@@ -97,12 +131,13 @@ new RuleTester({ describe, it }).run(capabilities_restricted, {
       locations: ['/spec/containers/0/securityContext/capabilities/drop'],
       fix: {
         kind: 'safe',
-        description,
+        description: 'Add ALL to securityContext.capabilities.drop.',
         patch: [
           {
-            op: 'replace',
-            path: '/spec/containers/0/securityContext/capabilities/drop',
-            value: ['NET_RAW', 'ALL'],
+            op: 'add',
+            path: '/spec/containers/0/securityContext/capabilities/drop/-',
+            value: 'ALL',
+            ifMissing: true,
           },
         ],
       },

@@ -86,6 +86,7 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     expect(result?.severity).toBeUndefined();
     expect(result?.locations).toEqual([{ path: '/spec/containers/0/image', container: 'web' }]);
     expect(result?.fix).toEqual({
+      kind: 'safe',
       description:
         "Set securityContext.runAsUser=1000 on the pod so no container depends on the image's USER. Or give the image a numeric, non-zero USER (e.g. USER 1000 in its Dockerfile).",
       patch: [{ op: 'add', path: '/spec/securityContext/runAsUser', value: 1000 }],
@@ -108,7 +109,7 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
       reason: `container's runAsUser breaks non-root policy (pod: ${POD}, container: web)`,
       locations: [{ path: '/spec/securityContext/runAsUser', container: 'web' }],
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description: 'Set securityContext.runAsUser to 1000 instead of 0.',
         patch: [{ op: 'replace', path: '/spec/securityContext/runAsUser', value: 1000 }],
       },
@@ -244,11 +245,8 @@ describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_
       locations: [{ path: '/spec/containers/0/image', container: 'web' }],
       fix: {
         patch: [
-          {
-            op: 'add',
-            path: '/spec/securityContext/windowsOptions',
-            value: { runAsUserName: 'ContainerUser' },
-          },
+          { op: 'add', path: '/spec/securityContext/windowsOptions', value: {}, ifMissing: true },
+          { op: 'add', path: '/spec/securityContext/windowsOptions/runAsUserName', value: 'ContainerUser' },
         ],
       },
     });

@@ -37,7 +37,7 @@ describe('namespaceEnforceLabel', () => {
     ).toBe(false);
   });
 
-  it('missing labels: adds the whole labels map', () => {
+  it('missing labels: creates the labels map only when missing, then adds the label', () => {
     expect(check(undefined)).toEqual({
       allowed: false,
       reason: 'namespace does not enforce Pod Security',
@@ -47,7 +47,10 @@ describe('namespaceEnforceLabel', () => {
       fix: {
         kind: 'safe',
         description: `Label the namespace ${ENFORCE}=restricted.`,
-        patch: [{ op: 'add', path: '/metadata/labels', value: { [ENFORCE]: 'restricted' } }],
+        patch: [
+          { op: 'add', path: '/metadata/labels', value: {}, ifMissing: true },
+          { op: 'add', path: '/metadata/labels/pod-security.kubernetes.io~1enforce', value: 'restricted' },
+        ],
       },
     });
   });
@@ -80,7 +83,7 @@ describe('namespaceEnforceLabel', () => {
     });
   });
 
-  it('validates enforce-version and fixes both problems at once', () => {
+  it('validates enforce-version; the safe fix adds the label, replacing the version is unsafe', () => {
     expect(check({ app: 'x', [VERSION]: '1.30' })).toEqual({
       allowed: false,
       reason: 'namespace does not enforce Pod Security',
@@ -95,13 +98,9 @@ describe('namespaceEnforceLabel', () => {
         description: `Label the namespace ${ENFORCE}=restricted.`,
         patch: [
           { op: 'add', path: '/metadata/labels/pod-security.kubernetes.io~1enforce', value: 'restricted' },
-          {
-            op: 'replace',
-            path: '/metadata/labels/pod-security.kubernetes.io~1enforce-version',
-            value: 'latest',
-          },
         ],
       },
+      unfixable: `replacing an invalid ${VERSION} label is an unsafe fix`,
     });
     expect(check({ [ENFORCE]: 'restricted', [VERSION]: 'v1.030' })).toMatchObject({
       messageId: 'invalidVersion',

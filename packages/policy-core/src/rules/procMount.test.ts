@@ -11,7 +11,7 @@ const containers = [
   { name: 'e', securityContext: { procMount: 'other' } },
 ];
 const fix: Fix = {
-  kind: 'safe',
+  kind: 'unsafe',
   description: 'Use the default /proc mount (procMount: Default).',
   patch: [
     { op: 'replace', path: '/spec/containers/3/securityContext/procMount', value: 'Default' },

@@ -41,7 +41,7 @@ new RuleTester({ describe, it }).run(procMount_restricted, {
       reason: 'procMount',
       detail,
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description: 'Use the default /proc mount (procMount: Default).',
         patch: [
           { op: 'replace', path: '/spec/containers/3/securityContext/procMount', value: 'Default' },

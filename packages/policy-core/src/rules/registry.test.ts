@@ -68,6 +68,13 @@ describe('docs/rules', () => {
       expect(text, `${id}: message ${messageId}`).toContain(messageId);
   });
 
+  it.each([...ruleRegistry.keys()])('states the fix kind of %s on its page and in docs/fixes.md', (id) => {
+    const rule = ruleRegistry.get(id)!;
+    expect(readFileSync(`${docsDir}${id}.md`, 'utf8')).toContain(`Fix kind: **${rule.fix}**`);
+    const overview = readFileSync(`${docsDir}../fixes.md`, 'utf8');
+    expect(overview).toContain(`| [${id}](rules/${id}.md) | ${rule.fix} |`);
+  });
+
   it('lists every rule in the index page', () => {
     const index = readFileSync(`${docsDir}README.md`, 'utf8');
     for (const id of [...ruleRegistry.keys(), ...OTHER_DOCUMENTED])

@@ -34,7 +34,10 @@ describe('runAsGroupPolicy', () => {
         fix: {
           kind: 'safe',
           description: 'Set securityContext.runAsGroup=1000 on the pod.',
-          patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsGroup: 1000 } }],
+          patch: [
+            { op: 'add', path: '/spec/securityContext', value: {}, ifMissing: true },
+            { op: 'add', path: '/spec/securityContext/runAsGroup', value: 1000 },
+          ],
         },
       },
     ]);
@@ -96,11 +99,12 @@ describe('runAsGroupPolicy', () => {
     ).toEqual([]);
   });
 
-  it('offers no fix when the default group is not allowed', () => {
-    const [result] = failures(
-      { containers: [{ name: 'a' }] },
-      { level: 'restricted', defaultGroup: 0, allowRootGroup: false },
-    );
-    expect(result?.fix).toBeUndefined();
+  it('rejects an explicit default group the policy does not allow, naming the option', () => {
+    expect(() =>
+      failures(
+        { containers: [{ name: 'a' }] },
+        { level: 'restricted', defaultGroup: 0, allowRootGroup: false },
+      ),
+    ).toThrow(/invalid option defaultGroup: 0 is outside gidRange 1000\.\.2147483647/);
   });
 });

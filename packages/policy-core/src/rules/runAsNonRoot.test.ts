@@ -42,8 +42,20 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       locations: [{ path: '/spec/containers/0', container: 'a' }],
       fix: {
         kind: 'safe',
-        description,
-        patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsNonRoot: true } }],
+        description: 'Set securityContext.runAsNonRoot=true on the pod.',
+        patch: [
+          {
+            op: 'add',
+            path: '/spec/securityContext',
+            value: {},
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/securityContext/runAsNonRoot',
+            value: true,
+          },
+        ],
       },
     },
     {
@@ -53,9 +65,15 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       detail: 'pod must not set securityContext.runAsNonRoot=false',
       locations: [{ path: '/spec/securityContext/runAsNonRoot' }],
       fix: {
-        kind: 'safe',
-        description,
-        patch: [{ op: 'replace', path: '/spec/securityContext/runAsNonRoot', value: true }],
+        kind: 'unsafe',
+        description: 'Replace securityContext.runAsNonRoot=false with true.',
+        patch: [
+          {
+            op: 'replace',
+            path: '/spec/securityContext/runAsNonRoot',
+            value: true,
+          },
+        ],
       },
     },
     {
@@ -68,11 +86,19 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
         { path: '/spec/containers/3/securityContext/runAsNonRoot', container: 'd' },
       ],
       fix: {
-        kind: 'safe',
-        description,
+        kind: 'unsafe',
+        description: 'Replace securityContext.runAsNonRoot=false with true.',
         patch: [
-          { op: 'replace', path: '/spec/containers/2/securityContext/runAsNonRoot', value: true },
-          { op: 'replace', path: '/spec/containers/3/securityContext/runAsNonRoot', value: true },
+          {
+            op: 'replace',
+            path: '/spec/containers/2/securityContext/runAsNonRoot',
+            value: true,
+          },
+          {
+            op: 'replace',
+            path: '/spec/containers/3/securityContext/runAsNonRoot',
+            value: true,
+          },
         ],
       },
     },
@@ -95,8 +121,14 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       ],
       fix: {
         kind: 'safe',
-        description,
-        patch: [{ op: 'add', path: '/spec/securityContext/runAsNonRoot', value: true }],
+        description: 'Set securityContext.runAsNonRoot=true on the pod.',
+        patch: [
+          {
+            op: 'add',
+            path: '/spec/securityContext/runAsNonRoot',
+            value: true,
+          },
+        ],
       },
     },
     {
@@ -128,12 +160,18 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       locations: ['/spec/jobTemplate/spec/template/spec/containers/0'],
       fix: {
         kind: 'safe',
-        description,
+        description: 'Set securityContext.runAsNonRoot=true on the pod.',
         patch: [
           {
             op: 'add',
             path: '/spec/jobTemplate/spec/template/spec/securityContext',
-            value: { runAsNonRoot: true },
+            value: {},
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/jobTemplate/spec/template/spec/securityContext/runAsNonRoot',
+            value: true,
           },
         ],
       },

@@ -29,7 +29,10 @@ describe('runAsRoot', () => {
           kind: 'safe',
           description:
             "Set securityContext.runAsUser=1000 on the pod so no container depends on the image's USER.",
-          patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsUser: 1000 } }],
+          patch: [
+            { op: 'add', path: '/spec/securityContext', value: {}, ifMissing: true },
+            { op: 'add', path: '/spec/securityContext/runAsUser', value: 1000 },
+          ],
         },
       });
     },

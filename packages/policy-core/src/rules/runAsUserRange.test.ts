@@ -45,7 +45,10 @@ describe('runAsUserRange', () => {
           kind: 'safe',
           description:
             "Set securityContext.runAsUser=1000 on the pod so no container depends on the image's USER.",
-          patch: [{ op: 'add', path: '/spec/securityContext', value: { runAsUser: 1000 } }],
+          patch: [
+            { op: 'add', path: '/spec/securityContext', value: {}, ifMissing: true },
+            { op: 'add', path: '/spec/securityContext/runAsUser', value: 1000 },
+          ],
         },
       },
     ]);
@@ -113,12 +116,16 @@ describe('runAsUserRange', () => {
     ]);
   });
 
-  it('offers no fix when the default user is itself outside the policy', () => {
+  it("writes the range's lower bound when the profile's default user is outside the range", () => {
     const results = failures(
       { containers: [{ name: 'a' }] },
       { level: 'restricted', uidRange: { min: 2000 } },
     );
-    expect(results[0]?.fix).toBeUndefined();
+    expect(results[0]?.fix?.patch).toContainEqual({
+      op: 'add',
+      path: '/spec/securityContext/runAsUser',
+      value: 2000,
+    });
   });
 
   it('openshift: no runAsUser needed; a fixed one outside the namespace range is removed', () => {
@@ -128,7 +135,7 @@ describe('runAsUserRange', () => {
     expect(result).toMatchObject({
       messageId: 'outOfRange',
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description:
           'Remove container "a" securityContext.runAsUser so the platform assigns a UID from the namespace\'s range.',
         patch: [{ op: 'remove', path: '/spec/containers/0/securityContext/runAsUser' }],

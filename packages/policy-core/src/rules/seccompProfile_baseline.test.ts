@@ -50,7 +50,7 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       detail: 'forbidden annotation seccomp.security.alpha.kubernetes.io/pod="unconfined"',
       locations: ['/metadata/annotations/seccomp.security.alpha.kubernetes.io~1pod'],
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
           {
@@ -109,7 +109,7 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       detail:
         'forbidden annotations container.seccomp.security.alpha.kubernetes.io/a="unconfined", seccomp.security.alpha.kubernetes.io/pod="unconfined"',
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
           {
@@ -122,7 +122,13 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
             path: '/metadata/annotations/container.seccomp.security.alpha.kubernetes.io~1a',
             value: 'runtime/default',
           },
-          { op: 'replace', path: '/spec/securityContext/seccompProfile', value: { type: 'RuntimeDefault' } },
+          {
+            op: 'replace',
+            path: '/spec/securityContext/seccompProfile',
+            value: {
+              type: 'RuntimeDefault',
+            },
+          },
         ],
       },
     },
@@ -140,10 +146,16 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"',
       locations: ['/spec/securityContext/seccompProfile/type'],
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
-          { op: 'replace', path: '/spec/securityContext/seccompProfile', value: { type: 'RuntimeDefault' } },
+          {
+            op: 'replace',
+            path: '/spec/securityContext/seccompProfile',
+            value: {
+              type: 'RuntimeDefault',
+            },
+          },
         ],
       },
     },
@@ -185,7 +197,7 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       reason: 'seccompProfile',
       detail: 'container "c" must not set securityContext.seccompProfile.type to "Unconfined"',
       fix: {
-        kind: 'safe',
+        kind: 'unsafe',
         description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
           {

@@ -57,8 +57,23 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
       locations: [{ path: '/spec/containers/0', container: 'a' }],
       fix: {
         kind: 'safe',
-        description,
-        patch: [{ op: 'add', path: '/spec/securityContext', value: { seccompProfile: RUNTIME_DEFAULT } }],
+        description:
+          'Set the pod-level seccompProfile (RuntimeDefault, or the Localhost profile its annotation names).',
+        patch: [
+          {
+            op: 'add',
+            path: '/spec/securityContext',
+            value: {},
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/securityContext/seccompProfile',
+            value: {
+              type: 'RuntimeDefault',
+            },
+          },
+        ],
       },
     },
     {
@@ -75,9 +90,17 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
       detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"',
       locations: ['/spec/securityContext/seccompProfile/type'],
       fix: {
-        kind: 'safe',
-        description,
-        patch: [{ op: 'replace', path: '/spec/securityContext/seccompProfile', value: RUNTIME_DEFAULT }],
+        kind: 'unsafe',
+        description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
+        patch: [
+          {
+            op: 'replace',
+            path: '/spec/securityContext/seccompProfile',
+            value: {
+              type: 'RuntimeDefault',
+            },
+          },
+        ],
       },
     },
     {
@@ -91,18 +114,22 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
         { path: '/spec/containers/3/securityContext/seccompProfile/type', container: 'd' },
       ],
       fix: {
-        kind: 'safe',
-        description,
+        kind: 'unsafe',
+        description: 'Use the runtime default seccomp profile instead of the forbidden ones.',
         patch: [
           {
             op: 'replace',
             path: '/spec/containers/2/securityContext/seccompProfile',
-            value: RUNTIME_DEFAULT,
+            value: {
+              type: 'RuntimeDefault',
+            },
           },
           {
             op: 'replace',
             path: '/spec/containers/3/securityContext/seccompProfile',
-            value: RUNTIME_DEFAULT,
+            value: {
+              type: 'RuntimeDefault',
+            },
           },
         ],
       },
@@ -138,13 +165,21 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
       detail: 'container "u" must not set securityContext.seccompProfile.type to "Unconfined"',
       fix: {
         kind: 'safe',
-        description,
+        description:
+          'Set the pod-level seccompProfile (RuntimeDefault, or the Localhost profile its annotation names).',
         patch: [
-          { op: 'add', path: '/spec/securityContext', value: { seccompProfile: RUNTIME_DEFAULT } },
           {
-            op: 'replace',
-            path: '/spec/containers/1/securityContext/seccompProfile',
-            value: RUNTIME_DEFAULT,
+            op: 'add',
+            path: '/spec/securityContext',
+            value: {},
+            ifMissing: true,
+          },
+          {
+            op: 'add',
+            path: '/spec/securityContext/seccompProfile',
+            value: {
+              type: 'RuntimeDefault',
+            },
           },
         ],
       },
@@ -183,23 +218,22 @@ new RuleTester({ describe, it }).run(seccompProfile_restricted, {
       detail: 'pod and container "c" must not set securityContext.seccompProfile.type to "Unconfined"',
       fix: {
         kind: 'safe',
-        description,
+        description:
+          'Set the pod-level seccompProfile (RuntimeDefault, or the Localhost profile its annotation names).',
         patch: [
-          { op: 'replace', path: '/spec/securityContext/seccompProfile', value: RUNTIME_DEFAULT },
           {
-            op: 'replace',
-            path: '/spec/containers/1/securityContext/seccompProfile',
-            value: RUNTIME_DEFAULT,
+            op: 'add',
+            path: '/spec/containers/0/securityContext',
+            value: {},
+            ifMissing: true,
           },
           {
-            op: 'replace',
-            path: '/metadata/annotations/container.seccomp.security.alpha.kubernetes.io~1c',
-            value: 'runtime/default',
-          },
-          {
-            op: 'replace',
-            path: '/metadata/annotations/seccomp.security.alpha.kubernetes.io~1pod',
-            value: 'runtime/default',
+            op: 'add',
+            path: '/spec/containers/0/securityContext/seccompProfile',
+            value: {
+              type: 'Localhost',
+              localhostProfile: 'x.json',
+            },
           },
         ],
       },

@@ -11,9 +11,9 @@
  */
 import {
   applyJsonPatch,
-  type EvaluateOptions,
   type Finding,
   type HardenChange,
+  type HardenOptions,
   harden,
   JsonPatchError,
   parsePointer,
@@ -99,12 +99,13 @@ function exists(root: unknown, tokens: readonly string[]): boolean {
 }
 
 /**
- * Hardens resource inputs with the core's harden(). In `fill` mode, patches that would change a
- * value the user wrote are not applied and are returned as conflicts.
+ * Hardens resource inputs with the core's harden(). In `fix` mode, the fixes `options` allow (safe
+ * ones; unsafe ones too with `unsafe: true`). In `fill` mode, patches that would change a value
+ * the user wrote (the unsafe fixes) are not applied and are returned as conflicts.
  */
 export function hardenInputs(
   props: Record<string, unknown>,
-  options: EvaluateOptions | undefined,
+  options: HardenOptions | undefined,
   mode: HardenMode,
 ): HardenedInputs {
   const opaque: string[][] = [];
@@ -131,7 +132,8 @@ export function hardenInputs(
       conflicts: [],
     };
   }
-  const result = harden(skeleton, options);
+  // Fill mode computes unsafe fixes too, only to report them as conflicts: it applies none.
+  const result = harden(skeleton, mode === 'fill' ? { ...options, unsafe: true } : options);
   const remaining = result.remaining.filter(
     (finding) => finding.status === 'error' || (finding.status === 'fail' && finding.severity === 'error'),
   );
@@ -147,7 +149,11 @@ export function hardenInputs(
       // Writing where an opaque value sits would overwrite the user's Output.
       if (opaque.some((path) => isPrefix(path, tokens) && path.length === tokens.length)) return true;
       if (mode === 'fix') return false;
-      return op.op !== 'add' || (tokens[tokens.length - 1] !== '-' && exists(current, tokens));
+      // A parent created only when missing (ifMissing) never overwrites what the user wrote.
+      return (
+        op.op !== 'add' ||
+        (op.ifMissing !== true && tokens[tokens.length - 1] !== '-' && exists(current, tokens))
+      );
     });
     if (conflict) {
       conflicts.push({ rule: change.rule, path: conflict.path, description: change.description });

@@ -30,8 +30,18 @@ const rootDeployment = {
 };
 
 describe('registerPodguardHardening', () => {
-  it('hardens every Deployment registered after it, and leaves other resources alone', async () => {
-    expect(registerPodguardHardening()).toBe('registerResourceTransform');
+  it('safe by default: adds what is missing, leaves the explicit allowPrivilegeEscalation: true', () => {
+    const object = { apiVersion: 'apps/v1', kind: 'Deployment', ...rootDeployment };
+    const hardened = hardenResourceProps('kubernetes:apps/v1:Deployment', object, undefined) as typeof object;
+    const container = hardened.spec.template.spec.containers[0];
+    expect(container?.securityContext).toMatchObject({
+      allowPrivilegeEscalation: true,
+      readOnlyRootFilesystem: true,
+    });
+  });
+
+  it('with unsafe: true hardens every Deployment registered after it, and leaves other resources alone', async () => {
+    expect(registerPodguardHardening({ unsafe: true })).toBe('registerResourceTransform');
     const web = new Deployment('web', rootDeployment);
     const service = new Service('web', { metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } });
     await Promise.all([outputValue(web.urn), outputValue(service.urn)]);

@@ -3,13 +3,16 @@
  * with a pod spec (and every Namespace) before it is registered, including the children of Helm
  * charts, yaml.v2 and kustomize components.
  */
-import type { EvaluateOptions } from '@podguard/policy-core';
+import type { HardenOptions } from '@podguard/policy-core';
 import * as pulumi from '@pulumi/pulumi';
 import { CHECKED_TYPES } from '../resourceTypes.js';
 import { hardenInputs } from './hardenInputs.js';
 
-/** Options of {@link registerPodguardHardening}: the core's options (profile, defaultUser...). */
-export type PodguardHardeningOptions = EvaluateOptions;
+/**
+ * Options of {@link registerPodguardHardening}: the core's options (profile, defaultUser...) and
+ * `unsafe` (also apply fixes that change values the program wrote; default false).
+ */
+export type PodguardHardeningOptions = HardenOptions;
 
 /** How the transform was registered. */
 export type HardeningMechanism = 'registerResourceTransform' | 'registerStackTransformation';

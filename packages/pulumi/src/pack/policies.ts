@@ -288,7 +288,12 @@ function rulePolicy(rule: Rule, defaults: PodguardSettings): ResourceValidationP
     remediateResource: (args) => {
       const prepared = prepare(rule, defaults, args, undefined);
       if (!prepared) return undefined;
-      const { changes } = harden(prepared.read.object, { ...prepared.options, rules: onlyRule(rule.id) });
+      const unsafe = settingsOf(defaults, args).unsafeFixes === true;
+      const { changes } = harden(prepared.read.object, {
+        ...prepared.options,
+        rules: onlyRule(rule.id),
+        unsafe,
+      });
       if (changes.length === 0) return undefined;
       // Patch the properties as they came (secrets stay secrets); the fixes touch security fields only.
       let remediated: unknown = copyForRemediation(args.props);
@@ -332,13 +337,14 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
 }
 
 /**
- * All podguard resource policies, in registry order, then the input policy. `defaults` apply
+ * All podguard resource policies, in registry order (the capability rules first, see
+ * {@link remediationOrder}), then the input policy. `defaults` apply
  * under each policy's own config; exemptions go to the policy of their rule.
  */
 export function resourcePolicies(defaults: PodguardSettings): ResourceValidationPolicy[] {
   const { exemptions = [], ...shared } = defaults;
   return [
-    ...[...ruleRegistry.values()].map((rule) =>
+    ...remediationOrder([...ruleRegistry.values()]).map((rule) =>
       rulePolicy(rule, {
         ...shared,
         exemptions: exemptions.filter((exemption) => exemption.rule === rule.id),
@@ -346,6 +352,18 @@ export function resourcePolicies(defaults: PodguardSettings): ResourceValidation
     ),
     inputPolicy(shared),
   ];
+}
+
+/**
+ * Rules whose fixes make another rule's fix possible run first: the engine passes each policy's
+ * remediation to the next, so one pass reaches harden()'s fixed point (removing SYS_ADMIN lets
+ * allowPrivilegeEscalation=false in). Otherwise registry order.
+ */
+const REMEDIATE_FIRST: readonly string[] = ['capabilities_baseline', 'capabilities_restricted'];
+
+function remediationOrder(rules: readonly Rule[]): Rule[] {
+  const first = rules.filter((rule) => REMEDIATE_FIRST.includes(rule.id));
+  return [...first, ...rules.filter((rule) => !REMEDIATE_FIRST.includes(rule.id))];
 }
 
 /** Pulumi types podguard checks (for documentation and tests). */

@@ -59,6 +59,12 @@ export interface PodguardSettings {
   namespaceLevel?: PssLevel;
   /** Image reference to its OCI config `User`, e.g. `{ "registry.example.com/web:1.2": "10001" }`. */
   imageUsers?: Record<string, string>;
+  /**
+   * Let `remediate` apply unsafe fixes too: those that change or remove a value the author wrote
+   * (an explicit UID, an added capability, `readOnlyRootFilesystem: false`...). Default false:
+   * remediation only adds what is missing (see docs/fixes.md).
+   */
+  unsafeFixes?: boolean;
   exemptions?: PodguardExemption[];
 }
 
@@ -117,6 +123,12 @@ const baseSchema: PolicyConfigSchema = {
       default: {},
       description:
         'Image reference to the USER of its OCI config, e.g. {"registry.example.com/web:1.2": "10001"}.',
+    },
+    unsafeFixes: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Let remediate apply unsafe fixes too (changing or removing values the author wrote); default: only add what is missing.',
     },
     exemptions: {
       type: 'array',
