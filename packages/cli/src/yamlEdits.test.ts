@@ -174,7 +174,9 @@ type Path = (string | number)[];
 function collections(value: unknown, path: Path = [], out: { path: Path; value: unknown }[] = []) {
   if (Array.isArray(value)) {
     out.push({ path, value });
-    value.forEach((item, i) => collections(item, [...path, i], out));
+    value.forEach((item, i) => {
+      collections(item, [...path, i], out);
+    });
   } else if (typeof value === 'object' && value !== null) {
     out.push({ path, value });
     for (const [key, member] of Object.entries(value)) collections(member, [...path, key], out);
