@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 const benches = [
   'packages/policy-core/bench/core.bench.mjs',
   'packages/cli/bench/cli.bench.mjs',
+  'packages/cli/bench/fix.bench.mjs',
   'packages/cdk8s/bench/validate.bench.mjs',
   'packages/pulumi/bench/pack.bench.mjs',
 ];

@@ -5,7 +5,8 @@
  * atomically, only if it still holds the bytes that were scanned (safeWrite.ts).
  */
 import { type EvaluateOptions, harden } from '@podguard/policy-core';
-import { InputProblem, type ParsedDocument, parseChunk } from './documents.js';
+import type { LineCounter } from 'yaml';
+import { type DocumentChunk, InputProblem, type ParsedDocument, parseChunk } from './documents.js';
 import { applyByteEdits, type ByteEdit, byteEdits, FileLines, sortByteEdits } from './fileEdits.js';
 import type { InputError } from './inputs.js';
 import { type CliIo, UsageError } from './io.js';
@@ -39,7 +40,12 @@ export interface FixSettings {
 
 /** One document's part in the fix: its Kubernetes objects, by index in the hardened array. */
 interface DocumentJob {
-  parsed: ParsedDocument;
+  /** The parsed document; released once its edits are known (a big List's tree is large). */
+  parsed: ParsedDocument | undefined;
+  /** Where the document's text is in its file, and the text. */
+  place: DocumentChunk;
+  value: unknown;
+  lineCounter: LineCounter;
   /** For each Kubernetes object of the document: its index in the document (a sequence) or -1. */
   positions: number[];
   /** Index of the document's first object in the array given to harden. */
@@ -49,7 +55,7 @@ interface DocumentJob {
 /** The document's value with its Kubernetes objects replaced by their hardened versions. */
 function fixedValue(job: DocumentJob, hardened: readonly unknown[]): unknown {
   if (job.positions[0] === -1) return hardened[job.first];
-  const items = [...(job.parsed.value as unknown[])];
+  const items = [...(job.value as unknown[])];
   job.positions.forEach((position, k) => {
     items[position] = hardened[job.first + k];
   });
@@ -61,13 +67,16 @@ function fixedValue(job: DocumentJob, hardened: readonly unknown[]): unknown {
  * else the document is not touched (an {@link UneditableError} says why).
  */
 function editsFor(job: DocumentJob, after: unknown, json: boolean): TextEdit[] {
-  const { parsed } = job;
-  const edits = documentEdits(parsed.document, parsed.text, parsed.value, after, json);
+  const { parsed, place } = job;
+  if (!parsed) return [];
+  const edits = documentEdits(parsed.document, place.text, job.value, after, json);
+  // The tree is not needed any more: let it go before the text is parsed again.
+  job.parsed = undefined;
   if (edits.length === 0) return edits;
   let value: unknown;
   try {
     // Read back as the scan reads it.
-    value = parseChunk({ ...parsed, text: applyEdits(parsed.text, edits) }).value;
+    value = parseChunk({ ...place, text: applyEdits(place.text, edits) }).value;
   } catch (error) {
     if (!(error instanceof InputProblem)) throw error;
   }
@@ -105,10 +114,15 @@ function hardenAll(
         positions.push(-1);
         objects.push(parsed.value);
       }
-      if (positions.length > 0) list.push({ parsed, positions, first });
+      if (positions.length > 0) {
+        const { document: _tree, value, lineCounter, ...place } = parsed;
+        list.push({ parsed, place, value, lineCounter, positions, first });
+      }
     }
     // Generated input is never rewritten, but what it declares counts for the other fixes.
     if (!scanned.generated) jobs.set(scanned, list);
+    // The jobs hold the documents now; the scan result lets go of them (see DocumentJob.parsed).
+    if (!scanned.generated) scanned.documents = [];
   }
   if (objects.length === 0) return { jobs, hardened: [], counts: [] };
   const { object, changes } = harden(objects, { ...options, unsafe });
@@ -154,8 +168,8 @@ export async function fixFiles(
         changes += count;
       } catch (error) {
         if (!(error instanceof UneditableError)) throw error;
-        const line = job.parsed.lineCounter.linePos(error.offset).line + job.parsed.firstLine - 1;
-        skipped.push(`document ${job.parsed.index + 1} (line ${line}): ${error.message}`);
+        const line = job.lineCounter.linePos(error.offset).line + job.place.firstLine - 1;
+        skipped.push(`document ${job.place.index + 1} (line ${line}): ${error.message}`);
       }
     }
     if (planned.length === 0) {
@@ -165,7 +179,7 @@ export async function fixFiles(
     /** The file's new bytes: the planned edits, mapped onto the bytes as they are now. */
     const edit = (bytes: Uint8Array): { lines: FileLines; sorted: ByteEdit[] } => {
       const lines = new FileLines(bytes);
-      const all = planned.flatMap(({ job, edits }) => byteEdits(lines, job.parsed, edits));
+      const all = planned.flatMap(({ job, edits }) => byteEdits(lines, job.place, edits));
       return { lines, sorted: sortByteEdits(all) };
     };
     const result: FileFix = { file: display, changes, ...(skipped.length > 0 ? { skipped } : {}) };
