@@ -87,7 +87,9 @@ describe('podguard scan --fix on test/real-world', () => {
     expect(report.inputErrors).toEqual([]);
     const left = report.findings.filter((finding) => finding.status === 'fail' && finding.fix);
     expect(
-      left.filter((finding) => finding.fix?.kind !== 'unsafe').map((finding) => `${finding.rule} ${JSON.stringify(finding)}`),
+      left
+        .filter((finding) => finding.fix?.kind !== 'unsafe')
+        .map((finding) => `${finding.rule} ${JSON.stringify(finding)}`),
     ).toEqual([]);
   });
 

@@ -593,6 +593,23 @@ data: {a: "1"}
     expect((await runCli(['scan', 'inline.yaml', '--fix', '--dry-run'], { cwd: dir })).stdout).toBe('');
   });
 
+  it('fixes a kind: List of 70 Deployments (no internal error), the diff per changed region', async () => {
+    const dir = temp();
+    const item = (i: number) =>
+      `- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: d${i}\n  spec:\n    template:\n      spec:\n        containers:\n        - name: c\n          image: registry.example/d${i}:1\n`;
+    const text = `apiVersion: v1\nkind: List\nitems:\n${Array.from({ length: 70 }, (_, i) => item(i)).join('')}`;
+    writeFileSync(join(dir, 'list.yaml'), text);
+    const dry = await runCli(['scan', 'list.yaml', '--fix', '--dry-run'], { cwd: dir });
+    expect(dry.stderr).toBe('');
+    expect(dry.code).toBe(1);
+    expect(dry.stdout.match(/^@@ /gm)).toHaveLength(70);
+    expect(dry.stdout).not.toMatch(/^-[^-]/m);
+    const fix = await runCli(['scan', 'list.yaml', '--fix', '--format', 'json'], { cwd: dir });
+    expect(fix.stderr).toMatch(/list\.yaml: applied \d+ fixes/);
+    const left = json(fix.stdout).findings.filter((f) => f.status === 'fail' && 'fix' in f);
+    expect(left).toEqual([]);
+  });
+
   it('says that Dockerfiles are not rewritten', async () => {
     const dir = temp();
     writeFileSync(join(dir, 'Dockerfile'), 'FROM node:22\nUSER node\n');
