@@ -19,8 +19,11 @@ const documentsOf = (text: string) => parseAllDocuments(text).map((document) => 
 
 /** Every leaf (scalar, or empty collection) of a value, by path. */
 function leaves(value: unknown, path = '', out = new Map<string, unknown>()): Map<string, unknown> {
-  if (Array.isArray(value) && value.length > 0) value.forEach((item, i) => leaves(item, `${path}/${i}`, out));
-  else if (typeof value === 'object' && value !== null && Object.keys(value).length > 0) {
+  if (Array.isArray(value) && value.length > 0) {
+    value.forEach((item, i) => {
+      leaves(item, `${path}/${i}`, out);
+    });
+  } else if (typeof value === 'object' && value !== null && Object.keys(value).length > 0) {
     for (const [key, member] of Object.entries(value)) leaves(member, `${path}/${key}`, out);
   } else out.set(path, value);
   return out;
