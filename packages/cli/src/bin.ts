@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { main } from './main.js';
+import { guardStdout } from './stdio.js';
 
+const output = guardStdout(process.stdout, process.stderr, () => {
+  process.exitCode = 2;
+});
 const code = await main(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
@@ -8,4 +12,4 @@ const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
 });
-process.exitCode = code;
+process.exitCode = output.failed() ? 2 : code;

@@ -579,14 +579,35 @@ data: {a: "1"}
     expect(fixed.endsWith('data: {a: "1"}\r\n')).toBe(true);
   });
 
-  it('says when a document cannot be rewritten because it starts on its --- line', async () => {
+  it('fixes a document that starts on its --- line, in its flow style', async () => {
     const dir = temp();
     const text = '--- {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c}]}}\n';
     writeFileSync(join(dir, 'inline.yaml'), text);
     const run = await runCli(['scan', 'inline.yaml', '--fix'], { cwd: dir });
-    expect(run.stderr).toContain('inline.yaml: not fixed: document 1 starts on the "---" line');
-    expect(run.code).toBe(1);
-    expect(readFileSync(join(dir, 'inline.yaml'), 'utf8')).toBe(text);
+    expect(run.stderr).toMatch(/inline\.yaml: applied \d+ fixes/);
+    const fixed = readFileSync(join(dir, 'inline.yaml'), 'utf8');
+    expect(fixed).toMatch(
+      /^--- \{apiVersion: v1, kind: Pod, metadata: \{name: p\}, spec: \{containers: \[\{name: c, securityContext: \{/,
+    );
+    expect(fixed.split('\n')).toHaveLength(2);
+    expect((await runCli(['scan', 'inline.yaml', '--fix', '--dry-run'], { cwd: dir })).stdout).toBe('');
+  });
+
+  it('fixes a kind: List of 70 Deployments (no internal error), the diff per changed region', async () => {
+    const dir = temp();
+    const item = (i: number) =>
+      `- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: d${i}\n  spec:\n    template:\n      spec:\n        containers:\n        - name: c\n          image: registry.example/d${i}:1\n`;
+    const text = `apiVersion: v1\nkind: List\nitems:\n${Array.from({ length: 70 }, (_, i) => item(i)).join('')}`;
+    writeFileSync(join(dir, 'list.yaml'), text);
+    const dry = await runCli(['scan', 'list.yaml', '--fix', '--dry-run'], { cwd: dir });
+    expect(dry.stderr).toBe('');
+    expect(dry.code).toBe(1);
+    expect(dry.stdout.match(/^@@ /gm)).toHaveLength(70);
+    expect(dry.stdout).not.toMatch(/^-[^-]/m);
+    const fix = await runCli(['scan', 'list.yaml', '--fix', '--format', 'json'], { cwd: dir });
+    expect(fix.stderr).toMatch(/list\.yaml: applied \d+ fixes/);
+    const left = json(fix.stdout).findings.filter((f) => f.status === 'fail' && 'fix' in f);
+    expect(left).toEqual([]);
   });
 
   it('runs no Dockerfile rule under the pure PSA profiles', async () => {

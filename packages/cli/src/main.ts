@@ -11,7 +11,7 @@ export const USAGE = `Usage:
   podguard scan [PATH... | -] [--profile baseline|restricted|hardened|openshift] [--pss-version v1.N|latest]
                 [--format text|json|sarif|junit] [--output FILE] [--config FILE]
                 [--image-user IMAGE=USER]... [--image-config FILE]... [--fail-on error|warning|none]
-                [--fix [--dry-run]] [--summary controls] [--kustomize DIR]...
+                [--fix [--unsafe] [--dry-run]] [--summary controls] [--kustomize DIR]...
   podguard rules [--format text|json]     every rule: id, level, severity, description, controls
   podguard explain RULE                    the rule's documentation
   podguard --version | --help
@@ -53,7 +53,12 @@ export function reportError(error: unknown, io: CliIo): number {
     return 2;
   }
   const name = (error as Error).name;
-  if (name === 'PodguardInputError' || name === 'ConfigError' || name === 'KustomizeError') {
+  if (
+    name === 'PodguardInputError' ||
+    name === 'ConfigError' ||
+    name === 'KustomizeError' ||
+    name === 'OutputError'
+  ) {
     io.stderr.write(`podguard: ${(error as Error).message}\n`);
     return 2;
   }

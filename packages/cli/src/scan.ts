@@ -2,6 +2,7 @@
  * The scan: inputs → documents → the core's verdicts → a located report. No rule logic here:
  * every verdict comes from @podguard/policy-core.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -18,7 +19,14 @@ import {
   type SourceLocation,
 } from '@podguard/policy-core';
 import type { PodguardConfig } from './config.js';
-import { InputProblem, type ParsedDocument, parseChunk, readChunks, splitChunks } from './documents.js';
+import {
+  type DocumentChunk,
+  InputProblem,
+  type ParsedDocument,
+  parseChunk,
+  readChunks,
+  splitChunks,
+} from './documents.js';
 import { collectInputs, type InputError, type InputFile } from './inputs.js';
 import {
   json6902Object,
@@ -63,6 +71,13 @@ export interface ScannedFile {
   generated?: string;
   /** The file is a Kustomize patch: fixes never add fields to it. */
   partial?: boolean;
+  /**
+   * The file's other Kubernetes objects (in documents with nothing to fix): --fix hardens them
+   * along, for what fixes learn from the whole input (ServiceAccounts, the pods of a namespace).
+   */
+  context: unknown[];
+  /** SHA-256 of the bytes scanned: --fix rewrites the file only if it still has them. */
+  hash?: string;
 }
 
 export interface ScanResult {
@@ -77,7 +92,53 @@ export interface ScanResult {
 /** Files up to this size are read whole; larger ones are streamed. */
 const WHOLE_FILE_LIMIT = 1024 * 1024;
 
-const isKubernetesObject = (value: unknown): value is Record<string, unknown> =>
+/**
+ * Inputs of files that are read whole, up to this size together, are read in a first pass that
+ * teaches the session the cross-object facts (ServiceAccounts, the pods of each Namespace) before
+ * anything is judged, so verdicts do not depend on the order of files; the second pass reuses what
+ * the first parsed. Larger inputs, stdin and streamed files (cluster dumps) keep memory bounded by
+ * the largest document: a fact counts only for objects after it (docs/fixes.md#cross-object-facts).
+ */
+const LEARN_FIRST_LIMIT = 8 * 1024 * 1024;
+
+/** A file read and parsed by the first pass, reused by the second. */
+interface Prepared {
+  readonly bytes: Buffer;
+  readonly chunks: readonly DocumentChunk[];
+  readonly parsed: ReadonlyMap<DocumentChunk, ParsedDocument>;
+}
+
+/** The first pass: reads and parses the small inputs and lets the session learn their objects. */
+function learnFirst(
+  files: readonly InputFile[],
+  patches: ReadonlyMap<string, unknown>,
+  session: EvaluationSession,
+): Map<InputFile, Prepared> {
+  const prepared = new Map<InputFile, Prepared>();
+  const manifests = files.filter((file) => file.kind === 'manifest' || file.kind === 'json');
+  if (manifests.some((file) => file.path === undefined || file.size > WHOLE_FILE_LIMIT)) return prepared;
+  const total = manifests.reduce((sum, file) => sum + (file.rendered?.text.length ?? file.size), 0);
+  if (total > LEARN_FIRST_LIMIT) return prepared;
+  for (const file of manifests) {
+    if (file.path === undefined || file.rendered !== undefined || patches.has(file.path)) continue;
+    try {
+      const bytes = readFileSync(file.path);
+      const chunks = [...splitChunks(bytes.toString('utf8'), file.kind === 'json')];
+      const parsed = new Map<DocumentChunk, ParsedDocument>();
+      for (const chunk of chunks) parsed.set(chunk, parseChunk(chunk));
+      for (const document of parsed.values()) {
+        const values = Array.isArray(document.value) ? document.value : [document.value];
+        session.learn(values.filter(isKubernetesObject));
+      }
+      prepared.set(file, { bytes, chunks, parsed });
+    } catch {
+      // Unreadable or invalid: the second pass reads it again and reports the problem.
+    }
+  }
+  return prepared;
+}
+
+export const isKubernetesObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' &&
   value !== null &&
   !Array.isArray(value) &&
@@ -142,6 +203,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const findings: LocatedFinding[] = [...session.settings];
   const objects: CheckedObject[] = [];
   const scanned: ScannedFile[] = [];
+  const prepared = learnFirst(files, patches, session);
   const summary = {
     files: 0,
     documents: 0,
@@ -166,6 +228,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
       }
       const kept: ParsedDocument[] = [];
       const patch = file.path === undefined ? undefined : patches.get(file.path);
+      const context: unknown[] = [];
       let generated: string | undefined =
         file.rendered !== undefined
           ? `output of ${file.rendered.by}`
@@ -174,18 +237,28 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
             : undefined;
       // Small files are read whole (one read, no stream machinery: 10,000 manifests stay fast);
       // large ones, such as cluster dumps, are streamed a document at a time.
-      const chunks =
-        file.rendered !== undefined
-          ? splitChunks(file.rendered.text, false)
-          : file.path === undefined
-            ? readChunks(request.stdin, file.kind === 'json')
-            : file.size <= WHOLE_FILE_LIMIT
-              ? splitChunks(readFileSync(file.path, 'utf8'), file.kind === 'json')
-              : readChunks(createReadStream(file.path), file.kind === 'json');
+      // --fix needs the hash of the very bytes scanned, to check the file is unchanged before writing.
+      const hash = request.keepDocuments && file.path !== undefined ? createHash('sha256') : undefined;
+      let chunks: Iterable<DocumentChunk> | AsyncIterable<DocumentChunk>;
+      const ready = prepared.get(file);
+      if (ready) {
+        hash?.update(ready.bytes);
+        chunks = ready.chunks;
+      } else if (file.rendered !== undefined) chunks = splitChunks(file.rendered.text, false);
+      else if (file.path === undefined) chunks = readChunks(request.stdin, file.kind === 'json');
+      else if (file.size <= WHOLE_FILE_LIMIT) {
+        const bytes = readFileSync(file.path);
+        hash?.update(bytes);
+        chunks = splitChunks(bytes.toString('utf8'), file.kind === 'json');
+      } else {
+        const stream = createReadStream(file.path);
+        if (hash) stream.on('data', (data) => hash.update(data));
+        chunks = readChunks(stream, file.kind === 'json');
+      }
       for await (const chunk of chunks) {
         summary.documents++;
         if (chunk.template !== undefined) generated ??= `Helm output (# Source: ${chunk.template})`;
-        const parsed = parseChunk(chunk);
+        const parsed = ready?.parsed.get(chunk) ?? parseChunk(chunk);
         if (patch !== undefined && isJson6902(parsed.value, patch)) {
           generated ??= `a JSON 6902 patch listed in ${patch.kustomization}: its values are judged, not rewritten`;
           const built = json6902Object(parsed.value as unknown[], patch.target ?? {});
@@ -241,16 +314,21 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         for (const finding of result.findings) {
           findings.push({ ...finding, source: where(finding.objectIndex, finding.path) });
         }
-        if (request.keepDocuments && result.findings.some((f) => f.status === 'fail' && f.fix))
-          kept.push(parsed);
+        if (request.keepDocuments) {
+          if (result.findings.some((f) => f.status === 'fail' && f.fix)) kept.push(parsed);
+          else context.push(...kubernetes);
+        }
       }
-      if (request.keepDocuments)
+      if (request.keepDocuments) {
         scanned.push({
           file,
           documents: kept,
+          context,
           ...(generated ? { generated } : {}),
+          ...(hash ? { hash: hash.digest('hex') } : {}),
           ...(patch ? { partial: true } : {}),
         });
+      }
     } catch (error) {
       if (error instanceof InputProblem) {
         errors.push({

@@ -10,7 +10,7 @@ import {
   builtinRuleDescriptors as ruleDescriptors,
 } from '@podguard/policy-core';
 import { ConfigError, findConfig, loadConfig } from '../config.js';
-import { fixFiles } from '../fix.js';
+import { fixArgs, fixFs, runFix } from '../fix.js';
 import { type CliIo, emit, parse, UsageError } from '../io.js';
 import { configPaths, type ScanRequest, scan } from '../scan.js';
 import { cliVersion } from '../version.js';
@@ -27,7 +27,7 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
 
 /** `podguard scan`. */
 export async function runScan(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {
+  const { values, positionals } = parse(fixArgs(args), {
     profile: { type: 'string' },
     'pss-version': { type: 'string' },
     format: { type: 'string', default: 'text' },
@@ -38,6 +38,7 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     'fail-on': { type: 'string' },
     fix: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
+    unsafe: { type: 'boolean', default: false },
     summary: { type: 'string' },
     kustomize: { type: 'string', multiple: true, default: [] },
   });
@@ -46,6 +47,7 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     throw new UsageError('no input: give files, directories, - for standard input, or --kustomize DIR');
   const format = oneOf(values.format as string, FORMATS, '--format');
   if (values['dry-run'] && !values.fix) throw new UsageError('--dry-run only goes with --fix');
+  if (values.unsafe && !values.fix) throw new UsageError('--unsafe only goes with --fix');
   if (values.summary !== undefined && values.summary !== 'controls') {
     throw new UsageError(`--summary must be "controls", got "${values.summary}"`);
   }
@@ -101,25 +103,13 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
 
   let result = await scan(request);
   if (values.fix) {
-    const fixes = await fixFiles(result.files, result.options, values['dry-run'] === true);
-    for (const fix of fixes) {
-      if (fix.skipped) io.stderr.write(`podguard: ${fix.file}: not fixed: ${fix.skipped}\n`);
-      else if (values['dry-run']) io.stdout.write(fix.diff);
-      else
-        io.stderr.write(
-          `podguard: ${fix.file}: applied ${fix.changes} fix${fix.changes === 1 ? '' : 'es'}\n`,
-        );
-    }
-    // Dockerfile fixes are advice (which UID an image should run as is the author's call).
-    for (const finding of result.report.findings) {
-      if (finding.resource.kind === 'Dockerfile' && finding.status === 'fail' && finding.source) {
-        const { file, line } = finding.source;
-        io.stderr.write(`podguard: ${file}:${line}: not fixed: Dockerfiles are not rewritten by --fix\n`);
-      }
-    }
-    if (values['dry-run']) return fixes.some((fix) => !fix.skipped && fix.changes > 0) ? 1 : 0;
-    // Report what is left after fixing, as `eslint --fix` does.
-    if (fixes.some((fix) => fix.changes > 0)) result = await scan({ ...request, keepDocuments: false });
+    const dryRun = values['dry-run'] === true;
+    const fix = await runFix(result, { dryRun, unsafe: values.unsafe === true, ...fixFs(io) }, io);
+    if (dryRun) return fix.errors.length > 0 ? 2 : fix.changed ? 1 : 0;
+    // Report what is left after fixing, as `eslint --fix` does; files that could not be written are errors.
+    if (fix.changed) result = await scan({ ...request, keepDocuments: false });
+    result.report.inputErrors.push(...fix.errors);
+    result.report.summary.errors += fix.errors.length;
   }
 
   const { report } = result;

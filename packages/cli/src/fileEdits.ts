@@ -1,0 +1,204 @@
+/**
+ * Document edits (offsets in a document's text as parsed) become edits of the file's bytes, so
+ * every byte outside them stays as it was: line endings (LF, CRLF, mixed), a byte order mark,
+ * bytes that are not UTF-8, numbers too big for JavaScript. Inserted lines take the line ending
+ * of the line they follow.
+ */
+import { type TextEdit, UneditableError } from './yamlEdits.js';
+
+/** Replace `bytes[start, end)` by `text` (UTF-8, line endings already the file's). */
+export interface ByteEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A file's lines, by byte offsets. */
+export class FileLines {
+  /** Byte offset where each line starts. */
+  private readonly starts: number[] = [0];
+
+  constructor(readonly bytes: Uint8Array) {
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) {
+      if (i + 1 < bytes.length) this.starts.push(i + 1);
+    }
+    if (bytes.length === 0) this.starts = [];
+  }
+
+  get count(): number {
+    return this.starts.length;
+  }
+
+  /** Byte offset of line `i` (0-based); the file's length for `i === count`. */
+  start(i: number): number {
+    return i < this.starts.length ? (this.starts[i] as number) : this.bytes.length;
+  }
+
+  /** Byte offset where line `i`'s content ends (before `\r\n` or `\n`). */
+  contentEnd(i: number): number {
+    let end = this.start(i + 1);
+    if (end > this.start(i) && this.bytes[end - 1] === 10) end--;
+    if (end > this.start(i) && this.bytes[end - 1] === 13) end--;
+    return end;
+  }
+
+  /** Line `i`'s ending: `\r\n`, `\n`, or '' for a last line without one. */
+  eol(i: number): string {
+    const end = this.start(i + 1);
+    if (end === this.start(i) || this.bytes[end - 1] !== 10) return '';
+    return end - 2 >= this.start(i) && this.bytes[end - 2] === 13 ? '\r\n' : '\n';
+  }
+
+  /** Line `i`'s content, decoded as UTF-8. */
+  text(i: number): string {
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).toString(
+      'utf8',
+      this.start(i),
+      this.contentEnd(i),
+    );
+  }
+
+  /** The line holding byte `offset` (`count` for the end of a file that ends with a newline). */
+  lineOf(offset: number): number {
+    if (offset >= this.bytes.length) return this.eol(this.count - 1) === '' ? this.count - 1 : this.count;
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.starts[middle] as number) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  /** The line ending new lines after line `i` get: its own, else the one before it, else `\n`. */
+  eolAfter(i: number): string {
+    for (let line = Math.min(i, this.count - 1); line >= 0; line--) {
+      const eol = this.eol(line);
+      if (eol !== '') return eol;
+    }
+    return '\n';
+  }
+}
+
+/** Where a document's text sits in its file. */
+export interface DocumentPlace {
+  /** 1-based line of the document's first line in the file. */
+  firstLine: number;
+  /** The document starts on its `---` line, after the marker. */
+  inline?: boolean;
+  /** The document's text as parsed: the file's lines, joined by `\n`. */
+  text: string;
+}
+
+/** Maps offsets of a document's text to byte offsets of its file, checking the lines agree. */
+class PlaceMapper {
+  private readonly lineStarts: number[] = [0];
+  private readonly checked = new Set<number>();
+
+  constructor(
+    private readonly lines: FileLines,
+    private readonly place: DocumentPlace,
+  ) {
+    for (let i = place.text.indexOf('\n'); i !== -1; i = place.text.indexOf('\n', i + 1)) {
+      this.lineStarts.push(i + 1);
+    }
+  }
+
+  /** The document line holding `offset` (0-based). */
+  private lineOf(offset: number): number {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.lineStarts[middle] as number) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  /** The file line of document line `line`, and the byte offset of its `column`-th character. */
+  map(offset: number): { fileLine: number; byte: number } {
+    const line = this.lineOf(offset);
+    const column = offset - (this.lineStarts[line] as number);
+    const fileLine = this.place.firstLine - 1 + line;
+    const shift = this.place.inline && line === 0 ? 3 : 0;
+    const fileText = this.lines.text(fileLine);
+    if (!this.checked.has(line)) {
+      const next = this.lineStarts[line + 1];
+      const documentText = this.place.text.slice(
+        this.lineStarts[line],
+        next === undefined ? this.place.text.length : next - 1,
+      );
+      if (fileText.slice(shift) !== documentText) {
+        throw new UneditableError(`line ${fileLine + 1} does not read as it did when scanned`, offset);
+      }
+      const bytes = this.lines.contentEnd(fileLine) - this.lines.start(fileLine);
+      if (Buffer.byteLength(fileText) !== bytes) {
+        throw new UneditableError(
+          `line ${fileLine + 1} holds bytes that are not UTF-8; fix it by hand`,
+          offset,
+        );
+      }
+      this.checked.add(line);
+    }
+    const byte = this.lines.start(fileLine) + Buffer.byteLength(fileText.slice(0, shift + column));
+    return { fileLine, byte };
+  }
+}
+
+/** A document's edits as edits of its file's bytes. */
+export function byteEdits(lines: FileLines, place: DocumentPlace, edits: readonly TextEdit[]): ByteEdit[] {
+  const mapper = new PlaceMapper(lines, place);
+  return edits.map((edit) => {
+    const from = mapper.map(edit.start);
+    const to = edit.end === edit.start ? from : mapper.map(edit.end);
+    const eol = lines.eolAfter(from.fileLine);
+    let text = edit.text.replaceAll('\n', eol);
+    let start = from.byte;
+    let end = to.byte;
+    // An edit that starts at the end of a line with a line break of its own (inserting lines
+    // after the document's last line, or removing lines up to it) is moved to the start of the
+    // next line: the same bytes, and the diff shows whole lines added or removed.
+    const fromEol = lines.eol(from.fileLine);
+    const toEol = lines.eol(to.fileLine);
+    if (
+      start === lines.contentEnd(from.fileLine) &&
+      end === lines.contentEnd(to.fileLine) &&
+      fromEol !== '' &&
+      toEol !== '' &&
+      ((start === end && text.startsWith(eol)) || (text === '' && end > start))
+    ) {
+      start = lines.start(from.fileLine + 1);
+      end = lines.start(to.fileLine + 1);
+      if (text !== '') text = `${text.slice(eol.length)}${eol}`;
+    }
+    return { start, end, text };
+  });
+}
+
+/** Edits in byte order (stable for insertions at one offset); overlapping edits are refused. */
+export function sortByteEdits(edits: readonly ByteEdit[]): ByteEdit[] {
+  const sorted = edits
+    .map((edit, order) => ({ edit, order }))
+    .sort((a, b) => a.edit.start - b.edit.start || a.order - b.order)
+    .map(({ edit }) => edit);
+  for (let i = 1; i < sorted.length; i++) {
+    if ((sorted[i] as ByteEdit).start < (sorted[i - 1] as ByteEdit).end) {
+      throw new UneditableError('two fixes edit the same text', (sorted[i] as ByteEdit).start);
+    }
+  }
+  return sorted;
+}
+
+/** The file's bytes with sorted edits applied. */
+export function applyByteEdits(bytes: Uint8Array, sorted: readonly ByteEdit[]): Buffer {
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  for (const edit of sorted) {
+    parts.push(bytes.subarray(at, edit.start), Buffer.from(edit.text, 'utf8'));
+    at = edit.end;
+  }
+  parts.push(bytes.subarray(at));
+  return Buffer.concat(parts);
+}
