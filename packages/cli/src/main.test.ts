@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
-import { USAGE } from './main.js';
+import { USAGE } from './commands/spec.js';
 import { runCli } from './testing.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

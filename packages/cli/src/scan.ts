@@ -22,6 +22,15 @@ import type { PodguardConfig } from './config.js';
 import { InputProblem, type ParsedDocument, parseChunk, readChunks, splitChunks } from './documents.js';
 import { collectInputs, type InputError, type InputFile } from './inputs.js';
 import { offsetOf, positionAt } from './sourceMap.js';
+import { findTemplateAction, UNRENDERED_TEMPLATE } from './templates.js';
+
+/** How far a scan is: files done, and bytes read of the files' total size (stdin counts 0). */
+export interface ScanProgress {
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+}
 
 export interface ScanRequest {
   paths: string[];
@@ -38,7 +47,8 @@ export interface ScanRequest {
   nonRootBases: string[];
   /** Keep parsed documents of rewritable files, for --fix. */
   keepDocuments: boolean;
-  onProgress?: (done: number, total: number) => void;
+  /** Called as the scan goes: after each file, and after each document of a streamed file. */
+  onProgress?: (progress: ScanProgress) => void;
   version: string;
 }
 
@@ -126,14 +136,21 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   };
 
   let done = 0;
+  let bytesDone = 0;
+  const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
+  const progress = (current = 0) =>
+    request.onProgress?.({ files: done, totalFiles: files.length, bytes: bytesDone + current, totalBytes });
   for (const file of files) {
-    request.onProgress?.(done++, files.length);
+    progress();
+    done++;
     summary.files++;
+    let streamed = 0;
     try {
       if (file.kind === 'dockerfile') {
         const text = await readFile(file.path as string, 'utf8');
         if (text.includes('\u0000')) throw new InputProblem('binary file: not a Dockerfile', 1, 1);
         summary.documents++;
+        summary.objects++;
         scanDockerfile(file, text, dockerfileOptions, findings, objects);
         continue;
       }
@@ -146,9 +163,19 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
           ? readChunks(request.stdin, file.kind === 'json')
           : file.size <= WHOLE_FILE_LIMIT
             ? splitChunks(readFileSync(file.path, 'utf8'), file.kind === 'json')
-            : readChunks(createReadStream(file.path), file.kind === 'json');
+            : readChunks(
+                createReadStream(file.path).on('data', (data) => {
+                  streamed += data.length;
+                }),
+                file.kind === 'json',
+              );
       for await (const chunk of chunks) {
+        if (streamed > 0) progress(streamed);
         summary.documents++;
+        // Before parsing: a template may parse (into nonsense) or fail with a YAML error.
+        const action = findTemplateAction(chunk.text);
+        if (action !== undefined)
+          throw new InputProblem(UNRENDERED_TEMPLATE, chunk.firstLine + action.line - 1, action.column);
         if (chunk.template !== undefined) generated ??= `Helm output (# Source: ${chunk.template})`;
         const parsed = parseChunk(chunk);
         const candidates = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
@@ -203,8 +230,9 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         });
       }
     }
+    bytesDone += file.size;
   }
-  request.onProgress?.(done, files.length);
+  progress();
   findings.push(...session.finish());
 
   for (const finding of findings) {

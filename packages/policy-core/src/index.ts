@@ -68,6 +68,7 @@ export {
   profiles,
   restrictedProfile,
 } from './profiles/index.js';
+export { formatCompact } from './report/compact.js';
 export {
   type ControlFramework,
   type ControlGroup,
@@ -78,7 +79,7 @@ export {
 export { formatJson, JSON_REPORT_VERSION } from './report/json.js';
 export { formatJunit } from './report/junit.js';
 export { artifactLocation, formatSarif, SARIF_SCHEMA_URI } from './report/sarif.js';
-export { formatText, type TextFormatOptions } from './report/text.js';
+export { formatText, TEXT_WIDTH, type TextFormatOptions } from './report/text.js';
 export type * from './report/types.js';
 export {
   ALLOWED,

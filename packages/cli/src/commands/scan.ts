@@ -1,52 +1,63 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import {
   type EvaluateOptions,
+  formatCompact,
   formatJson,
   formatJunit,
   formatSarif,
   formatText,
   type ProfileName,
   builtinRuleDescriptors as ruleDescriptors,
+  type ScanReport,
 } from '@podguard/policy-core';
-import { ConfigError, findConfig, loadConfig } from '../config.js';
+import { ConfigError, findConfig, loadConfig, type PodguardConfig } from '../config.js';
 import { fixFiles } from '../fix.js';
-import { type CliIo, emit, parse, UsageError } from '../io.js';
-import { configPaths, type ScanRequest, scan } from '../scan.js';
+import { commandHelp, parseFlags } from '../flags.js';
+import { type CliIo, canRedraw, checkOutput, colorFor, emit, UsageError } from '../io.js';
+import { configPaths, type ScanProgress, type ScanRequest, scan } from '../scan.js';
 import { cliVersion } from '../version.js';
+import { SCAN } from './spec.js';
 
-const PROFILES: readonly ProfileName[] = ['baseline', 'restricted', 'hardened', 'openshift'];
-const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
-const FAIL_ON = ['error', 'warning', 'none'] as const;
+type Format = 'text' | 'compact' | 'json' | 'sarif' | 'junit';
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!allowed.includes(value as T))
-    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
-  return value as T;
+/** A scan with more input than this shows progress (on a terminal's stderr). */
+const PROGRESS_FILES = 20;
+const PROGRESS_BYTES = 4 * 1024 * 1024;
+
+const megabytes = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+
+/** The progress line: files for many inputs, bytes when the input is large. */
+function progressLine(progress: ScanProgress): string | undefined {
+  const { files, totalFiles, bytes, totalBytes } = progress;
+  const byBytes = totalBytes >= PROGRESS_BYTES;
+  if (!byBytes && totalFiles < PROGRESS_FILES) return undefined;
+  const parts: string[] = [];
+  if (totalFiles > 1) parts.push(`${files}/${totalFiles} files`);
+  if (byBytes) {
+    const percent = Math.floor((bytes / totalBytes) * 100);
+    parts.push(`${megabytes(bytes)} of ${megabytes(totalBytes)} MB (${percent}%)`);
+  }
+  return `scanning ${parts.join(', ')}`;
 }
 
 /** `podguard scan`. */
 export async function runScan(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {
-    profile: { type: 'string' },
-    'pss-version': { type: 'string' },
-    format: { type: 'string', default: 'text' },
-    output: { type: 'string' },
-    config: { type: 'string' },
-    'image-user': { type: 'string', multiple: true, default: [] },
-    'image-config': { type: 'string', multiple: true, default: [] },
-    'fail-on': { type: 'string' },
-    fix: { type: 'boolean', default: false },
-    'dry-run': { type: 'boolean', default: false },
-    summary: { type: 'string' },
-  });
+  const { values, positionals } = parseFlags(SCAN, args);
+  if (values.help) {
+    io.stdout.write(commandHelp(SCAN));
+    return 0;
+  }
   if (positionals.length === 0)
     throw new UsageError('no input: give files, directories, or - for standard input');
-  const format = oneOf(values.format as string, FORMATS, '--format');
+  const format = values.format as Format;
+  const output = values.output as string | undefined;
   if (values['dry-run'] && !values.fix) throw new UsageError('--dry-run only goes with --fix');
-  if (values.summary !== undefined && values.summary !== 'controls') {
-    throw new UsageError(`--summary must be "controls", got "${values.summary}"`);
-  }
+  if (values.config !== undefined && values['no-config'])
+    throw new UsageError('--config and --no-config exclude each other');
+  if (values.verbose && format !== 'text') throw new UsageError('--verbose only goes with --format text');
+  if (values.summary !== undefined && format !== 'text')
+    throw new UsageError('--summary only goes with --format text');
   const imageUsers: Record<string, string> = {};
   for (const entry of values['image-user'] as string[]) {
     const match = /^([^=]+)=(.*)$/.exec(entry);
@@ -54,24 +65,32 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
       throw new UsageError(`--image-user must be IMAGE=USER (e.g. registry/app:1.2=1000:0), got "${entry}"`);
     imageUsers[match[1] as string] = match[2] as string;
   }
+  // Checked before scanning: a long scan must not end in "cannot write".
+  if (output !== undefined) checkOutput(output, io.cwd);
 
-  const configFile = values.config !== undefined ? resolve(io.cwd, values.config) : findConfig(io.cwd);
+  const configFile = values['no-config']
+    ? undefined
+    : values.config !== undefined
+      ? resolve(io.cwd, values.config as string)
+      : findConfig(io.cwd);
   if (values.config !== undefined && !existsSync(configFile as string)) {
     throw new ConfigError(`${values.config}: configuration file not found`);
   }
-  const config = configFile ? loadConfig(configFile) : {};
+  const config: PodguardConfig = configFile ? loadConfig(configFile) : {};
   const { failOn: configFailOn, imageDockerfiles: _d, imageConfigs: _c, nonRootBases, ...core } = config;
   const options: EvaluateOptions = { ...core };
-  if (values.profile !== undefined) options.profile = oneOf(values.profile as string, PROFILES, '--profile');
+  if (values.profile !== undefined) options.profile = values.profile as ProfileName;
   if (values['pss-version'] !== undefined) options.version = values['pss-version'] as string;
-  const failOn = oneOf(
-    (values['fail-on'] as string | undefined) ?? configFailOn ?? 'error',
-    FAIL_ON,
-    '--fail-on',
-  );
+  const failOn = (values['fail-on'] as string | undefined) ?? configFailOn ?? 'error';
+  if (!['error', 'warning', 'none'].includes(failOn))
+    throw new UsageError(`--fail-on must be one of error, warning, none, got "${failOn}"`);
   const paths = configPaths(config, configFile, io.cwd);
 
-  const progress = io.stderr.isTTY === true && format !== undefined;
+  let lastLine = '';
+  const clearProgress = () => {
+    if (lastLine !== '') io.stderr.write('\r\u001b[K');
+    lastLine = '';
+  };
   const request: ScanRequest = {
     paths: positionals,
     cwd: io.cwd,
@@ -83,17 +102,22 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     nonRootBases: nonRootBases ?? [],
     keepDocuments: values.fix === true,
     version: cliVersion(),
-    ...(progress
+    ...(canRedraw(io.stderr, io.env)
       ? {
-          onProgress: (done: number, total: number) => {
-            if (total >= 20)
-              io.stderr.write(done === total ? '\r\x1b[K' : `\rscanning ${done}/${total} files`);
+          onProgress: (progress: ScanProgress) => {
+            const line = progress.files === progress.totalFiles ? undefined : progressLine(progress);
+            if (line === undefined) clearProgress();
+            else if (line !== lastLine) {
+              io.stderr.write(`\r${line}\u001b[K`);
+              lastLine = line;
+            }
           },
         }
       : {}),
   };
 
   let result = await scan(request);
+  clearProgress();
   if (values.fix) {
     const fixes = await fixFiles(result.files, result.options, values['dry-run'] === true);
     for (const fix of fixes) {
@@ -111,14 +135,24 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
         io.stderr.write(`podguard: ${file}:${line}: not fixed: Dockerfiles are not rewritten by --fix\n`);
       }
     }
-    if (values['dry-run']) return fixes.some((fix) => !fix.skipped && fix.changes > 0) ? 1 : 0;
+    if (values['dry-run']) {
+      // Inputs that could not be read are neither fixed nor silently passed: exit 2, as scan does.
+      writeInputErrors(result.report, io);
+      if (result.report.inputErrors.length > 0) return 2;
+      return fixes.some((fix) => !fix.skipped && fix.changes > 0) ? 1 : 0;
+    }
     // Report what is left after fixing, as `eslint --fix` does.
-    if (fixes.some((fix) => fix.changes > 0)) result = await scan({ ...request, keepDocuments: false });
+    if (fixes.some((fix) => fix.changes > 0)) {
+      result = await scan({ ...request, keepDocuments: false });
+      clearProgress();
+    }
   }
 
-  const { report } = result;
-  const color =
-    format === 'text' && values.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
+  const report: ScanReport = {
+    ...result.report,
+    config: configFile === undefined ? null : relative(io.cwd, configFile).split('\\').join('/'),
+  };
+  const color = format === 'text' && output === undefined && colorFor(io.stdout, io.env);
   const text =
     format === 'json'
       ? formatJson(report)
@@ -126,18 +160,27 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
         ? formatSarif(report, ruleDescriptors())
         : format === 'junit'
           ? formatJunit(report)
-          : formatText(report, { color, summaryControls: values.summary === 'controls' });
-  await emit(text, values.output as string | undefined, io);
-  if (format !== 'text' && report.inputErrors.length > 0) {
-    for (const error of report.inputErrors) {
-      io.stderr.write(
-        `podguard: ${error.file}${error.line ? `:${error.line}:${error.column ?? 1}` : ''}: ${error.message}\n`,
-      );
-    }
-  }
+          : format === 'compact'
+            ? formatCompact(report)
+            : formatText(report, {
+                color,
+                summaryControls: values.summary === 'controls',
+                verbose: values.verbose === true,
+              });
+  await emit(text, output, io);
+  // The text and compact reports list unreadable inputs themselves; the others say so on stderr.
+  if (format !== 'text' && format !== 'compact') writeInputErrors(report, io);
   if (report.inputErrors.length > 0) return 2;
   const s = report.summary;
   const failing =
     failOn === 'none' ? 0 : failOn === 'warning' ? s.failed + s.errors + s.warnings : s.failed + s.errors;
   return failing > 0 ? 1 : 0;
+}
+
+function writeInputErrors(report: ScanReport, io: CliIo): void {
+  for (const error of report.inputErrors) {
+    io.stderr.write(
+      `podguard: ${error.file}${error.line ? `:${error.line}:${error.column ?? 1}` : ''}: ${error.message}\n`,
+    );
+  }
 }
