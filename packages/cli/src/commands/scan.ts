@@ -23,7 +23,7 @@ type Format = 'text' | 'compact' | 'json' | 'sarif' | 'junit';
 
 /** A scan with more input than this shows progress (on a terminal's stderr). */
 const PROGRESS_FILES = 20;
-const PROGRESS_BYTES = 4 * 1024 * 1024;
+const PROGRESS_BYTES = 1024 * 1024;
 
 const megabytes = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
 

@@ -11,25 +11,25 @@ export const SCAN_FORMATS = ['text', 'compact', 'json', 'sarif', 'junit'] as con
 export const SCAN: CommandSpec = {
   name: 'scan',
   args: 'PATH... | -',
-  summary: 'Scan manifests, Helm output, kubectl dumps and Dockerfiles (files, directories, - for stdin).',
+  summary: 'Scan manifests, Helm output, kubectl dumps and Dockerfiles; - reads stdin.',
   flags: {
     profile: {
       type: 'string',
       value: 'NAME',
       choices: Object.keys(profiles),
-      description: "the profile to check; default: the config file's, else hardened",
+      description: 'the rule set; default hardened',
     },
     'pss-version': {
       type: 'string',
       value: 'VERSION',
-      description: 'Pod Security Standards version, v1.N or latest; default: latest',
+      description: 'Pod Security Standards version, v1.N or latest; default latest',
     },
     format: {
       type: 'string',
       value: 'FORMAT',
       choices: SCAN_FORMATS,
       default: 'text',
-      description: 'report format; compact is one file:line:col line per finding',
+      description: 'report format',
     },
     output: { type: 'string', value: 'FILE', description: 'write the report to FILE, not standard output' },
     config: {
@@ -48,13 +48,13 @@ export const SCAN: CommandSpec = {
       type: 'string',
       value: 'FILE',
       multiple: true,
-      description: '`docker inspect` output, or IMAGE=FILE for an OCI image config',
+      description: '`docker inspect` output, or IMAGE=FILE (an OCI image config)',
     },
     'fail-on': {
       type: 'string',
       value: 'SEVERITY',
       choices: ['error', 'warning', 'none'],
-      description: "exit 1 on findings at or above it; default: the config file's, else error",
+      description: 'exit 1 on findings at or above it; default error',
     },
     fix: { type: 'boolean', description: 'apply the safe fixes to the files, then report what is left' },
     'dry-run': {
@@ -106,13 +106,17 @@ export const USAGE = [
   '',
   'Commands:',
   ...(() => {
-    const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.args}`.trimEnd().length));
-    return COMMANDS.map((c) => `  ${`${c.name} ${c.args}`.trimEnd().padEnd(width)}  ${c.summary}`);
+    const rows = [
+      ...COMMANDS.map((c) => [`${c.name} ${c.args}`.trimEnd(), c.summary]),
+      ['--version', 'print the version'],
+      ['--help', 'show this help; podguard <command> --help shows one command'],
+    ];
+    const width = Math.max(...rows.map(([usage]) => (usage as string).length));
+    return rows.map(([usage, summary]) => `  ${(usage as string).padEnd(width)}  ${summary}`);
   })(),
-  '  --version             print the version',
-  '  --help                show this help (podguard <command> --help: one command)',
   '',
   ...COMMANDS.flatMap((c) => [`podguard ${c.name} flags:`, ...flagTable(c), '']),
+  'Flags win over the configuration file, podguard.config.{json,yaml,yml} found upward.',
   'Exit codes: 0 nothing at or above --fail-on (default error), 1 findings, 2 usage or input errors.',
   'Colour: on a terminal only; NO_COLOR, FORCE_COLOR (0 turns it off) and TERM=dumb are honoured.',
   '',
