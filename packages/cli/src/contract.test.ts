@@ -3,7 +3,7 @@
  * `--output`, `--fix --dry-run` on unreadable input, colour from the environment, `explain` for
  * the terminal, unrendered templates, compact output, progress by bytes, the config file in use.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,18 @@ describe('--help', () => {
       const run = await runCli(['scan', ...args, 'no-such-input.yaml'], { cwd: temp() });
       expect(run.stderr, flag).not.toMatch(/unknown flag/);
     }
+  });
+});
+
+describe('packages/cli/README.md', () => {
+  it('shows the real --help and the real usage error', async () => {
+    const readme = readFileSync(join(root, 'packages/cli/README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Commands'), readme.indexOf('## Inputs'));
+    const [help, error] = [...section.matchAll(/^```\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string);
+    expect(help).toBe((await runCli(['--help'], { cwd: root })).stdout);
+    const run = await runCli(['scan', 'k8s/', '--fromat', 'json'], { cwd: root });
+    expect(run.code).toBe(2);
+    expect(error).toBe(`$ npx podguard scan k8s/ --fromat json\n${run.stderr}`);
   });
 });
 
@@ -161,7 +173,6 @@ describe('colour', () => {
       tty: true,
       env: { FORCE_COLOR: '1' },
     });
-    const { readFileSync } = await import('node:fs');
     expect(readFileSync(join(dir, 'report.txt'), 'utf8')).not.toContain(ESC);
   });
 });
