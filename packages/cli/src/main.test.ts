@@ -74,7 +74,9 @@ describe('podguard --version, --help and usage errors', () => {
   it('exits 2 for an unknown Pod Security version, naming it', async () => {
     const run = await runCli(['scan', '--pss-version', 'v2.0', 'examples/manifests'], { cwd: root });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('invalid Pod Security version "v2.0"');
+    expect(run.stderr).toBe(
+      'podguard: --pss-version: invalid Pod Security version "v2.0": expected "latest" or "v1.<minor>" (e.g. "v1.25")\n',
+    );
   });
 });
 

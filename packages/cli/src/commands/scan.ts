@@ -8,6 +8,7 @@ import {
   formatSarif,
   formatText,
   type ProfileName,
+  parseVersion,
   builtinRuleDescriptors as ruleDescriptors,
   type ScanReport,
 } from '@podguard/policy-core';
@@ -80,7 +81,15 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   const { failOn: configFailOn, imageDockerfiles: _d, imageConfigs: _c, nonRootBases, ...core } = config;
   const options: EvaluateOptions = { ...core };
   if (values.profile !== undefined) options.profile = values.profile as ProfileName;
-  if (values['pss-version'] !== undefined) options.version = values['pss-version'] as string;
+  if (values['pss-version'] !== undefined) {
+    const version = values['pss-version'] as string;
+    try {
+      parseVersion(version);
+    } catch (error) {
+      throw new UsageError(`--pss-version: ${(error as Error).message}`);
+    }
+    options.version = version;
+  }
   const failOn = (values['fail-on'] as string | undefined) ?? configFailOn ?? 'error';
   if (!['error', 'warning', 'none'].includes(failOn))
     throw new UsageError(`--fail-on must be one of error, warning, none, got "${failOn}"`);
