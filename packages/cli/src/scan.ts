@@ -135,14 +135,16 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     ...(options.denyUids ? { denyUids: options.denyUids } : {}),
   };
 
+  // Files finished, and the bytes they hold.
   let done = 0;
   let bytesDone = 0;
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
   const progress = (current = 0) =>
     request.onProgress?.({ files: done, totalFiles: files.length, bytes: bytesDone + current, totalBytes });
-  for (const file of files) {
+  for (const [position, file] of files.entries()) {
+    done = position;
+    bytesDone = position === 0 ? 0 : bytesDone + (files[position - 1] as InputFile).size;
     progress();
-    done++;
     summary.files++;
     let streamed = 0;
     try {
@@ -230,8 +232,9 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         });
       }
     }
-    bytesDone += file.size;
   }
+  done = files.length;
+  bytesDone = totalBytes;
   progress();
   findings.push(...session.finish());
 
