@@ -194,6 +194,22 @@ describe('podguard explain', () => {
     );
   });
 
+  it('leaves no heading marks or table rules in any rule page, and keeps tables within reach of 100 columns', async () => {
+    const rules = JSON.parse((await runCli(['rules', '--format', 'json'], { cwd: root })).stdout) as {
+      id: string;
+    }[];
+    for (const { id } of rules) {
+      const run = await runCli(['explain', id], { cwd: root });
+      expect(run.code, id).toBe(0);
+      expect(run.stdout, id).not.toMatch(/^#{1,6} /m);
+      expect(run.stdout, id).not.toMatch(/^\s*\|.*\|\s*$/m);
+      expect(run.stdout, id).not.toMatch(/\|\s*:?-{3}/);
+      // Table rows (two-space indent, three-space column gaps) wrap their last column.
+      for (const line of run.stdout.split('\n').filter((l) => /^ {2}\S.* {3}\S/.test(l)))
+        if (!/^ {2}─/.test(line)) expect(line.length, `${id}: ${line}`).toBeLessThanOrEqual(130);
+    }
+  });
+
   it('matches rule ids whatever their case, and suggests the nearest id', async () => {
     const exact = await runCli(['explain', 'runAsNonRoot'], { cwd: root });
     expect(await runCli(['explain', 'RUNASNONROOT'], { cwd: root })).toEqual(exact);

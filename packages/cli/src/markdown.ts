@@ -18,13 +18,54 @@ const ansiPaint: Paint = {
   code: (t) => `\u001b[36m${t}\u001b[39m`,
 };
 
+/** Splits text into code spans and the rest, as CommonMark does: a run of n backticks closes at the next run of n. */
+function codeSpans(text: string): { code: boolean; text: string }[] {
+  const parts: { code: boolean; text: string }[] = [];
+  let plain = '';
+  let i = 0;
+  const runAt = (at: number) => {
+    let n = 0;
+    while (text[at + n] === '`') n++;
+    return n;
+  };
+  while (i < text.length) {
+    if (text[i] !== '`') {
+      plain += text[i];
+      i++;
+      continue;
+    }
+    const n = runAt(i);
+    let close = -1;
+    for (let j = i + n; j < text.length; ) {
+      const m = runAt(j);
+      if (m === n) {
+        close = j;
+        break;
+      }
+      j += Math.max(m, 1);
+    }
+    if (close < 0) {
+      plain += text.slice(i, i + n);
+      i += n;
+      continue;
+    }
+    if (plain !== '') parts.push({ code: false, text: plain });
+    plain = '';
+    let code = text.slice(i + n, close);
+    if (code.length > 2 && code.startsWith(' ') && code.endsWith(' ')) code = code.slice(1, -1);
+    parts.push({ code: true, text: code });
+    i = close + n;
+  }
+  if (plain !== '') parts.push({ code: false, text: plain });
+  return parts;
+}
+
 /** Inline Markdown: code spans, strong/emphasis, links. */
 function inline(text: string, paint: Paint): string {
-  const parts = text.split(/(`[^`]+`)/);
-  return parts
+  return codeSpans(text)
     .map((part) => {
-      if (/^`[^`]+`$/.test(part)) return paint.code(part.slice(1, -1));
-      return part
+      if (part.code) return paint.code(part.text);
+      return part.text
         .replace(/\[([^\]]+)\]\(([^)]+)\)/g, (_, label: string, url: string) =>
           /^https?:/.test(url) ? `${label} (${url})` : label,
         )
@@ -36,6 +77,23 @@ function inline(text: string, paint: Paint): string {
 
 // biome-ignore lint/complexity/useRegexLiterals: a literal would hold a control character
 const ANSI_ESCAPE = new RegExp(String.raw`\u001b\[\d+m`, 'g');
+/** Tables wrap their last column to fit this many columns. */
+const WIDTH = 100;
+
+/** Word-wraps text (which may hold colour escapes) to `width` visible columns. */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && visibleLength(line) + 1 + visibleLength(word) > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
 const visibleLength = (text: string) => text.replace(ANSI_ESCAPE, '').length;
 
 function tableCells(line: string): string[] {
@@ -51,16 +109,35 @@ function renderTable(rows: string[][], paint: Paint): string[] {
   if (!header) return [];
   const cells = [header, ...body].map((row) => row.map((cell) => inline(cell, paint)));
   const widths = header.map((_, column) => Math.max(...cells.map((row) => visibleLength(row[column] ?? ''))));
-  const line = (row: string[]) =>
-    `  ${row
-      .map((cell, column) =>
-        column === row.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - visibleLength(cell)),
-      )
-      .join('   ')}`.trimEnd();
+  // The last column wraps under itself so that a table fits the width.
+  const lastColumn = widths.length - 1;
+  const before = 2 + widths.slice(0, lastColumn).reduce((sum, width) => sum + width + 3, 0);
+  if (before > WIDTH - 30) {
+    // Too wide for columns: one record per row, each cell under its header's name.
+    const names = cells[0] as string[];
+    return cells.slice(1).flatMap((row, index) => [
+      ...(index > 0 ? [''] : []),
+      ...row.flatMap((cell, column) => {
+        const [first, ...rest] = wrapWords(`${paint.bold(`${names[column] ?? ''}:`)} ${cell}`, WIDTH - 4);
+        return [`  ${first ?? ''}`, ...rest.map((line) => `    ${line}`)];
+      }),
+    ]);
+  }
+  const lastWidth = Math.max(30, Math.min(widths[lastColumn] ?? 0, WIDTH - before));
+  widths[lastColumn] = lastWidth;
+  const lines = (row: string[]): string[] => {
+    const head = `  ${row
+      .slice(0, lastColumn)
+      .map((cell, column) => cell + ' '.repeat((widths[column] ?? 0) - visibleLength(cell)))
+      .map((cell) => `${cell}   `)
+      .join('')}`;
+    const [first, ...rest] = wrapWords(row[lastColumn] ?? '', lastWidth);
+    return [`${head}${first ?? ''}`.trimEnd(), ...rest.map((line) => `${' '.repeat(before)}${line}`)];
+  };
   return [
-    paint.bold(line(cells[0] as string[])),
+    ...lines(cells[0] as string[]).map((line) => paint.bold(line)),
     `  ${widths.map((width) => '─'.repeat(width)).join('   ')}`,
-    ...cells.slice(1).map(line),
+    ...cells.slice(1).flatMap(lines),
   ];
 }
 
