@@ -45,7 +45,7 @@ describe('output errors of the built bin', () => {
     const file = spawnSync(process.execPath, [bin, 'scan', dir, '--output', '/dev/full'], {
       encoding: 'utf8',
     });
-    expect(file.stderr).toBe('podguard: /dev/full: cannot write: no space left on device\n');
+    expect(file.stderr).toBe('podguard: --output /dev/full: cannot write: no space left on device\n');
     expect(file.status).toBe(2);
   });
 });

@@ -62,7 +62,9 @@ export function loadConfig(file: string): PodguardConfig {
   }
   let value: unknown;
   try {
-    value = file.endsWith('.json') ? JSON.parse(text) : parse(text, { maxAliasCount: 100 });
+    value = file.endsWith('.json')
+      ? JSON.parse(text)
+      : parse(text, { maxAliasCount: 100, logLevel: 'error' });
   } catch (error) {
     throw new ConfigError(`${file}: invalid configuration: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -22,7 +22,7 @@ const stream = [
 ].join('\r\n');
 
 describe('document splitting', () => {
-  it('splits on markers, keeps line numbers and Helm templates, drops empty documents', async () => {
+  it('splits on markers, keeps line numbers and Helm templates, counts empty documents without yielding them', async () => {
     const chunks = [...splitChunks(stream)];
     expect(
       chunks.map(({ index, firstLine, lastLine, template, inline }) => ({
@@ -35,7 +35,8 @@ describe('document splitting', () => {
     ).toEqual([
       { index: 0, firstLine: 1, lastLine: 3, template: undefined, inline: undefined },
       { index: 1, firstLine: 5, lastLine: 6, template: 'shop/templates/web.yaml', inline: undefined },
-      { index: 2, firstLine: 8, lastLine: 8, template: undefined, inline: true },
+      // Document 2 is the empty one between the two markers (issue 21).
+      { index: 3, firstLine: 8, lastLine: 8, template: undefined, inline: true },
     ]);
   });
 

@@ -10,7 +10,10 @@ import { type Document, LineCounter, parseDocument } from 'yaml';
 
 /** One document's text and where it starts. */
 export interface DocumentChunk {
-  /** 0-based index among the file's documents. */
+  /**
+   * 0-based index of the document in the YAML stream, as `parseAllDocuments` and yq's
+   * `documentIndex` count: empty and comment-only documents count.
+   */
   index: number;
   text: string;
   /** 1-based line of the chunk's first line in the file. */
@@ -52,13 +55,20 @@ const HELM_SOURCE = /^# Source: (.+?)\s*$/;
 const isContent = (line: string) => line.trim() !== '' && !line.trimStart().startsWith('#');
 
 /**
- * Splits lines into documents (documents with no content are not counted), one line at a time so
+ * Splits lines into documents (documents with no content are counted, not yielded), one line at a time so
  * the same code serves a string and a stream. Throws {@link InputProblem} on binary content.
  */
 class DocumentSplitter {
   private index = 0;
   private lineNumber = 0;
-  private current: { lines: string[]; firstLine: number; marker?: string; inline?: boolean } = {
+  private current: {
+    lines: string[];
+    firstLine: number;
+    marker?: string;
+    inline?: boolean;
+    /** Opened by `---`: a document even when empty (issue 21). */
+    explicit?: boolean;
+  } = {
     lines: [],
     firstLine: 1,
   };
@@ -77,17 +87,24 @@ class DocumentSplitter {
     }
     const chunk = this.close();
     const rest = line.slice(3);
+    const explicit = line.startsWith('---');
     this.current = isContent(rest)
-      ? { lines: [rest], firstLine: lineNumber, inline: true }
-      : { lines: [], firstLine: lineNumber + 1, marker: line };
+      ? { lines: [rest], firstLine: lineNumber, inline: true, explicit }
+      : { lines: [], firstLine: lineNumber + 1, marker: line, explicit };
     return chunk;
   }
 
   /** Ends the input; returns the last document, if any. */
   close(): DocumentChunk | undefined {
-    const { lines: body, firstLine, marker, inline } = this.current;
+    const { lines: body, firstLine, marker, inline, explicit } = this.current;
     this.current = { lines: [], firstLine: this.lineNumber + 1 };
-    if (!body.some(isContent)) return undefined;
+    if (!body.some(isContent)) {
+      // An empty or comment-only document opened by `---` is still a document of the stream, as
+      // `parseAllDocuments` and yq's documentIndex count; text before the first `---` is one only
+      // if it has content (issue 21).
+      if (explicit) this.index++;
+      return undefined;
+    }
     let template: string | undefined;
     for (const line of body) {
       if (isContent(line)) break;
@@ -136,7 +153,14 @@ export function* splitChunks(text: string, wholeFile = false): Generator<Documen
 /** Parses one chunk. Throws {@link InputProblem} with the line and column of malformed YAML/JSON. */
 export function parseChunk(chunk: DocumentChunk): ParsedDocument {
   const lineCounter = new LineCounter();
-  const document = parseDocument(chunk.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': the library's warnings ("Keys with collection values will be stringified")
+  // would go to stderr through process.emitWarning, across the progress line.
+  const document = parseDocument(chunk.text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   const error = document.errors[0];
   if (error) {
     const { line, col } = lineCounter.linePos(error.pos[0]);

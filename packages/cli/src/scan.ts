@@ -37,6 +37,15 @@ import {
 } from './kustomize.js';
 import { OriginLocator } from './origins.js';
 import { offsetOf, positionAt } from './sourceMap.js';
+import { findTemplateAction, UNRENDERED_TEMPLATE } from './templates.js';
+
+/** How far a scan is: files done, and bytes read of the files' total size (stdin counts 0). */
+export interface ScanProgress {
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+}
 
 export interface ScanRequest {
   paths: string[];
@@ -59,7 +68,8 @@ export interface ScanRequest {
   toolPath?: string;
   /** Keep parsed documents of rewritable files, for --fix. */
   keepDocuments: boolean;
-  onProgress?: (done: number, total: number) => void;
+  /** Called as the scan goes: after each file, and after each document of a streamed file. */
+  onProgress?: (progress: ScanProgress) => void;
   version: string;
 }
 
@@ -214,15 +224,24 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     suppressed: 0,
     errors: 0,
   };
+  // Files finished, and the bytes they hold.
   let done = 0;
-  for (const file of files) {
-    request.onProgress?.(done++, files.length);
+  let bytesDone = 0;
+  const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
+  const progress = (current = 0) =>
+    request.onProgress?.({ files: done, totalFiles: files.length, bytes: bytesDone + current, totalBytes });
+  for (const [position, file] of files.entries()) {
+    done = position;
+    bytesDone = position === 0 ? 0 : bytesDone + (files[position - 1] as InputFile).size;
+    progress();
     summary.files++;
+    let streamed = 0;
     try {
       if (file.kind === 'dockerfile') {
         const text = await readFile(file.path as string, 'utf8');
         if (text.includes('\u0000')) throw new InputProblem('binary file: not a Dockerfile', 1, 1);
         summary.documents++;
+        summary.objects++;
         scanDockerfile(file, text, session, findings, objects);
         continue;
       }
@@ -252,11 +271,19 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         chunks = splitChunks(bytes.toString('utf8'), file.kind === 'json');
       } else {
         const stream = createReadStream(file.path);
-        if (hash) stream.on('data', (data) => hash.update(data));
+        stream.on('data', (data) => {
+          hash?.update(data);
+          streamed += data.length;
+        });
         chunks = readChunks(stream, file.kind === 'json');
       }
       for await (const chunk of chunks) {
+        if (streamed > 0) progress(streamed);
         summary.documents++;
+        // Before parsing: a template may parse (into nonsense) or fail with a YAML error.
+        const action = findTemplateAction(chunk.text);
+        if (action !== undefined)
+          throw new InputProblem(UNRENDERED_TEMPLATE, chunk.firstLine + action.line - 1, action.column);
         if (chunk.template !== undefined) generated ??= `Helm output (# Source: ${chunk.template})`;
         const parsed = ready?.parsed.get(chunk) ?? parseChunk(chunk);
         if (patch !== undefined && isJson6902(parsed.value, patch)) {
@@ -346,7 +373,9 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
       }
     }
   }
-  request.onProgress?.(done, files.length);
+  done = files.length;
+  bytesDone = totalBytes;
+  progress();
   findings.push(...session.finish());
 
   for (const finding of findings) {

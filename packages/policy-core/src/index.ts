@@ -91,6 +91,7 @@ export {
   profiles,
   restrictedProfile,
 } from './profiles/index.js';
+export { formatCompact } from './report/compact.js';
 export {
   type ControlFramework,
   type ControlGroup,
@@ -102,7 +103,7 @@ export { type FindingFormatOptions, formatFinding, resourceLabel } from './repor
 export { formatJson, JSON_REPORT_VERSION } from './report/json.js';
 export { formatJunit } from './report/junit.js';
 export { artifactLocation, formatSarif, SARIF_SCHEMA_URI } from './report/sarif.js';
-export { formatText, type TextFormatOptions } from './report/text.js';
+export { formatText, TEXT_WIDTH, type TextFormatOptions } from './report/text.js';
 export type * from './report/types.js';
 export type { Rule, RuleTarget } from './rulekit/define.js';
 export { podguardRules, psaRules, ruleRegistry } from './rules/index.js';

@@ -1,56 +1,67 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import {
   type EvaluateOptions,
+  formatCompact,
   formatJson,
   formatJunit,
   formatSarif,
   formatText,
   type ProfileName,
+  parseVersion,
   builtinRuleDescriptors as ruleDescriptors,
+  type ScanReport,
 } from '@podguard/policy-core';
-import { ConfigError, findConfig, loadConfig } from '../config.js';
+import { ConfigError, findConfig, loadConfig, type PodguardConfig } from '../config.js';
 import { fixArgs, fixFs, runFix } from '../fix.js';
-import { type CliIo, emit, parse, UsageError } from '../io.js';
-import { configPaths, type ScanRequest, scan } from '../scan.js';
+import { commandHelp, parseFlags } from '../flags.js';
+import { type CliIo, canRedraw, checkOutput, colorFor, emit, UsageError } from '../io.js';
+import { configPaths, type ScanProgress, type ScanRequest, scan } from '../scan.js';
 import { cliVersion } from '../version.js';
+import { SCAN } from './spec.js';
 
-const PROFILES: readonly ProfileName[] = ['baseline', 'restricted', 'hardened', 'openshift'];
-const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
-const FAIL_ON = ['error', 'warning', 'none'] as const;
+type Format = 'text' | 'compact' | 'json' | 'sarif' | 'junit';
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!allowed.includes(value as T))
-    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
-  return value as T;
+/** A scan with more input than this shows progress (on a terminal's stderr). */
+const PROGRESS_FILES = 20;
+const PROGRESS_BYTES = 1024 * 1024;
+
+const megabytes = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+
+/** The progress line: files for many inputs, bytes when the input is large. */
+function progressLine(progress: ScanProgress): string | undefined {
+  const { files, totalFiles, bytes, totalBytes } = progress;
+  const byBytes = totalBytes >= PROGRESS_BYTES;
+  if (!byBytes && totalFiles < PROGRESS_FILES) return undefined;
+  const parts: string[] = [];
+  if (totalFiles > 1) parts.push(`${files}/${totalFiles} files`);
+  if (byBytes) {
+    const percent = Math.floor((bytes / totalBytes) * 100);
+    parts.push(`${megabytes(bytes)} of ${megabytes(totalBytes)} MB (${percent}%)`);
+  }
+  return `scanning ${parts.join(', ')}`;
 }
 
 /** `podguard scan`. */
 export async function runScan(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(fixArgs(args), {
-    profile: { type: 'string' },
-    'pss-version': { type: 'string' },
-    format: { type: 'string', default: 'text' },
-    output: { type: 'string' },
-    config: { type: 'string' },
-    'image-user': { type: 'string', multiple: true, default: [] },
-    'image-config': { type: 'string', multiple: true, default: [] },
-    'fail-on': { type: 'string' },
-    fix: { type: 'boolean', default: false },
-    'dry-run': { type: 'boolean', default: false },
-    unsafe: { type: 'boolean', default: false },
-    summary: { type: 'string' },
-    kustomize: { type: 'string', multiple: true, default: [] },
-  });
+  // `--fix=unsafe` / `--fix=safe` are spellings of `--fix --unsafe` / `--fix`.
+  const { values, positionals } = parseFlags(SCAN, fixArgs(args));
+  if (values.help) {
+    io.stdout.write(commandHelp(SCAN));
+    return 0;
+  }
   const kustomize = values.kustomize as string[];
   if (positionals.length === 0 && kustomize.length === 0)
     throw new UsageError('no input: give files, directories, - for standard input, or --kustomize DIR');
-  const format = oneOf(values.format as string, FORMATS, '--format');
+  const format = values.format as Format;
+  const output = values.output as string | undefined;
   if (values['dry-run'] && !values.fix) throw new UsageError('--dry-run only goes with --fix');
   if (values.unsafe && !values.fix) throw new UsageError('--unsafe only goes with --fix');
-  if (values.summary !== undefined && values.summary !== 'controls') {
-    throw new UsageError(`--summary must be "controls", got "${values.summary}"`);
-  }
+  if (values.config !== undefined && values['no-config'])
+    throw new UsageError('--config and --no-config exclude each other');
+  if (values.verbose && format !== 'text') throw new UsageError('--verbose only goes with --format text');
+  if (values.summary !== undefined && format !== 'text')
+    throw new UsageError('--summary only goes with --format text');
   const imageUsers: Record<string, string> = {};
   for (const entry of values['image-user'] as string[]) {
     const match = /^([^=]+)=(.*)$/.exec(entry);
@@ -58,27 +69,43 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
       throw new UsageError(`--image-user must be IMAGE=USER (e.g. registry/app:1.2=1000:0), got "${entry}"`);
     imageUsers[match[1] as string] = match[2] as string;
   }
+  // Checked before scanning: a long scan must not end in "cannot write".
+  if (output !== undefined) checkOutput(output, io.cwd);
 
-  const configFile = values.config !== undefined ? resolve(io.cwd, values.config) : findConfig(io.cwd);
+  const configFile = values['no-config']
+    ? undefined
+    : values.config !== undefined
+      ? resolve(io.cwd, values.config as string)
+      : findConfig(io.cwd);
   if (values.config !== undefined && !existsSync(configFile as string)) {
     throw new ConfigError(`${values.config}: configuration file not found`);
   }
-  const config = configFile ? loadConfig(configFile) : {};
+  const config: PodguardConfig = configFile ? loadConfig(configFile) : {};
   const { imageDockerfiles: _d, imageConfigs: _c, ...core } = config;
   // Flags win over the file, under the current names (the file may still use deprecated ones).
   const options: EvaluateOptions = { ...core };
-  if (values.profile !== undefined) options.profile = oneOf(values.profile as string, PROFILES, '--profile');
+  if (values.profile !== undefined) options.profile = values.profile as ProfileName;
   if (values['pss-version'] !== undefined) {
+    const version = values['pss-version'] as string;
+    try {
+      parseVersion(version);
+    } catch (error) {
+      throw new UsageError(`--pss-version: ${(error as Error).message}`);
+    }
     delete options.pssVersion;
-    options.version = values['pss-version'] as string;
+    options.version = version;
   }
   if (values['fail-on'] !== undefined) {
     delete options.warnings;
-    options.failOn = oneOf(values['fail-on'] as string, FAIL_ON, '--fail-on');
+    options.failOn = values['fail-on'] as EvaluateOptions['failOn'];
   }
   const paths = configPaths(config, configFile, io.cwd);
 
-  const progress = io.stderr.isTTY === true && format !== undefined;
+  let lastLine = '';
+  const clearProgress = () => {
+    if (lastLine !== '') io.stderr.write('\r\u001b[K');
+    lastLine = '';
+  };
   const request: ScanRequest = {
     paths: positionals,
     cwd: io.cwd,
@@ -91,30 +118,45 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     kustomize,
     ...(io.env.PATH !== undefined ? { toolPath: io.env.PATH } : {}),
     version: cliVersion(),
-    ...(progress
+    ...(canRedraw(io.stderr, io.env)
       ? {
-          onProgress: (done: number, total: number) => {
-            if (total >= 20)
-              io.stderr.write(done === total ? '\r\x1b[K' : `\rscanning ${done}/${total} files`);
+          onProgress: (progress: ScanProgress) => {
+            const line = progress.files === progress.totalFiles ? undefined : progressLine(progress);
+            if (line === undefined) clearProgress();
+            else if (line !== lastLine) {
+              io.stderr.write(`\r${line}\u001b[K`);
+              lastLine = line;
+            }
           },
         }
       : {}),
   };
 
   let result = await scan(request);
+  clearProgress();
   if (values.fix) {
     const dryRun = values['dry-run'] === true;
     const fix = await runFix(result, { dryRun, unsafe: values.unsafe === true, ...fixFs(io) }, io);
-    if (dryRun) return fix.errors.length > 0 ? 2 : fix.changed ? 1 : 0;
+    if (dryRun) {
+      // Inputs that could not be read are neither fixed nor silently passed: exit 2, as scan does.
+      writeInputErrors(result.report, io);
+      if (result.report.inputErrors.length > 0 || fix.errors.length > 0) return 2;
+      return fix.changed ? 1 : 0;
+    }
     // Report what is left after fixing, as `eslint --fix` does; files that could not be written are errors.
-    if (fix.changed) result = await scan({ ...request, keepDocuments: false });
+    if (fix.changed) {
+      result = await scan({ ...request, keepDocuments: false });
+      clearProgress();
+    }
     result.report.inputErrors.push(...fix.errors);
     result.report.summary.errors += fix.errors.length;
   }
 
-  const { report } = result;
-  const color =
-    format === 'text' && values.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
+  const report: ScanReport = {
+    ...result.report,
+    config: configFile === undefined ? null : relative(io.cwd, configFile).split('\\').join('/'),
+  };
+  const color = format === 'text' && output === undefined && colorFor(io.stdout, io.env);
   const text =
     format === 'json'
       ? formatJson(report)
@@ -122,15 +164,24 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
         ? formatSarif(report, ruleDescriptors())
         : format === 'junit'
           ? formatJunit(report)
-          : formatText(report, { color, summaryControls: values.summary === 'controls' });
-  await emit(text, values.output as string | undefined, io);
-  if (format !== 'text' && report.inputErrors.length > 0) {
-    for (const error of report.inputErrors) {
-      io.stderr.write(
-        `podguard: ${error.file}${error.line ? `:${error.line}:${error.column ?? 1}` : ''}: ${error.message}\n`,
-      );
-    }
-  }
+          : format === 'compact'
+            ? formatCompact(report)
+            : formatText(report, {
+                color,
+                summaryControls: values.summary === 'controls',
+                verbose: values.verbose === true,
+              });
+  await emit(text, output, io);
+  // The text and compact reports list unreadable inputs themselves; the others say so on stderr.
+  if (format !== 'text' && format !== 'compact') writeInputErrors(report, io);
   if (report.inputErrors.length > 0) return 2;
   return result.blocking ? 1 : 0;
+}
+
+function writeInputErrors(report: ScanReport, io: CliIo): void {
+  for (const error of report.inputErrors) {
+    io.stderr.write(
+      `podguard: ${error.file}${error.line ? `:${error.line}:${error.column ?? 1}` : ''}: ${error.message}\n`,
+    );
+  }
 }

@@ -7,7 +7,12 @@ describe('formatJson', () => {
     const output = formatJson(fixtureReport());
     expect(output.endsWith('}\n')).toBe(true);
     const document = JSON.parse(output);
-    expect(Object.keys(document)).toEqual(['version', 'findings', 'summary', 'inputErrors']);
+    expect(Object.keys(document)).toEqual(['version', 'findings', 'summary', 'inputErrors', 'config']);
+    // The configuration file in use: null when there was none (or the front end has none).
+    expect(document.config).toBeNull();
+    expect(JSON.parse(formatJson({ ...fixtureReport(), config: 'ops/podguard.config.yaml' })).config).toBe(
+      'ops/podguard.config.yaml',
+    );
     expect(document.version).toBe(1);
     expect(document.summary).toEqual({
       files: 2,

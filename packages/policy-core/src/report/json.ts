@@ -1,6 +1,7 @@
 /**
- * `--format json`: one object, `{ version, findings, summary, inputErrors }`, for tools that read
- * podguard's verdicts. The shape is a contract (issue 5): fields are only ever added.
+ * `--format json`: one object, `{ version, findings, summary, inputErrors, config }`, for tools
+ * that read podguard's verdicts. The shape is a contract (issue 5): fields are only ever added, and
+ * {@link JSON_REPORT_VERSION} changes only when a field changes meaning or goes away.
  */
 import type { ScanReport, SourceLocation } from './types.js';
 
@@ -30,6 +31,8 @@ export function formatJson(report: ScanReport): string {
       errors: report.summary.errors,
     },
     inputErrors: report.inputErrors.map((error) => ({ ...error })),
+    // Added in 0.x without a version bump (an added field): the configuration file in use, or null.
+    config: report.config ?? null,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -180,6 +180,7 @@ function findingText(finding: LocatedFinding): string {
     : '';
   lines.push(`${where}${label(finding)} ${finding.rule}: ${finding.message}`);
   lines.push(`path: ${finding.path || '/'}`);
+  if (finding.source?.template !== undefined) lines.push(`template: ${finding.source.template}`);
   if (finding.container !== undefined) lines.push(`container: ${finding.container}`);
   if (finding.suppression) lines.push(`suppressed: ${finding.suppression.reason}`);
   if (finding.fix)

@@ -103,6 +103,9 @@ describe('formatSarif', () => {
       ],
     });
     expect(runAsRoot.suppressions).toBeUndefined();
+    // The document's 0-based index in the file's YAML stream, as parseAllDocuments counts it.
+    expect(runAsRoot.properties.document).toBe(0);
+    expect(namespace.properties.document).toBe(1);
     expect(readOnly.suppressions).toEqual([
       { kind: 'inSource', status: 'accepted', justification: 'nginx writes its cache under /var/cache' },
     ]);

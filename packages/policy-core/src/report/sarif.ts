@@ -170,6 +170,9 @@ function sarifResult(finding: LocatedFinding, source: SourceLocation, ruleIndex:
   };
   if (finding.container !== undefined) properties.container = finding.container;
   if (finding.fix) properties.fix = finding.fix;
+  // The 0-based index of the document in the file's YAML stream, counted as `parseAllDocuments`
+  // and yq's `documentIndex` count (empty and comment-only documents included).
+  properties.document = source.document;
   if (source.template !== undefined) properties.template = source.template;
   return {
     ruleId: finding.rule,

@@ -11,7 +11,12 @@ export interface SourceLocation {
   file: string;
   line: number;
   column: number;
-  /** 0-based index of the YAML document in the file (0 for JSON and Dockerfiles). */
+  /**
+   * 0-based index of the document in the file's YAML stream, counted as the `yaml` library's
+   * `parseAllDocuments` and yq's `documentIndex` count: every document, empty and comment-only ones
+   * included (a leading `---` opens document 0; text before it only if it has content). 0 for JSON
+   * and Dockerfiles.
+   */
   document: number;
   /** For `helm template` output: the chart template named by the `# Source:` comment. */
   template?: string;
@@ -31,7 +36,7 @@ export interface CheckedObject {
 export interface ScanSummary {
   files: number;
   documents: number;
-  /** Kubernetes objects seen (List items counted one by one). */
+  /** Objects seen: Kubernetes objects (List items counted one by one) and Dockerfiles. */
   objects: number;
   /** Objects that carry a pod spec. */
   pods: number;
@@ -52,4 +57,9 @@ export interface ScanReport {
   /** Inputs that could not be read or parsed: never silently skipped. */
   inputErrors: { file: string; line?: number; column?: number; message: string }[];
   tool: { name: string; version: string };
+  /**
+   * The configuration file the scan ran with, as shown to the user (relative to the working
+   * directory), `null` when none was used; left out by front ends that have no configuration file.
+   */
+  config?: string | null;
 }
