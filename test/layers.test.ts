@@ -82,10 +82,11 @@ const CORE_LAYERS: Record<string, readonly string[]> = {
   podspec: ['model'],
   image: ['model', 'podspec'],
   dockerfile: ['model', 'podspec', 'image'],
+  helmchart: ['model', 'podspec'],
   rulekit: ['model', 'podspec', 'image'],
   rules: ['model', 'podspec', 'image', 'dockerfile', 'rulekit'],
   profiles: ['model', 'podspec', 'image', 'dockerfile', 'rulekit', 'rules'],
-  engine: ['model', 'podspec', 'image', 'dockerfile', 'rulekit', 'rules', 'profiles'],
+  engine: ['model', 'podspec', 'image', 'dockerfile', 'helmchart', 'rulekit', 'rules', 'profiles'],
   report: ['model'],
 };
 

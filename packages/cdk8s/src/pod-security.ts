@@ -4,7 +4,6 @@
  * fixes come from `@podguard/policy-core`; this file only maps constructs in and errors out.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import {
   createEvaluation,
@@ -30,7 +29,6 @@ import {
 } from '@podguard/policy-core';
 import { ApiObject, App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-
 import {
   addOutputTransform,
   forgetAll,
@@ -38,6 +36,7 @@ import {
   memoisedManifest,
   renderForSynthesis,
 } from './output-layer.js';
+import { PACKAGE_VERSION } from './packageVersion.js';
 import { sortKeysLikeCdk8s } from './sort-keys.js';
 import { type ConstructSuppression, suppress, suppressionsOf, writeSuppressionsOf } from './suppress.js';
 
@@ -404,9 +403,6 @@ export class PodSecurity {
   }
 }
 
-const packageVersion = (createRequire(import.meta.url)('../package.json') as { readonly version: string })
-  .version;
-
 /** The synth report in the core's report model, for the core's JSON report. */
 function scanReportOf(report: PodSecurityReport): ScanReport {
   const summary = {
@@ -430,6 +426,6 @@ function scanReportOf(report: PodSecurityReport): ScanReport {
     objects: [],
     summary,
     inputErrors: [],
-    tool: { name: '@podguard/cdk8s', version: packageVersion },
+    tool: { name: '@podguard/cdk8s', version: PACKAGE_VERSION },
   };
 }

@@ -1,6 +1,6 @@
 /**
- * What the Secure* constructs share: their extra props, the pod-level defaults they pass to
- * cdk8s-plus-27, the writable `/tmp` they mount, and the fields kplus cannot express
+ * What the Secure* constructs share, whichever cdk8s-plus major they extend (27 or 33): their
+ * extra props, the pod-level defaults they pass to cdk8s-plus, the writable `/tmp` they mount, and the fields kplus cannot express
  * (`seccompProfile`, `capabilities.drop: [ALL]`, PSA capability names), written in the output layer.
  *
  * No policy verdicts here: the user/group defaults come from the core's profiles, and whether
@@ -9,8 +9,7 @@
 
 import { extractObject, type ProfileName, profiles, type SecurityContext } from '@podguard/policy-core';
 import { ApiObject } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-27';
-import { Volume } from 'cdk8s-plus-27';
+import type { Construct, IConstruct } from 'constructs';
 import { type CapabilityName, capabilityNames } from './capabilities.js';
 import { addOutputTransform, type Manifest } from './output-layer.js';
 import { sortKeysLikeCdk8s } from './sort-keys.js';
@@ -20,7 +19,31 @@ export type SeccompProfile =
   | { readonly type: 'RuntimeDefault' }
   | { readonly type: 'Localhost'; readonly localhostProfile: string };
 
-/** Props every Secure* construct adds to its cdk8s-plus-27 twin. */
+/** What the Secure* code reads of a cdk8s-plus container (the same in every cdk8s-plus major). */
+export interface PlusContainer {
+  readonly securityContext: { readonly readOnlyRootFilesystem?: boolean };
+  readonly mounts: readonly { readonly path: string }[];
+  // biome-ignore lint/suspicious/noExplicitAny: each cdk8s-plus major has its own IStorage type.
+  mount(path: string, storage: any): void;
+}
+
+/** What the Secure* code uses of a cdk8s-plus pod (`AbstractPod` of any major). */
+export interface PlusPod extends IConstruct {
+  readonly containers: readonly PlusContainer[];
+  readonly initContainers: readonly PlusContainer[];
+}
+
+/** The `Volume` class of a cdk8s-plus major: the shared writable `/tmp` is one of its emptyDirs. */
+export interface PlusVolumeClass {
+  fromEmptyDir(scope: Construct, id: string, name: string): Construct;
+}
+
+/** Pod props as every cdk8s-plus major spells the identity fields. */
+export interface PlusPodProps {
+  readonly securityContext?: { readonly user?: number; readonly group?: number };
+}
+
+/** Props every Secure* construct adds to its cdk8s-plus twin. */
 export interface SecurePodOptions {
   /**
    * The profile the workload is built for. `openshift` leaves `runAsUser` unset (the platform
@@ -83,7 +106,7 @@ export function profileIdentity(profile: ProfileName): { user?: number; group?: 
 }
 
 /** Props for the kplus constructor: the pod security context with the profile's user and group. */
-export function securePodProps<P extends kplus.AbstractPodProps>(props: P & SecurePodOptions): P {
+export function securePodProps<P extends PlusPodProps>(props: P & SecurePodOptions): P {
   const identity = profileIdentity(props.profile ?? 'hardened');
   const user = props.securityContext?.user ?? props.user ?? identity.user;
   const group = props.securityContext?.group ?? props.group ?? identity.group;
@@ -110,8 +133,9 @@ export class SecurePodDefaults {
   private readonly dropAll: boolean;
 
   constructor(
-    private readonly pod: kplus.AbstractPod,
+    private readonly pod: PlusPod,
     options: SecurePodOptions,
+    private readonly volumeClass: PlusVolumeClass,
   ) {
     this.profile = options.profile ?? 'hardened';
     this.seccompProfile = options.seccompProfile ?? { type: 'RuntimeDefault' };
@@ -122,12 +146,13 @@ export class SecurePodDefaults {
   }
 
   /** Mounts the shared writable `/tmp` when the container's root filesystem is read-only. */
-  secureContainer(container: kplus.Container): void {
+  secureContainer(container: PlusContainer): void {
     if (!this.tmpVolume || container.securityContext.readOnlyRootFilesystem !== true) return;
     if (container.mounts.some((mount) => mount.path === '/tmp')) return;
     const existing = this.pod.node.tryFindChild(TMP_VOLUME_ID);
+    // The child under this id is the emptyDir an earlier container got.
     const volume =
-      existing instanceof Volume ? existing : Volume.fromEmptyDir(this.pod, TMP_VOLUME_ID, 'tmp');
+      existing ?? this.volumeClass.fromEmptyDir(this.pod as unknown as Construct, TMP_VOLUME_ID, 'tmp');
     container.mount('/tmp', volume);
   }
 

@@ -2,8 +2,8 @@
  * Finds the files to scan: paths, recursive directories, `-` for stdin. Symlink loops are broken,
  * unreadable paths are reported, nothing is silently skipped.
  */
-import { readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 
 export type InputKind = 'manifest' | 'json' | 'dockerfile';
 
@@ -17,6 +17,26 @@ export interface InputFile {
   size: number;
   /** Content a tool produced (`--kustomize` output): scanned as it is, never rewritten. */
   rendered?: { text: string; by: string; originBase?: string };
+  /** The content, for input made in memory (a chart rendered by `helm template`, Helm's post-render stdin). */
+  text?: string;
+  /**
+   * Helm output: findings are located in the chart template each document's `# Source:` comment
+   * names, at its line in the rendered document. Under `chartDir` when the chart's directory is
+   * known (`scan CHART --helm`), else by the template name itself (Helm's post-renderer).
+   */
+  helmOutput?: { chartDir?: string };
+}
+
+/** A Helm chart directory (it has a Chart.yaml) met on the way. */
+export interface ChartDirectory {
+  /** As shown in findings: relative to the working directory (`.` for the working directory itself). */
+  display: string;
+  path: string;
+}
+
+/** A file of a chart as shown in findings: `chart` joined with a path relative to the chart. */
+export function chartFile(chart: string, path: string): string {
+  return chart === '.' ? path : `${chart}/${path}`;
 }
 
 export interface InputError {
@@ -33,6 +53,16 @@ export function kindOf(name: string): InputKind | undefined {
   if (/\.json$/i.test(base)) return 'json';
   if (/^(Dockerfile|Containerfile)(\..+)?$/.test(base) || /\.(Dockerfile|Containerfile)$/i.test(base)) {
     return 'dockerfile';
+  }
+  return undefined;
+}
+
+/** The chart whose template, values.yaml or Chart.yaml a file is, if it is one. */
+function chartSourceOf(file: string): string | undefined {
+  const dir = dirname(file);
+  if (/^(values\.ya?ml|Chart\.yaml)$/.test(basename(file)) && existsSync(join(dir, 'Chart.yaml'))) return dir;
+  for (let at = dir; dirname(at) !== at; at = dirname(at)) {
+    if (basename(at) === 'templates' && existsSync(join(dirname(at), 'Chart.yaml'))) return dirname(at);
   }
   return undefined;
 }
@@ -55,9 +85,10 @@ const describeError = (error: unknown): string => {
 export function collectInputs(
   paths: readonly string[],
   cwd: string,
-): { files: InputFile[]; errors: InputError[] } {
+): { files: InputFile[]; errors: InputError[]; charts: ChartDirectory[] } {
   const files: InputFile[] = [];
   const errors: InputError[] = [];
+  const charts: ChartDirectory[] = [];
   const seenDirectories = new Set<string>();
   const seenFiles = new Set<string>();
 
@@ -83,6 +114,9 @@ export function collectInputs(
       if (seenDirectories.has(real)) return;
       seenDirectories.add(real);
       let entries: string[];
+      // A Helm chart: its templates are Go templates, not YAML; the chart review reads them.
+      const chart = existsSync(join(absolute, 'Chart.yaml'));
+      if (chart) addChart(absolute);
       try {
         entries = readdirSync(absolute).sort();
       } catch (error) {
@@ -90,7 +124,7 @@ export function collectInputs(
         return;
       }
       for (const entry of entries) {
-        if (SKIPPED_DIRECTORIES.has(entry)) continue;
+        if (SKIPPED_DIRECTORIES.has(entry) || (chart && entry === 'templates')) continue;
         const child = join(absolute, entry);
         const kind = kindOf(entry);
         let childInfo: Stats;
@@ -109,7 +143,19 @@ export function collectInputs(
     visitFile(absolute, info, explicit);
   }
 
+  function addChart(absolute: string): void {
+    if (charts.some((chart) => chart.path === absolute)) return;
+    charts.push({ display: relative(cwd, absolute).split('\\').join('/') || '.', path: absolute });
+  }
+
   function visitFile(absolute: string, info: Stats, explicit: boolean): void {
+    // A chart's source named on its own (a pre-commit hook passes staged files one by one): a
+    // template is no YAML to parse, so the chart it belongs to is reviewed instead.
+    const chart = explicit ? chartSourceOf(absolute) : undefined;
+    if (chart !== undefined) {
+      addChart(chart);
+      return;
+    }
     if (!info.isFile()) {
       errors.push({ file: display(absolute), message: 'not a regular file' });
       return;
@@ -127,5 +173,5 @@ export function collectInputs(
     if (path === '-') files.push({ display: '-', path: undefined, kind: 'manifest', size: 0 });
     else visit(resolve(cwd, path), true);
   }
-  return { files, errors };
+  return { files, errors, charts };
 }

@@ -27,6 +27,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (command === 'scan') return await (await import('./commands/scan.js')).runScan(rest, io);
     if (command === 'rules') return await (await import('./commands/rules.js')).runRules(rest, io);
     if (command === 'explain') return await (await import('./commands/explain.js')).runExplain(rest, io);
+    if (command === 'helm-post-render')
+      return await (await import('./commands/helmPostRender.js')).runHelmPostRender(rest, io);
     const { nearest } = await import('./flags.js');
     const suggestion = command.startsWith('-')
       ? undefined

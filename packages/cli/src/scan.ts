@@ -18,6 +18,7 @@ import {
   type ScanReport,
   type SourceLocation,
 } from '@podguard/policy-core';
+import { reviewChart } from './chartReview.js';
 import type { PodguardConfig } from './config.js';
 import {
   type DocumentChunk,
@@ -27,7 +28,7 @@ import {
   readChunks,
   splitChunks,
 } from './documents.js';
-import { collectInputs, type InputError, type InputFile } from './inputs.js';
+import { chartFile, collectInputs, type InputError, type InputFile } from './inputs.js';
 import {
   json6902Object,
   json6902Source,
@@ -66,6 +67,8 @@ export interface ScanRequest {
   kustomize?: string[];
   /** PATH to find kubectl or kustomize on (default: the process's). */
   toolPath?: string;
+  /** Inputs made in memory (a chart rendered by `helm template`), scanned after `paths`. */
+  rendered?: InputFile[];
   /** Keep parsed documents of rewritable files, for --fix. */
   keepDocuments: boolean;
   /** Called as the scan goes: after each file, and after each document of a streamed file. */
@@ -189,7 +192,8 @@ async function resolveImageUsers(
 
 /** Runs a scan. Throws only for invalid options (PodguardInputError). */
 export async function scan(request: ScanRequest): Promise<ScanResult> {
-  const { files, errors } = collectInputs(request.paths, request.cwd);
+  const { files, errors, charts } = collectInputs(request.paths, request.cwd);
+  files.push(...(request.rendered ?? []));
   for (const directory of request.kustomize ?? []) {
     const absolute = resolve(request.cwd, directory);
     const rendered = renderKustomize(absolute, request.toolPath);
@@ -251,9 +255,11 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
       let generated: string | undefined =
         file.rendered !== undefined
           ? `output of ${file.rendered.by}`
-          : file.path === undefined
-            ? 'standard input'
-            : undefined;
+          : file.text !== undefined
+            ? 'rendered chart'
+            : file.path === undefined
+              ? 'standard input'
+              : undefined;
       // Small files are read whole (one read, no stream machinery: 10,000 manifests stay fast);
       // large ones, such as cluster dumps, are streamed a document at a time.
       // --fix needs the hash of the very bytes scanned, to check the file is unchanged before writing.
@@ -264,6 +270,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         hash?.update(ready.bytes);
         chunks = ready.chunks;
       } else if (file.rendered !== undefined) chunks = splitChunks(file.rendered.text, false);
+      else if (file.text !== undefined) chunks = splitChunks(file.text, file.kind === 'json');
       else if (file.path === undefined) chunks = readChunks(request.stdin, file.kind === 'json');
       else if (file.size <= WHOLE_FILE_LIMIT) {
         const bytes = readFileSync(file.path);
@@ -376,6 +383,12 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   done = files.length;
   bytesDone = totalBytes;
   progress();
+  for (const chart of charts) {
+    const review = reviewChart(chart);
+    findings.push(...review.findings);
+    objects.push(review.object);
+    errors.push(...review.errors);
+  }
   findings.push(...session.finish());
 
   for (const finding of findings) {
@@ -415,6 +428,18 @@ function locate(file: InputFile, parsed: ParsedDocument, pointer: string): Sourc
     offsetOf(parsed.document, pointer),
     parsed.firstLine,
   );
+  if (file.helmOutput && parsed.template !== undefined) {
+    // Helm output: the template the document came from, at the line in the rendered document.
+    const { chartDir } = file.helmOutput;
+    const inChart = parsed.template.split('/').slice(1).join('/');
+    return {
+      file: chartDir === undefined ? parsed.template : chartFile(chartDir, inChart),
+      line: line - parsed.firstLine + 1,
+      column,
+      document: parsed.index,
+      template: parsed.template,
+    };
+  }
   return {
     file: file.display,
     line,

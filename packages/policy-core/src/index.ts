@@ -53,6 +53,15 @@ export { psaPlan } from './engine/plan.js';
 export { didYouMean, MAX_ID, resolveEvaluation, validateOptions } from './engine/resolveOptions.js';
 export { builtinRuleDescriptors } from './engine/ruleDescriptors.js';
 export { MIN_REASON_LENGTH, parseSuppressAnnotation, SUPPRESS_ANNOTATION } from './engine/suppressions.js';
+export {
+  analyzeHelmChart,
+  HELM_CHART_CONTROLS,
+  HELM_CHART_RULE,
+  type HelmChartFinding,
+  type HelmChartMessageId,
+  type HelmChartSources,
+  helmChartMessages,
+} from './helmchart/analyzeHelmChart.js';
 export { imageUsersFromImageConfig } from './image/imageConfig.js';
 export { imageUserFor, normalizeImageReference } from './image/imageReference.js';
 export { type ImageUser, imageUserIsRoot, parseImageUser } from './image/parseImageUser.js';

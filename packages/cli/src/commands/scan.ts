@@ -15,6 +15,8 @@ import {
 import { ConfigError, findConfig, loadConfig, type PodguardConfig } from '../config.js';
 import { fixArgs, fixFs, runFix } from '../fix.js';
 import { commandHelp, parseFlags } from '../flags.js';
+import { HelmError, renderCharts } from '../helmTemplate.js';
+import type { InputFile } from '../inputs.js';
 import { type CliIo, canRedraw, checkOutput, colorFor, emit, UsageError } from '../io.js';
 import { configPaths, type ScanProgress, type ScanRequest, scan } from '../scan.js';
 import { cliVersion } from '../version.js';
@@ -50,6 +52,8 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     io.stdout.write(commandHelp(SCAN));
     return 0;
   }
+  if ((values.values as string[]).length > 0 && !values.helm)
+    throw new UsageError('--values only goes with --helm (it is passed to helm template)');
   const kustomize = values.kustomize as string[];
   if (positionals.length === 0 && kustomize.length === 0)
     throw new UsageError('no input: give files, directories, - for standard input, or --kustomize DIR');
@@ -101,6 +105,14 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   }
   const paths = configPaths(config, configFile, io.cwd);
 
+  let rendered: InputFile[] = [];
+  try {
+    if (values.helm) rendered = renderCharts(positionals, values.values as string[], io);
+  } catch (error) {
+    if (!(error instanceof HelmError)) throw error;
+    io.stderr.write(`podguard: ${error.message}\n`);
+    return 2;
+  }
   let lastLine = '';
   const clearProgress = () => {
     if (lastLine !== '') io.stderr.write('\r\u001b[K');
@@ -114,6 +126,7 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     imageUsers,
     imageConfigs: [...paths.imageConfigs, ...(values['image-config'] as string[])],
     imageDockerfiles: paths.imageDockerfiles,
+    rendered,
     keepDocuments: values.fix === true,
     kustomize,
     ...(io.env.PATH !== undefined ? { toolPath: io.env.PATH } : {}),

@@ -75,6 +75,16 @@ export const SCAN: CommandSpec = {
       description: 'text format: also group the findings by compliance control',
     },
     verbose: { type: 'boolean', description: 'text format: print the fix under every finding' },
+    helm: {
+      type: 'boolean',
+      description: 'render the chart directories with helm template, scan the output',
+    },
+    values: {
+      type: 'string',
+      value: 'FILE',
+      multiple: true,
+      description: 'with --helm: a values file for helm template',
+    },
     kustomize: {
       type: 'string',
       value: 'DIR',
@@ -108,7 +118,22 @@ export const EXPLAIN: CommandSpec = {
   flags: { help: HELP_FLAG },
 };
 
-export const COMMANDS: readonly CommandSpec[] = [SCAN, RULES, EXPLAIN];
+export const HELM_POST_RENDER: CommandSpec = {
+  name: 'helm-post-render',
+  args: '',
+  summary: "Helm's --post-renderer: applies the safe fixes from stdin to stdout; blocking findings abort.",
+  flags: {
+    profile: SCAN.flags.profile as CommandSpec['flags'][string],
+    'pss-version': SCAN.flags['pss-version'] as CommandSpec['flags'][string],
+    config: SCAN.flags.config as CommandSpec['flags'][string],
+    'image-user': SCAN.flags['image-user'] as CommandSpec['flags'][string],
+    'image-config': SCAN.flags['image-config'] as CommandSpec['flags'][string],
+    'fail-on': SCAN.flags['fail-on'] as CommandSpec['flags'][string],
+    help: HELP_FLAG,
+  },
+};
+
+export const COMMANDS: readonly CommandSpec[] = [SCAN, HELM_POST_RENDER, RULES, EXPLAIN];
 
 /** `podguard --help`: every command and every flag, from the declarations above. */
 export const USAGE = [

@@ -10,6 +10,7 @@ describe('builtinRuleDescriptors', () => {
     const ids = builtinRuleDescriptors().map((rule) => rule.id);
     expect(ids).toEqual([
       ...ruleRegistry.keys(),
+      'helmChartSecurityContext',
       'invalidInput',
       'invalidSuppression',
       'unusedSuppression',
