@@ -11,6 +11,7 @@ describe('adapter public APIs', () => {
   it('@podguard/cdk8s', async () => {
     expect(namesOf(await import('../packages/cdk8s/src/index.js'))).toEqual([
       'PodSecurity',
+      'PodSecurityAssertionError',
       'PodSecurityValidation',
       'SecureCronJob',
       'SecureDaemonSet',
@@ -20,6 +21,7 @@ describe('adapter public APIs', () => {
       'SecurePodDefaults',
       'SecureStatefulSet',
       'addRawJsonPatch',
+      'assertPodSecurity',
       'capabilityName',
       'profileIdentity',
     ]);

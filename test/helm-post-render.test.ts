@@ -61,15 +61,23 @@ describe('podguard helm-post-render, as Helm 3.10+ runs it', () => {
     expect(after[6]).toContain('runAsUser: 10001');
     expect(run.stdout.endsWith('\n')).toBe(true);
 
+    // What is left is what only an unsafe fix would change: the Deployment's ServiceAccount is in
+    // the release, so turning its token off could take API access the chart grants on purpose.
     const objects = parseAllDocuments(run.stdout).map((document) => document.toJS());
     const result = evaluate(objects, { profile: 'hardened' });
-    expect(result.findings.filter((finding) => finding.status === 'fail')).toEqual([]);
+    const left = result.findings.filter((finding) => finding.status === 'fail');
+    expect(left.map((finding) => [finding.rule, finding.severity, finding.fix?.kind])).toEqual([
+      ['automountServiceAccountToken', 'warning', 'unsafe'],
+    ]);
+    expect(run.stderr).toContain(
+      'fix (unsafe): Set automountServiceAccountToken=false on the pod (it loses the API access',
+    );
 
     expect(run.stderr).toContain(
       'podguard: fixed Deployment shop-web (shop/templates/deployment.yaml): Set securityContext.runAsNonRoot=true',
     );
     expect(run.stderr).toContain('podguard: fixed Job shop-migrate (shop/templates/hooks/migrate.yaml):');
-    expect(run.stderr).toContain('7 objects in 1 file: 0 failed, 0 warnings, 0 suppressed, 0 errors');
+    expect(run.stderr).toContain('7 objects scanned in 1 file: 0 failed, 1 with warnings only, 6 passed');
   });
 
   it('is idempotent: its own output comes back unchanged, with no fix', () => {
@@ -100,12 +108,15 @@ spec:
     const run = postRender('podguard', ['helm-post-render'], `${rendered}${agent}`);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('shop/templates/agent.yaml:9:7');
-    expect(run.stderr).toContain('hostNamespaces  host namespaces (hostNetwork=true)');
+    expect(run.stderr).toContain('DaemonSet agent  shop/templates/agent.yaml (shop/templates/agent.yaml:2)');
+    expect(run.stderr).toMatch(/ 9:7 +error +host namespaces \(hostNetwork=true\) +hostNamespaces/);
+    expect(run.stderr).toMatch(/ 14:11 +error +privileged \(container "agent" must not set securityContext/);
+    // The safe fixes cannot make a privileged container secure: dropping privileged is unsafe.
+    expect(run.stderr).toContain('not fixed: container "agent": privileged containers cannot set');
+    // The warning left on shop-web does not block under the default --fail-on error.
     expect(run.stderr).toContain(
-      'privileged  privileged (container "agent" must not set securityContext.privileged=true)',
+      'podguard: 3 findings at or above --fail-on error remain after the safe fixes: nothing rendered (Helm aborts)',
     );
-    expect(run.stderr).toContain('remain after the safe fixes: nothing rendered (Helm aborts)');
 
     const allowed = postRender('podguard', ['helm-post-render', '--fail-on', 'none'], `${rendered}${agent}`);
     expect(allowed.status).toBe(0);
@@ -123,10 +134,10 @@ spec:
     const broken = postRender('podguard', ['helm-post-render'], `${rendered}---\nkind: [\n`);
     expect(broken.status).toBe(2);
     expect(broken.stdout).toBe('');
-    expect(broken.stderr).toMatch(/-:\d+:\d+ +error +invalid YAML/);
+    expect(broken.stderr).toMatch(/-:\d+:\d+ +invalid YAML/);
     const usage = postRender('podguard', ['helm-post-render', '--fix'], rendered);
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toContain("Unknown option '--fix'");
+    expect(usage.stderr).toContain('unknown flag --fix for helm-post-render');
   });
 });
 

@@ -75,9 +75,13 @@ describe.skipIf(missing !== '')('pre-commit try-repo with the podguard hooks', (
     const run = tryRepo(dir, 'podguard', [bin, ...basePath]);
     expect(run.status, run.output).toBe(1);
     expect(run.output).toMatch(/podguard\.+Failed/);
-    expect(run.output).toMatch(/k8s\/api\.yaml:19:11 +error +runAsNonRoot/);
-    expect(run.output).toMatch(/Dockerfile:2:1 +error +dockerfileUser +USER node is a name/);
-    expect(run.output).toContain('1 object in 3 files: 9 failed');
+    // The text report, grouped by object: the file, then line:col per finding.
+    expect(run.output).toContain('Deployment shop/api  k8s/api.yaml:3');
+    expect(run.output).toMatch(/\n +19:11 +error +runAsNonRoot != true/);
+    expect(run.output).toContain('Dockerfile Dockerfile:1');
+    expect(run.output).toMatch(/\n +2:1 +error +USER node is a name/);
+    expect(run.output).toContain('2 objects scanned in 3 files: 2 failed, 0 passed');
+    expect(run.output).toContain('9 findings: 9 errors');
     expect(run.output).not.toContain('tsconfig.json');
   }, 150_000);
 
@@ -103,7 +107,8 @@ describe.skipIf(missing !== '')('pre-commit try-repo with the podguard hooks', (
     symlinkSync(join(root, 'packages/cli/bin/podguard.mjs'), join(dir, 'node_modules/.bin/podguard'));
     const run = tryRepo(dir, 'podguard-npx', basePath);
     expect(run.status, run.output).toBe(1);
-    expect(run.output).toMatch(/k8s\/api\.yaml:19:11 +error +runAsNonRoot/);
+    expect(run.output).toContain('Deployment shop/api  k8s/api.yaml:3');
+    expect(run.output).toMatch(/\n +19:11 +error +runAsNonRoot != true/);
     const system = tryRepo(dir, 'podguard', basePath);
     expect(system.status).toBe(1);
     expect(system.output).toContain('Executable `podguard` not found');

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Validation, ValidationContext } from 'cdk8s-cli/plugins';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PodSecurityValidation } from './index.js';
 
 const image = 'registry.example.com/app:1.2.3';

@@ -18,7 +18,6 @@ import {
   harden,
   hasPodTemplates,
   type JsonPatchOperation,
-  POD_KINDS,
   PodguardInputError,
   type PodTemplateTable,
   podTemplateTable,

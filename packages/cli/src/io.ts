@@ -6,7 +6,6 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { describeFsError, type FixFs } from './safeWrite.js';
 
 /** Where the CLI reads and writes; `process` in production, buffers in tests. */

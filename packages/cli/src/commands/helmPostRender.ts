@@ -19,6 +19,7 @@ import {
   type EvaluateOptions,
   formatText,
   harden,
+  isBlocking,
   type ProfileName,
   resourceOf,
 } from '@podguard/policy-core';
@@ -152,7 +153,7 @@ export async function runHelmPostRender(args: readonly string[], io: CliIo): Pro
   io.stderr.write(formatText(after.report, { color: false }));
   // The session's own verdict: failOn decides, as for `podguard scan`.
   const failing = after.blocking
-    ? after.report.findings.filter((finding) => finding.status !== 'suppressed').length
+    ? after.report.findings.filter((finding) => isBlocking(finding, failOn)).length
     : 0;
   if (failing > 0) {
     io.stderr.write(

@@ -14,7 +14,6 @@ const multiple = {
 };
 const multipleDetail =
   'containers "a", "b" must set securityContext.capabilities.drop=["ALL"]; containers "a", "b", "c" must not include "BAR", "BAZ", "CHOWN", "FOO" in securityContext.capabilities.add';
-const description = 'Drop ALL capabilities and add back at most NET_BIND_SERVICE.';
 
 new RuleTester({ describe, it }).run(capabilities_restricted, {
   valid: [

@@ -2,8 +2,6 @@ import { describe, it } from 'vitest';
 import { RuleTester } from '../testing/index.js';
 import { runAsNonRoot } from './runAsNonRoot.js';
 
-const description =
-  'Set securityContext.runAsNonRoot=true on the pod and replace container-level false with true.';
 const explicitContainers = {
   securityContext: { runAsNonRoot: true },
   containers: [

@@ -2,8 +2,6 @@ import { describe, it } from 'vitest';
 import { RuleTester } from '../testing/index.js';
 import { seccompProfile_restricted } from './seccompProfile_restricted.js';
 
-const description =
-  'Use the runtime default seccomp profile (pod-level seccompProfile.type: RuntimeDefault).';
 const RUNTIME_DEFAULT = { type: 'RuntimeDefault' };
 const badContainers = [
   { name: 'a' },
