@@ -88,4 +88,97 @@ describe('the built podguard bin', () => {
     expect(report.summary.documents).toBe(i);
     expect(report.summary.pods).toBe(i);
   }, 60_000);
+
+  // `kubectl get -o json` prints one List document: its items are read one at a time, so 6 MB of
+  // JSON (about 200 MB parsed whole with locations) passes through the same 24 MB heap.
+  const listItem = (i: number) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `pod-${i}`,
+      namespace: `ns-${i % 50}`,
+      labels: { app: `app-${i}`, tier: 'backend' },
+      annotations: { description: 'x'.repeat(400) },
+    },
+    spec: {
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        runAsGroup: 1000,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      automountServiceAccountToken: false,
+      containers: [
+        {
+          name: 'app',
+          image: `registry.example/app:${i}`,
+          securityContext:
+            i % 1000 === 7
+              ? { privileged: true }
+              : {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+        },
+      ],
+    },
+  });
+  async function writeList(file: string, format: 'json' | 'yaml'): Promise<number> {
+    const out = createWriteStream(file);
+    const write = async (text: string) => {
+      if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    };
+    await write(
+      format === 'json' ? '{\n    "apiVersion": "v1",\n    "items": [\n' : 'apiVersion: v1\nitems:\n',
+    );
+    let size = 0;
+    let count = 0;
+    while (size < 6 * 1024 * 1024) {
+      const item = listItem(count);
+      // kubectl's layouts: JSON indented by 4, YAML items at column 0 in flow-free block style.
+      const text =
+        format === 'json'
+          ? `${count === 0 ? '' : ',\n'}${JSON.stringify(item, null, 4).replace(/^/gm, '        ')}`
+          : `- ${JSON.stringify(item)}\n`;
+      size += text.length;
+      count++;
+      await write(text);
+    }
+    await write(
+      format === 'json'
+        ? '\n    ],\n    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n'
+        : 'kind: List\nmetadata:\n  resourceVersion: ""\n',
+    );
+    await new Promise<void>((resolve) => out.end(() => resolve()));
+    return count;
+  }
+
+  for (const format of ['json', 'yaml'] as const) {
+    it(`streams a 6 MB kubectl get -o ${format} List through a 24 MB heap, item by item`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'podguard-list-'));
+      const file = join(dir, `dump.${format}`);
+      const count = await writeList(file, format);
+      const run = podguard(['scan', file, '--format', 'json', '--profile', 'baseline'], { heapMb: 24 });
+      rmSync(dir, { recursive: true, force: true });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(1);
+      const report = JSON.parse(run.stdout) as {
+        summary: { documents: number; pods: number; objects: number };
+        findings: { path: string; source: { line: number; column: number; document: number } }[];
+      };
+      expect(report.summary).toMatchObject({ documents: 1, pods: count, objects: count });
+      // Item 7 (and every 1000th after it) is privileged: found where the whole List would put it.
+      const privileged = report.findings.filter((finding) =>
+        finding.path.endsWith('/containers/0/securityContext/privileged'),
+      );
+      expect(privileged.map((finding) => finding.path)).toEqual(
+        Array.from(
+          { length: Math.floor((count - 8) / 1000) + 1 },
+          (_, k) => `/items/${7 + 1000 * k}/spec/containers/0/securityContext/privileged`,
+        ),
+      );
+      expect(privileged[0]?.source.document).toBe(0);
+    }, 60_000);
+  }
 });

@@ -7,6 +7,10 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { type Document, LineCounter, parseDocument } from 'yaml';
+import { InputProblem } from './inputProblem.js';
+import { JsonListScanner, type ListItem, type ListScanner, YamlListScanner } from './listItems.js';
+
+export { InputProblem };
 
 /** One document's text and where it starts. */
 export interface DocumentChunk {
@@ -26,6 +30,11 @@ export interface DocumentChunk {
   inline?: boolean;
   /** The chart template named by a Helm `# Source:` comment in the chunk. */
   template?: string;
+  /**
+   * One item of a List read item by item (a `kubectl get` dump): its index in `items`, where its
+   * value is in the parsed text, and the columns before it on its first line.
+   */
+  item?: Pick<ListItem, 'index' | 'pointer' | 'columnOffset'>;
 }
 
 /** A parsed document, ready for evaluation and source mapping. */
@@ -35,17 +44,8 @@ export interface ParsedDocument extends DocumentChunk {
   lineCounter: LineCounter;
 }
 
-/** A problem with the input itself (binary data, malformed YAML). */
-export class InputProblem extends Error {
-  override readonly name = 'InputProblem';
-  constructor(
-    message: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(message);
-  }
-}
+/** The scanner of a document decided plain: read whole, as any document. */
+const PLAIN: ListScanner = { items: 0, push: () => undefined, close: () => undefined };
 
 /** Aliases one document may expand: enough for real manifests, far below a billion laughs. */
 export const MAX_ALIAS_COUNT = 1000;
@@ -73,17 +73,29 @@ class DocumentSplitter {
     firstLine: 1,
   };
 
-  /** @param wholeFile for JSON: the whole input is one document. */
-  constructor(private readonly wholeFile: boolean) {}
+  /** Reads the current document as a List item by item: deciding, or decided (`list`). */
+  private list: { scanner: ListScanner; decided: boolean } | undefined;
+  /** Items of a List, ready to be taken. */
+  private readonly ready: DocumentChunk[] = [];
 
-  /** Takes the next line; returns the document it ended, if any. */
-  push(line: string): DocumentChunk | undefined {
+  /**
+   * @param wholeFile for JSON: the whole input is one document.
+   * @param splitLists read Lists (`kubectl get -o yaml|json`) item by item: each item is a chunk.
+   */
+  constructor(
+    private readonly wholeFile: boolean,
+    private readonly splitLists = false,
+  ) {}
+
+  /** Takes the next line; returns the documents (or List items) it ended. */
+  push(line: string): DocumentChunk[] {
     const lineNumber = ++this.lineNumber;
     if (line.includes('\u0000'))
       throw new InputProblem('binary file: not YAML, JSON or a Dockerfile', lineNumber, 1);
     if (this.wholeFile || !DOCUMENT_MARKER.test(line)) {
-      this.current.lines.push(line);
-      return undefined;
+      if (this.splitLists) this.scanList(line, lineNumber);
+      if (this.list?.decided !== true) this.current.lines.push(line);
+      return this.take();
     }
     const chunk = this.close();
     const rest = line.slice(3);
@@ -91,11 +103,63 @@ class DocumentSplitter {
     this.current = isContent(rest)
       ? { lines: [rest], firstLine: lineNumber, inline: true, explicit }
       : { lines: [], firstLine: lineNumber + 1, marker: line, explicit };
-    return chunk;
+    // A document on its marker line (`--- {…}`) is read whole.
+    this.list = this.splitLists && isContent(rest) ? { decided: false, scanner: PLAIN } : undefined;
+    if (chunk) this.ready.push(chunk);
+    return this.take();
   }
 
-  /** Ends the input; returns the last document, if any. */
-  close(): DocumentChunk | undefined {
+  /** The chunks ready to be taken, oldest first. */
+  private take(): DocumentChunk[] {
+    return this.ready.length === 0 ? [] : this.ready.splice(0, this.ready.length);
+  }
+
+  /** Feeds a List scanner: started on a document's first content line, dropped once it says "plain". */
+  private scanList(line: string, lineNumber: number): void {
+    if (this.list === undefined) {
+      if (!isContent(line)) return;
+      const index = this.index;
+      const emit = (item: ListItem) =>
+        this.ready.push({
+          index,
+          text: item.text,
+          firstLine: item.firstLine,
+          lastLine: item.lastLine,
+          item: { index: item.index, pointer: item.pointer, columnOffset: item.columnOffset },
+        });
+      const scanner = line.trimStart().startsWith('{')
+        ? new JsonListScanner(emit)
+        : new YamlListScanner(emit);
+      // What came before the first content line (comments, blank lines) is the header's.
+      for (const [offset, earlier] of this.current.lines.entries())
+        scanner.push(earlier, this.current.firstLine + offset);
+      this.list = { scanner, decided: false };
+    }
+    const decision = this.list.scanner.push(line, lineNumber);
+    if (decision === 'plain') this.list = { decided: false, scanner: PLAIN };
+    else if (decision === 'list') {
+      this.list.decided = true;
+      this.current.lines = [];
+    }
+  }
+
+  /** Ends the input; returns the last documents (or List items). */
+  end(): DocumentChunk[] {
+    const chunk = this.close();
+    if (chunk) this.ready.push(chunk);
+    return this.take();
+  }
+
+  /** Ends the current document; returns it, if it is one to read whole. */
+  private close(): DocumentChunk | undefined {
+    const list = this.list;
+    this.list = undefined;
+    if (list?.decided) {
+      this.current = { lines: [], firstLine: this.lineNumber + 1 };
+      this.index++;
+      list.scanner.close(this.lineNumber);
+      return undefined;
+    }
     const { lines: body, firstLine, marker, inline, explicit } = this.current;
     this.current = { lines: [], firstLine: this.lineNumber + 1 };
     if (!body.some(isContent)) {
@@ -126,28 +190,26 @@ class DocumentSplitter {
  * Splits a YAML stream into documents as it arrives, for inputs too large to hold whole.
  * @param wholeFile for JSON: the whole input is one document.
  */
-export async function* readChunks(stream: Readable, wholeFile = false): AsyncGenerator<DocumentChunk> {
-  const splitter = new DocumentSplitter(wholeFile);
+export async function* readChunks(
+  stream: Readable,
+  wholeFile = false,
+  splitLists = false,
+): AsyncGenerator<DocumentChunk> {
+  const splitter = new DocumentSplitter(wholeFile, splitLists);
   for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
-    const chunk = splitter.push(line);
-    if (chunk) yield chunk;
+    yield* splitter.push(line);
   }
-  const chunk = splitter.close();
-  if (chunk) yield chunk;
+  yield* splitter.end();
 }
 
 /** Splits a YAML text already in memory into documents (as {@link readChunks} does a stream). */
-export function* splitChunks(text: string, wholeFile = false): Generator<DocumentChunk> {
-  const splitter = new DocumentSplitter(wholeFile);
+export function* splitChunks(text: string, wholeFile = false, splitLists = false): Generator<DocumentChunk> {
+  const splitter = new DocumentSplitter(wholeFile, splitLists);
   const lines = text.split(/\r?\n/);
   // A final newline ends the last line; it does not start an empty one (as readline reads it).
   if (lines[lines.length - 1] === '') lines.pop();
-  for (const line of lines) {
-    const chunk = splitter.push(line);
-    if (chunk) yield chunk;
-  }
-  const chunk = splitter.close();
-  if (chunk) yield chunk;
+  for (const line of lines) yield* splitter.push(line);
+  yield* splitter.end();
 }
 
 /** Parses one chunk. Throws {@link InputProblem} with the line and column of malformed YAML/JSON. */

@@ -271,7 +271,10 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         chunks = ready.chunks;
       } else if (file.rendered !== undefined) chunks = splitChunks(file.rendered.text, false);
       else if (file.text !== undefined) chunks = splitChunks(file.text, file.kind === 'json');
-      else if (file.path === undefined) chunks = readChunks(request.stdin, file.kind === 'json');
+      // A stream (stdin, a large file) reads a List (`kubectl get -o json|yaml`) item by item, so a
+      // cluster dump takes the memory of its largest object; --fix keeps whole documents to rewrite.
+      else if (file.path === undefined)
+        chunks = readChunks(request.stdin, file.kind === 'json', !request.keepDocuments);
       else if (file.size <= WHOLE_FILE_LIMIT) {
         const bytes = readFileSync(file.path);
         hash?.update(bytes);
@@ -282,10 +285,17 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
           hash?.update(data);
           streamed += data.length;
         });
-        chunks = readChunks(stream, file.kind === 'json');
+        chunks = readChunks(stream, file.kind === 'json', !request.keepDocuments);
       }
       for await (const chunk of chunks) {
         if (streamed > 0) progress(streamed);
+        if (chunk.item !== undefined) {
+          // One item of a List: a bad item is an error naming it, and the items after it still count.
+          if (chunk.item.index === 0) summary.documents++;
+          const problem = scanItem(file, chunk, chunk.item, session, findings, objects, summary);
+          if (problem) errors.push(problem);
+          continue;
+        }
         summary.documents++;
         // Before parsing: a template may parse (into nonsense) or fail with a YAML error.
         const action = findTemplateAction(chunk.text);
@@ -410,6 +420,53 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     options,
     blocking: findings.some((finding) => session.isBlocking(finding)),
   };
+}
+
+/**
+ * Evaluates one item of a List read item by item: paths are the List's (`/items/N/...`), lines and
+ * columns the file's. Returns the problem when the item cannot be read.
+ */
+function scanItem(
+  file: InputFile,
+  chunk: DocumentChunk,
+  item: NonNullable<DocumentChunk['item']>,
+  session: EvaluationSession,
+  findings: LocatedFinding[],
+  objects: CheckedObject[],
+  summary: { objects: number; pods: number },
+): InputError | undefined {
+  let parsed: ParsedDocument;
+  try {
+    const action = findTemplateAction(chunk.text);
+    if (action !== undefined)
+      throw new InputProblem(UNRENDERED_TEMPLATE, chunk.firstLine + action.line - 1, action.column);
+    parsed = parseChunk(chunk);
+  } catch (error) {
+    if (!(error instanceof InputProblem)) throw error;
+    return {
+      file: file.display,
+      line: error.line ?? chunk.firstLine,
+      column: (error.column ?? 1) + (error.line === chunk.firstLine ? item.columnOffset : 0),
+      message: `items[${item.index}]: ${error.message}`,
+    };
+  }
+  const value = item.pointer === '/0' ? (parsed.value as unknown[])[0] : parsed.value;
+  const base = `/items/${item.index}`;
+  const result = session.evaluate(value, 0, { base });
+  const where = (path: string): SourceLocation => {
+    const location = locate(file, parsed, `${item.pointer}${path.slice(base.length)}`);
+    return location.line === chunk.firstLine
+      ? { ...location, column: location.column + item.columnOffset }
+      : location;
+  };
+  for (const object of result.objects) {
+    summary.objects++;
+    if (object.kind === 'not-applicable') continue;
+    if (object.kind === 'pod') summary.pods++;
+    objects.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
+  }
+  for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
+  return undefined;
 }
 
 /** A JSON 6902 patch: listed as one, or a `patches` file whose content is a list of operations. */

@@ -385,6 +385,20 @@ describe('createEvaluation', () => {
     expect(findings.filter((f) => f.rule === 'unusedSuppression')).toHaveLength(1);
   });
 
+  it("evaluates a List's items one at a time, at their place in the List (piece.base)", () => {
+    const list = objects[2] as { items: unknown[] };
+    const whole = createEvaluation(options).evaluate(list);
+    const session = createEvaluation(options);
+    const pieces = list.items.map((item, index) => session.evaluate(item, 0, { base: `/items/${index}` }));
+    expect(pieces.flatMap((piece) => piece.findings)).toEqual(whole.findings);
+    expect(pieces.flatMap((piece) => piece.objects)).toEqual(whole.objects);
+    expect(whole.findings.some((finding) => finding.path.startsWith('/items/0/'))).toBe(true);
+    expect(() => session.evaluate([list.items[0]], 0, { base: '/items/0' })).toThrow(
+      /piece that is one object/,
+    );
+    expect(() => session.evaluate(list.items[0], 0, { base: 'items/0' })).toThrow(/JSON pointer/);
+  });
+
   it('numbers a piece from 0 unless told where it starts', () => {
     const session = createEvaluation({ level: 'restricted' });
     expect(session.evaluate(objects.slice(0, 2)).objects.map((o) => o.objectIndex)).toEqual([0, 1]);

@@ -147,6 +147,13 @@ export interface EvaluationSession {
 export interface PieceOptions {
   /** The piece's objects are partial (patches), as {@link EvaluateOptions.partial} says for all input. */
   partial?: boolean;
+  /**
+   * The JSON pointer of the piece inside the input it was read from, prefixed to every path (e.g.
+   * `/items/1234` for one item of a `kubectl get -o json` List read on its own): findings and
+   * fixes point where they would if the whole List had been evaluated. Only for a piece that is
+   * one object, not an array.
+   */
+  base?: string;
 }
 
 /**
@@ -189,7 +196,13 @@ export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true):
       const objects: EvaluatedObject[] = [];
       const partial = evaluation.partial || piece?.partial === true;
       const out = { evaluation, optionSuppressions, findings, objects, partial };
-      if (!Array.isArray(input)) evaluateInput(input, firstIndex, out);
+      const base = piece?.base ?? '';
+      if (base !== '' && (Array.isArray(input) || !base.startsWith('/')))
+        throw new PodguardInputError(
+          'piece.base is a JSON pointer ("/items/3") for a piece that is one object',
+          'piece.base',
+        );
+      if (!Array.isArray(input)) evaluateInput(input, firstIndex, out, base);
       else
         for (let index = 0; index < input.length; index++)
           evaluateInput(input[index], firstIndex + index, out);
@@ -292,13 +305,13 @@ interface EvaluationTarget {
 }
 
 /** One input object: a List's items one by one, anything else as it is. */
-function evaluateInput(object: unknown, objectIndex: number, target: EvaluationTarget): void {
+function evaluateInput(object: unknown, objectIndex: number, target: EvaluationTarget, base = ''): void {
   const { evaluation, optionSuppressions, findings, objects, partial } = target;
   if (!isList(object)) {
-    evaluateObject(object, '', objectIndex, evaluation, optionSuppressions, findings, objects, partial);
+    evaluateObject(object, base, objectIndex, evaluation, optionSuppressions, findings, objects, partial);
     return;
   }
-  for (const item of flattenLists(object, '')) {
+  for (const item of flattenLists(object, base)) {
     evaluateObject(
       item.object,
       item.base,

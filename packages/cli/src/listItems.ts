@@ -1,0 +1,304 @@
+/**
+ * Reads the items of a List (what `kubectl get -o yaml|json` prints) one at a time, so a cluster
+ * dump of any size is evaluated in memory bounded by its largest object, not by the dump.
+ *
+ * A document is read as a List when its first top-level keys are `apiVersion` (and `kind`) and the
+ * next one is `items` with a sequence: the order kubectl prints (keys sorted: apiVersion, items,
+ * kind, metadata). Anything else is decided "plain" on its first lines and read whole, as before.
+ * Each item keeps its lines: its text parses alone, and its positions are those of the file.
+ */
+import { parse } from 'yaml';
+import { InputProblem } from './inputProblem.js';
+
+/** One item of a List, as text with its place in the file. */
+export interface ListItem {
+  /** Index of the item in the List's `items`. */
+  index: number;
+  text: string;
+  /** 1-based line of the item's first line. */
+  firstLine: number;
+  lastLine: number;
+  /**
+   * Where the item's value is in the parsed text: YAML items keep their `- ` and parse as a
+   * one-element sequence (`/0`); JSON items parse as the value itself (``).
+   */
+  pointer: '' | '/0';
+  /** Columns before the item's text on its first line (JSON items start mid-line). */
+  columnOffset: number;
+}
+
+/** What a scanner decided about its document: a List read item by item, or a plain document. */
+export type ListDecision = 'list' | 'plain' | undefined;
+
+/** Reads one document's lines as a List, once it has decided the document is one. */
+export interface ListScanner {
+  /** Takes the document's next line; says what was decided, once it is known. */
+  push(line: string, lineNumber: number): ListDecision;
+  /** Ends the document: emits the last item, checks the List's kind. @throws InputProblem */
+  close(lastLine: number): void;
+  /** Items emitted so far. */
+  readonly items: number;
+}
+
+/** Lines a scanner may look at before it must decide (a List says so in its first lines). */
+export const DECISION_LINES = 64;
+
+const isContent = (line: string) => line.trim() !== '' && !line.trimStart().startsWith('#');
+const HEADER_KEYS = new Set(['apiVersion', 'kind']);
+
+/** Checks what a List read item by item says of itself once it has ended. */
+function checkEnvelope(kind: unknown, apiVersion: unknown, line: number): void {
+  if (typeof apiVersion === 'string' && typeof kind === 'string' && kind.endsWith('List')) return;
+  throw new InputProblem(
+    `a document that starts with apiVersion and items is read as a List (kubectl get), but its kind is ${
+      typeof kind === 'string' ? `"${kind}"` : 'missing'
+    }`,
+    line,
+    1,
+  );
+}
+
+/** A YAML List in block style: `items:` at column 0, its items `- ` at one indentation. */
+export class YamlListScanner implements ListScanner {
+  items = 0;
+  private state: 'header' | 'items' | 'trailer' = 'header';
+  private readonly header: string[] = [];
+  private readonly trailer: string[] = [];
+  private readonly keys = new Set<string>();
+  private indent: number | undefined;
+  private item: { lines: string[]; firstLine: number } | undefined;
+  private seen = 0;
+  private firstLine = 0;
+
+  constructor(private readonly emit: (item: ListItem) => void) {}
+
+  push(line: string, lineNumber: number): ListDecision {
+    if (this.state === 'header') {
+      if (this.seen++ === 0) this.firstLine = lineNumber;
+      if (!isContent(line)) {
+        this.header.push(line);
+        return this.seen > DECISION_LINES ? 'plain' : undefined;
+      }
+      const match = /^([A-Za-z]+):(.*)$/.exec(line);
+      if (!match) return 'plain';
+      const key = match[1] as string;
+      const rest = (match[2] as string).trim();
+      if (key === 'items' && (rest === '' || rest.startsWith('#'))) {
+        if (!this.keys.has('apiVersion')) return 'plain';
+        this.state = 'items';
+        return 'list';
+      }
+      if (!HEADER_KEYS.has(key) || rest === '' || this.seen > DECISION_LINES) return 'plain';
+      // `kind` before `items` must name a List (`kind: List`, `kind: PodList`).
+      if (key === 'kind' && !/^["']?[A-Za-z]*List["']?\s*(#.*)?$/.test(rest)) return 'plain';
+      this.keys.add(key);
+      this.header.push(line);
+      return undefined;
+    }
+    if (this.state === 'trailer') {
+      this.trailer.push(line);
+      return undefined;
+    }
+    if (!isContent(line)) {
+      this.item?.lines.push(line);
+      return undefined;
+    }
+    const indent = line.length - line.trimStart().length;
+    const dash = line[indent] === '-' && (line.length === indent + 1 || line[indent + 1] === ' ');
+    if (indent === 0 && !dash) {
+      this.flush();
+      this.state = 'trailer';
+      this.trailer.push(line);
+      return undefined;
+    }
+    if (this.indent === undefined && dash) this.indent = indent;
+    if (dash && indent === this.indent) {
+      this.flush();
+      this.item = { lines: [line], firstLine: lineNumber };
+      return undefined;
+    }
+    if (this.item === undefined)
+      throw new InputProblem('the items of a List must be a sequence (- item)', lineNumber, indent + 1);
+    this.item.lines.push(line);
+    return undefined;
+  }
+
+  close(): void {
+    this.flush();
+    const envelope = parse([...this.header, 'items: []', ...this.trailer].join('\n'), { logLevel: 'error' });
+    const record = typeof envelope === 'object' && envelope !== null ? envelope : {};
+    checkEnvelope(record.kind, record.apiVersion, this.firstLine);
+  }
+
+  private flush(): void {
+    const item = this.item;
+    if (item === undefined) return;
+    this.item = undefined;
+    // Comments and blank lines after an item belong to the next one, or to nothing.
+    let end = item.lines.length;
+    while (end > 1 && !isContent(item.lines[end - 1] as string)) end--;
+    this.emit({
+      index: this.items++,
+      text: item.lines.slice(0, end).join('\n'),
+      firstLine: item.firstLine,
+      lastLine: item.firstLine + end - 1,
+      pointer: '/0',
+      columnOffset: 0,
+    });
+  }
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const COLON = 58;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const isSpace = (code: number) => code === 32 || code === 9 || code === 13 || code === 10 || code === 0xfeff;
+
+/**
+ * A JSON List, in any layout (kubectl's indented JSON, or one line): a small tokenizer tracks
+ * strings and nesting, the top-level keys, and where each item of `items` starts and ends.
+ */
+export class JsonListScanner implements ListScanner {
+  items = 0;
+  private state: 'probe' | 'items' | 'after' = 'probe';
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  /** Start (in the current line) of the string being read at depth 1, for keys and header values. */
+  private stringStart = -1;
+  private lastString: string | undefined;
+  /** The top-level key whose value comes next. */
+  private key: string | undefined;
+  private readonly values = new Map<string, string>();
+  private readonly keys = new Set<string>();
+  private item: { parts: string[]; firstLine: number; column: number } | undefined;
+  private seen = 0;
+  private firstLine = 0;
+  private lastPosition = { line: 1, column: 1 };
+
+  constructor(private readonly emit: (item: ListItem) => void) {}
+
+  push(line: string, lineNumber: number): ListDecision {
+    if (this.seen++ === 0) this.firstLine = lineNumber;
+    let decision: ListDecision;
+    let from = this.item === undefined ? -1 : 0;
+    for (let i = 0; i < line.length; i++) {
+      const code = line.charCodeAt(i);
+      if (this.inString) {
+        if (this.escape) this.escape = false;
+        else if (code === BACKSLASH) this.escape = true;
+        else if (code === QUOTE) {
+          this.inString = false;
+          if (this.stringStart >= 0) {
+            this.lastString = line.slice(this.stringStart, i);
+            this.stringStart = -1;
+            if (this.key !== undefined && HEADER_KEYS.has(this.key)) {
+              this.values.set(this.key, this.lastString);
+              // `kind` before `items` must name a List (`"kind": "List"`).
+              if (this.state === 'probe' && this.key === 'kind' && !this.lastString.endsWith('List'))
+                return 'plain';
+              this.key = undefined;
+            }
+          }
+        }
+        continue;
+      }
+      if (isSpace(code)) continue;
+      this.lastPosition = { line: lineNumber, column: i + 1 };
+      if (this.state === 'items' && this.depth === 2 && this.item === undefined) {
+        if (code !== COMMA && code !== CLOSE_BRACKET) {
+          this.item = { parts: [], firstLine: lineNumber, column: i + 1 };
+          from = i;
+        }
+      }
+      switch (code) {
+        case QUOTE:
+          this.inString = true;
+          this.stringStart = this.depth === 1 ? i + 1 : -1;
+          break;
+        case OPEN_BRACE:
+        case OPEN_BRACKET:
+          if (this.state === 'probe' && this.depth === 1) {
+            if (this.key === 'items' && code === OPEN_BRACKET && this.keys.has('apiVersion')) {
+              this.state = 'items';
+              decision = 'list';
+            } else decision = 'plain';
+          } else if (this.depth === 0 && code !== OPEN_BRACE) decision = 'plain';
+          if (this.depth === 1) this.key = undefined;
+          this.depth++;
+          break;
+        case CLOSE_BRACE:
+        case CLOSE_BRACKET:
+          if (this.item !== undefined && this.depth === 2) {
+            this.endItem(line, from, i, lineNumber); // a scalar item, ended by `]`
+            from = -1;
+          }
+          this.depth--;
+          if (this.item !== undefined && this.depth === 2) {
+            this.endItem(line, from, i + 1, lineNumber);
+            from = -1;
+          }
+          if (this.state === 'items' && this.depth === 1) this.state = 'after';
+          break;
+        case COMMA:
+          if (this.item !== undefined && this.depth === 2) {
+            this.endItem(line, from, i, lineNumber);
+            from = -1;
+          }
+          if (this.depth === 1) this.key = undefined;
+          break;
+        case COLON:
+          if (this.depth === 1 && this.lastString !== undefined) {
+            this.key = this.lastString;
+            this.keys.add(this.key);
+            if (this.state === 'probe' && this.key !== 'items' && !HEADER_KEYS.has(this.key))
+              decision = 'plain';
+            this.lastString = undefined;
+          }
+          break;
+        default:
+          // A scalar value at the top level: `items: null` is no List to stream.
+          if (this.state === 'probe' && this.depth === 1 && this.key === 'items') decision = 'plain';
+      }
+      if (decision === 'plain') return decision;
+    }
+    if (this.item !== undefined && from >= 0) this.item.parts.push(line.slice(from));
+    if (decision === undefined && this.state === 'probe' && this.seen > DECISION_LINES) return 'plain';
+    return decision;
+  }
+
+  close(lastLine: number): void {
+    if (this.item !== undefined) {
+      // The input ended inside an item: it is reported (its parse names the place), the List not.
+      this.endItem('', -1, 0, lastLine);
+      return;
+    }
+    if (this.depth !== 0 || this.inString) {
+      throw new InputProblem(
+        'invalid JSON: the input ends before the List is closed',
+        this.lastPosition.line,
+        this.lastPosition.column,
+      );
+    }
+    checkEnvelope(this.values.get('kind'), this.values.get('apiVersion'), this.firstLine);
+  }
+
+  private endItem(line: string, from: number, to: number, lineNumber: number): void {
+    const item = this.item as NonNullable<JsonListScanner['item']>;
+    this.item = undefined;
+    if (from >= 0) item.parts.push(line.slice(from, to));
+    const text = item.parts.join('\n').trimEnd();
+    this.emit({
+      index: this.items++,
+      text,
+      firstLine: item.firstLine,
+      lastLine: Math.max(item.firstLine, lineNumber),
+      pointer: '',
+      columnOffset: item.column - 1,
+    });
+  }
+}
