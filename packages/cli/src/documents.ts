@@ -238,3 +238,49 @@ export function parseChunk(chunk: DocumentChunk): ParsedDocument {
   }
   return { ...chunk, value, document, lineCounter };
 }
+
+/** A top-level `apiVersion:` or `kind:` line whose value is a plain or simply quoted name. */
+const HEADER_LINE =
+  /^(apiVersion|kind):[ \t]+(?:([A-Za-z0-9][A-Za-z0-9./-]*)|"([A-Za-z0-9./-]+)"|'([A-Za-z0-9./-]+)')[ \t]*(?:#.*)?$/;
+
+/**
+ * The `apiVersion` and `kind` of a block-style YAML document, read from its top-level lines without
+ * parsing it, or undefined when the text does not say them plainly (flow style, JSON, anchors,
+ * tags, merge keys, a key given twice): such a document is parsed. Only lines starting at column 0
+ * are looked at: in block style, every other line is inside a top-level value.
+ */
+export function peekKind(text: string): { apiVersion: string; kind: string } | undefined {
+  let apiVersion: string | undefined;
+  let kind: string | undefined;
+  let keys = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const first = text.charCodeAt(start);
+    // Column 0 holds a key, a comment, a blank, or something this reader does not take.
+    if (first !== 32 && first !== 9 && first !== 35 && end > start && !(first === 13 && end === start + 1)) {
+      const line = text.slice(start, text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+      const header = HEADER_LINE.exec(line);
+      // `- ` at column 0: an entry of the sequence a top-level key holds (`rules:` then `- apiGroups:`).
+      if (keys > 0 && (line === '-' || line.startsWith('- '))) {
+        start = end + 1;
+        continue;
+      }
+      keys++;
+      if (header) {
+        const value = (header[2] ?? header[3] ?? header[4]) as string;
+        if (header[1] === 'kind') {
+          if (kind !== undefined) return undefined;
+          kind = value;
+        } else {
+          if (apiVersion !== undefined) return undefined;
+          apiVersion = value;
+        }
+      } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*:(?:[ \t]|$)/.test(line) || /^(apiVersion|kind):/.test(line))
+        return undefined;
+    }
+    start = end + 1;
+  }
+  return apiVersion !== undefined && kind !== undefined ? { apiVersion, kind } : undefined;
+}

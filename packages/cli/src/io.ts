@@ -3,7 +3,7 @@
  * Commands import this module, never `main.ts`, so the modules form no cycle.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { describeFsError, type FixFs } from './safeWrite.js';
@@ -11,7 +11,16 @@ import { describeFsError, type FixFs } from './safeWrite.js';
 /** Where the CLI reads and writes; `process` in production, buffers in tests. */
 export interface CliIo {
   stdin: Readable;
-  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stdout: {
+    write(text: string): unknown;
+    isTTY?: boolean;
+    /**
+     * A stream's `once`: a report written in pieces waits for `drain` between them, and stops at
+     * `error` or `close` (a reader gone: `| head -1`).
+     */
+    once?(event: 'drain' | 'error' | 'close', listener: () => void): unknown;
+    removeListener?(event: 'drain' | 'error' | 'close', listener: () => void): unknown;
+  };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
@@ -87,15 +96,61 @@ export function checkOutput(output: string, cwd: string): void {
   }
 }
 
-/** Writes output to `--output FILE` or stdout. A failed write (a full disk) is one line naming the flag, exit 2. */
-export async function emit(text: string, output: string | undefined, io: CliIo): Promise<void> {
+/** Pieces of a report are written in batches of about this many characters. */
+const BATCH = 64 * 1024;
+
+/** Joins small pieces into batches, so a report of 200,000 findings is neither one string nor 200,000 writes. */
+function* batches(pieces: Iterable<string>): Generator<string> {
+  let batch = '';
+  for (const piece of pieces) {
+    batch += piece;
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = '';
+    }
+  }
+  if (batch !== '') yield batch;
+}
+
+/**
+ * Writes output to `--output FILE` or stdout: a text, or a report in pieces (written as they come,
+ * waiting for a slow reader). A failed write (a full disk) is one line naming the flag, exit 2.
+ */
+export async function emit(
+  text: string | Iterable<string>,
+  output: string | undefined,
+  io: CliIo,
+): Promise<void> {
+  const pieces = typeof text === 'string' ? [text] : batches(text);
   if (output === undefined) {
-    io.stdout.write(text);
+    const { stdout } = io;
+    for (const piece of pieces) {
+      if (stdout.write(piece) !== false || !stdout.once) continue;
+      const drained = await new Promise<boolean>((settle) => {
+        const events = ['drain', 'error', 'close'] as const;
+        const listeners = events.map((event) => () => {
+          events.forEach((other, index) => {
+            stdout.removeListener?.(other, listeners[index] as () => void);
+          });
+          settle(event === 'drain');
+        });
+        events.forEach((event, index) => {
+          stdout.once?.(event, listeners[index] as () => void);
+        });
+      });
+      // The reader is gone (EPIPE) or the write failed: bin.ts's guard reports it, if at all.
+      if (!drained) return;
+    }
     return;
   }
+  let handle: FileHandle | undefined;
   try {
-    await writeFile(resolve(io.cwd, output), text);
+    handle = await open(resolve(io.cwd, output), 'w');
+    for (const piece of pieces) await handle.write(piece);
+    await handle.close();
+    handle = undefined;
   } catch (error) {
+    await handle?.close().catch(() => undefined);
     throw new OutputError(`--output ${output}: cannot write: ${describeFsError(error)}`);
   }
 }

@@ -56,7 +56,7 @@ describe('podguard --version, --help and usage errors', () => {
     [[], 'no command given'],
     [
       ['scan', '--format', 'xml', 'x.yaml'],
-      '--format must be one of text, compact, json, sarif, junit, got "xml"',
+      '--format must be one of text, compact, json, ndjson, sarif, junit, got "xml"',
     ],
     [
       ['scan', '--profile', 'strict', 'x.yaml'],

@@ -25,6 +25,7 @@ import {
   InputProblem,
   type ParsedDocument,
   parseChunk,
+  peekKind,
   readChunks,
   splitChunks,
 } from './documents.js';
@@ -138,7 +139,7 @@ function learnFirst(
       const bytes = readFileSync(file.path);
       const chunks = [...splitChunks(bytes.toString('utf8'), file.kind === 'json')];
       const parsed = new Map<DocumentChunk, ParsedDocument>();
-      for (const chunk of chunks) parsed.set(chunk, parseChunk(chunk));
+      for (const chunk of chunks) if (!skipsParsing(chunk, session)) parsed.set(chunk, parseChunk(chunk));
       for (const document of parsed.values()) {
         const values = Array.isArray(document.value) ? document.value : [document.value];
         session.learn(values.filter(isKubernetesObject));
@@ -149,6 +150,16 @@ function learnFirst(
     }
   }
   return prepared;
+}
+
+/**
+ * Whether a document need not be parsed: its top-level lines say plainly an `apiVersion` and a
+ * `kind` the session does not read (no pod template, no Namespace, ServiceAccount or List).
+ */
+function skipsParsing(chunk: DocumentChunk, session: EvaluationSession): boolean {
+  if (chunk.inline) return false;
+  const header = peekKind(chunk.text);
+  return header !== undefined && !session.reads(header.apiVersion, header.kind);
 }
 
 export const isKubernetesObject = (value: unknown): value is Record<string, unknown> =>
@@ -302,6 +313,12 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         if (action !== undefined)
           throw new InputProblem(UNRENDERED_TEMPLATE, chunk.firstLine + action.line - 1, action.column);
         if (chunk.template !== undefined) generated ??= `Helm output (# Source: ${chunk.template})`;
+        // Kind first: an object that cannot give a finding or a fact (a CRD, a ConfigMap, RBAC) is
+        // counted without being parsed, which is most of a cluster's or an operator's YAML.
+        if (patch === undefined && !ready?.parsed.has(chunk) && skipsParsing(chunk, session)) {
+          summary.objects++;
+          continue;
+        }
         const parsed = ready?.parsed.get(chunk) ?? parseChunk(chunk);
         if (patch !== undefined && isJson6902(parsed.value, patch)) {
           generated ??= `a JSON 6902 patch listed in ${patch.kustomization}: its values are judged, not rewritten`;

@@ -109,7 +109,7 @@ export {
   groupByControl,
 } from './report/controls.js';
 export { type FindingFormatOptions, formatFinding, resourceLabel } from './report/finding.js';
-export { formatJson, JSON_REPORT_VERSION } from './report/json.js';
+export { formatJson, JSON_REPORT_VERSION, jsonReportChunks, ndjsonLines } from './report/json.js';
 export { formatJunit } from './report/junit.js';
 export { artifactLocation, formatSarif, SARIF_SCHEMA_URI } from './report/sarif.js';
 export { formatText, TEXT_WIDTH, type TextFormatOptions } from './report/text.js';

@@ -3,10 +3,11 @@ import { relative, resolve } from 'node:path';
 import {
   type EvaluateOptions,
   formatCompact,
-  formatJson,
   formatJunit,
   formatSarif,
   formatText,
+  jsonReportChunks,
+  ndjsonLines,
   type ProfileName,
   parseVersion,
   builtinRuleDescriptors as ruleDescriptors,
@@ -20,9 +21,9 @@ import type { InputFile } from '../inputs.js';
 import { type CliIo, canRedraw, checkOutput, colorFor, emit, UsageError } from '../io.js';
 import { configPaths, type ScanProgress, type ScanRequest, scan } from '../scan.js';
 import { cliVersion } from '../version.js';
-import { SCAN } from './spec.js';
+import { SCAN, type SCAN_FORMATS } from './spec.js';
 
-type Format = 'text' | 'compact' | 'json' | 'sarif' | 'junit';
+type Format = (typeof SCAN_FORMATS)[number];
 
 /** A scan with more input than this shows progress (on a terminal's stderr). */
 const PROGRESS_FILES = 20;
@@ -172,18 +173,20 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   const color = format === 'text' && output === undefined && colorFor(io.stdout, io.env);
   const text =
     format === 'json'
-      ? formatJson(report)
-      : format === 'sarif'
-        ? formatSarif(report, ruleDescriptors())
-        : format === 'junit'
-          ? formatJunit(report)
-          : format === 'compact'
-            ? formatCompact(report)
-            : formatText(report, {
-                color,
-                summaryControls: values.summary === 'controls',
-                verbose: values.verbose === true,
-              });
+      ? jsonReportChunks(report)
+      : format === 'ndjson'
+        ? ndjsonLines(report)
+        : format === 'sarif'
+          ? formatSarif(report, ruleDescriptors())
+          : format === 'junit'
+            ? formatJunit(report)
+            : format === 'compact'
+              ? formatCompact(report)
+              : formatText(report, {
+                  color,
+                  summaryControls: values.summary === 'controls',
+                  verbose: values.verbose === true,
+                });
   await emit(text, output, io);
   // The text and compact reports list unreadable inputs themselves; the others say so on stderr.
   if (format !== 'text' && format !== 'compact') writeInputErrors(report, io);

@@ -6,7 +6,7 @@ import { profiles } from '@podguard/policy-core';
 import { type CommandSpec, flagTable, HELP_FLAG } from '../flags.js';
 
 /** The report formats of `podguard scan`. */
-export const SCAN_FORMATS = ['text', 'compact', 'json', 'sarif', 'junit'] as const;
+export const SCAN_FORMATS = ['text', 'compact', 'json', 'ndjson', 'sarif', 'junit'] as const;
 
 export const SCAN: CommandSpec = {
   name: 'scan',

@@ -135,6 +135,13 @@ export interface EvaluationSession {
    * `invalidInput` finding naming the line.
    */
   evaluateDockerfile(dockerfile: DockerfileInput, objectIndex?: number): EvaluationResult;
+  /**
+   * Whether an object of this `apiVersion` and `kind` can give a finding or a cross-object fact:
+   * pods and every kind with a pod template (the `podTemplates` option included), Namespaces,
+   * ServiceAccounts and Lists. An object for which it is false (a CRD, a ConfigMap, RBAC) is
+   * not applicable whatever its content: a reader may count it without parsing it.
+   */
+  reads(apiVersion: string, kind: string): boolean;
   /** Suppressions from the options that matched nothing in any piece. Call once, at the end. */
   finish(): Finding[];
   /** The blocking threshold of the options (`failOn`, default `error`). */
@@ -182,6 +189,12 @@ export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true):
     isBlocking: (finding: Finding) => isBlocking(finding, failOn),
     learn(input: unknown): void {
       facts.learn(input);
+    },
+    reads(apiVersion: string, kind: string): boolean {
+      if (kind.endsWith('List')) return true;
+      if ((kind === 'Namespace' || kind === 'ServiceAccount') && (apiVersion === 'v1' || apiVersion === ''))
+        return true;
+      return evaluation.templates.get(apiVersion, kind) !== undefined;
     },
     evaluateDockerfile(dockerfile: DockerfileInput, objectIndex = 0): EvaluationResult {
       const findings: Finding[] = [];
