@@ -40,7 +40,12 @@ const bin = join(root, 'packages/cli/dist/podguard.mjs');
 type Manifest = Record<string, unknown> & {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
 };
 
 // --- the objects ------------------------------------------------------------------------------
@@ -143,7 +148,12 @@ const OBJECTS: Manifest[] = [
     ...withoutToken(hardenedPod('api', 'registry.example.com/shop/api:2.0.1')),
     serviceAccountName: 'api',
   }),
-  workload('Deployment', 'shop', 'frontend', hardenedPod('frontend', 'registry.example.com/shop/frontend:3.2')),
+  workload(
+    'Deployment',
+    'shop',
+    'frontend',
+    hardenedPod('frontend', 'registry.example.com/shop/frontend:3.2'),
+  ),
   // runAsNonRoot without a UID, on an image whose USER is a name: the kubelet cannot verify it.
   workload('Deployment', 'shop', 'legacy-worker', {
     securityContext: { runAsNonRoot: true },
@@ -263,7 +273,12 @@ const OBJECTS: Manifest[] = [
     },
   },
   // In a namespace the input does not hold; a UID that is denied by default.
-  workload('Deployment', 'payments', 'checkout', hardenedPod('checkout', 'registry.example.com/pay/checkout:7', 65534)),
+  workload(
+    'Deployment',
+    'payments',
+    'checkout',
+    hardenedPod('checkout', 'registry.example.com/pay/checkout:7', 65534),
+  ),
   // An init container that runs as root.
   workload('Deployment', 'legacy', 'importer', {
     ...hardenedPod('importer', 'registry.example.com/legacy/importer:2'),
@@ -302,7 +317,8 @@ const OBJECTS: Manifest[] = [
 const DOCKERFILES: Record<string, string> = {
   'images/web/Dockerfile': 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n',
   'images/tools/Dockerfile': 'FROM alpine:3.20\nRUN apk add --no-cache curl jq\n',
-  'images/api/Dockerfile': 'FROM golang:1.23 AS build\nRUN go build -o /api\nFROM gcr.io/distroless/static\nCOPY --from=build /api /api\nUSER 10001\n',
+  'images/api/Dockerfile':
+    'FROM golang:1.23 AS build\nRUN go build -o /api\nFROM gcr.io/distroless/static\nCOPY --from=build /api /api\nUSER 10001\n',
 };
 
 // --- the option sets --------------------------------------------------------------------------
@@ -498,7 +514,8 @@ function byCli(set: OptionSet, index: number): DoorResult {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (run.status !== 0 && run.status !== 1) throw new Error(`podguard scan exited ${run.status}: ${run.stderr}`);
+  if (run.status !== 0 && run.status !== 1)
+    throw new Error(`podguard scan exited ${run.status}: ${run.stderr}`);
   const report = JSON.parse(run.stdout) as { findings: Finding[]; inputErrors: unknown[] };
   expect(report.inputErrors).toEqual([]);
   return {
@@ -600,7 +617,9 @@ async function byPulumi(set: OptionSet): Promise<DoorResult> {
  * The options as the Pulumi pack takes them: the same, but for suppressions of Dockerfile rules,
  * which it refuses (a stack has no Dockerfiles: "suppress it where they are checked").
  */
-function pulumiOptions(options: EvaluateOptions): EvaluateOptions & { suppressions?: (Suppression & { rule: string })[] } {
+function pulumiOptions(
+  options: EvaluateOptions,
+): EvaluateOptions & { suppressions?: (Suppression & { rule: string })[] } {
   if (!options.suppressions) return options;
   return { ...options, suppressions: options.suppressions.filter((one) => one.rule !== 'dockerfileUser') };
 }
@@ -634,7 +653,8 @@ function withoutStackFacts(options: EvaluateOptions): Seen[] {
 // --- the test ---------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  if (!existsSync(bin)) throw new Error('packages/cli/dist/podguard.mjs is missing: run `npm run build` first');
+  if (!existsSync(bin))
+    throw new Error('packages/cli/dist/podguard.mjs is missing: run `npm run build` first');
   workdir = mkdtempSync(join(tmpdir(), 'podguard-cross-door-'));
   await ensurePulumiBuild();
   pack = await PolicyPackHarness.start(PODGUARD_PACK);
@@ -651,26 +671,44 @@ describe('one contract at every door', () => {
     const hardened = byCoreWithDockerfiles(OPTION_SETS[4]!.options).seen;
     // Each kind of suppression does what its name says, so the doors are compared on all of them.
     expect(hardened).toContainEqual(
-      expect.objectContaining({ object: 'DaemonSet monitoring/node-exporter', rule: 'privileged', status: 'suppressed' }),
+      expect.objectContaining({
+        object: 'DaemonSet monitoring/node-exporter',
+        rule: 'privileged',
+        status: 'suppressed',
+      }),
     );
     expect(hardened).toContainEqual(
-      expect.objectContaining({ object: 'StatefulSet shop/postgres', rule: 'runAsUserRange', suppression: 'expired' }),
+      expect.objectContaining({
+        object: 'StatefulSet shop/postgres',
+        rule: 'runAsUserRange',
+        suppression: 'expired',
+      }),
     );
     expect(hardened).toContainEqual(
       expect.objectContaining({ rule: 'unusedSuppression', severity: 'warning', blocking: true }),
     );
     expect(hardened).toContainEqual(
-      expect.objectContaining({ object: 'Dockerfile images/tools/Dockerfile', rule: 'dockerfileUser', status: 'suppressed' }),
+      expect.objectContaining({
+        object: 'Dockerfile images/tools/Dockerfile',
+        rule: 'dockerfileUser',
+        status: 'suppressed',
+      }),
     );
     expect(hardened).toContainEqual(
-      expect.objectContaining({ object: 'Dockerfile images/web/Dockerfile', rule: 'dockerfileUser', status: 'fail' }),
+      expect.objectContaining({
+        object: 'Dockerfile images/web/Dockerfile',
+        rule: 'dockerfileUser',
+        status: 'fail',
+      }),
     );
     expect(hardened).toContainEqual(
       expect.objectContaining({ object: 'Pod legacy/debug', rule: 'hostNamespaces', status: 'suppressed' }),
     );
     // uidRange decides postgres' UID 999.
     const wide = byEvaluate(OPTION_SETS[3]!.options).seen;
-    expect(wide.some((one) => one.object === 'StatefulSet shop/postgres' && one.rule === 'runAsUserRange')).toBe(false);
+    expect(
+      wide.some((one) => one.object === 'StatefulSet shop/postgres' && one.rule === 'runAsUserRange'),
+    ).toBe(false);
     // Warnings that block only with failOn: warning.
     expect(byEvaluate(OPTION_SETS[2]!.options).seen).toContainEqual(
       expect.objectContaining({ severity: 'warning', blocking: false }),
@@ -679,7 +717,9 @@ describe('one contract at every door', () => {
     for (const set of [OPTION_SETS[0]!, OPTION_SETS[1]!]) {
       const psa = byCoreWithDockerfiles(set.options).seen;
       expect(psa.filter((one) => one.object.startsWith('Dockerfile'))).toEqual([]);
-      expect(psa.some((one) => one.rule === 'kubeletRunAsNonRoot' || one.rule === 'runAsUserRange')).toBe(false);
+      expect(psa.some((one) => one.rule === 'kubeletRunAsNonRoot' || one.rule === 'runAsUserRange')).toBe(
+        false,
+      );
     }
   });
 
@@ -693,7 +733,8 @@ describe('one contract at every door', () => {
       expect(cli.blocked).toBe(expected.blocked);
       // Its Kubernetes objects get what evaluate() gives them (unused suppressions differ only
       // by the Dockerfile suppression, used here).
-      const kubernetesOnly = (one: Seen) => !one.object.startsWith('Dockerfile ') && one.rule !== 'unusedSuppression';
+      const kubernetesOnly = (one: Seen) =>
+        !one.object.startsWith('Dockerfile ') && one.rule !== 'unusedSuppression';
       expect(keys(cli.seen.filter(kubernetesOnly))).toEqual(keys(reference.seen.filter(kubernetesOnly)));
     });
 
