@@ -9,8 +9,9 @@
  * compared with the core session that also evaluates the Dockerfiles, the other doors with
  * `evaluate()` of the objects.
  *
- * What a door cannot show is named in {@link DOOR_LIMITS}, per door, and the reference is projected
- * the same way before comparing: nothing is left out in silence.
+ * A finding is compared on what every door shows of it; what one door cannot show is named where
+ * that door is compared ({@link hiddenByPulumi}, {@link withoutStackFacts}): nothing is left out in
+ * silence. The plugin and Pulumi show findings as the core's `formatFinding` lines, read back here.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -378,6 +379,8 @@ const OPTION_SETS: OptionSet[] = [
     name: 'baseline with the same suppressions (now unused)',
     options: { profile: 'baseline', suppressions: Object.values(SUPPRESSIONS) },
   },
+  // Nothing blocks: every door lets it through, and still shows every finding.
+  { name: 'restricted, failOn none', options: { profile: 'restricted', failOn: 'none' } },
 ];
 
 // --- what a door shows ------------------------------------------------------------------------
@@ -392,8 +395,6 @@ interface Seen {
   suppression: 'none' | 'active' | 'expired';
   blocking: boolean;
 }
-
-type Field = keyof Seen;
 
 function suppressionOf(finding: Finding): Seen['suppression'] {
   if (!finding.suppression) return 'none';
@@ -412,28 +413,19 @@ function seenOf(finding: Finding, failOn: EvaluateOptions['failOn']): Seen {
 }
 
 /**
- * What each door cannot show, and why; the reference is projected the same way. Fields a door
- * cannot show are compared as `?`.
+ * What Pulumi cannot show, and why; the reference is filtered the same way. Pulumi shows nothing
+ * for a suppressed finding (an exempted resource simply passes), and its per-resource policies
+ * cannot know that a suppression matched nothing in the whole stack (each policy sees one resource
+ * and only its own rule's suppressions; the stack policy sees none).
  */
-const DOOR_LIMITS = {
-  /**
-   * Pulumi shows nothing for a suppressed finding (an exempted resource simply passes), and its
-   * per-resource policies cannot know that a suppression matched nothing in the whole stack (each
-   * policy sees one resource and only its own rule's suppressions; the stack policy sees none).
-   */
-  pulumi: {
-    hides: (seen: Seen) => seen.status === 'suppressed' || seen.rule === 'unusedSuppression',
-    unseen: [] as Field[],
-  },
-} as const;
+const hiddenByPulumi = (seen: Seen) => seen.status === 'suppressed' || seen.rule === 'unusedSuppression';
 
-function key(seen: Seen, unseen: readonly Field[] = []): string {
-  const fields: Field[] = ['object', 'rule', 'status', 'severity', 'suppression', 'blocking'];
-  return fields.map((field) => (unseen.includes(field) ? '?' : String(seen[field]))).join(' | ');
+function key(seen: Seen): string {
+  const fields: (keyof Seen)[] = ['object', 'rule', 'status', 'severity', 'suppression', 'blocking'];
+  return fields.map((field) => String(seen[field])).join(' | ');
 }
 
-const keys = (seen: readonly Seen[], unseen: readonly Field[] = []) =>
-  seen.map((one) => key(one, unseen)).sort();
+const keys = (seen: readonly Seen[]) => seen.map(key).sort();
 
 /**
  * The core's finding lines (`formatFinding`: `rule [status, warning]: Kind ns/name: message`, then
@@ -704,6 +696,21 @@ describe('one contract at every door', () => {
     expect(hardened).toContainEqual(
       expect.objectContaining({ object: 'Pod legacy/debug', rule: 'hostNamespaces', status: 'suppressed' }),
     );
+    // A wrongly typed field is an input error, and the rules that do not read it still run.
+    expect(hardened).toContainEqual(
+      expect.objectContaining({
+        object: 'Deployment shop/quoted-uid',
+        rule: 'invalidInput',
+        status: 'error',
+      }),
+    );
+    expect(hardened).toContainEqual(
+      expect.objectContaining({
+        object: 'Deployment shop/quoted-uid',
+        rule: 'hostNamespaces',
+        status: 'fail',
+      }),
+    );
     // uidRange decides postgres' UID 999.
     const wide = byEvaluate(OPTION_SETS[3]!.options).seen;
     expect(
@@ -713,6 +720,8 @@ describe('one contract at every door', () => {
     expect(byEvaluate(OPTION_SETS[2]!.options).seen).toContainEqual(
       expect.objectContaining({ severity: 'warning', blocking: false }),
     );
+    // Some option sets block and some do not.
+    expect(OPTION_SETS.map((set) => byEvaluate(set.options).blocked)).toContain(false);
     // Pure PSA profiles run no podguard rule, Dockerfile rules included.
     for (const set of [OPTION_SETS[0]!, OPTION_SETS[1]!]) {
       const psa = byCoreWithDockerfiles(set.options).seen;
@@ -752,8 +761,7 @@ describe('one contract at every door', () => {
 
     it('the Pulumi policy pack over gRPC: the same findings and enforcement', async () => {
       const pulumi = await byPulumi(set);
-      const { hides } = DOOR_LIMITS.pulumi;
-      const expected = reference.seen.filter((one) => !hides(one));
+      const expected = reference.seen.filter((one) => !hiddenByPulumi(one));
       const gap = withoutStackFacts(set.options);
       expect(keys(pulumi.seen)).toEqual([...keys(expected), ...keys(gap)].sort());
       expect(pulumi.blocked).toBe([...expected, ...gap].some((one) => one.blocking));
