@@ -115,9 +115,12 @@ export class PodSecurityValidation {
 }
 
 function violationOf(finding: Finding, manifestPath: string) {
+  // The core's finding lines, as every door shows them (status, severity, an expired
+  // suppression); the fix has its own field.
+  const { fix: _fix, ...described } = finding;
   return {
     ruleName: finding.rule,
-    recommendation: `${resourceLabel(finding.resource)}: ${finding.message}`,
+    recommendation: formatFinding(described),
     fix: finding.fix
       ? `${finding.fix.description} ${JSON.stringify(finding.fix.patch)}`
       : 'no mechanical fix: change the manifest as the recommendation says',

@@ -178,7 +178,7 @@ describe('PodSecurity.validate', () => {
       Testing.synth(printing);
       expect(warn).toHaveBeenCalledTimes(1);
       expect(String(warn.mock.calls[0]?.[0])).toMatch(
-        /^\[podguard\] warning kubeletRunAsNonRoot: Deployment /,
+        /^\[podguard\] warning kubeletRunAsNonRoot \[warning\]: Deployment /,
       );
     } finally {
       warn.mockRestore();

@@ -21,10 +21,16 @@ export interface FindingFormatOptions {
 
 /**
  * A finding over a few lines: `runAsNonRoot: Deployment web: <message>`, then where it comes
- * from, the JSON pointer (or line and column), the suppression and the fix.
+ * from, the JSON pointer (or line and column), the suppression and the fix. A status other than
+ * `fail` and a `warning` severity are tagged after the rule (`[suppressed, warning]`), so every
+ * door that shows this line shows the whole verdict, whatever `failOn` made of it.
  */
 export function formatFinding(finding: Finding, options: FindingFormatOptions = {}): string {
-  const status = finding.status === 'fail' ? '' : ` [${finding.status}]`;
+  const tags = [
+    ...(finding.status === 'fail' ? [] : [finding.status]),
+    ...(finding.severity === 'warning' ? ['warning'] : []),
+  ];
+  const status = tags.length === 0 ? '' : ` [${tags.join(', ')}]`;
   const lines = [`${finding.rule}${status}: ${resourceLabel(finding.resource)}: ${finding.message}`];
   if (options.origin) lines.push(`    ${options.origin.label}: ${options.origin.value}`);
   const first = finding.locations[0];
