@@ -361,6 +361,11 @@ describe('progress', () => {
     expect(
       (await runCli(['scan', 'dump.yaml'], { cwd: dir, stderrTty: true, env: { TERM: 'dumb' } })).stderr,
     ).toBe('');
+    // Standard input has no size: the bytes read so far (`kubectl get -A -o yaml | podguard scan -`).
+    const piped = await runCli(['scan', '-'], { cwd: dir, stdin: big, stderrTty: true });
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toMatch(/\rscanning 1\.1 MB read from standard input/);
+    expect(piped.stderr.endsWith('\r\u001b[K')).toBe(true);
   });
 });
 

@@ -34,7 +34,22 @@ export interface DocumentChunk {
    * One item of a List read item by item (a `kubectl get` dump): its index in `items`, where its
    * value is in the parsed text, and the columns before it on its first line.
    */
-  item?: Pick<ListItem, 'index' | 'pointer' | 'columnOffset'>;
+  item?: Pick<ListItem, 'index' | 'pointer'>;
+  /**
+   * Columns before the chunk's text on its first line: 3 for a document on its marker line
+   * (`--- {a: 1}`), the item's column for a JSON List item that starts mid-line. Positions in
+   * the chunk's first line are shifted by it to be the file's.
+   */
+  columnOffset?: number;
+}
+
+/** A position in a chunk's text (1-based line of the file, column of the text) as the file's. */
+export function filePosition(
+  chunk: DocumentChunk,
+  line: number,
+  column: number,
+): { line: number; column: number } {
+  return { line, column: line === chunk.firstLine ? column + (chunk.columnOffset ?? 0) : column };
 }
 
 /** A parsed document, ready for evaluation and source mapping. */
@@ -125,7 +140,8 @@ class DocumentSplitter {
           text: item.text,
           firstLine: item.firstLine,
           lastLine: item.lastLine,
-          item: { index: item.index, pointer: item.pointer, columnOffset: item.columnOffset },
+          item: { index: item.index, pointer: item.pointer },
+          ...(item.columnOffset > 0 ? { columnOffset: item.columnOffset } : {}),
         });
       const scanner = line.trimStart().startsWith('{')
         ? new JsonListScanner(emit)
@@ -180,7 +196,7 @@ class DocumentSplitter {
       firstLine,
       lastLine: firstLine + body.length - 1,
       ...(marker !== undefined ? { marker } : {}),
-      ...(inline ? { inline } : {}),
+      ...(inline ? { inline, columnOffset: 3 } : {}),
       ...(template !== undefined ? { template } : {}),
     };
   }
@@ -227,14 +243,15 @@ export function parseChunk(chunk: DocumentChunk): ParsedDocument {
   if (error) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     const message = error.message.split('\n')[0] ?? error.message;
-    throw new InputProblem(`invalid YAML: ${message}`, line + chunk.firstLine - 1, col);
+    const at = filePosition(chunk, line + chunk.firstLine - 1, col);
+    throw new InputProblem(`invalid YAML: ${message}`, at.line, at.column);
   }
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
-    throw new InputProblem(`invalid YAML: ${message}`, chunk.firstLine, 1);
+    throw new InputProblem(`invalid YAML: ${message}`, chunk.firstLine, 1 + (chunk.columnOffset ?? 0));
   }
   return { ...chunk, value, document, lineCounter };
 }

@@ -22,6 +22,7 @@ import { reviewChart } from './chartReview.js';
 import type { PodguardConfig } from './config.js';
 import {
   type DocumentChunk,
+  filePosition,
   InputProblem,
   type ParsedDocument,
   parseChunk,
@@ -47,6 +48,8 @@ export interface ScanProgress {
   totalFiles: number;
   bytes: number;
   totalBytes: number;
+  /** Bytes read so far from standard input, whose size is not known beforehand. */
+  stdinBytes: number;
 }
 
 export interface ScanRequest {
@@ -243,8 +246,15 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   let done = 0;
   let bytesDone = 0;
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
+  let stdinBytes = 0;
   const progress = (current = 0) =>
-    request.onProgress?.({ files: done, totalFiles: files.length, bytes: bytesDone + current, totalBytes });
+    request.onProgress?.({
+      files: done,
+      totalFiles: files.length,
+      bytes: bytesDone + current,
+      totalBytes,
+      stdinBytes,
+    });
   for (const [position, file] of files.entries()) {
     done = position;
     bytesDone = position === 0 ? 0 : bytesDone + (files[position - 1] as InputFile).size;
@@ -284,9 +294,12 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
       else if (file.text !== undefined) chunks = splitChunks(file.text, file.kind === 'json');
       // A stream (stdin, a large file) reads a List (`kubectl get -o json|yaml`) item by item, so a
       // cluster dump takes the memory of its largest object; --fix keeps whole documents to rewrite.
-      else if (file.path === undefined)
+      else if (file.path === undefined) {
+        request.stdin.on('data', (data: Buffer | string) => {
+          stdinBytes += data.length;
+        });
         chunks = readChunks(request.stdin, file.kind === 'json', !request.keepDocuments);
-      else if (file.size <= WHOLE_FILE_LIMIT) {
+      } else if (file.size <= WHOLE_FILE_LIMIT) {
         const bytes = readFileSync(file.path);
         hash?.update(bytes);
         chunks = splitChunks(bytes.toString('utf8'), file.kind === 'json');
@@ -299,7 +312,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         chunks = readChunks(stream, file.kind === 'json', !request.keepDocuments);
       }
       for await (const chunk of chunks) {
-        if (streamed > 0) progress(streamed);
+        if (streamed > 0 || stdinBytes > 0) progress(streamed);
         if (chunk.item !== undefined) {
           // One item of a List: a bad item is an error naming it, and the items after it still count.
           if (chunk.item.index === 0) summary.documents++;
@@ -310,8 +323,10 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         summary.documents++;
         // Before parsing: a template may parse (into nonsense) or fail with a YAML error.
         const action = findTemplateAction(chunk.text);
-        if (action !== undefined)
-          throw new InputProblem(UNRENDERED_TEMPLATE, chunk.firstLine + action.line - 1, action.column);
+        if (action !== undefined) {
+          const at = filePosition(chunk, chunk.firstLine + action.line - 1, action.column);
+          throw new InputProblem(UNRENDERED_TEMPLATE, at.line, at.column);
+        }
         if (chunk.template !== undefined) generated ??= `Helm output (# Source: ${chunk.template})`;
         // Kind first: an object that cannot give a finding or a fact (a CRD, a ConfigMap, RBAC) is
         // counted without being parsed, which is most of a cluster's or an operator's YAML.
@@ -455,27 +470,25 @@ function scanItem(
   let parsed: ParsedDocument;
   try {
     const action = findTemplateAction(chunk.text);
-    if (action !== undefined)
-      throw new InputProblem(UNRENDERED_TEMPLATE, chunk.firstLine + action.line - 1, action.column);
+    if (action !== undefined) {
+      const at = filePosition(chunk, chunk.firstLine + action.line - 1, action.column);
+      throw new InputProblem(UNRENDERED_TEMPLATE, at.line, at.column);
+    }
     parsed = parseChunk(chunk);
   } catch (error) {
     if (!(error instanceof InputProblem)) throw error;
     return {
       file: file.display,
       line: error.line ?? chunk.firstLine,
-      column: (error.column ?? 1) + (error.line === chunk.firstLine ? item.columnOffset : 0),
+      column: error.column ?? 1,
       message: `items[${item.index}]: ${error.message}`,
     };
   }
   const value = item.pointer === '/0' ? (parsed.value as unknown[])[0] : parsed.value;
   const base = `/items/${item.index}`;
   const result = session.evaluate(value, 0, { base });
-  const where = (path: string): SourceLocation => {
-    const location = locate(file, parsed, `${item.pointer}${path.slice(base.length)}`);
-    return location.line === chunk.firstLine
-      ? { ...location, column: location.column + item.columnOffset }
-      : location;
-  };
+  const where = (path: string): SourceLocation =>
+    locate(file, parsed, `${item.pointer}${path.slice(base.length)}`);
   for (const object of result.objects) {
     summary.objects++;
     if (object.kind === 'not-applicable') continue;
@@ -497,11 +510,8 @@ function isJson6902(value: unknown, patch: KustomizePatch): boolean {
 }
 
 function locate(file: InputFile, parsed: ParsedDocument, pointer: string): SourceLocation {
-  const { line, column } = positionAt(
-    parsed.lineCounter,
-    offsetOf(parsed.document, pointer),
-    parsed.firstLine,
-  );
+  const position = positionAt(parsed.lineCounter, offsetOf(parsed.document, pointer), parsed.firstLine);
+  const { line, column } = filePosition(parsed, position.line, position.column);
   if (file.helmOutput && parsed.template !== undefined) {
     // Helm output: the template the document came from, at the line in the rendered document.
     const { chartDir } = file.helmOutput;

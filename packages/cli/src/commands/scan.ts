@@ -33,15 +33,18 @@ const megabytes = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
 
 /** The progress line: files for many inputs, bytes when the input is large. */
 function progressLine(progress: ScanProgress): string | undefined {
-  const { files, totalFiles, bytes, totalBytes } = progress;
+  const { files, totalFiles, bytes, totalBytes, stdinBytes } = progress;
   const byBytes = totalBytes >= PROGRESS_BYTES;
-  if (!byBytes && totalFiles < PROGRESS_FILES) return undefined;
+  const byStdin = stdinBytes >= PROGRESS_BYTES;
+  if (!byBytes && !byStdin && totalFiles < PROGRESS_FILES) return undefined;
   const parts: string[] = [];
   if (totalFiles > 1) parts.push(`${files}/${totalFiles} files`);
   if (byBytes) {
     const percent = Math.floor((bytes / totalBytes) * 100);
     parts.push(`${megabytes(bytes)} of ${megabytes(totalBytes)} MB (${percent}%)`);
   }
+  // Standard input has no size to show a share of: the bytes read so far.
+  if (byStdin) parts.push(`${megabytes(stdinBytes)} MB read from standard input`);
   return `scanning ${parts.join(', ')}`;
 }
 
