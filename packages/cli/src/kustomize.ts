@@ -14,6 +14,9 @@ import type { InputFile } from './inputs.js';
 /** The names kustomize reads a kustomization from. */
 const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
+/** Whether a file is a kustomization, by its name. */
+export const isKustomization = (path: string): boolean => KUSTOMIZATION_NAMES.has(basename(path));
+
 /** A JSON 6902 patch target, as a kustomization names it. */
 export interface PatchTarget {
   group?: string;
@@ -48,7 +51,7 @@ function targetOf(value: unknown): PatchTarget | undefined {
 /**
  * The patch files listed by the kustomizations among the scanned files (`patches[].path`,
  * `patchesStrategicMerge[]`, `patchesJson6902[].path`), by absolute path. Inline patches live in
- * the kustomization itself and are not scanned as files.
+ * the kustomization itself: the scan judges them there (inlinePatches.ts).
  */
 export function kustomizePatches(files: readonly InputFile[]): Map<string, KustomizePatch> {
   const patches = new Map<string, KustomizePatch>();

@@ -18,20 +18,24 @@ import {
   type ScanReport,
   type SourceLocation,
 } from '@podguard/policy-core';
+import { LineCounter, parseDocument } from 'yaml';
 import { reviewChart } from './chartReview.js';
 import type { PodguardConfig } from './config.js';
 import {
   type DocumentChunk,
   filePosition,
   InputProblem,
+  MAX_ALIAS_COUNT,
   type ParsedDocument,
   parseChunk,
   peekKind,
   readChunks,
   splitChunks,
 } from './documents.js';
+import { inlinePatches } from './inlinePatches.js';
 import { chartFile, collectInputs, type InputError, type InputFile } from './inputs.js';
 import {
+  isKustomization,
   json6902Object,
   json6902Source,
   type KustomizePatch,
@@ -142,7 +146,9 @@ function learnFirst(
       const bytes = readFileSync(file.path);
       const chunks = [...splitChunks(bytes.toString('utf8'), file.kind === 'json')];
       const parsed = new Map<DocumentChunk, ParsedDocument>();
-      for (const chunk of chunks) if (!skipsParsing(chunk, session)) parsed.set(chunk, parseChunk(chunk));
+      const keep = isKustomization(file.path);
+      for (const chunk of chunks)
+        if (keep || !skipsParsing(chunk, session)) parsed.set(chunk, parseChunk(chunk));
       for (const document of parsed.values()) {
         const values = Array.isArray(document.value) ? document.value : [document.value];
         session.learn(values.filter(isKubernetesObject));
@@ -272,6 +278,8 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
       }
       const kept: ParsedDocument[] = [];
       const patch = file.path === undefined ? undefined : patches.get(file.path);
+      // A kustomization is parsed whatever its kind: the patches written in it are judged.
+      const kustomization = file.path !== undefined && isKustomization(file.path);
       const context: unknown[] = [];
       let generated: string | undefined =
         file.rendered !== undefined
@@ -330,7 +338,12 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         if (chunk.template !== undefined) generated ??= `Helm output (# Source: ${chunk.template})`;
         // Kind first: an object that cannot give a finding or a fact (a CRD, a ConfigMap, RBAC) is
         // counted without being parsed, which is most of a cluster's or an operator's YAML.
-        if (patch === undefined && !ready?.parsed.has(chunk) && skipsParsing(chunk, session)) {
+        if (
+          patch === undefined &&
+          !kustomization &&
+          !ready?.parsed.has(chunk) &&
+          skipsParsing(chunk, session)
+        ) {
           summary.objects++;
           continue;
         }
@@ -357,6 +370,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
           }
           continue;
         }
+        if (kustomization) scanInlinePatches(file, parsed, session, findings, objects, summary, errors);
         const candidates = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
         const prefixes = Array.isArray(parsed.value) ? candidates.map((_, i) => `/${i}`) : [''];
         const kubernetes: unknown[] = [];
@@ -498,6 +512,86 @@ function scanItem(
   for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
   return undefined;
 }
+
+/**
+ * The patches written inside a kustomization, judged as partial objects like patch files: what they
+ * set, at the line and column of the field inside the patch text.
+ */
+function scanInlinePatches(
+  file: InputFile,
+  parsed: ParsedDocument,
+  session: EvaluationSession,
+  findings: LocatedFinding[],
+  objects: CheckedObject[],
+  summary: { objects: number; pods: number },
+  errors: InputError[],
+): void {
+  for (const patch of inlinePatches(
+    parsed.document,
+    parsed.value,
+    parsed.text,
+    parsed.lineCounter,
+    parsed.firstLine,
+  )) {
+    const lineCounter = new LineCounter();
+    const document = parseDocument(patch.text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      logLevel: 'error',
+    });
+    const located = (pointer: string): SourceLocation => {
+      const { line, col } = lineCounter.linePos(offsetOf(document, pointer));
+      return { file: file.display, ...patch.place(line, col), document: parsed.index };
+    };
+    const problem = document.errors[0];
+    let value: unknown;
+    try {
+      if (problem) throw new Error(problem.message.split('\n')[0]);
+      value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      const { line, col } = lineCounter.linePos(problem?.pos[0] ?? 0);
+      errors.push({
+        file: file.display,
+        ...patch.place(line, col),
+        message: `inline patch ${patch.pointer}: invalid YAML: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    let object: unknown;
+    let sourceOf: (path: string) => string;
+    const target = patch.target ?? {};
+    if (Array.isArray(value) && (patch.json6902 || value.every((item) => isJsonOperation(item)))) {
+      const built = json6902Object(value, target);
+      object = built.object;
+      sourceOf = (path) => json6902Source(built, path) ?? '';
+    } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      // A strategic-merge patch names its object, or the entry's target does.
+      const record = value as Record<string, unknown>;
+      object =
+        typeof record.kind === 'string'
+          ? record
+          : {
+              apiVersion: target.group ? `${target.group}/${target.version ?? ''}` : (target.version ?? ''),
+              kind: target.kind ?? '',
+              ...record,
+            };
+      sourceOf = (path) => path;
+    } else continue;
+    const result = session.evaluate(object, 0, { partial: true });
+    for (const evaluated of result.objects) {
+      summary.objects++;
+      if (evaluated.kind === 'not-applicable') continue;
+      if (evaluated.kind === 'pod') summary.pods++;
+      objects.push({ resource: evaluated.resource, source: located(''), rules: [...evaluated.rules] });
+    }
+    for (const finding of result.findings)
+      findings.push({ ...finding, source: located(sourceOf(finding.path)) });
+  }
+}
+
+const isJsonOperation = (item: unknown) =>
+  typeof item === 'object' && item !== null && 'op' in item && 'path' in item;
 
 /** A JSON 6902 patch: listed as one, or a `patches` file whose content is a list of operations. */
 function isJson6902(value: unknown, patch: KustomizePatch): boolean {
