@@ -3,9 +3,9 @@
  * every verdict comes from @podguard/policy-core.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   type CheckedObject,
@@ -14,7 +14,10 @@ import {
   type EvaluateOptions,
   type EvaluationSession,
   imageUsersFromImageConfig,
+  type JibBuildFormat,
+  jibBuildFormat,
   type LocatedFinding,
+  mavenParentPath,
   type ScanReport,
   type SourceLocation,
 } from '@podguard/policy-core';
@@ -249,6 +252,14 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         scanDockerfile(file, text, session, findings, objects);
         continue;
       }
+      if (file.kind === 'jib') {
+        const text = await readFile(file.path as string, 'utf8');
+        if (text.includes('\u0000')) throw new InputProblem('binary file: not a build file', 1, 1);
+        summary.documents++;
+        summary.objects++;
+        scanJib(file, text, session, findings, objects);
+        continue;
+      }
       const kept: ParsedDocument[] = [];
       const patch = file.path === undefined ? undefined : patches.get(file.path);
       const context: unknown[] = [];
@@ -458,6 +469,55 @@ function scanDockerfile(
   objects: CheckedObject[],
 ): void {
   const result = session.evaluateDockerfile({ text, name: file.display });
+  for (const object of result.objects) {
+    objects.push({
+      resource: object.resource,
+      source: { file: file.display, line: 1, column: 1, document: 0 },
+      rules: [...object.rules],
+    });
+  }
+  for (const finding of result.findings) {
+    const at = finding.locations[0];
+    findings.push({
+      ...finding,
+      source: { file: file.display, line: at?.line ?? 1, column: at?.column ?? 1, document: 0 },
+    });
+  }
+}
+
+/** How many parent POMs a module's chain may have (a loop of relativePaths ends here). */
+const MAX_PARENTS = 16;
+
+/** The texts of the parent POMs on disk, nearest first, by `<parent><relativePath>` (default `../pom.xml`). */
+function parentPoms(path: string, text: string): string[] {
+  const parents: string[] = [];
+  const seen = new Set([resolve(path)]);
+  let current = { path, text };
+  while (parents.length < MAX_PARENTS) {
+    const relative = mavenParentPath(current.text);
+    if (relative === undefined) break;
+    let next = resolve(dirname(current.path), relative);
+    if (existsSync(next) && statSync(next).isDirectory()) next = join(next, 'pom.xml');
+    // A parent that is not on disk comes from a repository: what it says is not known here.
+    if (seen.has(next) || !existsSync(next)) break;
+    seen.add(next);
+    current = { path: next, text: readFileSync(next, 'utf8') };
+    parents.push(current.text);
+  }
+  return parents;
+}
+
+/** A Maven or Gradle build file through the session's Jib rules, as a Dockerfile. */
+function scanJib(
+  file: InputFile,
+  text: string,
+  session: EvaluationSession,
+  findings: LocatedFinding[],
+  objects: CheckedObject[],
+): void {
+  const format = jibBuildFormat(file.path as string) ?? ('maven' as JibBuildFormat);
+  const parents = format === 'maven' ? parentPoms(file.path as string, text) : [];
+  const result = session.evaluateJib({ text, format, name: file.display, parents });
   for (const object of result.objects) {
     objects.push({
       resource: object.resource,

@@ -40,7 +40,7 @@ USER 185
 COPY --from=build /src/target/orders.jar /deployments/orders.jar
 `,
     expected: [
-      'copyNotGroupZero 10:1 COPY to /deployments/orders.jar after USER 185 does not give the files to group 0 (no --chown): OpenShift runs the image as an arbitrary UID in group 0, which cannot write them',
+      'copyNotGroupZero 10:1 COPY to /deployments/orders.jar after USER 185 does not make the files group-0 accessible (no --chown, no later chgrp 0 or chmod g=u): OpenShift runs the image as an arbitrary UID in group 0',
     ],
     fixed: `${MAVEN_BUILD}
 FROM registry.access.redhat.com/ubi9/openjdk-21-runtime
@@ -57,7 +57,7 @@ COPY --chown=1001 package.json server.js ./
 CMD ["node", "server.js"]
 `,
     expected: [
-      'copyNotGroupZero 4:1 COPY to /app after USER 1001 does not give the files to group 0 (--chown=1001): OpenShift runs the image as an arbitrary UID in group 0, which cannot write them',
+      'copyNotGroupZero 4:1 COPY to /app after USER 1001 does not make the files group-0 accessible (--chown=1001, no later chgrp 0 or chmod g=u): OpenShift runs the image as an arbitrary UID in group 0',
     ],
     fixed: `FROM node:22-slim
 WORKDIR /app
@@ -111,7 +111,7 @@ RUN chgrp -R 0 /etc/app
 COPY config/ /etc/app/
 `,
     expected: [
-      'copyNotGroupZero 4:1 COPY to /etc/app after USER 1001 does not give the files to group 0 (no --chown): OpenShift runs the image as an arbitrary UID in group 0, which cannot write them',
+      'copyNotGroupZero 4:1 COPY to /etc/app after USER 1001 does not make the files group-0 accessible (no --chown, no later chgrp 0 or chmod g=u): OpenShift runs the image as an arbitrary UID in group 0',
     ],
   },
   {

@@ -18,7 +18,7 @@ export const GROUP_ZERO_RULE = 'dockerfileGroupZero';
 /** Message templates by message id, as documented in `docs/rules/dockerfileGroupZero.md`. */
 export const groupZeroMessages = {
   copyNotGroupZero:
-    '{instruction} to {destination} after USER {user} does not give the files to group 0 ({chown}): OpenShift runs the image as an arbitrary UID in group 0, which cannot write them',
+    '{instruction} to {destination} after USER {user} does not make the files group-0 accessible ({chown}, no later chgrp 0 or chmod g=u): OpenShift runs the image as an arbitrary UID in group 0',
   userGroupNotZero:
     'USER {user} names group {group}, not 0: OpenShift runs the image as an arbitrary UID in group 0, so files meant for group {group} are out of its reach',
 } as const;

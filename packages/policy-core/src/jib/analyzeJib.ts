@@ -457,14 +457,14 @@ function mavenAddUser(text: string, plugin: XmlElement): JibConfiguration['addUs
     };
     if (container && !container.selfClosing) {
       const indent = indentAt(text, container.start) + unit;
-      return { edit: insertAfter(container.openEnd, [line], indent), line, where: '<container>' };
+      return { edit: insertAfter(container.openEnd, [line], indent), line, where: 'the plugin\'s <container>' };
     }
     if (configuration && !configuration.selfClosing) {
       const indent = indentAt(text, configuration.start) + unit;
       return {
         edit: insertAfter(configuration.openEnd, ['<container>', `${unit}${line}`, '</container>'], indent),
         line,
-        where: '<configuration>',
+        where: 'a <container> in the plugin\'s <configuration>',
       };
     }
     const last = plugin.children.filter((child) => child !== configuration).at(-1);
@@ -477,9 +477,13 @@ function mavenAddUser(text: string, plugin: XmlElement): JibConfiguration['addUs
         end: positionOf(text, configuration.end),
         text: block.join(`\n${indent}`),
       };
-      return { edit, line, where: 'the jib-maven-plugin' };
+      return { edit, line, where: 'the jib-maven-plugin\'s <configuration><container>' };
     }
-    return { edit: insertAfter(last ? last.end : plugin.openEnd, block, indent), line, where: 'the jib-maven-plugin' };
+    return {
+      edit: insertAfter(last ? last.end : plugin.openEnd, block, indent),
+      line,
+      where: 'the jib-maven-plugin\'s <configuration><container>',
+    };
   };
 }
 

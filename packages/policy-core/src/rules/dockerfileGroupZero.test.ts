@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEvaluation } from '../engine/evaluate.js';
+import type { ProfileName } from '../model/options.js';
 
 const DOCKERFILE = `FROM registry.access.redhat.com/ubi9/openjdk-21-runtime
 USER 1001
@@ -27,9 +28,9 @@ describe('dockerfileGroupZero through the evaluation session', () => {
     ]);
     // A warning does not block under the default failOn.
     expect(result.allowed).toBe(true);
-    const rules = (profile: string) =>
+    const rules = (profile: ProfileName) =>
       createEvaluation({ profile }).evaluateDockerfile({ text: DOCKERFILE }).findings.map((f) => f.rule);
-    expect(['hardened', 'restricted', 'openshift:v1'].map(rules)).toEqual([[], [], []]);
+    expect((['hardened', 'restricted', 'openshift:v1'] as const).map(rules)).toEqual([[], [], []]);
   });
 
   it('applies suppressions and rule settings', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEvaluation } from '../engine/evaluate.js';
+import type { ProfileName } from '../model/options.js';
 
 const GRADLE = `plugins {
     id 'java'
@@ -72,9 +73,9 @@ describe('jibUser through the evaluation session', () => {
     expect(warn.evaluateJib({ text: GRADLE, format: 'gradle' }).findings[0]?.severity).toBe('warning');
     const off = createEvaluation({ rules: { jibUser: { enabled: false } } });
     expect(off.evaluateJib({ text: GRADLE, format: 'gradle' }).findings).toEqual([]);
-    const ran = (profile: string) =>
+    const ran = (profile: ProfileName) =>
       createEvaluation({ profile }).evaluateJib({ text: GRADLE, format: 'gradle' }).findings.length;
-    expect(['hardened', 'openshift', 'restricted', 'hardened:v1', 'openshift:v1'].map(ran)).toEqual([1, 1, 0, 0, 0]);
+    expect((['hardened', 'openshift', 'restricted', 'hardened:v1', 'openshift:v1'] as const).map(ran)).toEqual([1, 1, 0, 0, 0]);
   });
 
   it('reads nonRootBases and imageUsers from the evaluation options', () => {
