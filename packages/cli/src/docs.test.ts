@@ -30,7 +30,9 @@ describe('packages/cli/README.md', () => {
       cwd: root,
     });
     expect(run.code).toBe(1);
-    expect(`$ npx podguard scan examples/jib examples/openshift --profile openshift\n${run.stdout}`).toBe(output);
+    expect(`$ npx podguard scan examples/jib examples/openshift --profile openshift\n${run.stdout}`).toBe(
+      output,
+    );
   });
 
   it('shows the real output of scanning examples/manifests', async () => {

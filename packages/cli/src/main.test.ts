@@ -690,20 +690,29 @@ data: {a: "1"}
       join(dir, 'billing', 'pom.xml'),
       module('\n    <configuration><container><user>root</user></container></configuration>'),
     );
-    writeFileSync(join(dir, 'gateway', 'build.gradle.kts'), 'plugins {\n    id("com.google.cloud.tools.jib")\n}\n');
+    writeFileSync(
+      join(dir, 'gateway', 'build.gradle.kts'),
+      'plugins {\n    id("com.google.cloud.tools.jib")\n}\n',
+    );
     writeFileSync(join(dir, 'docs', 'build.gradle'), "plugins { id 'java' }\n");
     const run = await runCli(['scan', '.', '--format', 'json'], { cwd: dir });
     expect(run.code).toBe(1);
     const report = json(run.stdout);
     expect(
-      report.findings.map((f) => `${f.source?.file}:${f.source?.line}:${f.source?.column} ${f.rule} ${f.messageId}`),
+      report.findings.map(
+        (f) => `${f.source?.file}:${f.source?.line}:${f.source?.column} ${f.rule} ${f.messageId}`,
+      ),
     ).toEqual(['billing/pom.xml:6:37 jibUser rootUser', 'gateway/build.gradle.kts:2:8 jibUser noUser']);
     const compact = await runCli(['scan', '.', '--format', 'compact'], { cwd: dir });
-    expect(compact.stdout).toContain('gateway/build.gradle.kts:2:8: error jibUser Jib sets no container user');
+    expect(compact.stdout).toContain(
+      'gateway/build.gradle.kts:2:8: error jibUser Jib sets no container user',
+    );
     const junit = await runCli(['scan', '.', '--format', 'junit'], { cwd: dir });
     expect(junit.stdout).toContain('name="Jib/billing/pom.xml jibUser"');
     const sarif = await runCli(['scan', '.', '--format', 'sarif'], { cwd: dir });
-    const result = JSON.parse(sarif.stdout).runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'jibUser');
+    const result = JSON.parse(sarif.stdout).runs[0].results.find(
+      (r: { ruleId: string }) => r.ruleId === 'jibUser',
+    );
     expect(result.locations[0].physicalLocation).toMatchObject({
       artifactLocation: { uri: 'billing/pom.xml' },
       region: { startLine: 6, startColumn: 37 },
@@ -714,14 +723,23 @@ data: {a: "1"}
 
   it('says that build files are not rewritten, and runs the OpenShift image check in the openshift profile', async () => {
     const dir = temp();
-    writeFileSync(join(dir, 'build.gradle'), "plugins { id 'com.google.cloud.tools.jib' }\njib.container.user = 'app'\n");
+    writeFileSync(
+      join(dir, 'build.gradle'),
+      "plugins { id 'com.google.cloud.tools.jib' }\njib.container.user = 'app'\n",
+    );
     const fix = await runCli(['scan', 'build.gradle', '--fix'], { cwd: dir });
-    expect(fix.stderr).toContain('podguard: build.gradle:2: not fixed: Maven and Gradle build files are not rewritten by --fix');
+    expect(fix.stderr).toContain(
+      'podguard: build.gradle:2: not fixed: Maven and Gradle build files are not rewritten by --fix',
+    );
     writeFileSync(join(dir, 'Dockerfile'), 'FROM ubi9/ubi-minimal\nUSER 1001\nCOPY app /opt/app\n');
     const hardened = await runCli(['scan', 'Dockerfile', '--format', 'json'], { cwd: dir });
     expect(json(hardened.stdout).findings).toEqual([]);
-    const openshift = await runCli(['scan', 'Dockerfile', '--profile', 'openshift', '--format', 'compact'], { cwd: dir });
-    expect(openshift.stdout).toContain('Dockerfile:3:1: warning dockerfileGroupZero COPY to /opt/app after USER 1001');
+    const openshift = await runCli(['scan', 'Dockerfile', '--profile', 'openshift', '--format', 'compact'], {
+      cwd: dir,
+    });
+    expect(openshift.stdout).toContain(
+      'Dockerfile:3:1: warning dockerfileGroupZero COPY to /opt/app after USER 1001',
+    );
     expect(openshift.code).toBe(0);
   });
 

@@ -74,6 +74,8 @@ export {
   helmChartMessages,
 } from './helmchart/analyzeHelmChart.js';
 export { imageUsersFromImageConfig } from './image/imageConfig.js';
+export { imageUserFor, normalizeImageReference } from './image/imageReference.js';
+export { type ImageUser, imageUserIsRoot, parseImageUser } from './image/parseImageUser.js';
 export {
   analyzeJib,
   JIB_CONTROLS,
@@ -87,8 +89,6 @@ export {
   jibMessages,
   mavenParentPath,
 } from './jib/analyzeJib.js';
-export { imageUserFor, normalizeImageReference } from './image/imageReference.js';
-export { type ImageUser, imageUserIsRoot, parseImageUser } from './image/parseImageUser.js';
 export { PodguardInputError } from './model/errors.js';
 export type * from './model/k8s.js';
 export type { JsonSchema } from './model/optionSchemas.js';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are Dockerfile text, where ${VAR} is Dockerfile syntax.
 import { describe, expect, it } from 'vitest';
 import type { TextEdit } from '../model/types.js';
 import { analyzeGroupZero } from './analyzeGroupZero.js';

@@ -104,7 +104,8 @@ function chainInstructions(stages: Stage[], target: string | undefined): Dockerf
   let stage = stages[stages.length - 1] as Stage;
   if (target !== undefined) {
     const found = stages.find((candidate) => candidate.name?.toLowerCase() === target.toLowerCase());
-    if (!found) throw new PodguardInputError(`Dockerfile has no stage named ${JSON.stringify(target)}`, 'target');
+    if (!found)
+      throw new PodguardInputError(`Dockerfile has no stage named ${JSON.stringify(target)}`, 'target');
     stage = found;
   }
   const chain: Stage[] = [];
@@ -128,7 +129,13 @@ function copyWords(args: string): { flags: Map<string, string>; words: string[] 
   }
   if (rest.startsWith('[')) {
     for (const item of rest.matchAll(/"((?:\\.|[^"\\])*)"/g)) words.push(item[1] as string);
-  } else words.push(...rest.split(/\s+/).filter((word) => word !== '').map(unquote));
+  } else
+    words.push(
+      ...rest
+        .split(/\s+/)
+        .filter((word) => word !== '')
+        .map(unquote),
+    );
   return { flags, words };
 }
 

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are POM and Gradle text, where ${name} is Maven, Groovy and Kotlin syntax.
 import { describe, expect, it } from 'vitest';
 import type { TextEdit } from '../model/types.js';
 import { analyzeJib, type JibOptions, jibBuildFormat, mavenParentPath } from './analyzeJib.js';
@@ -162,7 +163,7 @@ const maven: Case[] = [
     ),
     options: { format: 'maven' },
     expected: [
-      'unknownUser 18:28 the Jib container user ${app.user} depends on app.user, which has no value: the user is unknown until build time',
+      'unknownUser 18:28 the Jib container user ${app.user} depends on property app.user, which has no value: the user is unknown until build time',
     ],
   },
   {
@@ -189,7 +190,9 @@ const maven: Case[] = [
   },
   {
     name: 'a denied UID',
-    text: pom(jibPlugin('        <configuration><container><user>65534:65534</user></container></configuration>\n')),
+    text: pom(
+      jibPlugin('        <configuration><container><user>65534:65534</user></container></configuration>\n'),
+    ),
     options: { format: 'maven' },
     expected: ['deniedUid 17:41 USER 65534:65534 has UID 65534, a denied UID (shared by unrelated software)'],
   },
@@ -593,7 +596,9 @@ describe.each([
 describe('analyzeJib: fix kinds and options', () => {
   it('adding a missing user is safe; replacing a written one is unsafe', () => {
     expect(analyzeJib(pom(jibPlugin('')), { format: 'maven' })[0]?.fix?.kind).toBe('safe');
-    const named = pom(jibPlugin('        <configuration><container><user>app</user></container></configuration>\n'));
+    const named = pom(
+      jibPlugin('        <configuration><container><user>app</user></container></configuration>\n'),
+    );
     expect(analyzeJib(named, { format: 'maven' })[0]?.fix?.kind).toBe('unsafe');
   });
 
@@ -604,18 +609,18 @@ describe('analyzeJib: fix kinds and options', () => {
   });
 
   it('reads malformed files without throwing', () => {
-    expect(analyzeJib('<project><build><plugins><plugin><artifactId>jib-maven-plugin', { format: 'maven' })).toHaveLength(1);
+    expect(
+      analyzeJib('<project><build><plugins><plugin><artifactId>jib-maven-plugin', { format: 'maven' }),
+    ).toHaveLength(1);
     expect(analyzeJib('jib { container { user = "unterminated', { format: 'gradle-kotlin' })).toHaveLength(1);
   });
 
   it('knows the build files by name', () => {
-    expect(['pom.xml', 'app/build.gradle', 'build.gradle.kts', 'settings.gradle.kts', 'pom.xml.bak'].map(jibBuildFormat)).toEqual([
-      'maven',
-      'gradle',
-      'gradle-kotlin',
-      undefined,
-      undefined,
-    ]);
+    expect(
+      ['pom.xml', 'app/build.gradle', 'build.gradle.kts', 'settings.gradle.kts', 'pom.xml.bak'].map(
+        jibBuildFormat,
+      ),
+    ).toEqual(['maven', 'gradle', 'gradle-kotlin', undefined, undefined]);
   });
 
   it('stays linear on long adversarial input', () => {

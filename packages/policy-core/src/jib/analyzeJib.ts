@@ -200,7 +200,8 @@ function resolveOptions(options: JibOptions): Resolved {
   };
   const record = (value: unknown, field: string): Record<string, string> => {
     if (value === undefined) return {};
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, 'expected an object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      fail(field, 'expected an object');
     if (Object.values(value as object).some((item) => typeof item !== 'string'))
       fail(field, 'expected an object of strings');
     return value as Record<string, string>;
@@ -218,7 +219,9 @@ function resolveOptions(options: JibOptions): Resolved {
     properties: record(options.properties, 'properties'),
     profiles: options.profiles === undefined ? undefined : strings(options.profiles, 'profiles'),
     parents: strings(options.parents, 'parents'),
-    nonRootBases: Object.fromEntries(strings(options.nonRootBases, 'nonRootBases').map((b) => [b, 'non-root'])),
+    nonRootBases: Object.fromEntries(
+      strings(options.nonRootBases, 'nonRootBases').map((b) => [b, 'non-root']),
+    ),
     imageUsers: record(options.imageUsers, 'imageUsers'),
     min,
     max,
@@ -233,7 +236,11 @@ function resolveOptions(options: JibOptions): Resolved {
 function positionOf(text: string, offset: number): TextPosition {
   let line = 1;
   let lineStart = 0;
-  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
+  for (
+    let index = text.indexOf('\n');
+    index !== -1 && index < offset;
+    index = text.indexOf('\n', index + 1)
+  ) {
     line++;
     lineStart = index + 1;
   }
@@ -279,7 +286,7 @@ function interpolate(
     const name = value.slice(open + 2, close).trim();
     const found = properties.get(name);
     if (found === undefined || found === '' || depth > 10) {
-      unresolved.push(name);
+      unresolved.push(`property ${name}`);
       out += value.slice(open, close + 1);
     } else {
       const inner = interpolate(found, properties, depth + 1);
@@ -306,7 +313,8 @@ function activeProfiles(project: XmlElement | undefined, options: Resolved): Xml
     return negated ? !matches : matches;
   };
   const explicit = all.filter(
-    (profile) => options.profiles?.includes(childElement(profile, 'id')?.text ?? '') === true || byProperty(profile),
+    (profile) =>
+      options.profiles?.includes(childElement(profile, 'id')?.text ?? '') === true || byProperty(profile),
   );
   // Maven: profiles active by default apply only when no other profile of the POM is activated.
   if (explicit.length > 0) return explicit;
@@ -399,11 +407,17 @@ function mavenConfiguration(text: string, options: Resolved): JibConfiguration {
   const parents = options.parents.map(readPom).reverse();
   const poms = [...parents, own];
   const properties = mavenProperties(poms, own, options);
-  const layers = [...parents.flatMap((pom) => mavenLayers(pom, false, options)), ...mavenLayers(own, true, options)];
+  const layers = [
+    ...parents.flatMap((pom) => mavenLayers(pom, false, options)),
+    ...mavenLayers(own, true, options),
+  ];
   const packaging = childElement(own.project, 'packaging')?.text;
   const skip = interpolate(properties.get('jib.skip') ?? 'false', properties).value;
   const configured =
-    own.project !== undefined && layers.some((layer) => layer.applies) && packaging !== 'pom' && skip !== 'true';
+    own.project !== undefined &&
+    layers.some((layer) => layer.applies) &&
+    packaging !== 'pom' &&
+    skip !== 'true';
   const ownPlugin = [...layers].reverse().find((layer) => layer.own && layer.applies)?.plugin;
   const anchor = ownPlugin
     ? (childElement(ownPlugin, 'artifactId') ?? ownPlugin).start
@@ -428,7 +442,7 @@ function mavenConfiguration(text: string, options: Resolved): JibConfiguration {
     const element = Object.hasOwn(options.properties, name) ? undefined : ownProperty(own, name);
     return {
       value: expanded.value,
-      unresolved: value === '' ? [name] : expanded.unresolved,
+      unresolved: value === '' ? [`property ${name}`] : expanded.unresolved,
       at: element?.openEnd,
       ...(element ? { replace: replaceContent(element) } : {}),
     };
@@ -457,19 +471,29 @@ function mavenAddUser(text: string, plugin: XmlElement): JibConfiguration['addUs
     };
     if (container && !container.selfClosing) {
       const indent = indentAt(text, container.start) + unit;
-      return { edit: insertAfter(container.openEnd, [line], indent), line, where: 'the plugin\'s <container>' };
+      return {
+        edit: insertAfter(container.openEnd, [line], indent),
+        line,
+        where: "the plugin's <container>",
+      };
     }
     if (configuration && !configuration.selfClosing) {
       const indent = indentAt(text, configuration.start) + unit;
       return {
         edit: insertAfter(configuration.openEnd, ['<container>', `${unit}${line}`, '</container>'], indent),
         line,
-        where: 'a <container> in the plugin\'s <configuration>',
+        where: "a <container> in the plugin's <configuration>",
       };
     }
     const last = plugin.children.filter((child) => child !== configuration).at(-1);
     const indent = pluginIndent + unit;
-    const block = ['<configuration>', `${unit}<container>`, `${unit}${unit}${line}`, `${unit}</container>`, '</configuration>'];
+    const block = [
+      '<configuration>',
+      `${unit}<container>`,
+      `${unit}${unit}${line}`,
+      `${unit}</container>`,
+      '</configuration>',
+    ];
     if (configuration) {
       // `<configuration/>`: replaced by one that holds the user.
       const edit = {
@@ -477,12 +501,12 @@ function mavenAddUser(text: string, plugin: XmlElement): JibConfiguration['addUs
         end: positionOf(text, configuration.end),
         text: block.join(`\n${indent}`),
       };
-      return { edit, line, where: 'the jib-maven-plugin\'s <configuration><container>' };
+      return { edit, line, where: "the jib-maven-plugin's <configuration><container>" };
     }
     return {
       edit: insertAfter(last ? last.end : plugin.openEnd, block, indent),
       line,
-      where: 'the jib-maven-plugin\'s <configuration><container>',
+      where: "the jib-maven-plugin's <configuration><container>",
     };
   };
 }
@@ -533,7 +557,11 @@ function normalized(tokens: readonly GradleToken[]): GradleToken[] {
     else if (parts.length > 2 && last?.text === ')' && before?.text === '(') parts.splice(-2);
     else if (parts.length > 2 && last?.kind === 'name' && CONVERSIONS.has(last.text) && before?.text === '.')
       parts.splice(-2);
-    else if (last?.kind === 'name' && CONVERSIONS.has(last.text.slice(last.text.lastIndexOf('.') + 1)) && last.text.includes('.'))
+    else if (
+      last?.kind === 'name' &&
+      CONVERSIONS.has(last.text.slice(last.text.lastIndexOf('.') + 1)) &&
+      last.text.includes('.')
+    )
       parts.splice(-1, 1, { ...last, text: last.text.slice(0, last.text.lastIndexOf('.')) });
     else return parts;
   }
@@ -547,7 +575,10 @@ function evaluateGradle(
   depth = 0,
 ): Evaluated {
   const parts = normalized(tokens);
-  const source = (): string => parts.map((token) => (token.kind === 'string' ? `${token.quote}${token.text}${token.quote}` : token.text)).join(' ');
+  const source = (): string =>
+    parts
+      .map((token) => (token.kind === 'string' ? `${token.quote}${token.text}${token.quote}` : token.text))
+      .join(' ');
   if (depth > 10 || parts.length === 0) return { value: '', unresolved: [source() || 'an empty value'] };
   const elvis = parts.findIndex((token) => token.text === '?:');
   if (elvis > 0) {
@@ -680,7 +711,11 @@ function gradleConfiguration(text: string, options: Resolved): JibConfiguration 
     return {
       ...evaluated,
       at: first?.start ?? assignment.nameToken.start,
-      ...(first && end ? { replace: { start: first.start, end: end.end, write: (user: string) => `${quote}${user}${quote}` } } : {}),
+      ...(first && end
+        ? {
+            replace: { start: first.start, end: end.end, write: (user: string) => `${quote}${user}${quote}` },
+          }
+        : {}),
     };
   };
   const find = (path: string): GradleAssignment | undefined =>
@@ -714,7 +749,8 @@ function gradleConfiguration(text: string, options: Resolved): JibConfiguration 
       const lineEnd = text.indexOf('\n', open);
       const rest = text.slice(open, lineEnd === -1 ? text.length : lineEnd).trim();
       const nextLine = lineEnd === -1 ? '' : indentAt(text, lineEnd + 1);
-      const unit = nextLine.length > blockIndent.length && lineEnd < close ? nextLine.slice(blockIndent.length) : '    ';
+      const unit =
+        nextLine.length > blockIndent.length && lineEnd < close ? nextLine.slice(blockIndent.length) : '    ';
       const indent = blockIndent + unit;
       const at = positionOf(text, open);
       // `container { entrypoint = [...] }` on one line: the rest moves to a line of its own.
@@ -724,7 +760,8 @@ function gradleConfiguration(text: string, options: Resolved): JibConfiguration 
       const body = lines.map((item) => `\n${indent}${item}`).join('');
       return { start: at, end: positionOf(text, skip), text: `${body}${tail}` };
     };
-    if (container) return { edit: insertInto(container.open, container.close, [line]), line, where: 'jib.container' };
+    if (container)
+      return { edit: insertInto(container.open, container.close, [line]), line, where: 'jib.container' };
     if (jibBlock) {
       const edit = insertInto(jibBlock.open, jibBlock.close, [`container {`, `    ${line}`, '}']);
       return { edit, line, where: 'the jib block' };
@@ -732,7 +769,11 @@ function gradleConfiguration(text: string, options: Resolved): JibConfiguration 
     const statement = `jib.container.user = ${quote}${uid}${quote}`;
     const at = positionOf(text, text.length);
     const newline = text.endsWith('\n') || text === '' ? '' : '\n';
-    return { edit: { start: at, end: at, text: `${newline}${statement}\n` }, line: statement, where: 'the build script' };
+    return {
+      edit: { start: at, end: at, text: `${newline}${statement}\n` },
+      line: statement,
+      where: 'the build script',
+    };
   };
   return { configured: configured && !skipped, user, base, anchor, addUser };
 }
@@ -780,14 +821,19 @@ function judge(text: string, config: JibConfiguration, options: Resolved): JibFi
     const [source] = user.unresolved;
     const at = user.at ?? config.anchor;
     // Unknown until build time: said so, never judged as root.
-    if (source !== undefined) return [finding(text, 'unknownUser', { user: user.value, source }, at, undefined)];
+    if (source !== undefined)
+      return [finding(text, 'unknownUser', { user: user.value, source }, at, undefined)];
     const replace = user.replace;
     const fix = replace
       ? (why: string): JibFix => ({
           description: `${why} Use a numeric UID, e.g. \`${suggestion}\`.`,
           line: replace.write(suggestion),
           kind: 'unsafe',
-          edit: { start: positionOf(text, replace.start), end: positionOf(text, replace.end), text: replace.write(suggestion) },
+          edit: {
+            start: positionOf(text, replace.start),
+            end: positionOf(text, replace.end),
+            text: replace.write(suggestion),
+          },
         })
       : undefined;
     return userFindings(text, parseImageUser(user.value), user.value, at, fix, options);
@@ -809,7 +855,9 @@ function judge(text: string, config: JibConfiguration, options: Resolved): JibFi
       })
     : undefined;
   if (parsed === undefined || parsed.kind === 'none' || (parsed.kind === 'uid' && parsed.uid === 0)) {
-    return [finding(text, 'noUser', { base: baseLabel }, config.anchor, fix?.('Set a numeric non-root user.'))];
+    return [
+      finding(text, 'noUser', { base: baseLabel }, config.anchor, fix?.('Set a numeric non-root user.')),
+    ];
   }
   return userFindings(text, parsed, known ?? '', config.anchor, fix, options);
 }
@@ -847,7 +895,8 @@ function userFindings(
 }
 
 function analyze(text: string, options: Resolved): JibFinding[] {
-  const config = options.format === 'maven' ? mavenConfiguration(text, options) : gradleConfiguration(text, options);
+  const config =
+    options.format === 'maven' ? mavenConfiguration(text, options) : gradleConfiguration(text, options);
   return judge(text, config, options);
 }
 

@@ -38,7 +38,8 @@ function decodeEntities(text: string): string {
     let decoded: string | undefined;
     if (name !== undefined) {
       if (name.startsWith('#x')) decoded = String.fromCodePoint(Number.parseInt(name.slice(2), 16) || 0xfffd);
-      else if (name.startsWith('#')) decoded = String.fromCodePoint(Number.parseInt(name.slice(1), 10) || 0xfffd);
+      else if (name.startsWith('#'))
+        decoded = String.fromCodePoint(Number.parseInt(name.slice(1), 10) || 0xfffd);
       else decoded = ENTITIES[name];
     }
     if (decoded === undefined) {

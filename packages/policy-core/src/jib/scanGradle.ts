@@ -149,7 +149,21 @@ export function tokenizeGradle(text: string): GradleToken[] {
 }
 
 /** Words whose braces open no configuration block. */
-const CONTROL_WORDS = new Set(['if', 'else', 'for', 'while', 'when', 'try', 'catch', 'finally', 'do', 'fun', 'class', 'object', 'return']);
+const CONTROL_WORDS = new Set([
+  'if',
+  'else',
+  'for',
+  'while',
+  'when',
+  'try',
+  'catch',
+  'finally',
+  'do',
+  'fun',
+  'class',
+  'object',
+  'return',
+]);
 /** Words that declare a variable. */
 const DECLARATION_WORDS = new Set(['val', 'var', 'def', 'String']);
 

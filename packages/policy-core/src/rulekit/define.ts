@@ -239,7 +239,9 @@ export function defineDockerfileRule<MessageId extends string>(
 }
 
 /** Declares a Jib rule: `reads` names Jib parameters; locations carry line and column. */
-export function defineJibRule<MessageId extends string>(rule: Omit<JibRule<MessageId>, 'target'>): JibRule<MessageId> {
+export function defineJibRule<MessageId extends string>(
+  rule: Omit<JibRule<MessageId>, 'target'>,
+): JibRule<MessageId> {
   checkMeta(rule, 'jib');
   return { ...rule, target: 'jib' };
 }

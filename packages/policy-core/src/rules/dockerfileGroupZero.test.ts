@@ -9,7 +9,10 @@ COPY target/orders.jar /deployments/orders.jar
 
 describe('dockerfileGroupZero through the evaluation session', () => {
   it('runs in the openshift profile only, as a warning with a text-edit fix', () => {
-    const result = createEvaluation({ profile: 'openshift' }).evaluateDockerfile({ text: DOCKERFILE, name: 'Dockerfile' });
+    const result = createEvaluation({ profile: 'openshift' }).evaluateDockerfile({
+      text: DOCKERFILE,
+      name: 'Dockerfile',
+    });
     expect(result.objects[0]?.rules).toEqual(['dockerfileUser', 'dockerfileGroupZero']);
     expect(result.findings).toMatchObject([
       {
@@ -29,17 +32,30 @@ describe('dockerfileGroupZero through the evaluation session', () => {
     // A warning does not block under the default failOn.
     expect(result.allowed).toBe(true);
     const rules = (profile: ProfileName) =>
-      createEvaluation({ profile }).evaluateDockerfile({ text: DOCKERFILE }).findings.map((f) => f.rule);
+      createEvaluation({ profile })
+        .evaluateDockerfile({ text: DOCKERFILE })
+        .findings.map((f) => f.rule);
     expect((['hardened', 'restricted', 'openshift:v1'] as const).map(rules)).toEqual([[], [], []]);
   });
 
   it('applies suppressions and rule settings', () => {
     const suppressed = createEvaluation({
       profile: 'openshift',
-      suppressions: [{ rule: 'dockerfileGroupZero', reason: 'the jar is read-only at run time', match: { kind: 'Dockerfile' } }],
+      suppressions: [
+        {
+          rule: 'dockerfileGroupZero',
+          reason: 'the jar is read-only at run time',
+          match: { kind: 'Dockerfile' },
+        },
+      ],
     });
-    expect(suppressed.evaluateDockerfile({ text: DOCKERFILE }).findings.map((f) => f.status)).toEqual(['suppressed']);
-    const failing = createEvaluation({ profile: 'openshift', rules: { dockerfileGroupZero: { severity: 'error' } } });
+    expect(suppressed.evaluateDockerfile({ text: DOCKERFILE }).findings.map((f) => f.status)).toEqual([
+      'suppressed',
+    ]);
+    const failing = createEvaluation({
+      profile: 'openshift',
+      rules: { dockerfileGroupZero: { severity: 'error' } },
+    });
     expect(failing.evaluateDockerfile({ text: DOCKERFILE }).allowed).toBe(false);
   });
 });

@@ -8,8 +8,8 @@
  */
 
 import {
-  GROUP_ZERO_CONTROLS,
   analyzeGroupZero,
+  GROUP_ZERO_CONTROLS,
   groupZeroMessages,
   groupZeroReasons,
 } from '../dockerfile/analyzeGroupZero.js';
@@ -52,7 +52,7 @@ export const dockerfileGroupZero = defineDockerfileRule({
   since: '0.2.0',
   reads: ['FROM', 'USER', 'WORKDIR', 'COPY', 'ADD', 'RUN'],
   description:
-    'Files a Dockerfile copies after its last USER switch must be accessible to group 0, and USER must name no group other than 0, so the image runs under OpenShift\'s arbitrary UID.',
+    "Files a Dockerfile copies after its last USER switch must be accessible to group 0, and USER must name no group other than 0, so the image runs under OpenShift's arbitrary UID.",
   controls: GROUP_ZERO_CONTROLS,
   fix: 'mixed',
   messages: groupZeroMessages,

@@ -34,7 +34,11 @@ describe('jibUser through the evaluation session', () => {
           kind: 'safe',
           patch: [],
           edits: [
-            { start: { line: 5, column: 1 }, end: { line: 5, column: 1 }, text: "jib.container.user = '1000:1000'\n" },
+            {
+              start: { line: 5, column: 1 },
+              end: { line: 5, column: 1 },
+              text: "jib.container.user = '1000:1000'\n",
+            },
           ],
         },
       },
@@ -47,24 +51,34 @@ describe('jibUser through the evaluation session', () => {
 <configuration><container><user>\${app.user}</user></container></configuration>
 </plugin></plugins></build></project>`;
     const session = createEvaluation();
-    expect(session.evaluateJib({ text: pom, format: 'maven' }).findings.map((f) => [f.messageId, f.severity])).toEqual([
-      ['unknownUser', 'warning'],
-    ]);
-    expect(session.evaluateJib({ text: pom, format: 'maven', properties: { 'app.user': '10001' } }).findings).toEqual([]);
+    expect(
+      session.evaluateJib({ text: pom, format: 'maven' }).findings.map((f) => [f.messageId, f.severity]),
+    ).toEqual([['unknownUser', 'warning']]);
+    expect(
+      session.evaluateJib({ text: pom, format: 'maven', properties: { 'app.user': '10001' } }).findings,
+    ).toEqual([]);
   });
 
   it('applies option suppressions (matched by kind and name) and counts them as used', () => {
     const session = createEvaluation({
       suppressions: [
-        { rule: 'jibUser', reason: 'the base image is built in house as uid 10001', match: { kind: 'Jib', name: 'orders/*' } },
+        {
+          rule: 'jibUser',
+          reason: 'the base image is built in house as uid 10001',
+          match: { kind: 'Jib', name: 'orders/*' },
+        },
       ],
     });
-    expect(session.evaluateJib({ text: GRADLE, format: 'gradle', name: 'orders/build.gradle' }).findings.map((f) => f.status)).toEqual([
-      'suppressed',
-    ]);
-    expect(session.evaluateJib({ text: GRADLE, format: 'gradle', name: 'billing/build.gradle' }).findings.map((f) => f.status)).toEqual([
-      'fail',
-    ]);
+    expect(
+      session
+        .evaluateJib({ text: GRADLE, format: 'gradle', name: 'orders/build.gradle' })
+        .findings.map((f) => f.status),
+    ).toEqual(['suppressed']);
+    expect(
+      session
+        .evaluateJib({ text: GRADLE, format: 'gradle', name: 'billing/build.gradle' })
+        .findings.map((f) => f.status),
+    ).toEqual(['fail']);
     expect(session.finish()).toEqual([]);
   });
 
@@ -75,14 +89,22 @@ describe('jibUser through the evaluation session', () => {
     expect(off.evaluateJib({ text: GRADLE, format: 'gradle' }).findings).toEqual([]);
     const ran = (profile: ProfileName) =>
       createEvaluation({ profile }).evaluateJib({ text: GRADLE, format: 'gradle' }).findings.length;
-    expect((['hardened', 'openshift', 'restricted', 'hardened:v1', 'openshift:v1'] as const).map(ran)).toEqual([1, 1, 0, 0, 0]);
+    expect(
+      (['hardened', 'openshift', 'restricted', 'hardened:v1', 'openshift:v1'] as const).map(ran),
+    ).toEqual([1, 1, 0, 0, 0]);
   });
 
   it('reads nonRootBases and imageUsers from the evaluation options', () => {
     const text = `${GRADLE}jib.from.image = 'registry.example/java:21'\n`;
-    expect(createEvaluation({ nonRootBases: ['registry.example/java:*'] }).evaluateJib({ text, format: 'gradle' }).findings).toEqual([]);
     expect(
-      createEvaluation({ imageUsers: { 'registry.example/java:21': '10001' } }).evaluateJib({ text, format: 'gradle' }).findings,
+      createEvaluation({ nonRootBases: ['registry.example/java:*'] }).evaluateJib({ text, format: 'gradle' })
+        .findings,
+    ).toEqual([]);
+    expect(
+      createEvaluation({ imageUsers: { 'registry.example/java:21': '10001' } }).evaluateJib({
+        text,
+        format: 'gradle',
+      }).findings,
     ).toEqual([]);
   });
 });
