@@ -496,6 +496,29 @@ jib.container.user = "\${appUid}:0"
     expected: [],
   },
   {
+    name: 'Groovy: a number, in a subprojects block of a root script',
+    text: `subprojects {
+    apply plugin: 'com.google.cloud.tools.jib'
+    jib { container { user = 999 } }
+}
+`,
+    options: { format: 'gradle' },
+    expected: ['uidBelowMinimum 3:30 USER 999 has UID 999, below the minimum 1000'],
+  },
+  {
+    name: 'Groovy: a variable without a value and an environment variable are unknown',
+    text: groovy(`jib {
+    container {
+        user = "\${appUid}:\${System.getenv('APP_GID')}"
+    }
+}
+`),
+    options: { format: 'gradle' },
+    expected: [
+      'unknownUser 12:16 the Jib container user ${appUid}:${APP_GID} depends on variable appUid, which has no value: the user is unknown until build time',
+    ],
+  },
+  {
     name: 'Groovy: a build without Jib is not judged',
     text: `plugins { id 'java' }\ncontainer { user = 'root' }\n`,
     options: { format: 'gradle' },
@@ -560,6 +583,32 @@ jib {
     fixed: kotlin(`jib {
     container { user.set("1000:1000") }
 }`),
+  },
+  {
+    name: 'Kotlin: configure<JibExtension> with a user from a system property default',
+    text: kotlin(`configure<com.google.cloud.tools.jib.gradle.JibExtension> {
+    container {
+        user = System.getProperty("jib.uid", "10001")
+    }
+}`),
+    options: { format: 'gradle-kotlin' },
+    expected: [],
+  },
+  {
+    name: 'Kotlin: configure<JibExtension> without a user',
+    text: kotlin(`configure<com.google.cloud.tools.jib.gradle.JibExtension> {
+    to { image = "registry.example/orders" }
+}`),
+    options: { format: 'gradle-kotlin' },
+    fixed: kotlin(`configure<com.google.cloud.tools.jib.gradle.JibExtension> {
+    container {
+        user = "1000:1000"
+    }
+    to { image = "registry.example/orders" }
+}`),
+    expected: [
+      "noUser 7:1 Jib sets no container user and the base image eclipse-temurin (Jib's default) is not known to run as non-root, so the container runs as root",
+    ],
   },
   {
     name: 'Kotlin: a one-line container block without user',

@@ -589,6 +589,8 @@ function evaluateGradle(
   if (parts[0]?.text === '(' && parts.at(-1)?.text === ')')
     return evaluateGradle(parts.slice(1, -1), variables, properties, depth + 1);
   const [first] = parts;
+  if (parts.length === 1 && first?.kind === 'other' && /^[0-9][0-9_]*$/.test(first.text))
+    return { value: first.text.replaceAll('_', ''), unresolved: [] };
   if (parts.length === 1 && first?.kind === 'string') {
     if (!(first.quote ?? '').startsWith('"')) return { value: first.text, unresolved: [] };
     return interpolateGradle(first.text, variables, properties, depth);

@@ -132,6 +132,14 @@ export function tokenizeGradle(text: string): GradleToken[] {
       index = end;
       continue;
     }
+    if (code >= 48 && code <= 57) {
+      // A number: `user = 1000` in Groovy.
+      let end = index + 1;
+      while (end < text.length && /[0-9_]/.test(text[end] as string)) end++;
+      tokens.push({ kind: 'other', text: text.slice(index, end), start: index, end });
+      index = end;
+      continue;
+    }
     if ('{}()[]=;,'.includes(char)) {
       tokens.push({ kind: 'punct', text: char, start: index, end: index + 1 });
       index++;
@@ -229,6 +237,21 @@ export function scanGradle(text: string): GradleScript {
     statementStart = false;
     if (CONTROL_WORDS.has(token.text)) continue;
     const next = tokens[index + 1];
+    // Kotlin `configure<JibExtension> { … }`: the extension's block by its type.
+    if (token.text === 'configure' && next?.text === '<') {
+      let close = index + 2;
+      while (close < tokens.length && (tokens[close] as GradleToken).text !== '>') close++;
+      const type = tokens[close - 1]?.text ?? '';
+      const brace = tokens[close + 1];
+      if (brace?.text === '{' && type.endsWith('JibExtension')) {
+        const block: GradleBlock = { path: [...path(), 'jib'], nameToken: token, open: brace.end, close: text.length };
+        blocks.push(block);
+        open.push(block);
+        index = close + 1;
+        statementStart = true;
+        continue;
+      }
+    }
     // `val name = value`, `def name = value`: a variable, by its bare name.
     if (DECLARATION_WORDS.has(token.text) && next?.kind === 'name' && tokens[index + 2]?.text === '=') {
       const { value, next: end } = valueTokens(tokens, index + 3);
