@@ -721,6 +721,35 @@ data: {a: "1"}
     expect(text.stdout).toContain('Jib gateway/build.gradle.kts');
   });
 
+  it('gives Jib builds the -D values and -P profiles of the configuration file', async () => {
+    const dir = temp();
+    writeFileSync(
+      join(dir, 'pom.xml'),
+      `<project><build><plugins><plugin>
+  <artifactId>jib-maven-plugin</artifactId>
+  <configuration><container><user>\${app.uid}</user></container></configuration>
+</plugin></plugins></build>
+<profiles><profile><id>debug</id><properties><app.uid>0</app.uid></properties></profile></profiles>
+</project>
+`,
+    );
+    const unknown = await runCli(['scan', 'pom.xml', '--format', 'json'], { cwd: dir });
+    expect(json(unknown.stdout).findings.map((f) => [f.messageId, f.severity])).toEqual([
+      ['unknownUser', 'warning'],
+    ]);
+    expect(unknown.code).toBe(0);
+    writeFileSync(join(dir, 'podguard.config.yaml'), 'jibProperties: { app.uid: "10001" }\n');
+    const given = await runCli(['scan', 'pom.xml', '--format', 'json'], { cwd: dir });
+    expect(json(given.stdout).findings).toEqual([]);
+    writeFileSync(join(dir, 'podguard.config.yaml'), 'mavenProfiles: [debug]\n');
+    const profile = await runCli(['scan', 'pom.xml', '--format', 'json'], { cwd: dir });
+    expect(json(profile.stdout).findings.map((f) => f.messageId)).toEqual(['rootUser']);
+    writeFileSync(join(dir, 'podguard.config.yaml'), 'mavenProfiles: debug\n');
+    const wrong = await runCli(['scan', 'pom.xml'], { cwd: dir });
+    expect(wrong.stderr).toContain('mavenProfiles');
+    expect(wrong.code).toBe(2);
+  });
+
   it('says that build files are not rewritten, and runs the OpenShift image check in the openshift profile', async () => {
     const dir = temp();
     writeFileSync(

@@ -66,6 +66,8 @@ export interface ScanRequest {
   imageConfigs: string[];
   /** The config file's `imageDockerfiles`, resolved against its directory. */
   imageDockerfiles: Record<string, string>;
+  /** What Jib builds are given: the config file's `jibProperties` (`-D`) and `mavenProfiles` (`-P`). */
+  jibBuild?: { properties: Record<string, string>; profiles: string[] | undefined };
   /** Kustomization directories to render (`--kustomize`) and scan. */
   kustomize?: string[];
   /** PATH to find kubectl or kustomize on (default: the process's). */
@@ -257,7 +259,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         if (text.includes('\u0000')) throw new InputProblem('binary file: not a build file', 1, 1);
         summary.documents++;
         summary.objects++;
-        scanJib(file, text, session, findings, objects);
+        scanJib(file, text, request.jibBuild, session, findings, objects);
         continue;
       }
       const kept: ParsedDocument[] = [];
@@ -511,13 +513,21 @@ function parentPoms(path: string, text: string): string[] {
 function scanJib(
   file: InputFile,
   text: string,
+  build: ScanRequest['jibBuild'],
   session: EvaluationSession,
   findings: LocatedFinding[],
   objects: CheckedObject[],
 ): void {
   const format = jibBuildFormat(file.path as string) ?? ('maven' as JibBuildFormat);
   const parents = format === 'maven' ? parentPoms(file.path as string, text) : [];
-  const result = session.evaluateJib({ text, format, name: file.display, parents });
+  const result = session.evaluateJib({
+    text,
+    format,
+    name: file.display,
+    parents,
+    properties: build?.properties ?? {},
+    ...(build?.profiles !== undefined ? { profiles: build.profiles } : {}),
+  });
   for (const object of result.objects) {
     objects.push({
       resource: object.resource,
@@ -542,5 +552,6 @@ export function configPaths(config: PodguardConfig, configFile: string | undefin
     imageDockerfiles: Object.fromEntries(
       Object.entries(config.imageDockerfiles ?? {}).map(([image, file]) => [image, resolve(base, file)]),
     ),
+    jibBuild: { properties: config.jibProperties ?? {}, profiles: config.mavenProfiles },
   };
 }

@@ -244,7 +244,12 @@ export function scanGradle(text: string): GradleScript {
       const type = tokens[close - 1]?.text ?? '';
       const brace = tokens[close + 1];
       if (brace?.text === '{' && type.endsWith('JibExtension')) {
-        const block: GradleBlock = { path: [...path(), 'jib'], nameToken: token, open: brace.end, close: text.length };
+        const block: GradleBlock = {
+          path: [...path(), 'jib'],
+          nameToken: token,
+          open: brace.end,
+          close: text.length,
+        };
         blocks.push(block);
         open.push(block);
         index = close + 1;
