@@ -167,6 +167,20 @@ describe('analyzeGroupZero', () => {
     expect(analyzeGroupZero(after, target === undefined ? {} : { target })).toEqual([]);
   });
 
+  it.each([
+    ['chmod -R g=u /app', true],
+    ['chmod -R ug+rwX /app', true],
+    ['chmod 775 /app', true],
+    ['chmod -R g+r /app', false],
+    ['chmod 755 /app', false],
+    ['chgrp -R root /app', true],
+    ['chown -R 1001:0 /app', true],
+    ['chown -R 1001:1001 /app', false],
+  ])('a later RUN %s covers the copy: %s', (run, covered) => {
+    const text = `FROM alpine:3.20\nUSER 1001\nCOPY app /app/bin\nRUN ${run}\n`;
+    expect(analyzeGroupZero(text).length).toBe(covered ? 0 : 1);
+  });
+
   it('adding --chown is safe; changing a group the author wrote is unsafe', () => {
     expect(analyzeGroupZero('FROM a\nUSER 1001\nCOPY x /x\n')[0]?.fix?.kind).toBe('safe');
     expect(analyzeGroupZero('FROM a\nUSER 1001\nCOPY --chown=1001:1001 x /x\n')[0]?.fix?.kind).toBe('unsafe');

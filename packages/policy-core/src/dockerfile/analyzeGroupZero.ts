@@ -156,6 +156,19 @@ const covers = (path: string, target: string): boolean =>
 
 const GROUP_ZERO = new Set(['0', 'root']);
 
+/** A chmod mode that lets the group write: `g=u`, `g+w`, `ug+rwX`, `a=rwx`, `775`, `0664`. */
+function grantsGroupWrite(mode: string): boolean {
+  if (/^[0-7]?[0-7][67][0-7]$/.test(mode)) return true;
+  return mode.split(',').some((clause) => {
+    const match = /^([ugoa]*)([=+])([rwxXstugo]*)$/.exec(clause);
+    if (!match) return false;
+    const who = match[1] as string;
+    const permissions = match[3] as string;
+    const group = who === '' || who.includes('g') || who.includes('a');
+    return group && (permissions === 'u' || permissions.includes('w'));
+  });
+}
+
 /** The paths a RUN makes group-0 accessible: `chgrp 0`, `chown x:0`, `chmod g=u` / `g+rw`. */
 function groupZeroPaths(run: DockerfileInstruction, workdir: string): string[] {
   const text = [run.args, ...run.heredocs].join('\n');
@@ -173,7 +186,7 @@ function groupZeroPaths(run: DockerfileInstruction, workdir: string): string[] {
         ? GROUP_ZERO.has(mode)
         : name === 'chown'
           ? GROUP_ZERO.has(mode.split(/[:.]/)[1] ?? '')
-          : /(^|,)[ugoa]*g[ugoa]*(=u|\+[rwxX]*w)/.test(mode) || /^[0-7]?[0-7][67][0-7]$/.test(mode);
+          : grantsGroupWrite(mode);
     if (grants) paths.push(...targets.map((target) => absolute(target, workdir)));
   }
   return paths;

@@ -675,6 +675,10 @@ describe('analyzeJib: fix kinds and options', () => {
   it('stays linear on long adversarial input', () => {
     const xml = `<project>${'<a b="'.repeat(20_000)}`;
     const groovyText = `jib { container { user = "${'${'.repeat(20_000)}" } }`;
+    const nested = `jib { container { user = "${'${"'.repeat(20_000)}" } }`;
+    const closes = `<project>${'<a>'.repeat(20_000)}${'</b>'.repeat(20_000)}${'</a>'.repeat(20_000)}</project>`;
+    expect(() => analyzeJib(nested, { format: 'gradle-kotlin' })).not.toThrow();
+    expect(analyzeJib(closes, { format: 'maven' })).toEqual([]);
     expect(() => analyzeJib(xml, { format: 'maven' })).not.toThrow();
     expect(() => analyzeJib(groovyText, { format: 'gradle' })).not.toThrow();
   });

@@ -83,12 +83,15 @@ export function readXml(text: string): XmlElement[] {
   const roots: XmlElement[] = [];
   const stack: XmlElement[] = [];
   const texts: string[][] = [];
+  // How many elements of each name are open: a closing tag with none open is dropped at once.
+  const openCount = new Map<string, number>();
   let index = 0;
   const addText = (raw: string) => {
     const current = texts[texts.length - 1];
     if (current) current.push(raw);
   };
   const close = (element: XmlElement, closeStart: number, end: number) => {
+    openCount.set(element.name, (openCount.get(element.name) ?? 1) - 1);
     element.closeStart = closeStart;
     element.end = end;
     element.text = decodeEntities((texts.pop() ?? []).join('')).trim();
@@ -123,7 +126,12 @@ export function readXml(text: string): XmlElement[] {
       const name = text.slice(lt + 2, nameEnd);
       const { end } = endOfTag(text, nameEnd);
       // Tolerant: close up to the nearest open element of that name; a stray closing tag is ignored.
-      const at = stack.map((element) => element.name).lastIndexOf(name);
+      // Elements closed on the way never reopen, so the scans add up to the text's length.
+      let at = -1;
+      if ((openCount.get(name) ?? 0) > 0) {
+        at = stack.length - 1;
+        while (at >= 0 && (stack[at] as XmlElement).name !== name) at--;
+      }
       if (at !== -1) {
         while (stack.length > at + 1) {
           const unclosed = stack.pop() as XmlElement;
@@ -157,6 +165,7 @@ export function readXml(text: string): XmlElement[] {
     if (parent) parent.children.push(element);
     else roots.push(element);
     if (!selfClosing) {
+      openCount.set(element.name, (openCount.get(element.name) ?? 0) + 1);
       stack.push(element);
       texts.push([]);
     }

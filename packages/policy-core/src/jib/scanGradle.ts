@@ -51,8 +51,11 @@ const isNameStart = (code: number): boolean =>
   (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code === 36;
 const isNameChar = (code: number): boolean => isNameStart(code) || (code >= 48 && code <= 57);
 
+/** How deep strings nest in templates before the scanner stops following them. */
+const MAX_NESTING = 16;
+
 /** The end of a string body that starts at `from` (after the opening quote), templates skipped. */
-function endOfString(text: string, from: number, quote: string): number {
+function endOfString(text: string, from: number, quote: string, nesting = 0): number {
   let index = from;
   const interpolates = quote[0] === '"';
   while (index < text.length) {
@@ -65,16 +68,16 @@ function endOfString(text: string, from: number, quote: string): number {
     if (quote.length === 1 && char === '\n') return index;
     if (interpolates && char === '$' && text[index + 1] === '{') {
       // `${ ... }` may hold strings and braces of its own.
-      let depth = 0;
+      let braces = 0;
       index += 1;
       while (index < text.length) {
         const inner = text[index];
-        if (inner === '{') depth++;
+        if (inner === '{') braces++;
         else if (inner === '}') {
-          depth--;
-          if (depth === 0) break;
-        } else if (inner === '"' || inner === "'") {
-          index = endOfString(text, index + 1, inner);
+          braces--;
+          if (braces === 0) break;
+        } else if ((inner === '"' || inner === "'") && nesting < MAX_NESTING) {
+          index = endOfString(text, index + 1, inner, nesting + 1);
         }
         index++;
       }
