@@ -60,8 +60,8 @@ const OPENSHIFT_OPTIONS: Profile['options'] = {
 /**
  * The default: `restricted` plus the kubelet's start-up verdict, no root at run time, an explicit
  * UID >= 1000 outside 65534/65535, a deliberate group, a read-only root filesystem, no
- * service-account token, namespaces that enforce `restricted`, and Dockerfiles that set a
- * non-root USER. Always the latest rule set; pin `hardened:v1` to keep today's.
+ * service-account token, namespaces that enforce `restricted`, and Dockerfiles and Jib builds
+ * that set a non-root user. Always the latest rule set; pin `hardened:v1` to keep today's.
  */
 export const hardenedProfile: Profile = {
   name: 'hardened',
