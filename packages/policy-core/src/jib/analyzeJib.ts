@@ -933,6 +933,12 @@ export interface ResolvedJibOptions {
 
 /** {@link analyzeJib} with options the engine has validated already. */
 export function jibFindings(text: string, options: ResolvedJibOptions): JibFinding[] {
+  // The session's input is typed, but JavaScript callers may pass anything: an input error, not a guess.
+  if (!FORMATS.includes(options.format))
+    throw new PodguardInputError(
+      `Jib build file format must be ${FORMATS.join(', ')}, got ${JSON.stringify(options.format)}`,
+      'format',
+    );
   return analyze(text, {
     format: options.format,
     properties: options.properties,

@@ -94,6 +94,18 @@ describe('jibUser through the evaluation session', () => {
     ).toEqual([1, 1, 0, 0, 0]);
   });
 
+  it('reports an unknown format as an input error, not a verdict', () => {
+    const result = createEvaluation().evaluateJib({
+      text: GRADLE,
+      format: 'ant' as never,
+      name: 'build.xml',
+    });
+    expect(result.findings.map((f) => [f.rule, f.status])).toEqual([['invalidInput', 'error']]);
+    expect(result.findings[0]?.message).toContain(
+      'Jib build file format must be maven, gradle, gradle-kotlin',
+    );
+  });
+
   it('reads nonRootBases and imageUsers from the evaluation options', () => {
     const text = `${GRADLE}jib.from.image = 'registry.example/java:21'\n`;
     expect(
