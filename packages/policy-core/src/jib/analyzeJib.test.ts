@@ -519,6 +519,30 @@ jib.container.user = "\${appUid}:0"
     ],
   },
   {
+    name: 'Groovy: a root script that only declares the plugin version (apply false) is not judged',
+    text: `plugins {
+  id 'org.springframework.boot' version '3.3.4' apply false
+  id 'com.google.cloud.tools.jib' version '3.4.4' apply false
+}
+`,
+    options: { format: 'gradle' },
+    expected: [],
+  },
+  {
+    name: 'Kotlin: apply false, then the plugin applied in a subprojects block',
+    text: `plugins {
+    id("com.google.cloud.tools.jib") version "3.4.4" apply false
+}
+subprojects {
+    apply(plugin = "com.google.cloud.tools.jib")
+}
+`,
+    options: { format: 'gradle-kotlin' },
+    expected: [
+      "noUser 5:20 Jib sets no container user and the base image eclipse-temurin (Jib's default) is not known to run as non-root, so the container runs as root",
+    ],
+  },
+  {
     name: 'Groovy: a build without Jib is not judged',
     text: `plugins { id 'java' }\ncontainer { user = 'root' }\n`,
     options: { format: 'gradle' },

@@ -684,6 +684,26 @@ function matchingBrace(text: string, open: number): number {
   return -1;
 }
 
+/**
+ * The first mention of Jib's plugin id that applies it: `id 'com.google.cloud.tools.jib'`,
+ * `apply plugin: '…'`; not `id(…) version "…" apply false`, which only declares the version (a
+ * root script of a multi-project build).
+ */
+function appliedPluginId(tokens: readonly GradleToken[]): GradleToken | undefined {
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index] as GradleToken;
+    if (token.kind !== 'string' || token.text !== JIB_GRADLE_PLUGIN) continue;
+    let declaredOnly = false;
+    for (let next = index + 1; next < tokens.length; next++) {
+      const { kind, text } = tokens[next] as GradleToken;
+      if (kind === 'newline' || text === ';' || text === '}') break;
+      if (text === 'apply' && tokens[next + 1]?.text === 'false') declaredOnly = true;
+    }
+    if (!declaredOnly) return token;
+  }
+  return undefined;
+}
+
 /** The path under `jib` of an assignment (`['container', 'user']`), if it is Jib's. */
 function jibPath(assignment: { path: readonly string[] }): string[] | undefined {
   const at = assignment.path.lastIndexOf('jib');
@@ -700,7 +720,7 @@ function gradleConfiguration(text: string, options: Resolved): JibConfiguration 
     else if (path.length === 2 && (path[0] === 'ext' || path[0] === 'extra'))
       variables.set(path[1] as string, assignment.value);
   }
-  const pluginId = script.tokens.find((token) => token.kind === 'string' && token.text === JIB_GRADLE_PLUGIN);
+  const pluginId = appliedPluginId(script.tokens);
   const jibBlocks = script.blocks.filter((block) => block.path.at(-1) === 'jib');
   const jibAssignments = script.assignments.filter((assignment) => jibPath(assignment) !== undefined);
   const configured = pluginId !== undefined || jibBlocks.length > 0 || jibAssignments.length > 0;
