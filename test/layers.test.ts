@@ -83,10 +83,11 @@ const CORE_LAYERS: Record<string, readonly string[]> = {
   image: ['model', 'podspec'],
   dockerfile: ['model', 'podspec', 'image'],
   helmchart: ['model', 'podspec'],
+  jib: ['model', 'podspec', 'image', 'dockerfile'],
   rulekit: ['model', 'podspec', 'image'],
-  rules: ['model', 'podspec', 'image', 'dockerfile', 'rulekit'],
-  profiles: ['model', 'podspec', 'image', 'dockerfile', 'rulekit', 'rules'],
-  engine: ['model', 'podspec', 'image', 'dockerfile', 'helmchart', 'rulekit', 'rules', 'profiles'],
+  rules: ['model', 'podspec', 'image', 'dockerfile', 'jib', 'rulekit'],
+  profiles: ['model', 'podspec', 'image', 'dockerfile', 'jib', 'rulekit', 'rules'],
+  engine: ['model', 'podspec', 'image', 'dockerfile', 'jib', 'helmchart', 'rulekit', 'rules', 'profiles'],
   report: ['model'],
 };
 

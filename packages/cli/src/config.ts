@@ -2,7 +2,8 @@
  * `podguard.config.{json,yaml,yml}`: found upward from the working directory or given with
  * `--config`. It holds the core's options (the one options schema every door shares, validated
  * by the core: unknown keys and wrong values are errors naming the key) plus the CLI's own keys,
- * file paths the CLI reads (`imageDockerfiles`, `imageConfigs`).
+ * file paths the CLI reads (`imageDockerfiles`, `imageConfigs`) and what Jib builds are given
+ * (`jibProperties`, `mavenProfiles`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,6 +18,10 @@ export interface CliConfigKeys {
   imageDockerfiles?: Record<string, string>;
   /** `docker inspect` or OCI image config files. */
   imageConfigs?: string[];
+  /** The `-D` values Jib builds run with (Maven user properties, Gradle system and project properties). */
+  jibProperties?: Record<string, string>;
+  /** The Maven profiles Jib builds run with (`-P`); default: those active by default. */
+  mavenProfiles?: string[];
 }
 
 /** The configuration file's content: the core's options plus the CLI's keys. */
@@ -32,6 +37,11 @@ const CLI_KEYS: Readonly<Record<keyof CliConfigKeys, [Check, string]>> = {
     'a map of image reference to Dockerfile path',
   ],
   imageConfigs: [(v) => Array.isArray(v) && v.every(isString), 'a list of file paths'],
+  jibProperties: [
+    (v) => isObject(v) && Object.values(v as object).every(isString),
+    'a map of property name to value (the -D values of Jib builds)',
+  ],
+  mavenProfiles: [(v) => Array.isArray(v) && v.every(isString), 'a list of Maven profile ids'],
 };
 
 export class ConfigError extends Error {

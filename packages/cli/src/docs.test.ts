@@ -24,6 +24,17 @@ describe('docs/cis-5.2.7-audit.md', () => {
 });
 
 describe('packages/cli/README.md', () => {
+  it('shows the real output of scanning the Jib and OpenShift examples', async () => {
+    const [output] = blocksAfter('packages/cli/README.md', '## Images built without a Dockerfile');
+    const run = await runCli(['scan', 'examples/jib', 'examples/openshift', '--profile', 'openshift'], {
+      cwd: root,
+    });
+    expect(run.code).toBe(1);
+    expect(`$ npx podguard scan examples/jib examples/openshift --profile openshift\n${run.stdout}`).toBe(
+      output,
+    );
+  });
+
   it('shows the real output of scanning examples/manifests', async () => {
     const [output] = blocksAfter('packages/cli/README.md', '## Example output');
     const run = await runCli(['scan', 'examples/manifests'], { cwd: root });

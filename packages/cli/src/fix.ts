@@ -265,11 +265,13 @@ export async function runFix(
       io.stderr.write(`podguard: ${fix.file}: applied ${fix.changes} fix${fix.changes === 1 ? '' : 'es'}\n`);
     }
   }
-  // Dockerfile fixes are advice (which UID an image should run as is the author's call).
+  // Dockerfile and Jib fixes are advice (which UID an image should run as is the author's call).
   for (const finding of result.report.findings) {
-    if (finding.resource.kind === 'Dockerfile' && finding.status === 'fail' && finding.source) {
+    const kind = finding.resource.kind;
+    if ((kind === 'Dockerfile' || kind === 'Jib') && finding.status === 'fail' && finding.source) {
       const { file, line } = finding.source;
-      io.stderr.write(`podguard: ${file}:${line}: not fixed: Dockerfiles are not rewritten by --fix\n`);
+      const what = kind === 'Jib' ? 'Maven and Gradle build files' : 'Dockerfiles';
+      io.stderr.write(`podguard: ${file}:${line}: not fixed: ${what} are not rewritten by --fix\n`);
     }
   }
   return { errors, changed: fixes.some((fix) => !fix.error && fix.changes > 0) };

@@ -4,8 +4,10 @@
  */
 import { existsSync, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { jibBuildFormat } from '@podguard/policy-core';
 
-export type InputKind = 'manifest' | 'json' | 'dockerfile';
+/** `jib`: a Maven or Gradle build file (`pom.xml`, `build.gradle`, `build.gradle.kts`), judged when it configures Jib. */
+export type InputKind = 'manifest' | 'json' | 'dockerfile' | 'jib';
 
 export interface InputFile {
   /** As shown in findings: relative to the working directory, or `-`. */
@@ -54,6 +56,7 @@ export function kindOf(name: string): InputKind | undefined {
   if (/^(Dockerfile|Containerfile)(\..+)?$/.test(base) || /\.(Dockerfile|Containerfile)$/i.test(base)) {
     return 'dockerfile';
   }
+  if (jibBuildFormat(base) !== undefined) return 'jib';
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ interface JsonReport {
     severity: string;
     message: string;
     path: string;
+    messageId?: string;
     source?: { file: string; line: number; column: number; document: number; template?: string };
   }[];
   summary: Record<string, number>;
@@ -348,7 +349,6 @@ spec:
 describe('configuration', () => {
   it('finds podguard.config.yaml upward and applies it', async () => {
     const dir = temp();
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'podguard.config.yaml'), 'profile: baseline\n');
     writeFileSync(
@@ -661,6 +661,115 @@ data: {a: "1"}
     expect(run.stderr).toContain('podguard: Dockerfile:2: not fixed: Dockerfiles are not rewritten by --fix');
     expect(run.code).toBe(1);
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM node:22\nUSER node\n');
+  });
+
+  it('picks up pom.xml, build.gradle and build.gradle.kts in directories, with parent POMs', async () => {
+    const dir = temp();
+    for (const sub of ['orders', 'billing', 'gateway', 'docs']) mkdirSync(join(dir, sub));
+    // A multi-module build: the parent configures Jib with a user; one module sets root.
+    writeFileSync(
+      join(dir, 'pom.xml'),
+      `<project><artifactId>shop</artifactId><packaging>pom</packaging>
+  <build><pluginManagement><plugins><plugin>
+    <artifactId>jib-maven-plugin</artifactId>
+    <configuration><container><user>10001:0</user></container></configuration>
+  </plugin></plugins></pluginManagement></build>
+</project>
+`,
+    );
+    const module = (user: string) => `<project>
+  <parent><artifactId>shop</artifactId></parent>
+  <artifactId>orders</artifactId>
+  <build><plugins><plugin>
+    <artifactId>jib-maven-plugin</artifactId>${user}
+  </plugin></plugins></build>
+</project>
+`;
+    writeFileSync(join(dir, 'orders', 'pom.xml'), module(''));
+    writeFileSync(
+      join(dir, 'billing', 'pom.xml'),
+      module('\n    <configuration><container><user>root</user></container></configuration>'),
+    );
+    writeFileSync(
+      join(dir, 'gateway', 'build.gradle.kts'),
+      'plugins {\n    id("com.google.cloud.tools.jib")\n}\n',
+    );
+    writeFileSync(join(dir, 'docs', 'build.gradle'), "plugins { id 'java' }\n");
+    const run = await runCli(['scan', '.', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(1);
+    const report = json(run.stdout);
+    expect(
+      report.findings.map(
+        (f) => `${f.source?.file}:${f.source?.line}:${f.source?.column} ${f.rule} ${f.messageId}`,
+      ),
+    ).toEqual(['billing/pom.xml:6:37 jibUser rootUser', 'gateway/build.gradle.kts:2:8 jibUser noUser']);
+    const compact = await runCli(['scan', '.', '--format', 'compact'], { cwd: dir });
+    expect(compact.stdout).toContain(
+      'gateway/build.gradle.kts:2:8: error jibUser Jib sets no container user',
+    );
+    const junit = await runCli(['scan', '.', '--format', 'junit'], { cwd: dir });
+    expect(junit.stdout).toContain('name="Jib/billing/pom.xml jibUser"');
+    const sarif = await runCli(['scan', '.', '--format', 'sarif'], { cwd: dir });
+    const result = JSON.parse(sarif.stdout).runs[0].results.find(
+      (r: { ruleId: string }) => r.ruleId === 'jibUser',
+    );
+    expect(result.locations[0].physicalLocation).toMatchObject({
+      artifactLocation: { uri: 'billing/pom.xml' },
+      region: { startLine: 6, startColumn: 37 },
+    });
+    const text = await runCli(['scan', '.'], { cwd: dir });
+    expect(text.stdout).toContain('Jib gateway/build.gradle.kts');
+  });
+
+  it('gives Jib builds the -D values and -P profiles of the configuration file', async () => {
+    const dir = temp();
+    writeFileSync(
+      join(dir, 'pom.xml'),
+      `<project><build><plugins><plugin>
+  <artifactId>jib-maven-plugin</artifactId>
+  <configuration><container><user>\${app.uid}</user></container></configuration>
+</plugin></plugins></build>
+<profiles><profile><id>debug</id><properties><app.uid>0</app.uid></properties></profile></profiles>
+</project>
+`,
+    );
+    const unknown = await runCli(['scan', 'pom.xml', '--format', 'json'], { cwd: dir });
+    expect(json(unknown.stdout).findings.map((f) => [f.messageId, f.severity])).toEqual([
+      ['unknownUser', 'warning'],
+    ]);
+    expect(unknown.code).toBe(0);
+    writeFileSync(join(dir, 'podguard.config.yaml'), 'jibProperties: { app.uid: "10001" }\n');
+    const given = await runCli(['scan', 'pom.xml', '--format', 'json'], { cwd: dir });
+    expect(json(given.stdout).findings).toEqual([]);
+    writeFileSync(join(dir, 'podguard.config.yaml'), 'mavenProfiles: [debug]\n');
+    const profile = await runCli(['scan', 'pom.xml', '--format', 'json'], { cwd: dir });
+    expect(json(profile.stdout).findings.map((f) => f.messageId)).toEqual(['rootUser']);
+    writeFileSync(join(dir, 'podguard.config.yaml'), 'mavenProfiles: debug\n');
+    const wrong = await runCli(['scan', 'pom.xml'], { cwd: dir });
+    expect(wrong.stderr).toContain('mavenProfiles');
+    expect(wrong.code).toBe(2);
+  });
+
+  it('says that build files are not rewritten, and runs the OpenShift image check in the openshift profile', async () => {
+    const dir = temp();
+    writeFileSync(
+      join(dir, 'build.gradle'),
+      "plugins { id 'com.google.cloud.tools.jib' }\njib.container.user = 'app'\n",
+    );
+    const fix = await runCli(['scan', 'build.gradle', '--fix'], { cwd: dir });
+    expect(fix.stderr).toContain(
+      'podguard: build.gradle:2: not fixed: Maven and Gradle build files are not rewritten by --fix',
+    );
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM ubi9/ubi-minimal\nUSER 1001\nCOPY app /opt/app\n');
+    const hardened = await runCli(['scan', 'Dockerfile', '--format', 'json'], { cwd: dir });
+    expect(json(hardened.stdout).findings).toEqual([]);
+    const openshift = await runCli(['scan', 'Dockerfile', '--profile', 'openshift', '--format', 'compact'], {
+      cwd: dir,
+    });
+    expect(openshift.stdout).toContain(
+      'Dockerfile:3:1: warning dockerfileGroupZero COPY to /opt/app after USER 1001',
+    );
+    expect(openshift.code).toBe(0);
   });
 
   it('never rewrites standard input', async () => {

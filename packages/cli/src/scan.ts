@@ -3,9 +3,9 @@
  * every verdict comes from @podguard/policy-core.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   type CheckedObject,
@@ -14,7 +14,10 @@ import {
   type EvaluateOptions,
   type EvaluationSession,
   imageUsersFromImageConfig,
+  type JibBuildFormat,
+  jibBuildFormat,
   type LocatedFinding,
+  mavenParentPath,
   type ScanReport,
   type SourceLocation,
 } from '@podguard/policy-core';
@@ -71,6 +74,8 @@ export interface ScanRequest {
   imageConfigs: string[];
   /** The config file's `imageDockerfiles`, resolved against its directory. */
   imageDockerfiles: Record<string, string>;
+  /** What Jib builds are given: the config file's `jibProperties` (`-D`) and `mavenProfiles` (`-P`). */
+  jibBuild?: { properties: Record<string, string>; profiles: string[] | undefined };
   /** Kustomization directories to render (`--kustomize`) and scan. */
   kustomize?: string[];
   /** PATH to find kubectl or kustomize on (default: the process's). */
@@ -274,6 +279,14 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         summary.documents++;
         summary.objects++;
         scanDockerfile(file, text, session, findings, objects);
+        continue;
+      }
+      if (file.kind === 'jib') {
+        const text = await readFile(file.path as string, 'utf8');
+        if (text.includes('\u0000')) throw new InputProblem('binary file: not a build file', 1, 1);
+        summary.documents++;
+        summary.objects++;
+        scanJib(file, text, request.jibBuild, session, findings, objects);
         continue;
       }
       const kept: ParsedDocument[] = [];
@@ -652,6 +665,63 @@ function scanDockerfile(
   }
 }
 
+/** How many parent POMs a module's chain may have (a loop of relativePaths ends here). */
+const MAX_PARENTS = 16;
+
+/** The texts of the parent POMs on disk, nearest first, by `<parent><relativePath>` (default `../pom.xml`). */
+function parentPoms(path: string, text: string): string[] {
+  const parents: string[] = [];
+  const seen = new Set([resolve(path)]);
+  let current = { path, text };
+  while (parents.length < MAX_PARENTS) {
+    const relative = mavenParentPath(current.text);
+    if (relative === undefined) break;
+    let next = resolve(dirname(current.path), relative);
+    if (existsSync(next) && statSync(next).isDirectory()) next = join(next, 'pom.xml');
+    // A parent that is not on disk comes from a repository: what it says is not known here.
+    if (seen.has(next) || !existsSync(next)) break;
+    seen.add(next);
+    current = { path: next, text: readFileSync(next, 'utf8') };
+    parents.push(current.text);
+  }
+  return parents;
+}
+
+/** A Maven or Gradle build file through the session's Jib rules, as a Dockerfile. */
+function scanJib(
+  file: InputFile,
+  text: string,
+  build: ScanRequest['jibBuild'],
+  session: EvaluationSession,
+  findings: LocatedFinding[],
+  objects: CheckedObject[],
+): void {
+  const format = jibBuildFormat(file.path as string) ?? ('maven' as JibBuildFormat);
+  const parents = format === 'maven' ? parentPoms(file.path as string, text) : [];
+  const result = session.evaluateJib({
+    text,
+    format,
+    name: file.display,
+    parents,
+    properties: build?.properties ?? {},
+    ...(build?.profiles !== undefined ? { profiles: build.profiles } : {}),
+  });
+  for (const object of result.objects) {
+    objects.push({
+      resource: object.resource,
+      source: { file: file.display, line: 1, column: 1, document: 0 },
+      rules: [...object.rules],
+    });
+  }
+  for (const finding of result.findings) {
+    const at = finding.locations[0];
+    findings.push({
+      ...finding,
+      source: { file: file.display, line: at?.line ?? 1, column: at?.column ?? 1, document: 0 },
+    });
+  }
+}
+
 /** Resolves the config file's paths against its directory. */
 export function configPaths(config: PodguardConfig, configFile: string | undefined, cwd: string) {
   const base = configFile ? dirname(configFile) : cwd;
@@ -660,5 +730,6 @@ export function configPaths(config: PodguardConfig, configFile: string | undefin
     imageDockerfiles: Object.fromEntries(
       Object.entries(config.imageDockerfiles ?? {}).map(([image, file]) => [image, resolve(base, file)]),
     ),
+    jibBuild: { properties: config.jibProperties ?? {}, profiles: config.mavenProfiles },
   };
 }

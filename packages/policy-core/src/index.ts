@@ -19,6 +19,16 @@ export {
   dockerfileUser,
 } from './dockerfile/analyzeDockerfile.js';
 export {
+  analyzeGroupZero,
+  GROUP_ZERO_CONTROLS,
+  GROUP_ZERO_RULE,
+  type GroupZeroFinding,
+  type GroupZeroFix,
+  type GroupZeroMessageId,
+  type GroupZeroOptions,
+  groupZeroMessages,
+} from './dockerfile/analyzeGroupZero.js';
+export {
   type AggregateCheckResult,
   type CheckReason,
   checkPod,
@@ -43,6 +53,7 @@ export {
   INVALID_SUPPRESSION,
   isAllowed,
   isBlocking,
+  type JibInput,
   type PieceOptions,
   UNUSED_SUPPRESSION,
 } from './engine/evaluate.js';
@@ -65,6 +76,19 @@ export {
 export { imageUsersFromImageConfig } from './image/imageConfig.js';
 export { imageUserFor, normalizeImageReference } from './image/imageReference.js';
 export { type ImageUser, imageUserIsRoot, parseImageUser } from './image/parseImageUser.js';
+export {
+  analyzeJib,
+  JIB_CONTROLS,
+  JIB_DEFAULT_BASE,
+  JIB_RULE,
+  type JibFinding,
+  type JibFix,
+  type JibMessageId,
+  type JibOptions,
+  jibBuildFormat,
+  jibMessages,
+  mavenParentPath,
+} from './jib/analyzeJib.js';
 export { PodguardInputError } from './model/errors.js';
 export type * from './model/k8s.js';
 export type { JsonSchema } from './model/optionSchemas.js';
@@ -79,6 +103,7 @@ export type {
 export { RULE_DOCS_BASE_URI, type RuleDescriptor, ruleDocsUri } from './model/ruleDescriptor.js';
 export type * from './model/types.js';
 export { parseVersion } from './model/versions.js';
+export type { JibBuildFormat } from './model/views.js';
 export { extractObject, flattenLists, POD_KINDS, resourceOf } from './podspec/extract.js';
 export {
   BUILTIN_WORKLOAD_KINDS,

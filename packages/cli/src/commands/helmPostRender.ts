@@ -71,7 +71,7 @@ export async function runHelmPostRender(args: readonly string[], io: CliIo): Pro
     throw new ConfigError(`${values.config}: configuration file not found`);
   }
   const config = configFile ? loadConfig(configFile) : {};
-  const { imageDockerfiles: _d, imageConfigs: _c, ...core } = config;
+  const { imageDockerfiles: _d, imageConfigs: _c, jibProperties: _p, mavenProfiles: _m, ...core } = config;
   // Flags win over the file, under the current names (as for `podguard scan`).
   const options: EvaluateOptions = { ...core };
   if (values.profile !== undefined) options.profile = values.profile as ProfileName;

@@ -89,7 +89,7 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     throw new ConfigError(`${values.config}: configuration file not found`);
   }
   const config: PodguardConfig = configFile ? loadConfig(configFile) : {};
-  const { imageDockerfiles: _d, imageConfigs: _c, ...core } = config;
+  const { imageDockerfiles: _d, imageConfigs: _c, jibProperties: _p, mavenProfiles: _m, ...core } = config;
   // Flags win over the file, under the current names (the file may still use deprecated ones).
   const options: EvaluateOptions = { ...core };
   if (values.profile !== undefined) options.profile = values.profile as ProfileName;
@@ -130,6 +130,7 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     imageUsers,
     imageConfigs: [...paths.imageConfigs, ...(values['image-config'] as string[])],
     imageDockerfiles: paths.imageDockerfiles,
+    jibBuild: paths.jibBuild,
     rendered,
     keepDocuments: values.fix === true,
     kustomize,

@@ -140,7 +140,8 @@ export const USAGE = [
   'Usage: podguard <command> [flags]',
   '',
   'Scans Kubernetes manifests (YAML, JSON, List, helm template output, kubectl get -o yaml dumps) and',
-  'Dockerfiles for containers that run as root or break the Pod Security Standards.',
+  'Dockerfiles and Jib builds (pom.xml, build.gradle[.kts]) for containers that run as root or break',
+  'the Pod Security Standards.',
   '',
   'Commands:',
   ...(() => {

@@ -27,7 +27,9 @@ const deployment = {
 describe('rule declarations', () => {
   it('every rule declares since, reads and at least one message', () => {
     for (const rule of ruleRegistry.values()) {
-      expect(rule.since, rule.id).toBe('0.1.0');
+      // 0.1.0 is the rule set `hardened:v1` pins; the Jib and OpenShift image rules came after it.
+      const later = ['jibUser', 'dockerfileGroupZero'].includes(rule.id);
+      expect(rule.since, rule.id).toBe(later ? '0.2.0' : '0.1.0');
       expect(rule.reads.length, rule.id).toBeGreaterThan(0);
       expect(Object.keys(rule.messages).length, rule.id).toBeGreaterThan(0);
     }
@@ -44,7 +46,7 @@ describe('rule declarations', () => {
         Object.hasOwn(DEPRECATED_OPTION_NAMES, name);
       expect(owned, name).toBe(true);
     }
-    expect(readers.uidRange).toEqual(['runAsUserRange', 'dockerfileUser']);
+    expect(readers.uidRange).toEqual(['runAsUserRange', 'dockerfileUser', 'jibUser']);
     expect(readers.gidRange).toEqual(['runAsGroupPolicy']);
   });
 });

@@ -148,7 +148,9 @@ function isInside(path: readonly string[], parent: readonly string[]): boolean {
 export function rulesAffectedByUnknown(object: unknown, at: JsonPointer): string[] {
   const path = parsePointer(at);
   if (path.length === 0 || path[0] === 'kind' || path[0] === 'apiVersion') {
-    return [...ruleRegistry.values()].filter((rule) => rule.target !== 'dockerfile').map((rule) => rule.id);
+    return [...ruleRegistry.values()]
+      .filter((rule) => rule.target === 'pod' || rule.target === 'namespace')
+      .map((rule) => rule.id);
   }
   const extracted = extractObject(object);
   if (extracted.kind === 'namespace') {

@@ -37,7 +37,7 @@ export function ruleDeclarationSection(rule: Rule): string {
     '## Declaration',
     `Target \`${rule.target}\` · level \`${rule.level}\` · severity \`${rule.severity}\` · since podguard ${rule.since}.`,
     '',
-    `${rule.target === 'dockerfile' ? 'Instructions' : 'Fields'} read: ${rule.reads.map(code).join(', ')}.`,
+    `${rule.target === 'dockerfile' ? 'Instructions' : rule.target === 'jib' ? 'Jib parameters' : 'Fields'} read: ${rule.reads.map(code).join(', ')}.`,
     '',
   ];
   const options = Object.entries(rule.options ?? {});

@@ -23,7 +23,7 @@ import type {
   RuleLevel,
   Suppression,
 } from '../model/types.js';
-import type { DockerfileView, PodView, RuleContext } from '../model/views.js';
+import type { DockerfileView, JibBuildFormat, JibView, PodView, RuleContext } from '../model/views.js';
 import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
@@ -31,6 +31,7 @@ import type {
   CheckResult,
   DockerfileCheck,
   Forbidden,
+  JibCheck,
   NamespaceCheck,
   PodCheck,
   Rule,
@@ -71,9 +72,11 @@ interface Evaluation extends ResolvedEvaluation {
   readonly podRules: readonly ActiveRule<PodCheck>[];
   readonly namespaceRules: readonly ActiveRule<NamespaceCheck>[];
   readonly dockerfileRules: readonly ActiveRule<DockerfileCheck>[];
+  readonly jibRules: readonly ActiveRule<JibCheck>[];
   readonly podRuleIds: readonly string[];
   readonly namespaceRuleIds: readonly string[];
   readonly dockerfileRuleIds: readonly string[];
+  readonly jibRuleIds: readonly string[];
 }
 
 const NO_RESOURCE: ResourceRef = { apiVersion: '', kind: '' };
@@ -110,6 +113,24 @@ export interface DockerfileInput {
 }
 
 /**
+ * A Maven or Gradle build file to evaluate with the Jib rules: its text and format, a name for
+ * reports, `-D` properties, Maven profiles and parent POMs.
+ */
+export interface JibInput {
+  text: string;
+  /** `maven` (`pom.xml`), `gradle` (`build.gradle`) or `gradle-kotlin` (`build.gradle.kts`). */
+  format: JibBuildFormat;
+  /** How reports name it, e.g. its path (`resource.name`; `resource.kind` is `Jib`). */
+  name?: string;
+  /** `-D` values: they override `<properties>`, answer `findProperty`, and `jib.container.user` wins. */
+  properties?: Record<string, string>;
+  /** Maven profiles activated with `-P` (default: those active by default or by a property). */
+  profiles?: string[];
+  /** The texts of the parent POMs, nearest first (multi-module Maven builds). */
+  parents?: string[];
+}
+
+/**
  * An evaluation over input that arrives in pieces (files, documents of a stream), with options
  * resolved once and suppressions from the options tracked across all pieces.
  */
@@ -142,6 +163,12 @@ export interface EvaluationSession {
    * not applicable whatever its content: a reader may count it without parsing it.
    */
   reads(apiVersion: string, kind: string): boolean;
+  /**
+   * Evaluates one Maven or Gradle build file with the profile's Jib rules, with the same rule
+   * settings and suppressions (`match.kind: Jib`, `match.name`: its name). A file that does not
+   * configure Jib gives no finding. Locations carry line and column; fixes are text edits.
+   */
+  evaluateJib(build: JibInput, objectIndex?: number): EvaluationResult;
   /** Suppressions from the options that matched nothing in any piece. Call once, at the end. */
   finish(): Finding[];
   /** The blocking threshold of the options (`failOn`, default `error`). */
@@ -200,6 +227,12 @@ export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true):
       const findings: Finding[] = [];
       const objects: EvaluatedObject[] = [];
       evaluateDockerfileInput(dockerfile, objectIndex, evaluation, optionSuppressions, findings, objects);
+      return { allowed: isAllowed(findings, failOn), findings, objects };
+    },
+    evaluateJib(build: JibInput, objectIndex = 0): EvaluationResult {
+      const findings: Finding[] = [];
+      const objects: EvaluatedObject[] = [];
+      evaluateJibInput(build, objectIndex, evaluation, optionSuppressions, findings, objects);
       return { allowed: isAllowed(findings, failOn), findings, objects };
     },
     evaluate(input: unknown, firstIndex = 0, piece?: PieceOptions): EvaluationResult {
@@ -277,7 +310,14 @@ function passes(object: unknown, level: PssLevel, version: string): boolean {
 
 type ActiveRules = Pick<
   Evaluation,
-  'podRules' | 'namespaceRules' | 'dockerfileRules' | 'podRuleIds' | 'namespaceRuleIds' | 'dockerfileRuleIds'
+  | 'podRules'
+  | 'namespaceRules'
+  | 'dockerfileRules'
+  | 'jibRules'
+  | 'podRuleIds'
+  | 'namespaceRuleIds'
+  | 'dockerfileRuleIds'
+  | 'jibRuleIds'
 >;
 
 /** The active rules of a plan without rule settings, the common case: built once per plan. */
@@ -295,13 +335,16 @@ function activeRules(plan: Plan, settings: Readonly<Record<string, RuleSetting>>
   const podRules = plan.podRules.flatMap(({ rule, check }) => active(rule, check));
   const namespaceRules = plan.namespaceRules.flatMap((rule) => active(rule, rule.check));
   const dockerfileRules = plan.dockerfileRules.flatMap((rule) => active(rule, rule.check));
+  const jibRules = plan.jibRules.flatMap((rule) => active(rule, rule.check));
   const rules: ActiveRules = {
     podRules,
     namespaceRules,
     dockerfileRules,
+    jibRules,
     podRuleIds: podRules.map((entry) => entry.rule.id),
     namespaceRuleIds: namespaceRules.map((entry) => entry.rule.id),
     dockerfileRuleIds: dockerfileRules.map((entry) => entry.rule.id),
+    jibRuleIds: jibRules.map((entry) => entry.rule.id),
   };
   if (plain) defaultActiveRules.set(plan, rules);
   return rules;
@@ -378,6 +421,33 @@ function evaluateDockerfileInput(
   objects.push({ objectIndex, resource, kind: 'dockerfile', path: '', rules: evaluation.dockerfileRuleIds });
   const own: Finding[] = [];
   for (const { rule, check, setting } of evaluation.dockerfileRules) {
+    runRule(rule, setting, resource, objectIndex, '', own, check, view, evaluation.context);
+  }
+  applySuppressions(undefined, '', resource, objectIndex, own, optionSuppressions, evaluation.options.now);
+  findings.push(...own);
+}
+
+/** One build file through the session's Jib rules and suppressions. */
+function evaluateJibInput(
+  input: JibInput,
+  objectIndex: number,
+  evaluation: Evaluation,
+  optionSuppressions: ActiveSuppression[],
+  findings: Finding[],
+  objects: EvaluatedObject[],
+): void {
+  const resource: ResourceRef = { apiVersion: '', kind: 'Jib', ...(input.name ? { name: input.name } : {}) };
+  const view: JibView = {
+    text: input.text,
+    resource,
+    format: input.format,
+    properties: input.properties ?? {},
+    ...(input.profiles !== undefined ? { profiles: input.profiles } : {}),
+    parents: input.parents ?? [],
+  };
+  objects.push({ objectIndex, resource, kind: 'jib', path: '', rules: evaluation.jibRuleIds });
+  const own: Finding[] = [];
+  for (const { rule, check, setting } of evaluation.jibRules) {
     runRule(rule, setting, resource, objectIndex, '', own, check, view, evaluation.context);
   }
   applySuppressions(undefined, '', resource, objectIndex, own, optionSuppressions, evaluation.options.now);

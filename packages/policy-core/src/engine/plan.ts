@@ -8,6 +8,7 @@ import type { Profile } from '../model/options.js';
 import type { PssLevel } from '../model/types.js';
 import {
   type DockerfileRule,
+  type JibRule,
   type NamespaceRule,
   type PodCheck,
   type PodRule,
@@ -24,6 +25,7 @@ export interface Plan {
   readonly podRules: readonly PlannedPodRule[];
   readonly namespaceRules: readonly NamespaceRule[];
   readonly dockerfileRules: readonly DockerfileRule[];
+  readonly jibRules: readonly JibRule[];
 }
 
 const byId = (a: { rule: PodRule }, b: { rule: PodRule }): number =>
@@ -61,17 +63,19 @@ export function planFor(profile: Profile, minor: number): Plan {
   const podRules = psaPlan(profile.level, minor);
   const namespaceRules: NamespaceRule[] = [];
   const dockerfileRules: DockerfileRule[] = [];
+  const jibRules: JibRule[] = [];
   for (const id of profile.rules) {
     const rule = ruleRegistry.get(id);
     if (!rule) throw new Error(`profile ${profile.name} names unknown rule ${id}`);
     if (rule.target === 'namespace') namespaceRules.push(rule);
     else if (rule.target === 'dockerfile') dockerfileRules.push(rule);
+    else if (rule.target === 'jib') jibRules.push(rule);
     else {
       const variant = variantFor(rule, minor);
       if (variant) podRules.push({ rule, check: variant.check });
     }
   }
-  const plan = { podRules, namespaceRules, dockerfileRules };
+  const plan = { podRules, namespaceRules, dockerfileRules, jibRules };
   byMinor.set(minor, plan);
   return plan;
 }

@@ -153,7 +153,10 @@ describe('versioned hardened profile', () => {
       'namespaceEnforceLabel',
       'dockerfileUser',
     ]);
-    expect(hardenedProfile.rules).toEqual(hardenedV1Profile.rules);
+    // Rules that came later (the Jib user) join the latest set only: a pinned pipeline keeps its checks.
+    expect(hardenedProfile.rules).toEqual([...hardenedV1Profile.rules, 'jibUser']);
+    expect(profiles.openshift.rules).toEqual([...hardenedV1Profile.rules, 'jibUser', 'dockerfileGroupZero']);
+    expect(profiles['openshift:v1'].rules).toEqual(hardenedV1Profile.rules);
     expect(profiles['hardened:v1']).toBe(hardenedV1Profile);
     expect(evaluate(rootPod, { profile: 'hardened:v1' }).findings.map((f) => f.rule)).toEqual(
       evaluate(rootPod, { profile: 'hardened' }).findings.map((f) => f.rule),

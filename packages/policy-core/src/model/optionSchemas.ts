@@ -106,11 +106,11 @@ export const DEFAULT_GROUP_SCHEMA: JsonSchema = {
   oneOf: [ID_SCHEMA, { type: 'null' }],
 };
 
-/** `nonRootBases`: base images known to run as non-root, for Dockerfiles. */
+/** `nonRootBases`: base images known to run as non-root, for Dockerfiles and Jib builds. */
 export const NON_ROOT_BASES_SCHEMA: JsonSchema = {
   type: 'array',
   description:
-    'Base images known to run as a non-root user (`registry/base:*` for every tag): a final Dockerfile stage on them without USER is not reported.',
+    'Base images known to run as a non-root user (`registry/base:*` for every tag): a final Dockerfile stage on them without USER, or a Jib build on them without a container user, is not reported.',
   items: { type: 'string' },
 };
 

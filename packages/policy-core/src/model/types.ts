@@ -7,7 +7,11 @@
 export type PssLevel = 'privileged' | 'baseline' | 'restricted';
 
 /** The level a rule belongs to: a PSS level, or `hardened` for podguard's rules beyond PSA. */
-export type RuleLevel = 'baseline' | 'restricted' | 'hardened';
+/**
+ * The level a rule belongs to: the PSS levels, `hardened` (podguard's own rules, run by the
+ * `hardened` and `openshift` profiles) and `openshift` (checks for OpenShift only).
+ */
+export type RuleLevel = 'baseline' | 'restricted' | 'hardened' | 'openshift';
 
 /** How bad a failing finding is. `error` fails a build by default; `warning` does not. */
 export type Severity = 'error' | 'warning';
@@ -158,8 +162,8 @@ export interface Finding {
 export interface EvaluatedObject {
   objectIndex: number;
   resource: ResourceRef;
-  /** `pod`: a pod spec was found and checked; `namespace`: namespace rules ran; `not-applicable`: no pod spec. */
-  kind: 'pod' | 'namespace' | 'dockerfile' | 'not-applicable' | 'invalid';
+  /** `pod`: a pod spec was found and checked; `namespace`: namespace rules ran; `dockerfile`, `jib`: a build file's rules ran; `not-applicable`: no pod spec. */
+  kind: 'pod' | 'namespace' | 'dockerfile' | 'jib' | 'not-applicable' | 'invalid';
   /** JSON pointer of the (first) pod spec, for `pod` objects. */
   podSpecPath?: JsonPointer;
   /** Every pod spec, when the object has several (a FlinkDeployment, a Volcano Job...). */

@@ -53,6 +53,22 @@ export interface DockerfileView {
   readonly target?: string;
 }
 
+/** The build file formats Jib is configured in: `pom.xml`, `build.gradle`, `build.gradle.kts`. */
+export type JibBuildFormat = 'maven' | 'gradle' | 'gradle-kotlin';
+
+/** A Maven or Gradle build file, for Jib rules. */
+export interface JibView {
+  readonly text: string;
+  readonly resource: ResourceRef;
+  readonly format: JibBuildFormat;
+  /** `-D` values: Maven user properties, Gradle system and project properties. */
+  readonly properties: Readonly<Record<string, string>>;
+  /** Maven profiles activated with `-P`; undefined: those active by default. */
+  readonly profiles?: readonly string[];
+  /** The texts of the parent POMs, nearest first. */
+  readonly parents: readonly string[];
+}
+
 /** Options after defaults and validation, as rules see them. */
 export interface ResolvedOptions {
   /** PSS level the profile enforces. */

@@ -31,6 +31,14 @@ export function hardenedRuleIds(release?: string): string[] {
     .map((rule) => rule.id);
 }
 
+/** The ids of the `openshift` rules that appeared in podguard `release` or before (all when undefined). */
+export function openshiftRuleIds(release?: string): string[] {
+  return podguardRules
+    .filter((rule) => rule.level === 'openshift')
+    .filter((rule) => release === undefined || compareVersions(rule.since, release) <= 0)
+    .map((rule) => rule.id);
+}
+
 /** Pure Pod Security Admission `baseline`: no podguard rule (Dockerfiles included). */
 export const baselineProfile: Profile = { name: 'baseline', level: 'baseline', rules: [] };
 
@@ -52,8 +60,8 @@ const OPENSHIFT_OPTIONS: Profile['options'] = {
 /**
  * The default: `restricted` plus the kubelet's start-up verdict, no root at run time, an explicit
  * UID >= 1000 outside 65534/65535, a deliberate group, a read-only root filesystem, no
- * service-account token, namespaces that enforce `restricted`, and Dockerfiles that set a
- * non-root USER. Always the latest rule set; pin `hardened:v1` to keep today's.
+ * service-account token, namespaces that enforce `restricted`, and Dockerfiles and Jib builds
+ * that set a non-root user. Always the latest rule set; pin `hardened:v1` to keep today's.
  */
 export const hardenedProfile: Profile = {
   name: 'hardened',
@@ -73,12 +81,13 @@ export const hardenedV1Profile: Profile = {
 /**
  * OpenShift's `restricted-v2` SCC: the platform assigns an arbitrary UID from the namespace's
  * range and gid 0, so no fixed runAsUser is needed (a fixed one outside `uidRange` is a finding)
- * and group 0 is expected. The latest rule set; `openshift:v1` is pinned.
+ * and group 0 is expected; Dockerfiles give their application files to group 0
+ * (`dockerfileGroupZero`). The latest rule set; `openshift:v1` is pinned.
  */
 export const openshiftProfile: Profile = {
   name: 'openshift',
   level: 'restricted',
-  rules: hardenedRuleIds(),
+  rules: [...hardenedRuleIds(), ...openshiftRuleIds()],
   options: OPENSHIFT_OPTIONS,
 };
 
@@ -86,7 +95,7 @@ export const openshiftProfile: Profile = {
 export const openshiftV1Profile: Profile = {
   name: 'openshift:v1',
   level: 'restricted',
-  rules: hardenedRuleIds(PROFILE_VERSIONS.v1),
+  rules: [...hardenedRuleIds(PROFILE_VERSIONS.v1), ...openshiftRuleIds(PROFILE_VERSIONS.v1)],
   options: OPENSHIFT_OPTIONS,
 };
 

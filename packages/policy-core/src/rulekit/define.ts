@@ -6,7 +6,14 @@
 import type { RuleOptions } from '../model/optionSchemas.js';
 import type { FindingLocation, Fix, FixKind, RuleLevel, Severity } from '../model/types.js';
 import { parseVersion } from '../model/versions.js';
-import type { ContainerRef, DockerfileView, NamespaceView, PodView, RuleContext } from '../model/views.js';
+import type {
+  ContainerRef,
+  DockerfileView,
+  JibView,
+  NamespaceView,
+  PodView,
+  RuleContext,
+} from '../model/views.js';
 
 /** The check allowed the object. */
 export interface Allowed {
@@ -100,6 +107,9 @@ export type NamespaceCheck = (namespace: NamespaceView, context: RuleContext) =>
 /** A pure check over one Dockerfile; locations carry line and column. */
 export type DockerfileCheck = (dockerfile: DockerfileView, context: RuleContext) => readonly CheckResult[];
 
+/** A pure check over one Maven or Gradle build file that configures Jib; locations carry line and column. */
+export type JibCheck = (build: JibView, context: RuleContext) => readonly CheckResult[];
+
 /** One registered variant of a pod check. */
 export interface RuleVersion {
   /** First policy version the variant applies to, e.g. `v1.25`. */
@@ -113,14 +123,15 @@ export interface RuleVersion {
  * A field a rule reads, relative to the pod: `hostNetwork`, `securityContext.runAsUser`,
  * `containers[].securityContext.runAsUser` (`containers[]` is every container: init, regular and
  * ephemeral), `volumes[].hostPath`, `metadata.annotations`. A namespace rule reads
- * `metadata.labels` of the Namespace; a Dockerfile rule names instructions (`FROM`, `USER`...).
+ * `metadata.labels` of the Namespace; a Dockerfile rule names instructions (`FROM`, `USER`...); a
+ * Jib rule names Jib parameters (`container.user`, `from.image`).
  * The engine runs a rule on an object with a wrongly typed field only when the rule does not
  * read it, and an unknown value (a Pulumi preview) affects exactly the rules that read it.
  */
 export type FieldPath = string;
 
 /** The kinds of object a rule checks. */
-export type RuleTarget = 'pod' | 'namespace' | 'dockerfile';
+export type RuleTarget = 'pod' | 'namespace' | 'dockerfile' | 'jib';
 
 /**
  * The kinds of fix a rule's findings carry: `safe` or `unsafe` only, `mixed` (safe for what is
@@ -168,7 +179,12 @@ export interface DockerfileRule<MessageId extends string = string> extends RuleM
   readonly check: DockerfileCheck;
 }
 
-export type Rule = PodRule | NamespaceRule | DockerfileRule;
+export interface JibRule<MessageId extends string = string> extends RuleMeta<MessageId> {
+  readonly target: 'jib';
+  readonly check: JibCheck;
+}
+
+export type Rule = PodRule | NamespaceRule | DockerfileRule | JibRule;
 
 /** The message ids a rule declares: `MessageIdOf<typeof runAsUserRange>`. */
 export type MessageIdOf<R> = R extends RuleMeta<infer MessageId> ? MessageId : never;
@@ -177,13 +193,14 @@ const SEMVER = /^\d+\.\d+\.\d+$/;
 const POD_FIELD =
   /^(metadata\.(annotations|labels)|(containers\[\]|volumes\[\])(\.[A-Za-z]+)*|[A-Za-z]+(\.[A-Za-z]+)*)$/;
 const INSTRUCTION = /^[A-Z]+$/;
+const JIB_PARAMETER = /^[a-z][A-Za-z]*(\.[a-z][A-Za-z]*)*$/;
 
 function checkMeta(rule: Omit<RuleMeta, 'messages'> & { messages: object }, target: RuleTarget): void {
   if (!SEMVER.test(rule.since))
     throw new Error(`rule ${rule.id}: since must be a podguard version such as 0.1.0`);
   if (Object.keys(rule.messages).length === 0)
     throw new Error(`rule ${rule.id}: declare at least one message`);
-  const pattern = target === 'dockerfile' ? INSTRUCTION : POD_FIELD;
+  const pattern = target === 'dockerfile' ? INSTRUCTION : target === 'jib' ? JIB_PARAMETER : POD_FIELD;
   for (const field of rule.reads) {
     if (!pattern.test(field)) throw new Error(`rule ${rule.id}: cannot read ${JSON.stringify(field)}`);
   }
@@ -219,6 +236,14 @@ export function defineDockerfileRule<MessageId extends string>(
 ): DockerfileRule<MessageId> {
   checkMeta(rule, 'dockerfile');
   return { ...rule, target: 'dockerfile' };
+}
+
+/** Declares a Jib rule: `reads` names Jib parameters; locations carry line and column. */
+export function defineJibRule<MessageId extends string>(
+  rule: Omit<JibRule<MessageId>, 'target'>,
+): JibRule<MessageId> {
+  checkMeta(rule, 'jib');
+  return { ...rule, target: 'jib' };
 }
 
 /** The variant of a rule that applies at a policy version, or undefined before its first version. */

@@ -2,17 +2,19 @@
  * The explicit rule registry: every rule podguard knows, by id. Adding a rule touches the rule
  * file, this registry, its docs page (`docs/rules/<id>.md`) and its tests.
  */
-import type { DockerfileRule, NamespaceRule, PodRule, Rule } from '../rulekit/define.js';
+import type { DockerfileRule, JibRule, NamespaceRule, PodRule, Rule } from '../rulekit/define.js';
 import { allowPrivilegeEscalation } from './allowPrivilegeEscalation.js';
 import { appArmorProfile } from './appArmorProfile.js';
 import { automountServiceAccountToken } from './automountServiceAccountToken.js';
 import { capabilities_baseline } from './capabilities_baseline.js';
 import { capabilities_restricted } from './capabilities_restricted.js';
+import { dockerfileGroupZero } from './dockerfileGroupZero.js';
 import { dockerfileUser } from './dockerfileUser.js';
 import { hostNamespaces } from './hostNamespaces.js';
 import { hostPathVolumes } from './hostPathVolumes.js';
 import { hostPorts } from './hostPorts.js';
 import { hostProbesAndHostLifecycle } from './hostProbesAndHostLifecycle.js';
+import { jibUser } from './jibUser.js';
 import { kubeletRunAsNonRoot } from './kubeletRunAsNonRoot.js';
 import { namespaceEnforceLabel } from './namespaceEnforceLabel.js';
 import { privileged } from './privileged.js';
@@ -54,8 +56,8 @@ export const psaRules: readonly PodRule[] = [
   windowsHostProcess,
 ];
 
-/** podguard's rules beyond PSA: kubelet start-up, image USER, UID/GID policy, hardening. */
-export const podguardRules: readonly (PodRule | NamespaceRule | DockerfileRule)[] = [
+/** podguard's rules beyond PSA: kubelet start-up, image USER (Dockerfiles, Jib), UID/GID policy, hardening, OpenShift images. */
+export const podguardRules: readonly (PodRule | NamespaceRule | DockerfileRule | JibRule)[] = [
   kubeletRunAsNonRoot,
   runAsRoot,
   runAsUserRange,
@@ -64,6 +66,8 @@ export const podguardRules: readonly (PodRule | NamespaceRule | DockerfileRule)[
   automountServiceAccountToken,
   namespaceEnforceLabel,
   dockerfileUser,
+  jibUser,
+  dockerfileGroupZero,
 ];
 
 /** Every rule by id. */

@@ -40,14 +40,15 @@ function fail(owner: SettingsOwner, key: string, message: string): never {
   throw new PodguardInputError(`invalid setting ${key} of ${owner.name}: ${message}`, key);
 }
 
-/** The rules of Kubernetes objects (pods and namespaces), one policy each: a stack has no Dockerfiles. */
+/** The rules of Kubernetes objects (pods and namespaces), one policy each: a stack has no Dockerfiles or build files. */
 export function kubernetesRules(): Rule[] {
-  return [...ruleRegistry.values()].filter((rule) => rule.target !== 'dockerfile');
+  return [...ruleRegistry.values()].filter((rule) => rule.target === 'pod' || rule.target === 'namespace');
 }
 
 function unknownRule(rule: string): string {
   if (ruleRegistry.has(rule)) {
-    return `${rule} checks ${ruleRegistry.get(rule)?.target}s, which a Pulumi stack does not have: suppress it where they are checked (the podguard CLI)`;
+    const target = ruleRegistry.get(rule)?.target;
+    return `${rule} checks ${target === 'jib' ? 'Jib build file' : target}s, which a Pulumi stack does not have: suppress it where they are checked (the podguard CLI)`;
   }
   const guess = closest(
     rule,

@@ -72,6 +72,8 @@ const SEVERITY: Record<Rule['level'], Severity> = {
   baseline: 'critical',
   restricted: 'high',
   hardened: 'medium',
+  // Only Dockerfile rules have this level, and a stack has no Dockerfiles; listed for completeness.
+  openshift: 'medium',
 };
 
 /**

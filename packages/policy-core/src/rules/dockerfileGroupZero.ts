@@ -1,0 +1,60 @@
+/**
+ * OpenShift runs images with an arbitrary UID in group 0: a Dockerfile for OpenShift gives the
+ * application files it copies after its last USER switch to group 0 (`COPY --chown=1001:0 …`, or
+ * `chgrp -R 0 … && chmod -R g=u …` after the copy) and names no USER group other than 0. Run by
+ * the `openshift` profile. The analysis lives in `dockerfile/`; this file declares the rule.
+ *
+ * Fix: a text edit (add or correct `--chown=<user>:0`, `USER <user>:0`).
+ */
+
+import {
+  analyzeGroupZero,
+  GROUP_ZERO_CONTROLS,
+  groupZeroMessages,
+  groupZeroReasons,
+} from '../dockerfile/analyzeGroupZero.js';
+import type { DockerfileView, RuleContext } from '../model/views.js';
+import { type CheckResult, defineDockerfileRule, NO_RESULTS } from '../rulekit/define.js';
+
+function checkGroupZero(dockerfile: DockerfileView, _context: RuleContext): readonly CheckResult[] {
+  const findings = analyzeGroupZero(
+    dockerfile.text,
+    dockerfile.target === undefined ? {} : { target: dockerfile.target },
+  );
+  if (findings.length === 0) return NO_RESULTS;
+  return findings.map(
+    (finding): CheckResult => ({
+      allowed: false,
+      reason: groupZeroReasons[finding.messageId],
+      detail: finding.message,
+      message: finding.message,
+      messageId: finding.messageId,
+      severity: finding.severity,
+      locations: [{ path: '', line: finding.line, column: finding.column }],
+      ...(finding.fix
+        ? {
+            fix: {
+              kind: finding.fix.kind,
+              description: finding.fix.description,
+              patch: [],
+              edits: [finding.fix.edit],
+            },
+          }
+        : {}),
+    }),
+  );
+}
+
+export const dockerfileGroupZero = defineDockerfileRule({
+  id: 'dockerfileGroupZero',
+  level: 'openshift',
+  severity: 'warning',
+  since: '0.2.0',
+  reads: ['FROM', 'USER', 'WORKDIR', 'COPY', 'ADD', 'RUN'],
+  description:
+    "Files a Dockerfile copies after its last USER switch must be accessible to group 0, and USER must name no group other than 0, so the image runs under OpenShift's arbitrary UID.",
+  controls: GROUP_ZERO_CONTROLS,
+  fix: 'mixed',
+  messages: groupZeroMessages,
+  check: checkGroupZero,
+});
