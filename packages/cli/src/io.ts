@@ -99,58 +99,92 @@ export function checkOutput(output: string, cwd: string): void {
 /** Pieces of a report are written in batches of about this many characters. */
 const BATCH = 64 * 1024;
 
-/** Joins small pieces into batches, so a report of 200,000 findings is neither one string nor 200,000 writes. */
-function* batches(pieces: Iterable<string>): Generator<string> {
-  let batch = '';
-  for (const piece of pieces) {
-    batch += piece;
-    if (batch.length >= BATCH) {
-      yield batch;
-      batch = '';
+/**
+ * Where a report goes, written in pieces as they come: stdout (waiting for a slow reader between
+ * batches, stopping when it is gone) or `--output FILE`. A failed write (a full disk) is one line
+ * naming the flag, exit 2.
+ */
+export class ReportWriter {
+  private batch = '';
+  private handle: FileHandle | undefined;
+  private opened = false;
+  /** The reader went away (`| head -1`): the rest is dropped. */
+  private gone = false;
+
+  constructor(
+    private readonly output: string | undefined,
+    private readonly io: CliIo,
+  ) {}
+
+  /** Adds text; writes a batch once enough has gathered. */
+  async write(text: string): Promise<void> {
+    this.batch += text;
+    if (this.batch.length >= BATCH) await this.flush();
+  }
+
+  /** Writes what is left and closes the file. */
+  async close(): Promise<void> {
+    await this.flush();
+    if (this.output !== undefined && !this.opened) await this.open();
+    try {
+      await this.handle?.close();
+    } catch (error) {
+      throw new OutputError(`--output ${this.output}: cannot write: ${describeFsError(error)}`);
+    } finally {
+      this.handle = undefined;
     }
   }
-  if (batch !== '') yield batch;
+
+  private async open(): Promise<void> {
+    this.opened = true;
+    try {
+      this.handle = await open(resolve(this.io.cwd, this.output as string), 'w');
+    } catch (error) {
+      throw new OutputError(`--output ${this.output}: cannot write: ${describeFsError(error)}`);
+    }
+  }
+
+  private async flush(): Promise<void> {
+    const text = this.batch;
+    this.batch = '';
+    if (text === '' || this.gone) return;
+    if (this.output !== undefined) {
+      if (!this.opened) await this.open();
+      try {
+        await this.handle?.write(text);
+      } catch (error) {
+        await this.handle?.close().catch(() => undefined);
+        this.handle = undefined;
+        throw new OutputError(`--output ${this.output}: cannot write: ${describeFsError(error)}`);
+      }
+      return;
+    }
+    const { stdout } = this.io;
+    if (stdout.write(text) !== false || !stdout.once) return;
+    const drained = await new Promise<boolean>((settle) => {
+      const events = ['drain', 'error', 'close'] as const;
+      const listeners = events.map((event) => () => {
+        events.forEach((other, index) => {
+          stdout.removeListener?.(other, listeners[index] as () => void);
+        });
+        settle(event === 'drain');
+      });
+      events.forEach((event, index) => {
+        stdout.once?.(event, listeners[index] as () => void);
+      });
+    });
+    // The reader is gone (EPIPE) or the write failed: bin.ts's guard reports it, if at all.
+    if (!drained) this.gone = true;
+  }
 }
 
-/**
- * Writes output to `--output FILE` or stdout: a text, or a report in pieces (written as they come,
- * waiting for a slow reader). A failed write (a full disk) is one line naming the flag, exit 2.
- */
+/** Writes output to `--output FILE` or stdout: a text, or a report in pieces. */
 export async function emit(
   text: string | Iterable<string>,
   output: string | undefined,
   io: CliIo,
 ): Promise<void> {
-  const pieces = typeof text === 'string' ? [text] : batches(text);
-  if (output === undefined) {
-    const { stdout } = io;
-    for (const piece of pieces) {
-      if (stdout.write(piece) !== false || !stdout.once) continue;
-      const drained = await new Promise<boolean>((settle) => {
-        const events = ['drain', 'error', 'close'] as const;
-        const listeners = events.map((event) => () => {
-          events.forEach((other, index) => {
-            stdout.removeListener?.(other, listeners[index] as () => void);
-          });
-          settle(event === 'drain');
-        });
-        events.forEach((event, index) => {
-          stdout.once?.(event, listeners[index] as () => void);
-        });
-      });
-      // The reader is gone (EPIPE) or the write failed: bin.ts's guard reports it, if at all.
-      if (!drained) return;
-    }
-    return;
-  }
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(resolve(io.cwd, output), 'w');
-    for (const piece of pieces) await handle.write(piece);
-    await handle.close();
-    handle = undefined;
-  } catch (error) {
-    await handle?.close().catch(() => undefined);
-    throw new OutputError(`--output ${output}: cannot write: ${describeFsError(error)}`);
-  }
+  const writer = new ReportWriter(output, io);
+  for (const piece of typeof text === 'string' ? [text] : text) await writer.write(piece);
+  await writer.close();
 }

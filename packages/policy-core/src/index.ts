@@ -125,7 +125,7 @@ export {
   profiles,
   restrictedProfile,
 } from './profiles/index.js';
-export { formatCompact } from './report/compact.js';
+export { compactStream, formatCompact } from './report/compact.js';
 export {
   type ControlFramework,
   type ControlGroup,
@@ -134,9 +134,11 @@ export {
   groupByControl,
 } from './report/controls.js';
 export { type FindingFormatOptions, formatFinding, resourceLabel } from './report/finding.js';
-export { formatJson, JSON_REPORT_VERSION, jsonReportChunks, ndjsonLines } from './report/json.js';
+export { formatJson, JSON_REPORT_VERSION, jsonStream, ndjsonStream } from './report/json.js';
 export { formatJunit } from './report/junit.js';
 export { artifactLocation, formatSarif, SARIF_SCHEMA_URI } from './report/sarif.js';
+export { type ReportTail, reportPieces, type StreamedFormat } from './report/streamed.js';
+export { streamedFormats } from './report/streamedFormats.js';
 export { formatText, TEXT_WIDTH, type TextFormatOptions } from './report/text.js';
 export type * from './report/types.js';
 export type { Rule, RuleTarget } from './rulekit/define.js';

@@ -2,23 +2,23 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import {
   type EvaluateOptions,
-  formatCompact,
   formatJunit,
   formatSarif,
   formatText,
-  jsonReportChunks,
-  ndjsonLines,
   type ProfileName,
   parseVersion,
+  reportPieces,
   builtinRuleDescriptors as ruleDescriptors,
   type ScanReport,
+  type StreamedFormat,
+  streamedFormats,
 } from '@podguard/policy-core';
 import { ConfigError, findConfig, loadConfig, type PodguardConfig } from '../config.js';
 import { fixArgs, fixFs, runFix } from '../fix.js';
 import { commandHelp, parseFlags } from '../flags.js';
 import { HelmError, renderCharts } from '../helmTemplate.js';
 import type { InputFile } from '../inputs.js';
-import { type CliIo, canRedraw, checkOutput, colorFor, emit, UsageError } from '../io.js';
+import { type CliIo, canRedraw, checkOutput, colorFor, emit, ReportWriter, UsageError } from '../io.js';
 import { configPaths, type ScanProgress, type ScanRequest, scan } from '../scan.js';
 import { cliVersion } from '../version.js';
 import { SCAN, type SCAN_FORMATS } from './spec.js';
@@ -150,6 +150,28 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
       : {}),
   };
 
+  const configName = configFile === undefined ? null : relative(io.cwd, configFile).split('\\').join('/');
+  // JSON, NDJSON and compact reports are written as the scan finds (findings are not kept): a
+  // cluster dump of 200,000 findings takes no more memory than one of ten.
+  const streamed = values.fix ? undefined : streamedFormat(format);
+  if (streamed) {
+    const writer = new ReportWriter(output, io);
+    let written = 0;
+    request.sink = async (batch) => {
+      let text = written === 0 ? streamed.head() : '';
+      for (const finding of batch) text += streamed.finding(finding, written++);
+      await writer.write(text);
+    };
+    const result = await scan(request);
+    clearProgress();
+    const report = { ...result.report, config: configName };
+    await writer.write(`${written === 0 ? streamed.head() : ''}${streamed.tail(report, written)}`);
+    await writer.close();
+    if (format !== 'compact') writeInputErrors(report, io);
+    if (report.inputErrors.length > 0) return 2;
+    return result.blocking ? 1 : 0;
+  }
+
   let result = await scan(request);
   clearProgress();
   if (values.fix) {
@@ -170,27 +192,20 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     result.report.summary.errors += fix.errors.length;
   }
 
-  const report: ScanReport = {
-    ...result.report,
-    config: configFile === undefined ? null : relative(io.cwd, configFile).split('\\').join('/'),
-  };
+  const report: ScanReport = { ...result.report, config: configName };
   const color = format === 'text' && output === undefined && colorFor(io.stdout, io.env);
-  const text =
-    format === 'json'
-      ? jsonReportChunks(report)
-      : format === 'ndjson'
-        ? ndjsonLines(report)
-        : format === 'sarif'
-          ? formatSarif(report, ruleDescriptors())
-          : format === 'junit'
-            ? formatJunit(report)
-            : format === 'compact'
-              ? formatCompact(report)
-              : formatText(report, {
-                  color,
-                  summaryControls: values.summary === 'controls',
-                  verbose: values.verbose === true,
-                });
+  const pieces = streamedFormat(format);
+  const text = pieces
+    ? reportPieces(pieces, report)
+    : format === 'sarif'
+      ? formatSarif(report, ruleDescriptors())
+      : format === 'junit'
+        ? formatJunit(report)
+        : formatText(report, {
+            color,
+            summaryControls: values.summary === 'controls',
+            verbose: values.verbose === true,
+          });
   await emit(text, output, io);
   // The text and compact reports list unreadable inputs themselves; the others say so on stderr.
   if (format !== 'text' && format !== 'compact') writeInputErrors(report, io);
@@ -198,7 +213,14 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   return result.blocking ? 1 : 0;
 }
 
-function writeInputErrors(report: ScanReport, io: CliIo): void {
+/** The format's pieces, when it can be written as the scan goes. */
+function streamedFormat(format: Format): StreamedFormat | undefined {
+  return format === 'json' || format === 'ndjson' || format === 'compact'
+    ? streamedFormats[format]
+    : undefined;
+}
+
+function writeInputErrors(report: Pick<ScanReport, 'inputErrors'>, io: CliIo): void {
   for (const error of report.inputErrors) {
     io.stderr.write(
       `podguard: ${error.file}${error.line ? `:${error.line}:${error.column ?? 1}` : ''}: ${error.message}\n`,

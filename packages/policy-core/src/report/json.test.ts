@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { fixtureReport } from './__fixtures__/scanReport.js';
-import { formatJson, jsonReportChunks, ndjsonLines } from './json.js';
+import { formatJson, jsonStream, ndjsonStream } from './json.js';
+import { reportPieces } from './streamed.js';
 
 describe('formatJson', () => {
   test('prints the contract: version, findings with source, summary, input errors', () => {
@@ -124,21 +125,21 @@ describe('formatJson', () => {
   });
 });
 
-describe('jsonReportChunks and ndjsonLines', () => {
+describe('the JSON report in pieces (jsonStream, ndjsonStream)', () => {
   test('the pieces join to the pretty-printed report, byte for byte, with and without findings', () => {
     for (const report of [fixtureReport(), { ...fixtureReport(), findings: [] }]) {
-      const text = [...jsonReportChunks(report)].join('');
+      const text = [...reportPieces(jsonStream, report)].join('');
       expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
       expect(text).toBe(formatJson(report));
     }
     // One piece per finding, so a writer never holds the whole report as one string.
     const report = fixtureReport();
-    expect([...jsonReportChunks(report)]).toHaveLength(report.findings.length + 2);
+    expect([...reportPieces(jsonStream, report)]).toHaveLength(report.findings.length + 2);
   });
 
   test('ndjson: one line per finding, the JSON report’s finding objects', () => {
     const report = fixtureReport();
-    const lines = [...ndjsonLines(report)];
+    const lines = [...reportPieces(ndjsonStream, report)].filter((piece) => piece !== '');
     expect(lines.every((line) => line.endsWith('\n') && !line.slice(0, -1).includes('\n'))).toBe(true);
     expect(lines.map((line) => JSON.parse(line))).toEqual(JSON.parse(formatJson(report)).findings);
   });

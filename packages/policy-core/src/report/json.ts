@@ -3,7 +3,8 @@
  * that read podguard's verdicts. The shape is a contract (issue 5): fields are only ever added, and
  * {@link JSON_REPORT_VERSION} changes only when a field changes meaning or goes away.
  */
-import type { ScanReport, SourceLocation } from './types.js';
+import { type ReportTail, reportPieces, type StreamedFormat } from './streamed.js';
+import type { LocatedFinding, ScanReport, SourceLocation } from './types.js';
 
 /** Version of the JSON report shape; bumped only for incompatible changes. */
 export const JSON_REPORT_VERSION = 1;
@@ -14,15 +15,34 @@ export const JSON_REPORT_VERSION = 1;
  * Pretty-printed with two spaces and a trailing newline.
  */
 export function formatJson(report: ScanReport): string {
-  return [...jsonReportChunks(report)].join('');
+  return [...reportPieces(jsonStream, report)].join('');
 }
 
+/** `--format json` in pieces: the head, one per finding, the tail (see streamed.ts). */
+export const jsonStream: StreamedFormat = {
+  head: () => `{\n  "version": ${JSON_REPORT_VERSION},\n  "findings": [`,
+  finding: (finding, index) =>
+    `${index === 0 ? '\n' : ',\n'}    ${JSON.stringify(reportFinding(finding), null, 2).replace(/\n/g, '\n    ')}`,
+  tail: (report, count) => {
+    // The rest of the object, as JSON.stringify prints it at this depth.
+    const rest = JSON.stringify(jsonReportRest(report), null, 2);
+    return `${count === 0 ? ']' : '\n  ]'},\n${rest.slice(2)}\n`;
+  },
+};
+
 /**
- * {@link formatJson}'s text in pieces (one per finding), for writers that stream: the report of
- * 200,000 findings is never one string. Joined, the pieces are exactly {@link formatJson}'s text.
+ * `--format ndjson`: one finding per line, the same object as in the JSON report's `findings`, for
+ * pipelines (`jq`, log shippers) that read a line at a time.
  */
-export function* jsonReportChunks(report: ScanReport): Generator<string> {
-  const rest = {
+export const ndjsonStream: StreamedFormat = {
+  head: () => '',
+  finding: (finding) => `${JSON.stringify(reportFinding(finding))}\n`,
+  tail: () => '',
+};
+
+/** What follows the findings in the JSON report. */
+function jsonReportRest(report: ReportTail) {
+  return {
     summary: {
       files: report.summary.files,
       documents: report.summary.documents,
@@ -37,30 +57,10 @@ export function* jsonReportChunks(report: ScanReport): Generator<string> {
     // Added in 0.x without a version bump (an added field): the configuration file in use, or null.
     config: report.config ?? null,
   };
-  if (report.findings.length === 0) {
-    yield `${JSON.stringify({ version: JSON_REPORT_VERSION, findings: [], ...rest }, null, 2)}\n`;
-    return;
-  }
-  yield `{\n  "version": ${JSON_REPORT_VERSION},\n  "findings": [\n`;
-  for (const [index, finding] of report.findings.entries()) {
-    const text = JSON.stringify(reportFinding(finding), null, 2).replace(/\n/g, '\n    ');
-    yield `    ${text}${index === report.findings.length - 1 ? '' : ','}\n`;
-  }
-  // The rest of the object, printed as JSON.stringify prints it at this depth.
-  const tail = JSON.stringify(rest, null, 2);
-  yield `  ],\n${tail.slice(2)}\n`;
-}
-
-/**
- * `--format ndjson`: one finding per line, the same object as in the JSON report's `findings`, for
- * pipelines (`jq`, log shippers) that read a line at a time.
- */
-export function* ndjsonLines(report: ScanReport): Generator<string> {
-  for (const finding of report.findings) yield `${JSON.stringify(reportFinding(finding))}\n`;
 }
 
 /** A finding as the JSON report prints it: every core field, then `source` (`null` for options). */
-function reportFinding({ source, ...finding }: ScanReport['findings'][number]) {
+function reportFinding({ source, ...finding }: LocatedFinding) {
   return { ...finding, source: source ? sourceFields(source) : null };
 }
 

@@ -1,0 +1,144 @@
+/**
+ * Where each member of a JSON text starts, for JSON read with `JSON.parse` (a hundred times faster
+ * than a YAML parser keeping node ranges): one linear pass records the offset of every key and
+ * array item by its JSON pointer, and says whether an object repeats a key (which `JSON.parse`
+ * would silently resolve; the YAML reader, and the API server's strict decoding, refuse it).
+ * Positions follow sourceMap.ts's `offsetOf`: a member's key, an item's first character, and for
+ * a pointer that does not exist its nearest existing ancestor.
+ */
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COLON = 58;
+const COMMA = 44;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13;
+
+const escapeToken = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** One open object or array while scanning. */
+interface Frame {
+  pointer: string;
+  array: boolean;
+  /** Next item index (arrays). */
+  index: number;
+  /** Keys seen (objects). */
+  keys?: Set<string>;
+  /** A value is expected next (arrays: an item may start). */
+  expectItem: boolean;
+}
+
+/** The offsets of a JSON text's members, by JSON pointer. */
+export class JsonIndex {
+  private readonly offsets = new Map<string, number>();
+  private lineStarts: number[] | undefined;
+  /** An object repeats a key. */
+  readonly duplicateKey: boolean;
+
+  constructor(private readonly text: string) {
+    this.duplicateKey = this.scan();
+  }
+
+  /** 1-based line and column in the text of a pointer (or its nearest existing ancestor). */
+  position(pointer: string): { line: number; column: number } {
+    let at = pointer;
+    let offset = this.offsets.get(at);
+    while (offset === undefined && at !== '') {
+      at = at.slice(0, at.lastIndexOf('/'));
+      offset = this.offsets.get(at);
+    }
+    return this.lineColumn(offset ?? 0);
+  }
+
+  private lineColumn(offset: number): { line: number; column: number } {
+    if (this.lineStarts === undefined) {
+      this.lineStarts = [0];
+      for (let i = 0; i < this.text.length; i++)
+        if (this.text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    }
+    const starts = this.lineStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((starts[middle] as number) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - (starts[low] as number) + 1 };
+  }
+
+  /** Records every member's offset; returns whether a key repeats. */
+  private scan(): boolean {
+    const text = this.text;
+    const stack: Frame[] = [];
+    let rootSeen = false;
+    let pendingKey: { key: string; offset: number } | undefined;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (isSpace(code)) continue;
+      const frame = stack[stack.length - 1];
+      // A value starts: record it under its key or index.
+      const valueStart = code !== COMMA && code !== COLON && code !== CLOSE_BRACE && code !== CLOSE_BRACKET;
+      let pointer: string | undefined;
+      if (valueStart) {
+        if (frame === undefined) {
+          if (!rootSeen) {
+            rootSeen = true;
+            pointer = '';
+            this.offsets.set('', i);
+          }
+        } else if (frame.array && frame.expectItem) {
+          pointer = `${frame.pointer}/${frame.index++}`;
+          frame.expectItem = false;
+          this.offsets.set(pointer, i);
+        } else if (!frame.array && pendingKey !== undefined) {
+          pointer = `${frame.pointer}/${escapeToken(pendingKey.key)}`;
+          this.offsets.set(pointer, pendingKey.offset);
+          pendingKey = undefined;
+        }
+      }
+      if (code === QUOTE) {
+        const start = i;
+        let end = i + 1;
+        let escaped = false;
+        for (; end < text.length; end++) {
+          const c = text.charCodeAt(end);
+          if (escaped) escaped = false;
+          else if (c === BACKSLASH) escaped = true;
+          else if (c === QUOTE) break;
+        }
+        i = end;
+        // A string in key position: an object's member name, read as JSON reads it.
+        if (frame !== undefined && !frame.array && pointer === undefined && pendingKey === undefined) {
+          const raw = text.slice(start, end + 1);
+          const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+          if (frame.keys?.has(key)) return true;
+          frame.keys?.add(key);
+          pendingKey = { key, offset: start };
+        }
+        continue;
+      }
+      if (code === OPEN_BRACE || code === OPEN_BRACKET) {
+        const array = code === OPEN_BRACKET;
+        stack.push({
+          pointer: pointer ?? '',
+          array,
+          index: 0,
+          expectItem: array,
+          ...(array ? {} : { keys: new Set<string>() }),
+        });
+        continue;
+      }
+      if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+        stack.pop();
+        continue;
+      }
+      if (code === COMMA && frame?.array) frame.expectItem = true;
+      // Other characters (numbers, true, false, null, ':') need no bookkeeping.
+    }
+    return false;
+  }
+}

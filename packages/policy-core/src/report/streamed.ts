@@ -1,0 +1,27 @@
+/**
+ * Report formats that can be written while the scan runs: a head, one piece per finding as it is
+ * found, and a tail once the summary is known. A scan of 200,000 findings then holds none of them:
+ * each is written and dropped. The whole-report formatters (`formatJson`, `formatCompact`) are the
+ * same pieces joined, so a streamed report and a formatted one are the same bytes.
+ */
+import type { LocatedFinding, ScanReport } from './types.js';
+
+/** What a report's tail needs: everything but the findings and the objects. */
+export type ReportTail = Pick<ScanReport, 'summary' | 'inputErrors' | 'config'>;
+
+/** A report written in pieces. */
+export interface StreamedFormat {
+  /** The text before the first finding. */
+  head(): string;
+  /** One finding's text; `index` counts the findings written before it. */
+  finding(finding: LocatedFinding, index: number): string;
+  /** The text after the last finding, `count` findings having been written. */
+  tail(report: ReportTail, count: number): string;
+}
+
+/** A whole report in a streamed format's pieces: head, one per finding, tail. */
+export function* reportPieces(format: StreamedFormat, report: ScanReport): Generator<string> {
+  yield format.head();
+  for (const [index, finding] of report.findings.entries()) yield format.finding(finding, index);
+  yield format.tail(report, report.findings.length);
+}
