@@ -3,7 +3,7 @@
  * dump scanned with a heap far smaller than the dump parsed whole (documents are streamed).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,4 +181,29 @@ describe('the built podguard bin', () => {
       expect(privileged[0]?.source.document).toBe(0);
     }, 60_000);
   }
+
+  // 8,000 failing pods give 64,000 findings: about 100 MB if kept (a SARIF report, built at the end,
+  // dies in this heap). Written as they are found (ndjson, json), none is kept.
+  it('writes the findings of a failing 8,000-pod List through a 32 MB heap as they are found', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podguard-findings-'));
+    const file = join(dir, 'pods.json');
+    const items = Array.from({ length: 8000 }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `pod-${i}`, namespace: 'shop' },
+      spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] },
+    }));
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: {} }, null, 4));
+    const out = join(dir, 'findings.ndjson');
+    const run = podguard(['scan', file, '--format', 'ndjson', '--output', out], { heapMb: 32 });
+    const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    expect(lines).toHaveLength(64_000);
+    expect(JSON.parse(lines[63_999] as string)).toMatchObject({
+      path: expect.stringMatching(/^\/items\/7999\//),
+      source: { file: expect.stringMatching(/pods\.json$/), document: 0 },
+    });
+  }, 60_000);
 });
