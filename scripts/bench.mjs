@@ -7,6 +7,7 @@ const benches = [
   'packages/policy-core/bench/harden.bench.mjs',
   'packages/cli/bench/cli.bench.mjs',
   'packages/cli/bench/fix.bench.mjs',
+  'packages/cli/bench/cluster.bench.mjs',
   'packages/cdk8s/bench/validate.bench.mjs',
   'packages/pulumi/bench/pack.bench.mjs',
 ];

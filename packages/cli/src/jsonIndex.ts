@@ -17,7 +17,20 @@ const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13;
 
-const escapeToken = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1');
+const escapeToken = (token: string) =>
+  token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
+
+/** The index of the quote that closes the string opened at `start`. */
+export function stringEnd(text: string, start: number): number {
+  let end = text.indexOf('"', start + 1);
+  while (end !== -1) {
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
+  }
+  return text.length;
+}
 
 /** One open object or array while scanning. */
 interface Frame {
@@ -102,14 +115,7 @@ export class JsonIndex {
       }
       if (code === QUOTE) {
         const start = i;
-        let end = i + 1;
-        let escaped = false;
-        for (; end < text.length; end++) {
-          const c = text.charCodeAt(end);
-          if (escaped) escaped = false;
-          else if (c === BACKSLASH) escaped = true;
-          else if (c === QUOTE) break;
-        }
+        const end = stringEnd(text, i);
         i = end;
         // A string in key position: an object's member name, read as JSON reads it.
         if (frame !== undefined && !frame.array && pointer === undefined && pendingKey === undefined) {

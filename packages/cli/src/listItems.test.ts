@@ -100,6 +100,20 @@ describe('Lists read item by item (kubectl get -o yaml|json)', () => {
     expect(first?.firstLine).toBe(4);
   });
 
+  it('reads strings with brackets, quotes and backslashes as strings', () => {
+    const tricky = {
+      apiVersion: 'v1',
+      items: [
+        { apiVersion: 'v1', kind: 'ConfigMap', data: { a: '"}, {"x": [', b: 'C:\\dir\\', c: '\\"]' } },
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [] } },
+      ],
+      kind: 'List',
+    };
+    for (const text of [JSON.stringify(tricky, null, 4), JSON.stringify(tricky)]) {
+      expect(items(splitChunks(text, true, true)).map((item) => item.value)).toEqual(tricky.items);
+    }
+  });
+
   it('reads other documents whole: objects with items of their own, Lists with other keys first, flow style', () => {
     const plain = [
       'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\nitems:\n- x\n',

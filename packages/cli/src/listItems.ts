@@ -9,6 +9,7 @@
  */
 import { parse } from 'yaml';
 import { InputProblem } from './inputProblem.js';
+import { stringEnd } from './jsonIndex.js';
 
 /** One item of a List, as text with its place in the file. */
 export interface ListItem {
@@ -156,6 +157,11 @@ const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
+const trailingBackslashes = (line: string) => {
+  let count = 0;
+  while (line.charCodeAt(line.length - 1 - count) === BACKSLASH) count++;
+  return count;
+};
 const isSpace = (code: number) => code === 32 || code === 9 || code === 13 || code === 10 || code === 0xfeff;
 
 /**
@@ -187,7 +193,17 @@ export class JsonListScanner implements ListScanner {
     let decision: ListDecision;
     let from = this.item === undefined ? -1 : 0;
     for (let i = 0; i < line.length; i++) {
-      const code = line.charCodeAt(i);
+      let code = line.charCodeAt(i);
+      if (this.inString && !this.escape && code !== QUOTE && code !== BACKSLASH) {
+        // Jump to the string's end on this line (strings never span lines in JSON).
+        const end = stringEnd(line, i - 1);
+        if (end >= line.length) {
+          this.escape = line.charCodeAt(line.length - 1) === BACKSLASH && trailingBackslashes(line) % 2 === 1;
+          break;
+        }
+        i = end;
+        code = QUOTE;
+      }
       if (this.inString) {
         if (this.escape) this.escape = false;
         else if (code === BACKSLASH) this.escape = true;
