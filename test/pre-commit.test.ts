@@ -69,6 +69,9 @@ describe.skipIf(missing !== '')('pre-commit try-repo with the podguard hooks', (
     const dir = repository('insecure', {
       'k8s/api.yaml': { copy: 'examples/manifests/api-deployment.yaml' },
       Dockerfile: 'FROM node:22\nUSER node\n',
+      // A Jib build with no container user: the image runs as root.
+      'service/pom.xml':
+        '<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId><artifactId>a</artifactId><version>1</version><build><plugins><plugin><groupId>com.google.cloud.tools</groupId><artifactId>jib-maven-plugin</artifactId><version>3.4.4</version></plugin></plugins></build></project>\n',
       'tsconfig.json': '{\n  // JSON with comments: not a manifest\n  "compilerOptions": {}\n}\n',
       '.github/workflows/ci.yml': 'on: push\njobs: {}\n',
     });
@@ -80,8 +83,9 @@ describe.skipIf(missing !== '')('pre-commit try-repo with the podguard hooks', (
     expect(run.output).toMatch(/\n +19:11 +error +runAsNonRoot != true/);
     expect(run.output).toContain('Dockerfile Dockerfile:1');
     expect(run.output).toMatch(/\n +2:1 +error +USER node is a name/);
-    expect(run.output).toContain('2 objects scanned in 3 files: 2 failed, 0 passed');
-    expect(run.output).toContain('9 findings: 9 errors');
+    expect(run.output).toContain('Jib service/pom.xml:1');
+    expect(run.output).toContain('3 objects scanned in 4 files: 3 failed, 0 passed');
+    expect(run.output).toContain('10 findings: 10 errors');
     expect(run.output).not.toContain('tsconfig.json');
   }, 150_000);
 
