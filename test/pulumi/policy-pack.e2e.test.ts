@@ -105,7 +105,6 @@ describe('Analyze with default config', () => {
     });
     expect(byPolicy(diagnostics)).toEqual([
       'podguard-allowPrivilegeEscalation',
-      'podguard-automountServiceAccountToken',
       'podguard-capabilities_restricted',
       'podguard-readOnlyRootFilesystem',
       'podguard-runAsGroupPolicy',
@@ -119,6 +118,42 @@ describe('Analyze with default config', () => {
       'Deployment shop/web: runAsNonRoot != true (pod or container "web" must set securityContext.runAsNonRoot=true)',
     );
     expect(runAsNonRoot?.message).toContain('fix: ');
+    // The token rule needs the stack's ServiceAccounts: it runs in AnalyzeStack, on the pod's URN.
+    const stack = await pack.analyzeStack([{ type: DEPLOYMENT, name: 'web', properties: rootDeployment() }]);
+    const token = stack.diagnostics.filter((d) => d.policyName === 'podguard-automountServiceAccountToken');
+    expect(token).toHaveLength(1);
+    expect(token[0]?.enforcementLevel).toBe('mandatory');
+    expect(token[0]?.message).toContain('Deployment shop/web: automountServiceAccountToken != false');
+  });
+
+  it('passes a pod whose ServiceAccount in the same stack turns the token off, as every door does', async () => {
+    const deployment = withPodSecurity(secureDeployment(), (spec) => {
+      delete (spec as { automountServiceAccountToken?: boolean }).automountServiceAccountToken;
+      (spec as { serviceAccountName?: string }).serviceAccountName = 'web';
+    });
+    const account = (automount: boolean | undefined) => ({
+      type: 'kubernetes:core/v1:ServiceAccount',
+      name: 'web-sa',
+      properties: {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'web', namespace: 'shop' },
+        ...(automount === undefined ? {} : { automountServiceAccountToken: automount }),
+      },
+    });
+    const token = (result: {
+      diagnostics: { policyName: string; message: string; enforcementLevel: string }[];
+    }) => result.diagnostics.filter((d) => d.policyName === 'podguard-automountServiceAccountToken');
+    const pod = { type: DEPLOYMENT, name: 'web', properties: deployment };
+    expect(token(await pack.analyzeStack([pod, account(false)]))).toEqual([]);
+    // Without it, or with one that leaves the token on, the finding names the account.
+    const alone = token(await pack.analyzeStack([pod]));
+    expect(alone).toHaveLength(1);
+    const unset = token(await pack.analyzeStack([pod, account(undefined)]));
+    expect(unset[0]?.message).toContain(
+      'ServiceAccount "shop/web" in the same input leaves automountServiceAccountToken unset',
+    );
+    expect(token((await pack.analyze(pod)) as never)).toEqual([]);
   });
 
   it('passes the hardened Deployment', async () => {

@@ -141,5 +141,5 @@ export { type ReportTail, reportPieces, type StreamedFormat } from './report/str
 export { streamedFormats } from './report/streamedFormats.js';
 export { formatText, TEXT_WIDTH, type TextFormatOptions } from './report/text.js';
 export type * from './report/types.js';
-export type { Rule, RuleTarget } from './rulekit/define.js';
+export type { Rule, RuleFact, RuleTarget } from './rulekit/define.js';
 export { podguardRules, psaRules, ruleRegistry } from './rules/index.js';

@@ -130,6 +130,9 @@ export interface RuleVersion {
  */
 export type FieldPath = string;
 
+/** A cross-object fact a rule's verdict can depend on. */
+export type RuleFact = 'serviceAccounts';
+
 /** The kinds of object a rule checks. */
 export type RuleTarget = 'pod' | 'namespace' | 'dockerfile' | 'jib';
 
@@ -154,6 +157,13 @@ export interface RuleMeta<MessageId extends string = string> {
   readonly reads: readonly FieldPath[];
   /** The options the rule reads, each with its JSON Schema fragment. */
   readonly options?: RuleOptions;
+  /**
+   * The cross-object facts of the same input that can change the rule's verdict (docs/fixes.md,
+   * cross-object facts): `serviceAccounts`, the ServiceAccounts the input holds. A front end that
+   * sees one object at a time (a Pulumi resource policy) cannot know them: it runs such a rule
+   * where it sees the whole input (a stack policy).
+   */
+  readonly facts?: readonly RuleFact[];
   /**
    * Message templates by message id, documented on the rule's docs page. Every finding carries one
    * of these ids; a check that returns no `messageId` gets the first.

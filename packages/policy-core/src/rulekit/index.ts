@@ -58,6 +58,7 @@ export {
   type PodCheck,
   type PodRule,
   type Rule,
+  type RuleFact,
   type RuleMeta,
   type RuleTarget,
   type RuleVersion,

@@ -85,6 +85,7 @@ export const automountServiceAccountToken = definePodRule({
   severity: 'error',
   since: '0.1.0',
   reads: ['automountServiceAccountToken', 'serviceAccountName'],
+  facts: ['serviceAccounts'],
   description: 'Pods must set automountServiceAccountToken=false.',
   messages,
   controls: [

@@ -7,8 +7,9 @@ import { type EnforcementLevel, type Policies, PolicyPack, type PolicyPackConfig
 import { checkSettings, kubernetesRules, warnOnce } from './checkSettings.js';
 import { closest } from './didYouMean.js';
 import { NAMESPACE_POLICY, namespacePolicy } from './namespacePolicy.js';
-import { INPUT_POLICY, policyName, resourcePolicies } from './policies.js';
+import { INPUT_POLICY, ownSettings, policyName, resourcePolicies, runsOnStack } from './policies.js';
 import type { PodguardExemption, PodguardSettings } from './settings.js';
+import { stackRulePolicy } from './stackRulePolicy.js';
 
 /** Options of the podguard pack: default settings, suppressions and enforcement levels. */
 export interface PodguardPackOptions extends Omit<PodguardSettings, 'exemptions' | 'suppressions'> {
@@ -88,7 +89,13 @@ function enforcementFor(
  */
 export function podguardPolicies(options: PodguardPackOptions = {}): Policies {
   const settings = settingsOf(options);
-  const policies: Policies = [...resourcePolicies(settings), namespacePolicy(settings)];
+  const policies: Policies = [
+    ...resourcePolicies(settings),
+    ...kubernetesRules()
+      .filter(runsOnStack)
+      .map((rule) => stackRulePolicy(rule, ownSettings(rule, settings))),
+    namespacePolicy(settings),
+  ];
   for (const policy of policies) {
     const level = enforcementFor(policy.name, options.enforcement);
     if (level !== undefined) policy.enforcementLevel = level;

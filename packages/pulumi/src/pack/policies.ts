@@ -362,14 +362,25 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
  * under each policy's own config; exemptions go to the policy of their rule.
  */
 export function resourcePolicies(defaults: PodguardSettings): ResourceValidationPolicy[] {
-  const { suppressions = [], ...shared } = defaults;
+  const { suppressions: _all, ...shared } = defaults;
   return [
-    ...remediationOrder(kubernetesRules()).map((rule) => {
-      const own = suppressions.filter((suppression) => suppression.rule === rule.id);
-      return rulePolicy(rule, own.length > 0 ? { ...shared, suppressions: own } : shared);
-    }),
+    ...remediationOrder(kubernetesRules().filter((rule) => !runsOnStack(rule))).map((rule) =>
+      rulePolicy(rule, ownSettings(rule, defaults)),
+    ),
     inputPolicy(shared),
   ];
+}
+
+/** The settings of one rule's policy: the shared ones, with only the exemptions of that rule. */
+export function ownSettings(rule: Rule, defaults: PodguardSettings): PodguardSettings {
+  const { suppressions = [], ...shared } = defaults;
+  const own = suppressions.filter((suppression) => suppression.rule === rule.id);
+  return own.length > 0 ? { ...shared, suppressions: own } : shared;
+}
+
+/** Whether Pulumi runs the rule as a stack policy: its verdict needs objects other than the pod. */
+export function runsOnStack(rule: Rule): boolean {
+  return (rule.facts?.length ?? 0) > 0;
 }
 
 /**
