@@ -254,6 +254,9 @@ function buildStages(text: string, options: Resolved): Stage[] {
   const { escape: escapeChar, instructions } = parseDockerfile(text);
   const globals = new Map<string, string | undefined>();
   const stages: Stage[] = [];
+  // Stage names, lower-cased, to the first stage of that name: a FROM looks its parent up here,
+  // not by a search of every earlier stage (100,000 stages took minutes, issue 19).
+  const byName = new Map<string, Stage>();
   let stage: Stage | undefined;
   const withBuildArg = (name: string, value: string | undefined): string | undefined =>
     Object.hasOwn(options.buildArgs, name) ? options.buildArgs[name] : value;
@@ -264,9 +267,7 @@ function buildStages(text: string, options: Resolved): Stage[] {
       const from = parseFrom(args, instruction.line);
       const expanded = expandVariables(from.image, globals, escapeChar);
       const image = expanded.value;
-      const parent = stages.find(
-        (candidate) => candidate.name !== undefined && candidate.name.toLowerCase() === image.toLowerCase(),
-      );
+      const parent = byName.get(image.toLowerCase());
       stage = {
         name: from.name,
         base: image,
@@ -282,6 +283,7 @@ function buildStages(text: string, options: Resolved): Stage[] {
         envNames: new Set(parent?.envNames ?? []),
       };
       stages.push(stage);
+      if (from.name !== undefined && !byName.has(from.name.toLowerCase())) byName.set(from.name.toLowerCase(), stage);
       continue;
     }
     if (stage === undefined) {
@@ -398,7 +400,8 @@ function finding(
 
 function targetStage(stages: Stage[], target: string | undefined): Stage {
   if (target === undefined) return stages[stages.length - 1] as Stage;
-  const stage = stages.find((candidate) => candidate.name?.toLowerCase() === target.toLowerCase());
+  const wanted = target.toLowerCase();
+  const stage = stages.find((candidate) => candidate.name?.toLowerCase() === wanted);
   if (!stage)
     throw new PodguardInputError(`Dockerfile has no stage named ${JSON.stringify(target)}`, 'target');
   return stage;

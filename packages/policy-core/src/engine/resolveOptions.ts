@@ -184,7 +184,8 @@ function checkImageUsers(value: unknown): Record<string, string> {
       fail(`imageUsers.${image}`, `expected a USER string such as "1000:0", got ${JSON.stringify(user)}`);
     out[image] = user;
   }
-  return out;
+  // Frozen: the image lookup index built from it is then kept for every container (issue 19).
+  return Object.freeze(out);
 }
 
 function checkStrings(value: unknown, field: string): string[] {
