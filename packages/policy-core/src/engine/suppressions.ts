@@ -119,8 +119,7 @@ export function matches(suppression: Suppression, resource: ResourceRef, finding
   const match = suppression.match;
   if (!match) return true;
   if (match.kind !== undefined && match.kind !== resource.kind) return false;
-  if (match.namespace !== undefined && !globMatches(match.namespace, resource.namespace ?? ''))
-    return false;
+  if (match.namespace !== undefined && !globMatches(match.namespace, resource.namespace ?? '')) return false;
   if (match.name !== undefined && !globMatches(match.name, resource.name ?? '')) return false;
   if (match.container !== undefined) {
     return finding.locations.some((location) => location.container === match.container);
