@@ -2,11 +2,13 @@
  * Reads YAML streams one document at a time, so a 50 MB `kubectl get -A -o yaml` dump is never
  * held whole: a document marker (`---` or `...` at column 0) always ends a document in YAML, so
  * splitting on it is exact. Each document is parsed with the `yaml` package, keeping node ranges
- * for line/column mapping, with alias expansion bounded (no billion-laughs).
+ * for line/column mapping, and read as Kubernetes reads it (go-yaml v2, YAML 1.1: see kubeYaml.ts),
+ * with aliasing bounded as go-yaml bounds it (no billion laughs).
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { type Document, LineCounter, parseDocument } from 'yaml';
+import { checkAliasing, KUBERNETES_YAML_OPTIONS, KubernetesYamlError, kubernetesValue } from './kubeYaml.js';
 
 /** One document's text and where it starts. */
 export interface DocumentChunk {
@@ -47,11 +49,17 @@ export class InputProblem extends Error {
   }
 }
 
-/** Aliases one document may expand: enough for real manifests, far below a billion laughs. */
-export const MAX_ALIAS_COUNT = 1000;
-
 const DOCUMENT_MARKER = /^(---|\.\.\.)(\s|$)/;
-const HELM_SOURCE = /^# Source: (.+?)\s*$/;
+const HELM_SOURCE = '# Source: ';
+/** `%YAML 1.1`: the version go-yaml v2 (so kubectl) accepts; the directive is read, not parsed again. */
+const YAML_DIRECTIVE = /^%YAML[ \t]+([0-9]+)\.([0-9]+)[ \t]*(#.*)?$/;
+
+/** The chart template a Helm `# Source: path` comment names (read without a backtracking regex). */
+function helmTemplate(line: string): string | undefined {
+  if (!line.startsWith(HELM_SOURCE)) return undefined;
+  const template = line.slice(HELM_SOURCE.length).trimEnd();
+  return template === '' ? undefined : template;
+}
 const isContent = (line: string) => line.trim() !== '' && !line.trimStart().startsWith('#');
 
 /**
@@ -81,6 +89,19 @@ class DocumentSplitter {
     const lineNumber = ++this.lineNumber;
     if (line.includes('\u0000'))
       throw new InputProblem('binary file: not YAML, JSON or a Dockerfile', lineNumber, 1);
+    if (!this.wholeFile && line.startsWith('%YAML') && !this.current.lines.some(isContent)) {
+      // A directive before the document's `---`: go-yaml accepts YAML 1.1 only. The line is kept
+      // as an empty one so line numbers do not move.
+      const version = YAML_DIRECTIVE.exec(line);
+      if (version?.[1] !== '1' || version[2] !== '1')
+        throw new InputProblem(
+          `unsupported YAML directive ${JSON.stringify(line.trim())}: Kubernetes (go-yaml) reads YAML 1.1 only`,
+          lineNumber,
+          1,
+        );
+      this.current.lines.push('');
+      return undefined;
+    }
     if (this.wholeFile || !DOCUMENT_MARKER.test(line)) {
       this.current.lines.push(line);
       return undefined;
@@ -108,7 +129,7 @@ class DocumentSplitter {
     let template: string | undefined;
     for (const line of body) {
       if (isContent(line)) break;
-      template = HELM_SOURCE.exec(line)?.[1] ?? template;
+      template = helmTemplate(line) ?? template;
     }
     return {
       index: this.index++,
@@ -139,7 +160,8 @@ export async function* readChunks(stream: Readable, wholeFile = false): AsyncGen
 /** Splits a YAML text already in memory into documents (as {@link readChunks} does a stream). */
 export function* splitChunks(text: string, wholeFile = false): Generator<DocumentChunk> {
   const splitter = new DocumentSplitter(wholeFile);
-  const lines = text.split(/\r?\n/);
+  // CR alone ends a line too, as YAML and readline (so readChunks) read it.
+  const lines = text.split(/\r\n|\r|\n/);
   // A final newline ends the last line; it does not start an empty one (as readline reads it).
   if (lines[lines.length - 1] === '') lines.pop();
   for (const line of lines) {
@@ -156,6 +178,7 @@ export function parseChunk(chunk: DocumentChunk): ParsedDocument {
   // logLevel 'error': the library's warnings ("Keys with collection values will be stringified")
   // would go to stderr through process.emitWarning, across the progress line.
   const document = parseDocument(chunk.text, {
+    ...KUBERNETES_YAML_OPTIONS,
     lineCounter,
     prettyErrors: false,
     uniqueKeys: true,
@@ -169,10 +192,12 @@ export function parseChunk(chunk: DocumentChunk): ParsedDocument {
   }
   let value: unknown;
   try {
-    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    checkAliasing(document);
+    value = kubernetesValue(document);
   } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    throw new InputProblem(`invalid YAML: ${message}`, chunk.firstLine, 1);
+    if (!(cause instanceof KubernetesYamlError)) throw cause;
+    const { line, col } = lineCounter.linePos(cause.offset);
+    throw new InputProblem(`invalid YAML: ${cause.message}`, line + chunk.firstLine - 1, col);
   }
   return { ...chunk, value, document, lineCounter };
 }
