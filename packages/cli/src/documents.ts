@@ -28,6 +28,8 @@ export interface DocumentChunk {
   inline?: boolean;
   /** The chart template named by a Helm `# Source:` comment in the chunk. */
   template?: string;
+  /** The whole of a `.json` file: it must be strict JSON (no comments, no trailing commas). */
+  json?: boolean;
 }
 
 /** A parsed document, ready for evaluation and source mapping. */
@@ -49,6 +51,8 @@ export class InputProblem extends Error {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters looked for.
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const DOCUMENT_MARKER = /^(---|\.\.\.)(\s|$)/;
 const HELM_SOURCE = '# Source: ';
 /** `%YAML 1.1`: the version go-yaml v2 (so kubectl) accepts; the directive is read, not parsed again. */
@@ -87,7 +91,8 @@ class DocumentSplitter {
   /** Takes the next line; returns the document it ended, if any. */
   push(line: string): DocumentChunk | undefined {
     const lineNumber = ++this.lineNumber;
-    if (line.includes('\u0000'))
+    // NUL, or any control character YAML (and go-yaml) does not allow: not text.
+    if (CONTROL_CHARACTER.test(line))
       throw new InputProblem('binary file: not YAML, JSON or a Dockerfile', lineNumber, 1);
     if (!this.wholeFile && line.startsWith('%YAML') && !this.current.lines.some(isContent)) {
       // A directive before the document's `---`: go-yaml accepts YAML 1.1 only. The line is kept
@@ -139,6 +144,7 @@ class DocumentSplitter {
       ...(marker !== undefined ? { marker } : {}),
       ...(inline ? { inline } : {}),
       ...(template !== undefined ? { template } : {}),
+      ...(this.wholeFile ? { json: true } : {}),
     };
   }
 }
@@ -172,8 +178,28 @@ export function* splitChunks(text: string, wholeFile = false): Generator<Documen
   if (chunk) yield chunk;
 }
 
+/**
+ * A `.json` file is read as JSON, as `kubectl` reads it: JSON with comments (`// …`) or trailing
+ * commas is an error naming the place, not YAML that happens to parse into something else.
+ */
+function checkStrictJson(chunk: DocumentChunk): void {
+  try {
+    JSON.parse(chunk.text);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const at = / \(line (\d+) column (\d+)\)$/.exec(message);
+    const comment = /(^|[\s,{[])\/[/*]/.test(chunk.text) ? ' (comments are not JSON)' : '';
+    throw new InputProblem(
+      `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}${comment}`,
+      at ? Number(at[1]) + chunk.firstLine - 1 : chunk.firstLine,
+      at ? Number(at[2]) : 1,
+    );
+  }
+}
+
 /** Parses one chunk. Throws {@link InputProblem} with the line and column of malformed YAML/JSON. */
 export function parseChunk(chunk: DocumentChunk): ParsedDocument {
+  if (chunk.json) checkStrictJson(chunk);
   const lineCounter = new LineCounter();
   // logLevel 'error': the library's warnings ("Keys with collection values will be stringified")
   // would go to stderr through process.emitWarning, across the progress line.

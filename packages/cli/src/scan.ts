@@ -158,6 +158,19 @@ export const isKubernetesObject = (value: unknown): value is Record<string, unkn
   typeof (value as Record<string, unknown>).kind === 'string' &&
   typeof (value as Record<string, unknown>).apiVersion === 'string';
 
+/**
+ * A document meant as a Kubernetes object that is not a valid one: it has `apiVersion` or `kind`
+ * (of any type), or `metadata` and `spec`, but not both identity fields as strings. It goes to the
+ * core, which reports it as `invalidInput` (kubectl refuses it); documents with none of these
+ * (values files, other tools' configuration) are still skipped (issue 19).
+ */
+const isBrokenKubernetesObject = (value: unknown): boolean => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || isKubernetesObject(value))
+    return false;
+  const has = (key: string) => Object.hasOwn(value, key);
+  return has('apiVersion') || has('kind') || (has('metadata') && has('spec'));
+};
+
 /** Image users from every source: image configs, Dockerfiles, then `--image-user`. */
 async function resolveImageUsers(
   request: ScanRequest,
@@ -321,7 +334,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         const bases: string[] = [];
         candidates.forEach((candidate, i) => {
           // Non-Kubernetes documents (values files, other tools' config) are counted and skipped.
-          if (isKubernetesObject(candidate)) {
+          if (isKubernetesObject(candidate) || isBrokenKubernetesObject(candidate)) {
             kubernetes.push(candidate);
             bases.push(prefixes[i] as string);
           }
