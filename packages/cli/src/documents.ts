@@ -53,6 +53,7 @@ export class InputProblem extends Error {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters looked for.
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const TOO_DEEP = 'nested too deeply (the limit is about 1,000 levels)';
 const DOCUMENT_MARKER = /^(---|\.\.\.)(\s|$)/;
 const HELM_SOURCE = '# Source: ';
 /** `%YAML 1.1`: the version go-yaml v2 (so kubectl) accepts; the directive is read, not parsed again. */
@@ -213,7 +214,9 @@ export function parseChunk(chunk: DocumentChunk): ParsedDocument {
   const error = document.errors[0];
   if (error) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
-    const message = error.message.split('\n')[0] ?? error.message;
+    const first = error.message.split('\n')[0] ?? error.message;
+    // The YAML library recurses per level: past about 1,000 levels the stack ends first.
+    const message = first.includes('Maximum call stack size exceeded') ? TOO_DEEP : first;
     throw new InputProblem(`invalid YAML: ${message}`, line + chunk.firstLine - 1, col);
   }
   let value: unknown;
@@ -221,6 +224,7 @@ export function parseChunk(chunk: DocumentChunk): ParsedDocument {
     checkAliasing(document);
     value = kubernetesValue(document);
   } catch (cause) {
+    if (cause instanceof RangeError) throw new InputProblem(`invalid YAML: ${TOO_DEEP}`, chunk.firstLine, 1);
     if (!(cause instanceof KubernetesYamlError)) throw cause;
     const { line, col } = lineCounter.linePos(cause.offset);
     throw new InputProblem(`invalid YAML: ${cause.message}`, line + chunk.firstLine - 1, col);

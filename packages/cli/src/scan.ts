@@ -15,6 +15,7 @@ import {
   type EvaluationSession,
   imageUsersFromImageConfig,
   type LocatedFinding,
+  PodguardInputError,
   type ScanReport,
   type SourceLocation,
 } from '@podguard/policy-core';
@@ -159,8 +160,9 @@ export const isKubernetesObject = (value: unknown): value is Record<string, unkn
   typeof (value as Record<string, unknown>).apiVersion === 'string';
 
 /**
- * A document meant as a Kubernetes object that is not a valid one: it has `apiVersion` or `kind`
- * (of any type), or `metadata` and `spec`, but not both identity fields as strings. It goes to the
+ * A document meant as a Kubernetes object that is not a valid one: it has `kind` (of any type), or
+ * `metadata` with `apiVersion` or `spec`, or `apiVersion` with `spec`, but not both identity fields
+ * as strings. It goes to the
  * core, which reports it as `invalidInput` (kubectl refuses it); documents with none of these
  * (values files, other tools' configuration) are still skipped (issue 19).
  */
@@ -168,7 +170,8 @@ const isBrokenKubernetesObject = (value: unknown): boolean => {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || isKubernetesObject(value))
     return false;
   const has = (key: string) => Object.hasOwn(value, key);
-  return has('apiVersion') || has('kind') || (has('metadata') && has('spec'));
+  // `apiVersion` alone is no sign: Helm's Chart.yaml has one (and `name`, `version`).
+  return has('kind') || ((has('apiVersion') || has('metadata')) && (has('metadata') || has('spec')));
 };
 
 /** Image users from every source: image configs, Dockerfiles, then `--image-user`. */
@@ -384,6 +387,9 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
           ...(error.column !== undefined ? { column: error.column } : {}),
           message: error.message,
         });
+      } else if (error instanceof PodguardInputError) {
+        // A document the core refuses as a whole (nested deeper than its limit, say).
+        errors.push({ file: file.display, message: error.message });
       } else {
         const code = (error as NodeJS.ErrnoException).code;
         errors.push({

@@ -69,4 +69,22 @@ describe('no silent pass', () => {
       expect.objectContaining({ file: 'blob.yaml', message: 'binary file: not YAML, JSON or a Dockerfile' }),
     ]);
   });
+
+  it('a document nested deeper than the reader takes is an input error, not an internal error', async () => {
+    const depth = 1100;
+    const run = await scan(
+      'deep.yaml',
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: app:1}], x: ${'['.repeat(depth)}${']'.repeat(depth)}}\n`,
+    );
+    expect(run.code).toBe(2);
+    expect((JSON.parse(run.stdout) as Report).inputErrors).toEqual([
+      // Whichever limit comes first: the YAML reader's stack or the core's documented depth.
+      expect.objectContaining({
+        file: 'deep.yaml',
+        message: expect.stringMatching(
+          /^(invalid YAML: nested too deeply \(the limit is about 1,000 levels\)|input is nested deeper than 1000 levels)$/,
+        ),
+      }),
+    ]);
+  });
 });

@@ -66,6 +66,7 @@ export { imageUsersFromImageConfig } from './image/imageConfig.js';
 export { imageUserFor, normalizeImageReference } from './image/imageReference.js';
 export { type ImageUser, imageUserIsRoot, parseImageUser } from './image/parseImageUser.js';
 export { PodguardInputError } from './model/errors.js';
+export { MAX_INPUT_DEPTH } from './model/inputGuard.js';
 export type * from './model/k8s.js';
 export type { JsonSchema } from './model/optionSchemas.js';
 export type {

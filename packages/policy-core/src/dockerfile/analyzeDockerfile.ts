@@ -10,6 +10,7 @@
 import { imageUserFor } from '../image/imageReference.js';
 import { type ImageUser, parseImageUser } from '../image/parseImageUser.js';
 import { PodguardInputError } from '../model/errors.js';
+import { requireString } from '../model/inputGuard.js';
 import type { Severity, TextEdit } from '../model/types.js';
 import { describeType, isRecord } from '../podspec/extract.js';
 import { expandVariables } from './expandVariables.js';
@@ -648,6 +649,7 @@ function analyze(
  *   instruction before FROM, an unterminated heredoc) or naming the option for invalid options.
  */
 export function analyzeDockerfile(text: string, options?: DockerfileOptions): DockerfileFinding[] {
+  requireString(text, 'text');
   return analyze(text, resolveOptions(options)).findings;
 }
 
@@ -657,6 +659,7 @@ export function analyzeDockerfile(text: string, options?: DockerfileOptions): Do
  * `user.user` into the `imageUsers` option to check manifests that use the built image.
  */
 export function dockerfileUser(text: string, options?: DockerfileOptions): DockerfileUser | undefined {
+  requireString(text, 'text');
   return analyze(text, resolveOptions(options)).user;
 }
 

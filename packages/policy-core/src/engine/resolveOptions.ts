@@ -4,6 +4,7 @@
  */
 
 import { PodguardInputError } from '../model/errors.js';
+import { checkJsonData } from '../model/inputGuard.js';
 import { DEPRECATED_OPTION_NAMES, MAX_ID } from '../model/optionSchemas.js';
 import type { EvaluateOptions, FailOn, Profile, RuleSetting } from '../model/options.js';
 import type { PssLevel, Severity, Suppression } from '../model/types.js';
@@ -312,6 +313,8 @@ function fixId(
  * offending option.
  */
 export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedEvaluation {
+  // Before anything reads them: a BigInt, a Symbol or a cycle must not break the error path itself.
+  checkJsonData(input, 'options', true);
   const raw: unknown = input === undefined ? {} : input;
   if (!isRecord(raw)) throw new PodguardInputError('options must be an object', 'options');
   for (const key of Object.keys(raw)) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PodguardInputError } from '../model/errors.js';
 import { evaluate } from './evaluate.js';
 
 const spec = { containers: [{ name: 'app', image: 'app:1' }] };
@@ -44,8 +45,11 @@ describe('a document that is not a Kubernetes object is an invalidInput finding 
     const inherited = Object.create({ apiVersion: 'v1', kind: 'Pod' }) as Record<string, unknown>;
     inherited.metadata = { name: 'p' };
     inherited.spec = spec;
-    const invalid = evaluate(inherited).findings.filter((f) => f.rule === 'invalidInput');
-    expect(invalid.map((f) => f.message)).toEqual([expect.stringContaining('apiVersion is missing')]);
+    // Not JSON data: refused at the door, so validation and rules never read inherited fields.
+    expect(() => evaluate(inherited)).toThrow(PodguardInputError);
+    expect(() => evaluate(inherited)).toThrow(
+      'input is not JSON data: an object with an inherited prototype',
+    );
   });
 
   it('items of a List are named by their index', () => {

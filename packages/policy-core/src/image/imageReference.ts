@@ -7,6 +7,8 @@
  * tag nor digest means `:latest`. So `nginx`, `nginx:latest`, `library/nginx` and
  * `docker.io/library/nginx:latest` are the same image.
  */
+import { PodguardInputError } from '../model/errors.js';
+import { describeArgument, requireString } from '../model/inputGuard.js';
 
 const DEFAULT_DOMAIN = 'docker.io';
 const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
@@ -54,6 +56,7 @@ function parseReference(reference: string): ParsedReference {
  * `registry.example:5000/app@sha256:…` keeps its digest and gets no tag.
  */
 export function normalizeImageReference(reference: string): string {
+  requireString(reference, 'reference');
   const parsed = parseReference(reference);
   const tag = parsed.tag ?? (parsed.digest === undefined ? 'latest' : undefined);
   return `${parsed.repository}${tag === undefined ? '' : `:${tag}`}${parsed.digest === undefined ? '' : `@${parsed.digest}`}`;
@@ -72,6 +75,13 @@ export function imageUserFor(
   imageUsers: Readonly<Record<string, string>>,
 ): string | undefined {
   if (image === undefined || image === '') return undefined;
+  requireString(image, 'image');
+  if (typeof imageUsers !== 'object' || imageUsers === null || Array.isArray(imageUsers)) {
+    throw new PodguardInputError(
+      `imageUsers must be an object mapping image references to USER strings, got ${describeArgument(imageUsers)}`,
+      'imageUsers',
+    );
+  }
   if (Object.hasOwn(imageUsers, image)) return imageUsers[image];
   const index = indexOf(imageUsers);
   const key =
