@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -237,5 +237,31 @@ describe('what kubectl applies is what podguard scans (issue 19)', () => {
     // runAsNonRoot: yes is true, as kubectl reads it: neither invalid input nor a runAsNonRoot finding.
     expect(failed).not.toContain('invalidInput');
     expect(failed).not.toContain('runAsNonRoot');
+  });
+
+  it('--fix keeps CR-only line endings, and every byte outside its edits', async () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: p, namespace: ns}',
+      'spec:',
+      '  containers:',
+      '  - name: c',
+      '    image: app:1',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: c}',
+      '',
+    ].join('\r');
+    writeFileSync(join(dir, 'cr.yaml'), text);
+    const run = await runCli(['scan', 'cr.yaml', '--fix'], { cwd: dir });
+    expect(run.stderr).toContain('cr.yaml: applied');
+    const fixed = readFileSync(join(dir, 'cr.yaml'), 'utf8');
+    expect(fixed).not.toContain('\n');
+    expect(fixed.startsWith(text.slice(0, text.indexOf('    image: app:1\r') + 17))).toBe(true);
+    expect(fixed.endsWith('---\rapiVersion: v1\rkind: ConfigMap\rmetadata: {name: c}\r')).toBe(true);
+    expect(fixed).toContain('\r    securityContext:\r      allowPrivilegeEscalation: false\r');
+    expect((await runCli(['scan', 'cr.yaml'], { cwd: dir })).code).toBe(0);
   });
 });
