@@ -90,12 +90,35 @@ describe('plain scalars read as go-yaml v2 reads them', () => {
     ['"yes"', 'yes'],
     ["'0755'", '0755'],
     ['!!str on', 'on'],
+    ['!!int 0755', 493],
+    ['!!bool yes', true],
   ])('%s', (yaml, goYaml) => {
     expect(scalarOf(yaml)).toEqual(goYaml);
   });
 
   it('keys are written as sigs.k8s.io/yaml writes them into JSON', () => {
     expect(read('on: 1\n0x10: 2\nnull: 3\n').value).toEqual({ true: 1, '16': 2, null: 3 });
+  });
+
+  it('writes documents back so that go-yaml reads the same values (Helm post-render)', () => {
+    const parsed = read('a: "on"\nb: yes\nc: "0755"\nd: 0x1F\n');
+    parsed.document.set('e', 'off');
+    parsed.document.set('f', '1:30');
+    parsed.document.set('g', false);
+    parsed.document.set('n', 5);
+    const written = parsed.document.toString();
+    expect(read(written).value).toEqual({
+      a: 'on',
+      b: true,
+      c: '0755',
+      d: 31,
+      e: 'off',
+      f: '1:30',
+      g: false,
+      n: 5,
+    });
+    // No explicit tags: the values are written as plain YAML.
+    expect(written).not.toContain('!!');
   });
 
   it('resolves without a YAML parser too (the function the tag uses)', () => {

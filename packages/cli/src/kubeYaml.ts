@@ -116,31 +116,61 @@ export function resolveGoYamlPlain(text: string): unknown {
 }
 
 /**
- * One tag for every plain scalar: the `yaml` package asks each tag's `test` in turn, so a single
- * catch-all resolving as go-yaml does replaces the core schema's bool, int, float and null.
+ * Whether go-yaml v2 reads a plain scalar as something other than a string. Used as the `test` of
+ * the tag below: the `yaml` package only calls `test(text)`, so a function stands in for a regular
+ * expression (go-yaml's rules are a resolve table and Go's number parsers, not one pattern).
+ */
+const goYamlNonString = {
+  test: (text: string): boolean => typeof resolveGoYamlPlain(text) !== 'string',
+} as unknown as RegExp;
+
+/**
+ * Plain scalars go-yaml reads as booleans, numbers or null resolve through this tag; every other
+ * plain scalar is a string. When a document is written back (Helm post-render), a string this test
+ * matches (`"on"`, `"0755"`) is quoted, so go-yaml reads it back as a string.
  */
 const goYamlPlain: ScalarTag = {
-  tag: 'tag:yaml.org,2002:str',
+  tag: 'tag:podguard.dev,2026:go-yaml-plain',
   default: true,
-  test: /^/,
+  test: goYamlNonString,
   resolve: (text: string) => new Scalar(resolveGoYamlPlain(text)),
 };
+
+const SCALAR_TYPES = new Set([
+  'tag:yaml.org,2002:bool',
+  'tag:yaml.org,2002:int',
+  'tag:yaml.org,2002:float',
+  'tag:yaml.org,2002:null',
+]);
+
+/** A test no text passes. */
+const NEVER = /(?!)/;
+
+/** `!!bool yes`, `!!int 0755`: explicitly tagged scalars, resolved as go-yaml resolves plain ones. */
+const explicitTags: ScalarTag[] = [...SCALAR_TYPES].map((tag) => ({
+  tag,
+  default: false,
+  resolve: (text: string) => new Scalar(resolveGoYamlPlain(text)),
+}));
 
 /** Options for `parseDocument`: YAML 1.1 as go-yaml v2 reads it. */
 export const KUBERNETES_YAML_OPTIONS: DocumentOptions & SchemaOptions = {
   version: '1.1',
   schema: 'core',
-  // Collections and the string tag (for quoted scalars and `!!str`) stay; the catch-all resolves
-  // every plain scalar in their place.
-  customTags: (tags: Tags): Tags => [
-    ...tags.filter((tag) => {
+  // Collections and strings as the core schema has them; plain scalars resolved by go-yaml's rules.
+  // The core schema's bool, int, float and null tags stay only to write values (`identify`): their
+  // test never passes, so they never resolve a plain scalar nor make a string look like them.
+  customTags: (tags: Tags): Tags => {
+    const kept: Tags = [];
+    const writers: Tags = [];
+    for (const tag of tags) {
       const { collection, tag: name } = tag as { collection?: string; tag?: string };
-      return (
-        collection === 'map' || collection === 'seq' || (name === 'tag:yaml.org,2002:str' && !collection)
-      );
-    }),
-    goYamlPlain,
-  ],
+      if (collection === 'map' || collection === 'seq' || name === 'tag:yaml.org,2002:str') kept.push(tag);
+      else if (name !== undefined && SCALAR_TYPES.has(name))
+        writers.push({ ...(tag as ScalarTag), test: NEVER });
+    }
+    return [...kept, goYamlPlain, ...explicitTags, ...writers];
+  },
   merge: false,
   resolveKnownTags: true,
 };
