@@ -74,8 +74,9 @@ function writtenPointers(patch: readonly JsonPatchOperation[]): string[] {
   const out: string[] = [];
   const walk = (pointer: string, value: unknown): void => {
     out.push(pointer);
-    if (Array.isArray(value)) value.forEach((item, index) => walk(`${pointer}/${index}`, item));
-    else if (typeof value === 'object' && value !== null)
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) walk(`${pointer}/${index}`, value[index]);
+    } else if (typeof value === 'object' && value !== null)
       for (const [key, item] of Object.entries(value)) walk(`${pointer}/${escapeToken(key)}`, item);
   };
   for (const op of patch) walk(op.path, 'value' in op ? op.value : undefined);
