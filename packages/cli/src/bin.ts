@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { main } from './main.js';
+import { checkedStdin, stdinProblem } from './stdin.js';
 import { guardStdout } from './stdio.js';
 
 const output = guardStdout(process.stdout, process.stderr, () => {
   process.exitCode = 2;
 });
 const code = await main(process.argv.slice(2), {
-  stdin: process.stdin,
+  // Fails only when read, so only `scan -` and the Helm post-renderer see the problem.
+  stdin: checkedStdin(process.stdin, stdinProblem()),
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),

@@ -13,8 +13,8 @@ import {
   type LocatedFinding,
 } from '@podguard/policy-core';
 import { LineCounter, parseDocument } from 'yaml';
-import { MAX_ALIAS_COUNT } from './documents.js';
 import { type ChartDirectory, chartFile, type InputError } from './inputs.js';
+import { checkAliasing, KUBERNETES_YAML_OPTIONS, KubernetesYamlError, kubernetesValue } from './kubeYaml.js';
 import { offsetOf, positionAt } from './sourceMap.js';
 
 /** Template files: Go templates rendered to YAML, and helpers defining named templates. */
@@ -77,8 +77,18 @@ export function reviewChart(chart: ChartDirectory): {
   }
   if (text !== undefined) {
     const lineCounter = new LineCounter();
-    const document = parseDocument(text, { lineCounter, prettyErrors: false });
-    const problem = document.errors[0];
+    const document = parseDocument(text, { ...KUBERNETES_YAML_OPTIONS, lineCounter, prettyErrors: false });
+    let problem: { message: string; pos: [number, ...number[]] } | undefined = document.errors[0];
+    if (!problem) {
+      try {
+        checkAliasing(document);
+        // Helm reads values.yaml with sigs.k8s.io/yaml too.
+        values = kubernetesValue(document);
+      } catch (cause) {
+        if (!(cause instanceof KubernetesYamlError)) throw cause;
+        problem = { message: cause.message, pos: [cause.offset] };
+      }
+    }
     if (problem) {
       const { line, col } = lineCounter.linePos(problem.pos[0]);
       errors.push({
@@ -88,7 +98,6 @@ export function reviewChart(chart: ChartDirectory): {
         message: `invalid YAML: ${problem.message.split('\n')[0]}`,
       });
     } else {
-      values = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       locateValue = (pointer) => positionAt(lineCounter, offsetOf(document, pointer), 1);
     }
   }

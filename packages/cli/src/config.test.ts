@@ -95,3 +95,32 @@ describe('podguard.config.yaml: the core options, checked by the core', () => {
     );
   });
 });
+
+describe('the configuration reader ignores the prototype (issue 19)', () => {
+  const pod =
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: app:1}]}\n';
+  it.each<[file: string, text: string, key: string]>([
+    ['podguard.config.yaml', 'toString: 1\n', 'toString'],
+    ['podguard.config.yaml', 'constructor: {}\n', 'constructor'],
+    ['podguard.config.yaml', 'hasOwnProperty: true\n', 'hasOwnProperty'],
+    ['podguard.config.json', '{"__proto__": {"profile": "baseline"}}', '__proto__'],
+    ['podguard.config.yaml', '__proto__: {profile: baseline}\n', '__proto__'],
+  ])('%s with %j: the key is an unknown option, not an internal error', async (file, text, key) => {
+    const dir = project({ [file]: text, 'pod.yaml': pod });
+    const run = await runCli(['scan', 'pod.yaml'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${file}: invalid option ${key}: unknown option`);
+    expect(run.stderr).not.toContain('internal error');
+  });
+
+  it('rejects unknown keys inside a custom profile.options', async () => {
+    const dir = project({
+      'podguard.config.yaml':
+        'profile: {name: mine, level: restricted, rules: [], options: {uidRnage: {min: 1}}}\n',
+      'pod.yaml': pod,
+    });
+    const run = await runCli(['scan', 'pod.yaml'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('invalid option profile.options.uidRnage: unknown option');
+  });
+});

@@ -82,8 +82,16 @@ export function loadConfig(file: string): PodguardConfig {
   if (!isObject(value)) throw new ConfigError(`${file}: the configuration must be an object of settings`);
   const options: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(value as Record<string, unknown>)) {
-    const rule = CLI_KEYS[key as keyof CliConfigKeys];
-    if (!rule) options[key] = setting;
+    // Own keys only: `toString` or `constructor` in the file are unknown options, not Object's methods.
+    const rule = Object.hasOwn(CLI_KEYS, key) ? CLI_KEYS[key as keyof CliConfigKeys] : undefined;
+    // defineProperty: `__proto__` stays a key (rejected as unknown) instead of setting the prototype.
+    if (!rule)
+      Object.defineProperty(options, key, {
+        value: setting,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else if (!rule[0](setting))
       throw new ConfigError(`${file}: key "${key}" must be ${rule[1]}, got ${JSON.stringify(setting)}`);
   }

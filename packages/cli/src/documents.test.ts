@@ -66,3 +66,11 @@ describe('document splitting', () => {
     expect((problem as InputProblem).line).toBe(3);
   });
 });
+
+describe('no input hangs (issue 19)', () => {
+  it('a Helm `# Source:` line of 200 KB with a long run of blanks', () => {
+    const name = `chart/templates/a${' '.repeat(200_000)}b.yaml`;
+    const [chunk] = [...splitChunks(`# Source: ${name}   \nkind: Pod\n`)];
+    expect(chunk?.template).toBe(name);
+  });
+});

@@ -2,7 +2,8 @@
  * Reads YAML streams one document at a time, so a 50 MB `kubectl get -A -o yaml` dump is never
  * held whole: a document marker (`---` or `...` at column 0) always ends a document in YAML, so
  * splitting on it is exact. Each document is parsed with the `yaml` package, keeping node ranges
- * for line/column mapping, with alias expansion bounded (no billion-laughs).
+ * for line/column mapping, and read as Kubernetes reads it (go-yaml v2, YAML 1.1: see kubeYaml.ts),
+ * with aliasing bounded as go-yaml bounds it (no billion laughs).
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -11,6 +12,8 @@ import { InputProblem } from './inputProblem.js';
 import { JsonListScanner, type ListItem, type ListScanner, YamlListScanner } from './listItems.js';
 
 export { InputProblem };
+
+import { checkAliasing, KUBERNETES_YAML_OPTIONS, KubernetesYamlError, kubernetesValue } from './kubeYaml.js';
 
 /** One document's text and where it starts. */
 export interface DocumentChunk {
@@ -41,6 +44,8 @@ export interface DocumentChunk {
    * the chunk's first line are shifted by it to be the file's.
    */
   columnOffset?: number;
+  /** The whole of a `.json` file: it must be strict JSON (no comments, no trailing commas). */
+  json?: boolean;
 }
 
 /** A position in a chunk's text (1-based line of the file, column of the text) as the file's. */
@@ -62,11 +67,20 @@ export interface ParsedDocument extends DocumentChunk {
 /** The scanner of a document decided plain: read whole, as any document. */
 const PLAIN: ListScanner = { items: 0, push: () => undefined, close: () => undefined };
 
-/** Aliases one document may expand: enough for real manifests, far below a billion laughs. */
-export const MAX_ALIAS_COUNT = 1000;
-
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters looked for.
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const TOO_DEEP = 'nested too deeply (the limit is about 1,000 levels)';
 const DOCUMENT_MARKER = /^(---|\.\.\.)(\s|$)/;
-const HELM_SOURCE = /^# Source: (.+?)\s*$/;
+const HELM_SOURCE = '# Source: ';
+/** `%YAML 1.1`: the version go-yaml v2 (so kubectl) accepts; the directive is read, not parsed again. */
+const YAML_DIRECTIVE = /^%YAML[ \t]+([0-9]+)\.([0-9]+)[ \t]*(#.*)?$/;
+
+/** The chart template a Helm `# Source: path` comment names (read without a backtracking regex). */
+function helmTemplate(line: string): string | undefined {
+  if (!line.startsWith(HELM_SOURCE)) return undefined;
+  const template = line.slice(HELM_SOURCE.length).trimEnd();
+  return template === '' ? undefined : template;
+}
 const isContent = (line: string) => line.trim() !== '' && !line.trimStart().startsWith('#');
 
 /**
@@ -105,8 +119,22 @@ class DocumentSplitter {
   /** Takes the next line; returns the documents (or List items) it ended. */
   push(line: string): DocumentChunk[] {
     const lineNumber = ++this.lineNumber;
-    if (line.includes('\u0000'))
+    // NUL, or any control character YAML (and go-yaml) does not allow: not text.
+    if (CONTROL_CHARACTER.test(line))
       throw new InputProblem('binary file: not YAML, JSON or a Dockerfile', lineNumber, 1);
+    if (!this.wholeFile && line.startsWith('%YAML') && !this.current.lines.some(isContent)) {
+      // A directive before the document's `---`: go-yaml accepts YAML 1.1 only. The line is kept
+      // as an empty one so line numbers do not move.
+      const version = YAML_DIRECTIVE.exec(line);
+      if (version?.[1] !== '1' || version[2] !== '1')
+        throw new InputProblem(
+          `unsupported YAML directive ${JSON.stringify(line.trim())}: Kubernetes (go-yaml) reads YAML 1.1 only`,
+          lineNumber,
+          1,
+        );
+      this.current.lines.push('');
+      return this.take();
+    }
     if (this.wholeFile || !DOCUMENT_MARKER.test(line)) {
       if (this.splitLists) this.scanList(line, lineNumber);
       if (this.list?.decided !== true) this.current.lines.push(line);
@@ -188,7 +216,7 @@ class DocumentSplitter {
     let template: string | undefined;
     for (const line of body) {
       if (isContent(line)) break;
-      template = HELM_SOURCE.exec(line)?.[1] ?? template;
+      template = helmTemplate(line) ?? template;
     }
     return {
       index: this.index++,
@@ -198,6 +226,7 @@ class DocumentSplitter {
       ...(marker !== undefined ? { marker } : {}),
       ...(inline ? { inline, columnOffset: 3 } : {}),
       ...(template !== undefined ? { template } : {}),
+      ...(this.wholeFile ? { json: true } : {}),
     };
   }
 }
@@ -221,19 +250,41 @@ export async function* readChunks(
 /** Splits a YAML text already in memory into documents (as {@link readChunks} does a stream). */
 export function* splitChunks(text: string, wholeFile = false, splitLists = false): Generator<DocumentChunk> {
   const splitter = new DocumentSplitter(wholeFile, splitLists);
-  const lines = text.split(/\r?\n/);
+  // CR alone ends a line too, as YAML and readline (so readChunks) read it.
+  const lines = text.split(/\r\n|\r|\n/);
   // A final newline ends the last line; it does not start an empty one (as readline reads it).
   if (lines[lines.length - 1] === '') lines.pop();
   for (const line of lines) yield* splitter.push(line);
   yield* splitter.end();
 }
 
+/**
+ * A `.json` file is read as JSON, as `kubectl` reads it: JSON with comments (`// …`) or trailing
+ * commas is an error naming the place, not YAML that happens to parse into something else.
+ */
+function checkStrictJson(chunk: DocumentChunk): void {
+  try {
+    JSON.parse(chunk.text);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const at = / \(line (\d+) column (\d+)\)$/.exec(message);
+    const comment = /(^|[\s,{[])\/[/*]/.test(chunk.text) ? ' (comments are not JSON)' : '';
+    throw new InputProblem(
+      `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}${comment}`,
+      at ? Number(at[1]) + chunk.firstLine - 1 : chunk.firstLine,
+      at ? Number(at[2]) : 1,
+    );
+  }
+}
+
 /** Parses one chunk. Throws {@link InputProblem} with the line and column of malformed YAML/JSON. */
 export function parseChunk(chunk: DocumentChunk): ParsedDocument {
+  if (chunk.json) checkStrictJson(chunk);
   const lineCounter = new LineCounter();
   // logLevel 'error': the library's warnings ("Keys with collection values will be stringified")
   // would go to stderr through process.emitWarning, across the progress line.
   const document = parseDocument(chunk.text, {
+    ...KUBERNETES_YAML_OPTIONS,
     lineCounter,
     prettyErrors: false,
     uniqueKeys: true,
@@ -242,19 +293,29 @@ export function parseChunk(chunk: DocumentChunk): ParsedDocument {
   const error = document.errors[0];
   if (error) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
-    const message = error.message.split('\n')[0] ?? error.message;
+    const first = error.message.split('\n')[0] ?? error.message;
+    // The YAML library recurses per level: past about 1,000 levels the stack ends first.
+    const message = first.includes('Maximum call stack size exceeded') ? TOO_DEEP : first;
     const at = filePosition(chunk, line + chunk.firstLine - 1, col);
     throw new InputProblem(`invalid YAML: ${message}`, at.line, at.column);
   }
   let value: unknown;
   try {
-    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    checkAliasing(document);
+    value = kubernetesValue(document);
   } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    throw new InputProblem(`invalid YAML: ${message}`, chunk.firstLine, 1 + (chunk.columnOffset ?? 0));
+    if (cause instanceof RangeError)
+      throw new InputProblem(`invalid YAML: ${TOO_DEEP}`, chunk.firstLine, 1 + (chunk.columnOffset ?? 0));
+    if (!(cause instanceof KubernetesYamlError)) throw cause;
+    const { line, col } = lineCounter.linePos(cause.offset);
+    const at = filePosition(chunk, line + chunk.firstLine - 1, col);
+    throw new InputProblem(`invalid YAML: ${cause.message}`, at.line, at.column);
   }
   return { ...chunk, value, document, lineCounter };
 }
+
+/** Plain scalars YAML 1.1 (go-yaml, so kubectl) reads as booleans, numbers or null. */
+const NOT_A_NAME = /^(y|yes|n|no|true|false|on|off|null|[-+.]?[0-9][0-9a-z_.:]*)$/i;
 
 /** A top-level `apiVersion:` or `kind:` line whose value is a plain or simply quoted name. */
 const HEADER_LINE =
@@ -285,6 +346,8 @@ export function peekKind(text: string): { apiVersion: string; kind: string } | u
         continue;
       }
       keys++;
+      // A plain value go-yaml reads as a boolean, a number or null is no name: the parser decides.
+      if (header?.[2] !== undefined && NOT_A_NAME.test(header[2])) return undefined;
       if (header) {
         const value = (header[2] ?? header[3] ?? header[4]) as string;
         if (header[1] === 'kind') {

@@ -1,6 +1,6 @@
 /**
  * Document edits (offsets in a document's text as parsed) become edits of the file's bytes, so
- * every byte outside them stays as it was: line endings (LF, CRLF, mixed), a byte order mark,
+ * every byte outside them stays as it was: line endings (LF, CRLF, CR, mixed), a byte order mark,
  * bytes that are not UTF-8, numbers too big for JavaScript. Inserted lines take the line ending
  * of the line they follow.
  */
@@ -19,7 +19,11 @@ export class FileLines {
   private readonly starts: number[] = [0];
 
   constructor(readonly bytes: Uint8Array) {
-    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) {
+    // LF, CRLF and a CR alone end a line, as YAML (and the scan) read them.
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i];
+      if (byte !== 10 && byte !== 13) continue;
+      if (byte === 13 && bytes[i + 1] === 10) i++;
       if (i + 1 < bytes.length) this.starts.push(i + 1);
     }
     if (bytes.length === 0) this.starts = [];
@@ -34,19 +38,19 @@ export class FileLines {
     return i < this.starts.length ? (this.starts[i] as number) : this.bytes.length;
   }
 
-  /** Byte offset where line `i`'s content ends (before `\r\n` or `\n`). */
+  /** Byte offset where line `i`'s content ends (before `\r\n`, `\n` or `\r`). */
   contentEnd(i: number): number {
-    let end = this.start(i + 1);
-    if (end > this.start(i) && this.bytes[end - 1] === 10) end--;
-    if (end > this.start(i) && this.bytes[end - 1] === 13) end--;
-    return end;
+    return this.start(i + 1) - this.eol(i).length;
   }
 
-  /** Line `i`'s ending: `\r\n`, `\n`, or '' for a last line without one. */
+  /** Line `i`'s ending: `\r\n`, `\n`, `\r`, or '' for a last line without one. */
   eol(i: number): string {
+    const start = this.start(i);
     const end = this.start(i + 1);
-    if (end === this.start(i) || this.bytes[end - 1] !== 10) return '';
-    return end - 2 >= this.start(i) && this.bytes[end - 2] === 13 ? '\r\n' : '\n';
+    if (end === start) return '';
+    if (this.bytes[end - 1] === 13) return '\r';
+    if (this.bytes[end - 1] !== 10) return '';
+    return end - 2 >= start && this.bytes[end - 2] === 13 ? '\r\n' : '\n';
   }
 
   /** Line `i`'s content, decoded as UTF-8. */

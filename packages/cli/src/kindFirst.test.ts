@@ -37,6 +37,8 @@ describe('peekKind: apiVersion and kind from the top-level lines, or undefined',
     ['kind: ConfigMap\n', 'no apiVersion'],
     ['- apiVersion: v1\n  kind: Pod\n', 'a sequence'],
     ['%YAML 1.1\napiVersion: v1\nkind: ConfigMap\n', 'a directive'],
+    ['apiVersion: v1\nkind: n\n', 'a kind go-yaml reads as false'],
+    ['apiVersion: 1\nkind: ConfigMap\n', 'an apiVersion go-yaml reads as a number'],
   ])('leaves %j to the parser (%s)', (text) => {
     expect(peekKind(text)).toBeUndefined();
   });

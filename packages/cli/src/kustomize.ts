@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
-import { escapePointerToken, parsePointer } from '@podguard/policy-core';
+import { BUILTIN_WORKLOAD_KINDS, escapePointerToken, parsePointer } from '@podguard/policy-core';
 import { parse } from 'yaml';
 import type { InputFile } from './inputs.js';
 
@@ -92,6 +92,25 @@ export function kustomizePatches(files: readonly InputFile[]): Map<string, Kusto
   return patches;
 }
 
+/**
+ * The apiVersion of the object a patch target selects. Kustomize matches a target without `version`
+ * (or `group`) against every one; a built-in workload kind is then judged at the group/version the
+ * API server serves it (`kind: Deployment` → `apps/v1`), the first of the core's table.
+ */
+export function targetApiVersion(target: PatchTarget): string {
+  if (target.version !== undefined)
+    return target.group ? `${target.group}/${target.version}` : target.version;
+  const builtin = BUILTIN_WORKLOAD_KINDS.find(
+    (entry) =>
+      entry.kind === target.kind &&
+      (target.group === undefined ||
+        (target.group === ''
+          ? !entry.apiVersion.includes('/')
+          : entry.apiVersion.startsWith(`${target.group}/`))),
+  );
+  return builtin?.apiVersion ?? '';
+}
+
 /** A JSON 6902 operation's value placed in the object, and where it came from. */
 interface PlacedValue {
   /** JSON pointer of the value in the built object. */
@@ -113,7 +132,7 @@ export interface Json6902Object {
  */
 export function json6902Object(operations: readonly unknown[], target: PatchTarget): Json6902Object {
   const object: Record<string, unknown> = {
-    apiVersion: target.group ? `${target.group}/${target.version ?? ''}` : (target.version ?? ''),
+    apiVersion: targetApiVersion(target),
     kind: target.kind ?? '',
     metadata: {
       ...(target.name !== undefined ? { name: target.name } : {}),

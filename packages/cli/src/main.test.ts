@@ -400,7 +400,7 @@ describe('configuration', () => {
     const dir = temp();
     writeFileSync(
       join(dir, 'pod.yaml'),
-      'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec: {securityContext: {runAsNonRoot: true}, containers: [{name: c, image: "app:1"}]}\n',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\nspec: {securityContext: {runAsNonRoot: true}, containers: [{name: c, image: "app:1"}]}\n',
     );
     writeFileSync(join(dir, 'inspect.json'), JSON.stringify([{ RepoTags: ['app:1'], Config: { User: '' } }]));
     const byFlag = json(
@@ -422,7 +422,7 @@ describe('configuration', () => {
 
 describe('--config, --image-config IMAGE=FILE and --pss-version', () => {
   const pod =
-    'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec: {securityContext: {runAsNonRoot: true}, containers: [{name: c, image: "app:2"}]}\n';
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\nspec: {securityContext: {runAsNonRoot: true}, containers: [{name: c, image: "app:2"}]}\n';
 
   it('reads the configuration given with --config, and names a missing one', async () => {
     const dir = temp();

@@ -18,17 +18,16 @@ import {
   jibBuildFormat,
   type LocatedFinding,
   mavenParentPath,
+  PodguardInputError,
   type ScanReport,
   type SourceLocation,
 } from '@podguard/policy-core';
-import { LineCounter, parseDocument } from 'yaml';
 import { reviewChart } from './chartReview.js';
 import type { PodguardConfig } from './config.js';
 import {
   type DocumentChunk,
   filePosition,
   InputProblem,
-  MAX_ALIAS_COUNT,
   type ParsedDocument,
   parseChunk,
   peekKind,
@@ -45,6 +44,7 @@ import {
   type KustomizePatch,
   kustomizePatches,
   renderKustomize,
+  targetApiVersion,
 } from './kustomize.js';
 import { OriginLocator } from './origins.js';
 import { offsetOf, positionAt } from './sourceMap.js';
@@ -189,6 +189,21 @@ export const isKubernetesObject = (value: unknown): value is Record<string, unkn
   !Array.isArray(value) &&
   typeof (value as Record<string, unknown>).kind === 'string' &&
   typeof (value as Record<string, unknown>).apiVersion === 'string';
+
+/**
+ * A document meant as a Kubernetes object that is not a valid one: it has `kind` (of any type), or
+ * `metadata` with `apiVersion` or `spec`, or `apiVersion` with `spec`, but not both identity fields
+ * as strings. It goes to the
+ * core, which reports it as `invalidInput` (kubectl refuses it); documents with none of these
+ * (values files, other tools' configuration) are still skipped (issue 19).
+ */
+const isBrokenKubernetesObject = (value: unknown): boolean => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || isKubernetesObject(value))
+    return false;
+  const has = (key: string) => Object.hasOwn(value, key);
+  // `apiVersion` alone is no sign: Helm's Chart.yaml has one (and `name`, `version`).
+  return has('kind') || ((has('apiVersion') || has('metadata')) && (has('metadata') || has('spec')));
+};
 
 /** Image users from every source: image configs, Dockerfiles, then `--image-user`. */
 async function resolveImageUsers(
@@ -418,7 +433,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         const bases: string[] = [];
         candidates.forEach((candidate, i) => {
           // Non-Kubernetes documents (values files, other tools' config) are counted and skipped.
-          if (isKubernetesObject(candidate)) {
+          if (isKubernetesObject(candidate) || isBrokenKubernetesObject(candidate)) {
             kubernetes.push(candidate);
             bases.push(prefixes[i] as string);
           }
@@ -468,6 +483,9 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
           ...(error.column !== undefined ? { column: error.column } : {}),
           message: error.message,
         });
+      } else if (error instanceof PodguardInputError) {
+        // A document the core refuses as a whole (nested deeper than its limit, say).
+        errors.push({ file: file.display, message: error.message });
       } else {
         const code = (error as NodeJS.ErrnoException).code;
         errors.push({
@@ -588,31 +606,24 @@ function scanInlinePatches(
     parsed.lineCounter,
     parsed.firstLine,
   )) {
-    const lineCounter = new LineCounter();
-    const document = parseDocument(patch.text, {
-      lineCounter,
-      prettyErrors: false,
-      uniqueKeys: true,
-      logLevel: 'error',
-    });
-    const located = (pointer: string): SourceLocation => {
-      const { line, col } = lineCounter.linePos(offsetOf(document, pointer));
-      return { file: file.display, ...patch.place(line, col), document: parsed.index };
-    };
-    const problem = document.errors[0];
-    let value: unknown;
+    // The patch text read as any document is (Kubernetes' YAML), its lines counted from 1.
+    let inline: ParsedDocument;
     try {
-      if (problem) throw new Error(problem.message.split('\n')[0]);
-      value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      inline = parseChunk({ index: parsed.index, text: patch.text, firstLine: 1, lastLine: 1 });
     } catch (error) {
-      const { line, col } = lineCounter.linePos(problem?.pos[0] ?? 0);
+      if (!(error instanceof InputProblem)) throw error;
       errors.push({
         file: file.display,
-        ...patch.place(line, col),
-        message: `inline patch ${patch.pointer}: invalid YAML: ${(error as Error).message}`,
+        ...patch.place(error.line ?? 1, error.column ?? 1),
+        message: `inline patch ${patch.pointer}: ${error.message}`,
       });
       continue;
     }
+    const located = (pointer: string): SourceLocation => {
+      const { line, col } = inline.lineCounter.linePos(offsetOf(inline.document, pointer));
+      return { file: file.display, ...patch.place(line, col), document: parsed.index };
+    };
+    const value = inline.value;
     let object: unknown;
     let sourceOf: (path: string) => string;
     const target = patch.target ?? {};
@@ -627,7 +638,7 @@ function scanInlinePatches(
         typeof record.kind === 'string'
           ? record
           : {
-              apiVersion: target.group ? `${target.group}/${target.version ?? ''}` : (target.version ?? ''),
+              apiVersion: targetApiVersion(target),
               kind: target.kind ?? '',
               ...record,
             };

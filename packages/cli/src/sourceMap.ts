@@ -2,7 +2,8 @@
  * Maps JSON pointers of findings back to line and column in YAML or JSON source, using the `yaml`
  * package's node ranges. A pointer to a missing field maps to its nearest existing ancestor.
  */
-import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { type Document, isAlias, isMap, isSeq, type LineCounter, type Node } from 'yaml';
+import { memberOf } from './kubeYaml.js';
 
 /** Line and column (1-based) of a JSON pointer in a parsed document. */
 export interface Position {
@@ -16,7 +17,8 @@ function unescapeToken(token: string): string {
 
 /**
  * The source offset of the node at `pointer`, or of its nearest existing ancestor. For a map
- * member, the key's position is used: that is where an editor puts the cursor for a field.
+ * member, the key's position is used: that is where an editor puts the cursor for a field. Aliases
+ * are followed, and a merged member (`<<: {hostNetwork: true}`) is located in its merge source.
  */
 export function offsetOf(document: Document, pointer: string): number {
   let node: unknown = document.contents;
@@ -24,10 +26,9 @@ export function offsetOf(document: Document, pointer: string): number {
   if (pointer === '') return offset;
   for (const raw of pointer.slice(1).split('/')) {
     const token = unescapeToken(raw);
+    if (isAlias(node)) node = node.resolve(document);
     if (isMap(node)) {
-      const pair = node.items.find(
-        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === token,
-      );
+      const pair = memberOf(document, node, token);
       if (!pair) break;
       offset = rangeStart(pair.key) ?? offset;
       node = pair.value;

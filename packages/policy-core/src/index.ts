@@ -90,6 +90,7 @@ export {
   mavenParentPath,
 } from './jib/analyzeJib.js';
 export { PodguardInputError } from './model/errors.js';
+export { MAX_INPUT_DEPTH } from './model/inputGuard.js';
 export type * from './model/k8s.js';
 export type { JsonSchema } from './model/optionSchemas.js';
 export type {

@@ -10,6 +10,7 @@
 import { imageUserFor } from '../image/imageReference.js';
 import { type ImageUser, parseImageUser } from '../image/parseImageUser.js';
 import { PodguardInputError } from '../model/errors.js';
+import { requireString } from '../model/inputGuard.js';
 import type { Severity, TextEdit } from '../model/types.js';
 import { describeType, isRecord } from '../podspec/extract.js';
 import { expandVariables } from './expandVariables.js';
@@ -213,14 +214,14 @@ function render(messageId: DockerfileMessageId, values: Record<string, string | 
 }
 
 /** Splits `ARG A=1 B` / `ENV A=1 B="x y"` / legacy `ENV A value` into pairs (quotes removed). */
-function keyValues(args: string, legacySpaceForm: boolean): [string, string | undefined][] {
+export function keyValues(args: string, legacySpaceForm: boolean): [string, string | undefined][] {
   const trimmed = args.trim();
   if (legacySpaceForm && !/^[^\s=]+=/.test(trimmed)) {
     const match = /^(\S+)\s+([\s\S]*)$/.exec(trimmed);
     if (match) return [[match[1] as string, unquote((match[2] as string).trim())]];
   }
   const pairs: [string, string | undefined][] = [];
-  for (const token of trimmed.match(/(?:[^\s"']+|"(?:\\.|[^"\\])*"|'[^']*')+/g) ?? []) {
+  for (const token of shellWords(trimmed)) {
     const eq = token.indexOf('=');
     if (eq === -1) pairs.push([token, undefined]);
     else pairs.push([token.slice(0, eq), unquote(token.slice(eq + 1))]);
@@ -228,12 +229,108 @@ function keyValues(args: string, legacySpaceForm: boolean): [string, string | un
   return pairs;
 }
 
-function unquote(value: string): string {
-  return value.replace(
-    /"((?:\\.|[^"\\])*)"|'([^']*)'/g,
-    (_, double: string | undefined, single: string | undefined) =>
-      double !== undefined ? double.replace(/\\(.)/g, '$1') : (single ?? ''),
-  );
+/*
+ * Quotes are read by scanning, not by regular expressions such as `"(?:\\.|[^"\\])*"` with the
+ * global flag: on text full of unterminated quotes (`a="\"\"\…`) those rescan the rest of the line
+ * from every quote, which is quadratic (issue 19). The scanners below give the same results.
+ */
+
+const isBlank = (char: string): boolean => /\s/.test(char);
+const isLineTerminator = (char: string | undefined): boolean =>
+  char === '\n' || char === '\r' || char === '\u2028' || char === '\u2029';
+
+/**
+ * For each position inside a double-quoted string (after its opening quote), the index of the
+ * closing quote or -1 when the string is not terminated. Scans from different opening quotes that
+ * reach the same position continue the same way, so each position is scanned once.
+ */
+function doubleQuoteCloser(text: string): (open: number) => number {
+  const memo = new Map<number, number>();
+  return (open) => {
+    const visited: number[] = [];
+    let k = open + 1;
+    let close: number;
+    for (;;) {
+      const known = memo.get(k);
+      if (known !== undefined) {
+        close = known;
+        break;
+      }
+      if (k >= text.length) {
+        close = -1;
+        break;
+      }
+      visited.push(k);
+      const char = text[k];
+      if (char === '"') {
+        close = k;
+        break;
+      }
+      if (char === '\\') {
+        // An escape takes the next character, except a line terminator (`.` does not match one).
+        if (k + 1 < text.length && !isLineTerminator(text[k + 1])) {
+          k += 2;
+          continue;
+        }
+        close = -1;
+        break;
+      }
+      k++;
+    }
+    for (const position of visited) memo.set(position, close);
+    return close;
+  };
+}
+
+/** The index of the quote closing the quoted string opened at `open`, or -1. */
+function quoteCloser(text: string): (open: number) => number {
+  const double = doubleQuoteCloser(text);
+  return (open) => (text[open] === '"' ? double(open) : text.indexOf("'", open + 1));
+}
+
+/** Words separated by blanks; a quoted string (terminated) may contain blanks. Unterminated quotes are dropped. */
+function shellWords(text: string): string[] {
+  const closer = quoteCloser(text);
+  const words: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = start;
+    while (end < text.length) {
+      const char = text[end] as string;
+      if (char === '"' || char === "'") {
+        const close = closer(end);
+        if (close === -1) break;
+        end = close + 1;
+      } else if (isBlank(char)) {
+        break;
+      } else {
+        end++;
+      }
+    }
+    if (end > start) words.push(text.slice(start, end));
+    start = end > start ? end : start + 1;
+  }
+  return words;
+}
+
+/** Removes quotes: `"a\"b"` is `a"b`, `'a b'` is `a b`; an unterminated quote stays. */
+export function unquote(value: string): string {
+  const closer = quoteCloser(value);
+  let out = '';
+  let i = 0;
+  while (i < value.length) {
+    const char = value[i] as string;
+    const close = char === '"' || char === "'" ? closer(i) : -1;
+    if (close === -1) {
+      out += char;
+      i++;
+      continue;
+    }
+    const inner = value.slice(i + 1, close);
+    out += char === '"' ? inner.replace(/\\(.)/g, '$1') : inner;
+    i = close + 1;
+  }
+  return out;
 }
 
 /** `FROM [--platform=…] image [AS name]`. */
@@ -254,6 +351,9 @@ function buildStages(text: string, options: Resolved): Stage[] {
   const { escape: escapeChar, instructions } = parseDockerfile(text);
   const globals = new Map<string, string | undefined>();
   const stages: Stage[] = [];
+  // Stage names, lower-cased, to the first stage of that name: a FROM looks its parent up here,
+  // not by a search of every earlier stage (100,000 stages took minutes, issue 19).
+  const byName = new Map<string, Stage>();
   let stage: Stage | undefined;
   const withBuildArg = (name: string, value: string | undefined): string | undefined =>
     Object.hasOwn(options.buildArgs, name) ? options.buildArgs[name] : value;
@@ -264,9 +364,7 @@ function buildStages(text: string, options: Resolved): Stage[] {
       const from = parseFrom(args, instruction.line);
       const expanded = expandVariables(from.image, globals, escapeChar);
       const image = expanded.value;
-      const parent = stages.find(
-        (candidate) => candidate.name !== undefined && candidate.name.toLowerCase() === image.toLowerCase(),
-      );
+      const parent = byName.get(image.toLowerCase());
       stage = {
         name: from.name,
         base: image,
@@ -282,6 +380,8 @@ function buildStages(text: string, options: Resolved): Stage[] {
         envNames: new Set(parent?.envNames ?? []),
       };
       stages.push(stage);
+      if (from.name !== undefined && !byName.has(from.name.toLowerCase()))
+        byName.set(from.name.toLowerCase(), stage);
       continue;
     }
     if (stage === undefined) {
@@ -398,7 +498,8 @@ function finding(
 
 function targetStage(stages: Stage[], target: string | undefined): Stage {
   if (target === undefined) return stages[stages.length - 1] as Stage;
-  const stage = stages.find((candidate) => candidate.name?.toLowerCase() === target.toLowerCase());
+  const wanted = target.toLowerCase();
+  const stage = stages.find((candidate) => candidate.name?.toLowerCase() === wanted);
   if (!stage)
     throw new PodguardInputError(`Dockerfile has no stage named ${JSON.stringify(target)}`, 'target');
   return stage;
@@ -548,6 +649,7 @@ function analyze(
  *   instruction before FROM, an unterminated heredoc) or naming the option for invalid options.
  */
 export function analyzeDockerfile(text: string, options?: DockerfileOptions): DockerfileFinding[] {
+  requireString(text, 'text');
   return analyze(text, resolveOptions(options)).findings;
 }
 
@@ -557,6 +659,7 @@ export function analyzeDockerfile(text: string, options?: DockerfileOptions): Do
  * `user.user` into the `imageUsers` option to check manifests that use the built image.
  */
 export function dockerfileUser(text: string, options?: DockerfileOptions): DockerfileUser | undefined {
+  requireString(text, 'text');
   return analyze(text, resolveOptions(options)).user;
 }
 

@@ -32,12 +32,27 @@ export interface ParsedDockerfile {
   readonly instructions: readonly DockerfileInstruction[];
 }
 
-const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$/;
+const DIRECTIVE_NAME = /^[a-zA-Z][a-zA-Z0-9]*$/;
 const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 
 function fail(line: number, message: string): never {
   throw new PodguardInputError(`Dockerfile line ${line}: ${message}`, `line ${line}`);
+}
+
+/**
+ * A parser directive line (`# escape=\``) as name and value, or undefined. Read with string
+ * operations, not one regular expression: `\s*(.*?)\s*$` backtracks quadratically on a long run of
+ * spaces (issue 19).
+ */
+function parseDirective(line: string): { key: string; value: string } | undefined {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('#')) return undefined;
+  const equals = trimmed.indexOf('=');
+  if (equals === -1) return undefined;
+  const key = trimmed.slice(1, equals).trim();
+  if (!DIRECTIVE_NAME.test(key)) return undefined;
+  return { key, value: trimmed.slice(equals + 1).trim() };
 }
 
 /** Parses Dockerfile text into instructions. Throws PodguardInputError naming the line for malformed input. */
@@ -48,10 +63,10 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   // Parser directives: only at the very top, before any other line.
   const seen = new Set<string>();
   for (; index < lines.length; index++) {
-    const match = DIRECTIVE.exec((lines[index] ?? '').trim());
-    if (!match) break;
-    const key = (match[1] ?? '').toLowerCase();
-    const value = match[2] ?? '';
+    const directive = parseDirective(lines[index] ?? '');
+    if (!directive) break;
+    const key = directive.key.toLowerCase();
+    const value = directive.value;
     if (seen.has(key)) fail(index + 1, `parser directive ${key} appears twice`);
     seen.add(key);
     if (key === 'escape') {
@@ -76,7 +91,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     let current = raw.trimStart();
     // Join continuation lines; comment and empty lines inside a continuation are dropped.
     for (;;) {
-      const body = current.replace(/\s+$/, '');
+      const body = current.trimEnd();
       if (body.endsWith(escapeChar)) {
         logical += body.slice(0, -escapeChar.length);
         index++;

@@ -4,6 +4,7 @@
  */
 
 import { PodguardInputError } from '../model/errors.js';
+import { checkJsonData } from '../model/inputGuard.js';
 import type { PssLevel, ResourceRef } from '../model/types.js';
 import { parseVersion } from '../model/versions.js';
 import type { ResolvedOptions } from '../model/views.js';
@@ -57,6 +58,7 @@ export function checkPod(podSpecOrPod: unknown, level: PssLevel, version = 'late
     );
   }
   const minor = parseVersion(version);
+  checkJsonData(podSpecOrPod, 'input');
   const object =
     isRecord(podSpecOrPod) && podSpecOrPod.kind === undefined && !isRecord(podSpecOrPod.spec)
       ? { apiVersion: 'v1', kind: 'Pod', spec: podSpecOrPod }

@@ -11,6 +11,7 @@ import {
   UNUSED_SUPPRESSION,
 } from '../model/diagnostics.js';
 import { PodguardInputError } from '../model/errors.js';
+import { checkJsonData } from '../model/inputGuard.js';
 import type { ObjectMeta } from '../model/k8s.js';
 import type { EvaluateOptions, FailOn, RuleSetting } from '../model/options.js';
 import type {
@@ -215,6 +216,7 @@ export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true):
     failOn,
     isBlocking: (finding: Finding) => isBlocking(finding, failOn),
     learn(input: unknown): void {
+      checkJsonData(input, 'input');
       facts.learn(input);
     },
     reads(apiVersion: string, kind: string): boolean {
@@ -236,6 +238,7 @@ export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true):
       return { allowed: isAllowed(findings, failOn), findings, objects };
     },
     evaluate(input: unknown, firstIndex = 0, piece?: PieceOptions): EvaluationResult {
+      checkJsonData(input, 'input');
       // Learned here, pods are kept only for namespaces already known to need them (streams).
       if (learnOnEvaluate) facts.learn(input, false);
       const findings: Finding[] = [];

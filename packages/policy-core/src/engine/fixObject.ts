@@ -6,6 +6,7 @@
  */
 
 import type { Finding, FixKind, JsonPatchOperation, JsonPointer } from '../model/types.js';
+import { ruleRegistry } from '../rules/index.js';
 import { applyJsonPatch, cloneJson, JsonPatchError } from './jsonPatch.js';
 
 /** One fix applied to an object. */
@@ -34,6 +35,81 @@ export function takesFix(finding: Finding, unsafe: boolean): boolean {
   return finding.status === 'fail' && finding.fix !== undefined && (unsafe || finding.fix.kind === 'safe');
 }
 
+const CONTAINER_GROUPS = new Set(['initContainers', 'containers', 'ephemeralContainers']);
+
+/** A field a rule reads (`securityContext.runAsUser`, `containers[].image`) as pointer tokens; `*` any. */
+function fieldPattern(field: string): string[] {
+  return field.split('.').flatMap((part) => (part.endsWith('[]') ? [part.slice(0, -2), '*'] : [part]));
+}
+
+/** Whether `tokens` (a pointer into the object) is the field `pattern` of a pod spec or template. */
+function isField(tokens: readonly string[], pattern: readonly string[]): boolean {
+  const start = tokens.length - pattern.length;
+  if (start < 0) return false;
+  for (let i = 0; i < pattern.length; i++) {
+    const want = pattern[i] as string;
+    const have = tokens[start + i] as string;
+    if (want === '*') continue;
+    // `containers[]` stands for every container group, as the container visitor reads them.
+    if (want === 'containers' && CONTAINER_GROUPS.has(have)) continue;
+    if (want !== have) return false;
+  }
+  // A pod-level field sits right under a pod spec (`…/spec/hostNetwork`); metadata anywhere.
+  const first = pattern[0];
+  if (first === 'metadata' || first === 'containers') return true;
+  return start === 0 || tokens[start - 1] === 'spec';
+}
+
+const escapeToken = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1');
+const pointerTokens = (pointer: string): string[] =>
+  pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+
+/** Every pointer a patch writes: each operation's path and, for an object or array value, its leaves. */
+function writtenPointers(patch: readonly JsonPatchOperation[]): string[] {
+  const out: string[] = [];
+  const walk = (pointer: string, value: unknown): void => {
+    out.push(pointer);
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) walk(`${pointer}/${index}`, value[index]);
+    } else if (typeof value === 'object' && value !== null)
+      for (const [key, item] of Object.entries(value)) walk(`${pointer}/${escapeToken(key)}`, item);
+  };
+  for (const op of patch) walk(op.path, 'value' in op ? op.value : undefined);
+  return out;
+}
+
+/**
+ * The fields suppressed findings protect: every field their rules read. A suppression says "leave
+ * this alone" (runAsUserRange suppressed for a vendor image's pinned UID), so no other rule's fix
+ * may write what the suppressed rule judges (issue 19).
+ */
+function protectedFields(findings: readonly Finding[]): string[][] {
+  const out: string[][] = [];
+  for (const rule of new Set(findings.filter((f) => f.status === 'suppressed').map((f) => f.rule))) {
+    const definition = ruleRegistry.get(rule);
+    for (const field of definition && 'reads' in definition ? definition.reads : [])
+      out.push(fieldPattern(field));
+  }
+  return out;
+}
+
+/** Whether a fix writes a field a suppression protects. */
+export function writesProtectedField(
+  patch: readonly JsonPatchOperation[],
+  fields: readonly string[][],
+): boolean {
+  if (fields.length === 0) return false;
+  return writtenPointers(patch).some((pointer) => {
+    const tokens = pointerTokens(pointer);
+    return fields.some((pattern) => isField(tokens, pattern));
+  });
+}
+
 /**
  * Applies fix rounds to `object` (not modified) and returns the fixed copy and the fixes applied.
  * `evaluateOne` evaluates one object and returns its findings, paths relative to it.
@@ -48,9 +124,14 @@ export function fixObject(
   let current = object;
   const applied: AppliedFix[] = [];
   const tried = new Set<string>();
+  const guarded: string[][] = [];
   for (let round = 0; round < MAX_ROUNDS_PER_OBJECT; round++) {
-    const pending = evaluateOne(current).filter((finding) => {
+    const findings = evaluateOne(current);
+    guarded.push(...protectedFields(findings));
+    const pending = findings.filter((finding) => {
       if (!takesFix(finding, unsafe)) return false;
+      // Suppressions bind fixes: a fix writing a field a suppressed finding's rule reads is not applied.
+      if (writesProtectedField(finding.fix?.patch ?? [], guarded)) return false;
       const key = fixKey(finding);
       if (tried.has(key)) return false;
       tried.add(key);

@@ -10,6 +10,7 @@
  */
 
 import { PodguardInputError } from '../model/errors.js';
+import { checkJsonData, describeArgument } from '../model/inputGuard.js';
 import type { EvaluateOptions } from '../model/options.js';
 import type { Finding, FixKind, JsonPatchOperation, JsonPointer } from '../model/types.js';
 import { flattenLists, isList, isRecord } from '../podspec/extract.js';
@@ -84,11 +85,12 @@ export function harden<T>(object: T, options?: HardenOptions): HardenResult<T> {
   const { unsafe = false, ...evaluateOptions } = options ?? {};
   if (typeof unsafe !== 'boolean') {
     throw new PodguardInputError(
-      `invalid option unsafe: expected true or false, got ${JSON.stringify(unsafe)}`,
+      `invalid option unsafe: expected true or false, got ${describeArgument(unsafe)}`,
       'unsafe',
     );
   }
   const resolved = resolveEvaluation(evaluateOptions);
+  checkJsonData(object, 'input');
   const input: unknown = cloneJson(object);
   // Facts come from the input as written; evaluating a fixed copy must not add to them.
   const session = sessionOf(resolved, false);

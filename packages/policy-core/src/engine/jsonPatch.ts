@@ -3,6 +3,8 @@
  * Pure: the input is never modified; the result shares untouched subtrees with it.
  */
 
+import { PodguardInputError } from '../model/errors.js';
+import { checkJsonData, describeArgument } from '../model/inputGuard.js';
 import type { JsonPatchOperation } from '../model/types.js';
 import { isRecord } from '../podspec/extract.js';
 import { parsePointer } from '../podspec/pointer.js';
@@ -136,6 +138,29 @@ function alreadyThere(root: unknown, tokens: readonly string[], value: unknown):
  *   is returned.
  */
 export function applyJsonPatch<T>(document: T, patch: readonly JsonPatchOperation[]): T {
+  // The document is walked only along the patch's paths, so it is not checked as a whole: adapters
+  // patch around values they must keep as they are (Pulumi Outputs).
+  if (!Array.isArray(patch)) {
+    throw new PodguardInputError(
+      `patch must be an array of operations, got ${describeArgument(patch)}`,
+      'patch',
+    );
+  }
+  patch.forEach((op: unknown, index) => {
+    const record = op as Record<string, unknown> | null;
+    if (
+      typeof op !== 'object' ||
+      op === null ||
+      typeof record?.op !== 'string' ||
+      typeof record.path !== 'string'
+    ) {
+      throw new PodguardInputError(
+        `patch[${index}] must be an operation object with string op and path, got ${describeArgument(op)}`,
+        `patch[${index}]`,
+      );
+    }
+  });
+  checkJsonData(patch, 'patch');
   let current: unknown = document;
   patch.forEach((op, index) => {
     let tokens: string[];

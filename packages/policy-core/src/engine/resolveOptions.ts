@@ -4,6 +4,7 @@
  */
 
 import { PodguardInputError } from '../model/errors.js';
+import { checkJsonData } from '../model/inputGuard.js';
 import { DEPRECATED_OPTION_NAMES, MAX_ID } from '../model/optionSchemas.js';
 import type { EvaluateOptions, FailOn, Profile, RuleSetting } from '../model/options.js';
 import type { PssLevel, Severity, Suppression } from '../model/types.js';
@@ -184,7 +185,8 @@ function checkImageUsers(value: unknown): Record<string, string> {
       fail(`imageUsers.${image}`, `expected a USER string such as "1000:0", got ${JSON.stringify(user)}`);
     out[image] = user;
   }
-  return out;
+  // Frozen: the image lookup index built from it is then kept for every container (issue 19).
+  return Object.freeze(out);
 }
 
 function checkStrings(value: unknown, field: string): string[] {
@@ -311,6 +313,8 @@ function fixId(
  * offending option.
  */
 export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedEvaluation {
+  // Before anything reads them: a BigInt, a Symbol or a cycle must not break the error path itself.
+  checkJsonData(input, 'options', true);
   const raw: unknown = input === undefined ? {} : input;
   if (!isRecord(raw)) throw new PodguardInputError('options must be an object', 'options');
   for (const key of Object.keys(raw)) {

@@ -81,13 +81,36 @@ export function activate(suppression: Suppression, source: AppliedSuppression['s
   return { suppression, source, expiresAt: expiryInstant(suppression.expires), used: false };
 }
 
-/** Converts a `*`/`?` glob to an anchored regular expression. */
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
+/**
+ * Whether `text` matches a `*`/`?` glob (`*` any run of characters, `?` one character, nothing
+ * else special). Greedy two-pointer matching with backtracking to the last `*` only: O(glob × text)
+ * at worst, never exponential, so a pattern such as `*a*a*a*b` stays fast on a 253-character name
+ * taken from a manifest. A regular expression built from the glob (`*` → `.*`) backtracks
+ * combinatorially on such input.
+ */
+export function globMatches(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  // Where the last `*` was, and the text position it is currently taken to end at.
+  let star = -1;
+  let starText = 0;
+  while (t < text.length) {
+    const char = glob[g];
+    if (char === '*') {
+      star = g++;
+      starText = t;
+    } else if (char !== undefined && (char === '?' || char === text[t])) {
+      g++;
+      t++;
+    } else if (star !== -1) {
+      g = star + 1;
+      t = ++starText;
+    } else {
+      return false;
+    }
+  }
+  while (glob[g] === '*') g++;
+  return g === glob.length;
 }
 
 /** Whether a suppression from options matches a finding's object and container. */
@@ -96,9 +119,8 @@ export function matches(suppression: Suppression, resource: ResourceRef, finding
   const match = suppression.match;
   if (!match) return true;
   if (match.kind !== undefined && match.kind !== resource.kind) return false;
-  if (match.namespace !== undefined && !globToRegExp(match.namespace).test(resource.namespace ?? ''))
-    return false;
-  if (match.name !== undefined && !globToRegExp(match.name).test(resource.name ?? '')) return false;
+  if (match.namespace !== undefined && !globMatches(match.namespace, resource.namespace ?? '')) return false;
+  if (match.name !== undefined && !globMatches(match.name, resource.name ?? '')) return false;
   if (match.container !== undefined) {
     return finding.locations.some((location) => location.container === match.container);
   }

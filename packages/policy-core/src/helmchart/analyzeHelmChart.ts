@@ -12,6 +12,8 @@
  * with `toYaml`, `include` or `tpl`), or when it sits inside `{{- with .Values.… }}`.
  */
 
+import { PodguardInputError } from '../model/errors.js';
+import { checkJsonData, describeArgument, requireString } from '../model/inputGuard.js';
 import type { Severity } from '../model/types.js';
 import { escapePointerToken } from '../podspec/pointer.js';
 
@@ -396,12 +398,34 @@ function reviewValues(values: unknown, file: string, findings: HelmChartFinding[
   walk(values, '', []);
 }
 
+function checkChartSources(chart: unknown): asserts chart is HelmChartSources {
+  const record = chart as Record<string, unknown> | null;
+  if (typeof chart !== 'object' || chart === null || !Array.isArray(record?.templates)) {
+    throw new PodguardInputError(
+      `chart must be an object with a templates array, got ${describeArgument(chart)}`,
+      'chart',
+    );
+  }
+  (record.templates as unknown[]).forEach((template, index) => {
+    const entry = template as Record<string, unknown> | null;
+    if (typeof entry?.path !== 'string' || typeof entry.text !== 'string') {
+      throw new PodguardInputError(
+        `chart.templates[${index}] must have string path and text`,
+        `templates[${index}]`,
+      );
+    }
+  });
+  if (record.valuesPath !== undefined) requireString(record.valuesPath, 'valuesPath');
+  checkJsonData(record.values, 'chart values');
+}
+
 /**
  * Reviews a Helm chart: workload templates whose pod or container securityContext is not taken
  * from values, and values that default to something insecure. Template findings come first, in
  * template order, then values findings in document order.
  */
 export function analyzeHelmChart(chart: HelmChartSources): HelmChartFinding[] {
+  checkChartSources(chart);
   const findings: HelmChartFinding[] = [];
   const templates = chart.templates.map(
     (template): TemplateText => ({ file: template.path, lines: linesOf(template.text) }),

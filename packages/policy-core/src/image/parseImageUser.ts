@@ -7,6 +7,7 @@
  * `":1000"`). The kubelet's `getImageUser` then treats "neither uid nor name" as uid 0, and
  * `verifyRunAsNonRoot` accepts uids for which `validation.IsValidUserID` holds (0..2147483647).
  */
+import { requireString } from '../model/inputGuard.js';
 
 /** The largest UID the kubelet accepts (`math.MaxInt32`). */
 const MAX_UID = 2_147_483_647n;
@@ -40,6 +41,7 @@ export type ImageUser =
  * @example parseImageUser('4294967295') // { kind: 'invalid', value: '4294967295' }
  */
 export function parseImageUser(user: string): ImageUser {
+  requireString(user, 'user');
   if (user === '') return { kind: 'none' };
   const colon = user.indexOf(':');
   const head = colon === -1 ? user : user.slice(0, colon);

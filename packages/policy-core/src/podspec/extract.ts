@@ -139,6 +139,8 @@ export function extractObject(
       message: `expected a Kubernetes object, got ${describeType(object)}`,
     };
   }
+  const identity = identityProblem(object, base);
+  if (identity) return invalidObject(resource, identity.path, identity.message);
   if (resource.kind === 'Namespace' && (resource.apiVersion === 'v1' || resource.apiVersion === '')) {
     const metadata = isRecord(object.metadata) ? (object.metadata as ObjectMeta) : {};
     return { kind: 'namespace', view: { object, resource, metadata, path: base } };
@@ -213,6 +215,29 @@ export function extractObject(
     return { kind: 'not-applicable', resource };
   }
   return { kind: 'pod', view: first, views };
+}
+
+/**
+ * Why an object is not a Kubernetes object: `apiVersion` and `kind` missing, empty or not strings.
+ * The API server and `kubectl` refuse such a document ("Object 'Kind' is missing"), so it is an
+ * `invalidInput` finding, never a silent "0 objects" (issue 19).
+ */
+function identityProblem(
+  object: Record<string, unknown>,
+  base: JsonPointer,
+): { path: JsonPointer; message: string } | undefined {
+  for (const field of ['apiVersion', 'kind'] as const) {
+    const value = Object.hasOwn(object, field) ? object[field] : undefined;
+    if (typeof value === 'string' && value !== '') continue;
+    return {
+      path: value === undefined ? base : `${base}/${field}`,
+      message:
+        value === undefined
+          ? `not a Kubernetes object: ${field} is missing`
+          : `not a Kubernetes object: ${field} must be a non-empty string, got ${describeType(value)}`,
+    };
+  }
+  return undefined;
 }
 
 function invalidObject(resource: ResourceRef, path: JsonPointer, message: string): ExtractedObject {

@@ -1,0 +1,152 @@
+/**
+ * The shape every object the core takes must have: JSON data. Checked once at each public entry,
+ * iteratively (no recursion, so no stack overflow), so that what follows may recurse freely and a
+ * caller gets a `PodguardInputError` naming the place instead of a `RangeError` or `TypeError`.
+ */
+import { PodguardInputError } from './errors.js';
+
+/**
+ * How deep input may nest (objects and arrays). Kubernetes objects nest a few dozen levels; the
+ * limit keeps every recursive walk of the core far from the stack's end.
+ */
+export const MAX_INPUT_DEPTH = 1000;
+
+interface Frame {
+  readonly value: object;
+  readonly parent: Frame | undefined;
+  readonly key: string;
+  readonly depth: number;
+  height: number;
+  entered: boolean;
+}
+
+const escapeToken = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function pointerOf(frame: Frame | undefined, key?: string): string {
+  const tokens: string[] = key === undefined ? [] : [key];
+  for (let current = frame; current?.parent; current = current.parent) tokens.push(current.key);
+  return tokens
+    .reverse()
+    .map((token) => `/${escapeToken(token)}`)
+    .join('');
+}
+
+function shortPointer(pointer: string): string {
+  return pointer.length > 120 ? `${pointer.slice(0, 120)}…` : pointer === '' ? '/' : pointer;
+}
+
+/** What a value that is not JSON data is, or undefined for JSON data (and `undefined`). */
+function notJson(value: unknown, allowDates: boolean): string | undefined {
+  switch (typeof value) {
+    case 'bigint':
+      return 'a BigInt';
+    case 'symbol':
+      return 'a Symbol';
+    case 'function':
+      return 'a function';
+    case 'object': {
+      if (value === null || Array.isArray(value)) return undefined;
+      const proto = Object.getPrototypeOf(value) as object | null;
+      // A plain object of any realm: its prototype is null or an Object.prototype (whose own is null).
+      if (proto === null || Object.getPrototypeOf(proto) === null) return undefined;
+      if (allowDates && value instanceof Date) return undefined;
+      const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+      return typeof name === 'string' && name !== '' && name !== 'Object'
+        ? `a ${name}`
+        : 'an object with an inherited prototype (its inherited fields would be read but not sent)';
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Throws {@link PodguardInputError} unless `value` is JSON data: plain objects (own properties
+ * only), arrays, strings, numbers, booleans, null (and `undefined` fields), no cycle, nested at
+ * most {@link MAX_INPUT_DEPTH} levels. Shared subtrees (YAML aliases) are walked once.
+ * @param what How messages name the value: `input`, `options`.
+ */
+export function checkJsonData(value: unknown, what: string, allowDates = false): void {
+  const fail = (message: string, pointer: string): never => {
+    throw new PodguardInputError(`${what} ${message}`, pointer);
+  };
+  const rootProblem = notJson(value, allowDates);
+  if (rootProblem) fail(`is not JSON data: ${rootProblem}`, '');
+  if (typeof value !== 'object' || value === null || value instanceof Date) return;
+  // Height (levels below) of subtrees already checked, so shared ones are not walked again.
+  const heights = new WeakMap<object, number>();
+  const onPath = new Set<object>();
+  const stack: Frame[] = [{ value, parent: undefined, key: '', depth: 0, height: 0, entered: false }];
+  const finish = (frame: Frame, height: number) => {
+    if (frame.parent) frame.parent.height = Math.max(frame.parent.height, height + 1);
+  };
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as Frame;
+    if (frame.entered) {
+      stack.pop();
+      onPath.delete(frame.value);
+      heights.set(frame.value, frame.height);
+      finish(frame, frame.height);
+      continue;
+    }
+    frame.entered = true;
+    const known = heights.get(frame.value);
+    if (known !== undefined) {
+      stack.pop();
+      if (frame.depth + known > MAX_INPUT_DEPTH)
+        fail(`is nested deeper than ${MAX_INPUT_DEPTH} levels`, shortPointer(pointerOf(frame)));
+      finish(frame, known);
+      continue;
+    }
+    if (onPath.has(frame.value)) {
+      fail(`has a cycle: ${shortPointer(pointerOf(frame))} contains itself`, pointerOf(frame));
+    }
+    if (frame.depth >= MAX_INPUT_DEPTH) {
+      fail(`is nested deeper than ${MAX_INPUT_DEPTH} levels`, shortPointer(pointerOf(frame)));
+    }
+    onPath.add(frame.value);
+    const entries: [string, unknown][] = Array.isArray(frame.value)
+      ? frame.value.map((item, index) => [String(index), item])
+      : Object.keys(frame.value).map((key) => [key, (frame.value as Record<string, unknown>)[key]]);
+    for (const [key, child] of entries) {
+      const problem = notJson(child, allowDates);
+      if (problem) {
+        const pointer = pointerOf(frame, key);
+        fail(`is not JSON data: ${problem} at ${shortPointer(pointer)}`, pointer);
+      }
+      if (typeof child === 'object' && child !== null && !(child instanceof Date)) {
+        stack.push({ value: child, parent: frame, key, depth: frame.depth + 1, height: 0, entered: false });
+      }
+    }
+  }
+}
+
+/** Throws {@link PodguardInputError} naming `field` unless `value` is a string. */
+export function requireString(value: unknown, field: string): asserts value is string {
+  if (typeof value !== 'string') {
+    throw new PodguardInputError(`${field} must be a string, got ${describeArgument(value)}`, field);
+  }
+}
+
+/** A short description of any value, safe for every type (no JSON.stringify of a BigInt or a cycle). */
+export function describeArgument(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+    case 'number':
+    case 'boolean':
+      return `${typeof value === 'number' ? 'a number' : 'a boolean'} (${String(value)})`;
+    case 'bigint':
+      return 'a BigInt';
+    case 'symbol':
+      return 'a Symbol';
+    case 'function':
+      return 'a function';
+    case 'undefined':
+      return 'undefined';
+    default:
+      return 'an object';
+  }
+}
