@@ -88,6 +88,8 @@ const CORE_LAYERS: Record<string, readonly string[]> = {
   profiles: ['model', 'podspec', 'image', 'dockerfile', 'rulekit', 'rules'],
   engine: ['model', 'podspec', 'image', 'dockerfile', 'helmchart', 'rulekit', 'rules', 'profiles'],
   report: ['model'],
+  // Beside report: it wraps the rules' declared CEL with the engine's options and plans.
+  admission: ['model', 'podspec', 'rulekit', 'rules', 'profiles', 'engine'],
 };
 
 describe('import layering', () => {

@@ -20,6 +20,8 @@ export async function runAdmission(args: readonly string[], io: CliIo): Promise<
   }
   if (positionals.length > 0)
     throw new UsageError(`admission takes no arguments, got "${positionals[0]}"; podguard admission --help`);
+  if (values.config !== undefined && values['no-config'])
+    throw new UsageError('--config and --no-config exclude each other');
   const configFile = values['no-config']
     ? undefined
     : values.config !== undefined

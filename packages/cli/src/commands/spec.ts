@@ -121,7 +121,7 @@ export const EXPLAIN: CommandSpec = {
 export const HELM_POST_RENDER: CommandSpec = {
   name: 'helm-post-render',
   args: '',
-  summary: "Helm's --post-renderer: applies the safe fixes from stdin to stdout; blocking findings abort.",
+  summary: "Helm --post-renderer: safe fixes from stdin to stdout; blocking findings abort.",
   flags: {
     profile: SCAN.flags.profile as CommandSpec['flags'][string],
     'pss-version': SCAN.flags['pss-version'] as CommandSpec['flags'][string],
@@ -136,7 +136,7 @@ export const HELM_POST_RENDER: CommandSpec = {
 export const ADMISSION: CommandSpec = {
   name: 'admission',
   args: '',
-  summary: 'Print ValidatingAdmissionPolicies (and bindings) that enforce the rules in the API server.',
+  summary: 'Print ValidatingAdmissionPolicies that enforce the rules in the API server.',
   flags: {
     profile: SCAN.flags.profile as CommandSpec['flags'][string],
     config: SCAN.flags.config as CommandSpec['flags'][string],
@@ -145,7 +145,7 @@ export const ADMISSION: CommandSpec = {
       type: 'string',
       value: 'SEVERITY',
       choices: ['error', 'warning', 'none'],
-      description: 'deny at or above it, warn below; default error (none: warn only)',
+      description: 'deny at or above it, warn below; default error',
     },
     'exempt-namespace': {
       type: 'string',

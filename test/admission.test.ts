@@ -1,0 +1,189 @@
+/**
+ * The generated ValidatingAdmissionPolicies: valid against the Kubernetes OpenAPI schema of
+ * admissionregistration.k8s.io/v1 (the kubernetes-models package, generated from it), refused
+ * options worded as evaluate() words them, suppressions and option settings honoured in CEL.
+ */
+import {
+  type EvaluateOptions,
+  evaluate,
+  toAdmissionPolicies,
+  type ValidatingAdmissionPolicy,
+} from '@podguard/policy-core';
+import {
+  ValidatingAdmissionPolicyBinding as BindingModel,
+  ValidatingAdmissionPolicy as PolicyModel,
+} from 'kubernetes-models/admissionregistration.k8s.io/v1';
+import { describe, expect, it } from 'vitest';
+import { compilePolicy } from './admission/celHarness.js';
+
+const NOW = '2026-06-01T00:00:00Z';
+
+function thrown(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+function policy(options: EvaluateOptions, name = 'podguard-pods'): ValidatingAdmissionPolicy {
+  const found = toAdmissionPolicies(options).objects.find((object) => object.metadata.name === name);
+  if (found?.kind !== 'ValidatingAdmissionPolicy') throw new Error(`no policy ${name}`);
+  return found;
+}
+
+const rootPod = (annotations?: Record<string, string>) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'app', namespace: 'team', ...(annotations ? { annotations } : {}) },
+  spec: { containers: [{ name: 'app', image: 'app:1', securityContext: { runAsUser: 0 } }] },
+});
+
+function verdict(options: EvaluateOptions, object: unknown, rule: string): boolean {
+  const outcome = compilePolicy(policy(options))
+    .run(object)
+    .find((candidate) => candidate.rule === rule);
+  if (!outcome) throw new Error(`no validation for ${rule}`);
+  return outcome.allowed;
+}
+
+describe('toAdmissionPolicies', () => {
+  it.each<EvaluateOptions>([
+    {},
+    { profile: 'restricted' },
+    { level: 'baseline' },
+    { profile: 'openshift', failOn: 'warning' },
+    { failOn: 'none', rules: { readOnlyRootFilesystem: { severity: 'warning' } } },
+  ])('emits objects valid against the Kubernetes schema (%j)', (options) => {
+    const { objects } = toAdmissionPolicies(options, { exemptNamespaces: ['kube-system'] });
+    expect(objects.length).toBeGreaterThan(0);
+    for (const object of objects) {
+      const model =
+        object.kind === 'ValidatingAdmissionPolicy' ? new PolicyModel(object) : new BindingModel(object);
+      expect(() => model.validate()).not.toThrow();
+    }
+  });
+
+  it('the schema check can fail', () => {
+    const broken = structuredClone(policy({})) as unknown as { spec: { validations: unknown[] } };
+    broken.spec.validations.push({ message: 'no expression' });
+    expect(() => new PolicyModel(broken as never).validate()).toThrow(/expression/);
+  });
+
+  it.each<unknown>([
+    // An empty range: min above max.
+    { uidRange: { min: 5, max: 1 } },
+    { uidRange: { min: -1 } },
+    { denyUids: 'root' },
+    { rules: { noSuchRule: { enabled: false } } },
+    { profile: 'nope' },
+    { failOn: 'sometimes' },
+  ])('refuses bad options with the words of evaluate() (%j)', (options) => {
+    const expected = thrown(() => evaluate([], options as EvaluateOptions));
+    expect(thrown(() => toAdmissionPolicies(options as EvaluateOptions))).toBe(expected);
+  });
+
+  it('refuses a pinned version: admission runs the latest checks', () => {
+    expect(thrown(() => toAdmissionPolicies({ version: 'v1.25' }))).toMatch(/latest/);
+  });
+
+  it('lists the rules admission cannot enforce, in the result and in an annotation', () => {
+    const { notEnforced, objects } = toAdmissionPolicies({ profile: 'hardened' });
+    expect(notEnforced.map((entry) => entry.rule).sort()).toEqual([
+      'dockerfileUser',
+      'kubeletRunAsNonRoot',
+      'namespaceEnforceLabel',
+      'runAsRoot',
+    ]);
+    expect(notEnforced.find((entry) => entry.rule === 'runAsRoot')?.partial).toBe(true);
+    const annotation = objects[0]?.metadata as { annotations: Record<string, string> };
+    expect(annotation.annotations['podguard.dev/not-enforced']).toContain('kubeletRunAsNonRoot: ');
+  });
+
+  it('puts error rules under Deny and warnings under Warn, as failOn decides', () => {
+    const actions = (options: EvaluateOptions) =>
+      Object.fromEntries(
+        toAdmissionPolicies(options)
+          .objects.filter((object) => object.kind === 'ValidatingAdmissionPolicyBinding')
+          .map((binding) => [
+            binding.metadata.name,
+            (binding.spec as { validationActions: string[] }).validationActions,
+          ]),
+      );
+    expect(actions({})['podguard-pods']).toEqual(['Deny']);
+    expect(actions({})['podguard-pods-warn']).toEqual(['Warn', 'Audit']);
+    expect(actions({ failOn: 'warning' })['podguard-pods-warn']).toBeUndefined();
+    expect(actions({ failOn: 'none' })['podguard-pods']).toBeUndefined();
+    const warned = policy({ rules: { runAsUser: { severity: 'warning' } } }, 'podguard-pods-warn');
+    expect(warned.spec.validations.map((validation) => validation.message)).toContain('podguard runAsUser');
+  });
+
+  it('leaves disabled rules out and exempt namespaces out of the bindings', () => {
+    const rules = policy({ rules: { runAsUser: { enabled: false } } }).spec.validations.map((v) => v.message);
+    expect(rules).not.toContain('podguard runAsUser');
+    const binding = toAdmissionPolicies({}, { exemptNamespaces: ['kube-system'] }).objects[1];
+    expect(binding?.spec).toMatchObject({
+      matchResources: {
+        namespaceSelector: {
+          matchExpressions: [
+            { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] },
+          ],
+        },
+      },
+    });
+  });
+
+  describe('the podguard.dev/suppress annotation, checked in CEL', () => {
+    const options: EvaluateOptions = { now: NOW };
+    it.each([
+      ['JSON', '[{"rule":"runAsUser","reason":"legacy image needs root until Q3"}]', true],
+      ['YAML flow', "[{rule: runAsUser, reason: 'legacy image needs root until Q3'}]", true],
+      ['a single entry', '{rule: runAsUser, reason: legacy image needs root until Q3}', true],
+      [
+        'an unexpired entry',
+        '[{rule: runAsUser, reason: "legacy image needs root", expires: 2026-06-01}]',
+        true,
+      ],
+      [
+        'an expired entry',
+        '[{rule: runAsUser, reason: "legacy image needs root", expires: 2026-05-31}]',
+        false,
+      ],
+      ['a short reason', '[{rule: runAsUser, reason: "legacy"}]', false],
+      ['another rule', '[{rule: runAsUserRange, reason: "legacy image needs root until Q3"}]', false],
+      ['a bad date', '[{rule: runAsUser, reason: "legacy image needs root", expires: soon}]', false],
+    ])('%s', (_, annotation, suppressed) => {
+      const object = rootPod({ 'podguard.dev/suppress': annotation });
+      const finding = evaluate(object, options).findings.find((candidate) => candidate.rule === 'runAsUser');
+      expect(finding?.status === 'suppressed').toBe(suppressed);
+      expect(verdict(options, object, 'runAsUser')).toBe(suppressed);
+    });
+  });
+
+  it('honours option suppressions matched by kind, namespace and name; lists container ones as ignored', () => {
+    const options: EvaluateOptions = {
+      now: NOW,
+      suppressions: [
+        { rule: 'runAsUser', reason: 'team namespaces run the legacy agent', match: { namespace: 'te*' } },
+        { rule: 'privileged', reason: 'the node agent needs it', match: { container: 'agent' } },
+      ],
+    };
+    expect(verdict(options, rootPod(), 'runAsUser')).toBe(true);
+    const elsewhere = { ...rootPod(), metadata: { name: 'app', namespace: 'prod' } };
+    expect(verdict(options, elsewhere, 'runAsUser')).toBe(false);
+    expect(toAdmissionPolicies(options).ignoredSuppressions).toEqual([
+      "suppressions[1] (privileged, container agent): a finding's container is not known to CEL",
+    ]);
+  });
+
+  it('inlines the UID options', () => {
+    const pod = {
+      ...rootPod(),
+      spec: { containers: [{ name: 'app', image: 'app:1', securityContext: { runAsUser: 1500 } }] },
+    };
+    expect(verdict({ uidRange: { min: 1000, max: 2000 } }, pod, 'runAsUserRange')).toBe(true);
+    expect(verdict({ uidRange: { min: 2000 } }, pod, 'runAsUserRange')).toBe(false);
+    expect(verdict({ denyUids: [1500] }, pod, 'runAsUserRange')).toBe(false);
+  });
+});
