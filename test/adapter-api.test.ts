@@ -11,7 +11,9 @@ describe('adapter public APIs', () => {
   it('@podguard/cdk8s', async () => {
     expect(namesOf(await import('../packages/cdk8s/src/index.js'))).toEqual([
       'PodSecurity',
+      'PodSecurityAssertionError',
       'PodSecurityValidation',
+      'PodguardAdmissionPolicy',
       'SecureCronJob',
       'SecureDaemonSet',
       'SecureDeployment',
@@ -20,6 +22,7 @@ describe('adapter public APIs', () => {
       'SecurePodDefaults',
       'SecureStatefulSet',
       'addRawJsonPatch',
+      'assertPodSecurity',
       'capabilityName',
       'profileIdentity',
     ]);

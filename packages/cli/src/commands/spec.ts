@@ -121,7 +121,7 @@ export const EXPLAIN: CommandSpec = {
 export const HELM_POST_RENDER: CommandSpec = {
   name: 'helm-post-render',
   args: '',
-  summary: "Helm --post-renderer: safe fixes from stdin to stdout; blocking findings abort.",
+  summary: 'Helm --post-renderer: safe fixes from stdin to stdout; blocking findings abort.',
   flags: {
     profile: SCAN.flags.profile as CommandSpec['flags'][string],
     'pss-version': SCAN.flags['pss-version'] as CommandSpec['flags'][string],

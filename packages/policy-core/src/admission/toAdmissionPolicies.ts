@@ -52,7 +52,7 @@ export interface ValidatingAdmissionPolicy {
       resourceRules: {
         apiGroups: string[];
         apiVersions: string[];
-        operations: string[];
+        operations: ('CREATE' | 'UPDATE')[];
         resources: string[];
       }[];
     };
