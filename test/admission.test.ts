@@ -65,6 +65,39 @@ describe('toAdmissionPolicies', () => {
     }
   });
 
+  it('covers Pods and every built-in workload kind, one policy per place of the pod spec', () => {
+    const places = toAdmissionPolicies({})
+      .objects.filter(
+        (object): object is ValidatingAdmissionPolicy => object.kind === 'ValidatingAdmissionPolicy',
+      )
+      .filter((object) => !object.metadata.name.endsWith('-warn'))
+      .map((object) => [
+        object.metadata.name,
+        object.spec.variables[0]?.expression,
+        object.spec.matchConstraints.resourceRules,
+      ]);
+    const rule = (group: string, ...resources: string[]) => ({
+      apiGroups: [group],
+      apiVersions: ['v1'],
+      operations: ['CREATE', 'UPDATE'],
+      resources,
+    });
+    expect(places).toEqual([
+      ['podguard-pods', 'object.spec', [rule('', 'pods')]],
+      ['podguard-podtemplates', 'object.template.spec', [rule('', 'podtemplates')]],
+      [
+        'podguard-workloads',
+        'object.spec.template.spec',
+        [
+          rule('', 'replicationcontrollers'),
+          rule('apps', 'replicasets', 'deployments', 'statefulsets', 'daemonsets'),
+          rule('batch', 'jobs'),
+        ],
+      ],
+      ['podguard-cronjobs', 'object.spec.jobTemplate.spec.template.spec', [rule('batch', 'cronjobs')]],
+    ]);
+  });
+
   it('the schema check can fail', () => {
     const broken = structuredClone(policy({})) as unknown as { spec: { validations: unknown[] } };
     broken.spec.validations.push({ message: 'no expression' });

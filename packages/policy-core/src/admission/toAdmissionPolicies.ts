@@ -16,6 +16,7 @@ import { PodguardInputError } from '../model/errors.js';
 import type { EvaluateOptions, RuleSetting } from '../model/options.js';
 import type { Severity, Suppression } from '../model/types.js';
 import type { ResolvedOptions } from '../model/views.js';
+import { BUILTIN_WORKLOAD_KINDS, type PodTemplateKind } from '../podspec/kinds.js';
 import { type AdmissionCheck, celString, present, valueOr } from '../rulekit/cel.js';
 import type { Rule } from '../rulekit/define.js';
 
@@ -103,32 +104,32 @@ interface PodSpecPlace {
   readonly pod: string;
 }
 
-const PLACES: readonly PodSpecPlace[] = [
-  { id: 'pods', resources: [{ group: '', version: 'v1', resources: ['pods'] }], pod: 'object' },
-  {
-    id: 'podtemplates',
-    resources: [{ group: '', version: 'v1', resources: ['podtemplates'] }],
-    pod: 'object.template',
-  },
-  {
-    id: 'workloads',
-    resources: [
-      { group: '', version: 'v1', resources: ['replicationcontrollers'] },
-      {
-        group: 'apps',
-        version: 'v1',
-        resources: ['replicasets', 'deployments', 'statefulsets', 'daemonsets'],
-      },
-      { group: 'batch', version: 'v1', resources: ['jobs'] },
-    ],
-    pod: 'object.spec.template',
-  },
-  {
-    id: 'cronjobs',
-    resources: [{ group: 'batch', version: 'v1', resources: ['cronjobs'] }],
-    pod: 'object.spec.jobTemplate.spec.template',
-  },
-];
+/**
+ * The places, from the built-in workload kinds table (podspec/kinds.ts) at the v1 group/versions
+ * Kubernetes 1.30 serves: one per pod template path. A request at another version of the same
+ * resource still reaches the policy, converted (`matchPolicy: Equivalent`, the default).
+ */
+const PLACES: readonly PodSpecPlace[] = (() => {
+  const byPath = new Map<string, PodTemplateKind[]>();
+  for (const kind of BUILTIN_WORKLOAD_KINDS) {
+    if (!/(^|\/)v1$/.test(kind.apiVersion)) continue;
+    const path = kind.paths[0] ?? '';
+    byPath.set(path, [...(byPath.get(path) ?? []), kind]);
+  }
+  return [...byPath].map(([path, kinds]) => {
+    const groups = new Map<string, string[]>();
+    for (const { apiVersion, kind } of kinds) {
+      const group = apiVersion.includes('/') ? (apiVersion.split('/')[0] as string) : '';
+      // Every built-in workload resource is its kind in lower case, plural with an s.
+      groups.set(group, [...(groups.get(group) ?? []), `${kind.toLowerCase()}s`]);
+    }
+    return {
+      id: kinds.length === 1 ? `${(kinds[0] as PodTemplateKind).kind.toLowerCase()}s` : 'workloads',
+      resources: [...groups].map(([group, resources]) => ({ group, version: 'v1', resources })),
+      pod: ['object', ...path.split('/').filter((token) => token !== '')].join('.'),
+    };
+  });
+})();
 
 const OS_LABEL = 'kubernetes.io/os';
 const LABELS = { 'app.kubernetes.io/managed-by': 'podguard' };
