@@ -408,8 +408,3 @@ export function toAdmissionPolicies(
   }
   return { objects, notEnforced, ignoredSuppressions };
 }
-
-/** The rule id of each validation of a generated policy, in order (for tests and reports). */
-export function validationRules(policy: ValidatingAdmissionPolicy): string[] {
-  return policy.spec.validations.map((validation) => validation.message.slice('podguard '.length));
-}
