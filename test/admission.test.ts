@@ -83,7 +83,7 @@ describe('toAdmissionPolicies', () => {
       resources,
     });
     expect(places).toEqual([
-      ['podguard-pods', 'object.spec', [rule('', 'pods')]],
+      ['podguard-pods', 'object.spec', [rule('', 'pods', 'pods/ephemeralcontainers')]],
       ['podguard-podtemplates', 'object.template.spec', [rule('', 'podtemplates')]],
       [
         'podguard-workloads',

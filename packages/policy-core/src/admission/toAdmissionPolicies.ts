@@ -120,8 +120,11 @@ const PLACES: readonly PodSpecPlace[] = (() => {
     const groups = new Map<string, string[]>();
     for (const { apiVersion, kind } of kinds) {
       const group = apiVersion.includes('/') ? (apiVersion.split('/')[0] as string) : '';
-      // Every built-in workload resource is its kind in lower case, plural with an s.
-      groups.set(group, [...(groups.get(group) ?? []), `${kind.toLowerCase()}s`]);
+      // Every built-in workload resource is its kind in lower case, plural with an s. A Pod's
+      // ephemeral containers arrive through their own subresource (kubectl debug), as in PSA.
+      const resource = `${kind.toLowerCase()}s`;
+      const resources = kind === 'Pod' ? [resource, `${resource}/ephemeralcontainers`] : [resource];
+      groups.set(group, [...(groups.get(group) ?? []), ...resources]);
     }
     return {
       id: kinds.length === 1 ? `${(kinds[0] as PodTemplateKind).kind.toLowerCase()}s` : 'workloads',
