@@ -3,8 +3,9 @@
  * an {@link AdmissionCheck} beside its TypeScript check; the generator wraps it in the policy's
  * variables, suppressions and validation actions. Only CEL that the Kubernetes 1.30 admission
  * environment offers is written here: the standard macros, the strings extension (`join`,
- * `replace`) and the Kubernetes list library (`min`). There is no `sort()` before Kubernetes
- * 1.31's lists extension, so {@link sortedSet} sorts by repeated `min()`.
+ * `replace`), the Kubernetes list library (`min`, `indexOf`) and regex library (`find`,
+ * `findAll`, for suppressions). The Kubernetes environment has no `sort()` (cel-go's lists
+ * extension is not part of it), so {@link sortedSetVariables} sorts by repeated `min()`.
  */
 import type { Severity } from '../model/types.js';
 import type { ResolvedOptions } from '../model/views.js';
@@ -89,7 +90,7 @@ export function goQuote(value: string): string {
   return `('"' + ${value}.replace('\\\\', '\\\\\\\\').replace('"', '\\\\"') + '"')`;
 }
 
-/** How many distinct values {@link sortedSet} lists before it ends with `...`. */
+/** How many distinct values {@link sortedSetVariables} lists before it ends with `...`. */
 export const SORTED_SET_LIMIT = 16;
 
 /**
