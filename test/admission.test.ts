@@ -194,6 +194,26 @@ describe('toAdmissionPolicies', () => {
     });
   });
 
+  it('a Deployment suppressed on itself and its template: the Deployment and its Pods are admitted', () => {
+    const annotations = {
+      'podguard.dev/suppress': '[{rule: runAsUser, reason: "legacy image needs root until Q3"}]',
+    };
+    const pod = rootPod(annotations);
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'app', namespace: 'team', annotations },
+      spec: { template: { metadata: pod.metadata, spec: pod.spec } },
+    };
+    const run = (name: string, object: unknown) =>
+      compilePolicy(policy({ now: NOW }, name))
+        .run(object)
+        .find((outcome) => outcome.rule === 'runAsUser')?.allowed;
+    expect(run('podguard-workloads', deployment)).toBe(true);
+    expect(run('podguard-pods', pod)).toBe(true);
+    expect(run('podguard-pods', rootPod())).toBe(false);
+  });
+
   it('honours option suppressions matched by kind, namespace and name; lists container ones as ignored', () => {
     const options: EvaluateOptions = {
       now: NOW,
