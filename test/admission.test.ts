@@ -3,6 +3,8 @@
  * admissionregistration.k8s.io/v1 (the kubernetes-models package, generated from it), refused
  * options worded as evaluate() words them, suppressions and option settings honoured in CEL.
  */
+
+import { parse } from '@bufbuild/cel';
 import {
   type EvaluateOptions,
   evaluate,
@@ -96,6 +98,54 @@ describe('toAdmissionPolicies', () => {
       ],
       ['podguard-cronjobs', 'object.spec.jobTemplate.spec.template.spec', [rule('batch', 'cronjobs')]],
     ]);
+  });
+
+  it('uses only CEL the Kubernetes 1.30 admission environment has', () => {
+    // The standard library and macros, strings extension v2 (join, replace), the Kubernetes list
+    // (min, indexOf) and regex (find, findAll) libraries; no optional syntax, no two-variable macros.
+    const allowed = new Set([
+      ...['_+_', '_-_', '_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_&&_', '_||_', '!_', '_?_:_', '_[_]'],
+      ...['@in', '@not_strictly_false', 'size', 'string', 'matches', 'startsWith'],
+      ...['join', 'replace', 'min', 'indexOf', 'find', 'findAll'],
+      ...['has', 'all', 'exists', 'exists_one', 'map', 'filter'],
+    ]);
+    const used = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) for (const item of node) walk(item);
+      else if (node !== null && typeof node === 'object') {
+        const record = node as Record<string, unknown>;
+        if (record.$typeName === 'cel.expr.Expr.Call') used.add(record.function as string);
+        if (record.$typeName === 'cel.expr.Expr.Comprehension' && record.iterVar2 !== '')
+          used.add('two-variable macro');
+        if (
+          record.$typeName === 'cel.expr.Expr.CreateList' &&
+          (record.optionalIndices as unknown[]).length > 0
+        )
+          used.add('optional list element');
+        for (const value of Object.values(record)) walk(value);
+      }
+    };
+    const expressions = new Set<string>();
+    const optionSets: EvaluateOptions[] = [
+      {},
+      { level: 'baseline' },
+      {
+        suppressions: [{ rule: 'privileged', reason: 'the node agent needs it', match: { name: 'agent-*' } }],
+      },
+    ];
+    for (const options of optionSets) {
+      for (const object of toAdmissionPolicies(options).objects) {
+        if (object.kind !== 'ValidatingAdmissionPolicy') continue;
+        for (const variable of object.spec.variables) expressions.add(variable.expression);
+        for (const validation of object.spec.validations) {
+          expressions.add(validation.expression);
+          expressions.add(validation.messageExpression);
+        }
+      }
+    }
+    for (const expression of expressions) walk(parse(expression));
+    expect([...used].filter((name) => !allowed.has(name))).toEqual([]);
+    expect(used.size).toBeGreaterThan(15);
   });
 
   it('the schema check can fail', () => {
