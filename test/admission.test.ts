@@ -16,7 +16,7 @@ import {
   ValidatingAdmissionPolicy as PolicyModel,
 } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { describe, expect, it } from 'vitest';
-import { compilePolicy } from './admission/celHarness.js';
+import { type CompiledPolicy, compilePolicy } from './admission/celHarness.js';
 
 const NOW = '2026-06-01T00:00:00Z';
 
@@ -42,8 +42,20 @@ const rootPod = (annotations?: Record<string, string>) => ({
   spec: { containers: [{ name: 'app', image: 'app:1', securityContext: { runAsUser: 0 } }] },
 });
 
+/** Compiling a policy takes a while: once per options and policy name. */
+const compiledPolicies = new Map<string, CompiledPolicy>();
+function compiled(options: EvaluateOptions, name = 'podguard-pods'): CompiledPolicy {
+  const key = JSON.stringify([options, name]);
+  let found = compiledPolicies.get(key);
+  if (!found) {
+    found = compilePolicy(policy(options, name));
+    compiledPolicies.set(key, found);
+  }
+  return found;
+}
+
 function verdict(options: EvaluateOptions, object: unknown, rule: string): boolean {
-  const outcome = compilePolicy(policy(options))
+  const outcome = compiled(options)
     .run(object)
     .find((candidate) => candidate.rule === rule);
   if (!outcome) throw new Error(`no validation for ${rule}`);
@@ -256,7 +268,7 @@ describe('toAdmissionPolicies', () => {
       spec: { template: { metadata: pod.metadata, spec: pod.spec } },
     };
     const run = (name: string, object: unknown) =>
-      compilePolicy(policy({ now: NOW }, name))
+      compiled({ now: NOW }, name)
         .run(object)
         .find((outcome) => outcome.rule === 'runAsUser')?.allowed;
     expect(run('podguard-workloads', deployment)).toBe(true);
