@@ -36,6 +36,7 @@ describe('adapter public APIs', () => {
       'PodSecurity',
       'PodSecurityAssertionError',
       'PodSecurityValidation',
+      'PodguardAdmissionPolicy',
       'SecureCronJob',
       'SecureDaemonSet',
       'SecureDeployment',

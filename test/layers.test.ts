@@ -89,6 +89,8 @@ const CORE_LAYERS: Record<string, readonly string[]> = {
   profiles: ['model', 'podspec', 'image', 'dockerfile', 'jib', 'rulekit', 'rules'],
   engine: ['model', 'podspec', 'image', 'dockerfile', 'jib', 'helmchart', 'rulekit', 'rules', 'profiles'],
   report: ['model'],
+  // Beside report: it wraps the rules' declared CEL with the engine's options and plans.
+  admission: ['model', 'podspec', 'rulekit', 'rules', 'profiles', 'engine'],
 };
 
 describe('import layering', () => {

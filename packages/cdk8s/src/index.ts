@@ -11,6 +11,7 @@
  * @packageDocumentation
  */
 
+export { PodguardAdmissionPolicy, type PodguardAdmissionPolicyProps } from './admission-policy.js';
 export { type CapabilityName, capabilityName } from './capabilities.js';
 export type { ManifestSource } from './manifests.js';
 export {

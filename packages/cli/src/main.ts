@@ -25,6 +25,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     if (command === undefined) throw new UsageError('no command given; podguard --help lists the commands');
     if (command === 'scan') return await (await import('./commands/scan.js')).runScan(rest, io);
+    if (command === 'admission')
+      return await (await import('./commands/admission.js')).runAdmission(rest, io);
     if (command === 'rules') return await (await import('./commands/rules.js')).runRules(rest, io);
     if (command === 'explain') return await (await import('./commands/explain.js')).runExplain(rest, io);
     if (command === 'helm-post-render')

@@ -7,6 +7,16 @@
  */
 
 export {
+  type AdmissionOptions,
+  type AdmissionPolicies,
+  type AdmissionValidation,
+  type AdmissionVariable,
+  type NotEnforcedRule,
+  toAdmissionPolicies,
+  type ValidatingAdmissionPolicy,
+  type ValidatingAdmissionPolicyBinding,
+} from './admission/toAdmissionPolicies.js';
+export {
   analyzeDockerfile,
   DOCKERFILE_CONTROLS,
   DOCKERFILE_RULE,

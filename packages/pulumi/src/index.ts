@@ -6,6 +6,10 @@
  * @packageDocumentation
  */
 
+export {
+  PodguardAdmissionPolicy,
+  type PodguardAdmissionPolicyArgs,
+} from './components/podguardAdmissionPolicy.js';
 export { SecureCronJob, type SecureCronJobArgs } from './components/secureCronJob.js';
 export { SecureDaemonSet, type SecureDaemonSetArgs } from './components/secureDaemonSet.js';
 export { SecureDeployment, type SecureDeploymentArgs } from './components/secureDeployment.js';

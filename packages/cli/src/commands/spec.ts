@@ -133,7 +133,40 @@ export const HELM_POST_RENDER: CommandSpec = {
   },
 };
 
-export const COMMANDS: readonly CommandSpec[] = [SCAN, HELM_POST_RENDER, RULES, EXPLAIN];
+export const ADMISSION: CommandSpec = {
+  name: 'admission',
+  args: '',
+  summary: 'Print ValidatingAdmissionPolicies that enforce the rules in the API server.',
+  flags: {
+    profile: SCAN.flags.profile as CommandSpec['flags'][string],
+    config: SCAN.flags.config as CommandSpec['flags'][string],
+    'no-config': SCAN.flags['no-config'] as CommandSpec['flags'][string],
+    'fail-on': {
+      type: 'string',
+      value: 'SEVERITY',
+      choices: ['error', 'warning', 'none'],
+      description: 'deny at or above it, warn below; default error',
+    },
+    'exempt-namespace': {
+      type: 'string',
+      value: 'NAME',
+      multiple: true,
+      description: 'leave namespace NAME out of the bindings',
+    },
+    name: { type: 'string', value: 'PREFIX', description: 'prefix of the object names; default podguard' },
+    format: {
+      type: 'string',
+      value: 'FORMAT',
+      choices: ['yaml', 'json'],
+      default: 'yaml',
+      description: 'output format (json: a List)',
+    },
+    output: SCAN.flags.output as CommandSpec['flags'][string],
+    help: HELP_FLAG,
+  },
+};
+
+export const COMMANDS: readonly CommandSpec[] = [SCAN, HELM_POST_RENDER, ADMISSION, RULES, EXPLAIN];
 
 /** `podguard --help`: every command and every flag, from the declarations above. */
 export const USAGE = [

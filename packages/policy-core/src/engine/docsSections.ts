@@ -49,6 +49,15 @@ export function ruleDeclarationSection(rule: Rule): string {
       );
     }
   } else lines.push('Options: none.');
+  const { admission } = rule;
+  lines.push(
+    '',
+    'inexpressible' in admission
+      ? `Admission ([docs/admission.md](../admission.md)): not enforced: ${admission.inexpressible}.`
+      : 'partial' in admission
+        ? `Admission ([docs/admission.md](../admission.md)): enforced in CEL in part: ${admission.partial}.`
+        : 'Admission ([docs/admission.md](../admission.md)): enforced in CEL, with the same verdict and message.',
+  );
   lines.push('', '| message id | template |', '|---|---|');
   for (const [id, template] of Object.entries(rule.messages)) lines.push(`| \`${id}\` | ${code(template)} |`);
   lines.push(DECLARATION_END);

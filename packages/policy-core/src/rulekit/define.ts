@@ -14,6 +14,7 @@ import type {
   PodView,
   RuleContext,
 } from '../model/views.js';
+import type { RuleAdmission } from './cel.js';
 
 /** The check allowed the object. */
 export interface Allowed {
@@ -171,6 +172,11 @@ export interface RuleMeta<MessageId extends string = string> {
   readonly messages: Readonly<Record<MessageId, string>>;
   /** The kinds of fix the rule's findings carry; a test checks every fix against it. */
   readonly fix: RuleFixKind;
+  /**
+   * How the rule is enforced at admission (ValidatingAdmissionPolicy): its latest variant in CEL,
+   * or why it cannot be. docs/admission.md and the generated policy's annotations list the latter.
+   */
+  readonly admission: RuleAdmission;
 }
 
 export interface PodRule<MessageId extends string = string> extends RuleMeta<MessageId> {

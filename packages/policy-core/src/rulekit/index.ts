@@ -35,6 +35,23 @@ export type {
 export { visitContainers } from '../podspec/extract.js';
 export { escapePointerToken, pointer } from '../podspec/pointer.js';
 export {
+  type AdmissionCheck,
+  celCheckMessage,
+  celMessage,
+  celString,
+  celStrings,
+  describeContainers as celDescribeContainers,
+  goQuote as celGoQuote,
+  joinNonEmpty as celJoinNonEmpty,
+  joinQuote as celJoinQuote,
+  pluralize as celPluralize,
+  present as celPresent,
+  type RuleAdmission,
+  SORTED_SET_LIMIT,
+  sortedSetVariables as celSortedSetVariables,
+  valueOr as celValueOr,
+} from './cel.js';
+export {
   ALLOWED,
   type Allowed,
   type CheckResult,

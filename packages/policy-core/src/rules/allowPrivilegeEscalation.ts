@@ -15,6 +15,7 @@
 
 import type { JsonPatchOperation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
 import { containerLocation, fixOf, setField } from '../rulekit/patch.js';
 import { exemptWindowsPods, runsOnWindows } from '../rulekit/podRelaxations.js';
@@ -99,6 +100,15 @@ export const allowPrivilegeEscalation = definePodRule({
   description: 'Containers must set securityContext.allowPrivilegeEscalation=false.',
   controls: ['PSS restricted: Privilege Escalation', 'CIS 5.2.6', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'mixed',
+  admission: {
+    check: () => ({
+      variables: {
+        bad: `variables.containers.filter(c, !(${cel.present('c', 'securityContext.allowPrivilegeEscalation')} && c.securityContext.allowPrivilegeEscalation == false)).map(c, c.name)`,
+      },
+      expression: 'variables.windowsPod || size($bad) == 0',
+      messageExpression: `'allowPrivilegeEscalation != false (' + ${cel.describeContainers('$bad')} + ' must set securityContext.allowPrivilegeEscalation=false)'`,
+    }),
+  },
   versions: [
     { since: 'v1.8', check: allowPrivilegeEscalation_1_8 },
     { since: 'v1.25', check: exemptWindowsPods(allowPrivilegeEscalation_1_8) },

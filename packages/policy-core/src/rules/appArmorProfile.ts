@@ -19,6 +19,7 @@
 import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
 import type { PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
 import { containerLocation, fixOf, locateField } from '../rulekit/patch.js';
 import { runsOnWindows } from '../rulekit/podRelaxations.js';
@@ -141,5 +142,35 @@ export const appArmorProfile = definePodRule({
     'Pods and containers must not override the default AppArmor profile with an unconfined or unknown one.',
   controls: ['PSS baseline: AppArmor', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'unsafe',
+  admission: {
+    check: () => {
+      const allowed = cel.celStrings(['RuntimeDefault', 'Localhost']);
+      const typeOf = (base: string): string =>
+        cel.valueOr(`${base}.securityContext.appArmorProfile`, 'type', "''");
+      const value = 'variables.podAnnotations[k]';
+      return {
+        variables: {
+          pod: `${cel.present('variables.spec', 'securityContext.appArmorProfile')} && !(${typeOf('variables.spec')} in ${allowed})`,
+          bad: `variables.containers.filter(c, ${cel.present('c', 'securityContext.appArmorProfile')} && !(${typeOf('c')} in ${allowed}))`,
+          annotations: `variables.podAnnotations.filter(k, k.startsWith(${cel.celString(ANNOTATION_PREFIX)}) && !(${value} == '' || ${value} == 'runtime/default' || ${value}.startsWith('localhost/'))).map(k, k + '=' + ${cel.goQuote(value)})`,
+          ...cel.sortedSetVariables(
+            'types',
+            `[($pod ? [${typeOf('variables.spec')}] : []) + $bad.map(c, ${typeOf('c')})]`,
+          ),
+          ...cel.sortedSetVariables('forbiddenAnnotations', '[$annotations]'),
+          values: '$types + $forbiddenAnnotations',
+        },
+        expression: '!$pod && size($bad) == 0 && size($annotations) == 0',
+        messageExpression: `${cel.pluralize('forbidden AppArmor profile', 'forbidden AppArmor profiles', 'size($values)')} + ' (' + ${cel.joinNonEmpty(
+          [
+            "($pod ? 'pod' : '')",
+            `(size($bad) > 0 ? ${cel.describeContainers('$bad.map(c, c.name)')} : '')`,
+            `(size($annotations) > 0 ? ${cel.pluralize('annotation', 'annotations', 'size($annotations)')} : '')`,
+          ],
+          ' and ',
+        )} + ' must not set AppArmor profile type to ' + ${cel.joinQuote('$values')} + ')'`,
+      };
+    },
+  },
   versions: [{ since: 'v1.0', check: appArmorProfile_1_0 }],
 });

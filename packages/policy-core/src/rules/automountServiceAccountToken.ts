@@ -15,6 +15,7 @@
 
 import type { PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
 import { renderMessage } from '../rulekit/messageTemplate.js';
 import { setField } from '../rulekit/patch.js';
@@ -94,5 +95,30 @@ export const automountServiceAccountToken = definePodRule({
     'ISO 27001:2013 A.9.4.4',
   ],
   fix: 'mixed',
+  admission: {
+    check: (): cel.AdmissionCheck[] => {
+      const spec = 'variables.spec';
+      const set = cel.present(spec, 'automountServiceAccountToken');
+      const reason = 'automountServiceAccountToken != false';
+      return [
+        {
+          variables: {
+            setFalse: `${set} && ${spec}.automountServiceAccountToken == false`,
+            setTrue: `${set} && ${spec}.automountServiceAccountToken == true`,
+            named: `${cel.present(spec, 'serviceAccountName')} ? ${spec}.serviceAccountName : (${cel.present(spec, 'serviceAccount')} ? ${spec}.serviceAccount : '')`,
+            account: `$named != '' ? $named : ${JSON.stringify(DEFAULT_ACCOUNT)}`,
+          },
+          expression: `$setFalse || $setTrue || $account != ${JSON.stringify(DEFAULT_ACCOUNT)}`,
+          messageExpression: cel.celCheckMessage(reason, cel.celMessage(messages.defaultAccount, {})),
+        },
+        {
+          // Whether the ServiceAccount turns the token off is not known at admission: see docs/admission.md.
+          expression: `$setFalse || (!$setTrue && $account == ${JSON.stringify(DEFAULT_ACCOUNT)})`,
+          messageExpression: `$setTrue ? ${cel.celCheckMessage(reason, cel.celMessage(messages.explicitTrue, {}))} : ${cel.celCheckMessage(reason, cel.celMessage(messages.namedAccount, { account: cel.goQuote('$account') }))}`,
+          severity: 'warning',
+        },
+      ];
+    },
+  },
   versions: [{ since: 'v1.0', check: automountServiceAccountToken_1_0 }],
 });

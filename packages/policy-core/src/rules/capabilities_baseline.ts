@@ -12,6 +12,7 @@ import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
 import { removeAddedCapabilities } from '../rulekit/capabilities.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
 import { fixOf } from '../rulekit/patch.js';
 import { describeContainers, joinQuote, sortedSet } from '../rulekit/wording.js';
@@ -86,5 +87,22 @@ export const capabilities_baseline = definePodRule({
     'Containers must not add capabilities beyond the default set (for example NET_RAW or SYS_ADMIN).',
   controls: ['PSS baseline: Capabilities', 'CIS 5.2.9', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'unsafe',
+  admission: {
+    check: () => {
+      const added = (base: string): string => cel.valueOr(base, 'securityContext.capabilities.add', '[]');
+      const defaults = cel.celStrings(DEFAULT_CAPABILITIES);
+      return {
+        variables: {
+          bad: `variables.containers.filter(c, ${added('c')}.exists(a, !(a in ${defaults}))).map(c, c.name)`,
+          ...cel.sortedSetVariables(
+            'forbidden',
+            `variables.containers.map(c, ${added('c')}.filter(a, !(a in ${defaults})))`,
+          ),
+        },
+        expression: 'size($bad) == 0',
+        messageExpression: `'non-default capabilities (' + ${cel.describeContainers('$bad')} + ' must not include ' + ${cel.joinQuote('$forbidden')} + ' in securityContext.capabilities.add)'`,
+      };
+    },
+  },
   versions: [{ since: 'v1.0', check: capabilitiesBaseline_1_0 }],
 });

@@ -16,6 +16,7 @@ import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
 import { removeAddedCapabilities } from '../rulekit/capabilities.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
 import { appendOnce, containerLocation, fixOf } from '../rulekit/patch.js';
 import { exemptWindowsPods, runsOnWindows } from '../rulekit/podRelaxations.js';
@@ -117,6 +118,30 @@ export const capabilities_restricted = definePodRule({
     'NSA/CISA: Kubernetes Pod security',
   ],
   fix: 'mixed',
+  admission: {
+    check: () => {
+      const added = (base: string): string => cel.valueOr(base, 'securityContext.capabilities.add', '[]');
+      const dropped = (base: string): string => cel.valueOr(base, 'securityContext.capabilities.drop', '[]');
+      return {
+        variables: {
+          missingDropAll: `variables.containers.filter(c, !(${dropped('c')}.exists(d, d == 'ALL'))).map(c, c.name)`,
+          adding: `variables.containers.filter(c, ${added('c')}.exists(a, a != 'NET_BIND_SERVICE')).map(c, c.name)`,
+          ...cel.sortedSetVariables(
+            'forbidden',
+            `variables.containers.map(c, ${added('c')}.filter(a, a != 'NET_BIND_SERVICE'))`,
+          ),
+        },
+        expression: 'variables.windowsPod || (size($missingDropAll) == 0 && size($adding) == 0)',
+        messageExpression: `'unrestricted capabilities (' + ${cel.joinNonEmpty(
+          [
+            `(size($missingDropAll) > 0 ? ${cel.describeContainers('$missingDropAll')} + ' must set securityContext.capabilities.drop=["ALL"]' : '')`,
+            `(size($adding) > 0 ? ${cel.describeContainers('$adding')} + ' must not include ' + ${cel.joinQuote('$forbidden')} + ' in securityContext.capabilities.add' : '')`,
+          ],
+          '; ',
+        )} + ')'`,
+      };
+    },
+  },
   versions: [
     { since: 'v1.22', check: capabilitiesRestricted_1_22, overrides: ['capabilities_baseline'] },
     {

@@ -56,5 +56,8 @@ export const dockerfileGroupZero = defineDockerfileRule({
   controls: GROUP_ZERO_CONTROLS,
   fix: 'mixed',
   messages: groupZeroMessages,
+  admission: {
+    inexpressible: 'checks Dockerfiles, which never reach the API server',
+  },
   check: checkGroupZero,
 });

@@ -77,5 +77,8 @@ export const dockerfileUser = defineDockerfileRule({
   controls: DOCKERFILE_CONTROLS,
   fix: 'mixed',
   messages: dockerfileMessages,
+  admission: {
+    inexpressible: 'checks Dockerfiles, which never reach the API server',
+  },
   check: checkDockerfile,
 });

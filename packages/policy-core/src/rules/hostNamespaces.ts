@@ -9,6 +9,7 @@
 import type { FindingLocation } from '../model/types.js';
 import type { PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
 
 const FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
@@ -42,5 +43,14 @@ export const hostNamespaces = definePodRule({
     'NSA/CISA: Kubernetes Pod security',
   ],
   fix: 'none',
+  admission: {
+    check: () => ({
+      expression: `!(${FIELDS.map((field) => cel.valueOr('variables.spec', field, 'false')).join(' || ')})`,
+      messageExpression: `'host namespaces (' + ${cel.joinNonEmpty(
+        FIELDS.map((field) => `(${cel.valueOr('variables.spec', field, 'false')} ? '${field}=true' : '')`),
+        ', ',
+      )} + ')'`,
+    }),
+  },
   versions: [{ since: 'v1.0', check: hostNamespaces_1_0 }],
 });

@@ -10,6 +10,7 @@ import type { FindingLocation } from '../model/types.js';
 import type { PodView } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
 import { joinQuote, pluralize } from '../rulekit/wording.js';
 
@@ -43,5 +44,14 @@ export const hostPathVolumes = definePodRule({
   description: 'Pods must not mount hostPath volumes.',
   controls: ['PSS baseline: HostPath Volumes', 'CIS 5.2.12', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'none',
+  admission: {
+    check: () => ({
+      variables: {
+        names: `${cel.valueOr('variables.spec', 'volumes', '[]')}.filter(v, has(v.hostPath)).map(v, ${cel.valueOr('v', 'name', "''")})`,
+      },
+      expression: 'size($names) == 0',
+      messageExpression: `'hostPath volumes (' + ${cel.pluralize('volume', 'volumes', 'size($names)')} + ' ' + ${cel.joinQuote('$names')} + ')'`,
+    }),
+  },
   versions: [{ since: 'v1.0', check: hostPathVolumes_1_0 }],
 });

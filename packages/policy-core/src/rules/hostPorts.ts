@@ -10,6 +10,7 @@
 import type { FindingLocation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
 import { describeContainers, pluralize, sortedSet } from '../rulekit/wording.js';
 
@@ -55,5 +56,18 @@ export const hostPorts = definePodRule({
   description: 'Containers must not bind host ports.',
   controls: ['PSS baseline: Host Ports', 'CIS 5.2.13', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'none',
+  admission: {
+    check: () => ({
+      variables: {
+        bad: `variables.containers.filter(c, ${cel.valueOr('c', 'ports', '[]')}.exists(p, ${cel.valueOr('p', 'hostPort', '0')} != 0)).map(c, c.name)`,
+        ...cel.sortedSetVariables(
+          'ports',
+          `variables.containers.map(c, ${cel.valueOr('c', 'ports', '[]')}.filter(p, ${cel.valueOr('p', 'hostPort', '0')} != 0).map(p, string(p.hostPort)))`,
+        ),
+      },
+      expression: 'size($bad) == 0',
+      messageExpression: `'hostPort (' + ${cel.describeContainers('$bad')} + ' ' + ${cel.pluralize('uses', 'use', 'size($bad)')} + ' ' + ${cel.pluralize('hostPort', 'hostPorts', 'size($ports)')} + ' ' + $ports.join(', ') + ')'`,
+    }),
+  },
   versions: [{ since: 'v1.0', check: hostPorts_1_0 }],
 });

@@ -15,6 +15,7 @@ import type { FindingLocation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
 import { joinQuote, pluralize, sortedSet } from '../rulekit/wording.js';
 
@@ -106,5 +107,22 @@ export const hostProbesAndHostLifecycle = definePodRule({
   description: 'Probes and lifecycle handlers must not set an explicit host.',
   controls: ['PSS baseline: Host Probes / Lifecycle Hooks', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'none',
+  admission: {
+    check: () => {
+      const hosts = `[${HANDLERS.flatMap((keys) => ACTIONS.map((action) => cel.valueOr('c', [...keys, action, 'host'].join('.'), "''"))).join(', ')}].filter(h, h != '')`;
+      return {
+        variables: {
+          hosts: `variables.containers.map(c, ${hosts})`,
+          ...cel.sortedSetVariables(
+            'containers',
+            `[variables.containers.filter(c, size(${hosts}) > 0).map(c, c.name)]`,
+          ),
+          ...cel.sortedSetVariables('forbidden', '$hosts'),
+        },
+        expression: '!$hosts.exists(h, size(h) > 0)',
+        messageExpression: `'probe or lifecycle host (' + ${cel.pluralize('container', 'containers', 'size($containers)')} + ' ' + ${cel.joinQuote('$containers')} + ' ' + ${cel.pluralize('uses', 'use', 'size($containers)')} + ' ' + ${cel.pluralize('probe or lifecycle host', 'probe or lifecycle hosts', 'size($forbidden)')} + ' ' + ${cel.joinQuote('$forbidden')} + ')'`,
+      };
+    },
+  },
   versions: [{ since: 'v1.34', check: hostProbesAndHostLifecycle_1_34 }],
 });

@@ -72,5 +72,8 @@ export const jibUser = defineJibRule({
   controls: JIB_CONTROLS,
   fix: 'mixed',
   messages: jibMessages,
+  admission: {
+    inexpressible: 'checks Maven and Gradle Jib builds, which never reach the API server',
+  },
   check: checkJib,
 });

@@ -264,5 +264,9 @@ export const kubeletRunAsNonRoot = definePodRule({
   ],
   messages,
   fix: 'mixed',
+  admission: {
+    inexpressible:
+      "needs the image's USER (the kubelet checks it when the container starts), which the API server does not know",
+  },
   versions: [{ since: 'v1.0', check: kubeletRunAsNonRoot_1_0 }],
 });

@@ -123,5 +123,9 @@ export const namespaceEnforceLabel = defineNamespaceRule({
   ],
   messages,
   fix: 'mixed',
+  admission: {
+    inexpressible:
+      'checks Namespace objects, not pods; Pod Security Admission itself enforces the label it asks for',
+  },
   check: checkNamespaceEnforceLabel,
 });

@@ -8,6 +8,7 @@
  */
 
 import type { ContainerRef, PodView } from '../model/views.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
 import { containerLocation } from '../rulekit/patch.js';
 import { describeContainers } from '../rulekit/wording.js';
@@ -35,5 +36,14 @@ export const privileged = definePodRule({
   description: 'Containers must not run privileged (securityContext.privileged=true).',
   controls: ['PSS baseline: Privileged Containers', 'CIS 5.2.2', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'none',
+  admission: {
+    check: () => ({
+      variables: {
+        bad: `variables.containers.filter(c, ${cel.valueOr('c', 'securityContext.privileged', 'false')}).map(c, c.name)`,
+      },
+      expression: 'size($bad) == 0',
+      messageExpression: `'privileged (' + ${cel.describeContainers('$bad')} + ' must not set securityContext.privileged=true)'`,
+    }),
+  },
   versions: [{ since: 'v1.0', check: privileged_1_0 }],
 });

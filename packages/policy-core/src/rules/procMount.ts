@@ -10,7 +10,7 @@
 
 import { definePodRule } from '../rulekit/define.js';
 import { relaxForUserNamespaces } from '../rulekit/podRelaxations.js';
-import { procMount_1_0 } from '../rulekit/procMountCheck.js';
+import { procMount_1_0, procMountAdmission } from '../rulekit/procMountCheck.js';
 
 export const procMount = definePodRule({
   id: 'procMount',
@@ -22,6 +22,7 @@ export const procMount = definePodRule({
   description: 'Containers must use the default /proc mount, unless the pod runs in a user namespace.',
   controls: ['PSS baseline: /proc Mount Type', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'unsafe',
+  admission: { check: () => procMountAdmission(true) },
   versions: [
     { since: 'v1.0', check: procMount_1_0 },
     { since: 'v1.35', check: relaxForUserNamespaces(procMount_1_0) },

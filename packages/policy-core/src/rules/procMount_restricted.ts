@@ -8,7 +8,7 @@
  * Fix: forbidden values become `Default` (none for Windows pods).
  */
 import { definePodRule } from '../rulekit/define.js';
-import { procMount_1_0 } from '../rulekit/procMountCheck.js';
+import { procMount_1_0, procMountAdmission } from '../rulekit/procMountCheck.js';
 
 export const procMount_restricted = definePodRule({
   id: 'procMount_restricted',
@@ -20,5 +20,6 @@ export const procMount_restricted = definePodRule({
   description: 'Containers must use the default /proc mount, also in a user namespace.',
   controls: ['PSS restricted: /proc Mount Type', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'unsafe',
+  admission: { check: () => procMountAdmission(false) },
   versions: [{ since: 'v1.35', check: procMount_1_0, overrides: ['procMount'] }],
 });

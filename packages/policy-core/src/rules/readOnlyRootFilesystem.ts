@@ -14,6 +14,7 @@
 
 import type { JsonPatchOperation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
+import * as cel from '../rulekit/cel.js';
 import { type CheckResult, containersWhere, definePodRule, NO_RESULTS } from '../rulekit/define.js';
 import { renderMessage } from '../rulekit/messageTemplate.js';
 import { appendOnce, containerLocation, setField } from '../rulekit/patch.js';
@@ -126,5 +127,33 @@ export const readOnlyRootFilesystem = definePodRule({
     'ISO 27001:2013 A.14.2.5',
   ],
   fix: 'mixed',
+  admission: {
+    check: (): cel.AdmissionCheck[] => {
+      const set = cel.present('c', 'securityContext.readOnlyRootFilesystem');
+      return [
+        {
+          variables: {
+            unset: `variables.containers.filter(c, !(${set})).map(c, c.name)`,
+          },
+          expression: 'variables.windowsNodes || size($unset) == 0',
+          messageExpression: cel.celCheckMessage(
+            'readOnlyRootFilesystem != true',
+            cel.celMessage(messages.unset, { containers: cel.describeContainers('$unset') }),
+          ),
+        },
+        {
+          variables: {
+            explicitFalse: `variables.containers.filter(c, ${set} && c.securityContext.readOnlyRootFilesystem == false).map(c, c.name)`,
+          },
+          expression: 'variables.windowsNodes || size($explicitFalse) == 0',
+          messageExpression: cel.celCheckMessage(
+            'readOnlyRootFilesystem != true',
+            cel.celMessage(messages.explicitFalse, { containers: cel.describeContainers('$explicitFalse') }),
+          ),
+          severity: 'warning',
+        },
+      ];
+    },
+  },
   versions: [{ since: 'v1.0', check: readOnlyRootFilesystem_1_0 }],
 });

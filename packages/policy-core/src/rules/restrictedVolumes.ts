@@ -20,6 +20,7 @@ import type { FindingLocation } from '../model/types.js';
 import type { PodView } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
 import { joinQuote, pluralize, sortedSet } from '../rulekit/wording.js';
 
@@ -111,5 +112,28 @@ export const restrictedVolumes = definePodRule({
     'Pods may only use configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes.',
   controls: ['PSS restricted: Volume Types', 'CIS 5.2.12', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'none',
+  admission: {
+    check: () => {
+      // Admission sees typed volumes: a source the API does not know is dropped before admission.
+      // `image` is left out: Kubernetes 1.30 has no such field, and a volume with it has no
+      // restricted source either, so the verdict is the same.
+      const allowedSource = ALLOWED_SOURCES.filter((key) => key !== 'image')
+        .map((key) => `has(v.${key})`)
+        .join(' || ');
+      const restrictedSource = RESTRICTED_SOURCES.map((key) => `has(v.${key})`).join(' || ');
+      const typeOf = RESTRICTED_SOURCES.reduceRight(
+        (rest, key) => `(has(v.${key}) ? '${key}' : ${rest})`,
+        "'unknown'",
+      );
+      return {
+        variables: {
+          bad: `${cel.valueOr('variables.spec', 'volumes', '[]')}.filter(v, !(${allowedSource}) && (${restrictedSource}))`,
+          ...cel.sortedSetVariables('types', `[$bad.map(v, ${typeOf})]`),
+        },
+        expression: 'size($bad) == 0',
+        messageExpression: `'restricted volume types (' + ${cel.pluralize('volume', 'volumes', 'size($bad)')} + ' ' + ${cel.joinQuote(`$bad.map(v, ${cel.valueOr('v', 'name', "''")})`)} + ' ' + ${cel.pluralize('uses', 'use', 'size($bad)')} + ' ' + ${cel.pluralize('restricted volume type', 'restricted volume types', 'size($types)')} + ' ' + ${cel.joinQuote('$types')} + ')'`,
+      };
+    },
+  },
   versions: [{ since: 'v1.0', check: restrictedVolumes_1_0, overrides: ['hostPathVolumes'] }],
 });

@@ -19,6 +19,7 @@ import {
 } from '../model/optionSchemas.js';
 import type { PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { type CheckResult, definePodRule, NO_CONTAINERS, NO_RESULTS } from '../rulekit/define.js';
 import {
   describeRange,
@@ -165,5 +166,33 @@ export const runAsGroupPolicy = definePodRule({
   ],
   messages,
   fix: 'mixed',
+  admission: {
+    check: (options) => {
+      const { gidRange, allowRootGroup, requireRunAsUser } = options;
+      const forbidden = (gid: string): string =>
+        `(${gid} == 0 ? ${!allowRootGroup} : (${gid} < ${gidRange.min} || ${gid} > ${gidRange.max}))`;
+      const failure = (field: string, gid: string): string =>
+        `(${gid} == 0 ? ${cel.celCheckMessage('root group', cel.celMessage(messages.rootGroup, { field }))} : ${cel.celCheckMessage('gid out of range', cel.celMessage(messages.outOfRange, { field, gid: `string(${gid})`, range: cel.celString(describeRange(gidRange)) }))})`;
+      const context = 'variables.spec.securityContext';
+      const groups = cel.valueOr('variables.spec', 'securityContext.supplementalGroups', '[]');
+      return {
+        variables: {
+          missing: requireRunAsUser
+            ? `${cel.present('variables.spec', 'securityContext.runAsGroup')} ? [] : variables.containers.filter(c, !(${cel.present('c', 'securityContext.runAsGroup')})).map(c, c.name)`
+            : '[]',
+          explicit: [
+            `(${cel.present('variables.spec', 'securityContext.runAsGroup')} && ${forbidden(`${context}.runAsGroup`)} ? [${failure("'pod securityContext.runAsGroup'", `${context}.runAsGroup`)}] : [])`,
+            `variables.containers.filter(c, ${cel.present('c', 'securityContext.runAsGroup')} && ${forbidden('c.securityContext.runAsGroup')}).map(c, ${failure(`'container ' + ${cel.goQuote('c.name')} + ' securityContext.runAsGroup'`, 'c.securityContext.runAsGroup')})`,
+            `(${cel.present('variables.spec', 'securityContext.fsGroup')} && ${forbidden(`${context}.fsGroup`)} ? [${failure("'pod securityContext.fsGroup'", `${context}.fsGroup`)}] : [])`,
+          ].join(' + '),
+          groups: `${groups}.filter(g, ${forbidden('g')})`,
+        },
+        expression:
+          'variables.windowsNodes || (size($missing) == 0 && size($explicit) == 0 && size($groups) == 0)',
+        // CEL in 1.30 has no index macro: a forbidden group is named by its first index (indexOf).
+        messageExpression: `((size($missing) > 0 ? [${cel.celCheckMessage('runAsGroup unset', cel.celMessage(messages.missingRunAsGroup, { containers: cel.describeContainers('$missing') }))}] : []) + $explicit + $groups.map(g, ${failure(`'pod securityContext.supplementalGroups[' + string(${groups}.indexOf(g)) + ']'`, 'g')})).join('; ')`,
+      };
+    },
+  },
   versions: [{ since: 'v1.0', check: exemptWindowsNodes(runAsGroupPolicy_1_0) }],
 });

@@ -15,6 +15,7 @@
 import type { JsonPatchOperation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import {
   ALLOWED,
   type CheckResult,
@@ -95,6 +96,18 @@ export const runAsNonRoot = definePodRule({
     'ISO 27001:2013 A.14.2.5',
   ],
   fix: 'mixed',
+  admission: {
+    check: () => ({
+      variables: {
+        podFalse: `${cel.present('variables.spec', 'securityContext.runAsNonRoot')} && variables.spec.securityContext.runAsNonRoot == false`,
+        podTrue: `${cel.present('variables.spec', 'securityContext.runAsNonRoot')} && variables.spec.securityContext.runAsNonRoot == true`,
+        explicit: `variables.containers.filter(c, ${cel.present('c', 'securityContext.runAsNonRoot')} && c.securityContext.runAsNonRoot == false).map(c, c.name)`,
+        implicit: `$podTrue ? [] : variables.containers.filter(c, !(${cel.present('c', 'securityContext.runAsNonRoot')})).map(c, c.name)`,
+      },
+      expression: 'variables.userNamespace || (!$podFalse && size($explicit) == 0 && size($implicit) == 0)',
+      messageExpression: `'runAsNonRoot != true (' + ($podFalse || size($explicit) > 0 ? ${cel.joinNonEmpty(["($podFalse ? 'pod' : '')", `(size($explicit) > 0 ? ${cel.describeContainers('$explicit')} : '')`], ' and ')} + ' must not set securityContext.runAsNonRoot=false' : 'pod or ' + ${cel.describeContainers('$implicit')} + ' must set securityContext.runAsNonRoot=true') + ')'`,
+    }),
+  },
   versions: [
     { since: 'v1.0', check: runAsNonRoot_1_0 },
     { since: 'v1.35', check: relaxForUserNamespaces(runAsNonRoot_1_0) },

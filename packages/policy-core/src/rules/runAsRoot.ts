@@ -19,6 +19,7 @@ import {
 } from '../model/optionSchemas.js';
 import type { ContainerRef, PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, definePodRule, refusedContainers } from '../rulekit/define.js';
 import { startingUser } from '../rulekit/effectiveSecurityContext.js';
 import { renderMessage } from '../rulekit/messageTemplate.js';
@@ -94,5 +95,20 @@ export const runAsRoot = definePodRule({
   ],
   messages,
   fix: 'mixed',
+  admission: {
+    check: () => {
+      const own = cel.present('c', 'securityContext.runAsUser');
+      const pod = cel.present('variables.spec', 'securityContext.runAsUser');
+      return {
+        variables: {
+          root: `variables.containers.filter(c, ${own} ? c.securityContext.runAsUser == 0 : (${pod} && variables.spec.securityContext.runAsUser == 0)).map(c, c.name)`,
+        },
+        expression: 'variables.windowsNodes || size($root) == 0',
+        messageExpression: `$root.map(n, ${cel.celCheckMessage('runAsUser == 0', cel.celMessage(messages.explicitRoot, { container: cel.goQuote('n') }))}).join('; ')`,
+      };
+    },
+    partial:
+      'a container without runAsUser runs as its image USER, which the API server does not know: only an explicit runAsUser 0 is refused at admission',
+  },
   versions: [{ since: 'v1.0', check: exemptWindowsNodes(runAsRoot_1_0) }],
 });

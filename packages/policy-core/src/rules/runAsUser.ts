@@ -13,6 +13,7 @@
 import type { FindingLocation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
 import { containerLocation } from '../rulekit/patch.js';
 import { relaxForUserNamespaces } from '../rulekit/podRelaxations.js';
@@ -61,6 +62,16 @@ export const runAsUser = definePodRule({
     'ISO 27001:2013 A.14.2.5',
   ],
   fix: 'none',
+  admission: {
+    check: () => ({
+      variables: {
+        pod: `${cel.present('variables.spec', 'securityContext.runAsUser')} && variables.spec.securityContext.runAsUser == 0`,
+        bad: `variables.containers.filter(c, ${cel.present('c', 'securityContext.runAsUser')} && c.securityContext.runAsUser == 0).map(c, c.name)`,
+      },
+      expression: 'variables.userNamespace || (!$pod && size($bad) == 0)',
+      messageExpression: `'runAsUser=0 (' + ${cel.joinNonEmpty(["($pod ? 'pod' : '')", `(size($bad) > 0 ? ${cel.describeContainers('$bad')} : '')`], ' and ')} + ' must not set runAsUser=0)'`,
+    }),
+  },
   versions: [
     { since: 'v1.23', check: runAsUser_1_23 },
     { since: 'v1.35', check: relaxForUserNamespaces(runAsUser_1_23) },

@@ -22,6 +22,7 @@ import {
 } from '../model/optionSchemas.js';
 import type { Fix } from '../model/types.js';
 import type { PodView, RuleContext } from '../model/views.js';
+import * as cel from '../rulekit/cel.js';
 import { type CheckResult, definePodRule, NO_CONTAINERS, NO_RESULTS } from '../rulekit/define.js';
 import {
   describeRange,
@@ -122,5 +123,27 @@ export const runAsUserRange = definePodRule({
   ],
   messages,
   fix: 'mixed',
+  admission: {
+    check: (options) => {
+      const { uidRange, denyUids, requireRunAsUser } = options;
+      const deny = `[${denyUids.join(', ')}]`;
+      const bad = (uid: string): string =>
+        `(${uid} < ${uidRange.min} || ${uid} > ${uidRange.max} || ${uid} in ${deny})`;
+      const failure = (field: string, uid: string): string =>
+        `(${uid} in ${deny} ? ${cel.celCheckMessage('runAsUser denied', cel.celMessage(messages.deniedUid, { field, uid: `string(${uid})` }))} : ${cel.celCheckMessage('runAsUser out of range', cel.celMessage(messages.outOfRange, { field, uid: `string(${uid})`, range: cel.celString(describeRange(uidRange)) }))})`;
+      const pod = 'variables.spec.securityContext.runAsUser';
+      const container = 'c.securityContext.runAsUser';
+      return {
+        variables: {
+          missing: requireRunAsUser
+            ? `${cel.present('variables.spec', 'securityContext.runAsUser')} ? [] : variables.containers.filter(c, !(${cel.present('c', 'securityContext.runAsUser')})).map(c, c.name)`
+            : '[]',
+          explicit: `(${cel.present('variables.spec', 'securityContext.runAsUser')} && ${bad(pod)} ? [${failure("'pod securityContext.runAsUser'", pod)}] : []) + variables.containers.filter(c, ${cel.present('c', 'securityContext.runAsUser')} && ${bad(container)}).map(c, ${failure(`'container ' + ${cel.goQuote('c.name')} + ' securityContext.runAsUser'`, container)})`,
+        },
+        expression: 'variables.windowsNodes || (size($missing) == 0 && size($explicit) == 0)',
+        messageExpression: `((size($missing) > 0 ? [${cel.celCheckMessage('runAsUser unset', cel.celMessage(messages.missingRunAsUser, { containers: cel.describeContainers('$missing') }))}] : []) + $explicit).join('; ')`,
+      };
+    },
+  },
   versions: [{ since: 'v1.0', check: exemptWindowsNodes(runAsUserRange_1_0) }],
 });

@@ -14,6 +14,7 @@ import type { SELinuxOptions } from '../model/k8s.js';
 import type { FindingLocation, JsonPointer } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import {
   ALLOWED,
   type CheckResult,
@@ -116,6 +117,41 @@ export const seLinuxOptions = definePodRule({
     'Pods and containers must not set a custom SELinux user or role, nor a non-container SELinux type.',
   controls: ['PSS baseline: SELinux', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'none',
+  admission: {
+    check: () => {
+      const allowed = cel.celStrings(ALLOWED_TYPES_1_31);
+      const options = (base: string): string => `${base}.securityContext.seLinuxOptions`;
+      const typeOf = (base: string): string => cel.valueOr(options(base), 'type', "''");
+      const sets = (base: string, field: string): string =>
+        `${cel.valueOr(options(base), field, "''")} != ''`;
+      const bad = (base: string): string =>
+        `(!(${typeOf(base)} in ${allowed}) || ${sets(base, 'user')} || ${sets(base, 'role')})`;
+      const pod = 'variables.spec';
+      const withOptions = `variables.containers.filter(c, ${cel.present('c', 'securityContext.seLinuxOptions')})`;
+      return {
+        variables: {
+          podSet: cel.present(pod, 'securityContext.seLinuxOptions'),
+          pod: `$podSet && ${bad(pod)}`,
+          bad: `${withOptions}.filter(c, ${bad('c')}).map(c, c.name)`,
+          ...cel.sortedSetVariables(
+            'types',
+            `[($podSet && !(${typeOf(pod)} in ${allowed}) ? [${typeOf(pod)}] : []) + ${withOptions}.filter(c, !(${typeOf('c')} in ${allowed})).map(c, ${typeOf('c')})]`,
+          ),
+          user: `($podSet && ${sets(pod, 'user')}) || ${withOptions}.exists(c, ${sets('c', 'user')})`,
+          role: `($podSet && ${sets(pod, 'role')}) || ${withOptions}.exists(c, ${sets('c', 'role')})`,
+        },
+        expression: '!$pod && size($bad) == 0',
+        messageExpression: `'seLinuxOptions (' + ${cel.joinNonEmpty(["($pod ? 'pod' : '')", `(size($bad) > 0 ? ${cel.describeContainers('$bad')} : '')`], ' and ')} + ' set forbidden securityContext.seLinuxOptions: ' + ${cel.joinNonEmpty(
+          [
+            `(size($types) > 0 ? ${cel.pluralize('type', 'types', 'size($types)')} + ' ' + ${cel.joinQuote('$types')} : '')`,
+            "($user ? 'user may not be set' : '')",
+            "($role ? 'role may not be set' : '')",
+          ],
+          '; ',
+        )} + ')'`,
+      };
+    },
+  },
   versions: [
     { since: 'v1.0', check: seLinuxOptionsCheck(ALLOWED_TYPES_1_0) },
     { since: 'v1.31', check: seLinuxOptionsCheck(ALLOWED_TYPES_1_31) },

@@ -22,6 +22,7 @@ import type { SeccompProfile } from '../model/k8s.js';
 import type { FindingLocation, JsonPatchOperation, JsonPointer } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
 import { containerLocation, fixOf, locateField } from '../rulekit/patch.js';
 import { runsOnWindows } from '../rulekit/podRelaxations.js';
@@ -150,6 +151,25 @@ export const seccompProfile_baseline = definePodRule({
   description: 'Seccomp profiles, where set, must be the runtime default or a localhost profile.',
   controls: ['PSS baseline: Seccomp', 'CIS 5.7.2', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'unsafe',
+  admission: {
+    check: () => {
+      const valid = cel.celStrings(['Localhost', 'RuntimeDefault']);
+      const typeOf = (base: string): string =>
+        cel.valueOr(`${base}.securityContext.seccompProfile`, 'type', "''");
+      return {
+        variables: {
+          pod: `${cel.present('variables.spec', 'securityContext.seccompProfile')} && !(${typeOf('variables.spec')} in ${valid})`,
+          bad: `variables.containers.filter(c, ${cel.present('c', 'securityContext.seccompProfile')} && !(${typeOf('c')} in ${valid}))`,
+          ...cel.sortedSetVariables(
+            'values',
+            `[($pod ? [${typeOf('variables.spec')}] : []) + $bad.map(c, ${typeOf('c')})]`,
+          ),
+        },
+        expression: '!$pod && size($bad) == 0',
+        messageExpression: `'seccompProfile (' + ${cel.joinNonEmpty(["($pod ? 'pod' : '')", `(size($bad) > 0 ? ${cel.describeContainers('$bad.map(c, c.name)')} : '')`], ' and ')} + ' must not set securityContext.seccompProfile.type to ' + ${cel.joinQuote('$values')} + ')'`,
+      };
+    },
+  },
   versions: [
     { since: 'v1.0', check: seccompProfileBaseline_1_0 },
     { since: 'v1.19', check: seccompProfileBaseline_1_19 },

@@ -19,6 +19,7 @@
 import type { FindingLocation, JsonPatchOperation } from '../model/types.js';
 import type { PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
 import { containerLocation, fixOf, locateField, setField } from '../rulekit/patch.js';
 import { exemptWindowsPods, runsOnWindows } from '../rulekit/podRelaxations.js';
@@ -153,6 +154,28 @@ export const seccompProfile_restricted = definePodRule({
   description: 'Pods or all their containers must set a RuntimeDefault or Localhost seccomp profile.',
   controls: ['PSS restricted: Seccomp', 'CIS 5.7.2', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'mixed',
+  admission: {
+    check: () => {
+      const valid = cel.celStrings(['Localhost', 'RuntimeDefault']);
+      const typeOf = (base: string): string =>
+        cel.valueOr(`${base}.securityContext.seccompProfile`, 'type', "''");
+      const podSet = cel.present('variables.spec', 'securityContext.seccompProfile');
+      return {
+        variables: {
+          pod: `${podSet} && !(${typeOf('variables.spec')} in ${valid})`,
+          podValid: `${podSet} && ${typeOf('variables.spec')} in ${valid}`,
+          explicit: `variables.containers.filter(c, ${cel.present('c', 'securityContext.seccompProfile')} && !(${typeOf('c')} in ${valid}))`,
+          implicit: `$podValid ? [] : variables.containers.filter(c, !(${cel.present('c', 'securityContext.seccompProfile')})).map(c, c.name)`,
+          ...cel.sortedSetVariables(
+            'values',
+            `[($pod ? [${typeOf('variables.spec')}] : []) + $explicit.map(c, ${typeOf('c')})]`,
+          ),
+        },
+        expression: 'variables.windowsPod || (!$pod && size($explicit) == 0 && size($implicit) == 0)',
+        messageExpression: `'seccompProfile (' + ($pod || size($explicit) > 0 ? ${cel.joinNonEmpty(["($pod ? 'pod' : '')", `(size($explicit) > 0 ? ${cel.describeContainers('$explicit.map(c, c.name)')} : '')`], ' and ')} + ' must not set securityContext.seccompProfile.type to ' + ${cel.joinQuote('$values')} : 'pod or ' + ${cel.describeContainers('$implicit')} + ' must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"') + ')'`,
+      };
+    },
+  },
   versions: [
     { since: 'v1.19', check: seccompProfileRestricted_1_19, overrides: ['seccompProfile_baseline'] },
     {

@@ -12,6 +12,7 @@
 import type { FindingLocation } from '../model/types.js';
 import type { PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, definePodRule, type PodCheck } from '../rulekit/define.js';
 
 const SAFE_1_0: ReadonlySet<string> = new Set([
@@ -64,6 +65,15 @@ export const sysctls = definePodRule({
   description: 'Pods may only set sysctls from the safe, namespaced set.',
   controls: ['PSS baseline: Sysctls', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'none',
+  admission: {
+    check: () => ({
+      variables: {
+        forbidden: `${cel.valueOr('variables.spec', 'securityContext.sysctls', '[]')}.map(s, ${cel.valueOr('s', 'name', "''")}).filter(n, !(n in ${cel.celStrings(SAFE_1_37)}))`,
+      },
+      expression: 'size($forbidden) == 0',
+      messageExpression: `'forbidden sysctls (' + $forbidden.join(', ') + ')'`,
+    }),
+  },
   versions: [
     { since: 'v1.0', check: sysctlsCheck(SAFE_1_0) },
     { since: 'v1.27', check: sysctlsCheck(SAFE_1_27) },

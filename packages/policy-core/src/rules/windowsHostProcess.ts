@@ -12,6 +12,7 @@
 import type { FindingLocation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
+import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
 import { containerLocation } from '../rulekit/patch.js';
 import { describeContainers } from '../rulekit/wording.js';
@@ -56,5 +57,15 @@ export const windowsHostProcess = definePodRule({
   description: 'Pods and containers must not run as Windows HostProcess containers.',
   controls: ['PSS baseline: HostProcess', 'CIS 5.2.11', 'NSA/CISA: Kubernetes Pod security'],
   fix: 'none',
+  admission: {
+    check: () => ({
+      variables: {
+        pod: `${cel.present('variables.spec', 'securityContext.windowsOptions.hostProcess')} && variables.spec.securityContext.windowsOptions.hostProcess == true`,
+        bad: `variables.containers.filter(c, ${cel.present('c', 'securityContext.windowsOptions.hostProcess')} && c.securityContext.windowsOptions.hostProcess == true).map(c, c.name)`,
+      },
+      expression: '!$pod && size($bad) == 0',
+      messageExpression: `'hostProcess (' + ${cel.joinNonEmpty(["($pod ? 'pod' : '')", `(size($bad) > 0 ? ${cel.describeContainers('$bad')} : '')`], ' and ')} + ' must not set securityContext.windowsOptions.hostProcess=true)'`,
+    }),
+  },
   versions: [{ since: 'v1.0', check: windowsHostProcess_1_0 }],
 });
