@@ -99,21 +99,35 @@ console.log(
   `ratio hardened / restricted, one Deployment: ${(hardened / restricted).toFixed(2)} (goal <= 1.5)`,
 );
 
-// What users run. Per round: JSON.parse of every object's text, then evaluate() of every object,
-// in alternating order; the figure is the median over rounds of the per-round ratio.
+// What users run. Per round: JSON.parse of every object's text, then evaluate() of the objects,
+// in alternating order; the figure is the median over rounds of the per-round ratio. evaluate()
+// runs both ways adapters call it: once per object (the Pulumi pack, cdk8s per chart object) and
+// once for the whole set (the CLI, per file or stream).
 const RESTRICTED = { level: 'restricted' };
-const hardenedAll = (objects) =>
-  objects.map((object) => harden(object, { ...RESTRICTED, unsafe: true }).object);
+const passes = (object) => evaluate(object, RESTRICTED).allowed;
+// After harden(), unsafe fixes too; what still fails needs the author (host access, privileged).
+const passingAfterHarden = (objects) =>
+  objects.map((object) => harden(object, { ...RESTRICTED, unsafe: true }).object).filter(passes);
 const workloads = loadFailingWorkloads();
+const hardenedPods = passingAfterHarden(pods);
+const hardenedWorkloads = passingAfterHarden(workloads);
 const sets = [
   { name: `(a) corpus as written, ${pods.length} pods`, objects: pods, goal: 1.5 },
   { name: `(b) failing workloads, ${workloads.length} objects`, objects: workloads, goal: 1.5 },
-  { name: `(c) corpus after harden()`, objects: hardenedAll(pods), goal: 1.0 },
-  { name: `(c) failing workloads after harden()`, objects: hardenedAll(workloads), goal: 1.0 },
+  {
+    name: `(c) corpus after harden(), the ${hardenedPods.length} pods that then pass`,
+    objects: hardenedPods,
+    goal: 1.0,
+  },
+  {
+    name: `(c) failing workloads after harden(), the ${hardenedWorkloads.length} that then pass`,
+    objects: hardenedWorkloads,
+    goal: 1.0,
+  },
 ];
 for (const set of sets) {
   set.texts = set.objects.map((object) => JSON.stringify(object));
-  set.failing = set.objects.filter((object) => !evaluate(object, RESTRICTED).allowed).length;
+  set.failing = set.objects.filter((object) => !passes(object)).length;
   // Enough passes per round to take ~20 ms, so timer resolution does not matter.
   const start = performance.now();
   for (const object of set.objects) evaluate(object, RESTRICTED);
@@ -125,49 +139,53 @@ function timeParse(set) {
   for (let pass = 0; pass < set.passes; pass++) for (const text of set.texts) JSON.parse(text);
   return performance.now() - start;
 }
-function timeEvaluate(set) {
+function timeEachObject(set) {
   const start = performance.now();
   for (let pass = 0; pass < set.passes; pass++)
     for (const object of set.objects) evaluate(object, RESTRICTED);
   return performance.now() - start;
 }
+function timeOneCall(set) {
+  const start = performance.now();
+  for (let pass = 0; pass < set.passes; pass++) evaluate(set.objects, RESTRICTED);
+  return performance.now() - start;
+}
 
 const ROUNDS = 15;
-function ratioOf(set) {
+/** [per object, one call] / JSON.parse, medians of per-round ratios. */
+function ratiosOf(set) {
   const parse = [];
-  const run = [];
+  const each = [];
+  const one = [];
   for (let round = 0; round < 5 + ROUNDS; round++) {
-    // Alternate which goes first, so neither always runs on a warmer cache.
-    let parsed;
-    let evaluated;
-    if (round % 2) {
-      parsed = timeParse(set);
-      evaluated = timeEvaluate(set);
-    } else {
-      evaluated = timeEvaluate(set);
-      parsed = timeParse(set);
+    // Rotate which goes first, so none always runs on a warmer cache.
+    const timers = [timeParse, timeEachObject, timeOneCall];
+    const times = [];
+    for (let k = 0; k < timers.length; k++) {
+      const index = (round + k) % timers.length;
+      times[index] = timers[index](set);
     }
     if (round < 5) continue;
-    parse.push(parsed);
-    run.push(evaluated);
+    parse.push(times[0]);
+    each.push(times[1]);
+    one.push(times[2]);
   }
-  return medianRatio(run, parse);
+  return [medianRatio(each, parse), medianRatio(one, parse)];
 }
 
 console.log(
-  '\nevaluate() at restricted, one call per object, vs JSON.parse of its text (median of per-round ratios):',
+  '\nevaluate() at restricted vs JSON.parse of the same objects as JSON text (median of per-round ratios):',
 );
-const figures = await quietAndLoaded(() => sets.map(ratioOf));
+const figures = await quietAndLoaded(() => sets.map(ratiosOf));
 let met = true;
 for (const [index, set] of sets.entries()) {
-  met =
-    reportGoal(
-      `${set.name} (${set.failing} failing)`,
-      {
-        quiet: figures.quiet[index],
-        loaded: figures.loaded[index],
-      },
-      set.goal,
-    ) && met;
+  for (const [way, label] of ['one call per object', 'one call for all'].entries()) {
+    met =
+      reportGoal(
+        `${set.name} (${set.failing} failing), ${label}`,
+        { quiet: figures.quiet[index][way], loaded: figures.loaded[index][way] },
+        set.goal,
+      ) && met;
+  }
 }
 if (!met) console.log('some goals not met (reported, not fatal: figures move with machine load)');
