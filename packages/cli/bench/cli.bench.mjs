@@ -1,12 +1,19 @@
 // Benchmarks of the CLI (run with `npm run bench` after a build):
 // - 10,000 generated manifests: `podguard scan --format json` against parsing the same files
 //   with the `yaml` package alone (goal: ratio <= 1.5);
-// - `podguard --version` cold start (goal: < 150 ms).
+// - `podguard --version` cold start (goal: < 150 ms);
+// - what users run, as ratios measured in one run, quiet and beside a second CPU-bound process:
+//   `podguard scan --profile restricted`, `--format json` and `text`, against `yaml`
+//   parseAllDocuments + toJS of the same files in a fresh process, on the upstream corpus in 300
+//   files of 10 documents and on the corpus in 3 large multi-document files (goal: <= 1.5).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { medianRatio, quietAndLoaded, reportGoal } from '../../../scripts/benchLoad.mjs';
+import { loadPsaCases } from '../../../test/fixtures/psa/load.mjs';
 
 const bin = fileURLToPath(new URL('../dist/podguard.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'podguard-bench-'));
@@ -82,4 +89,84 @@ console.table([
 ]);
 console.log(`ratio scan / yaml parse: ${(scanTime / parse).toFixed(2)} (goal <= 1.5)`);
 console.log(`podguard --version cold start: ${version.toFixed(0)} ms (goal < 150 ms)`);
+
+// The corpus as users have it: many small files, and a few large ones.
+const corpus = loadPsaCases().map((c) => stringify(c.object));
+const writeFiles = (name, files, perFile) => {
+  const folder = join(dir, name);
+  mkdirSync(folder);
+  for (let f = 0; f < files; f++) {
+    const documents = corpus.slice(f * perFile, (f + 1) * perFile);
+    writeFileSync(join(folder, `pods-${String(f).padStart(3, '0')}.yaml`), documents.join('---\n'));
+  }
+  return folder;
+};
+const inputs = [
+  { name: 'corpus, 300 files of 10 pods', folder: writeFiles('small-files', 300, 10) },
+  {
+    name: `corpus, 3 files of ${Math.ceil(corpus.length / 3)} pods`,
+    folder: writeFiles('large-files', 3, Math.ceil(corpus.length / 3)),
+  },
+];
+
+// Reports the child's own CPU time (user + system, ms) on exit: unlike wall time, it does not
+// count the time the child waited for a core, so it shows the work itself on a busy machine.
+const cpuHook = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('cputime '+(u.userCPUTime+u.systemCPUTime)/1000+'\\n')})`;
+
+/** Wall and CPU milliseconds of one run, its output thrown away as a pipe to /dev/null would. */
+const once = (args) => {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, ['--import', cpuHook, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  const ms = performance.now() - start;
+  if (result.status !== 0 && result.status !== 1)
+    throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+  const cpu = Number(/cputime ([\d.]+)/.exec(result.stderr)?.[1] ?? Number.NaN);
+  return { ms, cpu };
+};
+const ROUNDS = Number(process.env.CLI_BENCH_ROUNDS ?? 5);
+const FORMATS = ['json', 'text'];
+
+/**
+ * Per input and format: the medians over rounds of scan / parse, wall time and CPU time, the
+ * three runs of a round in rotating order.
+ */
+function ratios() {
+  return inputs.map(({ folder }) => {
+    const runs = [
+      () => once([parseOnly, folder]),
+      ...FORMATS.map(
+        (format) => () =>
+          once([bin, 'scan', folder, '--profile', 'restricted', '--format', format, '--fail-on', 'none']),
+      ),
+    ];
+    const samples = runs.map(() => []);
+    once([parseOnly, folder]); // warm the file cache
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < runs.length; k++) {
+        const index = (round + k) % runs.length;
+        samples[index].push(runs[index]());
+      }
+    }
+    const of = (index, key) => samples[index].map((sample) => sample[key]);
+    return FORMATS.map((_, f) => ({
+      wall: medianRatio(of(f + 1, 'ms'), of(0, 'ms')),
+      cpu: medianRatio(of(f + 1, 'cpu'), of(0, 'cpu')),
+    }));
+  });
+}
+
+console.log(
+  `\npodguard scan --profile restricted vs yaml parseAllDocuments + toJS (median of ${ROUNDS} rounds):`,
+);
+const figures = await quietAndLoaded(ratios);
+for (const [i, input] of inputs.entries()) {
+  for (const [f, format] of FORMATS.entries()) {
+    const { quiet, loaded } = { quiet: figures.quiet[i][f], loaded: figures.loaded[i][f] };
+    reportGoal(`${input.name}, --format ${format}`, { quiet: quiet.wall, loaded: loaded.wall }, 1.5);
+    console.log(`  the same in CPU time: quiet ${quiet.cpu.toFixed(2)}, loaded ${loaded.cpu.toFixed(2)}`);
+  }
+}
 rmSync(dir, { recursive: true, force: true });
