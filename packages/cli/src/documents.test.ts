@@ -47,6 +47,16 @@ describe('document splitting', () => {
     expect([...splitChunks(json, true)]).toHaveLength(1);
   });
 
+  it('reads the same documents whatever the reads are cut into: CRLF split across reads, CR, multibyte characters', async () => {
+    const text = 'a: 1\r\n---\nb: "é€"\rc: 2\r\n---\r\nd: 3\r';
+    const bytes = Buffer.from(text, 'utf8');
+    for (const size of [1, 2, 3, 5, 7, bytes.length]) {
+      const reads: Buffer[] = [];
+      for (let at = 0; at < bytes.length; at += size) reads.push(bytes.subarray(at, at + size));
+      expect(await collect(Readable.from(reads)), `reads of ${size} bytes`).toEqual([...splitChunks(text)]);
+    }
+  });
+
   it('rejects binary content with the line it is on', () => {
     expect(() => [...splitChunks('a: 1\nb: \u0000\n')]).toThrow(
       expect.objectContaining({ name: 'InputProblem', line: 2 }),

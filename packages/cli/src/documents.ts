@@ -5,8 +5,9 @@
  * for line/column mapping, and read as Kubernetes reads it (go-yaml v2, YAML 1.1: see kubeYaml.ts),
  * with aliasing bounded as go-yaml bounds it (no billion laughs).
  */
-import { createInterface } from 'node:readline';
+
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { InputProblem } from './inputProblem.js';
 import { JsonListScanner, type ListItem, type ListScanner, YamlListScanner } from './listItems.js';
@@ -241,10 +242,37 @@ export async function* readChunks(
   splitLists = false,
 ): AsyncGenerator<DocumentChunk> {
   const splitter = new DocumentSplitter(wholeFile, splitLists);
-  for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
-    yield* splitter.push(line);
+  const decoder = new StringDecoder('utf8');
+  // Lines split here, a read at a time (not one await per line as readline gives them): a cluster
+  // dump has millions of short lines. CR, LF and CRLF end a line, as readline and splitChunks read.
+  let rest = '';
+  const ready: DocumentChunk[] = [];
+  for await (const data of stream) {
+    const text = rest + (typeof data === 'string' ? data : decoder.write(data as Buffer));
+    // A CR at the very end may be the first half of a CRLF: wait for the next read.
+    const end = text.endsWith('\r') ? text.length - 1 : text.length;
+    const lastBreak = Math.max(text.lastIndexOf('\n', end - 1), text.lastIndexOf('\r', end - 1));
+    if (lastBreak === -1) {
+      rest = text;
+      continue;
+    }
+    const complete = text.slice(
+      0,
+      text[lastBreak] === '\n' && text[lastBreak - 1] === '\r' ? lastBreak - 1 : lastBreak,
+    );
+    rest = text.slice(lastBreak + 1);
+    for (const line of complete.split(/\r\n|\r|\n/)) ready.push(...splitter.push(line));
+    if (ready.length > 0) yield* ready.splice(0);
   }
-  yield* splitter.end();
+  rest += decoder.end();
+  if (rest !== '') {
+    const lines = rest.split(/\r\n|\r|\n/);
+    // A final line break ends the last line; it does not start an empty one.
+    if (lines[lines.length - 1] === '') lines.pop();
+    for (const line of lines) ready.push(...splitter.push(line));
+  }
+  ready.push(...splitter.end());
+  yield* ready;
 }
 
 /** Splits a YAML text already in memory into documents (as {@link readChunks} does a stream). */

@@ -46,17 +46,22 @@ interface Frame {
 
 /** The offsets of a JSON text's members, by JSON pointer. */
 export class JsonIndex {
-  private readonly offsets = new Map<string, number>();
+  /** Filled on the first {@link position}: most items of a dump pass and need no place. */
+  private offsets: Map<string, number> | undefined;
   private lineStarts: number[] | undefined;
   /** An object repeats a key. */
   readonly duplicateKey: boolean;
 
   constructor(private readonly text: string) {
-    this.duplicateKey = this.scan();
+    this.duplicateKey = this.scan(undefined);
   }
 
   /** 1-based line and column in the text of a pointer (or its nearest existing ancestor). */
   position(pointer: string): { line: number; column: number } {
+    if (this.offsets === undefined) {
+      this.offsets = new Map();
+      this.scan(this.offsets);
+    }
     let at = pointer;
     let offset = this.offsets.get(at);
     while (offset === undefined && at !== '') {
@@ -83,8 +88,11 @@ export class JsonIndex {
     return { line: low + 1, column: offset - (starts[low] as number) + 1 };
   }
 
-  /** Records every member's offset; returns whether a key repeats. */
-  private scan(): boolean {
+  /**
+   * Returns whether a key repeats; with `offsets`, also records every member's offset (building
+   * pointers is most of the cost, so the first pass, for repeated keys only, does not).
+   */
+  private scan(offsets: Map<string, number> | undefined): boolean {
     const text = this.text;
     const stack: Frame[] = [];
     let rootSeen = false;
@@ -101,15 +109,16 @@ export class JsonIndex {
           if (!rootSeen) {
             rootSeen = true;
             pointer = '';
-            this.offsets.set('', i);
+            offsets?.set('', i);
           }
         } else if (frame.array && frame.expectItem) {
-          pointer = `${frame.pointer}/${frame.index++}`;
+          pointer = offsets ? `${frame.pointer}/${frame.index}` : '';
+          frame.index++;
           frame.expectItem = false;
-          this.offsets.set(pointer, i);
+          offsets?.set(pointer, i);
         } else if (!frame.array && pendingKey !== undefined) {
-          pointer = `${frame.pointer}/${escapeToken(pendingKey.key)}`;
-          this.offsets.set(pointer, pendingKey.offset);
+          pointer = offsets ? `${frame.pointer}/${escapeToken(pendingKey.key)}` : '';
+          offsets?.set(pointer, pendingKey.offset);
           pendingKey = undefined;
         }
       }

@@ -380,7 +380,15 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         if (chunk.item !== undefined) {
           // One item of a List: a bad item is an error naming it, and the items after it still count.
           if (chunk.item.index === 0) summary.documents++;
-          const problem = scanItem(file, chunk, chunk.item, session, findings, objects, summary);
+          const problem = scanItem(
+            file,
+            chunk,
+            chunk.item,
+            session,
+            findings,
+            sink ? undefined : objects,
+            summary,
+          );
           if (problem) errors.push(problem);
           continue;
         }
@@ -533,7 +541,8 @@ function scanItem(
   item: NonNullable<DocumentChunk['item']>,
   session: EvaluationSession,
   findings: LocatedFinding[],
-  objects: CheckedObject[],
+  /** Where checked objects go; undefined when the scan keeps none (a report written as it goes). */
+  objects: CheckedObject[] | undefined,
   summary: { objects: number; pods: number },
 ): InputError | undefined {
   const base = `/items/${item.index}`;
@@ -550,7 +559,7 @@ function scanItem(
       summary.objects++;
       if (object.kind === 'not-applicable') continue;
       if (object.kind === 'pod') summary.pods++;
-      objects.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
+      objects?.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
     }
     for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
     return undefined;
@@ -580,7 +589,7 @@ function scanItem(
     summary.objects++;
     if (object.kind === 'not-applicable') continue;
     if (object.kind === 'pod') summary.pods++;
-    objects.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
+    objects?.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
   }
   for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
   return undefined;
