@@ -391,6 +391,9 @@ function evaluateInput(object: unknown, objectIndex: number, target: EvaluationT
  */
 export function isBlocking(finding: Finding, failOn: FailOn = 'error'): boolean {
   if (failOn === 'none') return false;
+  // A deprecated option name still works until its removal: the notice never fails a build, also
+  // under `failOn: warning` (the build that moved to `failOn` is not failed for the word it left).
+  if (finding.rule === DEPRECATED_OPTION) return false;
   if (finding.status === 'error') return true;
   if (finding.status !== 'fail') return false;
   return finding.severity === 'error' || failOn === 'warning';

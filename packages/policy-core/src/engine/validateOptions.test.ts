@@ -71,6 +71,9 @@ describe('validateOptions', () => {
         'option warnings is deprecated and will be removed in 0.2.0: use failOn',
       ],
     ]);
+    // The notice never blocks, even under failOn: warning (the old name still works).
+    expect(session.settings.some((finding) => session.isBlocking(finding))).toBe(false);
+    expect(evaluate([], { pssVersion: 'latest', failOn: 'warning' }).allowed).toBe(true);
     expect(validateOptions({ warnings: 'print' }).options).toEqual({ failOn: 'error' });
     expect(() => validateOptions({ version: 'v1.30', pssVersion: 'v1.29' })).toThrow('not both');
   });
