@@ -7,14 +7,15 @@
  * a pointer that does not exist its nearest existing ancestor.
  */
 
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COLON = 58;
-const COMMA = 44;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
+/** Character codes of JSON's structure (shared with the List scanner). */
+export const QUOTE = 34;
+export const BACKSLASH = 92;
+export const COLON = 58;
+export const COMMA = 44;
+export const OPEN_BRACE = 123;
+export const CLOSE_BRACE = 125;
+export const OPEN_BRACKET = 91;
+export const CLOSE_BRACKET = 93;
 const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13;
 
 const escapeToken = (token: string) =>

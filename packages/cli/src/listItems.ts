@@ -9,7 +9,17 @@
  */
 import { parse } from 'yaml';
 import { InputProblem } from './inputProblem.js';
-import { stringEnd } from './jsonIndex.js';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  stringEnd,
+} from './jsonIndex.js';
 
 /** One item of a List, as text with its place in the file. */
 export interface ListItem {
@@ -149,14 +159,6 @@ export class YamlListScanner implements ListScanner {
   }
 }
 
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COMMA = 44;
-const COLON = 58;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
 const trailingBackslashes = (line: string) => {
   let count = 0;
   while (line.charCodeAt(line.length - 1 - count) === BACKSLASH) count++;

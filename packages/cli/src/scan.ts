@@ -12,6 +12,7 @@ import {
   createEvaluation,
   dockerfileUser,
   type EvaluateOptions,
+  type EvaluationResult,
   type EvaluationSession,
   imageUsersFromImageConfig,
   type JibBuildFormat,
@@ -727,6 +728,16 @@ function scanDockerfile(
   objects: CheckedObject[],
 ): void {
   const result = session.evaluateDockerfile({ text, name: file.display });
+  locateTextFile(file, result, findings, objects);
+}
+
+/** Places the results of a text file judged by line and column (a Dockerfile, a build file). */
+function locateTextFile(
+  file: InputFile,
+  result: Pick<EvaluationResult, 'objects' | 'findings'>,
+  findings: LocatedFinding[],
+  objects: CheckedObject[],
+): void {
   for (const object of result.objects) {
     objects.push({
       resource: object.resource,
@@ -784,20 +795,7 @@ function scanJib(
     properties: build?.properties ?? {},
     ...(build?.profiles !== undefined ? { profiles: build.profiles } : {}),
   });
-  for (const object of result.objects) {
-    objects.push({
-      resource: object.resource,
-      source: { file: file.display, line: 1, column: 1, document: 0 },
-      rules: [...object.rules],
-    });
-  }
-  for (const finding of result.findings) {
-    const at = finding.locations[0];
-    findings.push({
-      ...finding,
-      source: { file: file.display, line: at?.line ?? 1, column: at?.column ?? 1, document: 0 },
-    });
-  }
+  locateTextFile(file, result, findings, objects);
 }
 
 /** Resolves the config file's paths against its directory. */

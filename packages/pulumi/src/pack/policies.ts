@@ -68,7 +68,7 @@ export function policyName(ruleId: string): string {
  */
 type ReportDiagnostic = (diagnostic: { message: string; enforcementLevel?: EnforcementLevel }) => void;
 
-const SEVERITY: Record<Rule['level'], Severity> = {
+export const SEVERITY: Record<Rule['level'], Severity> = {
   baseline: 'critical',
   restricted: 'high',
   hardened: 'medium',
@@ -90,7 +90,7 @@ export function settingsOf(
 
 /** Every other rule turned off, so harden() and exemptions act for one rule only. */
 const onlyRuleCache = new Map<string, EvaluateOptions['rules']>();
-function onlyRule(id: string): EvaluateOptions['rules'] {
+export function onlyRule(id: string): EvaluateOptions['rules'] {
   let rules = onlyRuleCache.get(id);
   if (!rules) {
     rules = {};

@@ -19,11 +19,10 @@ import {
   PodguardInputError,
   podTemplateTable,
   type Rule,
-  ruleRegistry,
 } from '@podguard/policy-core';
 import type { EnforcementLevel, PolicyResource, StackValidationPolicy } from '@pulumi/policy';
 import { kubernetesTypeOf } from '../resourceTypes.js';
-import { decisiveUnknowns, policyName, settingsOf } from './policies.js';
+import { decisiveUnknowns, onlyRule, policyName, SEVERITY, settingsOf } from './policies.js';
 import { readProperties } from './properties.js';
 import {
   evaluateOptionsFor,
@@ -40,20 +39,6 @@ type ReportDiagnostic = (
   diagnostic: { message: string; enforcementLevel?: EnforcementLevel },
   urn?: string,
 ) => void;
-
-const SEVERITY = {
-  baseline: 'critical',
-  restricted: 'high',
-  hardened: 'medium',
-  openshift: 'medium',
-} as const;
-
-/** Only this rule, whatever else the profile runs. */
-function onlyRule(id: string): EvaluateOptions['rules'] {
-  const rules: NonNullable<EvaluateOptions['rules']> = {};
-  for (const other of ruleRegistry.keys()) if (other !== id) rules[other] = { enabled: false };
-  return rules;
-}
 
 /** The stack policy of a rule that reads cross-object facts; `defaults` as for the resource policies. */
 export function stackRulePolicy(rule: Rule, defaults: PodguardSettings): StackValidationPolicy {
