@@ -143,11 +143,19 @@ describe('PodSecurityValidation (cdk8s-cli plugin)', () => {
 
   it('still accepts the deprecated warnings property, with a deprecation warning', async () => {
     const profile = { name: 'startup', level: 'baseline', rules: ['kubeletRunAsNonRoot'] };
-    const report = await run({ profile, warnings: 'fail' }, insecure);
+    const plugin: Validation = new PodSecurityValidation({ profile, warnings: 'fail' });
+    const context = new ValidationContext([manifestFile(insecure)], '@podguard/cdk8s', '0.1.0', {});
+    const logged: string[] = [];
+    context.logger.log = (message: string) => {
+      logged.push(message);
+    };
+    await plugin.validate(context);
+    const report = context.report;
     expect(report.success).toBe(false);
     const rules = report.toJson().violations.map((violation) => violation.ruleName);
-    expect(rules).toContain('kubeletRunAsNonRoot');
-    // The core's deprecatedOption warning, as at every door (here it fails too: warnings: fail).
-    expect(rules).toContain('deprecatedOption');
+    expect(rules).toEqual(['kubeletRunAsNonRoot']);
+    // The core's deprecatedOption warning, as at every door: printed, and never blocking (even
+    // under warnings: fail, which is failOn: warning).
+    expect(logged.some((line) => line.startsWith('[podguard] warning deprecatedOption'))).toBe(true);
   });
 });
