@@ -143,7 +143,10 @@ describe('PodSecurityValidation (cdk8s-cli plugin)', () => {
 
   it('still accepts the deprecated warnings property, with a deprecation warning', async () => {
     const profile = { name: 'startup', level: 'baseline', rules: ['kubeletRunAsNonRoot'] };
-    const plugin: Validation = new PodSecurityValidation({ profile, warnings: 'fail' });
+    const plugin: Validation = new PodSecurityValidation({ profile, warnings: 'fail' } as Record<
+      string,
+      unknown
+    >);
     const context = new ValidationContext([manifestFile(insecure)], '@podguard/cdk8s', '0.1.0', {});
     const logged: string[] = [];
     context.logger.log = (message: string) => {
