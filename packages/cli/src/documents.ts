@@ -65,7 +65,7 @@ export interface ParsedDocument extends DocumentChunk {
   lineCounter: LineCounter;
 }
 
-/** The scanner of a document decided plain: read whole, as any document. */
+/** The scanner of a document decided plain: read whole, like every other document. */
 const PLAIN: ListScanner = { items: 0, push: () => undefined, close: () => undefined };
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters looked for.

@@ -616,7 +616,7 @@ function scanInlinePatches(
     parsed.lineCounter,
     parsed.firstLine,
   )) {
-    // The patch text read as any document is (Kubernetes' YAML), its lines counted from 1.
+    // The patch text read like every other document (Kubernetes' YAML), its lines counted from 1.
     let inline: ParsedDocument;
     try {
       inline = parseChunk({ index: parsed.index, text: patch.text, firstLine: 1, lastLine: 1 });

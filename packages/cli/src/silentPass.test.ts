@@ -26,7 +26,7 @@ describe('no silent pass', () => {
   ])('a Deployment with %s is an invalidInput finding naming the document', async (_, head) => {
     const text = `${head}\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: app:1}]\n`;
     const run = await scan('deployment.yaml', text);
-    // An invalidInput finding fails the scan as any error finding does.
+    // An invalidInput finding fails the scan like every other error finding.
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as Report;
     expect(report.findings.filter((f) => f.rule === 'invalidInput')).toEqual([

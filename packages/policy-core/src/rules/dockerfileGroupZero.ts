@@ -15,6 +15,7 @@ import {
 } from '../dockerfile/analyzeGroupZero.js';
 import type { DockerfileView, RuleContext } from '../model/views.js';
 import { type CheckResult, defineDockerfileRule, NO_RESULTS } from '../rulekit/define.js';
+import { textFileResult } from '../rulekit/textFinding.js';
 
 function checkGroupZero(dockerfile: DockerfileView, _context: RuleContext): readonly CheckResult[] {
   const findings = analyzeGroupZero(
@@ -22,27 +23,7 @@ function checkGroupZero(dockerfile: DockerfileView, _context: RuleContext): read
     dockerfile.target === undefined ? {} : { target: dockerfile.target },
   );
   if (findings.length === 0) return NO_RESULTS;
-  return findings.map(
-    (finding): CheckResult => ({
-      allowed: false,
-      reason: groupZeroReasons[finding.messageId],
-      detail: finding.message,
-      message: finding.message,
-      messageId: finding.messageId,
-      severity: finding.severity,
-      locations: [{ path: '', line: finding.line, column: finding.column }],
-      ...(finding.fix
-        ? {
-            fix: {
-              kind: finding.fix.kind,
-              description: finding.fix.description,
-              patch: [],
-              edits: [finding.fix.edit],
-            },
-          }
-        : {}),
-    }),
-  );
+  return findings.map((finding) => textFileResult(finding, groupZeroReasons[finding.messageId]));
 }
 
 export const dockerfileGroupZero = defineDockerfileRule({

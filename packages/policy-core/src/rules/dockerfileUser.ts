@@ -22,6 +22,7 @@ import {
 } from '../model/optionSchemas.js';
 import type { DockerfileView, RuleContext } from '../model/views.js';
 import { type CheckResult, defineDockerfileRule, NO_RESULTS } from '../rulekit/define.js';
+import { textFileResult } from '../rulekit/textFinding.js';
 
 function checkDockerfile(dockerfile: DockerfileView, context: RuleContext): readonly CheckResult[] {
   const { options } = context;
@@ -34,27 +35,12 @@ function checkDockerfile(dockerfile: DockerfileView, context: RuleContext): read
     target: dockerfile.target,
   });
   if (findings.length === 0) return NO_RESULTS;
-  return findings.map(
-    (finding): CheckResult => ({
-      allowed: false,
-      reason: dockerfileReasons[finding.messageId],
-      detail: finding.message,
-      message: finding.message,
-      messageId: finding.messageId,
-      severity: finding.severity,
-      locations: [{ path: '', line: finding.line, column: finding.column }],
-      ...(finding.fix
-        ? {
-            fix: {
-              // Adding the missing USER line only adds; replacing a USER or a RUN the author wrote does not.
-              kind: finding.messageId === 'noUser' ? 'safe' : 'unsafe',
-              description: finding.fix.description.includes(finding.fix.line)
-                ? finding.fix.description
-                : `${finding.fix.description} (${finding.fix.line})`,
-              patch: [],
-              edits: [finding.fix.edit],
-            },
-          }
+  return findings.map((finding) =>
+    textFileResult(finding, dockerfileReasons[finding.messageId], {
+      // Adding the missing USER line only adds; replacing a USER or a RUN the author wrote does not.
+      kind: finding.messageId === 'noUser' ? 'safe' : 'unsafe',
+      ...(finding.fix && !finding.fix.description.includes(finding.fix.line)
+        ? { description: `${finding.fix.description} (${finding.fix.line})` }
         : {}),
     }),
   );

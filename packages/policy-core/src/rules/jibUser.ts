@@ -17,6 +17,7 @@ import {
 } from '../model/optionSchemas.js';
 import type { JibView, RuleContext } from '../model/views.js';
 import { type CheckResult, defineJibRule, NO_RESULTS } from '../rulekit/define.js';
+import { textFileResult } from '../rulekit/textFinding.js';
 
 function checkJib(build: JibView, context: RuleContext): readonly CheckResult[] {
   const { options } = context;
@@ -31,28 +32,7 @@ function checkJib(build: JibView, context: RuleContext): readonly CheckResult[] 
     denyUids: options.denyUids,
   });
   if (findings.length === 0) return NO_RESULTS;
-  return findings.map(
-    (finding): CheckResult => ({
-      allowed: false,
-      reason: jibReasons[finding.messageId],
-      detail: finding.message,
-      message: finding.message,
-      messageId: finding.messageId,
-      severity: finding.severity,
-      locations: [{ path: '', line: finding.line, column: finding.column }],
-      ...(finding.fix
-        ? {
-            fix: {
-              // Adding the missing user only adds; replacing a value the author wrote does not.
-              kind: finding.fix.kind,
-              description: finding.fix.description,
-              patch: [],
-              edits: [finding.fix.edit],
-            },
-          }
-        : {}),
-    }),
-  );
+  return findings.map((finding) => textFileResult(finding, jibReasons[finding.messageId]));
 }
 
 export const jibUser = defineJibRule({
