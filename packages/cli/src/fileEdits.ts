@@ -91,6 +91,13 @@ export interface DocumentPlace {
   firstLine: number;
   /** The document starts on its `---` line, after the marker. */
   inline?: boolean;
+  /** Columns before the text on its first line (3 after `--- `, a JSON List item's column). */
+  columnOffset?: number;
+  /**
+   * An item of a List read item by item: its last line may go on in the file after the item
+   * (`},` in JSON), so that line is checked to start with the item's text.
+   */
+  item?: unknown;
   /** The document's text as parsed: the file's lines, joined by `\n`. */
   text: string;
 }
@@ -126,7 +133,7 @@ class PlaceMapper {
     const line = this.lineOf(offset);
     const column = offset - (this.lineStarts[line] as number);
     const fileLine = this.place.firstLine - 1 + line;
-    const shift = this.place.inline && line === 0 ? 3 : 0;
+    const shift = line === 0 ? (this.place.columnOffset ?? (this.place.inline ? 3 : 0)) : 0;
     const fileText = this.lines.text(fileLine);
     if (!this.checked.has(line)) {
       const next = this.lineStarts[line + 1];
@@ -134,7 +141,12 @@ class PlaceMapper {
         this.lineStarts[line],
         next === undefined ? this.place.text.length : next - 1,
       );
-      if (fileText.slice(shift) !== documentText) {
+      const rest = fileText.slice(shift);
+      const same =
+        next === undefined && this.place.item !== undefined
+          ? rest.startsWith(documentText)
+          : rest === documentText;
+      if (!same) {
         throw new UneditableError(`line ${fileLine + 1} does not read as it did when scanned`, offset);
       }
       const bytes = this.lines.contentEnd(fileLine) - this.lines.start(fileLine);

@@ -1,5 +1,13 @@
 /** --fix under faults: a full disk, a file changed during the scan, concurrent runs, unwritable files. */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -139,6 +147,39 @@ describe('--fix under faults', () => {
     expect(after.mode & 0o7777).toBe(0o640);
     expect([after.uid, after.gid]).toEqual([before.uid, before.gid]);
     expect(after.ino).not.toBe(before.ino);
+  });
+
+  it('keeps hard links: a file with other names is written in place, every name sees the fix', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'a.yaml'), pod('a'));
+    linkSync(join(dir, 'a.yaml'), join(dir, 'also-a.yaml'));
+    const before = statSync(join(dir, 'a.yaml'));
+    expect((await run(['scan', 'a.yaml', '--fix'], dir)).stderr).toMatch(/a\.yaml: applied/);
+    const after = statSync(join(dir, 'a.yaml'));
+    expect(after.ino).toBe(before.ino);
+    expect(after.nlink).toBe(2);
+    const fixed = readFileSync(join(dir, 'a.yaml'), 'utf8');
+    expect(fixed).toContain('runAsNonRoot: true');
+    expect(readFileSync(join(dir, 'also-a.yaml'), 'utf8')).toBe(fixed);
+    expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'also-a.yaml']);
+  });
+
+  it('a failed write in place keeps the fixed text in the temporary file and names it', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'a.yaml'), pod('a'));
+    linkSync(join(dir, 'a.yaml'), join(dir, 'also-a.yaml'));
+    const failing: FixFs = {
+      ...nodeFixFs,
+      overwrite: async () => {
+        throw errno('EIO');
+      },
+    };
+    const result = await run(['scan', 'a.yaml', '--fix'], dir, failing);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `a.yaml: not fixed: cannot write it in place (it has 2 hard links): input/output error; the fixed text is in ${join(dir, '.a.yaml.podguard-fix')}`,
+    );
+    expect(readFileSync(join(dir, '.a.yaml.podguard-fix'), 'utf8')).toContain('runAsNonRoot: true');
   });
 
   it('keeps every byte it does not fix: mixed line endings, BOM, invalid UTF-8, big numbers', async () => {

@@ -5,13 +5,12 @@
  * atomically, only if it still holds the bytes that were scanned (safeWrite.ts).
  */
 import { type EvaluateOptions, harden } from '@podguard/policy-core';
-import type { LineCounter } from 'yaml';
-import { type DocumentChunk, InputProblem, type ParsedDocument, parseChunk } from './documents.js';
+import { type DocumentChunk, InputProblem, parseChunk } from './documents.js';
 import { applyByteEdits, type ByteEdit, byteEdits, FileLines, sortByteEdits } from './fileEdits.js';
 import type { InputError } from './inputs.js';
 import { type CliIo, UsageError } from './io.js';
 import { describeFsError, type FixFs, FixWriteError, nodeFixFs, rewriteFile, sha256 } from './safeWrite.js';
-import { isKubernetesObject, type ScannedFile, type ScanResult } from './scan.js';
+import { isKubernetesObject, type KeptDocument, type ScannedFile, type ScanResult } from './scan.js';
 import { unifiedDiff } from './unifiedDiff.js';
 import { applyEdits, documentEdits, jsonEqual, type TextEdit, UneditableError } from './yamlEdits.js';
 
@@ -40,12 +39,14 @@ export interface FixSettings {
 
 /** One document's part in the fix: its Kubernetes objects, by index in the hardened array. */
 interface DocumentJob {
-  /** The parsed document; released once its edits are known (a big List's tree is large). */
-  parsed: ParsedDocument | undefined;
+  /**
+   * The parsed document: its tree is released once its edits are known (a big document's tree is
+   * large); a List item kept no tree and is parsed again for its edits.
+   */
+  parsed: KeptDocument | undefined;
   /** Where the document's text is in its file, and the text. */
   place: DocumentChunk;
   value: unknown;
-  lineCounter: LineCounter;
   /** For each Kubernetes object of the document: its index in the document (a sequence) or -1. */
   positions: number[];
   /** Index of the document's first object in the array given to harden. */
@@ -71,7 +72,8 @@ function fixedValue(job: DocumentJob, hardened: readonly unknown[]): unknown {
 function editsFor(job: DocumentJob, after: unknown, json: boolean): TextEdit[] {
   const { parsed, place } = job;
   if (!parsed) return [];
-  const edits = documentEdits(parsed.document, place.text, job.value, after, json);
+  const tree = parsed.document ?? parseChunk(place).document;
+  const edits = documentEdits(tree, place.text, job.value, after, json);
   // The tree is not needed any more: let it go before the text is parsed again.
   job.parsed = undefined;
   if (edits.length === 0) return edits;
@@ -121,8 +123,8 @@ function hardenAll(
         objects.push(parsed.value);
       }
       if (positions.length > 0) {
-        const { document: _tree, value, lineCounter, ...place } = parsed;
-        list.push({ parsed, place, value, lineCounter, positions, first, partial });
+        const { document: _tree, value, lineCounter: _lines, ...place } = parsed;
+        list.push({ parsed, place, value, positions, first, partial });
       }
     }
     // Generated input is never rewritten, but what it declares counts for the other fixes.
@@ -151,6 +153,13 @@ function hardenAll(
       counts[offset + change.objectIndex] = (counts[offset + change.objectIndex] ?? 0) + 1;
   }
   return { jobs, hardened, counts };
+}
+
+/** The 1-based line of a text offset. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** Fixes the files of a scan; writes them unless `dryRun`. One file's failure never stops the others. */
@@ -190,7 +199,7 @@ export async function fixFiles(
         changes += count;
       } catch (error) {
         if (!(error instanceof UneditableError)) throw error;
-        const line = job.lineCounter.linePos(error.offset).line + job.place.firstLine - 1;
+        const line = lineAt(job.place.text, error.offset) + job.place.firstLine - 1;
         skipped.push(`document ${job.place.index + 1} (line ${line}): ${error.message}`);
       }
     }

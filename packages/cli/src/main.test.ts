@@ -614,6 +614,81 @@ data: {a: "1"}
     expect(left).toEqual([]);
   });
 
+  it('fixes a JSON List item by item, pretty-printed or on one line, and the rest of the file stays', async () => {
+    const dir = temp();
+    const deployment = (name: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: { containers: [{ name: 'app', image: `registry.example/${name}:1` }] },
+        },
+      },
+    });
+    const list = {
+      apiVersion: 'v1',
+      items: [
+        deployment('cart'),
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } },
+        deployment('web'),
+      ],
+      kind: 'List',
+      metadata: { resourceVersion: '' },
+    };
+    const files = {
+      'pretty.json': `${JSON.stringify(list, null, 4)}\n`,
+      'line.json': `${JSON.stringify(list)}\n`,
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const fix = await runCli(['scan', ...Object.keys(files), '--fix', '--format', 'json'], { cwd: dir });
+    expect(fix.stderr).toMatch(/pretty\.json: applied \d+ fixes/);
+    expect(fix.stderr).toMatch(/line\.json: applied \d+ fixes/);
+    for (const [name, before] of Object.entries(files)) {
+      const after = readFileSync(join(dir, name), 'utf8');
+      const fixed = JSON.parse(after);
+      // The envelope and the ConfigMap are as they were; both Deployments got the fixes.
+      expect({ ...fixed, items: undefined }, name).toEqual({ ...list, items: undefined });
+      expect(fixed.items[1], name).toEqual(list.items[1]);
+      for (const index of [0, 2]) {
+        expect(fixed.items[index].spec.template.spec.securityContext.runAsNonRoot, name).toBe(true);
+      }
+      // Pretty-printed: only lines inside the Deployments change; the text before the first item stays.
+      const head = before.slice(0, before.indexOf('"cart"'));
+      expect(after.startsWith(head), name).toBe(true);
+      // The envelope after the items (its kind, its metadata) is byte for byte as it was.
+      expect(after.endsWith(before.slice(before.lastIndexOf('"kind"'))), name).toBe(true);
+    }
+    const again = await runCli(['scan', ...Object.keys(files), '--fix', '--dry-run'], { cwd: dir });
+    expect(again.stdout).toBe('');
+  });
+
+  it('fixes the good items of a YAML List and names the item it cannot read', async () => {
+    const dir = temp();
+    const item = (name: string, image: string) =>
+      `- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: ${name}\n  spec:\n    containers:\n    - name: c\n      image: ${image}\n`;
+    const text = `apiVersion: v1\nitems:\n${item('a', 'x:1')}${item('b', '[unclosed')}${item('c', 'x:1')}kind: List\n`;
+    writeFileSync(join(dir, 'list.yaml'), text);
+    const fix = await runCli(['scan', 'list.yaml', '--fix', '--format', 'json'], { cwd: dir });
+    expect(fix.code).toBe(2);
+    const after = readFileSync(join(dir, 'list.yaml'), 'utf8');
+    // The report is the re-scan of the fixed file: the broken item, at its line there.
+    const line = after.split('\n').findIndex((text) => text.includes('[unclosed')) + 1;
+    expect(json(fix.stdout).inputErrors).toEqual([
+      expect.objectContaining({
+        file: 'list.yaml',
+        line,
+        message: expect.stringMatching(/^items\[1\]: invalid YAML/),
+      }),
+    ]);
+    expect(fix.stderr).toMatch(/list\.yaml: applied \d+ fixes/);
+    // The broken item is byte for byte as written; the two others are fixed.
+    expect(after).toContain(item('b', '[unclosed'));
+    expect(after.match(/runAsNonRoot: true/g)).toHaveLength(2);
+  });
+
   it('runs no Dockerfile rule under the pure PSA profiles', async () => {
     const dir = temp();
     writeFileSync(join(dir, 'Dockerfile'), 'FROM alpine\n');

@@ -4,6 +4,11 @@
  * with the original's mode and owner. The temporary file is created exclusively and the original
  * is checked, under it, to still hold the bytes that were scanned: a file edited meanwhile is left
  * alone, and two podguard runs never both rewrite one file.
+ *
+ * A file with other hard links is written in place instead (a rename would leave the other names
+ * on the old bytes), as editors do (Vim's `backupcopy=auto`): the temporary file is still written
+ * and synced first, so a full disk is found before the original is touched, and it is kept, named
+ * in the error, if writing the original fails.
  */
 import { createHash } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
@@ -13,7 +18,9 @@ import { basename, dirname, join } from 'node:path';
 export interface FixFs {
   readFile(path: string): Promise<Buffer>;
   realpath(path: string): Promise<string>;
-  stat(path: string): Promise<{ mode: number; uid: number; gid: number }>;
+  stat(path: string): Promise<{ mode: number; uid: number; gid: number; nlink: number }>;
+  /** Replaces a file's bytes in place (same inode: its hard links see them), and syncs it. */
+  overwrite(path: string, data: Uint8Array): Promise<void>;
   /** Opens a new file exclusively (`wx`); fails with EEXIST when it exists. */
   create(path: string, mode: number): Promise<FixFileHandle>;
   rename(from: string, to: string): Promise<void>;
@@ -37,6 +44,16 @@ export const nodeFixFs: FixFs = {
   create: (path, mode) => fsp.open(path, 'wx', mode),
   rename: (from, to) => fsp.rename(from, to),
   unlink: (path) => fsp.unlink(path),
+  overwrite: async (path, data) => {
+    const handle = await fsp.open(path, 'r+');
+    try {
+      await handle.write(data, 0, data.length, 0);
+      await handle.truncate(data.length);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
 };
 
 /** SHA-256 of bytes, hex: what a scan records of each file it may fix. */
@@ -101,10 +118,11 @@ export async function rewriteFile(
     }
     throw new FixWriteError(`cannot write: ${describeFsError(error)}`);
   }
-  let renamed = false;
+  // Set once the temporary file is renamed, removed, or kept on purpose (holding the fixed text).
+  let settled = false;
   try {
     let bytes: Buffer;
-    let info: { mode: number; uid: number; gid: number };
+    let info: { mode: number; uid: number; gid: number; nlink: number };
     try {
       bytes = await fs.readFile(target);
       info = await fs.stat(target);
@@ -121,7 +139,8 @@ export async function rewriteFile(
     } catch (error) {
       throw new FixWriteError(`cannot write: ${describeFsError(error)}`);
     }
-    if (info.uid !== process.getuid?.() || info.gid !== process.getgid?.()) {
+    // In place, the file keeps its owner; a renamed file takes the original's.
+    if (info.nlink <= 1 && (info.uid !== process.getuid?.() || info.gid !== process.getgid?.())) {
       try {
         await handle.chown(info.uid, info.gid);
       } catch (error) {
@@ -133,13 +152,31 @@ export async function rewriteFile(
     try {
       await handle.sync();
       await handle.close();
+    } catch (error) {
+      throw new FixWriteError(`cannot write: ${describeFsError(error)}`);
+    }
+    if (info.nlink > 1) {
+      try {
+        await fs.overwrite(target, fixed);
+      } catch (error) {
+        // The original may be half written: the temporary file has the whole fixed text.
+        settled = true;
+        throw new FixWriteError(
+          `cannot write it in place (it has ${info.nlink} hard links): ${describeFsError(error)}; the fixed text is in ${temporary}`,
+        );
+      }
+      await fs.unlink(temporary).catch(() => undefined);
+      settled = true;
+      return;
+    }
+    try {
       await fs.rename(temporary, target);
-      renamed = true;
+      settled = true;
     } catch (error) {
       throw new FixWriteError(`cannot write: ${describeFsError(error)}`);
     }
   } finally {
-    if (!renamed) {
+    if (!settled) {
       await handle.close().catch(() => undefined);
       await fs.unlink(temporary).catch(() => undefined);
     }

@@ -97,10 +97,21 @@ export interface ScanRequest {
   version: string;
 }
 
+/**
+ * A document --fix may rewrite: its text, place and value. A whole document keeps its parsed tree;
+ * an item of a List read item by item keeps only its value (its text is parsed again when its
+ * edits are made), so a List of any size takes the memory of its values, not of their trees.
+ */
+export type KeptDocument = DocumentChunk & {
+  value: unknown;
+  document?: ParsedDocument['document'];
+  lineCounter?: ParsedDocument['lineCounter'];
+};
+
 /** A scanned file whose documents can be rewritten by --fix. */
 export interface ScannedFile {
   file: InputFile;
-  documents: ParsedDocument[];
+  documents: KeptDocument[];
   /** Why the file must not be rewritten (stdin, Helm output), if so. */
   generated?: string;
   /** The file is a Kustomize patch: fixes never add fields to it. */
@@ -157,7 +168,7 @@ function learnFirst(
     if (file.path === undefined || file.rendered !== undefined || patches.has(file.path)) continue;
     try {
       const bytes = readFileSync(file.path);
-      const chunks = [...splitChunks(bytes.toString('utf8'), file.kind === 'json')];
+      const chunks = [...splitChunks(bytes.toString('utf8'), file.kind === 'json', true)];
       const parsed = new Map<DocumentChunk, ParsedDocument>();
       const keep = isKustomization(file.path);
       for (const chunk of chunks)
@@ -332,7 +343,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         scanJib(file, text, request.jibBuild, session, findings, objects);
         continue;
       }
-      const kept: ParsedDocument[] = [];
+      const kept: KeptDocument[] = [];
       const patch = file.path === undefined ? undefined : patches.get(file.path);
       // A kustomization is parsed whatever its kind: the patches written in it are judged.
       const kustomization = file.path !== undefined && isKustomization(file.path);
@@ -356,24 +367,24 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         chunks = ready.chunks;
       } else if (file.rendered !== undefined) chunks = splitChunks(file.rendered.text, false);
       else if (file.text !== undefined) chunks = splitChunks(file.text, file.kind === 'json');
-      // A stream (stdin, a large file) reads a List (`kubectl get -o json|yaml`) item by item, so a
-      // cluster dump takes the memory of its largest object; --fix keeps whole documents to rewrite.
+      // A List (`kubectl get -o json|yaml`) is read item by item, so a cluster dump takes the
+      // memory of its largest object; --fix rewrites it item by item too.
       else if (file.path === undefined) {
         request.stdin.on('data', (data: Buffer | string) => {
           stdinBytes += data.length;
         });
-        chunks = readChunks(request.stdin, file.kind === 'json', !request.keepDocuments);
+        chunks = readChunks(request.stdin, file.kind === 'json', true);
       } else if (file.size <= WHOLE_FILE_LIMIT) {
         const bytes = readFileSync(file.path);
         hash?.update(bytes);
-        chunks = splitChunks(bytes.toString('utf8'), file.kind === 'json');
+        chunks = splitChunks(bytes.toString('utf8'), file.kind === 'json', true);
       } else {
         const stream = createReadStream(file.path);
         stream.on('data', (data) => {
           hash?.update(data);
           streamed += data.length;
         });
-        chunks = readChunks(stream, file.kind === 'json', !request.keepDocuments);
+        chunks = readChunks(stream, file.kind === 'json', true);
       }
       for await (const chunk of chunks) {
         await flush();
@@ -389,6 +400,8 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
             findings,
             sink ? undefined : objects,
             summary,
+            ready?.parsed.get(chunk),
+            request.keepDocuments ? { kept, context } : undefined,
           );
           if (problem) errors.push(problem);
           continue;
@@ -545,9 +558,19 @@ function scanItem(
   /** Where checked objects go; undefined when the scan keeps none (a report written as it goes). */
   objects: CheckedObject[] | undefined,
   summary: { objects: number; pods: number },
+  /** The item as the first pass parsed it. */
+  preparsed: ParsedDocument | undefined,
+  /** For --fix: where an item with something to fix goes, and where the others' objects go. */
+  keep: { kept: KeptDocument[]; context: unknown[] } | undefined,
 ): InputError | undefined {
   const base = `/items/${item.index}`;
-  const fast = item.pointer === '' ? readJsonItem(chunk.text) : undefined;
+  const fast = item.pointer === '' && !preparsed ? readJsonItem(chunk.text) : undefined;
+  /** Keeps the item for --fix: its value (not its tree) when a finding has a fix, else its object. */
+  const keepItem = (result: EvaluationResult, whole: unknown, value: unknown) => {
+    if (!keep) return;
+    if (result.findings.some((f) => f.status === 'fail' && f.fix)) keep.kept.push({ ...chunk, value: whole });
+    else if (isKubernetesObject(value)) keep.context.push(value);
+  };
   if (fast) {
     // A JSON item read by JSON.parse, placed by its index: what the YAML reader would say, faster.
     const where = (path: string): SourceLocation => {
@@ -563,16 +586,12 @@ function scanItem(
       objects?.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
     }
     for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
+    keepItem(result, fast.value, fast.value);
     return undefined;
   }
   let parsed: ParsedDocument;
   try {
-    const action = findTemplateAction(chunk.text);
-    if (action !== undefined) {
-      const at = filePosition(chunk, chunk.firstLine + action.line - 1, action.column);
-      throw new InputProblem(UNRENDERED_TEMPLATE, at.line, at.column);
-    }
-    parsed = parseChunk(chunk);
+    parsed = preparsed ?? parseItem(chunk);
   } catch (error) {
     if (!(error instanceof InputProblem)) throw error;
     return {
@@ -593,7 +612,18 @@ function scanItem(
     objects?.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
   }
   for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
+  keepItem(result, parsed.value, value);
   return undefined;
+}
+
+/** Parses a List item, refusing an unrendered template as a document is refused. */
+function parseItem(chunk: DocumentChunk): ParsedDocument {
+  const action = findTemplateAction(chunk.text);
+  if (action !== undefined) {
+    const at = filePosition(chunk, chunk.firstLine + action.line - 1, action.column);
+    throw new InputProblem(UNRENDERED_TEMPLATE, at.line, at.column);
+  }
+  return parseChunk(chunk);
 }
 
 /**
