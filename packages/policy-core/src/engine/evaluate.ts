@@ -24,7 +24,14 @@ import type {
   RuleLevel,
   Suppression,
 } from '../model/types.js';
-import type { DockerfileView, JibBuildFormat, JibView, PodView, RuleContext } from '../model/views.js';
+import type {
+  AssembledPod,
+  DockerfileView,
+  JibBuildFormat,
+  JibView,
+  PodView,
+  RuleContext,
+} from '../model/views.js';
 import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
@@ -610,18 +617,54 @@ function evaluateView(
   evaluation: Evaluation,
   own: Finding[],
 ): void {
+  const first = own.length;
   const problems = validatePodSpec(view.spec, view.specPath, view.metadata, view.metadataPath);
   // A wrongly typed field is an error for that field; every rule that does not read it still runs.
   const unreadable = problems.length === 0 ? undefined : unreadableFields(problems, view);
   for (const problem of problems) {
     own.push(errorFinding(INVALID_INPUT, resource, objectIndex, problem.path, problem.message));
   }
+  const elsewhere = view.assembled?.setElsewhere;
   // Index loops: this is the innermost loop of every evaluation, and allocates no iterator.
   const rules = evaluation.podRules;
   for (let index = 0; index < rules.length; index++) {
     const { rule, check, setting } = rules[index] as ActiveRule<PodCheck>;
     if (unreadable !== undefined && readsAnyOf(rule, unreadable)) continue;
+    // Fields the object cannot hold are judged on what sets them (a Tekton Task's on its run).
+    if (
+      elsewhere !== undefined &&
+      elsewhere.length > 0 &&
+      rule.reads?.every((read) => elsewhere.includes(read))
+    )
+      continue;
     runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, evaluation.context);
+  }
+  if (view.assembled) mapAssembled(own, first, view.assembled);
+}
+
+/**
+ * The findings of an assembled pod (Tekton) about the object as written: locations where each
+ * value is written, fixes as operations on the object, or no fix (`unfixable` says why).
+ */
+function mapAssembled(findings: Finding[], first: number, assembled: AssembledPod): void {
+  for (let index = first; index < findings.length; index++) {
+    const finding = findings[index] as Finding;
+    const mapped: Finding = {
+      ...finding,
+      path: assembled.locate(finding.path),
+      locations: finding.locations.map((location) => ({
+        ...location,
+        path: assembled.locate(location.path),
+      })),
+    };
+    if (finding.fix !== undefined && finding.fix.patch.length > 0) {
+      const patch = assembled.patch(finding.fix.patch);
+      if (typeof patch === 'string') {
+        delete mapped.fix;
+        mapped.unfixable = finding.unfixable ? `${patch}; ${finding.unfixable}` : patch;
+      } else mapped.fix = { ...finding.fix, patch };
+    }
+    findings[index] = mapped;
   }
 }
 

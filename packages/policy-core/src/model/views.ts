@@ -3,7 +3,7 @@
  * Namespace, and the resolved options.
  */
 import type { Container, ObjectMeta, PodSpec } from './k8s.js';
-import type { JsonPointer, PssLevel, ResourceRef } from './types.js';
+import type { JsonPatchOperation, JsonPointer, PssLevel, ResourceRef } from './types.js';
 
 /** Where a container sits in the pod spec. */
 export type ContainerGroup = 'initContainers' | 'containers' | 'ephemeralContainers';
@@ -32,6 +32,28 @@ export interface PodView {
   readonly specPath: JsonPointer;
   /** Containers in upstream visiting order: init, regular, ephemeral. */
   readonly containers: readonly ContainerRef[];
+  /**
+   * For a pod the object does not hold as one PodSpec but that its controller assembles from
+   * several places (Tekton: steps merged with their `stepTemplate`, pod fields from a run's
+   * `podTemplate`): how findings and fixes about the assembled pod map back onto the object.
+   */
+  readonly assembled?: AssembledPod;
+}
+
+/** Maps what rules say about an assembled pod ({@link PodView.assembled}) onto the object as written. */
+export interface AssembledPod {
+  /** The pointer where the value that rules read at `path` is written in the object. */
+  locate(path: JsonPointer): JsonPointer;
+  /**
+   * A fix's operations as operations on the object as written, or why the object has no place
+   * for them (the fix is then dropped and the reason becomes the finding's `unfixable`).
+   */
+  patch(operations: readonly JsonPatchOperation[]): JsonPatchOperation[] | string;
+  /**
+   * Pod fields (as rules name them in `reads`) the object cannot hold, because what runs it sets
+   * them (a Tekton Task's pod fields come from its TaskRun): a rule reading only these is not run.
+   */
+  readonly setElsewhere: readonly string[];
 }
 
 /** A Namespace object, for namespace rules. */

@@ -14,6 +14,7 @@ import {
   type PodTemplateTable,
 } from './kinds.js';
 import { pointer } from './pointer.js';
+import { tektonViews } from './tekton.js';
 
 /** Kinds that carry a pod spec as built-in workload kinds (at the group/versions of {@link BUILTIN_WORKLOAD_KINDS}). */
 export const POD_KINDS: readonly string[] = [...new Set(BUILTIN_WORKLOAD_KINDS.map((entry) => entry.kind))];
@@ -153,6 +154,10 @@ export function extractObject(
     const argo = argoWorkflowViews(object, resource, base);
     if ('message' in argo) return invalidObject(resource, argo.path, argo.message);
     views.push(...argo.views);
+  } else if (entry.layout === 'tekton') {
+    const tekton = tektonViews(object, resource, base);
+    if ('message' in tekton) return invalidObject(resource, tekton.path, tekton.message);
+    views.push(...tekton.views);
   }
   for (const pattern of entry.layout === undefined ? entry.tokens : []) {
     for (const tokens of expandTemplatePath(object, pattern)) {

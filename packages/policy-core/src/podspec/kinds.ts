@@ -9,6 +9,16 @@
 
 import { PodguardInputError } from '../model/errors.js';
 import { parsePointer } from './pointer.js';
+import { TEKTON_KINDS } from './tekton.js';
+
+/** Where the pods of each Tekton kind come from, for docs (tekton.ts reads them). */
+const TEKTON_PATHS: Readonly<Record<string, string>> = {
+  Task: '/spec',
+  ClusterTask: '/spec',
+  TaskRun: '/spec/taskSpec',
+  Pipeline: '/spec/tasks/*/taskSpec',
+  PipelineRun: '/spec/pipelineSpec/tasks/*/taskSpec',
+};
 
 /** Where the pod templates of one apiVersion/kind sit. */
 export interface PodTemplateKind {
@@ -22,9 +32,11 @@ export interface PodTemplateKind {
   readonly paths: readonly string[];
   /**
    * A layout other than PodTemplateSpecs at `paths`: `argo-workflow` builds one pod per
-   * container/script/containerSet template of an Argo WorkflowSpec (see argoWorkflows.ts).
+   * container/script/containerSet template of an Argo WorkflowSpec (see argoWorkflows.ts);
+   * `tekton` assembles one pod per task spec from its steps, step template, sidecars and the
+   * run's pod template (see tekton.ts).
    */
-  readonly layout?: 'argo-workflow';
+  readonly layout?: 'argo-workflow' | 'tekton';
 }
 
 /** How a kind is known, which decides what a missing template means. */
@@ -156,6 +168,18 @@ export const KNOWN_CUSTOM_RESOURCES: readonly KnownCustomResource[] = [
       paths: [kind === 'CronWorkflow' ? '/spec/workflowSpec/templates' : '/spec/templates'],
       layout: 'argo-workflow',
     }),
+  ),
+  // Tekton Pipelines: pods are assembled from task specs and run pod templates (tekton.ts).
+  ...['tekton.dev/v1', 'tekton.dev/v1beta1'].flatMap((apiVersion) =>
+    TEKTON_KINDS.filter((kind) => !(kind === 'ClusterTask' && apiVersion === 'tekton.dev/v1')).map(
+      (kind): KnownCustomResource => ({
+        product: 'Tekton Pipelines',
+        apiVersion,
+        kind,
+        paths: [TEKTON_PATHS[kind] as string],
+        layout: 'tekton',
+      }),
+    ),
   ),
   // Volcano: each task of a Job has its own PodTemplateSpec.
   {

@@ -1,0 +1,298 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../engine/evaluate.js';
+import { harden } from '../engine/harden.js';
+import type { Finding } from '../model/types.js';
+
+type Json = Record<string, unknown>;
+
+const step = (name: string, securityContext?: Json): Json => ({
+  name,
+  image: 'registry.example/tool:1.0',
+  ...(securityContext ? { securityContext } : {}),
+});
+
+/** The container-level settings restricted and hardened accept, on one container. */
+const hardenedContainer = (name: string): Json =>
+  step(name, {
+    runAsNonRoot: true,
+    runAsUser: 1000,
+    runAsGroup: 1000,
+    seccompProfile: { type: 'RuntimeDefault' },
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    readOnlyRootFilesystem: true,
+  });
+
+/** Each Tekton kind, with a body putting `task` where a task spec goes, and that spec's pointer. */
+const kinds: [
+  name: string,
+  apiVersion: string,
+  kind: string,
+  body: (task: Json) => Json,
+  taskPath: string,
+][] = [
+  ['Task', 'tekton.dev/v1', 'Task', (task) => ({ spec: task }), '/spec'],
+  ['Task (v1beta1)', 'tekton.dev/v1beta1', 'Task', (task) => ({ spec: task }), '/spec'],
+  ['ClusterTask (v1beta1)', 'tekton.dev/v1beta1', 'ClusterTask', (task) => ({ spec: task }), '/spec'],
+  ['TaskRun', 'tekton.dev/v1', 'TaskRun', (task) => ({ spec: { taskSpec: task } }), '/spec/taskSpec'],
+  [
+    'Pipeline',
+    'tekton.dev/v1',
+    'Pipeline',
+    (task) => ({
+      spec: {
+        tasks: [
+          { name: 'other', taskRef: { name: 'x' } },
+          { name: 'build', taskSpec: task },
+        ],
+      },
+    }),
+    '/spec/tasks/1/taskSpec',
+  ],
+  [
+    'PipelineRun',
+    'tekton.dev/v1',
+    'PipelineRun',
+    (task) => ({ spec: { pipelineSpec: { tasks: [], finally: [{ name: 'report', taskSpec: task }] } } }),
+    '/spec/pipelineSpec/finally/0/taskSpec',
+  ],
+  [
+    'PipelineRun (v1beta1)',
+    'tekton.dev/v1beta1',
+    'PipelineRun',
+    (task) => ({ spec: { pipelineSpec: { tasks: [{ name: 'build', taskSpec: task }] } } }),
+    '/spec/pipelineSpec/tasks/0/taskSpec',
+  ],
+];
+
+const object = (apiVersion: string, kind: string, body: Json): Json => ({
+  apiVersion,
+  kind,
+  metadata: { name: 'x', namespace: 'ci' },
+  ...body,
+});
+
+const failing = (findings: readonly Finding[]) =>
+  findings.filter((finding) => finding.status === 'fail').map((finding) => `${finding.rule} ${finding.path}`);
+
+/** Every value the author wrote is in `after` unchanged (fixes only add). */
+function keepsAuthored(before: unknown, after: unknown, path = ''): string[] {
+  if (Array.isArray(before)) {
+    if (!Array.isArray(after)) return [path];
+    return before.flatMap((item, index) => keepsAuthored(item, after[index], `${path}/${index}`));
+  }
+  if (typeof before === 'object' && before !== null) {
+    if (typeof after !== 'object' || after === null) return [path];
+    return Object.entries(before).flatMap(([key, value]) =>
+      keepsAuthored(value, (after as Json)[key], `${path}/${key}`),
+    );
+  }
+  return before === after ? [] : [path];
+}
+
+describe('Tekton Pipelines', () => {
+  it.each(kinds)('%s: a privileged step fails at its pointer', (_, apiVersion, kind, body, taskPath) => {
+    const task = { steps: [step('build', { privileged: true })] };
+    const result = evaluate(object(apiVersion, kind, body(task)), { level: 'baseline' });
+    const privileged = result.findings.filter((finding) => finding.rule === 'privileged');
+    expect(privileged.map((finding) => finding.path)).toEqual([
+      `${taskPath}/steps/0/securityContext/privileged`,
+    ]);
+    expect(privileged[0]?.message).toBe(
+      'privileged (container "build" must not set securityContext.privileged=true)',
+    );
+    expect(result.objects[0]?.kind).toBe('pod');
+  });
+
+  it.each(kinds)(
+    '%s: steps and sidecars hardened one by one pass the hardened profile',
+    (_, apiVersion, kind, body) => {
+      const task = { steps: [hardenedContainer('build')], sidecars: [hardenedContainer('cache')] };
+      const runs = kind.endsWith('Run');
+      const withPodTemplate = (value: Json): Json => {
+        if (!runs) return value;
+        const spec = value.spec as Json;
+        const podTemplate = { automountServiceAccountToken: false };
+        if (kind === 'TaskRun' || apiVersion === 'tekton.dev/v1beta1')
+          return { spec: { ...spec, podTemplate } };
+        return { spec: { ...spec, taskRunTemplate: { podTemplate } } };
+      };
+      const result = evaluate(object(apiVersion, kind, withPodTemplate(body(task))), { profile: 'hardened' });
+      expect(failing(result.findings)).toEqual([]);
+    },
+  );
+
+  it.each(kinds)(
+    '%s: harden() makes it pass restricted and hardened, adding only, and a second run changes nothing',
+    (_, apiVersion, kind, body) => {
+      const before = object(
+        apiVersion,
+        kind,
+        body({
+          stepTemplate: { env: [{ name: 'HOME', value: '/workspace' }] },
+          steps: [step('build'), step('test', { runAsUser: 1001 })],
+          sidecars: [step('cache')],
+          volumes: [{ name: 'cache', emptyDir: {} }],
+        }),
+      );
+      const { object: fixed, remaining } = harden(before, { profile: 'hardened' });
+      expect(remaining.filter((finding) => finding.status === 'fail')).toEqual([]);
+      expect(failing(evaluate(fixed, { level: 'restricted' }).findings)).toEqual([]);
+      expect(keepsAuthored(before, fixed)).toEqual([]);
+      expect(harden(fixed, { profile: 'hardened' }).changes).toEqual([]);
+    },
+  );
+
+  it('steps inherit the step template, as Tekton merges it; sidecars do not', () => {
+    const task = object('tekton.dev/v1', 'Task', {
+      spec: {
+        stepTemplate: { securityContext: { runAsNonRoot: true, privileged: true } },
+        steps: [step('build'), step('test', { privileged: false })],
+        sidecars: [step('cache')],
+      },
+    });
+    const result = evaluate(task, { level: 'restricted' });
+    const byRule = (rule: string) => result.findings.filter((finding) => finding.rule === rule);
+    // The privileged value of "build" is the template's: reported where it is written.
+    expect(byRule('privileged').map((finding) => [finding.path, finding.message])).toEqual([
+      [
+        '/spec/stepTemplate/securityContext/privileged',
+        'privileged (container "build" must not set securityContext.privileged=true)',
+      ],
+    ]);
+    expect(byRule('runAsNonRoot').map((finding) => finding.message)).toEqual([
+      'runAsNonRoot != true (pod or container "cache" must set securityContext.runAsNonRoot=true)',
+    ]);
+  });
+
+  it('a Task alone: pod-level fixes go on the step template and each sidecar; its run sets the token', () => {
+    const task = object('tekton.dev/v1', 'Task', {
+      spec: { steps: [step('build'), step('test')], sidecars: [step('cache')] },
+    });
+    const result = evaluate(task, { profile: 'hardened' });
+    // automountServiceAccountToken is a field of the TaskRun's podTemplate, judged there.
+    expect(result.findings.some((finding) => finding.rule === 'automountServiceAccountToken')).toBe(false);
+    const { object: fixed } = harden(task, { profile: 'hardened' });
+    const spec = (fixed as { spec: Json }).spec;
+    expect(spec.stepTemplate).toMatchObject({
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, runAsUser: 1000 },
+    });
+    expect((spec.sidecars as Json[])[0]).toMatchObject({
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, runAsUser: 1000 },
+    });
+    expect(spec).not.toHaveProperty('securityContext');
+    expect(spec).not.toHaveProperty('podTemplate');
+  });
+
+  it('a run: pod fields are read from and fixed in its podTemplate, the ServiceAccount from the run', () => {
+    const run = object('tekton.dev/v1', 'TaskRun', {
+      spec: {
+        serviceAccountName: 'builder',
+        podTemplate: { securityContext: { runAsNonRoot: false } },
+        taskSpec: { steps: [step('build')] },
+      },
+    });
+    const result = evaluate(run, { profile: 'hardened' });
+    const runAsNonRoot = result.findings.find((finding) => finding.rule === 'runAsNonRoot');
+    expect(runAsNonRoot?.path).toBe('/spec/podTemplate/securityContext/runAsNonRoot');
+    expect(runAsNonRoot?.fix?.kind).toBe('unsafe');
+    // A named ServiceAccount: its token may be needed, so the fix is unsafe, not an error.
+    const automount = result.findings.find((finding) => finding.rule === 'automountServiceAccountToken');
+    expect(automount?.severity).toBe('warning');
+    const { object: fixed } = harden(run, { profile: 'hardened', unsafe: true });
+    expect((fixed as { spec: Json }).spec).toMatchObject({
+      podTemplate: {
+        automountServiceAccountToken: false,
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      },
+      serviceAccountName: 'builder',
+    });
+  });
+
+  it('a PipelineRun (v1): pod fields go to spec.taskRunTemplate.podTemplate, created when missing', () => {
+    const run = object('tekton.dev/v1', 'PipelineRun', {
+      spec: { pipelineSpec: { tasks: [{ name: 'build', taskSpec: { steps: [step('build')] } }] } },
+    });
+    const { object: fixed, remaining } = harden(run, { profile: 'hardened' });
+    expect(remaining.filter((finding) => finding.status === 'fail')).toEqual([]);
+    expect((fixed as { spec: Json }).spec).toMatchObject({
+      taskRunTemplate: {
+        podTemplate: { automountServiceAccountToken: false, securityContext: { runAsNonRoot: true } },
+      },
+    });
+  });
+
+  it('a run that references its Task is judged for its pod fields', () => {
+    const run = object('tekton.dev/v1', 'TaskRun', {
+      spec: {
+        taskRef: { name: 'build' },
+        podTemplate: {
+          hostNetwork: true,
+          volumes: [{ name: 'd', hostPath: { path: '/var/run/docker.sock' } }],
+        },
+      },
+    });
+    expect(failing(evaluate(run, { level: 'baseline' }).findings)).toEqual([
+      'hostNamespaces /spec/podTemplate/hostNetwork',
+      'hostPathVolumes /spec/podTemplate/volumes/0/hostPath',
+    ]);
+    const pipelineRun = object('tekton.dev/v1beta1', 'PipelineRun', {
+      spec: {
+        pipelineRef: { name: 'p' },
+        podTemplate: { automountServiceAccountToken: false },
+        taskRunSpecs: [{ pipelineTaskName: 'build', taskPodTemplate: { hostPID: true } }],
+      },
+    });
+    // The per-task override is judged for what it sets; the run's own template holds the rest.
+    expect(failing(evaluate(pipelineRun, { profile: 'hardened' }).findings)).toEqual([
+      'hostNamespaces /spec/taskRunSpecs/0/taskPodTemplate/hostPID',
+    ]);
+  });
+
+  it("volumes: the Task's, then the run's podTemplate's, each at its own pointer", () => {
+    const run = object('tekton.dev/v1', 'TaskRun', {
+      spec: {
+        podTemplate: { volumes: [{ name: 'host', hostPath: { path: '/' } }] },
+        taskSpec: {
+          steps: [step('build')],
+          volumes: [
+            { name: 'ok', emptyDir: {} },
+            { name: 'etc', hostPath: { path: '/etc' } },
+          ],
+        },
+      },
+    });
+    expect(
+      evaluate(run, { level: 'baseline' })
+        .findings.filter((finding) => finding.rule === 'hostPathVolumes')
+        .flatMap((finding) => finding.locations.map((location) => location.path)),
+    ).toEqual(['/spec/taskSpec/volumes/1/hostPath', '/spec/podTemplate/volumes/0/hostPath']);
+  });
+
+  it('a Task whose steps are not a list is invalid input naming the field', () => {
+    const task = object('tekton.dev/v1', 'Task', { spec: { steps: { name: 'build' } } });
+    const result = evaluate(task);
+    expect(result.findings.map((finding) => [finding.rule, finding.path, finding.message])).toEqual([
+      ['invalidInput', '/spec/steps', '/spec/steps must be an array'],
+    ]);
+  });
+
+  it('a List item keeps its pointers', () => {
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        object('tekton.dev/v1', 'Task', {
+          spec: { stepTemplate: { securityContext: { privileged: true } }, steps: [step('build')] },
+        }),
+      ],
+    };
+    const { object: fixed } = harden(list, { level: 'restricted' });
+    expect(evaluate(list, { level: 'baseline' }).findings.map((finding) => finding.path)).toEqual([
+      '/items/0/spec/stepTemplate/securityContext/privileged',
+    ]);
+    expect((fixed as { items: Json[] }).items[0]).toMatchObject({
+      spec: { stepTemplate: { securityContext: { privileged: true, runAsNonRoot: true } } },
+    });
+  });
+});
