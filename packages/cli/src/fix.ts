@@ -1,18 +1,16 @@
 /**
- * `--fix`: the core's fixes (`harden`) written into the files as minimal text edits. The core
- * says what each object should become; this module edits only the places where it differs
- * (see yamlEdits.ts), maps the edits onto the file's bytes (fileEdits.ts) and replaces the file
- * atomically, only if it still holds the bytes that were scanned (safeWrite.ts).
+ * `--fix`: the core's fixes written into the files as minimal text edits. The scan plans them as
+ * it reads (fixPlan.ts: the core hardens each document, yamlEdits.ts edits only the places where
+ * it differs); this module maps the edits onto the file's bytes (fileEdits.ts) and replaces the
+ * file atomically, only if it still holds the bytes that were scanned (safeWrite.ts).
  */
-import { type EvaluateOptions, harden } from '@podguard/policy-core';
-import { type DocumentChunk, InputProblem, parseChunk } from './documents.js';
 import { applyByteEdits, type ByteEdit, byteEdits, FileLines, sortByteEdits } from './fileEdits.js';
 import type { InputError } from './inputs.js';
 import { type CliIo, UsageError } from './io.js';
 import { describeFsError, type FixFs, FixWriteError, nodeFixFs, rewriteFile, sha256 } from './safeWrite.js';
-import { isKubernetesObject, type KeptDocument, type ScannedFile, type ScanResult } from './scan.js';
+import type { ScannedFile, ScanResult } from './scan.js';
 import { unifiedDiff } from './unifiedDiff.js';
-import { applyEdits, documentEdits, jsonEqual, type TextEdit, UneditableError } from './yamlEdits.js';
+import { UneditableError } from './yamlEdits.js';
 
 /** What --fix did (or would do) to one file. */
 export interface FileFix {
@@ -31,186 +29,28 @@ export interface FileFix {
 export interface FixSettings {
   /** Print the diff instead of writing. */
   dryRun: boolean;
-  /** Apply unsafe fixes too (they change or remove what the author wrote). */
-  unsafe: boolean;
   /** The file system (tests inject faults). */
   fs?: FixFs;
 }
 
-/** One document's part in the fix: its Kubernetes objects, by index in the hardened array. */
-interface DocumentJob {
-  /**
-   * The parsed document: its tree is released once its edits are known (a big document's tree is
-   * large); a List item kept no tree and is parsed again for its edits.
-   */
-  parsed: KeptDocument | undefined;
-  /** Where the document's text is in its file, and the text. */
-  place: DocumentChunk;
-  value: unknown;
-  /** For each Kubernetes object of the document: its index in the document (a sequence) or -1. */
-  positions: number[];
-  /** Index of the document's first object in the array given to harden. */
-  first: number;
-  /** The document is a Kustomize patch: hardened on its own as a partial object (fixes add no field). */
-  partial: boolean;
-}
-
-/** The document's value with its Kubernetes objects replaced by their hardened versions. */
-function fixedValue(job: DocumentJob, hardened: readonly unknown[]): unknown {
-  if (job.positions[0] === -1) return hardened[job.first];
-  const items = [...(job.value as unknown[])];
-  job.positions.forEach((position, k) => {
-    items[position] = hardened[job.first + k];
-  });
-  return items;
-}
-
-/**
- * The edits for one document, checked: the edited text must parse to exactly the fixed value,
- * else the document is not touched (an {@link UneditableError} says why).
- */
-function editsFor(job: DocumentJob, after: unknown, json: boolean): TextEdit[] {
-  const { parsed, place } = job;
-  if (!parsed) return [];
-  const tree = parsed.document ?? parseChunk(place).document;
-  const edits = documentEdits(tree, place.text, job.value, after, json);
-  // The tree is not needed any more: let it go before the text is parsed again.
-  job.parsed = undefined;
-  if (edits.length === 0) return edits;
-  let value: unknown;
-  try {
-    // Read back as the scan reads it.
-    value = parseChunk({ ...place, text: applyEdits(place.text, edits) }).value;
-  } catch (error) {
-    if (!(error instanceof InputProblem)) throw error;
-  }
-  if (!jsonEqual(value, after)) {
-    throw new UneditableError('the edited text would not read as the fixed object; fix it by hand', 0);
-  }
-  return edits;
-}
-
-/**
- * Runs `harden` once on every Kubernetes object of the input, so fixes that depend on other
- * objects (a pod's ServiceAccount, the pods of a namespace) see them all, wherever they are.
- */
-function hardenAll(
-  files: readonly ScannedFile[],
-  options: EvaluateOptions,
-  unsafe: boolean,
-): { jobs: Map<ScannedFile, DocumentJob[]>; hardened: unknown[]; counts: number[] } {
-  const whole: unknown[] = [];
-  // Kustomize patches are partial objects: hardened apart, so that no fix adds a field to them.
-  const patches: unknown[] = [];
-  const jobs = new Map<ScannedFile, DocumentJob[]>();
-  for (const scanned of files) {
-    const partial = scanned.partial === true;
-    const objects = partial ? patches : whole;
-    if (!partial) objects.push(...scanned.context);
-    const list: DocumentJob[] = [];
-    for (const parsed of scanned.documents) {
-      const first = objects.length;
-      const positions: number[] = [];
-      if (Array.isArray(parsed.value)) {
-        parsed.value.forEach((item, i) => {
-          if (isKubernetesObject(item)) {
-            positions.push(i);
-            objects.push(item);
-          }
-        });
-      } else if (isKubernetesObject(parsed.value)) {
-        positions.push(-1);
-        objects.push(parsed.value);
-      }
-      if (positions.length > 0) {
-        const { document: _tree, value, lineCounter: _lines, ...place } = parsed;
-        list.push({ parsed, place, value, positions, first, partial });
-      }
-    }
-    // Generated input is never rewritten, but what it declares counts for the other fixes.
-    if (!scanned.generated) jobs.set(scanned, list);
-    // The jobs hold the documents now; the scan result lets go of them (see DocumentJob.parsed).
-    if (!scanned.generated) scanned.documents = [];
-  }
-  // One array for both: the patches' indexes follow the whole objects'.
-  for (const list of jobs.values()) for (const job of list) if (job.partial) job.first += whole.length;
-  const hardened: unknown[] = [];
-  const counts: number[] = [];
-  for (const [objects, partial] of [
-    [whole, false],
-    [patches, true],
-  ] as const) {
-    if (objects.length === 0) continue;
-    const offset = hardened.length;
-    const { object, changes } = harden(objects, {
-      ...options,
-      unsafe,
-      ...(partial ? { partial: true } : {}),
-    });
-    hardened.push(...object);
-    counts.push(...new Array<number>(objects.length).fill(0));
-    for (const change of changes)
-      counts[offset + change.objectIndex] = (counts[offset + change.objectIndex] ?? 0) + 1;
-  }
-  return { jobs, hardened, counts };
-}
-
-/** The 1-based line of a text offset. */
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
-/** Fixes the files of a scan; writes them unless `dryRun`. One file's failure never stops the others. */
-export async function fixFiles(
-  files: readonly ScannedFile[],
-  options: EvaluateOptions,
-  settings: FixSettings,
-): Promise<FileFix[]> {
+/** Fixes the files of a scan from the fixes it planned; writes them unless `dryRun`. One file's failure never stops the others. */
+export async function fixFiles(files: readonly ScannedFile[], settings: FixSettings): Promise<FileFix[]> {
   const fs = settings.fs ?? nodeFixFs;
   const results: FileFix[] = [];
-  const { jobs, hardened, counts } = hardenAll(files, options, settings.unsafe);
   for (const scanned of files) {
     const display = scanned.file.display;
-    if (scanned.generated) {
-      if (scanned.documents.length > 0) {
-        results.push({
-          file: display,
-          changes: 0,
-          skipped: [`generated input (${scanned.generated}) is never rewritten: fix its source`],
-        });
-      }
-      continue;
-    }
+    const skipped = [...scanned.fixNotes];
+    const planned = scanned.fixes;
     const path = scanned.file.path;
-    const list = jobs.get(scanned) ?? [];
-    if (path === undefined || scanned.hash === undefined || list.length === 0) continue;
-    const skipped: string[] = [];
-    const planned: { job: DocumentJob; edits: TextEdit[] }[] = [];
-    let changes = 0;
-    for (const job of list) {
-      const count = job.positions.reduce((sum, _, k) => sum + (counts[job.first + k] ?? 0), 0);
-      if (count === 0) continue;
-      try {
-        const edits = editsFor(job, fixedValue(job, hardened), scanned.file.kind === 'json');
-        if (edits.length === 0) continue;
-        planned.push({ job, edits });
-        changes += count;
-      } catch (error) {
-        if (!(error instanceof UneditableError)) throw error;
-        const line = lineAt(job.place.text, error.offset) + job.place.firstLine - 1;
-        skipped.push(`document ${job.place.index + 1} (line ${line}): ${error.message}`);
-      }
-    }
-    if (planned.length === 0) {
+    if (planned.length === 0 || path === undefined || scanned.hash === undefined) {
       if (skipped.length > 0) results.push({ file: display, changes: 0, skipped });
       continue;
     }
+    const changes = planned.reduce((sum, fix) => sum + fix.changes, 0);
     /** The file's new bytes: the planned edits, mapped onto the bytes as they are now. */
     const edit = (bytes: Uint8Array): { lines: FileLines; sorted: ByteEdit[] } => {
       const lines = new FileLines(bytes);
-      const all = planned.flatMap(({ job, edits }) => byteEdits(lines, job.place, edits));
+      const all = planned.flatMap(({ place, edits }) => byteEdits(lines, place, edits));
       return { lines, sorted: sortByteEdits(all) };
     };
     const result: FileFix = { file: display, changes, ...(skipped.length > 0 ? { skipped } : {}) };
@@ -261,7 +101,7 @@ export async function runFix(
   settings: FixSettings,
   io: Pick<CliIo, 'stdout' | 'stderr'>,
 ): Promise<FixOutcome> {
-  const fixes = await fixFiles(result.files, result.options, settings);
+  const fixes = await fixFiles(result.files, settings);
   const errors: InputError[] = [];
   for (const fix of fixes) {
     for (const note of fix.skipped ?? []) io.stderr.write(`podguard: ${fix.file}: not fixed: ${note}\n`);

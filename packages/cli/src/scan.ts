@@ -35,6 +35,7 @@ import {
   readChunks,
   splitChunks,
 } from './documents.js';
+import { type DocumentFix, FixPlanner, type PlannedDocument } from './fixPlan.js';
 import { inlinePatches } from './inlinePatches.js';
 import { chartFile, collectInputs, type InputError, type InputFile } from './inputs.js';
 import { JsonIndex } from './jsonIndex.js';
@@ -84,8 +85,10 @@ export interface ScanRequest {
   toolPath?: string;
   /** Inputs made in memory (a chart rendered by `helm template`), scanned after `paths`. */
   rendered?: InputFile[];
-  /** Keep parsed documents of rewritable files, for --fix. */
+  /** Keep parsed documents of rewritable files (Helm post-rendering rewrites them). */
   keepDocuments: boolean;
+  /** Plan the fixes of --fix while scanning (unsafe ones too when asked): see {@link ScannedFile.fixes}. */
+  fix?: { unsafe: boolean };
   /**
    * Takes the findings as the scan finds them (after each document), for reports written while the
    * scan runs: the result's `findings` and `objects` are then empty, and memory does not grow with
@@ -123,6 +126,10 @@ export interface ScannedFile {
   context: unknown[];
   /** SHA-256 of the bytes scanned: --fix rewrites the file only if it still has them. */
   hash?: string;
+  /** With `fix`: the edits of each document a fix changes (none for input that is never rewritten). */
+  fixes: DocumentFix[];
+  /** With `fix`: why documents (or the whole file) were left alone, as notes. */
+  fixNotes: string[];
 }
 
 export interface ScanResult {
@@ -158,6 +165,7 @@ function learnFirst(
   files: readonly InputFile[],
   patches: ReadonlyMap<string, unknown>,
   session: EvaluationSession,
+  planner: FixPlanner | undefined,
 ): Map<InputFile, Prepared> {
   const prepared = new Map<InputFile, Prepared>();
   const manifests = files.filter((file) => file.kind === 'manifest' || file.kind === 'json');
@@ -176,6 +184,7 @@ function learnFirst(
       for (const document of parsed.values()) {
         const values = Array.isArray(document.value) ? document.value : [document.value];
         session.learn(values.filter(isKubernetesObject));
+        planner?.learn(values.filter(isKubernetesObject));
       }
       prepared.set(file, { bytes, chunks, parsed });
     } catch {
@@ -296,7 +305,8 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     await sink(batch);
   };
   const scanned: ScannedFile[] = [];
-  const prepared = learnFirst(files, patches, session);
+  const planner = request.fix ? new FixPlanner(options, request.fix.unsafe, isKubernetesObject) : undefined;
+  const prepared = learnFirst(files, patches, session, planner);
   const summary = {
     files: 0,
     documents: 0,
@@ -359,7 +369,25 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
       // Small files are read whole (one read, no stream machinery: 10,000 manifests stay fast);
       // large ones, such as cluster dumps, are streamed a document at a time.
       // --fix needs the hash of the very bytes scanned, to check the file is unchanged before writing.
-      const hash = request.keepDocuments && file.path !== undefined ? createHash('sha256') : undefined;
+      const rewritable = request.keepDocuments || planner !== undefined;
+      const hash = rewritable && file.path !== undefined ? createHash('sha256') : undefined;
+      const fixes: DocumentFix[] = [];
+      const fixNotes: string[] = [];
+      // Documents with something to fix: planned, unless the file turns out to be generated.
+      let fixable = 0;
+      const plan = (document: PlannedDocument, fixableFindings: boolean, objects: unknown) => {
+        if (!planner) return;
+        if (!fixableFindings || generated !== undefined || file.path === undefined) {
+          if (fixableFindings) fixable++;
+          planner.observe(objects);
+          return;
+        }
+        fixable++;
+        const planned = planner.plan(document, file.kind === 'json', patch !== undefined);
+        if (planned === undefined) return;
+        if ('note' in planned) fixNotes.push(planned.note);
+        else fixes.push(planned);
+      };
       let chunks: Iterable<DocumentChunk> | AsyncIterable<DocumentChunk>;
       const ready = prepared.get(file);
       if (ready) {
@@ -402,6 +430,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
             summary,
             ready?.parsed.get(chunk),
             request.keepDocuments ? { kept, context } : undefined,
+            planner ? plan : undefined,
           );
           if (problem) errors.push(problem);
           continue;
@@ -482,12 +511,20 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         for (const finding of result.findings) {
           findings.push({ ...finding, source: where(finding.objectIndex, finding.path) });
         }
+        const fixableFindings = result.findings.some((f) => f.status === 'fail' && f.fix);
         if (request.keepDocuments) {
-          if (result.findings.some((f) => f.status === 'fail' && f.fix)) kept.push(parsed);
+          if (fixableFindings) kept.push(parsed);
           else context.push(...kubernetes);
         }
+        plan({ ...chunk, value: parsed.value, document: parsed.document }, fixableFindings, kubernetes);
       }
-      if (request.keepDocuments) {
+      if (rewritable) {
+        // Generated input is never rewritten (its fixes were planned before it said so: dropped).
+        if (generated !== undefined && fixable > 0) {
+          fixes.length = 0;
+          fixNotes.length = 0;
+          fixNotes.push(`generated input (${generated}) is never rewritten: fix its source`);
+        }
         scanned.push({
           file,
           documents: kept,
@@ -495,6 +532,8 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
           ...(generated ? { generated } : {}),
           ...(hash ? { hash: hash.digest('hex') } : {}),
           ...(patch ? { partial: true } : {}),
+          fixes,
+          fixNotes,
         });
       }
     } catch (error) {
@@ -560,15 +599,19 @@ function scanItem(
   summary: { objects: number; pods: number },
   /** The item as the first pass parsed it. */
   preparsed: ParsedDocument | undefined,
-  /** For --fix: where an item with something to fix goes, and where the others' objects go. */
+  /** For Helm post-rendering: where an item with something to fix goes, and the others' objects. */
   keep: { kept: KeptDocument[]; context: unknown[] } | undefined,
+  /** For --fix: plans the item's fixes (or observes its facts). */
+  plan: ((document: PlannedDocument, fixable: boolean, objects: unknown) => void) | undefined,
 ): InputError | undefined {
   const base = `/items/${item.index}`;
   const fast = item.pointer === '' && !preparsed ? readJsonItem(chunk.text) : undefined;
-  /** Keeps the item for --fix: its value (not its tree) when a finding has a fix, else its object. */
+  /** Keeps the item: its value (not its tree) when a finding has a fix, else its object. */
   const keepItem = (result: EvaluationResult, whole: unknown, value: unknown) => {
+    const fixable = result.findings.some((f) => f.status === 'fail' && f.fix);
+    plan?.({ ...chunk, value: whole }, fixable, value);
     if (!keep) return;
-    if (result.findings.some((f) => f.status === 'fail' && f.fix)) keep.kept.push({ ...chunk, value: whole });
+    if (fixable) keep.kept.push({ ...chunk, value: whole });
     else if (isKubernetesObject(value)) keep.context.push(value);
   };
   if (fast) {

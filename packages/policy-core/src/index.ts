@@ -67,7 +67,16 @@ export {
   type PieceOptions,
   UNUSED_SUPPRESSION,
 } from './engine/evaluate.js';
-export { type HardenChange, type HardenOptions, type HardenResult, harden } from './engine/harden.js';
+export {
+  createHardening,
+  type HardenChange,
+  type HardenedPiece,
+  type HardeningSession,
+  type HardenOptions,
+  type HardenPieceOptions,
+  type HardenResult,
+  harden,
+} from './engine/harden.js';
 export { applyJsonPatch, JsonPatchError } from './engine/jsonPatch.js';
 export { isPatchDocument } from './engine/partial.js';
 export { psaPlan } from './engine/plan.js';

@@ -132,7 +132,8 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     imageDockerfiles: paths.imageDockerfiles,
     jibBuild: paths.jibBuild,
     rendered,
-    keepDocuments: values.fix === true,
+    keepDocuments: false,
+    ...(values.fix === true ? { fix: { unsafe: values.unsafe === true } } : {}),
     kustomize,
     ...(io.env.PATH !== undefined ? { toolPath: io.env.PATH } : {}),
     version: cliVersion(),
@@ -176,7 +177,7 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   clearProgress();
   if (values.fix) {
     const dryRun = values['dry-run'] === true;
-    const fix = await runFix(result, { dryRun, unsafe: values.unsafe === true, ...fixFs(io) }, io);
+    const fix = await runFix(result, { dryRun, ...fixFs(io) }, io);
     if (dryRun) {
       // Inputs that could not be read are neither fixed nor silently passed: exit 2, as scan does.
       writeInputErrors(result.report, io);
@@ -185,7 +186,8 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     }
     // Report what is left after fixing, as `eslint --fix` does; files that could not be written are errors.
     if (fix.changed) {
-      result = await scan({ ...request, keepDocuments: false });
+      const { fix: _plan, ...plain } = request;
+      result = await scan(plain);
       clearProgress();
     }
     result.report.inputErrors.push(...fix.errors);

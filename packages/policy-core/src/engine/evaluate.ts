@@ -207,8 +207,14 @@ export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
   return sessionOf(resolveEvaluation(options));
 }
 
+/** A session as the engine uses it: {@link EvaluationSession}, and facts met in a stream. */
+export interface EngineSession extends EvaluationSession {
+  /** Records the facts of a piece of a stream without evaluating it (as `evaluate` learns them). */
+  observe(input: unknown): void;
+}
+
 /** A session over resolved options (harden resolves them once for all its sessions). */
-export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true): EvaluationSession {
+export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true): EngineSession {
   const facts = new InputFactsCollector((objects) => strictestPassedLevel(objects, evaluation));
   const evaluation: Evaluation = {
     ...resolved,
@@ -225,6 +231,9 @@ export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true):
     learn(input: unknown): void {
       checkJsonData(input, 'input');
       facts.learn(input);
+    },
+    observe(input: unknown): void {
+      facts.learn(input, false);
     },
     reads(apiVersion: string, kind: string): boolean {
       if (kind.endsWith('List')) return true;

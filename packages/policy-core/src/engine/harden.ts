@@ -18,7 +18,7 @@ import { parsePointer } from '../podspec/pointer.js';
 import { evaluate, sessionOf } from './evaluate.js';
 import { fixObject } from './fixObject.js';
 import { cloneJson } from './jsonPatch.js';
-import { resolveEvaluation } from './resolveOptions.js';
+import { type ResolvedEvaluation, resolveEvaluation } from './resolveOptions.js';
 
 /** Options of {@link harden}: those of `evaluate()`, plus which kinds of fix to apply. */
 export interface HardenOptions extends EvaluateOptions {
@@ -82,6 +82,67 @@ export interface HardenResult<T = unknown> {
  *   `PodguardInputError`.
  */
 export function harden<T>(object: T, options?: HardenOptions): HardenResult<T> {
+  const { unsafe, evaluateOptions, resolved } = resolveHardening(options);
+  checkJsonData(object, 'input');
+  const session = hardeningOf(resolved, unsafe);
+  session.learn(object);
+  const { object: hardened, changes } = session.harden(object);
+  const remaining = evaluate(hardened, evaluateOptions).findings.filter(
+    (finding) => finding.status !== 'suppressed',
+  );
+  return { object: hardened as T, changes, remaining };
+}
+
+/** One piece hardened by a {@link HardeningSession}. */
+export interface HardenedPiece<T = unknown> {
+  /** A new object with the fixes applied; the piece is not modified. */
+  object: T;
+  /** Fixes applied, in order; `objectIndex` counts from the piece's `firstIndex`. */
+  changes: HardenChange[];
+}
+
+/** Options of one piece of a {@link HardeningSession}. */
+export interface HardenPieceOptions {
+  /** The piece's objects are partial (patches): fixes never add a field to them. */
+  partial?: boolean;
+  /** Index of the piece's first object, for the changes' `objectIndex` (default 0). */
+  firstIndex?: number;
+}
+
+/**
+ * Hardening over input that arrives in pieces (files, documents, the items of a List): what
+ * {@link harden} does for one input, for a stream of them, in memory bounded by the largest piece
+ * (the CLI's `--fix` hardens a cluster dump item by item). Cross-object facts (ServiceAccounts,
+ * the pods of a namespace) are those of the pieces learned or met so far.
+ */
+export interface HardeningSession {
+  /**
+   * Records the cross-object facts of one piece without hardening it. Call it for every piece
+   * before hardening any, so that a ServiceAccount that comes after its pods still counts.
+   */
+  learn(input: unknown): void;
+  /**
+   * Records the facts of a piece met in a stream that is not hardened (nothing in it to fix), as
+   * {@link EvaluationSession.evaluate} does: pods are kept only for namespaces known to need them.
+   */
+  observe(input: unknown): void;
+  /**
+   * Hardens one piece (an object, a `List`, or an array of them) with the facts known so far; the
+   * piece's own facts are observed first. The piece is not modified.
+   */
+  harden<T>(input: T, piece?: HardenPieceOptions): HardenedPiece<T>;
+}
+
+/**
+ * Starts a hardening whose input arrives in pieces (see {@link HardeningSession}).
+ * @throws PodguardInputError for invalid options.
+ */
+export function createHardening(options?: HardenOptions): HardeningSession {
+  const { unsafe, resolved } = resolveHardening(options);
+  return hardeningOf(resolved, unsafe);
+}
+
+function resolveHardening(options: HardenOptions | undefined) {
   const { unsafe = false, ...evaluateOptions } = options ?? {};
   if (typeof unsafe !== 'boolean') {
     throw new PodguardInputError(
@@ -89,48 +150,55 @@ export function harden<T>(object: T, options?: HardenOptions): HardenResult<T> {
       'unsafe',
     );
   }
-  const resolved = resolveEvaluation(evaluateOptions);
-  checkJsonData(object, 'input');
-  const input: unknown = cloneJson(object);
+  return { unsafe, evaluateOptions, resolved: resolveEvaluation(evaluateOptions) };
+}
+
+function hardeningOf(resolved: ResolvedEvaluation, unsafe: boolean): HardeningSession {
   // Facts come from the input as written; evaluating a fixed copy must not add to them.
   const session = sessionOf(resolved, false);
-  session.learn(input);
-  const changes: HardenChange[] = [];
-
-  const hardenElement = (element: unknown, objectIndex: number): unknown => {
-    if (!isList(element)) return hardenOne(element, '', objectIndex);
-    for (const item of flattenLists(element)) {
-      setAt(element, item.base, hardenOne(item.object, item.base, objectIndex));
-    }
-    return element;
+  return {
+    learn: (input) => session.learn(input),
+    observe: (input) => session.observe(input),
+    harden<T>(piece: T, options: HardenPieceOptions = {}): HardenedPiece<T> {
+      checkJsonData(piece, 'input');
+      // The facts of the piece as written (learned already, it is not counted twice).
+      session.observe(piece);
+      const input: unknown = cloneJson(piece);
+      const changes: HardenChange[] = [];
+      const partial = options.partial === true ? { partial: true } : undefined;
+      const firstIndex = options.firstIndex ?? 0;
+      const hardenOne = (item: unknown, base: JsonPointer, objectIndex: number): unknown => {
+        const { object: fixed, applied } = fixObject(
+          item,
+          (candidate) => session.evaluate(candidate, objectIndex, partial).findings,
+          unsafe,
+          () => `object ${objectIndex}${base === '' ? '' : ` at ${base}`}`,
+        );
+        for (const fix of applied) {
+          changes.push({
+            rule: fix.rule,
+            kind: fix.kind,
+            objectIndex,
+            path: base + fix.path,
+            description: fix.description,
+            patch: base === '' ? fix.patch : fix.patch.map((op) => ({ ...op, path: base + op.path })),
+          });
+        }
+        return fixed;
+      };
+      const hardenElement = (element: unknown, objectIndex: number): unknown => {
+        if (!isList(element)) return hardenOne(element, '', objectIndex);
+        for (const item of flattenLists(element)) {
+          setAt(element, item.base, hardenOne(item.object, item.base, objectIndex));
+        }
+        return element;
+      };
+      const object = Array.isArray(input)
+        ? input.map((element, index) => hardenElement(element, firstIndex + index))
+        : hardenElement(input, firstIndex);
+      return { object: object as T, changes };
+    },
   };
-  const hardenOne = (item: unknown, base: JsonPointer, objectIndex: number): unknown => {
-    const { object: fixed, applied } = fixObject(
-      item,
-      (candidate) => session.evaluate(candidate, objectIndex).findings,
-      unsafe,
-      () => `object ${objectIndex}${base === '' ? '' : ` at ${base}`}`,
-    );
-    for (const fix of applied) {
-      changes.push({
-        rule: fix.rule,
-        kind: fix.kind,
-        objectIndex,
-        path: base + fix.path,
-        description: fix.description,
-        patch: base === '' ? fix.patch : fix.patch.map((op) => ({ ...op, path: base + op.path })),
-      });
-    }
-    return fixed;
-  };
-
-  const hardened = Array.isArray(input)
-    ? input.map((element, index) => hardenElement(element, index))
-    : hardenElement(input, 0);
-  const remaining = evaluate(hardened, evaluateOptions).findings.filter(
-    (finding) => finding.status !== 'suppressed',
-  );
-  return { object: hardened as T, changes, remaining };
 }
 
 /** Replaces the value at `path` (a List item's pointer, never '') inside `root`, our own copy. */
