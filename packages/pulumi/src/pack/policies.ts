@@ -71,10 +71,24 @@ export function policyName(ruleId: string): string {
 /**
  * @pulumi/policy's `reportViolation` also accepts a diagnostic object, whose `enforcementLevel`
  * overrides the policy's for that one violation (server.js, `makeReportViolationFun`); its typings
- * list only the string form. podguard uses it to report warnings and undecidable values as
- * advisory from a mandatory policy. The end-to-end tests pin the behaviour.
+ * list only the string form. The object carries its own `urn`: a second argument is ignored with
+ * it. podguard uses it to report warnings and undecidable values as advisory from a mandatory
+ * policy. The end-to-end tests pin the behaviour.
  */
-type ReportDiagnostic = (diagnostic: { message: string; enforcementLevel?: EnforcementLevel }) => void;
+type ReportDiagnostic = (diagnostic: {
+  message: string;
+  enforcementLevel?: EnforcementLevel;
+  urn?: string;
+}) => void;
+
+/** Reports a message as advisory, whatever the policy's level; on `urn` when a stack policy gives one. */
+export function reportAdvisory(reportViolation: ReportViolation, message: string, urn?: string): void {
+  (reportViolation as unknown as ReportDiagnostic)({
+    message,
+    enforcementLevel: 'advisory',
+    ...(urn === undefined ? {} : { urn }),
+  });
+}
 
 export const SEVERITY: Record<Rule['level'], Severity> = {
   baseline: 'critical',
@@ -185,10 +199,7 @@ export function violationMessage(finding: Finding): string {
 /** Reports a finding: a blocking one at the policy's level, any other as advisory. */
 function reportFinding(finding: Finding, failOn: FailOn, reportViolation: ReportViolation): void {
   if (!isBlocking(finding, failOn)) {
-    (reportViolation as unknown as ReportDiagnostic)({
-      message: violationMessage(finding),
-      enforcementLevel: 'advisory',
-    });
+    reportAdvisory(reportViolation, violationMessage(finding));
   } else reportViolation(violationMessage(finding));
 }
 

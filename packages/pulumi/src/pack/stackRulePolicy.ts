@@ -20,9 +20,9 @@ import {
   podTemplateTable,
   type Rule,
 } from '@podguard/policy-core';
-import type { EnforcementLevel, PolicyResource, StackValidationPolicy } from '@pulumi/policy';
+import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
 import { kubernetesTypeOf } from '../resourceTypes.js';
-import { decisiveUnknowns, onlyRule, policyName, SEVERITY, settingsOf } from './policies.js';
+import { decisiveUnknowns, onlyRule, policyName, reportAdvisory, SEVERITY, settingsOf } from './policies.js';
 import { readProperties } from './properties.js';
 import {
   coveringSuppressions,
@@ -34,12 +34,6 @@ import {
 import { markFindings, markUndecided, recordSuppressions } from './suppressionUse.js';
 
 const SERVICE_ACCOUNT = { apiVersion: 'v1', kind: 'ServiceAccount' };
-
-/** See policies.ts: a diagnostic whose enforcement level overrides the policy's. */
-type ReportDiagnostic = (
-  diagnostic: { message: string; enforcementLevel?: EnforcementLevel },
-  urn?: string,
-) => void;
 
 /** The stack policy of a rule that reads cross-object facts; `defaults` as for the resource policies. */
 export function stackRulePolicy(rule: Rule, defaults: PodguardSettings): StackValidationPolicy {
@@ -70,14 +64,10 @@ export function stackRulePolicy(rule: Rule, defaults: PodguardSettings): StackVa
       const failOn: FailOn = settings.failOn ?? 'error';
       const report = (finding: Finding, urn: string) => {
         if (!isBlocking(finding, failOn)) {
-          (reportViolation as unknown as ReportDiagnostic)(
-            { message: formatFinding(finding), enforcementLevel: 'advisory' },
-            urn,
-          );
+          reportAdvisory(reportViolation, formatFinding(finding), urn);
         } else reportViolation(formatFinding(finding), urn);
       };
-      const advise = (message: string, urn: string) =>
-        (reportViolation as unknown as ReportDiagnostic)({ message, enforcementLevel: 'advisory' }, urn);
+      const advise = (message: string, urn: string) => reportAdvisory(reportViolation, message, urn);
 
       // The facts: every ServiceAccount of the stack whose identity and field are known.
       const accounts: unknown[] = [];

@@ -13,19 +13,13 @@ import {
   PodguardInputError,
   UNUSED_SUPPRESSION,
 } from '@podguard/policy-core';
-import type { EnforcementLevel, StackValidationPolicy } from '@pulumi/policy';
-import { policyName, settingsOf } from './policies.js';
+import type { StackValidationPolicy } from '@pulumi/policy';
+import { policyName, reportAdvisory, settingsOf } from './policies.js';
 import { evaluateOptionsFor, type FailOn, type PodguardSettings, settingsSchema } from './settings.js';
 import { takeUnused } from './suppressionUse.js';
 
 /** Name of the policy: the core's id of the finding it reports. */
 export const UNUSED_SUPPRESSION_POLICY = policyName(UNUSED_SUPPRESSION);
-
-/** See policies.ts: a diagnostic whose enforcement level overrides the policy's. */
-type ReportDiagnostic = (
-  diagnostic: { message: string; enforcementLevel?: EnforcementLevel },
-  urn?: string,
-) => void;
 
 /** The stack policy; `defaults` as for the resource policies (it takes no suppressions itself). */
 export function unusedSuppressionPolicy(defaults: PodguardSettings): StackValidationPolicy {
@@ -53,10 +47,7 @@ export function unusedSuppressionPolicy(defaults: PodguardSettings): StackValida
       const failOn: FailOn = settings.failOn ?? 'error';
       const report = (finding: Finding, urn?: string) => {
         if (!isBlocking(finding, failOn)) {
-          (reportViolation as unknown as ReportDiagnostic)(
-            { message: formatFinding(finding), enforcementLevel: 'advisory' },
-            urn,
-          );
+          reportAdvisory(reportViolation, formatFinding(finding), urn);
         } else reportViolation(formatFinding(finding), urn);
       };
       const options = evaluateOptionsFor(settings);
