@@ -87,12 +87,14 @@ describe('GetAnalyzerInfo', () => {
     expect(names).toContain('podguard-namespaceEnforceLabel');
     expect(names).toContain('podguard-invalidInput');
     expect(names).toContain('podguard-namespaces');
+    // Last, so that it sees what every other policy, stack policies included, left unused.
+    expect(names.at(-1)).toBe('podguard-unusedSuppression');
     expect(new Set(info.policies.map((policy) => policy.enforcementLevel))).toEqual(new Set(['mandatory']));
     const schema = info.policies.find((policy) => policy.name === 'podguard-runAsRoot')?.configSchema;
     expect(schema?.properties.profile?.default).toBe('hardened');
     expect(schema?.properties.suppressions?.type).toBe('array');
     // The input and stack policies suppress nothing, so their schemas offer no suppressions.
-    for (const name of ['podguard-invalidInput', 'podguard-namespaces']) {
+    for (const name of ['podguard-invalidInput', 'podguard-namespaces', 'podguard-unusedSuppression']) {
       const own = info.policies.find((policy) => policy.name === name)?.configSchema;
       expect(own?.properties.suppressions).toBeUndefined();
       expect(own?.properties.exemptions).toBeUndefined();

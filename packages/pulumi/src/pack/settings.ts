@@ -17,8 +17,9 @@ import type { PolicyConfigSchema } from '@pulumi/policy';
 
 /**
  * An exemption: a rule that may be broken by the resources it matches, with a reason, optionally
- * until a day. Exemptions are reported on the findings they cover (Pulumi shows nothing for an
- * exempted finding; the finding reappears, as a violation, the day after `expires`).
+ * until a day. Exemptions are reported on the findings they cover (an exempted finding is shown
+ * as advisory, tagged suppressed; it is a violation again the day after `expires`), and one that
+ * covers no finding of the stack is reported by the `podguard-unusedSuppression` stack policy.
  */
 export interface PodguardExemption {
   /** Rule id. Optional in a policy's own config (it is that policy's rule); required in pack options. */

@@ -14,12 +14,12 @@ import {
   UNUSED_SUPPRESSION,
 } from '@podguard/policy-core';
 import type { StackValidationPolicy } from '@pulumi/policy';
-import { policyName, reportAdvisory, settingsOf } from './policies.js';
+import { POLICY_PREFIX, reportAdvisory, settingsOf } from './policies.js';
 import { evaluateOptionsFor, type FailOn, type PodguardSettings, settingsSchema } from './settings.js';
 import { takeUnused } from './suppressionUse.js';
 
 /** Name of the policy: the core's id of the finding it reports. */
-export const UNUSED_SUPPRESSION_POLICY = policyName(UNUSED_SUPPRESSION);
+export const UNUSED_SUPPRESSION_POLICY = `${POLICY_PREFIX}${UNUSED_SUPPRESSION}` as const;
 
 /** The stack policy; `defaults` as for the resource policies (it takes no suppressions itself). */
 export function unusedSuppressionPolicy(defaults: PodguardSettings): StackValidationPolicy {
