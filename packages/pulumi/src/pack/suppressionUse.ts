@@ -68,6 +68,9 @@ export function markUndecided(policy: string, suppressions: readonly IndexedSupp
   }
 }
 
+/** Separates a reason from the place of its suppression when findings must name it exactly. */
+const TAG = '\u0000#';
+
 /**
  * Marks the suppressions that covered `findings` (a used suppression stays on its finding, even
  * expired). `given` are the suppressions the findings were evaluated with, in that order; the
@@ -109,9 +112,6 @@ export function markFindings(
     if (entry) markUsed(policy, entry.index);
   }
 }
-
-/** Separates a reason from the place of its suppression when findings must name it exactly. */
-const TAG = '\u0000#';
 
 /** Records the unused `podguard.dev/suppress` entries of a resource (replacing what was recorded for it). */
 export function recordUnusedAnnotations(urn: string, findings: readonly Finding[]): void {
