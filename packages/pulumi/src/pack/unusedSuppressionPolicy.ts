@@ -15,7 +15,7 @@ import {
 } from '@podguard/policy-core';
 import type { StackValidationPolicy } from '@pulumi/policy';
 import { POLICY_PREFIX, reportAdvisory, settingsOf } from './policies.js';
-import { evaluateOptionsFor, type FailOn, type PodguardSettings, settingsSchema } from './settings.js';
+import { type FailOn, type PodguardSettings, settingsSchema } from './settings.js';
 import { takeUnused } from './suppressionUse.js';
 
 /** Name of the policy: the core's id of the finding it reports. */
@@ -50,10 +50,10 @@ export function unusedSuppressionPolicy(defaults: PodguardSettings): StackValida
           reportAdvisory(reportViolation, formatFinding(finding), urn);
         } else reportViolation(formatFinding(finding), urn);
       };
-      const options = evaluateOptionsFor(settings);
       for (const { suppression } of unused.settings) {
-        // The core's own report of a suppression of its options that matched nothing (no input).
-        const findings = evaluate([], { ...options, suppressions: [suppression] }).findings;
+        // The core's own report of a suppression of its options that matched nothing (no input);
+        // its words depend on the suppression alone, so no other option is given.
+        const findings = evaluate([], { suppressions: [suppression] }).findings;
         for (const finding of findings) if (finding.rule === UNUSED_SUPPRESSION) report(finding);
       }
       for (const { urn, finding } of unused.annotations) report(finding, urn);
