@@ -53,6 +53,7 @@ describe('adapter public APIs', () => {
       'INPUT_POLICY',
       'NAMESPACE_POLICY',
       'POLICY_NAMES',
+      'UNUSED_SUPPRESSION_POLICY',
       'createPodguardPack',
       'podguardPolicies',
       'podguardPolicyConfig',

@@ -81,11 +81,21 @@ describe('examples/pulumi-app under pulumi preview --policy-pack', () => {
       expect(
         about('podguard-readOnlyRootFilesystem', 'Deployment shop/web').map((d) => d.enforcementLevel),
       ).toEqual(['advisory']);
-      // The exemption covers the Job, not the Deployment.
-      expect(about('podguard-runAsNonRoot', 'Job shop/migrate')).toEqual([]);
-      expect(about('podguard-runAsNonRoot', 'Deployment shop/web')).toHaveLength(1);
-      // runAsUser 10001 of the secure variant is inside 10000..19999.
-      expect(await preview(await register('secure'))).toEqual([]);
+      // The exemption covers the Job, not the Deployment; the Job's finding is shown as suppressed, advisory.
+      expect(about('podguard-runAsNonRoot', 'Job shop/migrate').map((d) => d.enforcementLevel)).toEqual([
+        'advisory',
+      ]);
+      expect(about('podguard-runAsNonRoot', 'runAsNonRoot [suppressed]: Job shop/migrate')).toHaveLength(1);
+      expect(about('podguard-runAsNonRoot', 'Deployment shop/web').map((d) => d.enforcementLevel)).toEqual([
+        'mandatory',
+      ]);
+      // runAsUser 10001 of the secure variant is inside 10000..19999; the exemption, which no finding
+      // of the secure variant needs, is reported unused.
+      const secure = await preview(await register('secure'));
+      expect(secure.map((d) => [d.policyName, d.enforcementLevel])).toEqual([
+        ['podguard-unusedSuppression', 'advisory'],
+      ]);
+      expect(secure[0]?.message).toContain('suppression of runAsNonRoot');
     } finally {
       await pack.configure({});
     }

@@ -15,12 +15,15 @@ import {
   secureDeployment,
 } from './fixtures.js';
 import {
+  type AnalyzeResult,
+  type Diagnostic,
   ensurePulumiBuild,
   HARDEND_PACK,
   PODGUARD_PACK,
   PolicyPackHarness,
   SECRET_SIG,
   SECRET_SIG_KEY,
+  type TestResource,
   UNKNOWN,
   urnOf,
 } from './harness.js';
@@ -42,6 +45,11 @@ function hardenedRules() {
 }
 
 const byPolicy = (diagnostics: { policyName: string }[]) => diagnostics.map((d) => d.policyName).sort();
+const atLevel = (level: string) => (diagnostics: Diagnostic[]) =>
+  byPolicy(diagnostics.filter((d) => d.enforcementLevel === level));
+/** The policies of the mandatory diagnostics, and of the advisory ones. */
+const blocking = atLevel('mandatory');
+const advisory = atLevel('advisory');
 
 interface TestContainer {
   image: string;
@@ -79,12 +87,14 @@ describe('GetAnalyzerInfo', () => {
     expect(names).toContain('podguard-namespaceEnforceLabel');
     expect(names).toContain('podguard-invalidInput');
     expect(names).toContain('podguard-namespaces');
+    // Last, so that it sees what every other policy, stack policies included, left unused.
+    expect(names.at(-1)).toBe('podguard-unusedSuppression');
     expect(new Set(info.policies.map((policy) => policy.enforcementLevel))).toEqual(new Set(['mandatory']));
     const schema = info.policies.find((policy) => policy.name === 'podguard-runAsRoot')?.configSchema;
     expect(schema?.properties.profile?.default).toBe('hardened');
     expect(schema?.properties.suppressions?.type).toBe('array');
     // The input and stack policies suppress nothing, so their schemas offer no suppressions.
-    for (const name of ['podguard-invalidInput', 'podguard-namespaces']) {
+    for (const name of ['podguard-invalidInput', 'podguard-namespaces', 'podguard-unusedSuppression']) {
       const own = info.policies.find((policy) => policy.name === name)?.configSchema;
       expect(own?.properties.suppressions).toBeUndefined();
       expect(own?.properties.exemptions).toBeUndefined();
@@ -413,14 +423,21 @@ describe('exemptions', () => {
     },
   });
 
-  it('an exemption with a reason silences its rule for the resources it matches', async () => {
+  it('an exemption with a reason lets its rule pass for the resources it matches, and the finding shows it as advisory', async () => {
     await pack.configure(exempt('2999-12-31', { namespace: 'shop', name: 'w*' }));
-    const names = byPolicy(
-      (await pack.analyze({ type: DEPLOYMENT, name: 'web', properties: rootDeployment() })).diagnostics,
+    const web = (await pack.analyze({ type: DEPLOYMENT, name: 'web', properties: rootDeployment() }))
+      .diagnostics;
+    expect(blocking(web)).not.toContain('podguard-runAsNonRoot');
+    expect(blocking(web)).toContain('podguard-runAsUserRange');
+    // Shown as every door shows it: the core's line, tagged suppressed, with the reason.
+    const suppressed = web.filter((d) => d.policyName === 'podguard-runAsNonRoot');
+    expect(suppressed).toHaveLength(1);
+    expect(suppressed[0]?.enforcementLevel).toBe('advisory');
+    expect(suppressed[0]?.message).toContain('runAsNonRoot [suppressed]: Deployment shop/web: ');
+    expect(suppressed[0]?.message).toContain(
+      'suppressed until 2999-12-31: legacy image, rebuilt in ticket SHOP-42',
     );
-    expect(names).not.toContain('podguard-runAsNonRoot');
-    expect(names).toContain('podguard-runAsUserRange');
-    const other = byPolicy(
+    const other = blocking(
       (await pack.analyze({ type: DEPLOYMENT, name: 'api', properties: rootDeployment('api') })).diagnostics,
     );
     expect(other).toContain('podguard-runAsNonRoot');
@@ -434,9 +451,10 @@ describe('exemptions', () => {
       urn: urnOf(DEPLOYMENT, 'legacy-web'),
       properties: rootDeployment(),
     });
-    expect(byPolicy(legacy.diagnostics)).not.toContain('podguard-runAsNonRoot');
+    expect(blocking(legacy.diagnostics)).not.toContain('podguard-runAsNonRoot');
+    expect(advisory(legacy.diagnostics)).toContain('podguard-runAsNonRoot');
     const fresh = await pack.analyze({ type: DEPLOYMENT, name: 'web', properties: rootDeployment() });
-    expect(byPolicy(fresh.diagnostics)).toContain('podguard-runAsNonRoot');
+    expect(blocking(fresh.diagnostics)).toContain('podguard-runAsNonRoot');
   });
 
   it('an expired exemption no longer applies, and the violation says so', async () => {
@@ -473,11 +491,154 @@ describe('exemptions', () => {
     await pack.configure({
       'podguard-runAsNonRoot': { exemptions: [{ reason: 'legacy image, rebuilt in ticket SHOP-42' }] },
     });
-    const names = byPolicy(
-      (await pack.analyze({ type: DEPLOYMENT, name: 'web', properties: rootDeployment() })).diagnostics,
+    const { diagnostics } = await pack.analyze({
+      type: DEPLOYMENT,
+      name: 'web',
+      properties: rootDeployment(),
+    });
+    expect(blocking(diagnostics)).not.toContain('podguard-runAsNonRoot');
+    expect(advisory(diagnostics)).toContain('podguard-runAsNonRoot');
+    expect(blocking(diagnostics)).toContain('podguard-runAsUserRange');
+  });
+});
+
+describe('unused suppressions: the podguard-unusedSuppression stack policy (issue 12)', () => {
+  const reason = 'legacy image, rebuilt in ticket SHOP-42';
+  const UNUSED = 'podguard-unusedSuppression';
+  /** The core's report of an unused suppression of a rule given in options, as evaluate() words it. */
+  const unusedLine = (rule: string) =>
+    `unusedSuppression [warning]: object: unused suppression (options) (suppression of ${rule} in suppressions of the evaluation options matched no finding; remove it)`;
+  const web = { type: DEPLOYMENT, name: 'web', properties: rootDeployment() };
+  const api = { type: DEPLOYMENT, name: 'api', properties: rootDeployment('api') };
+
+  /** One engine operation: Analyze for every resource, then AnalyzeStack over them all. */
+  async function operation(resources: TestResource[]) {
+    const analyzed = [];
+    for (const resource of resources) analyzed.push(await pack.analyze(resource));
+    return { analyzed, stack: await pack.analyzeStack(resources) };
+  }
+
+  const unusedOf = (result: AnalyzeResult) => result.diagnostics.filter((d) => d.policyName === UNUSED);
+
+  beforeEach(async () => {
+    // The harness serves every test from one process; an operation of the engine ends with AnalyzeStack.
+    await pack.configure({});
+    await pack.analyzeStack([]);
+  });
+
+  it('reports a suppression that matched nothing in the stack, in the core words, as advisory', async () => {
+    await pack.configure({
+      'podguard-runAsNonRoot': { suppressions: [{ reason, match: { name: 'legacy-*' } }] },
+    });
+    const { analyzed, stack } = await operation([web]);
+    expect(blocking(analyzed[0]?.diagnostics ?? [])).toContain('podguard-runAsNonRoot');
+    const unused = unusedOf(stack);
+    expect(unused).toHaveLength(1);
+    expect(unused[0]?.enforcementLevel).toBe('advisory');
+    expect(unused[0]?.message).toContain(unusedLine('runAsNonRoot'));
+    // The report is of this operation only.
+    expect(unusedOf(await pack.analyzeStack([]))).toEqual([]);
+  });
+
+  it('does not report a suppression a finding used, in any resource of the stack', async () => {
+    await pack.configure({
+      'podguard-runAsNonRoot': {
+        suppressions: [
+          { reason, match: { name: 'web' } },
+          { reason: 'the api image is rebuilt in SHOP-43', match: { name: 'api' } },
+        ],
+      },
+    });
+    expect(unusedOf((await operation([web, api])).stack)).toEqual([]);
+    // Without the api Deployment, its suppression is the one left unused.
+    expect(unusedOf((await operation([web])).stack).map((d) => d.message)).toEqual([
+      expect.stringContaining(unusedLine('runAsNonRoot')),
+    ]);
+  });
+
+  it('tells apart suppressions with the same reason: each is used by the resource it matches', async () => {
+    await pack.configure({
+      'podguard-runAsNonRoot': {
+        suppressions: [
+          { reason, match: { name: 'web' } },
+          { reason, match: { name: 'api' } },
+        ],
+      },
+    });
+    expect(unusedOf((await operation([web, api])).stack)).toEqual([]);
+    expect(unusedOf((await operation([api])).stack)).toHaveLength(1);
+  });
+
+  it('reports a suppression in the config of a policy whose resources the stack does not have', async () => {
+    // No Namespace in the stack: podguard-namespaceEnforceLabel never sees a resource of its type.
+    await pack.configure({ 'podguard-namespaceEnforceLabel': { suppressions: [{ reason }] } });
+    const unused = unusedOf((await operation([web])).stack);
+    expect(unused.map((d) => d.message)).toEqual([
+      expect.stringContaining(unusedLine('namespaceEnforceLabel')),
+    ]);
+    // A rule the profile does not run has no finding either.
+    await pack.configure({ 'podguard-runAsUserRange': { profile: 'baseline', suppressions: [{ reason }] } });
+    expect(unusedOf((await operation([web])).stack).map((d) => d.message)).toEqual([
+      expect.stringContaining(unusedLine('runAsUserRange')),
+    ]);
+  });
+
+  it('blocks with failOn warning, as the unused suppression is a warning', async () => {
+    await pack.configure({
+      'podguard-runAsNonRoot': { suppressions: [{ reason, match: { name: 'legacy-*' } }] },
+      [UNUSED]: { failOn: 'warning' },
+    });
+    const unused = unusedOf((await operation([web])).stack);
+    expect(unused.map((d) => d.enforcementLevel)).toEqual(['mandatory']);
+  });
+
+  it('counts the findings of rules run as stack policies (automountServiceAccountToken)', async () => {
+    const tokenless = withPodSecurity(secureDeployment(), (spec) => {
+      delete (spec as { automountServiceAccountToken?: boolean }).automountServiceAccountToken;
+    });
+    await pack.configure({ 'podguard-automountServiceAccountToken': { suppressions: [{ reason }] } });
+    const urn = urnOf(DEPLOYMENT, 'web');
+    const { stack } = await operation([{ type: DEPLOYMENT, name: 'web', urn, properties: tokenless }]);
+    const token = stack.diagnostics.filter((d) => d.policyName === 'podguard-automountServiceAccountToken');
+    expect(token.map((d) => d.enforcementLevel)).toEqual(['advisory']);
+    // An advisory diagnostic of a stack policy is on the pod's URN too.
+    expect(token[0]?.urn).toBe(urn);
+    expect(token[0]?.message).toContain('automountServiceAccountToken [suppressed]: Deployment shop/web: ');
+    expect(unusedOf(stack)).toEqual([]);
+    // With the token turned off, nothing is left to suppress.
+    const unused = unusedOf(
+      (await operation([{ type: DEPLOYMENT, name: 'web', properties: secureDeployment() }])).stack,
     );
-    expect(names).not.toContain('podguard-runAsNonRoot');
-    expect(names).toContain('podguard-runAsUserRange');
+    expect(unused.map((d) => d.message)).toEqual([
+      expect.stringContaining(unusedLine('automountServiceAccountToken')),
+    ]);
+  });
+
+  it('reports an unused podguard.dev/suppress annotation entry on its resource', async () => {
+    const annotated = secureDeployment();
+    (annotated.metadata as { annotations?: Record<string, string> }).annotations = {
+      'podguard.dev/suppress': JSON.stringify([
+        { rule: 'hostNamespaces', reason: 'network debugging, INC-4711' },
+      ]),
+    };
+    const urn = urnOf(DEPLOYMENT, 'web');
+    const unused = unusedOf(
+      (await operation([{ type: DEPLOYMENT, name: 'web', urn, properties: annotated }])).stack,
+    );
+    expect(unused).toHaveLength(1);
+    expect(unused[0]?.urn).toBe(urn);
+    expect(unused[0]?.message).toContain('unusedSuppression [warning]: Deployment shop/web: ');
+    expect(unused[0]?.message).toContain('annotation podguard.dev/suppress');
+  });
+
+  it('leaves to update a suppression whose use waits for a value unknown during preview', async () => {
+    await pack.configure({ 'podguard-runAsNonRoot': { suppressions: [{ reason, match: { name: 'web' } }] } });
+    const unknown = withPodSecurity(rootDeployment(), (spec) => {
+      spec.securityContext = { runAsNonRoot: UNKNOWN.bool };
+    });
+    const { analyzed, stack } = await operation([{ type: DEPLOYMENT, name: 'web', properties: unknown }]);
+    expect(advisory(analyzed[0]?.diagnostics ?? [])).toContain('podguard-runAsNonRoot');
+    expect(unusedOf(stack)).toEqual([]);
   });
 });
 

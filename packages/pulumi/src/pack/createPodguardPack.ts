@@ -10,6 +10,7 @@ import { NAMESPACE_POLICY, namespacePolicy } from './namespacePolicy.js';
 import { INPUT_POLICY, ownSettings, policyName, resourcePolicies, runsOnStack } from './policies.js';
 import type { PodguardExemption, PodguardSettings } from './settings.js';
 import { stackRulePolicy } from './stackRulePolicy.js';
+import { UNUSED_SUPPRESSION_POLICY, unusedSuppressionPolicy } from './unusedSuppressionPolicy.js';
 
 /** Options of the podguard pack: default settings, suppressions and enforcement levels. */
 export interface PodguardPackOptions extends Omit<PodguardSettings, 'exemptions' | 'suppressions'> {
@@ -26,11 +27,15 @@ export interface PodguardPackOptions extends Omit<PodguardSettings, 'exemptions'
   enforcement?: Record<string, EnforcementLevel>;
 }
 
-/** Every policy name of the pack: `podguard-<rule-id>` per core rule, the input policy, the stack policy. */
+/**
+ * Every policy name of the pack: `podguard-<rule-id>` per core rule, the input policy, the
+ * namespaces policy and the unused-suppression policy.
+ */
 export const POLICY_NAMES: readonly string[] = [
   ...kubernetesRules().map((rule) => policyName(rule.id)),
   INPUT_POLICY,
   NAMESPACE_POLICY,
+  UNUSED_SUPPRESSION_POLICY,
 ];
 
 const LEVELS: readonly EnforcementLevel[] = ['advisory', 'mandatory', 'remediate', 'disabled'];
@@ -95,6 +100,8 @@ export function podguardPolicies(options: PodguardPackOptions = {}): Policies {
       .filter(runsOnStack)
       .map((rule) => stackRulePolicy(rule, ownSettings(rule, settings))),
     namespacePolicy(settings),
+    // Last: it reports what the policies before it, stack policies included, left unused.
+    unusedSuppressionPolicy(settings),
   ];
   for (const policy of policies) {
     const level = enforcementFor(policy.name, options.enforcement);

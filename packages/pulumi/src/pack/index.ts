@@ -15,3 +15,4 @@ export {
 export { NAMESPACE_POLICY } from './namespacePolicy.js';
 export { INPUT_POLICY, policyName } from './policies.js';
 export type { PodguardExemption, PodguardSettings } from './settings.js';
+export { UNUSED_SUPPRESSION_POLICY } from './unusedSuppressionPolicy.js';

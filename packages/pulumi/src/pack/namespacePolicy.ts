@@ -15,12 +15,13 @@ import {
   resourceLabel,
   ruleRegistry,
 } from '@podguard/policy-core';
-import type { EnforcementLevel, PolicyResource, StackValidationPolicy } from '@pulumi/policy';
+import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
 import { CHECKED_TYPES, isPodResourceType, NAMESPACE_TYPE } from '../resourceTypes.js';
 import {
   cachedEvaluate,
   decisiveUnknowns,
   policyName,
+  reportAdvisory,
   settingsOf,
   throwUndecidable,
   violationMessage,
@@ -48,12 +49,6 @@ interface StackObject {
   readonly object: Record<string, unknown>;
   readonly unknowns: readonly UnknownField[];
 }
-
-/** See policies.ts: a diagnostic whose enforcement level overrides the policy's. */
-type ReportDiagnostic = (
-  diagnostic: { message: string; enforcementLevel?: EnforcementLevel },
-  urn?: string,
-) => void;
 
 function read(resource: PolicyResource): StackObject {
   const type = CHECKED_TYPES[resource.type];
@@ -146,7 +141,7 @@ export function namespacePolicy(defaults: PodguardSettings): StackValidationPoli
       const failOn: FailOn = settings.failOn ?? 'error';
       const report = (message: string, urn: string, advisory: boolean) => {
         if (advisory || failOn === 'none') {
-          (reportViolation as unknown as ReportDiagnostic)({ message, enforcementLevel: 'advisory' }, urn);
+          reportAdvisory(reportViolation, message, urn);
         } else reportViolation(message, urn);
       };
       const namespaces = new Map<string, StackObject>();

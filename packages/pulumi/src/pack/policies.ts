@@ -21,6 +21,7 @@ import {
   type Rule,
   resolveEvaluation,
   ruleRegistry,
+  UNUSED_SUPPRESSION,
 } from '@podguard/policy-core';
 import {
   type EnforcementLevel,
@@ -40,13 +41,20 @@ import {
 import { checkedSettings, kubernetesRules, type SettingsOwner } from './checkSettings.js';
 import { copyForRemediation, type ReadProperties, readProperties, type UnknownField } from './properties.js';
 import {
+  coveringSuppressions,
   evaluateOptionsFor,
   type FailOn,
+  type IndexedSuppression,
   type PodguardExemption,
   type PodguardSettings,
   settingsSchema,
-  suppressionsFor,
 } from './settings.js';
+import {
+  markFindings,
+  markUndecided,
+  recordSuppressions,
+  recordUnusedAnnotations,
+} from './suppressionUse.js';
 import { affectsRule, scopeUnknowns } from './unknowns.js';
 
 /** Prefix of every podguard policy name. */
@@ -63,10 +71,24 @@ export function policyName(ruleId: string): string {
 /**
  * @pulumi/policy's `reportViolation` also accepts a diagnostic object, whose `enforcementLevel`
  * overrides the policy's for that one violation (server.js, `makeReportViolationFun`); its typings
- * list only the string form. podguard uses it to report warnings and undecidable values as
- * advisory from a mandatory policy. The end-to-end tests pin the behaviour.
+ * list only the string form. The object carries its own `urn`: a second argument is ignored with
+ * it. podguard uses it to report warnings and undecidable values as advisory from a mandatory
+ * policy. The end-to-end tests pin the behaviour.
  */
-type ReportDiagnostic = (diagnostic: { message: string; enforcementLevel?: EnforcementLevel }) => void;
+type ReportDiagnostic = (diagnostic: {
+  message: string;
+  enforcementLevel?: EnforcementLevel;
+  urn?: string;
+}) => void;
+
+/** Reports a message as advisory, whatever the policy's level; on `urn` when a stack policy gives one. */
+export function reportAdvisory(reportViolation: ReportViolation, message: string, urn?: string): void {
+  (reportViolation as unknown as ReportDiagnostic)({
+    message,
+    enforcementLevel: 'advisory',
+    ...(urn === undefined ? {} : { urn }),
+  });
+}
 
 export const SEVERITY: Record<Rule['level'], Severity> = {
   baseline: 'critical',
@@ -177,10 +199,7 @@ export function violationMessage(finding: Finding): string {
 /** Reports a finding: a blocking one at the policy's level, any other as advisory. */
 function reportFinding(finding: Finding, failOn: FailOn, reportViolation: ReportViolation): void {
   if (!isBlocking(finding, failOn)) {
-    (reportViolation as unknown as ReportDiagnostic)({
-      message: violationMessage(finding),
-      enforcementLevel: 'advisory',
-    });
+    reportAdvisory(reportViolation, violationMessage(finding));
   } else reportViolation(violationMessage(finding));
 }
 
@@ -221,13 +240,17 @@ interface Prepared {
   readonly read: ReadResource;
   readonly options: EvaluateOptions;
   readonly failOn: FailOn;
+  /** The policy's suppressions that may cover this resource, as the options carry them. */
+  readonly covering: readonly IndexedSuppression[];
 }
 
 /**
  * Reads the resource and the policy's settings. Returns undefined when the policy does not apply
  * (it has called `args.notApplicable`, which throws, or reported a configuration problem).
  * `reportViolation` is given when validating and absent when remediating (configuration problems
- * then throw, and the properties are read afresh).
+ * then throw, and the properties are read afresh). When validating, the policy's suppressions are
+ * recorded for the stack's unused-suppression report whatever the resource, so that a suppression
+ * of a rule no resource of the stack gives a finding is reported too.
  */
 function prepare(
   rule: Rule,
@@ -235,14 +258,22 @@ function prepare(
   args: ResourceValidationArgs,
   reportViolation: ReportViolation | undefined,
 ): Prepared | undefined {
+  const name = policyName(rule.id);
+  const owner: SettingsOwner = { name, rule: rule.id, takesSuppressions: true };
+  let settings: PodguardSettings | PodguardInputError;
+  try {
+    settings = settingsOf(defaults, args, owner);
+    if (reportViolation) recordSuppressions(name, rule.id, settings.suppressions ?? []);
+  } catch (error) {
+    if (!(error instanceof PodguardInputError)) throw error;
+    settings = error;
+  }
   const type = kubernetesTypeOf(args.type);
   if (!type || (rule.target === 'namespace') !== isNamespaceType(type)) return undefined;
-  const owner: SettingsOwner = { name: policyName(rule.id), rule: rule.id, takesSuppressions: true };
-  let settings: PodguardSettings;
   let base: EvaluateOptions;
   let runs: boolean;
   try {
-    settings = settingsOf(defaults, args, owner);
+    if (settings instanceof PodguardInputError) throw settings;
     base = withPartial(evaluateOptionsFor(settings), type);
     runs = ruleRuns(rule, base);
   } catch (error) {
@@ -267,12 +298,17 @@ function prepare(
   const read = reportViolation
     ? readOnce(args, type)
     : { ...readProperties(args.props, type), evaluations: new Map() };
+  const covering = coveringSuppressions(rule.id, suppressionList, { type: args.type, urn: args.urn });
   const decisive = decisiveUnknowns(rule, read.object, read.unknowns, suppressionList);
-  if (decisive.length > 0) throwUndecidable(decisive);
-  const suppressions = suppressionsFor(rule.id, suppressionList, { type: args.type, urn: args.urn });
+  if (decisive.length > 0) {
+    // Whether the suppressions that may cover it are used is decided at update, with the verdict.
+    if (reportViolation) markUndecided(name, covering);
+    throwUndecidable(decisive);
+  }
+  const suppressions = covering.map((entry) => entry.suppression);
   const options: EvaluateOptions =
     suppressions.length > 0 ? { ...base, suppressions, rules: onlyRule(rule.id) } : base;
-  return { read, options, failOn: settings.failOn ?? 'error' };
+  return { read, options, failOn: settings.failOn ?? 'error', covering };
 }
 
 function isNamespaceType(type: KubernetesType): boolean {
@@ -296,11 +332,15 @@ function rulePolicy(rule: Rule, defaults: PodguardSettings): ResourceValidationP
     validateResource: (args, reportViolation) => {
       const prepared = prepare(rule, defaults, args, reportViolation);
       if (!prepared) return;
-      const result = evaluateRead(prepared.read, prepared.options);
-      for (const finding of result.findings) {
-        if (finding.rule !== rule.id || finding.status === 'suppressed') continue;
-        reportFinding(finding, prepared.failOn, reportViolation);
-      }
+      const { read, options, covering } = prepared;
+      const findings = evaluateRead(read, options).findings.filter((finding) => finding.rule === rule.id);
+      // Suppressed findings too, as advisory: the core's text says which suppression covers them.
+      for (const finding of findings) reportFinding(finding, prepared.failOn, reportViolation);
+      markFindings(policyName(rule.id), covering, findings, (suppressions) =>
+        evaluateRead(read, { ...options, suppressions }).findings.filter(
+          (finding) => finding.rule === rule.id,
+        ),
+      );
     },
     remediateResource: (args) => {
       const prepared = prepare(rule, defaults, args, undefined);
@@ -352,6 +392,13 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
       // A placeholder for an unknown may be what made the object unreadable: decide at update.
       if (invalid.length > 0 && read.unknowns.length > 0) throwUndecidable(read.unknowns);
       for (const finding of invalid) reportFinding(finding, failOn, reportViolation);
+      // Its own options carry no suppressions: the only unused ones are the object's annotation entries.
+      recordUnusedAnnotations(
+        args.urn,
+        read.unknowns.length > 0
+          ? []
+          : evaluateRead(read, options).findings.filter((finding) => finding.rule === UNUSED_SUPPRESSION),
+      );
     },
   };
 }

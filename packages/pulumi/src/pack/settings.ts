@@ -17,8 +17,9 @@ import type { PolicyConfigSchema } from '@pulumi/policy';
 
 /**
  * An exemption: a rule that may be broken by the resources it matches, with a reason, optionally
- * until a day. Exemptions are reported on the findings they cover (Pulumi shows nothing for an
- * exempted finding; the finding reappears, as a violation, the day after `expires`).
+ * until a day. Exemptions are reported on the findings they cover (an exempted finding is shown
+ * as advisory, tagged suppressed; it is a violation again the day after `expires`), and one that
+ * covers no finding of the stack is reported by the `podguard-unusedSuppression` stack policy.
  */
 export interface PodguardExemption {
   /** Rule id. Optional in a policy's own config (it is that policy's rule); required in pack options. */
@@ -163,30 +164,51 @@ export interface PulumiResourceRef {
   readonly urn: string;
 }
 
+/** A suppression of a policy's settings, by its place in them, in the core's form. */
+export interface IndexedSuppression {
+  readonly index: number;
+  readonly suppression: Suppression;
+}
+
+/** The core form of a suppression of `rule`: Pulumi's own match keys (type, URN) left out. */
+export function coreSuppression(rule: string, exemption: PodguardExemption): Suppression {
+  const suppression: Suppression = { rule, reason: exemption.reason };
+  if (exemption.expires !== undefined) suppression.expires = exemption.expires;
+  const match = exemption.match ?? {};
+  const coreMatch: NonNullable<Suppression['match']> = {};
+  if (match.kind !== undefined) coreMatch.kind = match.kind;
+  if (match.namespace !== undefined) coreMatch.namespace = match.namespace;
+  if (match.name !== undefined) coreMatch.name = match.name;
+  if (match.container !== undefined) coreMatch.container = match.container;
+  if (Object.keys(coreMatch).length > 0) suppression.match = coreMatch;
+  return suppression;
+}
+
 /**
- * The core suppressions for one rule and one resource: exemptions of that rule whose Pulumi-side
- * match (type, URN) covers the resource, with the Kubernetes-side match left to the core.
+ * The suppressions of one rule that may cover one resource, by their place in the settings: those
+ * whose Pulumi-side match (type, URN) covers it, with the Kubernetes-side match left to the core.
  */
+export function coveringSuppressions(
+  rule: string,
+  exemptions: readonly PodguardExemption[],
+  resource: PulumiResourceRef,
+): IndexedSuppression[] {
+  const covering: IndexedSuppression[] = [];
+  exemptions.forEach((exemption, index) => {
+    if ((exemption.rule ?? rule) !== rule) return;
+    const match = exemption.match ?? {};
+    if (match.type !== undefined && !globMatches(match.type, resource.type)) return;
+    if (match.urn !== undefined && !globMatches(match.urn, resource.urn)) return;
+    covering.push({ index, suppression: coreSuppression(rule, exemption) });
+  });
+  return covering;
+}
+
+/** The core suppressions for one rule and one resource (see {@link coveringSuppressions}). */
 export function suppressionsFor(
   rule: string,
   exemptions: readonly PodguardExemption[],
   resource: PulumiResourceRef,
 ): Suppression[] {
-  const suppressions: Suppression[] = [];
-  for (const exemption of exemptions) {
-    if ((exemption.rule ?? rule) !== rule) continue;
-    const match = exemption.match ?? {};
-    if (match.type !== undefined && !globMatches(match.type, resource.type)) continue;
-    if (match.urn !== undefined && !globMatches(match.urn, resource.urn)) continue;
-    const suppression: Suppression = { rule, reason: exemption.reason };
-    if (exemption.expires !== undefined) suppression.expires = exemption.expires;
-    const coreMatch: NonNullable<Suppression['match']> = {};
-    if (match.kind !== undefined) coreMatch.kind = match.kind;
-    if (match.namespace !== undefined) coreMatch.namespace = match.namespace;
-    if (match.name !== undefined) coreMatch.name = match.name;
-    if (match.container !== undefined) coreMatch.container = match.container;
-    if (Object.keys(coreMatch).length > 0) suppression.match = coreMatch;
-    suppressions.push(suppression);
-  }
-  return suppressions;
+  return coveringSuppressions(rule, exemptions, resource).map((covering) => covering.suppression);
 }

@@ -20,25 +20,20 @@ import {
   podTemplateTable,
   type Rule,
 } from '@podguard/policy-core';
-import type { EnforcementLevel, PolicyResource, StackValidationPolicy } from '@pulumi/policy';
+import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
 import { kubernetesTypeOf } from '../resourceTypes.js';
-import { decisiveUnknowns, onlyRule, policyName, SEVERITY, settingsOf } from './policies.js';
+import { decisiveUnknowns, onlyRule, policyName, reportAdvisory, SEVERITY, settingsOf } from './policies.js';
 import { readProperties } from './properties.js';
 import {
+  coveringSuppressions,
   evaluateOptionsFor,
   type FailOn,
   type PodguardSettings,
   settingsSchema,
-  suppressionsFor,
 } from './settings.js';
+import { markFindings, markUndecided, recordSuppressions } from './suppressionUse.js';
 
 const SERVICE_ACCOUNT = { apiVersion: 'v1', kind: 'ServiceAccount' };
-
-/** See policies.ts: a diagnostic whose enforcement level overrides the policy's. */
-type ReportDiagnostic = (
-  diagnostic: { message: string; enforcementLevel?: EnforcementLevel },
-  urn?: string,
-) => void;
 
 /** The stack policy of a rule that reads cross-object facts; `defaults` as for the resource policies. */
 export function stackRulePolicy(rule: Rule, defaults: PodguardSettings): StackValidationPolicy {
@@ -57,6 +52,7 @@ export function stackRulePolicy(rule: Rule, defaults: PodguardSettings): StackVa
       let base: EvaluateOptions;
       try {
         settings = settingsOf(defaults, args, { name, rule: rule.id, takesSuppressions: true });
+        recordSuppressions(name, rule.id, settings.suppressions ?? []);
         base = evaluateOptionsFor(settings);
         // Validates the options as every door does (an unknown profile is one clear error).
         createEvaluation(base);
@@ -68,14 +64,10 @@ export function stackRulePolicy(rule: Rule, defaults: PodguardSettings): StackVa
       const failOn: FailOn = settings.failOn ?? 'error';
       const report = (finding: Finding, urn: string) => {
         if (!isBlocking(finding, failOn)) {
-          (reportViolation as unknown as ReportDiagnostic)(
-            { message: formatFinding(finding), enforcementLevel: 'advisory' },
-            urn,
-          );
+          reportAdvisory(reportViolation, formatFinding(finding), urn);
         } else reportViolation(formatFinding(finding), urn);
       };
-      const advise = (message: string, urn: string) =>
-        (reportViolation as unknown as ReportDiagnostic)({ message, enforcementLevel: 'advisory' }, urn);
+      const advise = (message: string, urn: string) => reportAdvisory(reportViolation, message, urn);
 
       // The facts: every ServiceAccount of the stack whose identity and field are known.
       const accounts: unknown[] = [];
@@ -94,16 +86,20 @@ export function stackRulePolicy(rule: Rule, defaults: PodguardSettings): StackVa
       for (const resource of args.resources) {
         const type = kubernetesTypeOf(resource.type);
         if (!type || !hasPodTemplates(type.apiVersion, type.kind, templates)) continue;
+        const covering = coveringSuppressions(rule.id, suppressionList, {
+          type: resource.type,
+          urn: resource.urn,
+        });
         const options: EvaluateOptions = {
           ...base,
           ...(type.patch ? { partial: true } : {}),
           rules: onlyRule(rule.id),
-          suppressions: suppressionsFor(rule.id, suppressionList, { type: resource.type, urn: resource.urn }),
+          suppressions: covering.map((entry) => entry.suppression),
         };
-        const session = createEvaluation(options);
         const { object, unknowns } = readProperties(resource.props, type);
         const decisive = decisiveUnknowns(rule, object, unknowns, suppressionList);
         if (decisive.length > 0) {
+          markUndecided(name, covering);
           advise(
             undecided(
               rule,
@@ -114,10 +110,18 @@ export function stackRulePolicy(rule: Rule, defaults: PodguardSettings): StackVa
           );
           continue;
         }
-        session.learn(accounts);
-        const findings = session.evaluate(object).findings.filter((finding) => finding.rule === rule.id);
+        const evaluateWith = (suppressions: EvaluateOptions['suppressions']) => {
+          const session = createEvaluation({ ...options, suppressions });
+          session.learn(accounts);
+          return session.evaluate(object).findings.filter((finding) => finding.rule === rule.id);
+        };
+        const findings = evaluateWith(options.suppressions);
         // A ServiceAccount whose fields are unknown at preview could decide the verdict.
-        if (unknownAccounts.length > 0 && findings.some((finding) => finding.status === 'fail')) {
+        if (
+          unknownAccounts.length > 0 &&
+          findings.some((finding) => finding.status === 'fail' || finding.status === 'suppressed')
+        ) {
+          markUndecided(name, covering);
           advise(
             undecided(
               rule,
@@ -128,7 +132,9 @@ export function stackRulePolicy(rule: Rule, defaults: PodguardSettings): StackVa
           );
           continue;
         }
-        for (const finding of findings) if (finding.status !== 'suppressed') report(finding, resource.urn);
+        // Suppressed findings too, as advisory: the core's text says which suppression covers them.
+        for (const finding of findings) report(finding, resource.urn);
+        markFindings(name, covering, findings, evaluateWith);
       }
     },
   };
