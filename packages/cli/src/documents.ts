@@ -38,7 +38,7 @@ export interface DocumentChunk {
    * One item of a List read item by item (a `kubectl get` dump): its index in `items`, where its
    * value is in the parsed text, and the columns before it on its first line.
    */
-  item?: Pick<ListItem, 'index' | 'pointer'>;
+  item?: Pick<ListItem, 'index' | 'pointer' | 'members'>;
   /**
    * Columns before the chunk's text on its first line: 3 for a document on its marker line
    * (`--- {a: 1}`), the item's column for a JSON List item that starts mid-line. Positions in
@@ -64,6 +64,12 @@ export interface ParsedDocument extends DocumentChunk {
   document: Document;
   lineCounter: LineCounter;
 }
+
+/** A `---` or `...` line inside a block of lines. */
+const MARKER_IN_BLOCK = /\n(---|\.\.\.)(\s|$)/;
+
+/** No chunks (shared: most lines end none). */
+const NONE: DocumentChunk[] = [];
 
 /** The scanner of a document decided plain: read whole, like every other document. */
 const PLAIN: ListScanner = { items: 0, push: () => undefined, close: () => undefined };
@@ -117,12 +123,22 @@ class DocumentSplitter {
     private readonly splitLists = false,
   ) {}
 
-  /** Takes the next line; returns the documents (or List items) it ended. */
-  push(line: string): DocumentChunk[] {
+  /**
+   * Takes the next line; returns the documents (or List items) it ended. `checked`: the caller
+   * has checked a block of lines holding this one for control characters (a read at a time).
+   */
+  push(line: string, checked = false): DocumentChunk[] {
     const lineNumber = ++this.lineNumber;
     // NUL, or any control character YAML (and go-yaml) does not allow: not text.
-    if (CONTROL_CHARACTER.test(line))
+    if (!checked && CONTROL_CHARACTER.test(line))
       throw new InputProblem('binary file: not YAML, JSON or a Dockerfile', lineNumber, 1);
+    const first = line.charCodeAt(0);
+    // `%`, `-` and `.` start the only lines that are not plain content (directives, markers).
+    if (first !== 37 && first !== 45 && first !== 46) {
+      if (this.splitLists) this.scanList(line, lineNumber);
+      if (this.list?.decided !== true) this.current.lines.push(line);
+      return this.ready.length === 0 ? NONE : this.take();
+    }
     if (!this.wholeFile && line.startsWith('%YAML') && !this.current.lines.some(isContent)) {
       // A directive before the document's `---`: go-yaml accepts YAML 1.1 only. The line is kept
       // as an empty one so line numbers do not move.
@@ -153,6 +169,29 @@ class DocumentSplitter {
     return this.take();
   }
 
+  /**
+   * Takes a block of whole lines (joined by `\n`) at once when the current document is a JSON List
+   * being read item by item and the block can hold nothing else (no `\r`, no `---` or `...`
+   * line, no control character): the scanner reads it without a string per line. Returns
+   * undefined when it cannot, and the block is then pushed line by line.
+   */
+  pushBlock(block: string): DocumentChunk[] | undefined {
+    const scanner = this.list?.decided === true ? this.list.scanner : undefined;
+    if (!(scanner instanceof JsonListScanner)) return undefined;
+    if (block.includes('\r') || CONTROL_CHARACTER.test(block)) return undefined;
+    if (
+      !this.wholeFile &&
+      (MARKER_IN_BLOCK.test(block) || block.startsWith('---') || block.startsWith('...'))
+    )
+      return undefined;
+    const first = this.lineNumber + 1;
+    let lines = 1;
+    for (let i = block.indexOf('\n'); i !== -1; i = block.indexOf('\n', i + 1)) lines++;
+    this.lineNumber += lines;
+    scanner.pushBlock(block, first);
+    return this.ready.length === 0 ? NONE : this.take();
+  }
+
   /** The chunks ready to be taken, oldest first. */
   private take(): DocumentChunk[] {
     return this.ready.length === 0 ? [] : this.ready.splice(0, this.ready.length);
@@ -169,7 +208,11 @@ class DocumentSplitter {
           text: item.text,
           firstLine: item.firstLine,
           lastLine: item.lastLine,
-          item: { index: item.index, pointer: item.pointer },
+          item: {
+            index: item.index,
+            pointer: item.pointer,
+            ...(item.members !== undefined ? { members: item.members } : {}),
+          },
           ...(item.columnOffset > 0 ? { columnOffset: item.columnOffset } : {}),
         });
       const scanner = line.trimStart().startsWith('{')
@@ -261,7 +304,19 @@ export async function* readChunks(
       text[lastBreak] === '\n' && text[lastBreak - 1] === '\r' ? lastBreak - 1 : lastBreak,
     );
     rest = text.slice(lastBreak + 1);
-    for (const line of complete.split(/\r\n|\r|\n/)) ready.push(...splitter.push(line));
+    const block = splitter.pushBlock(complete);
+    if (block !== undefined) {
+      if (block.length > 0) ready.push(...block);
+      if (ready.length > 0) yield* ready.splice(0);
+      continue;
+    }
+    // Control characters are looked for once per read; a line is checked alone only to name it.
+    const checked = !CONTROL_CHARACTER.test(complete);
+    const lines = complete.includes('\r') ? complete.split(/\r\n|\r|\n/) : complete.split('\n');
+    for (const line of lines) {
+      const ended = splitter.push(line, checked);
+      if (ended.length > 0) ready.push(...ended);
+    }
     if (ready.length > 0) yield* ready.splice(0);
   }
   rest += decoder.end();
@@ -279,10 +334,11 @@ export async function* readChunks(
 export function* splitChunks(text: string, wholeFile = false, splitLists = false): Generator<DocumentChunk> {
   const splitter = new DocumentSplitter(wholeFile, splitLists);
   // CR alone ends a line too, as YAML and readline (so readChunks) read it.
-  const lines = text.split(/\r\n|\r|\n/);
+  const lines = text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
   // A final newline ends the last line; it does not start an empty one (as readline reads it).
   if (lines[lines.length - 1] === '') lines.pop();
-  for (const line of lines) yield* splitter.push(line);
+  const checked = !CONTROL_CHARACTER.test(text);
+  for (const line of lines) yield* splitter.push(line, checked);
   yield* splitter.end();
 }
 

@@ -50,11 +50,14 @@ export class JsonIndex {
   /** Filled on the first {@link position}: most items of a dump pass and need no place. */
   private offsets: Map<string, number> | undefined;
   private lineStarts: number[] | undefined;
-  /** An object repeats a key. */
-  readonly duplicateKey: boolean;
+  #duplicateKey: boolean | undefined;
 
-  constructor(private readonly text: string) {
-    this.duplicateKey = this.scan(undefined);
+  constructor(private readonly text: string) {}
+
+  /** An object repeats a key (found by a scan of the text, on the first call). */
+  get duplicateKey(): boolean {
+    this.#duplicateKey ??= this.scan(undefined);
+    return this.#duplicateKey;
   }
 
   /** 1-based line and column in the text of a pointer (or its nearest existing ancestor). */

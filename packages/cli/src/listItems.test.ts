@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type DocumentChunk, parseChunk, splitChunks } from './documents.js';
+import { type DocumentChunk, parseChunk, readChunks, splitChunks } from './documents.js';
 import { runCli } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podguard-list-items-'));
@@ -95,7 +96,8 @@ describe('Lists read item by item (kubectl get -o yaml|json)', () => {
       expect(read.map((item) => item.value)).toEqual(parse(yamlList).items);
     }
     const [first] = [...splitChunks(jsonList, true, true)];
-    expect(first?.item).toEqual({ index: 0, pointer: '' });
+    // The Pod's 11 members (apiVersion, kind, metadata, name, namespace, spec, containers...), counted as read.
+    expect(first?.item).toEqual({ index: 0, pointer: '', members: 11 });
     expect(first?.columnOffset).toBe(8);
     expect(first?.firstLine).toBe(4);
   });
@@ -112,6 +114,57 @@ describe('Lists read item by item (kubectl get -o yaml|json)', () => {
     for (const text of [JSON.stringify(tricky, null, 4), JSON.stringify(tricky)]) {
       expect(items(splitChunks(text, true, true)).map((item) => item.value)).toEqual(tricky.items);
     }
+  });
+
+  it('reads a JSON List from a stream a block of lines at a time exactly as line by line', async () => {
+    const tricky = (i: number) => ({
+      apiVersion: 'v1',
+      kind: i % 2 === 0 ? 'Pod' : 'ConfigMap',
+      metadata: { name: `n-${i}`, annotations: { note: `"}, {"x": [ \\ ${'}'.repeat(i % 5)}` } },
+      data: { path: 'C:\\dir\\', nested: [[{ deep: ['[', ']', '{'] }]] },
+    });
+    const list = { apiVersion: 'v1', items: Array.from({ length: 300 }, (_, i) => tricky(i)), kind: 'List' };
+    const layouts = {
+      kubectl: `${JSON.stringify(list, null, 4)}\n`,
+      compact: `${JSON.stringify(list)}\n`,
+      // YAML stream (stdin): a JSON List between other documents.
+      stream: `apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n${JSON.stringify(list, null, 2)}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n`,
+    };
+    const shape = (chunk: DocumentChunk) => ({ ...chunk });
+    for (const [name, text] of Object.entries(layouts)) {
+      const json = name !== 'stream';
+      const expected = [...splitChunks(text, json, true)].map(shape);
+      expect(
+        expected.filter((chunk) => chunk.item !== undefined),
+        name,
+      ).toHaveLength(300);
+      // Reads of odd sizes: blocks end anywhere, strings and items go on into the next block.
+      for (const size of [97, 4096, 65536]) {
+        const parts: string[] = [];
+        for (let at = 0; at < text.length; at += size) parts.push(text.slice(at, at + size));
+        const read: DocumentChunk[] = [];
+        for await (const chunk of readChunks(Readable.from(parts), json, true)) read.push(shape(chunk));
+        expect(read, `${name} in reads of ${size}`).toEqual(expected);
+      }
+    }
+  });
+
+  it('finds a key repeated in a JSON item read from a stream, as kubectl refuses it', async () => {
+    const item = (i: number, extra = '') =>
+      `        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p${i}"${extra}}, "spec": {"containers": [{"name": "c", "image": "x:1"}]}}`;
+    const items = Array.from({ length: 400 }, (_, i) => item(i, i === 250 ? ', "name": "again"' : ''));
+    const text = `{\n    "apiVersion": "v1",\n    "items": [\n${items.join(',\n')}\n    ],\n    "kind": "List"\n}\n`;
+    const run = await scan(['scan', '-', '--format', 'json'], text);
+    expect(run.code).toBe(2);
+    const report = JSON.parse(run.stdout);
+    expect(report.inputErrors).toEqual([
+      expect.objectContaining({
+        line: 254,
+        message: expect.stringMatching(/^items\[250\]: .*(duplicate|unique|key)/i),
+      }),
+    ]);
+    // The items before and after it are still judged.
+    expect(report.summary.objects).toBe(399);
   });
 
   it('reads other documents whole: objects with items of their own, Lists with other keys first, flow style', () => {

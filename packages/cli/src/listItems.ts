@@ -36,6 +36,11 @@ export interface ListItem {
   pointer: '' | '/0';
   /** Columns before the item's text on its first line (JSON items start mid-line). */
   columnOffset: number;
+  /**
+   * JSON items: the object members (`"key":`) counted while scanning, when every one was seen. The
+   * parsed value has as many unless a key repeats, so a reader checks repeats only then.
+   */
+  members?: number;
 }
 
 /** What a scanner decided about its document: a List read item by item, or a plain document. */
@@ -164,6 +169,7 @@ const trailingBackslashes = (line: string) => {
   while (line.charCodeAt(line.length - 1 - count) === BACKSLASH) count++;
   return count;
 };
+const NEWLINE = 10;
 const isSpace = (code: number) => code === 32 || code === 9 || code === 13 || code === 10 || code === 0xfeff;
 
 /**
@@ -183,24 +189,74 @@ export class JsonListScanner implements ListScanner {
   private key: string | undefined;
   private readonly values = new Map<string, string>();
   private readonly keys = new Set<string>();
-  private item: { parts: string[]; firstLine: number; column: number } | undefined;
+  private item: { parts: string[]; firstLine: number; column: number; members: number } | undefined;
   private seen = 0;
   private firstLine = 0;
-  private lastPosition = { line: 1, column: 1 };
+  /** Where the last token was, for an input that ends inside the List. */
+  private lastLine = 1;
+  private lastColumn = 1;
 
   constructor(private readonly emit: (item: ListItem) => void) {}
 
   push(line: string, lineNumber: number): ListDecision {
     if (this.seen++ === 0) this.firstLine = lineNumber;
+    return this.scan(line, lineNumber);
+  }
+
+  /**
+   * Takes several lines at once (joined by `\n`, no `\r`), once the scanner has decided: a cluster
+   * dump is read a block at a time, without a string per line.
+   */
+  pushBlock(block: string, firstLineNumber: number): ListDecision {
+    if (this.seen === 0) this.firstLine = firstLineNumber;
+    this.seen += 2;
+    return this.scan(block, firstLineNumber);
+  }
+
+  /** Scans one line, or a block of lines joined by `\n`, the first of which is `lineNumber`. */
+  private scan(text: string, firstLineNumber: number): ListDecision {
     let decision: ListDecision;
+    let lineNumber = firstLineNumber;
+    let lineStart = 0;
     let from = this.item === undefined ? -1 : 0;
-    for (let i = 0; i < line.length; i++) {
-      let code = line.charCodeAt(i);
+    const length = text.length;
+    for (let i = 0; i < length; i++) {
+      if (!this.inString && this.depth > 2 && this.state === 'items') {
+        // Inside an item: only strings, nesting and line breaks matter until the item's own `}`,
+        // which the code below handles. Most of a cluster dump is read by this loop.
+        let depth = this.depth;
+        let members = 0;
+        let j = i;
+        for (; j < length; j++) {
+          const c = text.charCodeAt(j);
+          if (c === QUOTE) {
+            const end = stringEnd(text, j);
+            if (end >= length) break; // the string goes on in the next block: read below
+            j = end;
+            // A key: its string is followed by `:` (kubectl prints none between).
+            let next = j + 1;
+            while (isSpace(text.charCodeAt(next)) && text.charCodeAt(next) !== NEWLINE) next++;
+            if (text.charCodeAt(next) === COLON) members++;
+          } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+          else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+            if (depth === 3) break;
+            depth--;
+          } else if (c === NEWLINE) {
+            lineNumber++;
+            lineStart = j + 1;
+          }
+        }
+        this.depth = depth;
+        if (this.item !== undefined) this.item.members += members;
+        if (j >= length) break;
+        i = j;
+      }
+      let code = text.charCodeAt(i);
       if (this.inString && !this.escape && code !== QUOTE && code !== BACKSLASH) {
-        // Jump to the string's end on this line (strings never span lines in JSON).
-        const end = stringEnd(line, i - 1);
-        if (end >= line.length) {
-          this.escape = line.charCodeAt(line.length - 1) === BACKSLASH && trailingBackslashes(line) % 2 === 1;
+        // Jump to the string's end (strings never span lines in JSON).
+        const end = stringEnd(text, i - 1);
+        if (end >= text.length) {
+          this.escape = text.charCodeAt(text.length - 1) === BACKSLASH && trailingBackslashes(text) % 2 === 1;
           break;
         }
         i = end;
@@ -212,7 +268,7 @@ export class JsonListScanner implements ListScanner {
         else if (code === QUOTE) {
           this.inString = false;
           if (this.stringStart >= 0) {
-            this.lastString = line.slice(this.stringStart, i);
+            this.lastString = text.slice(this.stringStart, i);
             this.stringStart = -1;
             if (this.key !== undefined && HEADER_KEYS.has(this.key)) {
               this.values.set(this.key, this.lastString);
@@ -225,11 +281,18 @@ export class JsonListScanner implements ListScanner {
         }
         continue;
       }
-      if (isSpace(code)) continue;
-      this.lastPosition = { line: lineNumber, column: i + 1 };
+      if (isSpace(code)) {
+        if (code === NEWLINE) {
+          lineNumber++;
+          lineStart = i + 1;
+        }
+        continue;
+      }
+      this.lastLine = lineNumber;
+      this.lastColumn = i - lineStart + 1;
       if (this.state === 'items' && this.depth === 2 && this.item === undefined) {
         if (code !== COMMA && code !== CLOSE_BRACKET) {
-          this.item = { parts: [], firstLine: lineNumber, column: i + 1 };
+          this.item = { parts: [], firstLine: lineNumber, column: i - lineStart + 1, members: 0 };
           from = i;
         }
       }
@@ -237,6 +300,8 @@ export class JsonListScanner implements ListScanner {
         case QUOTE:
           this.inString = true;
           this.stringStart = this.depth === 1 ? i + 1 : -1;
+          // A string of an item read here (it goes on into the next block): its members are not all counted.
+          if (this.item !== undefined && this.depth > 2) this.item.members = Number.NaN;
           break;
         case OPEN_BRACE:
         case OPEN_BRACKET:
@@ -252,19 +317,19 @@ export class JsonListScanner implements ListScanner {
         case CLOSE_BRACE:
         case CLOSE_BRACKET:
           if (this.item !== undefined && this.depth === 2) {
-            this.endItem(line, from, i, lineNumber); // a scalar item, ended by `]`
+            this.endItem(text, from, i, lineNumber); // a scalar item, ended by `]`
             from = -1;
           }
           this.depth--;
           if (this.item !== undefined && this.depth === 2) {
-            this.endItem(line, from, i + 1, lineNumber);
+            this.endItem(text, from, i + 1, lineNumber);
             from = -1;
           }
           if (this.state === 'items' && this.depth === 1) this.state = 'after';
           break;
         case COMMA:
           if (this.item !== undefined && this.depth === 2) {
-            this.endItem(line, from, i, lineNumber);
+            this.endItem(text, from, i, lineNumber);
             from = -1;
           }
           if (this.depth === 1) this.key = undefined;
@@ -284,7 +349,7 @@ export class JsonListScanner implements ListScanner {
       }
       if (decision === 'plain') return decision;
     }
-    if (this.item !== undefined && from >= 0) this.item.parts.push(line.slice(from));
+    if (this.item !== undefined && from >= 0) this.item.parts.push(text.slice(from));
     if (decision === undefined && this.state === 'probe' && this.seen > DECISION_LINES) return 'plain';
     return decision;
   }
@@ -298,8 +363,8 @@ export class JsonListScanner implements ListScanner {
     if (this.depth !== 0 || this.inString) {
       throw new InputProblem(
         'invalid JSON: the input ends before the List is closed',
-        this.lastPosition.line,
-        this.lastPosition.column,
+        this.lastLine,
+        this.lastColumn,
       );
     }
     checkEnvelope(this.values.get('kind'), this.values.get('apiVersion'), this.firstLine);
@@ -317,6 +382,7 @@ export class JsonListScanner implements ListScanner {
       lastLine: Math.max(item.firstLine, lineNumber),
       pointer: '',
       columnOffset: item.column - 1,
+      ...(Number.isNaN(item.members) ? {} : { members: item.members }),
     });
   }
 }

@@ -605,7 +605,7 @@ function scanItem(
   plan: ((document: PlannedDocument, fixable: boolean, objects: unknown) => void) | undefined,
 ): InputError | undefined {
   const base = `/items/${item.index}`;
-  const fast = item.pointer === '' && !preparsed ? readJsonItem(chunk.text) : undefined;
+  const fast = item.pointer === '' && !preparsed ? readJsonItem(chunk.text, item.members) : undefined;
   /** Keeps the item: its value (not its tree) when a finding has a fix, else its object. */
   const keepItem = (result: EvaluationResult, whole: unknown, value: unknown) => {
     const fixable = result.findings.some((f) => f.status === 'fail' && f.fix);
@@ -746,7 +746,10 @@ const isJsonOperation = (item: unknown) =>
  * A JSON List item read with JSON.parse and indexed for locations, or undefined when the YAML reader
  * must read it: invalid JSON (its error names the place), a repeated key, an unrendered template.
  */
-function readJsonItem(text: string): { value: unknown; index: JsonIndex } | undefined {
+function readJsonItem(
+  text: string,
+  members: number | undefined,
+): { value: unknown; index: JsonIndex } | undefined {
   if (findTemplateAction(text) !== undefined) return undefined;
   let value: unknown;
   try {
@@ -755,7 +758,30 @@ function readJsonItem(text: string): { value: unknown; index: JsonIndex } | unde
     return undefined;
   }
   const index = new JsonIndex(text);
+  // As many members parsed as the List's scanner counted: no key repeats (the usual case, and no
+  // second scan of the text); else the index looks for the repeat.
+  if (members !== undefined && countMembers(value) === members) return { value, index };
   return index.duplicateKey ? undefined : { value, index };
+}
+
+/** The object members of a parsed JSON value, nested ones included. */
+function countMembers(value: unknown): number {
+  let count = 0;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current !== 'object' || current === null) continue;
+    if (Array.isArray(current)) {
+      for (const item of current) if (typeof item === 'object' && item !== null) pending.push(item);
+      continue;
+    }
+    for (const key in current) {
+      count++;
+      const member = (current as Record<string, unknown>)[key];
+      if (typeof member === 'object' && member !== null) pending.push(member);
+    }
+  }
+  return count;
 }
 
 /** A JSON 6902 patch: listed as one, or a `patches` file whose content is a list of operations. */
