@@ -14,7 +14,13 @@ import { JsonListScanner, type ListItem, type ListScanner, YamlListScanner } fro
 
 export { InputProblem };
 
-import { checkAliasing, KUBERNETES_YAML_OPTIONS, KubernetesYamlError, kubernetesValue } from './kubeYaml.js';
+import {
+  checkAliasing,
+  KUBERNETES_YAML_OPTIONS,
+  KubernetesYamlError,
+  kubernetesValue,
+  sameKey,
+} from './kubeYaml.js';
 
 /** One document's text and where it starts. */
 export interface DocumentChunk {
@@ -371,7 +377,7 @@ export function parseChunk(chunk: DocumentChunk): ParsedDocument {
     ...KUBERNETES_YAML_OPTIONS,
     lineCounter,
     prettyErrors: false,
-    uniqueKeys: true,
+    uniqueKeys: sameKey,
     logLevel: 'error',
   });
   const error = document.errors[0];

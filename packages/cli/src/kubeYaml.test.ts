@@ -148,8 +148,23 @@ describe('merge keys as go-yaml v2 applies them', () => {
       { x: { a: 1 }, z: { a: 2, b: 2 }, m: { a: 1, b: 2 } },
     ],
     ['a quoted "<<" is an ordinary key', 'm: {"<<": {a: 1}}', { m: { '<<': { a: 1 } } }],
+    // go-yaml v2 checks no merge key for repeats: each is applied in its turn.
+    [
+      'two merge keys in one mapping, applied in order',
+      'a: &a {hostNetwork: true, x: 1}\nb: &b {hostPID: true, x: 2}\nspec:\n  <<: *a\n  <<: *b',
+      {
+        a: { hostNetwork: true, x: 1 },
+        b: { hostPID: true, x: 2 },
+        spec: { hostNetwork: true, hostPID: true, x: 2 },
+      },
+    ],
   ])('%s', (_, yaml, expected) => {
     expect(read(`${yaml}\n`).value).toEqual(expected);
+  });
+
+  it('still refuses an ordinary key given twice, and a quoted "<<" given twice', () => {
+    expect(() => read('m: {a: 1, a: 2}\n')).toThrow('Map keys must be unique');
+    expect(() => read('m: {"<<": 1, "<<": 2}\n')).toThrow('Map keys must be unique');
   });
 
   it('rejects what go-yaml rejects', () => {

@@ -9,7 +9,8 @@
  *   sexagesimals (`1:30`) stay strings, as go-yaml gives them to an `interface{}`;
  * - merge keys (`<<`) applied in go-yaml v2's order: the mapping's entries are applied one after the
  *   other, so a merge overrides the keys before it and the keys after it override the merge; in a
- *   merged sequence the first mapping wins;
+ *   merged sequence the first mapping wins; a mapping may hold several merge keys (go-yaml checks
+ *   no merge key for repeats);
  * - map keys written as JSON strings (`true`, `1`), as sigs.k8s.io/yaml does;
  * - aliasing bounded as go-yaml v2 bounds it ("document contains excessive aliasing"), counted on
  *   the parsed tree in one pass, before anything is expanded.
@@ -24,6 +25,7 @@ import {
   isSeq,
   type Node,
   type Pair,
+  type ParsedNode,
   Scalar,
   type ScalarTag,
   type SchemaOptions,
@@ -194,10 +196,20 @@ export class KubernetesYamlError extends Error {
   }
 }
 
-const isMergeKey = (pair: Pair): boolean =>
-  isScalar(pair.key) &&
-  pair.key.value === MERGE_KEY &&
-  (pair.key.type === Scalar.PLAIN || pair.key.type === undefined);
+const isMergeKeyNode = (key: unknown): boolean =>
+  isScalar(key) && key.value === MERGE_KEY && (key.type === Scalar.PLAIN || key.type === undefined);
+
+const isMergeKey = (pair: Pair): boolean => isMergeKeyNode(pair.key);
+
+/**
+ * Whether two keys of one mapping are the same key (`uniqueKeys`): as the YAML library compares
+ * them, except merge keys, which go-yaml v2 applies one after the other however many there are.
+ */
+export function sameKey(a: ParsedNode, b: ParsedNode): boolean {
+  if (a === b) return true;
+  if (!isScalar(a) || !isScalar(b) || a.value !== b.value) return false;
+  return !(isMergeKeyNode(a) && isMergeKeyNode(b));
+}
 
 /**
  * Rejects excessive aliasing as go-yaml v2 does: it counts decoded nodes, and those decoded through
