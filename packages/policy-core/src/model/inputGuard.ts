@@ -35,6 +35,47 @@ function shortPointer(pointer: string): string {
   return pointer.length > 120 ? `${pointer.slice(0, 120)}…` : pointer === '' ? '/' : pointer;
 }
 
+/** Nodes the allocation-free walk visits at most: past it, shared subtrees may be multiplying. */
+const PLAIN_WALK_BUDGET = 200_000;
+
+/**
+ * Whether `value` is JSON data by a recursive walk that allocates nothing: plain objects whose
+ * prototype is `Object.prototype` (or null), arrays, scalars. False when it cannot tell (anything
+ * unusual, deeper than a tenth of the limit, more than {@link PLAIN_WALK_BUDGET} nodes): the full
+ * walk decides then. A shared subtree is walked once per reference, within the budget.
+ */
+function isPlainTree(value: unknown, allowDates: boolean): boolean {
+  let budget = PLAIN_WALK_BUDGET;
+  const walk = (node: unknown, depth: number): boolean => {
+    switch (typeof node) {
+      case 'string':
+      case 'number':
+      case 'boolean':
+      case 'undefined':
+        return true;
+      case 'object':
+        break;
+      default:
+        return false;
+    }
+    if (node === null) return true;
+    if (--budget < 0 || depth > MAX_INPUT_DEPTH / 10) return false;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) if (!walk(node[i], depth + 1)) return false;
+      return true;
+    }
+    const proto = Object.getPrototypeOf(node);
+    // Other realms, Dates (when allowed) and everything else: the full walk decides.
+    if (proto !== Object.prototype && proto !== null) return false;
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) return false;
+      if (!walk((node as Record<string, unknown>)[key], depth + 1)) return false;
+    }
+    return true;
+  };
+  return walk(value, 0);
+}
+
 /** What a value that is not JSON data is, or undefined for JSON data (and `undefined`). */
 function notJson(value: unknown, allowDates: boolean): string | undefined {
   switch (typeof value) {
@@ -67,6 +108,9 @@ function notJson(value: unknown, allowDates: boolean): string | undefined {
  * @param what How messages name the value: `input`, `options`.
  */
 export function checkJsonData(value: unknown, what: string, allowDates = false): void {
+  // The usual input (plain data, no shared subtree, shallow) passes a walk that allocates nothing;
+  // anything else is walked again below, which names the place of a problem.
+  if (isPlainTree(value, allowDates)) return;
   const fail = (message: string, pointer: string): never => {
     throw new PodguardInputError(`${what} ${message}`, pointer);
   };
