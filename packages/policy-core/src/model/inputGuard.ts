@@ -44,7 +44,7 @@ const PLAIN_WALK_BUDGET = 200_000;
  * unusual, deeper than a tenth of the limit, more than {@link PLAIN_WALK_BUDGET} nodes): the full
  * walk decides then. A shared subtree is walked once per reference, within the budget.
  */
-function isPlainTree(value: unknown, allowDates: boolean): boolean {
+function isPlainTree(value: unknown): boolean {
   let budget = PLAIN_WALK_BUDGET;
   const walk = (node: unknown, depth: number): boolean => {
     switch (typeof node) {
@@ -110,7 +110,7 @@ function notJson(value: unknown, allowDates: boolean): string | undefined {
 export function checkJsonData(value: unknown, what: string, allowDates = false): void {
   // The usual input (plain data, no shared subtree, shallow) passes a walk that allocates nothing;
   // anything else is walked again below, which names the place of a problem.
-  if (isPlainTree(value, allowDates)) return;
+  if (isPlainTree(value)) return;
   const fail = (message: string, pointer: string): never => {
     throw new PodguardInputError(`${what} ${message}`, pointer);
   };
