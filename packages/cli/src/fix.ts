@@ -4,6 +4,7 @@
  * it differs); this module maps the edits onto the file's bytes (fileEdits.ts) and replaces the
  * file atomically, only if it still holds the bytes that were scanned (safeWrite.ts).
  */
+import type { LocatedFinding } from '@podguard/policy-core';
 import { applyByteEdits, type ByteEdit, byteEdits, FileLines, sortByteEdits } from './fileEdits.js';
 import type { InputError } from './inputs.js';
 import { type CliIo, UsageError } from './io.js';
@@ -100,6 +101,8 @@ export async function runFix(
   result: ScanResult,
   settings: FixSettings,
   io: Pick<CliIo, 'stdout' | 'stderr'>,
+  /** The scan's findings about Dockerfiles and Jib builds (the scan keeps no others for --fix). */
+  advice: readonly LocatedFinding[] = result.report.findings,
 ): Promise<FixOutcome> {
   const fixes = await fixFiles(result.files, settings);
   const errors: InputError[] = [];
@@ -115,15 +118,21 @@ export async function runFix(
     }
   }
   // Dockerfile and Jib fixes are advice (which UID an image should run as is the author's call).
-  for (const finding of result.report.findings) {
-    const kind = finding.resource.kind;
-    if ((kind === 'Dockerfile' || kind === 'Jib') && finding.status === 'fail' && finding.source) {
-      const { file, line } = finding.source;
-      const what = kind === 'Jib' ? 'Maven and Gradle build files' : 'Dockerfiles';
-      io.stderr.write(`podguard: ${file}:${line}: not fixed: ${what} are not rewritten by --fix\n`);
-    }
+  for (const finding of advice) {
+    if (!isFixAdvice(finding) || !finding.source) continue;
+    const { file, line } = finding.source;
+    const what = finding.resource.kind === 'Jib' ? 'Maven and Gradle build files' : 'Dockerfiles';
+    io.stderr.write(`podguard: ${file}:${line}: not fixed: ${what} are not rewritten by --fix\n`);
   }
   return { errors, changed: fixes.some((fix) => !fix.error && fix.changes > 0) };
+}
+
+/** A failing finding about a Dockerfile or a Jib build, which --fix does not rewrite but names. */
+export function isFixAdvice(finding: LocatedFinding): boolean {
+  const kind = finding.resource.kind;
+  return (
+    (kind === 'Dockerfile' || kind === 'Jib') && finding.status === 'fail' && finding.source !== undefined
+  );
 }
 
 /**

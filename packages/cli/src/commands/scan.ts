@@ -5,6 +5,7 @@ import {
   formatJunit,
   formatSarif,
   formatText,
+  type LocatedFinding,
   type ProfileName,
   parseVersion,
   reportPieces,
@@ -14,7 +15,7 @@ import {
   streamedFormats,
 } from '@podguard/policy-core';
 import { ConfigError, findConfig, loadConfig, type PodguardConfig } from '../config.js';
-import { fixArgs, fixFs, runFix } from '../fix.js';
+import { fixArgs, fixFs, isFixAdvice, runFix } from '../fix.js';
 import { commandHelp, parseFlags } from '../flags.js';
 import { HelmError, renderCharts } from '../helmTemplate.js';
 import type { InputFile } from '../inputs.js';
@@ -173,11 +174,27 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     return result.blocking ? 1 : 0;
   }
 
+  // The first scan of --fix plans the fixes; its findings are not kept (the report is of the files
+  // as fixed, read again), only those runFix speaks of: memory stays that of the planned edits.
+  // Standard input cannot be read again: with it, the findings are kept.
+  const advice: LocatedFinding[] = [];
+  const readAgain = values.fix === true && !positionals.includes('-');
+  if (readAgain) {
+    request.sink = async (batch) => {
+      for (const finding of batch) if (isFixAdvice(finding)) advice.push(finding);
+    };
+  }
   let result = await scan(request);
   clearProgress();
   if (values.fix) {
+    delete request.sink;
     const dryRun = values['dry-run'] === true;
-    const fix = await runFix(result, { dryRun, ...fixFs(io) }, io);
+    const fix = await runFix(
+      result,
+      { dryRun, ...fixFs(io) },
+      io,
+      readAgain ? advice : result.report.findings,
+    );
     if (dryRun) {
       // Inputs that could not be read are neither fixed nor silently passed: exit 2, as scan does.
       writeInputErrors(result.report, io);
@@ -185,7 +202,7 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
       return fix.changed ? 1 : 0;
     }
     // Report what is left after fixing, as `eslint --fix` does; files that could not be written are errors.
-    if (fix.changed) {
+    if (readAgain || fix.changed) {
       const { fix: _plan, ...plain } = request;
       result = await scan(plain);
       clearProgress();
