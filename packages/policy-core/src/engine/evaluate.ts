@@ -8,6 +8,7 @@ import {
   DEPRECATED_OPTION,
   INVALID_INPUT,
   INVALID_SUPPRESSION,
+  UNJUDGED_FIELD,
   UNUSED_SUPPRESSION,
 } from '../model/diagnostics.js';
 import { PodguardInputError } from '../model/errors.js';
@@ -25,6 +26,7 @@ import type {
   Suppression,
 } from '../model/types.js';
 import type { DockerfileView, JibBuildFormat, JibView, PodView, RuleContext } from '../model/views.js';
+import { argoSourceMap, locateSource, mapPatch } from '../podspec/argoSources.js';
 import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
@@ -591,14 +593,25 @@ function evaluateObject(
   findings.push(...own);
 }
 
-/** Findings once each: two views sharing a pod-level carrier report the same pod-level finding. */
+/**
+ * Findings once each: two views sharing a pod-level carrier report the same pod-level finding. Two
+ * Argo templates failing on the same templateDefaults value report it once, with both fixes.
+ */
 function withoutDuplicates(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, Finding>();
   return findings.filter((finding) => {
     const key = JSON.stringify([finding.rule, finding.status, finding.message, finding.locations]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, finding);
+      return true;
+    }
+    if (finding.fix !== undefined && first.fix !== undefined && finding.fix.kind === first.fix.kind) {
+      const ops = new Set(first.fix.patch.map((op) => JSON.stringify(op)));
+      const added = finding.fix.patch.filter((op) => !ops.has(JSON.stringify(op)));
+      if (added.length > 0) first.fix = { ...first.fix, patch: [...first.fix.patch, ...added] };
+    }
+    return false;
   });
 }
 
@@ -610,6 +623,7 @@ function evaluateView(
   evaluation: Evaluation,
   own: Finding[],
 ): void {
+  const start = own.length;
   const problems = validatePodSpec(view.spec, view.specPath, view.metadata, view.metadataPath);
   // A wrongly typed field is an error for that field; every rule that does not read it still runs.
   const unreadable = problems.length === 0 ? undefined : unreadableFields(problems, view);
@@ -623,6 +637,63 @@ function evaluateView(
     if (unreadable !== undefined && readsAnyOf(rule, unreadable)) continue;
     runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, evaluation.context);
   }
+  if (argoSourceMap(view) !== undefined) mapArgoFindings(view, own, start, resource, objectIndex);
+}
+
+/**
+ * An Argo workflow's view is its effective pod (templateDefaults and podSpecPatch merged in, see
+ * argoSources.ts): findings point at where each value is written, fixes land where they take
+ * effect, and a podSpecPatch that cannot be judged is reported.
+ */
+function mapArgoFindings(
+  view: PodView,
+  own: Finding[],
+  start: number,
+  resource: ResourceRef,
+  objectIndex: number,
+): void {
+  const map = argoSourceMap(view);
+  if (map === undefined) return;
+  for (let index = start; index < own.length; index++) {
+    const finding = own[index] as Finding;
+    finding.locations = finding.locations.map((location) => ({
+      ...location,
+      path: locateSource(map, location.path),
+    }));
+    finding.path = locateSource(map, finding.path);
+    if (finding.fix === undefined) continue;
+    const mapped = mapPatch(map, view, finding.fix.patch);
+    if ('patch' in mapped) finding.fix = { ...finding.fix, patch: mapped.patch };
+    else {
+      delete finding.fix;
+      finding.unfixable = `the value is set by the podSpecPatch at ${mapped.blockedBy}, a string podguard does not rewrite: change it there`;
+    }
+  }
+  for (const field of map.unjudged)
+    own.push(unjudgedFinding(resource, objectIndex, field.path, field.message));
+}
+
+function unjudgedFinding(
+  resource: ResourceRef,
+  objectIndex: number,
+  path: JsonPointer,
+  message: string,
+): Finding {
+  return {
+    rule: UNJUDGED_FIELD,
+    status: 'fail',
+    level: 'baseline',
+    severity: 'warning',
+    resource,
+    objectIndex,
+    path,
+    locations: [{ path }],
+    reason: 'unjudged field',
+    detail: message,
+    message,
+    messageId: UNJUDGED_FIELD,
+    controls: [],
+  };
 }
 
 /** Rounds of filling in a partial object; each round adds what the previous one made rules ask for. */
