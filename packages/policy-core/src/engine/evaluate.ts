@@ -663,11 +663,10 @@ function mapArgoFindings(
     finding.path = locateSource(map, finding.path);
     if (finding.fix === undefined) continue;
     const mapped = mapPatch(map, view, finding.fix.patch);
-    if ('patch' in mapped) finding.fix = { ...finding.fix, patch: mapped.patch };
-    else {
-      delete finding.fix;
-      finding.unfixable = `the value is set by the podSpecPatch at ${mapped.blockedBy}, a string podguard does not rewrite: change it there`;
-    }
+    if (mapped.patch.length > 0) finding.fix = { ...finding.fix, patch: mapped.patch };
+    else delete finding.fix;
+    if (mapped.blockedBy !== undefined)
+      finding.unfixable = `a value is set by ${mapped.blockedBy}, a podSpecPatch string podguard does not rewrite: change it there`;
   }
   for (const field of map.unjudged)
     own.push(unjudgedFinding(resource, objectIndex, field.path, field.message));

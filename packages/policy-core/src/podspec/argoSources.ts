@@ -173,17 +173,30 @@ function parentsOf(object: unknown, base: JsonPointer, target: JsonPointer): Jso
   return ops;
 }
 
+/** Lists merged by key (Argo's template lists, Kubernetes' strategic-merge lists): an own item is added to them. */
+const KEYED_LISTS = new Set([
+  'volumes',
+  'volumeMounts',
+  'volumeDevices',
+  'env',
+  'ports',
+  'initContainers',
+  'sidecars',
+]);
+
 /**
- * A fix's patch, computed on the view's virtual pointers, as a patch of the manifest; or the
- * podSpecPatch field that sets what it would change (podguard does not rewrite that string).
+ * A fix's patch, computed on the view's virtual pointers, as a patch of the manifest. Operations
+ * on values a podSpecPatch sets are left out (podguard does not rewrite that string); `blockedBy`
+ * names the patch then.
  */
 export function mapPatch(
   map: ArgoSourceMap,
   view: PodView,
   patch: readonly JsonPatchOperation[],
-): { patch: JsonPatchOperation[] } | { blockedBy: JsonPointer } {
+): { patch: JsonPatchOperation[]; blockedBy: JsonPointer | undefined } {
   const out: JsonPatchOperation[] = [];
   const seen = new Set<string>();
+  let blockedBy: JsonPointer | undefined;
   const emit = (op: JsonPatchOperation) => {
     const key = JSON.stringify(op);
     if (seen.has(key)) return;
@@ -197,31 +210,45 @@ export function mapPatch(
       continue;
     }
     const blocked = patchSetting(map, tokens);
-    if (blocked !== undefined) return { blockedBy: blocked };
+    if (blocked !== undefined) {
+      blockedBy ??= blocked;
+      continue;
+    }
     if (op.op !== 'add') {
       const source = sourceOf(map, op.path);
-      if (source.kind === 'patch') return { blockedBy: source.field };
-      emit({ ...op, path: source.path });
+      if (source.kind === 'patch') blockedBy ??= source.field;
+      else emit({ ...op, path: source.path });
       continue;
     }
     const append = tokens[tokens.length - 1] === '-';
     const at = append ? tokens.slice(0, -1) : tokens;
     const target = targetOf(map, at);
-    if (target === null) return { blockedBy: map.specPath };
+    if (target === null) {
+      blockedBy ??= map.specPath;
+      continue;
+    }
     for (const parent of parentsOf(view.object, map.base, target)) emit(parent);
-    if (append) {
-      // The list comes from elsewhere (templateDefaults): the template's own copy of it, which
-      // replaces it as Argo's merge does, keeps its items.
-      const list = valueAt(view.spec, at);
-      const source = sourceOf(map, pointer(map.specPath, ...at));
-      if (Array.isArray(list) && (source.kind !== 'authored' || source.path !== target)) {
-        if (source.kind === 'patch') return { blockedBy: source.field };
-        emit({ op: 'add', path: target, value: structuredCloneJson(list), ifMissing: true });
-      }
-      emit({ ...op, path: `${target}/-` });
-    } else emit({ ...op, path: target });
+    if (!append) {
+      emit({ ...op, path: target });
+      continue;
+    }
+    const list = valueAt(view.spec, at);
+    const source = sourceOf(map, pointer(map.specPath, ...at));
+    if (source.kind === 'patch' && Array.isArray(list)) {
+      blockedBy ??= source.field;
+      continue;
+    }
+    if (KEYED_LISTS.has(at[at.length - 1] as string)) {
+      // Merged by key: the template's own item joins the others.
+      emit({ op: 'add', path: target, value: [], ifMissing: true });
+    } else if (Array.isArray(list) && (source.kind !== 'authored' || source.path !== target)) {
+      // A list from templateDefaults: the template's own copy replaces it, as Argo's merge does,
+      // so it keeps the defaults' items.
+      emit({ op: 'add', path: target, value: structuredCloneJson(list), ifMissing: true });
+    }
+    emit({ ...op, path: `${target}/-` });
   }
-  return { patch: out };
+  return { patch: out, blockedBy };
 }
 
 function structuredCloneJson<T>(value: T): T {

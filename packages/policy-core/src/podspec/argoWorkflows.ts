@@ -230,13 +230,16 @@ class PodBuilder {
     setChild(this.root, key, node);
   }
 
-  /** Appends to the list `spec[key]` an item with its source node. */
-  push(key: string, value: unknown, node: SourceNode): void {
+  /**
+   * Appends to the list `spec[key]` an item with its source node. `target`: where an item added
+   * to the list goes (null: nowhere, as for containers).
+   */
+  push(key: string, value: unknown, node: SourceNode, target: JsonPointer | null = null): void {
     let list = this.spec[key];
     if (!Array.isArray(list)) {
       list = [];
       this.spec[key] = list;
-      setChild(this.root, key, sourceNode(undefined, null));
+      setChild(this.root, key, sourceNode(undefined, target));
     }
     const listNode = childNode(this.root, key) as SourceNode;
     setChild(listNode, String((list as unknown[]).length), node);
@@ -321,13 +324,14 @@ export function argoWorkflowViews(
       }
     };
     if (own) {
+      const path = pointer(templatePath, 'securityContext');
       pod.take(
         'securityContext',
         template.securityContext,
         nodeFor(node, 'securityContext', templatePath),
-        '',
+        path,
+        path,
       );
-      childNode(pod.root, 'securityContext')!.target = pointer(templatePath, 'securityContext');
     } else if (spec.securityContext !== undefined)
       pod.take('securityContext', spec.securityContext, undefined, pointer(specPath, 'securityContext'));
     if (spec.hostNetwork !== undefined) {
@@ -346,7 +350,12 @@ export function argoWorkflowViews(
     if (Array.isArray(spec.volumes)) {
       spec.volumes.forEach((volume, volumeIndex) => {
         const path = pointer(specPath, 'volumes', volumeIndex);
-        pod.push('volumes', volume, sourceNode({ kind: 'authored', path }, path));
+        pod.push(
+          'volumes',
+          volume,
+          sourceNode({ kind: 'authored', path }, path),
+          pointer(templatePath, 'volumes'),
+        );
       });
     }
     if (Array.isArray(template.volumes)) {
@@ -354,7 +363,10 @@ export function argoWorkflowViews(
       const volumesPath = pathOf(node, 'volumes', templatePath);
       template.volumes.forEach((volume, volumeIndex) => {
         const child = nodeFor(volumesNode, String(volumeIndex), volumesPath);
-        pod.push('volumes', volume, child);
+        if (child.target === undefined)
+          child.target =
+            child.source?.kind === 'authored' ? child.source.path : pointer(volumesPath, volumeIndex);
+        pod.push('volumes', volume, child, pointer(templatePath, 'volumes'));
       });
     }
     addContainers(
