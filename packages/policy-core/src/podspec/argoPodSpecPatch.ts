@@ -299,7 +299,7 @@ class BlockReader {
       const end = keyEnd(line.text);
       if (end < 0) throw new Unsupported(`line ${line.number} is not "key: value"`);
       const rawKey = line.text.slice(0, end).trim();
-      if (rawKey === '' || rawKey.startsWith('?') || rawKey === '<<')
+      if (rawKey === '' || '?{[&*!|>%@`'.includes(rawKey[0] as string) || rawKey === '<<')
         throw new Unsupported(`the key at line ${line.number}`);
       const key = keyText(rawKey);
       const rest = line.text.slice(end + 1).trim();
