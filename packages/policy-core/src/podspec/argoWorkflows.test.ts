@@ -4,7 +4,7 @@ import { harden } from '../engine/harden.js';
 import type { Finding } from '../model/types.js';
 import { extractObject } from './extract.js';
 
-const workflow = (spec: Record<string, unknown>) => ({
+const workflow = <Spec extends Record<string, unknown>>(spec: Spec) => ({
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'Workflow',
   metadata: { name: 'build', namespace: 'ci' },
@@ -239,7 +239,7 @@ describe('Argo Workflows: templateDefaults', () => {
 });
 
 describe('Argo Workflows: podSpecPatch', () => {
-  const base = (spec: Record<string, unknown>) =>
+  const base = <Spec extends Record<string, unknown>>(spec: Spec) =>
     workflow({
       automountServiceAccountToken: false,
       securityContext: hardenedPod,
