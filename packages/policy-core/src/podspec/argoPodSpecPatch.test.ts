@@ -86,3 +86,21 @@ describe('readPodSpecPatch', () => {
     expect(read).toEqual({ problem: expect.stringMatching(/^\/spec\/podSpecPatch cannot be judged/) });
   });
 });
+
+describe('hostile patches', () => {
+  it('a deeply nested patch is reported, not recursed into', () => {
+    const deep = `${'['.repeat(40_000)}${']'.repeat(40_000)}`;
+    expect(readPodSpecPatch(`{"a": ${deep}}`, '/p')).toEqual({ problem: expect.stringContaining('deeper') });
+    const compact = `a:\n  ${'- '.repeat(40_000)}x`;
+    expect(readPodSpecPatch(compact, '/p')).toEqual({ problem: expect.stringContaining('deeper') });
+  });
+
+  it('a __proto__ key is an own field of the patch, never a prototype', () => {
+    const read = readPodSpecPatch('{"securityContext": {"__proto__": {"runAsNonRoot": true}}}', '/p');
+    expect('patch' in read).toBe(true);
+    if (!('patch' in read)) return;
+    const context = read.patch.securityContext as Record<string, unknown>;
+    expect(Object.getPrototypeOf(context)).toBe(Object.prototype);
+    expect(context.runAsNonRoot).toBeUndefined();
+  });
+});

@@ -19,6 +19,7 @@ import {
   childNode,
   type SourceNode,
   setChild,
+  setOwn,
   sourceNode,
 } from './argoSources.js';
 
@@ -56,16 +57,30 @@ export function readPodSpecPatch(
   }
   if (parsed === null) return { patch: {} };
   if (!isRecord(parsed)) return cannot('it is not a pod spec object');
-  if (hasDirective(parsed, 0))
+  if (depthOf(parsed, 0) > MAX_PATCH_DEPTH) return cannot(`it nests deeper than ${MAX_PATCH_DEPTH} levels`);
+  if (hasDirective(parsed))
     return cannot('it uses a strategic merge directive ($patch, $setElementOrder...)');
   return { patch: parsed };
 }
 
-function hasDirective(value: unknown, depth: number): boolean {
-  if (depth > 64) return true;
-  if (Array.isArray(value)) return value.some((item) => hasDirective(item, depth + 1));
+/** Deeper than any pod spec: such a patch is not read (and never recursed into further). */
+const MAX_PATCH_DEPTH = 64;
+
+function depthOf(value: unknown, depth: number): number {
+  if (depth > MAX_PATCH_DEPTH) return depth;
+  let deepest = depth;
+  const items = Array.isArray(value) ? value : isRecord(value) ? Object.values(value) : [];
+  for (const item of items) {
+    deepest = Math.max(deepest, depthOf(item, depth + 1));
+    if (deepest > MAX_PATCH_DEPTH) break;
+  }
+  return deepest;
+}
+
+function hasDirective(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some((item) => hasDirective(item));
   if (!isRecord(value)) return false;
-  return Object.keys(value).some((key) => key.startsWith('$') || hasDirective(value[key], depth + 1));
+  return Object.keys(value).some((key) => key.startsWith('$') || hasDirective(value[key]));
 }
 
 /** The lists of a PodSpec merged by key, by the key (corev1.PodSpec's patchMergeKey tags). */
@@ -117,20 +132,20 @@ function mergeInto(
     if (mergeKey !== undefined && Array.isArray(value) && Array.isArray(current)) {
       const listNode = childNode(node, key) ?? setChild(node, key, sourceNode(undefined));
       const itemKeys = podLevel && CONTAINER_GROUPS.has(key) ? CONTAINER_MERGE_KEYS : {};
-      target[key] = mergeList(current, listNode, value, field, mergeKey, itemKeys);
+      setOwn(target, key, mergeList(current, listNode, value, field, mergeKey, itemKeys));
     } else if (isRecord(value) && isRecord(current)) {
       const copy = { ...current };
-      target[key] = copy;
+      setOwn(target, key, copy);
       const child = childNode(node, key) ?? setChild(node, key, sourceNode(undefined));
       mergeInto(copy, child, value, field, {}, false);
     } else if (isRecord(value)) {
       // A new object: its fields are the patch's; fields added under it go to the authored place.
       const copy: Record<string, unknown> = {};
-      target[key] = copy;
+      setOwn(target, key, copy);
       const child = setChild(node, key, sourceNode({ kind: 'patch', field, set: false }));
       mergeInto(copy, child, value, field, {}, false);
     } else {
-      target[key] = value;
+      setOwn(target, key, value);
       setChild(node, key, sourceNode(setBy(field), null));
     }
   }
@@ -258,7 +273,19 @@ class BlockReader {
   index = 0;
   constructor(readonly lines: Line[]) {}
 
+  depth = 0;
+
   block(indent: number): unknown {
+    if (++this.depth > MAX_PATCH_DEPTH)
+      throw new Unsupported(`nesting deeper than ${MAX_PATCH_DEPTH} levels`);
+    try {
+      return this.collection(indent);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  collection(indent: number): unknown {
     const line = this.lines[this.index];
     if (line === undefined || line.indent < indent) return null;
     if (line.text === '-' || line.text.startsWith('- ')) return this.sequence(line.indent);

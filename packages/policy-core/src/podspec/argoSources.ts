@@ -80,6 +80,11 @@ export function setChild(node: SourceNode, key: string, child: SourceNode): Sour
   return child;
 }
 
+/** `object[key] = value` as an own property, also for a key such as `__proto__` (input is untrusted). */
+export function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Strategic-merge keys of a Kubernetes Container's lists (corev1.Container's patchMergeKey tags). */
 export const CONTAINER_MERGE_KEYS: Readonly<Record<string, string>> = {
   env: 'name',

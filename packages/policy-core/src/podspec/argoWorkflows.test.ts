@@ -315,6 +315,14 @@ describe('Argo Workflows: podSpecPatch', () => {
     expect(evaluate(base({ podSpecPatch: patch }), { failOn: 'warning' }).allowed).toBe(false);
   });
 
+  it('a __proto__ key in a patch is a field Kubernetes ignores, never inherited by the pod', () => {
+    const object = base({ podSpecPatch: '{"securityContext": {"__proto__": {"runAsNonRoot": false}}}' });
+    expect(evaluate(object).findings).toEqual([]);
+    const extracted = extractObject(object);
+    if (extracted.kind !== 'pod') throw new Error('expected a pod');
+    expect(Object.getPrototypeOf(extracted.view.spec.securityContext)).toBe(Object.prototype);
+  });
+
   it('extractObject gives the effective pod: the main container is named main', () => {
     const extracted = extractObject(base({ podSpecPatch: '{"hostNetwork": true}' }));
     expect(extracted.kind).toBe('pod');

@@ -33,6 +33,7 @@ import {
   registerSourceMap,
   type SourceNode,
   setChild,
+  setOwn,
   sourceNode,
   type UnjudgedField,
 } from './argoSources.js';
@@ -108,27 +109,35 @@ function mergeDefaults(
     const child = setChild(node, key, sourceNode(undefined));
     const mergeKey = keys[key];
     if (mergeKey !== undefined && Array.isArray(value) && Array.isArray(lower[key])) {
-      merged[key] = mergeListByKey(
-        lower[key] as unknown[],
-        pointer(lowerPath, key),
-        value,
-        pointer(upperPath, key),
-        child,
-        mergeKey,
-        depth === 0 && CONTAINER_LISTS.has(key),
+      setOwn(
+        merged,
+        key,
+        mergeListByKey(
+          lower[key] as unknown[],
+          pointer(lowerPath, key),
+          value,
+          pointer(upperPath, key),
+          child,
+          mergeKey,
+          depth === 0 && CONTAINER_LISTS.has(key),
+        ),
       );
     } else if (lower[key] === undefined) {
       child.source = { kind: 'authored', path: pointer(upperPath, key) };
-      merged[key] = value;
+      setOwn(merged, key, value);
     } else {
-      merged[key] = mergeDefaults(
-        lower[key],
-        pointer(lowerPath, key),
-        value,
-        pointer(upperPath, key),
-        child,
-        depth === 0 && (key === 'container' || key === 'script') ? CONTAINER_MERGE_KEYS : {},
-        depth + 1,
+      setOwn(
+        merged,
+        key,
+        mergeDefaults(
+          lower[key],
+          pointer(lowerPath, key),
+          value,
+          pointer(upperPath, key),
+          child,
+          depth === 0 && (key === 'container' || key === 'script') ? CONTAINER_MERGE_KEYS : {},
+          depth + 1,
+        ),
       );
     }
   }
@@ -199,7 +208,7 @@ function effectiveTemplate(
   const applicable: Record<string, unknown> = {};
   for (const key of Object.keys(defaults)) {
     if ((TEMPLATE_TYPES as readonly string[]).includes(key) && key !== type) continue;
-    applicable[key] = defaults[key];
+    setOwn(applicable, key, defaults[key]);
   }
   const merged = mergeDefaults(
     applicable,
