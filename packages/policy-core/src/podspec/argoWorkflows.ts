@@ -304,6 +304,15 @@ export function argoWorkflowViews(
   if (templates === undefined) return { views: [] };
   if (!Array.isArray(templates))
     return { path: `${specPath}/templates`, message: `${specPath}/templates must be an array` };
+  if (
+    spec.templateDefaults !== undefined &&
+    spec.templateDefaults !== null &&
+    !isRecord(spec.templateDefaults)
+  )
+    return {
+      path: `${specPath}/templateDefaults`,
+      message: `${specPath}/templateDefaults must be an object`,
+    };
   const metadata: ObjectMeta = isRecord(spec.podMetadata) ? (spec.podMetadata as ObjectMeta) : {};
   const metadataPath = `${specPath}/podMetadata`;
   const defaultsPath = `${specPath}/templateDefaults`;
