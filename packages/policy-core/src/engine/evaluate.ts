@@ -26,7 +26,7 @@ import type {
   Suppression,
 } from '../model/types.js';
 import type { DockerfileView, JibBuildFormat, JibView, PodView, RuleContext } from '../model/views.js';
-import { argoSourceMap, locateSource, mapPatch } from '../podspec/argoSources.js';
+import { argoSourceMap, locateSource, mapPatch, sourceOf } from '../podspec/argoSources.js';
 import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
@@ -656,6 +656,16 @@ function mapArgoFindings(
   if (map === undefined) return;
   for (let index = start; index < own.length; index++) {
     const finding = own[index] as Finding;
+    // Validation messages start with the pointer they are about: name the authored one.
+    if (finding.rule === INVALID_INPUT && finding.message.startsWith(`${finding.path} `)) {
+      const source = sourceOf(map, finding.path);
+      const subject =
+        source.kind === 'patch'
+          ? `${source.field} (its ${finding.path.slice(map.specPath.length + 1)})`
+          : source.path;
+      finding.message = `${subject}${finding.message.slice(finding.path.length)}`;
+      finding.detail = finding.message;
+    }
     finding.locations = finding.locations.map((location) => ({
       ...location,
       path: locateSource(map, location.path),

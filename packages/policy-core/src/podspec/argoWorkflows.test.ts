@@ -135,6 +135,45 @@ describe('Argo Workflows: templateDefaults', () => {
     ]);
   });
 
+  it('containerSet containers only the defaults have are judged, and fixed, in templateDefaults', () => {
+    const object = workflow({
+      templateDefaults: { containerSet: { containers: [{ name: 'x', image: 'x' }] } },
+      templates: [{ name: 'a', containerSet: { volumeMounts: [] } }],
+    });
+    const { findings } = evaluate(object, { level: 'restricted' });
+    expect(pathsOf(findings, 'capabilities_restricted')).toEqual([
+      '/spec/templateDefaults/containerSet/containers/0',
+    ]);
+    const { object: fixed, remaining } = harden(object, { level: 'restricted' });
+    expect(remaining).toEqual([]);
+    expect(fixed.spec.templateDefaults.containerSet.containers[0]).toMatchObject({
+      name: 'x',
+      securityContext: { capabilities: { drop: ['ALL'] }, allowPrivilegeEscalation: false },
+    });
+    expect(fixed.spec.templates[0]?.containerSet).toEqual({ volumeMounts: [] });
+  });
+
+  it('a wrongly typed field in templateDefaults or a podSpecPatch is an input error naming where it is written', () => {
+    const object = workflow({
+      templateDefaults: { container: { securityContext: { privileged: 'yes' } } },
+      podSpecPatch: 'securityContext:\n  runAsUser: "0"\n',
+      templates: [{ name: 'a', container: { image: 'a' } }],
+    });
+    const errors = evaluate(object, { level: 'baseline' }).findings.filter(
+      (finding) => finding.rule === 'invalidInput',
+    );
+    expect(errors.map((finding) => [finding.path, finding.message])).toEqual([
+      [
+        '/spec/templateDefaults/container/securityContext/privileged',
+        '/spec/templateDefaults/container/securityContext/privileged must be a boolean, got a string ("yes")',
+      ],
+      [
+        '/spec/podSpecPatch',
+        '/spec/podSpecPatch (its securityContext/runAsUser) must be an integer, got a string ("0")',
+      ],
+    ]);
+  });
+
   it('a workflow whose templateDefaults carry the hardening passes', () => {
     const object = workflow({
       automountServiceAccountToken: false,

@@ -100,8 +100,16 @@ function mergeDefaults(
   node.target = upperPath;
   const merged: Record<string, unknown> = { ...lower };
   for (const key of Object.keys(lower)) {
-    if (upper[key] === undefined || upper[key] === null)
-      setChild(node, key, sourceNode({ kind: 'authored', path: pointer(lowerPath, key) }));
+    if (upper[key] !== undefined && upper[key] !== null) continue;
+    const child = setChild(node, key, sourceNode({ kind: 'authored', path: pointer(lowerPath, key) }));
+    const list = lower[key];
+    // Items of a list only the defaults have (a containerSet's containers): a field added to one
+    // goes to it there, as the template has no such item of its own.
+    if (Array.isArray(list))
+      list.forEach((item, index) => {
+        if (isRecord(item))
+          setChild(child, String(index), sourceNode(undefined, pointer(lowerPath, key, index)));
+      });
   }
   for (const key of Object.keys(upper)) {
     const value = upper[key];
@@ -267,19 +275,33 @@ function pathOf(node: SourceNode, key: string, path: JsonPointer): JsonPointer {
   return source?.kind === 'authored' ? source.path : pointer(path, key);
 }
 
+/**
+ * The node of item `index` of a template list written at `listPath`, to be moved into the pod's
+ * tree: its source and target made explicit, as it no longer sits under the list's node.
+ */
+function itemNode(listNode: SourceNode, index: number, listPath: JsonPointer): SourceNode {
+  const node = nodeFor(listNode, String(index), listPath);
+  node.source ??= { kind: 'authored', path: pointer(listPath, index) };
+  if (node.target === undefined)
+    node.target = node.source.kind === 'authored' ? node.source.path : pointer(listPath, index);
+  return node;
+}
+
+/** Adds the containers of the list `parent[key]` (written at `parentPath`, or where its node says). */
 function addContainers(
   pod: PodBuilder,
   group: ContainerGroup,
   list: unknown,
-  listNode: SourceNode,
-  listPath: JsonPointer,
+  parent: SourceNode,
+  key: string,
+  parentPath: JsonPointer,
 ): void {
   if (!Array.isArray(list)) return;
+  const listNode = nodeFor(parent, key, parentPath);
+  const listPath = pathOf(parent, key, parentPath);
   list.forEach((item, index) => {
     if (!isRecord(item)) return;
-    const node = nodeFor(listNode, String(index), listPath);
-    if (node.target === undefined) node.target = pointer(listPath, index);
-    pod.push(group, item, node);
+    pod.push(group, item, itemNode(listNode, index, listPath));
   });
 }
 
@@ -380,32 +402,17 @@ export function argoWorkflowViews(
       const volumesNode = nodeFor(node, 'volumes', templatePath);
       const volumesPath = pathOf(node, 'volumes', templatePath);
       template.volumes.forEach((volume, volumeIndex) => {
-        const child = nodeFor(volumesNode, String(volumeIndex), volumesPath);
-        if (child.target === undefined)
-          child.target =
-            child.source?.kind === 'authored' ? child.source.path : pointer(volumesPath, volumeIndex);
+        const child = itemNode(volumesNode, volumeIndex, volumesPath);
         pod.push('volumes', volume, child, pointer(templatePath, 'volumes'));
       });
     }
-    addContainers(
-      pod,
-      'initContainers',
-      template.initContainers,
-      nodeFor(node, 'initContainers', templatePath),
-      pathOf(node, 'initContainers', templatePath),
-    );
+    addContainers(pod, 'initContainers', template.initContainers, node, 'initContainers', templatePath);
     const kind = main[0] as string;
     if (kind === 'containerSet') {
       const setNode = nodeFor(node, 'containerSet', templatePath);
       const setPath = pathOf(node, 'containerSet', templatePath);
       const set = template.containerSet as Record<string, unknown>;
-      addContainers(
-        pod,
-        'containers',
-        set.containers,
-        nodeFor(setNode, 'containers', setPath),
-        pointer(setPath, 'containers'),
-      );
+      addContainers(pod, 'containers', set.containers, setNode, 'containers', setPath);
     } else {
       const mainNode = nodeFor(node, kind, templatePath);
       mainNode.target = pointer(templatePath, kind);
@@ -416,13 +423,7 @@ export function argoWorkflowViews(
         mainNode,
       );
     }
-    addContainers(
-      pod,
-      'containers',
-      template.sidecars,
-      nodeFor(node, 'sidecars', templatePath),
-      pathOf(node, 'sidecars', templatePath),
-    );
+    addContainers(pod, 'containers', template.sidecars, node, 'sidecars', templatePath);
     const unjudged: UnjudgedField[] = [];
     for (const [patch, path] of [
       [spec.podSpecPatch, pointer(specPath, 'podSpecPatch')],
