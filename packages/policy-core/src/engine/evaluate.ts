@@ -677,6 +677,8 @@ function mapArgoFindings(
     else delete finding.fix;
     if (mapped.blockedBy !== undefined)
       finding.unfixable = `a value is set by ${mapped.blockedBy}, a podSpecPatch string podguard does not rewrite: change it there`;
+    else if (mapped.unplaced)
+      finding.unfixable = 'part of the fix has no place in the workflow: change it by hand';
   }
   for (const field of map.unjudged)
     own.push(unjudgedFinding(resource, objectIndex, field.path, field.message));

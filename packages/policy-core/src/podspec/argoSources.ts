@@ -192,16 +192,17 @@ const KEYED_LISTS = new Set([
 /**
  * A fix's patch, computed on the view's virtual pointers, as a patch of the manifest. Operations
  * on values a podSpecPatch sets are left out (podguard does not rewrite that string); `blockedBy`
- * names the patch then.
+ * names the patch then. `unplaced`: an operation had no place in the manifest and was left out.
  */
 export function mapPatch(
   map: ArgoSourceMap,
   view: PodView,
   patch: readonly JsonPatchOperation[],
-): { patch: JsonPatchOperation[]; blockedBy: JsonPointer | undefined } {
+): { patch: JsonPatchOperation[]; blockedBy: JsonPointer | undefined; unplaced: boolean } {
   const out: JsonPatchOperation[] = [];
   const seen = new Set<string>();
   let blockedBy: JsonPointer | undefined;
+  let unplaced = false;
   const emit = (op: JsonPatchOperation) => {
     const key = JSON.stringify(op);
     if (seen.has(key)) return;
@@ -229,7 +230,8 @@ export function mapPatch(
     const at = append ? tokens.slice(0, -1) : tokens;
     const target = targetOf(map, at);
     if (target === null) {
-      blockedBy ??= map.specPath;
+      // A new item of the pod's container lists: no template field makes one.
+      unplaced = true;
       continue;
     }
     for (const parent of parentsOf(view.object, map.base, target)) emit(parent);
@@ -253,7 +255,7 @@ export function mapPatch(
     }
     emit({ ...op, path: `${target}/-` });
   }
-  return { patch: out, blockedBy };
+  return { patch: out, blockedBy, unplaced };
 }
 
 function structuredCloneJson<T>(value: T): T {
