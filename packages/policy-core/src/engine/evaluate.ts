@@ -675,10 +675,13 @@ function mapArgoFindings(
     const mapped = mapPatch(map, view, finding.fix.patch);
     if (mapped.patch.length > 0) finding.fix = { ...finding.fix, patch: mapped.patch };
     else delete finding.fix;
-    if (mapped.blockedBy !== undefined)
-      finding.unfixable = `a value is set by ${mapped.blockedBy}, a podSpecPatch string podguard does not rewrite: change it there`;
-    else if (mapped.unplaced)
-      finding.unfixable = 'part of the fix has no place in the workflow: change it by hand';
+    const why =
+      mapped.blockedBy !== undefined
+        ? `a value is set by ${mapped.blockedBy}, a podSpecPatch string podguard does not rewrite: change it there`
+        : mapped.unplaced
+          ? 'part of the fix has no place in the workflow: change it by hand'
+          : undefined;
+    if (why !== undefined) finding.unfixable = finding.unfixable ? `${finding.unfixable}; ${why}` : why;
   }
   for (const field of map.unjudged)
     own.push(unjudgedFinding(resource, objectIndex, field.path, field.message));
