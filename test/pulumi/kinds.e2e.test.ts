@@ -101,6 +101,30 @@ describe('kinds by API group and version', () => {
     expect(passing.diagnostics).toEqual([]);
   });
 
+  it('an Argo Workflow: templateDefaults are judged; a templated podSpecPatch is an advisory notice', async () => {
+    const workflow = (spec: Record<string, unknown>) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'etl', namespace: 'data' },
+      spec: { entrypoint: 'run', templates: [{ name: 'run', container: { image: 'app:1' } }], ...spec },
+    });
+    const blocked = await pack.analyze({
+      type: 'kubernetes:argoproj.io/v1alpha1:Workflow',
+      name: 'etl',
+      properties: workflow({ templateDefaults: { container: { securityContext: { privileged: true } } } }),
+    });
+    const privileged = blocked.diagnostics.find((d) => d.policyName === 'podguard-privileged');
+    expect(privileged?.message).toContain('at: /spec/templateDefaults/container/securityContext/privileged');
+    const templated = await pack.analyze({
+      type: 'kubernetes:argoproj.io/v1alpha1:Workflow',
+      name: 'etl',
+      properties: workflow({ podSpecPatch: '{{workflow.parameters.patch}}' }),
+    });
+    const notice = templated.diagnostics.find((d) => d.policyName === 'podguard-invalidInput');
+    expect(notice?.message).toContain('/spec/podSpecPatch cannot be judged before Argo runs it');
+    expect(notice?.enforcementLevel).toBe('advisory');
+  });
+
   it('the podTemplates setting declares a custom resource podguard does not know', async () => {
     const app = {
       apiVersion: 'apps.example.com/v1',

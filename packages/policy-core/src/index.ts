@@ -65,6 +65,7 @@ export {
   isBlocking,
   type JibInput,
   type PieceOptions,
+  UNJUDGED_FIELD,
   UNUSED_SUPPRESSION,
 } from './engine/evaluate.js';
 export {

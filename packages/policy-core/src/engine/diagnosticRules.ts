@@ -7,6 +7,7 @@ import {
   DEPRECATED_OPTION,
   INVALID_INPUT,
   INVALID_SUPPRESSION,
+  UNJUDGED_FIELD,
   UNUSED_SUPPRESSION,
 } from '../model/diagnostics.js';
 import type { RuleLevel, Severity } from '../model/types.js';
@@ -62,6 +63,17 @@ export const engineDiagnostics: readonly DiagnosticDeclaration[] = [
     description: 'Options must use their current names; a deprecated name works for one more minor version.',
     messages: {
       deprecatedOption: 'option {name} is deprecated and will be removed in {until}: use {replacement}',
+    },
+  },
+  {
+    id: UNJUDGED_FIELD,
+    level: 'baseline',
+    severity: 'warning',
+    since: '0.1.0',
+    description:
+      'Fields that a controller applies to the pod must be readable before it runs; one podguard cannot judge (a templated podSpecPatch) is reported, never passed.',
+    messages: {
+      unjudgedField: '{path} cannot be judged before Argo runs it ({why}); what it sets is not checked',
     },
   },
 ];

@@ -8,6 +8,7 @@ import {
   DEPRECATED_OPTION,
   INVALID_INPUT,
   INVALID_SUPPRESSION,
+  UNJUDGED_FIELD,
   UNUSED_SUPPRESSION,
 } from '../model/diagnostics.js';
 import { PodguardInputError } from '../model/errors.js';
@@ -32,6 +33,7 @@ import type {
   PodView,
   RuleContext,
 } from '../model/views.js';
+import { argoSourceMap, locateSource, mapPatch, sourceOf } from '../podspec/argoSources.js';
 import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
@@ -607,14 +609,25 @@ function evaluateObject(
   findings.push(...own);
 }
 
-/** Findings once each: two views sharing a pod-level carrier report the same pod-level finding. */
+/**
+ * Findings once each: two views sharing a pod-level carrier report the same pod-level finding. Two
+ * Argo templates failing on the same templateDefaults value report it once, with both fixes.
+ */
 function withoutDuplicates(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, Finding>();
   return findings.filter((finding) => {
     const key = JSON.stringify([finding.rule, finding.status, finding.message, finding.locations]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, finding);
+      return true;
+    }
+    if (finding.fix !== undefined && first.fix !== undefined && finding.fix.kind === first.fix.kind) {
+      const ops = new Set(first.fix.patch.map((op) => JSON.stringify(op)));
+      const added = finding.fix.patch.filter((op) => !ops.has(JSON.stringify(op)));
+      if (added.length > 0) first.fix = { ...first.fix, patch: [...first.fix.patch, ...added] };
+    }
+    return false;
   });
 }
 
@@ -649,6 +662,7 @@ function evaluateView(
     runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, evaluation.context);
   }
   if (view.assembled) mapAssembled(own, first, view.assembled);
+  if (argoSourceMap(view) !== undefined) mapArgoFindings(view, own, first, resource, objectIndex);
 }
 
 /**
@@ -675,6 +689,76 @@ function mapAssembled(findings: Finding[], first: number, assembled: AssembledPo
     }
     findings[index] = mapped;
   }
+}
+
+/**
+ * An Argo workflow's view is its effective pod (templateDefaults and podSpecPatch merged in, see
+ * argoSources.ts): findings point at where each value is written, fixes land where they take
+ * effect, and a podSpecPatch that cannot be judged is reported.
+ */
+function mapArgoFindings(
+  view: PodView,
+  own: Finding[],
+  start: number,
+  resource: ResourceRef,
+  objectIndex: number,
+): void {
+  const map = argoSourceMap(view);
+  if (map === undefined) return;
+  for (let index = start; index < own.length; index++) {
+    const finding = own[index] as Finding;
+    // Validation messages start with the pointer they are about: name the authored one.
+    if (finding.rule === INVALID_INPUT && finding.message.startsWith(`${finding.path} `)) {
+      const source = sourceOf(map, finding.path);
+      const subject =
+        source.kind === 'patch'
+          ? `${source.field} (its ${finding.path.slice(map.specPath.length + 1)})`
+          : source.path;
+      finding.message = `${subject}${finding.message.slice(finding.path.length)}`;
+      finding.detail = finding.message;
+    }
+    finding.locations = finding.locations.map((location) => ({
+      ...location,
+      path: locateSource(map, location.path),
+    }));
+    finding.path = locateSource(map, finding.path);
+    if (finding.fix === undefined) continue;
+    const mapped = mapPatch(map, view, finding.fix.patch);
+    if (mapped.patch.length > 0) finding.fix = { ...finding.fix, patch: mapped.patch };
+    else delete finding.fix;
+    const why =
+      mapped.blockedBy !== undefined
+        ? `a value is set by ${mapped.blockedBy}, a podSpecPatch string podguard does not rewrite: change it there`
+        : mapped.unplaced
+          ? 'part of the fix has no place in the workflow: change it by hand'
+          : undefined;
+    if (why !== undefined) finding.unfixable = finding.unfixable ? `${finding.unfixable}; ${why}` : why;
+  }
+  for (const field of map.unjudged)
+    own.push(unjudgedFinding(resource, objectIndex, field.path, field.message));
+}
+
+function unjudgedFinding(
+  resource: ResourceRef,
+  objectIndex: number,
+  path: JsonPointer,
+  message: string,
+): Finding {
+  return {
+    rule: UNJUDGED_FIELD,
+    status: 'fail',
+    level: 'baseline',
+    severity: 'warning',
+    resource,
+    objectIndex,
+    path,
+    locations: [{ path }],
+    reason: 'unjudged field',
+    detail: message,
+    message,
+    messageId: UNJUDGED_FIELD,
+    controls: [],
+  };
 }
 
 /** Rounds of filling in a partial object; each round adds what the previous one made rules ask for. */
@@ -963,4 +1047,4 @@ function applySuppressions(
   );
 }
 
-export { DEPRECATED_OPTION, INVALID_INPUT, INVALID_SUPPRESSION, UNUSED_SUPPRESSION };
+export { DEPRECATED_OPTION, INVALID_INPUT, INVALID_SUPPRESSION, UNJUDGED_FIELD, UNUSED_SUPPRESSION };

@@ -249,6 +249,43 @@ describe('harden', () => {
     ]);
   });
 
+  it('hardens an Argo workflow with templateDefaults: safe fixes in the templates, unsafe ones where the value is written', () => {
+    const workflow = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'etl', namespace: 'data' },
+      spec: {
+        entrypoint: 'run',
+        templateDefaults: {
+          container: { securityContext: { allowPrivilegeEscalation: true, runAsUser: 1000 } },
+        },
+        templates: [
+          { name: 'run', container: { image: 'registry.example/etl:1' } },
+          {
+            name: 'load',
+            container: { image: 'registry.example/load:1', securityContext: { runAsGroup: 1000 } },
+          },
+        ],
+      },
+    };
+    const before = structuredClone(workflow);
+    const safe = harden(workflow);
+    expect(workflow).toEqual(before);
+    expect(safe.object.spec.templateDefaults).toEqual(before.spec.templateDefaults);
+    expect(safe.remaining.map((finding) => [finding.rule, finding.path, finding.fix?.kind])).toEqual([
+      [
+        'allowPrivilegeEscalation',
+        '/spec/templateDefaults/container/securityContext/allowPrivilegeEscalation',
+        'unsafe',
+      ],
+    ]);
+    const all = harden(workflow, { unsafe: true });
+    expect(all.remaining).toEqual([]);
+    expect(all.object.spec.templateDefaults.container.securityContext.allowPrivilegeEscalation).toBe(false);
+    expect(all.object.spec.templates[1]?.container.securityContext).toMatchObject({ runAsGroup: 1000 });
+    expect(evaluate(all.object).findings).toEqual([]);
+  });
+
   it('with unsafe: true reaches the fixed point in one call (SYS_ADMIN removed, then escalation off)', () => {
     const pod = {
       apiVersion: 'v1',

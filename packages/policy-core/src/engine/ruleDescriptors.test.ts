@@ -15,6 +15,7 @@ describe('builtinRuleDescriptors', () => {
       'invalidSuppression',
       'unusedSuppression',
       'deprecatedOption',
+      'unjudgedField',
     ]);
     expect(new Set(ids).size).toBe(ids.length);
   });

@@ -8,3 +8,8 @@ export const INVALID_SUPPRESSION = 'invalidSuppression';
 export const UNUSED_SUPPRESSION = 'unusedSuppression';
 /** Rule id of warnings about deprecated option names (`pssVersion`, `exemptions`, `warnings`). */
 export const DEPRECATED_OPTION = 'deprecatedOption';
+/**
+ * Rule id of warnings about a field podguard cannot judge before a controller runs (an Argo
+ * `podSpecPatch` with `{{...}}` expressions): what it sets is not checked, and that is said.
+ */
+export const UNJUDGED_FIELD = 'unjudgedField';

@@ -21,6 +21,7 @@ import {
   type Rule,
   resolveEvaluation,
   ruleRegistry,
+  UNJUDGED_FIELD,
   UNUSED_SUPPRESSION,
 } from '@podguard/policy-core';
 import {
@@ -361,7 +362,10 @@ function rulePolicy(rule: Rule, defaults: PodguardSettings): ResourceValidationP
   };
 }
 
-/** Reports objects the core could not evaluate and malformed suppression annotations. */
+/**
+ * Reports objects the core could not evaluate, malformed suppression annotations, and fields it
+ * cannot judge before a controller runs them (an Argo podSpecPatch with `{{...}}`: a warning).
+ */
 function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
   return {
     name: INPUT_POLICY,
@@ -387,7 +391,10 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
       // Placeholders stand in for unknowns; the rule policies decide whether those matter.
       const read = readOnce(args, type);
       const invalid = evaluateRead(read, options).findings.filter(
-        (finding) => finding.rule === INVALID_INPUT || finding.rule === INVALID_SUPPRESSION,
+        (finding) =>
+          finding.rule === INVALID_INPUT ||
+          finding.rule === INVALID_SUPPRESSION ||
+          finding.rule === UNJUDGED_FIELD,
       );
       // A placeholder for an unknown may be what made the object unreadable: decide at update.
       if (invalid.length > 0 && read.unknowns.length > 0) throwUndecidable(read.unknowns);
