@@ -4,7 +4,8 @@
  * a fix changes. (`--fix` edits files as text instead: see fix.ts.)
  */
 import { type JsonPatchOperation, parsePointer } from '@podguard/policy-core';
-import { type Document, isMap, isSeq, type Node, type ToStringOptions } from 'yaml';
+import type { Document, Node, ToStringOptions } from 'yaml';
+import { isMap, isSeq } from './yamlNodes.js';
 
 /** Path segments for the yaml API: numbers where the node on the way is a sequence. */
 function keysFor(document: Document, tokens: string[]): (string | number)[] {

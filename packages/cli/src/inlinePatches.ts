@@ -5,8 +5,9 @@
  * Findings point into the kustomization, at the line and column of the field inside the patch text
  * (literal `|` block scalars, as kustomizations write them; other scalar styles at the patch's key).
  */
-import { type Document, isScalar, type LineCounter, type Node, type Scalar } from 'yaml';
+import type { Document, LineCounter, Node, Scalar } from 'yaml';
 import type { PatchTarget } from './kustomize.js';
+import { isScalar } from './yamlNodes.js';
 
 /** One patch written inside a kustomization. */
 export interface InlinePatch {

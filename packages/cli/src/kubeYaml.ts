@@ -18,11 +18,6 @@
 import {
   type Document,
   type DocumentOptions,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
   type Node,
   type Pair,
   type ParsedNode,
@@ -32,6 +27,7 @@ import {
   type Tags,
   type YAMLMap,
 } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq } from './yamlNodes.js';
 
 const MERGE_KEY = '<<';
 

@@ -2,8 +2,9 @@
  * Maps JSON pointers of findings back to line and column in YAML or JSON source, using the `yaml`
  * package's node ranges. A pointer to a missing field maps to its nearest existing ancestor.
  */
-import { type Document, isAlias, isMap, isSeq, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import { memberOf } from './kubeYaml.js';
+import { isAlias, isMap, isSeq } from './yamlNodes.js';
 
 /** Line and column (1-based) of a JSON pointer in a parsed document. */
 export interface Position {

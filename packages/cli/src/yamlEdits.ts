@@ -8,19 +8,8 @@
  */
 
 import { escapePointerToken } from '@podguard/policy-core';
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  type Node,
-  type Pair,
-  Scalar,
-  type YAMLMap,
-  type YAMLSeq,
-} from 'yaml';
+import { type Document, type Node, type Pair, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq } from './yamlNodes.js';
 
 /** Replace `text[start, end)` by `text`; `start === end` inserts. Offsets are in the document's text. */
 export interface TextEdit {
