@@ -125,6 +125,40 @@ describe('kinds by API group and version', () => {
     expect(notice?.enforcementLevel).toBe('advisory');
   });
 
+  it('a Tekton Task: a value inherited from stepTemplate is reported there; remediation fills the step template', async () => {
+    const task = (spec: Record<string, unknown>) => ({
+      apiVersion: 'tekton.dev/v1',
+      kind: 'Task',
+      metadata: { name: 'build', namespace: 'ci' },
+      spec,
+    });
+    const blocked = await pack.analyze({
+      type: 'kubernetes:tekton.dev/v1:Task',
+      name: 'build',
+      properties: task({
+        stepTemplate: { securityContext: { privileged: true } },
+        steps: [{ name: 'compile', image: 'golang:1.22' }],
+      }),
+    });
+    const privileged = blocked.diagnostics.find((d) => d.policyName === 'podguard-privileged');
+    expect(privileged?.message).toContain('Task ci/build: privileged (container "compile" must not set');
+    expect(privileged?.message).toContain('at: /spec/stepTemplate/securityContext/privileged');
+    // A Task sets no pod fields: the token is the TaskRun's to set.
+    expect(policies(blocked.diagnostics)).not.toContain('podguard-automountServiceAccountToken');
+
+    await pack.configure({ all: 'remediate' });
+    const properties = task({ steps: [{ name: 'compile', image: 'golang:1.22' }] });
+    const fixed = await pack.preview({ type: 'kubernetes:tekton.dev/v1:Task', name: 'build', properties });
+    expect(fixed.diagnostics.filter((d) => d.enforcementLevel === 'mandatory')).toEqual([]);
+    expect(fixed.properties).toMatchObject({
+      spec: {
+        stepTemplate: { securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } },
+        steps: [{ name: 'compile', securityContext: { allowPrivilegeEscalation: false } }],
+      },
+    });
+    expect((fixed.properties.spec as Record<string, unknown>).securityContext).toBeUndefined();
+  });
+
   it('the podTemplates setting declares a custom resource podguard does not know', async () => {
     const app = {
       apiVersion: 'apps.example.com/v1',
