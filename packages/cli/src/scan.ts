@@ -90,11 +90,13 @@ export interface ScanRequest {
   /** Plan the fixes of --fix while scanning (unsafe ones too when asked): see {@link ScannedFile.fixes}. */
   fix?: { unsafe: boolean };
   /**
-   * Takes the findings as the scan finds them (after each document), for reports written while the
-   * scan runs: the result's `findings` and `objects` are then empty, and memory does not grow with
-   * the findings. Not with `keepDocuments` (--fix needs them).
+   * Takes the findings as the scan finds them (after each document, or each item of a List read
+   * item by item), with the objects checked in the same document or item, for reports written
+   * while the scan runs: the result's `findings` and `objects` are then empty, and memory does not
+   * grow with them. A finding about a checked object comes in the same batch as the object. Not
+   * with `keepDocuments` (--fix needs them).
    */
-  sink?: (findings: LocatedFinding[]) => Promise<void>;
+  sink?: (findings: LocatedFinding[], objects: CheckedObject[]) => Promise<void>;
   /** Called as the scan goes: after each file, and after each document of a streamed file. */
   onProgress?: (progress: ScanProgress) => void;
   version: string;
@@ -295,14 +297,13 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     }
   };
   const sink = request.keepDocuments ? undefined : request.sink;
-  /** With a sink, hands over the findings so far and drops the objects (the summary counts them). */
+  /** With a sink, hands over the findings and the checked objects so far, and drops them. */
   const flush = async () => {
     if (!sink) return;
-    objects.length = 0;
-    if (findings.length === 0) return;
+    if (findings.length === 0 && objects.length === 0) return;
     const batch = findings.splice(0);
     tally(batch);
-    await sink(batch);
+    await sink(batch, objects.splice(0));
   };
   const scanned: ScannedFile[] = [];
   const planner = request.fix ? new FixPlanner(options, request.fix.unsafe, isKubernetesObject) : undefined;
@@ -426,7 +427,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
             chunk.item,
             session,
             findings,
-            sink ? undefined : objects,
+            objects,
             summary,
             ready?.parsed.get(chunk),
             request.keepDocuments ? { kept, context } : undefined,
@@ -594,8 +595,7 @@ function scanItem(
   item: NonNullable<DocumentChunk['item']>,
   session: EvaluationSession,
   findings: LocatedFinding[],
-  /** Where checked objects go; undefined when the scan keeps none (a report written as it goes). */
-  objects: CheckedObject[] | undefined,
+  objects: CheckedObject[],
   summary: { objects: number; pods: number },
   /** The item as the first pass parsed it. */
   preparsed: ParsedDocument | undefined,
@@ -626,7 +626,7 @@ function scanItem(
       summary.objects++;
       if (object.kind === 'not-applicable') continue;
       if (object.kind === 'pod') summary.pods++;
-      objects?.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
+      objects.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
     }
     for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
     keepItem(result, fast.value, fast.value);
@@ -652,7 +652,7 @@ function scanItem(
     summary.objects++;
     if (object.kind === 'not-applicable') continue;
     if (object.kind === 'pod') summary.pods++;
-    objects?.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
+    objects.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
   }
   for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
   keepItem(result, parsed.value, value);

@@ -3,7 +3,6 @@ import { relative, resolve } from 'node:path';
 import {
   type EvaluateOptions,
   formatJunit,
-  formatSarif,
   formatText,
   type ProfileName,
   parseVersion,
@@ -11,6 +10,7 @@ import {
   builtinRuleDescriptors as ruleDescriptors,
   type ScanReport,
   type StreamedFormat,
+  sarifStream,
   streamedFormats,
 } from '@podguard/policy-core';
 import { ConfigError, findConfig, loadConfig, type PodguardConfig } from '../config.js';
@@ -19,6 +19,7 @@ import { commandHelp, parseFlags } from '../flags.js';
 import { HelmError, renderCharts } from '../helmTemplate.js';
 import type { InputFile } from '../inputs.js';
 import { type CliIo, canRedraw, checkOutput, colorFor, emit, ReportWriter, UsageError } from '../io.js';
+import { JunitSpool } from '../junitSpool.js';
 import { configPaths, type ScanProgress, type ScanRequest, scan } from '../scan.js';
 import { cliVersion } from '../version.js';
 import { SCAN, type SCAN_FORMATS } from './spec.js';
@@ -152,8 +153,25 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   };
 
   const configName = configFile === undefined ? null : relative(io.cwd, configFile).split('\\').join('/');
-  // JSON, NDJSON and compact reports are written as the scan finds (findings are not kept): a
-  // cluster dump of 200,000 findings takes no more memory than one of ten.
+  // JSON, NDJSON, compact and SARIF reports are written as the scan finds (findings are not
+  // kept): a cluster dump of 200,000 findings takes no more memory than one of ten. JUnit's test
+  // cases go to temporary files until the counts that precede them are known.
+  if (format === 'junit' && !values.fix) {
+    const spool = new JunitSpool();
+    try {
+      request.sink = (findings, objects) => spool.add(objects, findings);
+      const result = await scan(request);
+      clearProgress();
+      const writer = new ReportWriter(output, io);
+      await spool.writeTo(writer, result.report);
+      await writer.close();
+      writeInputErrors(result.report, io);
+      if (result.report.inputErrors.length > 0) return 2;
+      return result.blocking ? 1 : 0;
+    } finally {
+      await spool.close();
+    }
+  }
   const streamed = values.fix ? undefined : streamedFormat(format);
   if (streamed) {
     const writer = new ReportWriter(output, io);
@@ -199,15 +217,13 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   const pieces = streamedFormat(format);
   const text = pieces
     ? reportPieces(pieces, report)
-    : format === 'sarif'
-      ? formatSarif(report, ruleDescriptors())
-      : format === 'junit'
-        ? formatJunit(report)
-        : formatText(report, {
-            color,
-            summaryControls: values.summary === 'controls',
-            verbose: values.verbose === true,
-          });
+    : format === 'junit'
+      ? formatJunit(report)
+      : formatText(report, {
+          color,
+          summaryControls: values.summary === 'controls',
+          verbose: values.verbose === true,
+        });
   await emit(text, output, io);
   // The text and compact reports list unreadable inputs themselves; the others say so on stderr.
   if (format !== 'text' && format !== 'compact') writeInputErrors(report, io);
@@ -215,8 +231,9 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   return result.blocking ? 1 : 0;
 }
 
-/** The format's pieces, when it can be written as the scan goes. */
+/** The format's pieces, when it can be written as the scan goes (a new stream for each report). */
 function streamedFormat(format: Format): StreamedFormat | undefined {
+  if (format === 'sarif') return sarifStream(ruleDescriptors());
   return format === 'json' || format === 'ndjson' || format === 'compact'
     ? streamedFormats[format]
     : undefined;
