@@ -176,15 +176,19 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   if (streamed) {
     const writer = new ReportWriter(output, io);
     let written = 0;
+    // The head once, before the first finding (a batch may hold checked objects only) or the tail.
+    let head = streamed.head();
     request.sink = async (batch) => {
-      let text = written === 0 ? streamed.head() : '';
+      if (batch.length === 0) return;
+      let text = head;
+      head = '';
       for (const finding of batch) text += streamed.finding(finding, written++);
       await writer.write(text);
     };
     const result = await scan(request);
     clearProgress();
     const report = { ...result.report, config: configName };
-    await writer.write(`${written === 0 ? streamed.head() : ''}${streamed.tail(report, written)}`);
+    await writer.write(`${head}${streamed.tail(report, written)}`);
     await writer.close();
     if (format !== 'compact') writeInputErrors(report, io);
     if (report.inputErrors.length > 0) return 2;
