@@ -15,7 +15,8 @@ import {
   type LocatedFinding,
   type ScanReport,
 } from '@podguard/policy-core';
-import type { ReportWriter } from './io.js';
+import { OutputError, type ReportWriter } from './io.js';
+import { describeFsError } from './safeWrite.js';
 
 /** The test cases of one part, appended as they come; a run of one suite's cases is a segment. */
 interface SpoolFile {
@@ -43,7 +44,11 @@ export class JunitSpool {
     for (const run of this.stream.cases(objects, findings)) {
       const file = await this.file(run.part);
       const bytes = Buffer.from(run.xml, 'utf8');
-      await file.handle.write(bytes, 0, bytes.length, file.size);
+      try {
+        await file.handle.write(bytes, 0, bytes.length, file.size);
+      } catch (error) {
+        throw spoolError(error);
+      }
       const key = `${run.suite}\u0000${run.part}`;
       let segments = this.segments.get(key);
       if (!segments) {
@@ -97,10 +102,21 @@ export class JunitSpool {
   private async file(part: JunitPart): Promise<SpoolFile> {
     let file = this.files.get(part);
     if (!file) {
-      this.directory ??= await mkdtemp(join(tmpdir(), 'podguard-junit-'));
-      file = { handle: await open(join(this.directory, `${part}.xml`), 'w+'), size: 0 };
+      try {
+        this.directory ??= await mkdtemp(join(tmpdir(), 'podguard-junit-'));
+        file = { handle: await open(join(this.directory, `${part}.xml`), 'w+'), size: 0 };
+      } catch (error) {
+        throw spoolError(error);
+      }
       this.files.set(part, file);
     }
     return file;
   }
+}
+
+/** A temporary file that cannot be written (no space, no such directory): one line naming it, exit 2. */
+function spoolError(error: unknown): OutputError {
+  return new OutputError(
+    `--format junit: cannot write its temporary files in ${tmpdir()}: ${describeFsError(error)}`,
+  );
 }

@@ -303,7 +303,11 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     if (findings.length === 0 && objects.length === 0) return;
     const batch = findings.splice(0);
     tally(batch);
-    await sink(batch, objects.splice(0));
+    try {
+      await sink(batch, objects.splice(0));
+    } catch (error) {
+      throw new SinkError(error);
+    }
   };
   const scanned: ScannedFile[] = [];
   const planner = request.fix ? new FixPlanner(options, request.fix.unsafe, isKubernetesObject) : undefined;
@@ -538,6 +542,8 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         });
       }
     } catch (error) {
+      // The report's output failed (a full disk): the scan stops, and the input is not to blame.
+      if (error instanceof SinkError) throw error.cause;
       if (error instanceof InputProblem) {
         errors.push({
           file: file.display,
@@ -583,6 +589,13 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     options,
     blocking,
   };
+}
+
+/** What the sink threw: passed on, not taken for a problem of the file being read. */
+class SinkError extends Error {
+  constructor(override readonly cause: unknown) {
+    super("the scan's sink failed");
+  }
 }
 
 /**

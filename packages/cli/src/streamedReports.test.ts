@@ -65,7 +65,7 @@ async function formatted(paths: string[], cwd: string, profile?: string) {
     options: profile ? { profile: profile as 'restricted' } : {},
     imageUsers: {},
     imageConfigs: [],
-    imageDockerfiles: [],
+    imageDockerfiles: {},
     rendered: [],
     keepDocuments: false,
     kustomize: [],
@@ -127,6 +127,23 @@ describe('SARIF and JUnit written as the scan runs', () => {
       if (previous === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = previous;
       rmSync(spoolDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a temporary file that cannot be written is one line naming it, exit 2, not an unreadable input', async () => {
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = join(dir, 'no-such-directory');
+    try {
+      const run = await runCli(['scan', 'pods.yaml', 'list.json', '--format', 'junit', '--no-config'], {
+        cwd: dir,
+      });
+      expect(run.stderr).toBe(
+        `podguard: --format junit: cannot write its temporary files in ${join(dir, 'no-such-directory')}: no such file or directory\n`,
+      );
+      expect(run.code).toBe(2);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
     }
   });
 });
