@@ -18,10 +18,17 @@ import {
 import { OutputError, type ReportWriter } from './io.js';
 import { describeFsError } from './safeWrite.js';
 
-/** The test cases of one part, appended as they come; a run of one suite's cases is a segment. */
+/**
+ * The test cases of one part, appended as they come (a run of one suite's cases is a segment),
+ * written in blocks: a List of 200,000 objects is 200,000 small runs.
+ */
 interface SpoolFile {
   handle: Awaited<ReturnType<typeof open>>;
+  /** Bytes appended, written or not. */
   size: number;
+  /** Bytes written to the file. */
+  written: number;
+  pending: Buffer[];
 }
 
 interface Segment {
@@ -29,7 +36,7 @@ interface Segment {
   length: number;
 }
 
-/** Bytes copied from a spool file at a time. */
+/** Bytes written to, and copied from, a spool file at a time. */
 const CHUNK = 64 * 1024;
 
 export class JunitSpool {
@@ -44,11 +51,7 @@ export class JunitSpool {
     for (const run of this.stream.cases(objects, findings)) {
       const file = await this.file(run.part);
       const bytes = Buffer.from(run.xml, 'utf8');
-      try {
-        await file.handle.write(bytes, 0, bytes.length, file.size);
-      } catch (error) {
-        throw spoolError(error);
-      }
+      file.pending.push(bytes);
       const key = `${run.suite}\u0000${run.part}`;
       let segments = this.segments.get(key);
       if (!segments) {
@@ -60,11 +63,13 @@ export class JunitSpool {
       if (last && last.start + last.length === file.size) last.length += bytes.length;
       else segments.push({ start: file.size, length: bytes.length });
       file.size += bytes.length;
+      if (file.size - file.written >= CHUNK) await writePending(file);
     }
   }
 
   /** Writes the report: the root and suites with their counts, and the stored cases in place. */
   async writeTo(writer: ReportWriter, report: Pick<ScanReport, 'inputErrors' | 'tool'>): Promise<void> {
+    for (const file of this.files.values()) await writePending(file);
     const buffer = Buffer.alloc(CHUNK);
     const decoder = new StringDecoder('utf8');
     for (const piece of this.stream.layout(report)) {
@@ -104,7 +109,12 @@ export class JunitSpool {
     if (!file) {
       try {
         this.directory ??= await mkdtemp(join(tmpdir(), 'podguard-junit-'));
-        file = { handle: await open(join(this.directory, `${part}.xml`), 'w+'), size: 0 };
+        file = {
+          handle: await open(join(this.directory, `${part}.xml`), 'w+'),
+          size: 0,
+          written: 0,
+          pending: [],
+        };
       } catch (error) {
         throw spoolError(error);
       }
@@ -112,6 +122,19 @@ export class JunitSpool {
     }
     return file;
   }
+}
+
+/** Writes what was appended to the file since the last write. */
+async function writePending(file: SpoolFile): Promise<void> {
+  if (file.pending.length === 0) return;
+  const block = Buffer.concat(file.pending);
+  file.pending = [];
+  try {
+    await file.handle.write(block, 0, block.length, file.written);
+  } catch (error) {
+    throw spoolError(error);
+  }
+  file.written += block.length;
 }
 
 /** A temporary file that cannot be written (no space, no such directory): one line naming it, exit 2. */
