@@ -182,8 +182,8 @@ describe('the built podguard bin', () => {
     }, 60_000);
   }
 
-  // 8,000 failing pods give 64,000 findings: about 100 MB if kept (a SARIF report, built at the end,
-  // dies in this heap). Written as they are found (ndjson, json), none is kept.
+  // 8,000 failing pods give 64,000 findings: about 100 MB if kept (a report built at the end dies
+  // in this heap). Written as they are found (ndjson, json), none is kept.
   it('writes the findings of a failing 8,000-pod List through a 32 MB heap as they are found', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'podguard-findings-'));
     const file = join(dir, 'pods.json');
