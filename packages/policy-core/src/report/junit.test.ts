@@ -220,6 +220,26 @@ describe('junitStream', () => {
   });
 });
 
+describe('junitStream, objects of one key in different batches', () => {
+  test('each gets its own test cases, which formatJunit merges (the stream keeps no object)', () => {
+    const report = fixtureReport();
+    const [deployment] = report.objects as [CheckedObject];
+    const findings = report.findings.filter((finding) => finding.resource.kind === 'Deployment');
+    const twice: ScanReport = {
+      ...report,
+      objects: [deployment, deployment],
+      findings: [...findings, ...findings],
+    };
+    const batches = [
+      { objects: [deployment], findings },
+      { objects: [deployment], findings },
+    ];
+    const cases = (xml: string) => xml.match(/<testcase /g)?.length;
+    expect(cases(streamed(twice, batches))).toBe(2 * deployment.rules.length + 1);
+    expect(cases(formatJunit(twice))).toBe(deployment.rules.length + 1);
+  });
+});
+
 describe('XML escaping', () => {
   test('escapes markup in text and attributes', () => {
     expect(escapeXmlText(`a < b && c > "d" 'e'`)).toBe(`a &lt; b &amp;&amp; c &gt; "d" 'e'`);
