@@ -97,6 +97,11 @@ export interface ScanRequest {
    * with `keepDocuments` (--fix needs them).
    */
   sink?: (findings: LocatedFinding[], objects: CheckedObject[]) => Promise<void>;
+  /**
+   * With a sink: hand over the checked objects of List items too (JUnit's test cases need them).
+   * Without it they are not made: an item is located only when it has a finding.
+   */
+  sinkObjects?: boolean;
   /** Called as the scan goes: after each file, and after each document of a streamed file. */
   onProgress?: (progress: ScanProgress) => void;
   version: string;
@@ -431,7 +436,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
             chunk.item,
             session,
             findings,
-            objects,
+            sink && !request.sinkObjects ? undefined : objects,
             summary,
             ready?.parsed.get(chunk),
             request.keepDocuments ? { kept, context } : undefined,
@@ -608,7 +613,8 @@ function scanItem(
   item: NonNullable<DocumentChunk['item']>,
   session: EvaluationSession,
   findings: LocatedFinding[],
-  objects: CheckedObject[],
+  /** Where checked objects go; undefined when the scan hands over none (a report written as it goes). */
+  objects: CheckedObject[] | undefined,
   summary: { objects: number; pods: number },
   /** The item as the first pass parsed it. */
   preparsed: ParsedDocument | undefined,
@@ -639,7 +645,7 @@ function scanItem(
       summary.objects++;
       if (object.kind === 'not-applicable') continue;
       if (object.kind === 'pod') summary.pods++;
-      objects.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
+      objects?.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
     }
     for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
     keepItem(result, fast.value, fast.value);
@@ -665,7 +671,7 @@ function scanItem(
     summary.objects++;
     if (object.kind === 'not-applicable') continue;
     if (object.kind === 'pod') summary.pods++;
-    objects.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
+    objects?.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
   }
   for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
   keepItem(result, parsed.value, value);

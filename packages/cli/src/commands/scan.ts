@@ -160,6 +160,7 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     const spool = new JunitSpool();
     try {
       request.sink = (findings, objects) => spool.add(objects, findings);
+      request.sinkObjects = true;
       const result = await scan(request);
       clearProgress();
       const writer = new ReportWriter(output, io);
