@@ -182,8 +182,8 @@ describe('the built podguard bin', () => {
     }, 60_000);
   }
 
-  // 8,000 failing pods give 64,000 findings: about 100 MB if kept (a SARIF report, built at the end,
-  // dies in this heap). Written as they are found (ndjson, json), none is kept.
+  // 8,000 failing pods give 64,000 findings: about 100 MB if kept (a report built at the end dies
+  // in this heap). Written as they are found (ndjson, json), none is kept.
   it('writes the findings of a failing 8,000-pod List through a 32 MB heap as they are found', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'podguard-findings-'));
     const file = join(dir, 'pods.json');
@@ -206,4 +206,64 @@ describe('the built podguard bin', () => {
       source: { file: expect.stringMatching(/pods\.json$/), document: 0 },
     });
   }, 60_000);
+
+  // SARIF and JUnit of 20,000 failing pods in one List: about 1.3 GB when built in memory (which
+  // dies in this heap). SARIF is written as found; JUnit's test cases wait in a temporary file for
+  // the counts that go before them.
+  it('writes SARIF and JUnit for a failing 20,000-pod List through a 64 MB heap', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podguard-reports-'));
+    const file = join(dir, 'pods.json');
+    const count = 20_000;
+    const items = Array.from({ length: count }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `pod-${i}`, namespace: 'shop' },
+      spec: {
+        containers: [{ name: 'app', image: 'registry.example/app:1', securityContext: { privileged: true } }],
+      },
+    }));
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: {} }));
+    const scan = (format: string) => {
+      const out = join(dir, `report.${format}`);
+      const run = podguard(['scan', file, '--profile', 'baseline', '--format', format, '--output', out], {
+        heapMb: 64,
+      });
+      return { run, text: readFileSync(out, 'utf8') };
+    };
+    const sarif = scan('sarif');
+    const junit = scan('junit');
+    rmSync(dir, { recursive: true, force: true });
+
+    expect(sarif.run.stderr).toBe('');
+    expect(sarif.run.status).toBe(1);
+    const log = JSON.parse(sarif.text) as {
+      runs: {
+        results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+      }[];
+    };
+    const results = log.runs[0]?.results ?? [];
+    expect(results).toHaveLength(count);
+    expect(new Set(results.map((result) => result.ruleId))).toEqual(new Set(['privileged']));
+    expect(results[count - 1]?.locations[0]?.physicalLocation.region.startLine).toBe(1);
+
+    expect(junit.run.stderr).toBe('');
+    expect(junit.run.status).toBe(1);
+    const xml = junit.text;
+    const root =
+      /^<\?xml [^>]*\?>\n<testsuites name="podguard" tests="(\d+)" failures="(\d+)" errors="0" skipped="0">\n/.exec(
+        xml,
+      );
+    expect(root).not.toBeNull();
+    const [tests, failures] = [Number(root?.[1]), Number(root?.[2])];
+    expect(failures).toBe(count);
+    // Every pod runs the same baseline rules: a test case for each, one of them failing.
+    expect(tests % count).toBe(0);
+    expect(tests / count).toBeGreaterThan(5);
+    expect(xml.match(/<testcase /g)).toHaveLength(tests);
+    expect(xml.match(/<failure /g)).toHaveLength(count);
+    expect(xml.match(/<\/failure>/g)).toHaveLength(count);
+    expect(xml.match(/<testsuite /g)).toHaveLength(1);
+    expect(xml.endsWith('  </testsuite>\n</testsuites>\n')).toBe(true);
+    expect(xml).toContain(`name="Pod/shop/pod-${count - 1} privileged"`);
+  }, 120_000);
 });

@@ -90,11 +90,18 @@ export interface ScanRequest {
   /** Plan the fixes of --fix while scanning (unsafe ones too when asked): see {@link ScannedFile.fixes}. */
   fix?: { unsafe: boolean };
   /**
-   * Takes the findings as the scan finds them (after each document), for reports written while the
-   * scan runs: the result's `findings` and `objects` are then empty, and memory does not grow with
-   * the findings. Not with `keepDocuments` (--fix needs them).
+   * Takes the findings as the scan finds them (after each document, or each item of a List read
+   * item by item), with the objects checked in the same document or item, for reports written
+   * while the scan runs: the result's `findings` and `objects` are then empty, and memory does not
+   * grow with them. A finding about a checked object comes in the same batch as the object. Not
+   * with `keepDocuments` (--fix needs them).
    */
-  sink?: (findings: LocatedFinding[]) => Promise<void>;
+  sink?: (findings: LocatedFinding[], objects: CheckedObject[]) => Promise<void>;
+  /**
+   * With a sink: hand over the checked objects of List items too (JUnit's test cases need them).
+   * Without it they are not made: an item is located only when it has a finding.
+   */
+  sinkObjects?: boolean;
   /** Called as the scan goes: after each file, and after each document of a streamed file. */
   onProgress?: (progress: ScanProgress) => void;
   version: string;
@@ -295,14 +302,17 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     }
   };
   const sink = request.keepDocuments ? undefined : request.sink;
-  /** With a sink, hands over the findings so far and drops the objects (the summary counts them). */
+  /** With a sink, hands over the findings and the checked objects so far, and drops them. */
   const flush = async () => {
     if (!sink) return;
-    objects.length = 0;
-    if (findings.length === 0) return;
+    if (findings.length === 0 && objects.length === 0) return;
     const batch = findings.splice(0);
     tally(batch);
-    await sink(batch);
+    try {
+      await sink(batch, objects.splice(0));
+    } catch (error) {
+      throw new SinkError(error);
+    }
   };
   const scanned: ScannedFile[] = [];
   const planner = request.fix ? new FixPlanner(options, request.fix.unsafe, isKubernetesObject) : undefined;
@@ -426,7 +436,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
             chunk.item,
             session,
             findings,
-            sink ? undefined : objects,
+            sink && !request.sinkObjects ? undefined : objects,
             summary,
             ready?.parsed.get(chunk),
             request.keepDocuments ? { kept, context } : undefined,
@@ -537,6 +547,8 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         });
       }
     } catch (error) {
+      // The report's output failed (a full disk): the scan stops, and the input is not to blame.
+      if (error instanceof SinkError) throw error.cause;
       if (error instanceof InputProblem) {
         errors.push({
           file: file.display,
@@ -584,6 +596,13 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   };
 }
 
+/** What the sink threw: passed on, not taken for a problem of the file being read. */
+class SinkError extends Error {
+  constructor(override readonly cause: unknown) {
+    super("the scan's sink failed");
+  }
+}
+
 /**
  * Evaluates one item of a List read item by item: paths are the List's (`/items/N/...`), lines and
  * columns the file's. Returns the problem when the item cannot be read.
@@ -594,7 +613,7 @@ function scanItem(
   item: NonNullable<DocumentChunk['item']>,
   session: EvaluationSession,
   findings: LocatedFinding[],
-  /** Where checked objects go; undefined when the scan keeps none (a report written as it goes). */
+  /** Where checked objects go; undefined when the scan hands over none (a report written as it goes). */
   objects: CheckedObject[] | undefined,
   summary: { objects: number; pods: number },
   /** The item as the first pass parsed it. */

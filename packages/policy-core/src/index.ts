@@ -156,8 +156,15 @@ export {
 } from './report/controls.js';
 export { type FindingFormatOptions, formatFinding, resourceLabel } from './report/finding.js';
 export { formatJson, JSON_REPORT_VERSION, jsonStream, ndjsonStream } from './report/json.js';
-export { formatJunit } from './report/junit.js';
-export { artifactLocation, formatSarif, SARIF_SCHEMA_URI } from './report/sarif.js';
+export {
+  formatJunit,
+  type JunitCases,
+  type JunitLayout,
+  type JunitPart,
+  type JunitStream,
+  junitStream,
+} from './report/junit.js';
+export { artifactLocation, formatSarif, SARIF_SCHEMA_URI, sarifStream } from './report/sarif.js';
 export { type ReportTail, reportPieces, type StreamedFormat } from './report/streamed.js';
 export { streamedFormats } from './report/streamedFormats.js';
 export { formatText, TEXT_WIDTH, type TextFormatOptions } from './report/text.js';

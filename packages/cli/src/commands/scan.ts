@@ -3,7 +3,6 @@ import { relative, resolve } from 'node:path';
 import {
   type EvaluateOptions,
   formatJunit,
-  formatSarif,
   formatText,
   type LocatedFinding,
   type ProfileName,
@@ -12,6 +11,7 @@ import {
   builtinRuleDescriptors as ruleDescriptors,
   type ScanReport,
   type StreamedFormat,
+  sarifStream,
   streamedFormats,
 } from '@podguard/policy-core';
 import { ConfigError, findConfig, loadConfig, type PodguardConfig } from '../config.js';
@@ -20,6 +20,7 @@ import { commandHelp, parseFlags } from '../flags.js';
 import { HelmError, renderCharts } from '../helmTemplate.js';
 import type { InputFile } from '../inputs.js';
 import { type CliIo, canRedraw, checkOutput, colorFor, emit, ReportWriter, UsageError } from '../io.js';
+import { JunitSpool } from '../junitSpool.js';
 import { configPaths, type ScanProgress, type ScanRequest, scan } from '../scan.js';
 import { cliVersion } from '../version.js';
 import { SCAN, type SCAN_FORMATS } from './spec.js';
@@ -153,21 +154,43 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   };
 
   const configName = configFile === undefined ? null : relative(io.cwd, configFile).split('\\').join('/');
-  // JSON, NDJSON and compact reports are written as the scan finds (findings are not kept): a
-  // cluster dump of 200,000 findings takes no more memory than one of ten.
+  // JSON, NDJSON, compact and SARIF reports are written as the scan finds (findings are not
+  // kept): a cluster dump of 200,000 findings takes no more memory than one of ten. JUnit's test
+  // cases go to temporary files until the counts that precede them are known.
+  if (format === 'junit' && !values.fix) {
+    const spool = new JunitSpool();
+    try {
+      request.sink = (findings, objects) => spool.add(objects, findings);
+      request.sinkObjects = true;
+      const result = await scan(request);
+      clearProgress();
+      const writer = new ReportWriter(output, io);
+      await spool.writeTo(writer, result.report);
+      await writer.close();
+      writeInputErrors(result.report, io);
+      if (result.report.inputErrors.length > 0) return 2;
+      return result.blocking ? 1 : 0;
+    } finally {
+      await spool.close();
+    }
+  }
   const streamed = values.fix ? undefined : streamedFormat(format);
   if (streamed) {
     const writer = new ReportWriter(output, io);
     let written = 0;
+    // The head once, before the first finding (a batch may hold checked objects only) or the tail.
+    let head = streamed.head();
     request.sink = async (batch) => {
-      let text = written === 0 ? streamed.head() : '';
+      if (batch.length === 0) return;
+      let text = head;
+      head = '';
       for (const finding of batch) text += streamed.finding(finding, written++);
       await writer.write(text);
     };
     const result = await scan(request);
     clearProgress();
     const report = { ...result.report, config: configName };
-    await writer.write(`${written === 0 ? streamed.head() : ''}${streamed.tail(report, written)}`);
+    await writer.write(`${head}${streamed.tail(report, written)}`);
     await writer.close();
     if (format !== 'compact') writeInputErrors(report, io);
     if (report.inputErrors.length > 0) return 2;
@@ -216,15 +239,13 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   const pieces = streamedFormat(format);
   const text = pieces
     ? reportPieces(pieces, report)
-    : format === 'sarif'
-      ? formatSarif(report, ruleDescriptors())
-      : format === 'junit'
-        ? formatJunit(report)
-        : formatText(report, {
-            color,
-            summaryControls: values.summary === 'controls',
-            verbose: values.verbose === true,
-          });
+    : format === 'junit'
+      ? formatJunit(report)
+      : formatText(report, {
+          color,
+          summaryControls: values.summary === 'controls',
+          verbose: values.verbose === true,
+        });
   await emit(text, output, io);
   // The text and compact reports list unreadable inputs themselves; the others say so on stderr.
   if (format !== 'text' && format !== 'compact') writeInputErrors(report, io);
@@ -232,8 +253,9 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   return result.blocking ? 1 : 0;
 }
 
-/** The format's pieces, when it can be written as the scan goes. */
+/** The format's pieces, when it can be written as the scan goes (a new stream for each report). */
 function streamedFormat(format: Format): StreamedFormat | undefined {
+  if (format === 'sarif') return sarifStream(ruleDescriptors());
   return format === 'json' || format === 'ndjson' || format === 'compact'
     ? streamedFormats[format]
     : undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { fixtureReport } from './__fixtures__/scanReport.js';
-import { formatJunit } from './junit.js';
-import type { ScanReport } from './types.js';
+import { formatJunit, type JunitStream, junitStream } from './junit.js';
+import type { CheckedObject, LocatedFinding, ScanReport, SourceLocation } from './types.js';
 import { escapeXmlAttribute, escapeXmlText } from './xml.js';
 
 describe('formatJunit', () => {
@@ -88,6 +88,155 @@ describe('formatJunit', () => {
     expect(xml).toContain(
       '<testcase classname="manifests/web.yaml" name="Namespace/shop namespaceEnforceLabel"/>',
     );
+  });
+});
+
+/**
+ * The report as a front end writes it while scanning: the stream fed one batch at a time, each
+ * run of test cases stored apart by suite and part (as the CLI does in temporary files), then put
+ * together by the layout.
+ */
+function streamed(report: ScanReport, batches: { objects: CheckedObject[]; findings: LocatedFinding[] }[]) {
+  const stream: JunitStream = junitStream();
+  const stored = new Map<string, string>();
+  for (const batch of batches) {
+    for (const run of stream.cases(batch.objects, batch.findings)) {
+      const key = `${run.suite} ${run.part}`;
+      stored.set(key, (stored.get(key) ?? '') + run.xml);
+    }
+  }
+  return stream
+    .layout(report)
+    .map((piece) => (typeof piece === 'string' ? piece : (stored.get(`${piece.suite} ${piece.part}`) ?? '')))
+    .join('');
+}
+
+/** The report's objects and findings in batches of one document each, as the CLI's scan hands them over. */
+function byDocument(report: ScanReport) {
+  const place = (source: SourceLocation | undefined) => (source ? `${source.file} ${source.document}` : '');
+  const batches = new Map<string, { objects: CheckedObject[]; findings: LocatedFinding[] }>();
+  const batchOf = (key: string) => {
+    let batch = batches.get(key);
+    if (!batch) {
+      batch = { objects: [], findings: [] };
+      batches.set(key, batch);
+    }
+    return batch;
+  };
+  for (const object of report.objects) batchOf(place(object.source)).objects.push(object);
+  for (const finding of report.findings) batchOf(place(finding.source)).findings.push(finding);
+  return [...batches.values()];
+}
+
+/**
+ * Three files and the options: a file of checked objects, a file whose only finding no object ran
+ * (an invalid document), another file of objects, a file that could not be read, and findings
+ * about the options first and last, as a scan gives them.
+ */
+function manyFilesReport(): ScanReport {
+  const report = fixtureReport();
+  const [first, second] = report.objects as [CheckedObject, CheckedObject];
+  const moved = (source: SourceLocation | undefined, file: string) =>
+    source ? { ...source, file, document: source.document + 2 } : undefined;
+  const options = report.findings.filter((finding) => finding.source === undefined);
+  const located = report.findings.filter((finding) => finding.source !== undefined);
+  const invalid: LocatedFinding = {
+    ...(located[0] as LocatedFinding),
+    rule: 'invalidInput',
+    messageId: 'invalidInput',
+    status: 'error',
+    resource: { apiVersion: 'v1', kind: 'Pod', name: 'half' },
+    message: 'spec.containers must be an array',
+    source: { file: 'manifests/invalid.yaml', line: 4, column: 3, document: 0 },
+  };
+  const settings: LocatedFinding = { ...(options[0] as LocatedFinding), path: '/rules/x' };
+  return {
+    ...report,
+    findings: [
+      settings,
+      ...located,
+      invalid,
+      ...located.map((finding) => ({ ...finding, source: moved(finding.source, 'more/web.yaml') })),
+      ...options,
+    ],
+    objects: [
+      first,
+      second,
+      { ...first, source: moved(first.source, 'more/web.yaml') as SourceLocation },
+      { ...second, source: moved(second.source, 'more/web.yaml') as SourceLocation },
+    ],
+    inputErrors: [
+      ...report.inputErrors,
+      { file: 'more/web.yaml', message: 'cannot read: the rest is cut off' },
+      { file: 'manifests/invalid.yaml', line: 9, message: 'Nested mappings are not allowed' },
+    ],
+  };
+}
+
+describe('junitStream', () => {
+  test('test cases written batch by batch make the same bytes as formatJunit', () => {
+    for (const report of [fixtureReport(), manyFilesReport()]) {
+      const whole = formatJunit(report);
+      expect(streamed(report, byDocument(report))).toBe(whole);
+      // One batch per object and its findings, or everything at once: still the same bytes.
+      expect(streamed(report, [{ objects: report.objects, findings: report.findings }])).toBe(whole);
+      expect(streamed(report, [...byDocument(report), { objects: [], findings: [] }])).toBe(whole);
+    }
+  });
+
+  test('suites keep their order: files of checked objects, files of findings only, unreadable files', () => {
+    const xml = streamed(manyFilesReport(), byDocument(manyFilesReport()));
+    expect(
+      [...xml.matchAll(/<testsuite name="([^"]*)" tests="(\d+)"/g)].map((m) => `${m[1]} ${m[2]}`),
+    ).toEqual([
+      'manifests/web.yaml 5',
+      'more/web.yaml 6',
+      'podguard configuration 1',
+      'manifests/invalid.yaml 2',
+      'manifests/broken.yaml 1',
+    ]);
+    // Within a suite: the objects' test cases, then findings no object ran, then unreadable input.
+    expect(xml).toContain(
+      '    <testcase classname="manifests/invalid.yaml" name="Pod/half invalidInput">\n      <error message="spec.containers must be an array" type="invalidInput">',
+    );
+    expect(xml.indexOf('name="Pod/half invalidInput"')).toBeLessThan(
+      xml.indexOf('name="read manifests/invalid.yaml:9"'),
+    );
+    expect(xml).toContain('<testsuites name="podguard" tests="15" failures="4" errors="4" skipped="2">');
+  });
+
+  test('a finding about the options joins its test case whichever batch it comes in', () => {
+    const report = manyFilesReport();
+    const [settings] = report.findings;
+    const batches = byDocument(report);
+    const last = batches[batches.length - 1] as { findings: LocatedFinding[] };
+    last.findings.push({ ...(settings as LocatedFinding), message: 'again' });
+    const xml = streamed(report, batches);
+    // Same rule, same (no) object: one test case, its findings in the order they came.
+    expect(xml).toContain('<testsuite name="podguard configuration" tests="1"');
+    expect(xml).toMatch(
+      /path: \/rules\/x\n\n[^\n]*\npath: \/suppressions\/0\n\nwarning unusedSuppression: again/,
+    );
+  });
+});
+
+describe('junitStream, objects of one key in different batches', () => {
+  test('each gets its own test cases, which formatJunit merges (the stream keeps no object)', () => {
+    const report = fixtureReport();
+    const [deployment] = report.objects as [CheckedObject];
+    const findings = report.findings.filter((finding) => finding.resource.kind === 'Deployment');
+    const twice: ScanReport = {
+      ...report,
+      objects: [deployment, deployment],
+      findings: [...findings, ...findings],
+    };
+    const batches = [
+      { objects: [deployment], findings },
+      { objects: [deployment], findings },
+    ];
+    const cases = (xml: string) => xml.match(/<testcase /g)?.length;
+    expect(cases(streamed(twice, batches))).toBe(2 * deployment.rules.length + 1);
+    expect(cases(formatJunit(twice))).toBe(deployment.rules.length + 1);
   });
 });
 

@@ -6,8 +6,9 @@ import { describe, expect, test } from 'vitest';
 import { builtinRuleDescriptors } from '../engine/ruleDescriptors.js';
 import { fixtureReport } from './__fixtures__/scanReport.js';
 import { stableHash } from './fingerprint.js';
-import { artifactLocation, formatSarif } from './sarif.js';
-import type { ScanReport } from './types.js';
+import { artifactLocation, formatSarif, sarifStream } from './sarif.js';
+import { reportPieces } from './streamed.js';
+import type { LocatedFinding, ScanReport } from './types.js';
 
 /** The official SARIF 2.1.0 (rtm.5) schema, as shipped by @microsoft/jest-sarif. */
 function sarifValidator() {
@@ -172,6 +173,76 @@ describe('formatSarif', () => {
     expect(rules.at(-1)).toMatchObject({ id: 'customRule', shortDescription: { text: 'custom reason' } });
     expect(log.runs[0].results[0].ruleIndex).toBe(rules.length - 1);
     expect(validate(log)).toBe(true);
+  });
+});
+
+describe('sarifStream', () => {
+  const custom = (finding: LocatedFinding, rule: string, source?: LocatedFinding['source']) => {
+    const { source: _source, ...rest } = finding;
+    return { ...rest, rule, reason: `${rule} reason`, ...(source ? { source } : {}) };
+  };
+
+  test('writes results as they come, then tool, invocations and columnKind, as JSON.stringify prints them', () => {
+    const report = fixtureReport();
+    const [first, second] = report.findings as [LocatedFinding, LocatedFinding];
+    const reports: ScanReport[] = [
+      report,
+      { ...report, findings: [], inputErrors: [] },
+      // Only findings without a source: no result, two notifications.
+      { ...report, findings: report.findings.filter((finding) => !finding.source) },
+      // Rules no descriptor names: one unlocated, then located results of both.
+      {
+        ...report,
+        findings: [
+          custom(first, 'optionsRule'),
+          custom(first, 'customRule', first.source),
+          custom(second, 'optionsRule', second.source),
+        ],
+      },
+    ];
+    for (const each of reports) {
+      const pieces = [...reportPieces(sarifStream(builtinRuleDescriptors()), each)];
+      const text = pieces.join('');
+      expect(text).toBe(formatSarif(each, builtinRuleDescriptors()));
+      const log = JSON.parse(text);
+      // The exact layout of JSON.stringify(log, null, 2): the pieces are joined at the right places.
+      expect(text).toBe(`${JSON.stringify(log, null, 2)}\n`);
+      expect(Object.keys(log.runs[0])).toEqual(['results', 'tool', 'invocations', 'columnKind']);
+      expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+      // One piece per finding: a located finding's result is written when it comes.
+      expect(pieces).toHaveLength(each.findings.length + 2);
+      each.findings.forEach((finding, index) => {
+        const piece = pieces[index + 1] as string;
+        if (finding.source) expect(piece).toContain(JSON.stringify(finding.rule));
+        else expect(piece).toBe('');
+      });
+    }
+  });
+
+  test('a rule not in the descriptors gets one when it first appears, located or not', () => {
+    const report = fixtureReport();
+    const [first, second] = report.findings as [LocatedFinding, LocatedFinding];
+    const log = sarif({
+      ...report,
+      findings: [
+        custom(first, 'optionsRule'),
+        custom(first, 'customRule', first.source),
+        custom(second, 'optionsRule', second.source),
+      ],
+    });
+    const { rules } = log.runs[0].tool.driver;
+    const builtin = builtinRuleDescriptors().length;
+    expect(rules.slice(builtin).map((rule: { id: string }) => rule.id)).toEqual([
+      'optionsRule',
+      'customRule',
+    ]);
+    expect(log.runs[0].results.map((result: { ruleIndex: number }) => result.ruleIndex)).toEqual([
+      builtin + 1,
+      builtin,
+    ]);
+    expect(log.runs[0].invocations[0].toolConfigurationNotifications).toEqual([
+      { level: first.severity, message: { text: first.message }, descriptor: { id: 'optionsRule' } },
+    ]);
   });
 });
 

@@ -9,6 +9,7 @@ import { type RuleDescriptor, ruleDocsUri } from '../model/ruleDescriptor.js';
 import type { Finding, ResourceRef } from '../model/types.js';
 import { stableHash } from './fingerprint.js';
 import { resourcePath } from './resourceLabel.js';
+import { type ReportTail, reportPieces, type StreamedFormat } from './streamed.js';
 import type { LocatedFinding, ScanReport, SourceLocation } from './types.js';
 
 /** The published schema of the SARIF version emitted. */
@@ -47,76 +48,101 @@ interface SarifNotification {
  * minimal descriptor so no result is dropped. Findings without a source (about the options or
  * config) have no place in a file, which GitHub requires of results: they are reported as
  * `toolConfigurationNotifications`; inputs that could not be read as `toolExecutionNotifications`.
+ * The joined pieces of {@link sarifStream}: a streamed SARIF log and a formatted one are the same bytes.
  */
 export function formatSarif(report: ScanReport, rules: readonly RuleDescriptor[]): string {
+  return [...reportPieces(sarifStream(rules), report)].join('');
+}
+
+/**
+ * `--format sarif` in pieces (see streamed.ts), for one report: a new stream per report, since it
+ * keeps the rule descriptors (one appended for each unknown rule id as it first appears) and the
+ * few findings without a source (reported as notifications in the tail). Pretty-printed with two
+ * spaces as `JSON.stringify` prints it, with `results` first in the run so each result is written
+ * as found; `tool` (whose `driver.rules` the results' `ruleIndex` point into), `invocations` and
+ * `columnKind` follow in the tail. SARIF readers parse JSON: the key order means nothing to them.
+ */
+export function sarifStream(rules: readonly RuleDescriptor[]): StreamedFormat {
   const descriptors = [...rules];
   const ruleIndex = new Map(descriptors.map((rule, index) => [rule.id, index]));
-  for (const finding of report.findings) {
-    if (ruleIndex.has(finding.rule)) continue;
-    ruleIndex.set(finding.rule, descriptors.length);
-    descriptors.push({
-      id: finding.rule,
-      level: finding.level,
-      severity: finding.severity,
-      description: finding.reason,
-      controls: finding.controls,
-    });
-  }
+  const unlocated: LocatedFinding[] = [];
+  let results = 0;
+  return {
+    head: () =>
+      `{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA_URI)},\n  "version": "2.1.0",\n  "runs": [\n    {\n      "results": [`,
+    finding: (finding) => {
+      let index = ruleIndex.get(finding.rule);
+      if (index === undefined) {
+        index = descriptors.length;
+        ruleIndex.set(finding.rule, index);
+        descriptors.push({
+          id: finding.rule,
+          level: finding.level,
+          severity: finding.severity,
+          description: finding.reason,
+          controls: finding.controls,
+        });
+      }
+      if (!finding.source) {
+        unlocated.push(finding);
+        return '';
+      }
+      const result = JSON.stringify(sarifResult(finding, finding.source, index), null, 2);
+      return `${results++ === 0 ? '\n' : ',\n'}        ${result.replace(/\n/g, '\n        ')}`;
+    },
+    tail: (report) => {
+      // The rest of the run, as JSON.stringify prints it at this depth.
+      const rest = JSON.stringify(sarifRunRest(report, descriptors, unlocated), null, 2);
+      return `${results === 0 ? ']' : '\n      ]'},${rest.slice(1).replace(/\n/g, '\n    ')}\n  ]\n}\n`;
+    },
+  };
+}
 
-  const located = report.findings.flatMap((finding) =>
-    finding.source ? [{ finding, source: finding.source }] : [],
-  );
-  const unlocated = report.findings.filter((finding) => finding.source === undefined);
-
-  const log = {
-    $schema: SARIF_SCHEMA_URI,
-    version: '2.1.0',
-    runs: [
+/** What follows the results in the run: the tool and its rules, the invocation, the column kind. */
+function sarifRunRest(
+  report: ReportTail,
+  descriptors: readonly RuleDescriptor[],
+  unlocated: readonly LocatedFinding[],
+) {
+  return {
+    tool: {
+      driver: {
+        name: report.tool.name,
+        version: report.tool.version,
+        semanticVersion: report.tool.version,
+        informationUri: INFORMATION_URI,
+        rules: descriptors.map(sarifRule),
+      },
+    },
+    invocations: [
       {
-        tool: {
-          driver: {
-            name: report.tool.name,
-            version: report.tool.version,
-            semanticVersion: report.tool.version,
-            informationUri: INFORMATION_URI,
-            rules: descriptors.map(sarifRule),
-          },
-        },
-        invocations: [
-          {
-            executionSuccessful: report.inputErrors.length === 0,
-            toolExecutionNotifications: report.inputErrors.map(
-              (error): SarifNotification => ({
-                level: 'error',
-                message: { text: error.message },
-                locations: [
-                  {
-                    physicalLocation: physicalLocation({
-                      file: error.file,
-                      line: error.line ?? 0,
-                      column: error.column ?? 0,
-                    }),
-                  },
-                ],
-              }),
-            ),
-            toolConfigurationNotifications: unlocated.map(
-              (finding): SarifNotification => ({
-                level: finding.severity,
-                message: { text: finding.message },
-                descriptor: { id: finding.rule },
-              }),
-            ),
-          },
-        ],
-        columnKind: 'utf16CodeUnits',
-        results: located.map(({ finding, source }) =>
-          sarifResult(finding, source, ruleIndex.get(finding.rule) ?? 0),
+        executionSuccessful: report.inputErrors.length === 0,
+        toolExecutionNotifications: report.inputErrors.map(
+          (error): SarifNotification => ({
+            level: 'error',
+            message: { text: error.message },
+            locations: [
+              {
+                physicalLocation: physicalLocation({
+                  file: error.file,
+                  line: error.line ?? 0,
+                  column: error.column ?? 0,
+                }),
+              },
+            ],
+          }),
+        ),
+        toolConfigurationNotifications: unlocated.map(
+          (finding): SarifNotification => ({
+            level: finding.severity,
+            message: { text: finding.message },
+            descriptor: { id: finding.rule },
+          }),
         ),
       },
     ],
+    columnKind: 'utf16CodeUnits',
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
 }
 
 function sarifRule(rule: RuleDescriptor) {

@@ -1,13 +1,15 @@
 /**
  * Report formats that can be written while the scan runs: a head, one piece per finding as it is
  * found, and a tail once the summary is known. A scan of 200,000 findings then holds none of them:
- * each is written and dropped. The whole-report formatters (`formatJson`, `formatCompact`) are the
- * same pieces joined, so a streamed report and a formatted one are the same bytes.
+ * each is written and dropped. The whole-report formatters (`formatJson`, `formatCompact`,
+ * `formatSarif`) are the same pieces joined, so a streamed report and a formatted one are the same
+ * bytes. JUnit, whose suites carry counts before their test cases, is written in pieces of another
+ * shape (junit.ts: `junitStream`).
  */
 import type { LocatedFinding, ScanReport } from './types.js';
 
 /** What a report's tail needs: everything but the findings and the objects. */
-export type ReportTail = Pick<ScanReport, 'summary' | 'inputErrors' | 'config'>;
+export type ReportTail = Pick<ScanReport, 'summary' | 'inputErrors' | 'config' | 'tool'>;
 
 /** A report written in pieces. */
 export interface StreamedFormat {
