@@ -18,10 +18,10 @@ import { ConfigError, findConfig, loadConfig, type PodguardConfig } from '../con
 import { fixArgs, fixFs, isFixAdvice, runFix } from '../fix.js';
 import { commandHelp, parseFlags } from '../flags.js';
 import { HelmError, renderCharts } from '../helmTemplate.js';
-import type { InputFile } from '../inputs.js';
+import type { InputError, InputFile } from '../inputs.js';
 import { type CliIo, canRedraw, checkOutput, colorFor, emit, ReportWriter, UsageError } from '../io.js';
 import { JunitSpool } from '../junitSpool.js';
-import { configPaths, type ScanProgress, type ScanRequest, scan } from '../scan.js';
+import { configPaths, type ScanProgress, type ScanRequest, type ScanResult, scan } from '../scan.js';
 import { cliVersion } from '../version.js';
 import { SCAN, type SCAN_FORMATS } from './spec.js';
 
@@ -154,47 +154,71 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   };
 
   const configName = configFile === undefined ? null : relative(io.cwd, configFile).split('\\').join('/');
-  // JSON, NDJSON, compact and SARIF reports are written as the scan finds (findings are not
-  // kept): a cluster dump of 200,000 findings takes no more memory than one of ten. JUnit's test
-  // cases go to temporary files until the counts that precede them are known.
-  if (format === 'junit' && !values.fix) {
-    const spool = new JunitSpool();
-    try {
-      request.sink = (findings, objects) => spool.add(objects, findings);
-      request.sinkObjects = true;
-      const result = await scan(request);
-      clearProgress();
-      const writer = new ReportWriter(output, io);
-      await spool.writeTo(writer, result.report);
-      await writer.close();
-      writeInputErrors(result.report, io);
-      if (result.report.inputErrors.length > 0) return 2;
-      return result.blocking ? 1 : 0;
-    } finally {
-      await spool.close();
+  /**
+   * Scans and writes the report as the scan finds: JSON, NDJSON, compact and SARIF reports are
+   * written as the findings come (they are not kept: a cluster dump of 200,000 findings takes no
+   * more memory than one of ten); JUnit's test cases go to temporary files until the counts that
+   * precede them are known. `fixErrors`: files --fix could not write, input errors of the report.
+   * Returns the exit code, or undefined for the text format (written from the whole report).
+   */
+  const streamReport = async (
+    scanRequest: ScanRequest,
+    fixErrors: InputError[],
+  ): Promise<number | undefined> => {
+    const withFixErrors = (result: ScanResult) => {
+      result.report.inputErrors.push(...fixErrors);
+      result.report.summary.errors += fixErrors.length;
+      return result;
+    };
+    if (format === 'junit') {
+      const spool = new JunitSpool();
+      try {
+        const result = await scan({
+          ...scanRequest,
+          sink: (findings, objects) => spool.add(objects, findings),
+          sinkObjects: true,
+        });
+        clearProgress();
+        withFixErrors(result);
+        const writer = new ReportWriter(output, io);
+        await spool.writeTo(writer, result.report);
+        await writer.close();
+        writeInputErrors(result.report, io);
+        if (result.report.inputErrors.length > 0) return 2;
+        return result.blocking ? 1 : 0;
+      } finally {
+        await spool.close();
+      }
     }
-  }
-  const streamed = values.fix ? undefined : streamedFormat(format);
-  if (streamed) {
+    const streamed = streamedFormat(format);
+    if (!streamed) return undefined;
     const writer = new ReportWriter(output, io);
     let written = 0;
     // The head once, before the first finding (a batch may hold checked objects only) or the tail.
     let head = streamed.head();
-    request.sink = async (batch) => {
-      if (batch.length === 0) return;
-      let text = head;
-      head = '';
-      for (const finding of batch) text += streamed.finding(finding, written++);
-      await writer.write(text);
-    };
-    const result = await scan(request);
+    const result = await scan({
+      ...scanRequest,
+      sink: async (batch) => {
+        if (batch.length === 0) return;
+        let text = head;
+        head = '';
+        for (const finding of batch) text += streamed.finding(finding, written++);
+        await writer.write(text);
+      },
+    });
     clearProgress();
+    withFixErrors(result);
     const report = { ...result.report, config: configName };
     await writer.write(`${head}${streamed.tail(report, written)}`);
     await writer.close();
     if (format !== 'compact') writeInputErrors(report, io);
     if (report.inputErrors.length > 0) return 2;
     return result.blocking ? 1 : 0;
+  };
+
+  if (!values.fix) {
+    const code = await streamReport(request, []);
+    if (code !== undefined) return code;
   }
 
   // The first scan of --fix plans the fixes; its findings are not kept (the report is of the files
@@ -227,6 +251,8 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     // Report what is left after fixing, as `eslint --fix` does; files that could not be written are errors.
     if (readAgain || fix.changed) {
       const { fix: _plan, ...plain } = request;
+      const code = await streamReport(plain, fix.errors);
+      if (code !== undefined) return code;
       result = await scan(plain);
       clearProgress();
     }
