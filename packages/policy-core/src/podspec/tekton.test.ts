@@ -277,6 +277,19 @@ describe('Tekton Pipelines', () => {
     ]);
   });
 
+  it('null fields are absent, as Kubernetes reads JSON: a null podTemplate is created by the fixes', () => {
+    const run = object('tekton.dev/v1', 'TaskRun', {
+      spec: { podTemplate: null, taskSpec: { steps: [step('build')], sidecars: null, stepTemplate: null } },
+    });
+    expect(evaluate(run).findings.filter((finding) => finding.rule === 'invalidInput')).toEqual([]);
+    const { object: fixed, remaining } = harden(run, { profile: 'hardened' });
+    expect(remaining.filter((finding) => finding.status === 'fail')).toEqual([]);
+    expect((fixed as { spec: Json }).spec.podTemplate).toMatchObject({
+      automountServiceAccountToken: false,
+      securityContext: { runAsNonRoot: true },
+    });
+  });
+
   it('a List item keeps its pointers', () => {
     const list = {
       apiVersion: 'v1',

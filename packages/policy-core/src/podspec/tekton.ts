@@ -176,9 +176,9 @@ class PatchBuilder {
 
   constructor(private readonly object: unknown) {}
 
-  /** Whether the object (or an operation so far) has the value at `tokens`. */
+  /** Whether the object (or an operation so far) has a value (not null) at `tokens`. */
   has(tokens: readonly string[]): boolean {
-    return at(this.object, tokens) !== undefined || this.#created.has(join(tokens));
+    return at(this.object, tokens) != null || this.#created.has(join(tokens));
   }
 
   /** Adds `operation` at `tokens`, after the operations that create its missing parents. */
@@ -282,7 +282,7 @@ function assemble(
    */
   const stepField = (
     tokens: readonly string[],
-    has: (tokens: readonly string[]) => boolean = (t) => at(object, t) !== undefined,
+    has: (tokens: readonly string[]) => boolean = (t) => at(object, t) != null,
   ): string[] | undefined => {
     const rest = under(tokens, [...place.spec, 'steps']);
     if (!rest || rest.length < 2 || steps.length === 0) return undefined;
@@ -380,13 +380,14 @@ export function tektonViews(
   const views: PodView[] = [];
   for (const place of tasks) {
     const task = at(object, place.spec) as Record<string, unknown>;
+    // null is an absent field, as Kubernetes reads JSON.
     for (const list of ['steps', 'sidecars', 'volumes']) {
-      if (task[list] !== undefined && !Array.isArray(task[list])) {
+      if (task[list] != null && !Array.isArray(task[list])) {
         const path = base + join([...place.spec, list]);
         return { path, message: `${path} must be an array` };
       }
     }
-    if (task.stepTemplate !== undefined && !isRecord(task.stepTemplate)) {
+    if (task.stepTemplate != null && !isRecord(task.stepTemplate)) {
       const path = base + join([...place.spec, 'stepTemplate']);
       return { path, message: `${path} must be an object` };
     }
@@ -394,7 +395,7 @@ export function tektonViews(
   }
   for (const { carrier, serviceAccount, override } of carriers) {
     const value = at(object, carrier);
-    if (value !== undefined && !isRecord(value)) {
+    if (value != null && !isRecord(value)) {
       const path = base + join(carrier);
       return { path, message: `${path} must be an object` };
     }
