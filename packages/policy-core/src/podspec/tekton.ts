@@ -225,9 +225,9 @@ function assemble(
   const runVolumes = Array.isArray(carrier.volumes) ? carrier.volumes : undefined;
   const { volumes: _volumes, ...podFields } = carrier;
   const spec: Record<string, unknown> = { ...podFields };
-  if (task.volumes !== undefined && taskVolumes === undefined) spec.volumes = task.volumes;
+  if (task.volumes != null && taskVolumes === undefined) spec.volumes = task.volumes;
   else if (taskVolumes || runVolumes) spec.volumes = [...(taskVolumes ?? []), ...(runVolumes ?? [])];
-  else if (carrier.volumes !== undefined) spec.volumes = carrier.volumes;
+  else if (carrier.volumes != null) spec.volumes = carrier.volumes;
   const serviceAccount = place.serviceAccount ? at(object, place.serviceAccount) : undefined;
   if (serviceAccount !== undefined) spec.serviceAccountName = serviceAccount;
   const taskVolumeCount = taskVolumes?.length ?? 0;
@@ -267,7 +267,7 @@ function assemble(
     if (key === 'volumes' && !alone) {
       if (index !== undefined && /^\d+$/.test(index) && Number(index) >= taskVolumeCount && place.carrier)
         return [...place.carrier, 'volumes', String(Number(index) - taskVolumeCount), ...tail];
-      if (task.volumes !== undefined || !place.carrier || runVolumes === undefined)
+      if (task.volumes != null || !place.carrier || runVolumes === undefined)
         return [...place.spec, ...rest];
       return [...place.carrier, ...rest];
     }
