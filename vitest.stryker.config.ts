@@ -8,5 +8,7 @@ export default defineConfig({
   test: {
     name: 'policy-core',
     include: ['packages/policy-core/src/**/*.test.ts'],
+    // One test worker: the machine is shared.
+    maxWorkers: 1,
   },
 });
