@@ -157,6 +157,19 @@ describe('readOnlyRootFilesystem: the /tmp volume of the fix', () => {
     ).toEqual([...readOnly(0), ...mountTmp(0, 'tmp')]);
   });
 
+  it('does not reuse a "tmp" volume that names another source besides emptyDir', () => {
+    expect(
+      fixPatch({
+        containers: [{ name: 'a' }],
+        volumes: [{ name: 'tmp', emptyDir: {}, configMap: { name: 'x' } }],
+      }),
+    ).toEqual([
+      ...readOnly(0),
+      { op: 'add', path: '/spec/volumes/-', value: { name: 'podguard-tmp', emptyDir: {} }, ifMissing: true },
+      ...mountTmp(0, 'podguard-tmp'),
+    ]);
+  });
+
   it('numbers the volume past the names already taken', () => {
     expect(
       fixPatch({
