@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-// Tests import packages from source: no build needed for unit tests.
-const alias = {
+// Tests import packages from source: no build needed for unit tests. Exported for vitest.stryker.config.ts.
+export const alias = {
   '@podguard/policy-core/testing': src('./packages/policy-core/src/testing/index.ts'),
   '@podguard/policy-core/rulekit': src('./packages/policy-core/src/rulekit/index.ts'),
   '@podguard/policy-core': src('./packages/policy-core/src/index.ts'),

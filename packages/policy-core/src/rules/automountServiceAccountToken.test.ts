@@ -117,6 +117,31 @@ describe('automountServiceAccountToken: the ServiceAccount in the same input', (
     expect(finding?.severity).toBe('warning');
   });
 
+  it('names an account without a namespace by its name, and says when it leaves the field unset', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { serviceAccountName: 'api', containers: [{ name: 'a', image: 'a:1' }] },
+    };
+    const serviceAccount = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api' } };
+    const [finding] = rule([pod, serviceAccount]);
+    expect(finding?.message).toBe(
+      'automountServiceAccountToken != false (pod runs as ServiceAccount "api" and leaves automountServiceAccountToken unset; set it to false unless the pod calls the Kubernetes API; ServiceAccount "api" in the same input leaves automountServiceAccountToken unset)',
+    );
+  });
+
+  it('an empty serviceAccountName means the default account: an error with the safe fix', () => {
+    const pod = deployment('shop');
+    pod.spec.template.spec = {
+      ...pod.spec.template.spec,
+      serviceAccountName: '',
+    } as typeof pod.spec.template.spec;
+    expect(rule([pod])).toMatchObject([
+      { messageId: 'defaultAccount', severity: 'error', fix: { kind: 'safe' } },
+    ]);
+  });
+
   it('a pod-level true wins over the account', () => {
     const pod = deployment('shop');
     pod.spec.template.spec = {

@@ -103,3 +103,106 @@ describe('readOnlyRootFilesystem: what the author wrote', () => {
     expect(runRuleResults(readOnlyRootFilesystem, one)).toEqual([]);
   });
 });
+
+describe('readOnlyRootFilesystem: the /tmp volume of the fix', () => {
+  const fixPatch = (spec: Record<string, unknown>) => {
+    const [result, ...rest] = runRuleResults(readOnlyRootFilesystem, spec);
+    expect(rest).toEqual([]);
+    if (result?.allowed !== false) throw new Error('expected a failure');
+    return result.fix?.patch ?? [];
+  };
+  const readOnly = (index: number) => [
+    { op: 'add', path: `/spec/containers/${index}/securityContext`, value: {}, ifMissing: true },
+    { op: 'add', path: `/spec/containers/${index}/securityContext/readOnlyRootFilesystem`, value: true },
+  ];
+  const mountTmp = (index: number, name: string) => [
+    { op: 'add', path: `/spec/containers/${index}/volumeMounts`, value: [], ifMissing: true },
+    {
+      op: 'add',
+      path: `/spec/containers/${index}/volumeMounts/-`,
+      value: { name, mountPath: '/tmp' },
+      ifMissing: true,
+    },
+  ];
+
+  it('adds no volume when every container already mounts /tmp (with or without a trailing slash)', () => {
+    expect(
+      fixPatch({
+        containers: [
+          { name: 'a', volumeMounts: [{ name: 'scratch', mountPath: '/tmp/' }] },
+          { name: 'b', volumeMounts: [{ name: 'scratch', mountPath: '/tmp' }] },
+        ],
+        volumes: [{ name: 'scratch', emptyDir: {} }],
+      }),
+    ).toEqual([...readOnly(0), ...readOnly(1)]);
+  });
+
+  it('mounts /tmp in a container whose other mounts are elsewhere', () => {
+    expect(
+      fixPatch({
+        containers: [{ name: 'a', volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+        volumes: [{ name: 'data', emptyDir: {} }],
+      }),
+    ).toEqual([
+      ...readOnly(0),
+      { op: 'add', path: '/spec/volumes/-', value: { name: 'tmp', emptyDir: {} }, ifMissing: true },
+      // volumeMounts exists: only the entry is appended.
+      ...mountTmp(0, 'tmp').slice(1),
+    ]);
+  });
+
+  it('reuses a plain "tmp" emptyDir the pod already declares', () => {
+    expect(
+      fixPatch({ containers: [{ name: 'a' }], volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory' } }] }),
+    ).toEqual([...readOnly(0), ...mountTmp(0, 'tmp')]);
+  });
+
+  it('does not reuse a "tmp" volume that names another source besides emptyDir', () => {
+    expect(
+      fixPatch({
+        containers: [{ name: 'a' }],
+        volumes: [{ name: 'tmp', emptyDir: {}, configMap: { name: 'x' } }],
+      }),
+    ).toEqual([
+      ...readOnly(0),
+      { op: 'add', path: '/spec/volumes/-', value: { name: 'podguard-tmp', emptyDir: {} }, ifMissing: true },
+      ...mountTmp(0, 'podguard-tmp'),
+    ]);
+  });
+
+  it('numbers the volume past the names already taken', () => {
+    expect(
+      fixPatch({
+        containers: [{ name: 'a' }],
+        volumes: [
+          { name: 'tmp', configMap: { name: 'x' } },
+          { name: 'podguard-tmp', emptyDir: {} },
+          { name: 'podguard-tmp-2', emptyDir: {} },
+        ],
+      }),
+    ).toEqual([
+      ...readOnly(0),
+      {
+        op: 'add',
+        path: '/spec/volumes/-',
+        value: { name: 'podguard-tmp-3', emptyDir: {} },
+        ifMissing: true,
+      },
+      ...mountTmp(0, 'podguard-tmp-3'),
+    ]);
+  });
+
+  it('words the explicit-false finding and its unsafe fix exactly', () => {
+    const [result] = runRuleResults(readOnlyRootFilesystem, {
+      containers: [{ name: 'a', securityContext: { readOnlyRootFilesystem: false } }],
+    });
+    expect(result).toMatchObject({
+      reason: 'readOnlyRootFilesystem != true',
+      locations: [{ path: '/spec/containers/0/securityContext/readOnlyRootFilesystem', container: 'a' }],
+      fix: {
+        description:
+          'Replace securityContext.readOnlyRootFilesystem=false with true and mount an emptyDir at /tmp; the application may write elsewhere too.',
+      },
+    });
+  });
+});

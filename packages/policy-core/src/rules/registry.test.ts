@@ -49,6 +49,9 @@ describe('rule registry', () => {
     for (const rule of ruleRegistry.values()) {
       expect(rule.description, rule.id).toMatch(/\S/);
       expect(rule.controls.length, rule.id).toBeGreaterThan(0);
+      // An empty control would pass the docs page check below (every text contains '').
+      for (const control of rule.controls) expect(control, rule.id).toMatch(/^\S(.*\S)?$/);
+      expect(new Set(rule.controls).size, rule.id).toBe(rule.controls.length);
     }
   });
 

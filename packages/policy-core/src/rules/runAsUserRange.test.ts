@@ -81,6 +81,7 @@ describe('runAsUserRange', () => {
     const [result, ...rest] = failures({ securityContext: { runAsUser: uid }, containers: [{ name: 'a' }] });
     expect(rest).toEqual([]);
     expect(result).toMatchObject({
+      reason: messageId === 'deniedUid' ? 'runAsUser denied' : 'runAsUser out of range',
       messageId,
       detail,
       locations: [{ path: '/spec/securityContext/runAsUser' }],
@@ -141,5 +142,28 @@ describe('runAsUserRange', () => {
         patch: [{ op: 'remove', path: '/spec/containers/0/securityContext/runAsUser' }],
       },
     });
+  });
+
+  it('openshift with requireRunAsUser: both failures, and no fix (no default user to write, none to remove)', () => {
+    const options: EvaluateOptions = { profile: 'openshift', requireRunAsUser: true };
+    expect(
+      failures({ containers: [{ name: 'a' }, { name: 'b', securityContext: { runAsUser: 5 } }] }, options),
+    ).toEqual([
+      {
+        allowed: false,
+        reason: 'runAsUser unset',
+        detail: 'container "a" must set securityContext.runAsUser (on the pod or the container)',
+        messageId: 'missingRunAsUser',
+        locations: [{ path: '/spec/containers/0', container: 'a' }],
+      },
+      {
+        allowed: false,
+        reason: 'runAsUser out of range',
+        detail:
+          'container "b" securityContext.runAsUser is 5, outside the allowed UID range 1000..2147483647',
+        messageId: 'outOfRange',
+        locations: [{ path: '/spec/containers/1/securityContext/runAsUser', container: 'b' }],
+      },
+    ]);
   });
 });
