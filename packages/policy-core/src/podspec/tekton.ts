@@ -267,8 +267,7 @@ function assemble(
     if (key === 'volumes' && !alone) {
       if (index !== undefined && /^\d+$/.test(index) && Number(index) >= taskVolumeCount && place.carrier)
         return [...place.carrier, 'volumes', String(Number(index) - taskVolumeCount), ...tail];
-      if (task.volumes != null || !place.carrier || runVolumes === undefined)
-        return [...place.spec, ...rest];
+      if (task.volumes != null || !place.carrier || runVolumes === undefined) return [...place.spec, ...rest];
       return [...place.carrier, ...rest];
     }
     if (key === 'serviceAccountName' && place.serviceAccount)
