@@ -107,30 +107,15 @@ export interface ScanRequest {
   version: string;
 }
 
-/**
- * A document --fix may rewrite: its text, place and value. A whole document keeps its parsed tree;
- * an item of a List read item by item keeps only its value (its text is parsed again when its
- * edits are made), so a List of any size takes the memory of its values, not of their trees.
- */
-export type KeptDocument = DocumentChunk & {
-  value: unknown;
-  document?: ParsedDocument['document'];
-  lineCounter?: ParsedDocument['lineCounter'];
-};
-
 /** A scanned file whose documents can be rewritten by --fix. */
 export interface ScannedFile {
   file: InputFile;
-  documents: KeptDocument[];
+  /** With `keepDocuments`: the documents a fix would change, parsed (Helm post-rendering rewrites them). */
+  documents: ParsedDocument[];
   /** Why the file must not be rewritten (stdin, Helm output), if so. */
   generated?: string;
   /** The file is a Kustomize patch: fixes never add fields to it. */
   partial?: boolean;
-  /**
-   * The file's other Kubernetes objects (in documents with nothing to fix): --fix hardens them
-   * along, for what fixes learn from the whole input (ServiceAccounts, the pods of a namespace).
-   */
-  context: unknown[];
   /** SHA-256 of the bytes scanned: --fix rewrites the file only if it still has them. */
   hash?: string;
   /** With `fix`: the edits of each document a fix changes (none for input that is never rewritten). */
@@ -363,11 +348,10 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         scanJib(file, text, request.jibBuild, session, findings, objects);
         continue;
       }
-      const kept: KeptDocument[] = [];
+      const kept: ParsedDocument[] = [];
       const patch = file.path === undefined ? undefined : patches.get(file.path);
       // A kustomization is parsed whatever its kind: the patches written in it are judged.
       const kustomization = file.path !== undefined && isKustomization(file.path);
-      const context: unknown[] = [];
       let generated: string | undefined =
         file.rendered !== undefined
           ? `output of ${file.rendered.by}`
@@ -439,7 +423,6 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
             sink && !request.sinkObjects ? undefined : objects,
             summary,
             ready?.parsed.get(chunk),
-            request.keepDocuments ? { kept, context } : undefined,
             planner ? plan : undefined,
           );
           if (problem) errors.push(problem);
@@ -522,10 +505,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
           findings.push({ ...finding, source: where(finding.objectIndex, finding.path) });
         }
         const fixableFindings = result.findings.some((f) => f.status === 'fail' && f.fix);
-        if (request.keepDocuments) {
-          if (fixableFindings) kept.push(parsed);
-          else context.push(...kubernetes);
-        }
+        if (request.keepDocuments && fixableFindings) kept.push(parsed);
         plan({ ...chunk, value: parsed.value, document: parsed.document }, fixableFindings, kubernetes);
       }
       if (rewritable) {
@@ -538,7 +518,6 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         scanned.push({
           file,
           documents: kept,
-          context,
           ...(generated ? { generated } : {}),
           ...(hash ? { hash: hash.digest('hex') } : {}),
           ...(patch ? { partial: true } : {}),
@@ -618,21 +597,18 @@ function scanItem(
   summary: { objects: number; pods: number },
   /** The item as the first pass parsed it. */
   preparsed: ParsedDocument | undefined,
-  /** For Helm post-rendering: where an item with something to fix goes, and the others' objects. */
-  keep: { kept: KeptDocument[]; context: unknown[] } | undefined,
   /** For --fix: plans the item's fixes (or observes its facts). */
   plan: ((document: PlannedDocument, fixable: boolean, objects: unknown) => void) | undefined,
 ): InputError | undefined {
   const base = `/items/${item.index}`;
   const fast = item.pointer === '' && !preparsed ? readJsonItem(chunk.text, item.members) : undefined;
-  /** Keeps the item: its value (not its tree) when a finding has a fix, else its object. */
-  const keepItem = (result: EvaluationResult, whole: unknown, value: unknown) => {
-    const fixable = result.findings.some((f) => f.status === 'fail' && f.fix);
-    plan?.({ ...chunk, value: whole }, fixable, value);
-    if (!keep) return;
-    if (fixable) keep.kept.push({ ...chunk, value: whole });
-    else if (isKubernetesObject(value)) keep.context.push(value);
-  };
+  /** Plans the item's fixes for --fix: its value, not its tree (parsed again for its edits). */
+  const planItem = (result: EvaluationResult, whole: unknown, value: unknown) =>
+    plan?.(
+      { ...chunk, value: whole },
+      result.findings.some((f) => f.status === 'fail' && f.fix),
+      value,
+    );
   if (fast) {
     // A JSON item read by JSON.parse, placed by its index: what the YAML reader would say, faster.
     const where = (path: string): SourceLocation => {
@@ -648,7 +624,7 @@ function scanItem(
       objects?.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
     }
     for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
-    keepItem(result, fast.value, fast.value);
+    planItem(result, fast.value, fast.value);
     return undefined;
   }
   let parsed: ParsedDocument;
@@ -674,7 +650,7 @@ function scanItem(
     objects?.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
   }
   for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
-  keepItem(result, parsed.value, value);
+  planItem(result, parsed.value, value);
   return undefined;
 }
 

@@ -25,7 +25,6 @@ import {
 } from '@podguard/policy-core';
 import { ConfigError, findConfig, loadConfig } from '../config.js';
 import { applyOperation, styleOf } from '../documentPatch.js';
-import { parseChunk } from '../documents.js';
 import { commandHelp, parseFlags } from '../flags.js';
 import { type CliIo, UsageError } from '../io.js';
 import { configPaths, type ScanRequest, scan } from '../scan.js';
@@ -122,10 +121,9 @@ export async function runHelmPostRender(args: readonly string[], io: CliIo): Pro
     const many = Array.isArray(parsed.value);
     const { changes } = harden(parsed.value, before.options);
     if (changes.length === 0) continue;
-    const document = parsed.document ?? parseChunk(parsed).document;
     for (const change of changes) {
       for (const operation of change.patch) {
-        applyOperation(document, {
+        applyOperation(parsed.document, {
           ...operation,
           path: many ? `/${change.objectIndex}${operation.path}` : operation.path,
         });
@@ -144,7 +142,7 @@ export async function runHelmPostRender(args: readonly string[], io: CliIo): Pro
     const body = parsed.text.split(/\r?\n/);
     let trailing = 0;
     while (trailing < body.length && /^\s*$/.test(body[body.length - 1 - trailing] as string)) trailing++;
-    const rewritten = document.toString(styleOf(parsed.text)).replace(/\n$/, '').split('\n');
+    const rewritten = parsed.document.toString(styleOf(parsed.text)).replace(/\n$/, '').split('\n');
     const kept = body.slice(body.length - trailing);
     lines.splice(parsed.firstLine - 1, parsed.lastLine - parsed.firstLine + 1, ...rewritten, ...kept);
   }
