@@ -57,6 +57,40 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       },
     },
     {
+      name: 'a container written to run as root: adding runAsNonRoot would stop it, so the fix is unsafe',
+      pod: {
+        containers: [{ name: 'kaniko', securityContext: { runAsUser: 0 } }, { name: 'web' }],
+      },
+      reason: 'runAsNonRoot != true',
+      detail: 'pod or containers "kaniko", "web" must set securityContext.runAsNonRoot=true',
+      locations: [
+        { path: '/spec/containers/0/securityContext', container: 'kaniko' },
+        { path: '/spec/containers/1', container: 'web' },
+      ],
+      fix: {
+        kind: 'unsafe',
+        description:
+          'Set securityContext.runAsNonRoot=true on the pod (container "kaniko" set runAsUser=0 and would no longer start).',
+        patch: [
+          { op: 'add', path: '/spec/securityContext', value: {}, ifMissing: true },
+          { op: 'add', path: '/spec/securityContext/runAsNonRoot', value: true },
+        ],
+      },
+    },
+    {
+      name: 'the pod written to run as root: the same',
+      pod: { securityContext: { runAsUser: 0 }, containers: [{ name: 'a' }] },
+      reason: 'runAsNonRoot != true',
+      detail: 'pod or container "a" must set securityContext.runAsNonRoot=true',
+      locations: [{ path: '/spec/containers/0', container: 'a' }],
+      fix: {
+        kind: 'unsafe',
+        description:
+          'Set securityContext.runAsNonRoot=true on the pod (container "a" set runAsUser=0 and would no longer start).',
+        patch: [{ op: 'add', path: '/spec/securityContext/runAsNonRoot', value: true }],
+      },
+    },
+    {
       name: 'upstream: pod runAsNonRoot=false',
       pod: { securityContext: { runAsNonRoot: false }, containers: [{ name: 'a' }] },
       reason: 'runAsNonRoot != true',

@@ -8,7 +8,9 @@
  * with `hostUsers: false` from v1.35.
  *
  * Fix: safe, `runAsNonRoot: true` at pod level when the pod leaves it unset (creating
- * `securityContext` when missing); unsafe, an explicit false (pod or container) replaced by true. The kubelet then refuses to start a container whose
+ * `securityContext` when missing) and no container runs as root on purpose (`runAsUser: 0`, which
+ * the kubelet would then refuse to start: then the same fix is unsafe); unsafe, an explicit false
+ * (pod or container) replaced by true. The kubelet then refuses to start a container whose
  * effective user is 0, so an image that runs as root also needs a non-zero `runAsUser`.
  */
 
@@ -29,6 +31,10 @@ import { describeContainers } from '../rulekit/wording.js';
 
 const FIELD = ['securityContext', 'runAsNonRoot'];
 
+/** The container's user is 0 as written (its own `runAsUser`, else the pod's). */
+const runsAsRootOnPurpose = (pod: PodView, ref: ContainerRef): boolean =>
+  (ref.container.securityContext?.runAsUser ?? pod.spec.securityContext?.runAsUser) === 0;
+
 const setsFalse = (ref: ContainerRef): boolean => ref.container.securityContext?.runAsNonRoot === false;
 const leavesUnset = (ref: ContainerRef): boolean => ref.container.securityContext?.runAsNonRoot == null;
 
@@ -43,20 +49,36 @@ function runAsNonRoot_1_0(pod: PodView): CheckResult {
   if (podValue === false) badSetters.push('pod');
   if (explicitlyBad.length > 0) badSetters.push(describeContainers(explicitlyBad.map((ref) => ref.name)));
 
-  // Adding true where the pod says nothing is safe; turning an explicit false into true is not.
+  // Adding true where the pod says nothing is safe, unless a container is written to run as root
+  // (`runAsUser: 0`): the kubelet would then refuse to start it. Turning an explicit false into
+  // true is not safe either.
   const safe: JsonPatchOperation[] = [];
   const unsafe: JsonPatchOperation[] = [];
-  if (podValue == null) safe.push(...setField(pod.spec, pod.specPath, FIELD, true));
-  else if (!podRunAsNonRoot) unsafe.push(...setField(pod.spec, pod.specPath, FIELD, true));
+  const root = containersWhere(pod, (ref) => runsAsRootOnPurpose(pod, ref));
+  if (podValue == null) {
+    (root.length > 0 ? unsafe : safe).push(...setField(pod.spec, pod.specPath, FIELD, true));
+  } else if (!podRunAsNonRoot) unsafe.push(...setField(pod.spec, pod.specPath, FIELD, true));
   for (const ref of explicitlyBad) unsafe.push(...setField(ref.container, ref.path, FIELD, true));
+  const rootNote =
+    root.length > 0
+      ? `${describeContainers(root.map((ref) => ref.name))} set runAsUser=0 and would no longer start`
+      : undefined;
   const fix =
     safe.length > 0
       ? fixOf('safe', 'Set securityContext.runAsNonRoot=true on the pod.', safe)
-      : fixOf('unsafe', 'Replace securityContext.runAsNonRoot=false with true.', unsafe);
+      : fixOf(
+          'unsafe',
+          podValue == null
+            ? `Set securityContext.runAsNonRoot=true on the pod (${rootNote}).`
+            : 'Replace securityContext.runAsNonRoot=false with true.',
+          unsafe,
+        );
   const unfixable =
     safe.length > 0 && unsafe.length > 0
       ? 'replacing an explicit runAsNonRoot=false with true is an unsafe fix'
-      : undefined;
+      : rootNote !== undefined
+        ? `a safe fix would stop what runs as root on purpose: ${rootNote}`
+        : undefined;
 
   if (badSetters.length > 0) {
     const locations = explicitlyBad.map((ref) => containerLocation(ref, FIELD));
