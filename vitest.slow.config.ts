@@ -7,5 +7,6 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: 'reports/vitest-slow.json' }]],
     include: ['test/slow/**/*.test.ts'],
     testTimeout: 1_800_000,
+    hookTimeout: 600_000,
   },
 });

@@ -14,7 +14,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const parent = mkdtempSync(join(tmpdir(), 'podguard-clone-'));
 const clone = join(parent, 'podguard');
 
-afterAll(() => rmSync(parent, { recursive: true, force: true }));
+// The clone holds a full install (node_modules): removing it takes longer than vitest's 10 s hook default.
+afterAll(() => rmSync(parent, { recursive: true, force: true }), 600_000);
 
 /** The commands of README's "Try it" block, as printed. */
 function readmeCommands(): string[] {
