@@ -68,6 +68,7 @@ export {
   UNJUDGED_FIELD,
   UNUSED_SUPPRESSION,
 } from './engine/evaluate.js';
+export { joinFacts, type PartFacts, type WholeFacts } from './engine/facts.js';
 export {
   createHardening,
   type HardenChange,
@@ -124,7 +125,7 @@ export type {
 export { RULE_DOCS_BASE_URI, type RuleDescriptor, ruleDocsUri } from './model/ruleDescriptor.js';
 export type * from './model/types.js';
 export { parseVersion } from './model/versions.js';
-export type { JibBuildFormat } from './model/views.js';
+export type { JibBuildFormat, ServiceAccountFact } from './model/views.js';
 export { extractObject, flattenLists, POD_KINDS, resourceOf } from './podspec/extract.js';
 export {
   BUILTIN_WORKLOAD_KINDS,

@@ -48,7 +48,7 @@ import type {
 } from '../rulekit/define.js';
 import { checkPod } from './checkPod.js';
 import { readsAnyOf, unreadableFields } from './declarations.js';
-import { InputFactsCollector } from './facts.js';
+import { InputFactsCollector, type PartFacts, type WholeFacts } from './facts.js';
 import { fixObject } from './fixObject.js';
 import { applyJsonPatch, JsonPatchError } from './jsonPatch.js';
 import {
@@ -179,8 +179,27 @@ export interface EvaluationSession {
    * configure Jib gives no finding. Locations carry line and column; fixes are text edits.
    */
   evaluateJib(build: JibInput, objectIndex?: number): EvaluationResult;
-  /** Suppressions from the options that matched nothing in any piece. Call once, at the end. */
-  finish(): Finding[];
+  /**
+   * The cross-object facts learned so far, for {@link joinFacts} when parts of one input are
+   * evaluated by sessions side by side (the CLI's worker threads): each part's session learns its
+   * part, the facts are joined, and every session adopts the whole ({@link adoptFacts}) before
+   * evaluating, so verdicts are those of one session over all of it.
+   */
+  shareFacts(): PartFacts;
+  /** The strictest level the pods learned pass after their safe fixes, in each of `namespaces` they are in. */
+  namespaceLevels(namespaces: readonly string[]): Record<string, PssLevel>;
+  /** Takes the facts of the whole input ({@link joinFacts}) for those learned, and learns no more. */
+  adoptFacts(facts: WholeFacts): void;
+  /**
+   * Positions, in the options' `suppressions`, of those that covered a finding so far: what
+   * {@link finish} of another session over the same options takes as `usedElsewhere`.
+   */
+  usedSuppressions(): number[];
+  /**
+   * Suppressions from the options that matched nothing in any piece (nor, with `usedElsewhere`,
+   * in the pieces of other sessions with the same options). Call once, at the end.
+   */
+  finish(usedElsewhere?: readonly number[]): Finding[];
   /** The blocking threshold of the options (`failOn`, default `error`). */
   readonly failOn: FailOn;
   /** Whether a finding blocks under the session's `failOn`. */
@@ -275,7 +294,23 @@ export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true):
           evaluateInput(input[index], firstIndex + index, out);
       return { allowed: isAllowed(findings, failOn), findings, objects };
     },
-    finish(): Finding[] {
+    shareFacts: () => facts.share(),
+    namespaceLevels: (namespaces: readonly string[]) => facts.namespaceLevels(namespaces),
+    adoptFacts(whole: WholeFacts): void {
+      facts.adopt(whole);
+    },
+    usedSuppressions(): number[] {
+      const used: number[] = [];
+      optionSuppressions.forEach((entry, index) => {
+        if (entry.used) used.push(index);
+      });
+      return used;
+    },
+    finish(usedElsewhere: readonly number[] = []): Finding[] {
+      for (const index of usedElsewhere) {
+        const entry = optionSuppressions[index];
+        if (entry) entry.used = true;
+      }
       const unused: Finding[] = [];
       reportUnused(optionSuppressions, NO_RESOURCE, -1, '', 'suppressions of the evaluation options', unused);
       return unused;

@@ -20,6 +20,68 @@ export const NO_FACTS: InputFacts = Object.freeze({
 const POD_KIND_SET: ReadonlySet<string> = new Set(POD_KINDS);
 const ENFORCE = 'pod-security.kubernetes.io/enforce';
 
+/**
+ * The cross-object facts one session learned from its part of an input (some of the files of a
+ * scan), to be joined with those of the sessions evaluating the other parts (worker threads): plain
+ * data, which a structured clone carries.
+ */
+export interface PartFacts {
+  /** The ServiceAccounts of the part, in the order learned. */
+  readonly serviceAccounts: readonly ServiceAccountFact[];
+  /** Namespaces of the part without a `pod-security.kubernetes.io/enforce` label. */
+  readonly unlabelledNamespaces: readonly string[];
+  /** Namespaces that objects with a pod of the part are in. */
+  readonly podNamespaces: readonly string[];
+}
+
+/** The facts of a whole input, joined from its parts' ({@link joinFacts}): what each part's session adopts. */
+export interface WholeFacts {
+  /** The ServiceAccounts of every part, the parts in input order (a later one of the same name wins). */
+  readonly serviceAccounts: readonly ServiceAccountFact[];
+  /**
+   * For each namespace of the input without an enforce label that pods are in: the strictest level
+   * every pod of it passes after its safe fixes, over all parts.
+   */
+  readonly namespaceLevels: Readonly<Record<string, PssLevel>>;
+}
+
+const LEVEL_ORDER: readonly PssLevel[] = ['privileged', 'baseline', 'restricted'];
+
+/**
+ * Joins the facts of the parts of one input, given in input order, into the facts of the whole:
+ * what one session would have learned from all of it. `levels` asks every part for the levels its
+ * own pods pass in the namespaces named ({@link EvaluationSession.namespaceLevels}), one answer
+ * per part; it is called only when such a namespace exists.
+ */
+export async function joinFacts(
+  parts: readonly PartFacts[],
+  levels: (namespaces: string[]) => Promise<readonly Readonly<Record<string, PssLevel>>[]>,
+): Promise<WholeFacts> {
+  const accounts = new Map<string, ServiceAccountFact>();
+  const unlabelled = new Set<string>();
+  const withPods = new Set<string>();
+  for (const part of parts) {
+    for (const account of part.serviceAccounts)
+      accounts.set(accountKey(account.namespace, account.name), account);
+    for (const namespace of part.unlabelledNamespaces) unlabelled.add(namespace);
+    for (const namespace of part.podNamespaces) withPods.add(namespace);
+  }
+  const asked = [...unlabelled].filter((namespace) => withPods.has(namespace)).sort();
+  const namespaceLevels: Record<string, PssLevel> = Object.create(null);
+  if (asked.length > 0) {
+    for (const namespace of asked) namespaceLevels[namespace] = 'restricted';
+    for (const answer of await levels(asked)) {
+      for (const namespace of asked) {
+        const level = Object.hasOwn(answer, namespace) ? answer[namespace] : undefined;
+        if (level === undefined) continue;
+        const joined = namespaceLevels[namespace] as PssLevel;
+        if (LEVEL_ORDER.indexOf(level) < LEVEL_ORDER.indexOf(joined)) namespaceLevels[namespace] = level;
+      }
+    }
+  }
+  return { serviceAccounts: [...accounts.values()], namespaceLevels };
+}
+
 /** The facts of an input, filled by {@link InputFactsCollector.learn}. */
 export class InputFactsCollector implements InputFacts {
   private readonly accounts = new Map<string, ServiceAccountFact>();
@@ -33,6 +95,8 @@ export class InputFactsCollector implements InputFacts {
 
   /** Namespaces of the input without an enforce label: the only ones whose pods a fix needs. */
   private readonly unlabelled = new Set<string>();
+  /** The facts of the whole input were adopted ({@link adopt}): nothing more is learned. */
+  private adopted = false;
 
   /**
    * Records the facts of one piece of input: an object, a List, or an array of them. With
@@ -48,6 +112,7 @@ export class InputFactsCollector implements InputFacts {
   }
 
   private learnObject(object: unknown, allPods: boolean): void {
+    if (this.adopted) return;
     if (!isRecord(object) || typeof object.kind !== 'string' || this.seen.has(object)) return;
     this.seen.add(object);
     const metadata = isRecord(object.metadata) ? object.metadata : undefined;
@@ -78,6 +143,34 @@ export class InputFactsCollector implements InputFacts {
     }
     objects.push(object);
     this.levels.delete(namespace);
+  }
+
+  /** What this part of the input taught: see {@link PartFacts}. */
+  share(): PartFacts {
+    return {
+      serviceAccounts: [...this.accounts.values()],
+      unlabelledNamespaces: [...this.unlabelled],
+      podNamespaces: [...this.podObjects.keys()],
+    };
+  }
+
+  /** The strictest level the pods of this part pass in each of `namespaces` that has some. */
+  namespaceLevels(namespaces: readonly string[]): Record<string, PssLevel> {
+    const levels: Record<string, PssLevel> = Object.create(null);
+    for (const namespace of namespaces)
+      if (this.podObjects.has(namespace)) levels[namespace] = this.namespacePodLevel(namespace);
+    return levels;
+  }
+
+  /** Takes the facts of the whole input for this part's, and learns nothing more. */
+  adopt(whole: WholeFacts): void {
+    this.accounts.clear();
+    for (const account of whole.serviceAccounts)
+      this.accounts.set(accountKey(account.namespace, account.name), account);
+    this.podObjects.clear();
+    this.levels.clear();
+    for (const [namespace, level] of Object.entries(whole.namespaceLevels)) this.levels.set(namespace, level);
+    this.adopted = true;
   }
 
   serviceAccount(namespace: string | undefined, name: string): ServiceAccountFact | undefined {
