@@ -302,7 +302,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const scanned: ScannedFile[] = [];
   const planner = request.fix ? new FixPlanner(options, request.fix.unsafe, isKubernetesObject) : undefined;
   const prepared = learnFirst(files, patches, session, planner);
-  const summary = {
+  const summary: ScanSummary = {
     files: 0,
     documents: 0,
     objects: 0,
@@ -316,236 +316,36 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   let done = 0;
   let bytesDone = 0;
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
-  let stdinBytes = 0;
   const progress = (current = 0) =>
     request.onProgress?.({
       files: done,
       totalFiles: files.length,
       bytes: bytesDone + current,
       totalBytes,
-      stdinBytes,
+      stdinBytes: at.stdinBytes,
     });
+  const at: FileScan = {
+    request,
+    session,
+    planner,
+    patches,
+    origins,
+    prepared,
+    itemObjects: !sink || request.sinkObjects === true,
+    findings,
+    objects,
+    errors,
+    summary,
+    scanned,
+    flush,
+    progress,
+    stdinBytes: 0,
+  };
   for (const [position, file] of files.entries()) {
     done = position;
     bytesDone = position === 0 ? 0 : bytesDone + (files[position - 1] as InputFile).size;
     progress();
-    summary.files++;
-    let streamed = 0;
-    try {
-      if (file.kind === 'dockerfile') {
-        const text = await readFile(file.path as string, 'utf8');
-        if (text.includes('\u0000')) throw new InputProblem('binary file: not a Dockerfile', 1, 1);
-        summary.documents++;
-        summary.objects++;
-        scanDockerfile(file, text, session, findings, objects);
-        continue;
-      }
-      if (file.kind === 'jib') {
-        const text = await readFile(file.path as string, 'utf8');
-        if (text.includes('\u0000')) throw new InputProblem('binary file: not a build file', 1, 1);
-        summary.documents++;
-        summary.objects++;
-        scanJib(file, text, request.jibBuild, session, findings, objects);
-        continue;
-      }
-      const kept: ParsedDocument[] = [];
-      const patch = file.path === undefined ? undefined : patches.get(file.path);
-      // A kustomization is parsed whatever its kind: the patches written in it are judged.
-      const kustomization = file.path !== undefined && isKustomization(file.path);
-      let generated: string | undefined =
-        file.rendered !== undefined
-          ? `output of ${file.rendered.by}`
-          : file.text !== undefined
-            ? 'rendered chart'
-            : file.path === undefined
-              ? 'standard input'
-              : undefined;
-      // Small files are read whole (one read, no stream machinery: 10,000 manifests stay fast);
-      // large ones, such as cluster dumps, are streamed a document at a time.
-      // --fix needs the hash of the very bytes scanned, to check the file is unchanged before writing.
-      const rewritable = request.keepDocuments || planner !== undefined;
-      const hash = rewritable && file.path !== undefined ? createHash('sha256') : undefined;
-      const fixes: DocumentFix[] = [];
-      const fixNotes: string[] = [];
-      // Documents with something to fix: planned, unless the file turns out to be generated.
-      let fixable = 0;
-      const plan = (document: PlannedDocument, fixableFindings: boolean, objects: unknown) => {
-        if (!planner) return;
-        if (!fixableFindings || generated !== undefined || file.path === undefined) {
-          if (fixableFindings) fixable++;
-          planner.observe(objects);
-          return;
-        }
-        fixable++;
-        const planned = planner.plan(document, file.kind === 'json', patch !== undefined);
-        if (planned === undefined) return;
-        if ('note' in planned) fixNotes.push(planned.note);
-        else fixes.push(planned);
-      };
-      let chunks: Iterable<DocumentChunk> | AsyncIterable<DocumentChunk>;
-      const ready = prepared.get(file);
-      if (ready) {
-        hash?.update(ready.bytes);
-        chunks = ready.chunks;
-      } else if (file.rendered !== undefined) chunks = splitChunks(file.rendered.text, false);
-      else if (file.text !== undefined) chunks = splitChunks(file.text, file.kind === 'json');
-      // A List (`kubectl get -o json|yaml`) is read item by item, so a cluster dump takes the
-      // memory of its largest object; --fix rewrites it item by item too.
-      else if (file.path === undefined) {
-        request.stdin.on('data', (data: Buffer | string) => {
-          stdinBytes += data.length;
-        });
-        chunks = readChunks(request.stdin, file.kind === 'json', true);
-      } else if (file.size <= WHOLE_FILE_LIMIT) {
-        const bytes = readFileSync(file.path);
-        hash?.update(bytes);
-        chunks = splitChunks(bytes.toString('utf8'), file.kind === 'json', true);
-      } else {
-        const stream = createReadStream(file.path);
-        stream.on('data', (data) => {
-          hash?.update(data);
-          streamed += data.length;
-        });
-        chunks = readChunks(stream, file.kind === 'json', true);
-      }
-      for await (const chunk of chunks) {
-        await flush();
-        if (streamed > 0 || stdinBytes > 0) progress(streamed);
-        if (chunk.item !== undefined) {
-          // One item of a List: a bad item is an error naming it, and the items after it still count.
-          if (chunk.item.index === 0) summary.documents++;
-          const problem = scanItem(
-            file,
-            chunk,
-            chunk.item,
-            session,
-            findings,
-            sink && !request.sinkObjects ? undefined : objects,
-            summary,
-            ready?.parsed.get(chunk),
-            planner ? plan : undefined,
-          );
-          if (problem) errors.push(problem);
-          continue;
-        }
-        summary.documents++;
-        // Before parsing: a template may parse (into nonsense) or fail with a YAML error.
-        const action = findTemplateAction(chunk.text);
-        if (action !== undefined) {
-          const at = filePosition(chunk, chunk.firstLine + action.line - 1, action.column);
-          throw new InputProblem(UNRENDERED_TEMPLATE, at.line, at.column);
-        }
-        if (chunk.template !== undefined) generated ??= `Helm output (# Source: ${chunk.template})`;
-        // Kind first: an object that cannot give a finding or a fact (a CRD, a ConfigMap, RBAC) is
-        // counted without being parsed, which is most of a cluster's or an operator's YAML.
-        if (
-          patch === undefined &&
-          !kustomization &&
-          !ready?.parsed.has(chunk) &&
-          skipsParsing(chunk, session)
-        ) {
-          summary.objects++;
-          continue;
-        }
-        const parsed = ready?.parsed.get(chunk) ?? parseChunk(chunk);
-        if (patch !== undefined && isJson6902(parsed.value, patch)) {
-          generated ??= `a JSON 6902 patch listed in ${patch.kustomization}: its values are judged, not rewritten`;
-          const built = json6902Object(parsed.value as unknown[], patch.target ?? {});
-          const result = session.evaluate(built.object, 0, { partial: true });
-          for (const object of result.objects) {
-            summary.objects++;
-            if (object.kind === 'not-applicable') continue;
-            if (object.kind === 'pod') summary.pods++;
-            objects.push({
-              resource: object.resource,
-              source: locate(file, parsed, ''),
-              rules: [...object.rules],
-            });
-          }
-          for (const finding of result.findings) {
-            findings.push({
-              ...finding,
-              source: locate(file, parsed, json6902Source(built, finding.path) ?? ''),
-            });
-          }
-          continue;
-        }
-        if (kustomization) scanInlinePatches(file, parsed, session, findings, objects, summary, errors);
-        const candidates = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
-        const prefixes = Array.isArray(parsed.value) ? candidates.map((_, i) => `/${i}`) : [''];
-        const kubernetes: unknown[] = [];
-        const bases: string[] = [];
-        candidates.forEach((candidate, i) => {
-          // Non-Kubernetes documents (values files, other tools' config) are counted and skipped.
-          if (isKubernetesObject(candidate) || isBrokenKubernetesObject(candidate)) {
-            kubernetes.push(candidate);
-            bases.push(prefixes[i] as string);
-          }
-        });
-        if (kubernetes.length === 0) continue;
-        const result = session.evaluate(kubernetes, 0, patch ? { partial: true } : undefined);
-        const where = (objectIndex: number, path: string): SourceLocation =>
-          (file.rendered?.originBase !== undefined
-            ? origins.locate(kubernetes[objectIndex], path, file.rendered.originBase)
-            : undefined) ?? locate(file, parsed, `${bases[objectIndex] ?? ''}${path}`);
-        for (const object of result.objects) {
-          if (object.kind === 'not-applicable') {
-            summary.objects++;
-            continue;
-          }
-          summary.objects++;
-          if (object.kind === 'pod') summary.pods++;
-          objects.push({
-            resource: object.resource,
-            source: where(object.objectIndex, object.path),
-            rules: [...object.rules],
-          });
-        }
-        for (const finding of result.findings) {
-          findings.push({ ...finding, source: where(finding.objectIndex, finding.path) });
-        }
-        const fixableFindings = result.findings.some((f) => f.status === 'fail' && f.fix);
-        if (request.keepDocuments && fixableFindings) kept.push(parsed);
-        plan({ ...chunk, value: parsed.value, document: parsed.document }, fixableFindings, kubernetes);
-      }
-      if (rewritable) {
-        // Generated input is never rewritten (its fixes were planned before it said so: dropped).
-        if (generated !== undefined && fixable > 0) {
-          fixes.length = 0;
-          fixNotes.length = 0;
-          fixNotes.push(`generated input (${generated}) is never rewritten: fix its source`);
-        }
-        scanned.push({
-          file,
-          documents: kept,
-          ...(generated ? { generated } : {}),
-          ...(hash ? { hash: hash.digest('hex') } : {}),
-          ...(patch ? { partial: true } : {}),
-          fixes,
-          fixNotes,
-        });
-      }
-    } catch (error) {
-      // The report's output failed (a full disk): the scan stops, and the input is not to blame.
-      if (error instanceof SinkError) throw error.cause;
-      if (error instanceof InputProblem) {
-        errors.push({
-          file: file.display,
-          ...(error.line !== undefined ? { line: error.line } : {}),
-          ...(error.column !== undefined ? { column: error.column } : {}),
-          message: error.message,
-        });
-      } else if (error instanceof PodguardInputError) {
-        // A document the core refuses as a whole (nested deeper than its limit, say).
-        errors.push({ file: file.display, message: error.message });
-      } else {
-        const code = (error as NodeJS.ErrnoException).code;
-        errors.push({
-          file: file.display,
-          message: `cannot read: ${code === 'EISDIR' ? 'is a directory' : (error as Error).message}`,
-        });
-      }
-    }
+    await scanFile(file, at);
   }
   await flush();
   done = files.length;
@@ -573,6 +373,254 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     options,
     blocking,
   };
+}
+
+type ScanSummary = ScanReport['summary'];
+
+/** What scanning one file reads, and where it puts what it finds. */
+interface FileScan {
+  readonly request: Pick<ScanRequest, 'stdin' | 'jibBuild' | 'keepDocuments'>;
+  readonly session: EvaluationSession;
+  readonly planner: FixPlanner | undefined;
+  readonly patches: ReadonlyMap<string, KustomizePatch>;
+  readonly origins: OriginLocator;
+  readonly prepared: ReadonlyMap<InputFile, Prepared>;
+  /** The checked objects of List items are kept (a report built whole, or JUnit's test cases). */
+  readonly itemObjects: boolean;
+  readonly findings: LocatedFinding[];
+  readonly objects: CheckedObject[];
+  readonly errors: InputError[];
+  readonly summary: ScanSummary;
+  readonly scanned: ScannedFile[];
+  /** Hands over what was found so far, if the scan has a sink. */
+  flush(): Promise<void>;
+  /** Reports progress within the file: `current` bytes of it read. */
+  progress(current: number): void;
+  /** Bytes read from standard input so far. */
+  stdinBytes: number;
+}
+
+/** Scans one file: its findings, checked objects, problems and counts go where `at` says. */
+async function scanFile(file: InputFile, at: FileScan): Promise<void> {
+  const { request, session, planner, patches, origins, prepared, findings, objects, errors, summary, scanned } = at;
+  const { flush, progress } = at;
+  summary.files++;
+  let streamed = 0;
+  try {
+    if (file.kind === 'dockerfile') {
+      const text = await readFile(file.path as string, 'utf8');
+      if (text.includes('\u0000')) throw new InputProblem('binary file: not a Dockerfile', 1, 1);
+      summary.documents++;
+      summary.objects++;
+      scanDockerfile(file, text, session, findings, objects);
+      return;
+    }
+    if (file.kind === 'jib') {
+      const text = await readFile(file.path as string, 'utf8');
+      if (text.includes('\u0000')) throw new InputProblem('binary file: not a build file', 1, 1);
+      summary.documents++;
+      summary.objects++;
+      scanJib(file, text, request.jibBuild, session, findings, objects);
+      return;
+    }
+    const kept: ParsedDocument[] = [];
+    const patch = file.path === undefined ? undefined : patches.get(file.path);
+    // A kustomization is parsed whatever its kind: the patches written in it are judged.
+    const kustomization = file.path !== undefined && isKustomization(file.path);
+    let generated: string | undefined =
+      file.rendered !== undefined
+        ? `output of ${file.rendered.by}`
+        : file.text !== undefined
+          ? 'rendered chart'
+          : file.path === undefined
+            ? 'standard input'
+            : undefined;
+    // Small files are read whole (one read, no stream machinery: 10,000 manifests stay fast);
+    // large ones, such as cluster dumps, are streamed a document at a time.
+    // --fix needs the hash of the very bytes scanned, to check the file is unchanged before writing.
+    const rewritable = request.keepDocuments || planner !== undefined;
+    const hash = rewritable && file.path !== undefined ? createHash('sha256') : undefined;
+    const fixes: DocumentFix[] = [];
+    const fixNotes: string[] = [];
+    // Documents with something to fix: planned, unless the file turns out to be generated.
+    let fixable = 0;
+    const plan = (document: PlannedDocument, fixableFindings: boolean, objects: unknown) => {
+      if (!planner) return;
+      if (!fixableFindings || generated !== undefined || file.path === undefined) {
+        if (fixableFindings) fixable++;
+        planner.observe(objects);
+        return;
+      }
+      fixable++;
+      const planned = planner.plan(document, file.kind === 'json', patch !== undefined);
+      if (planned === undefined) return;
+      if ('note' in planned) fixNotes.push(planned.note);
+      else fixes.push(planned);
+    };
+    let chunks: Iterable<DocumentChunk> | AsyncIterable<DocumentChunk>;
+    const ready = prepared.get(file);
+    if (ready) {
+      hash?.update(ready.bytes);
+      chunks = ready.chunks;
+    } else if (file.rendered !== undefined) chunks = splitChunks(file.rendered.text, false);
+    else if (file.text !== undefined) chunks = splitChunks(file.text, file.kind === 'json');
+    // A List (`kubectl get -o json|yaml`) is read item by item, so a cluster dump takes the
+    // memory of its largest object; --fix rewrites it item by item too.
+    else if (file.path === undefined) {
+      request.stdin.on('data', (data: Buffer | string) => {
+        at.stdinBytes += data.length;
+      });
+      chunks = readChunks(request.stdin, file.kind === 'json', true);
+    } else if (file.size <= WHOLE_FILE_LIMIT) {
+      const bytes = readFileSync(file.path);
+      hash?.update(bytes);
+      chunks = splitChunks(bytes.toString('utf8'), file.kind === 'json', true);
+    } else {
+      const stream = createReadStream(file.path);
+      stream.on('data', (data) => {
+        hash?.update(data);
+        streamed += data.length;
+      });
+      chunks = readChunks(stream, file.kind === 'json', true);
+    }
+    for await (const chunk of chunks) {
+      await flush();
+      if (streamed > 0 || at.stdinBytes > 0) progress(streamed);
+      if (chunk.item !== undefined) {
+        // One item of a List: a bad item is an error naming it, and the items after it still count.
+        if (chunk.item.index === 0) summary.documents++;
+        const problem = scanItem(
+          file,
+          chunk,
+          chunk.item,
+          session,
+          findings,
+          at.itemObjects ? objects : undefined,
+          summary,
+          ready?.parsed.get(chunk),
+          planner ? plan : undefined,
+        );
+        if (problem) errors.push(problem);
+        continue;
+      }
+      summary.documents++;
+      // Before parsing: a template may parse (into nonsense) or fail with a YAML error.
+      const action = findTemplateAction(chunk.text);
+      if (action !== undefined) {
+        const at = filePosition(chunk, chunk.firstLine + action.line - 1, action.column);
+        throw new InputProblem(UNRENDERED_TEMPLATE, at.line, at.column);
+      }
+      if (chunk.template !== undefined) generated ??= `Helm output (# Source: ${chunk.template})`;
+      // Kind first: an object that cannot give a finding or a fact (a CRD, a ConfigMap, RBAC) is
+      // counted without being parsed, which is most of a cluster's or an operator's YAML.
+      if (
+        patch === undefined &&
+        !kustomization &&
+        !ready?.parsed.has(chunk) &&
+        skipsParsing(chunk, session)
+      ) {
+        summary.objects++;
+        continue;
+      }
+      const parsed = ready?.parsed.get(chunk) ?? parseChunk(chunk);
+      if (patch !== undefined && isJson6902(parsed.value, patch)) {
+        generated ??= `a JSON 6902 patch listed in ${patch.kustomization}: its values are judged, not rewritten`;
+        const built = json6902Object(parsed.value as unknown[], patch.target ?? {});
+        const result = session.evaluate(built.object, 0, { partial: true });
+        for (const object of result.objects) {
+          summary.objects++;
+          if (object.kind === 'not-applicable') continue;
+          if (object.kind === 'pod') summary.pods++;
+          objects.push({
+            resource: object.resource,
+            source: locate(file, parsed, ''),
+            rules: [...object.rules],
+          });
+        }
+        for (const finding of result.findings) {
+          findings.push({
+            ...finding,
+            source: locate(file, parsed, json6902Source(built, finding.path) ?? ''),
+          });
+        }
+        continue;
+      }
+      if (kustomization) scanInlinePatches(file, parsed, session, findings, objects, summary, errors);
+      const candidates = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
+      const prefixes = Array.isArray(parsed.value) ? candidates.map((_, i) => `/${i}`) : [''];
+      const kubernetes: unknown[] = [];
+      const bases: string[] = [];
+      candidates.forEach((candidate, i) => {
+        // Non-Kubernetes documents (values files, other tools' config) are counted and skipped.
+        if (isKubernetesObject(candidate) || isBrokenKubernetesObject(candidate)) {
+          kubernetes.push(candidate);
+          bases.push(prefixes[i] as string);
+        }
+      });
+      if (kubernetes.length === 0) continue;
+      const result = session.evaluate(kubernetes, 0, patch ? { partial: true } : undefined);
+      const where = (objectIndex: number, path: string): SourceLocation =>
+        (file.rendered?.originBase !== undefined
+          ? origins.locate(kubernetes[objectIndex], path, file.rendered.originBase)
+          : undefined) ?? locate(file, parsed, `${bases[objectIndex] ?? ''}${path}`);
+      for (const object of result.objects) {
+        if (object.kind === 'not-applicable') {
+          summary.objects++;
+          continue;
+        }
+        summary.objects++;
+        if (object.kind === 'pod') summary.pods++;
+        objects.push({
+          resource: object.resource,
+          source: where(object.objectIndex, object.path),
+          rules: [...object.rules],
+        });
+      }
+      for (const finding of result.findings) {
+        findings.push({ ...finding, source: where(finding.objectIndex, finding.path) });
+      }
+      const fixableFindings = result.findings.some((f) => f.status === 'fail' && f.fix);
+      if (request.keepDocuments && fixableFindings) kept.push(parsed);
+      plan({ ...chunk, value: parsed.value, document: parsed.document }, fixableFindings, kubernetes);
+    }
+    if (rewritable) {
+      // Generated input is never rewritten (its fixes were planned before it said so: dropped).
+      if (generated !== undefined && fixable > 0) {
+        fixes.length = 0;
+        fixNotes.length = 0;
+        fixNotes.push(`generated input (${generated}) is never rewritten: fix its source`);
+      }
+      scanned.push({
+        file,
+        documents: kept,
+        ...(generated ? { generated } : {}),
+        ...(hash ? { hash: hash.digest('hex') } : {}),
+        ...(patch ? { partial: true } : {}),
+        fixes,
+        fixNotes,
+      });
+    }
+  } catch (error) {
+    // The report's output failed (a full disk): the scan stops, and the input is not to blame.
+    if (error instanceof SinkError) throw error.cause;
+    if (error instanceof InputProblem) {
+      errors.push({
+        file: file.display,
+        ...(error.line !== undefined ? { line: error.line } : {}),
+        ...(error.column !== undefined ? { column: error.column } : {}),
+        message: error.message,
+      });
+    } else if (error instanceof PodguardInputError) {
+      // A document the core refuses as a whole (nested deeper than its limit, say).
+      errors.push({ file: file.display, message: error.message });
+    } else {
+      const code = (error as NodeJS.ErrnoException).code;
+      errors.push({
+        file: file.display,
+        message: `cannot read: ${code === 'EISDIR' ? 'is a directory' : (error as Error).message}`,
+      });
+    }
+  }
 }
 
 /** What the sink threw: passed on, not taken for a problem of the file being read. */

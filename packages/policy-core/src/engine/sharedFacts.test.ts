@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PssLevel } from '../model/types.js';
-import { createEvaluation, type EvaluateOptions, type EvaluationSession } from './evaluate.js';
+import type { EvaluateOptions } from '../model/options.js';
+import { createEvaluation, type EvaluationSession } from './evaluate.js';
 import { joinFacts } from './facts.js';
 
 const namespace = (name: string, labels?: Record<string, string>) => ({
