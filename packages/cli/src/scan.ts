@@ -152,7 +152,23 @@ interface Prepared {
   readonly parsed: ReadonlyMap<DocumentChunk, ParsedDocument>;
 }
 
-/** The first pass: reads and parses the small inputs and lets the session learn their objects. */
+/**
+ * Whether the inputs are read in a first pass ({@link LEARN_FIRST_LIMIT}): files only (no standard
+ * input, no output of a tool), each read whole, together small enough to keep parsed.
+ */
+function learnsFirst(files: readonly InputFile[]): boolean {
+  const manifests = files.filter((file) => file.kind === 'manifest' || file.kind === 'json');
+  if (manifests.some((file) => file.path === undefined || file.size > WHOLE_FILE_LIMIT)) return false;
+  const total = manifests.reduce((sum, file) => sum + (file.rendered?.text.length ?? file.size), 0);
+  return total <= LEARN_FIRST_LIMIT;
+}
+
+/**
+ * The first pass: reads and parses the small inputs and lets the session learn their objects (of
+ * a file with a bad document, those before it: the second pass judges them). The caller then
+ * makes these the session's facts for good ({@link EvaluationSession.adoptFacts}), so verdicts do
+ * not depend on the order of files, nor on how they are shared among worker threads.
+ */
 function learnFirst(
   files: readonly InputFile[],
   patches: ReadonlyMap<string, unknown>,
@@ -160,28 +176,34 @@ function learnFirst(
   planner: FixPlanner | undefined,
 ): Map<InputFile, Prepared> {
   const prepared = new Map<InputFile, Prepared>();
-  const manifests = files.filter((file) => file.kind === 'manifest' || file.kind === 'json');
-  if (manifests.some((file) => file.path === undefined || file.size > WHOLE_FILE_LIMIT)) return prepared;
-  const total = manifests.reduce((sum, file) => sum + (file.rendered?.text.length ?? file.size), 0);
-  if (total > LEARN_FIRST_LIMIT) return prepared;
-  for (const file of manifests) {
+  for (const file of files) {
+    if (file.kind !== 'manifest' && file.kind !== 'json') continue;
     if (file.path === undefined || file.rendered !== undefined || patches.has(file.path)) continue;
+    let bytes: Buffer;
     try {
-      const bytes = readFileSync(file.path);
-      const chunks = [...splitChunks(bytes.toString('utf8'), file.kind === 'json', true)];
-      const parsed = new Map<DocumentChunk, ParsedDocument>();
-      const keep = isKustomization(file.path);
-      for (const chunk of chunks)
-        if (keep || !skipsParsing(chunk, session)) parsed.set(chunk, parseChunk(chunk));
-      for (const document of parsed.values()) {
-        const values = Array.isArray(document.value) ? document.value : [document.value];
-        session.learn(values.filter(isKubernetesObject));
-        planner?.learn(values.filter(isKubernetesObject));
-      }
-      prepared.set(file, { bytes, chunks, parsed });
+      bytes = readFileSync(file.path);
     } catch {
-      // Unreadable or invalid: the second pass reads it again and reports the problem.
+      continue; // The second pass reads it again and reports the problem.
     }
+    const chunks: DocumentChunk[] = [];
+    const parsed = new Map<DocumentChunk, ParsedDocument>();
+    const keep = isKustomization(file.path);
+    try {
+      for (const chunk of splitChunks(bytes.toString('utf8'), file.kind === 'json', true)) {
+        chunks.push(chunk);
+        if (!keep && skipsParsing(chunk, session)) continue;
+        const document = parseChunk(chunk);
+        const values = (Array.isArray(document.value) ? document.value : [document.value]).filter(
+          isKubernetesObject,
+        );
+        session.learn(values);
+        planner?.learn(values);
+        parsed.set(chunk, document);
+      }
+    } catch {
+      continue; // Invalid: the second pass reads it again and reports the problem.
+    }
+    prepared.set(file, { bytes, chunks, parsed });
   }
   return prepared;
 }
@@ -301,7 +323,8 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   };
   const scanned: ScannedFile[] = [];
   const planner = request.fix ? new FixPlanner(options, request.fix.unsafe, isKubernetesObject) : undefined;
-  const prepared = learnFirst(files, patches, session, planner);
+  const prepared = learnsFirst(files) ? learnFirst(files, patches, session, planner) : new Map();
+  if (learnsFirst(files)) session.adoptFacts();
   const summary: ScanSummary = {
     files: 0,
     documents: 0,
@@ -402,7 +425,19 @@ interface FileScan {
 
 /** Scans one file: its findings, checked objects, problems and counts go where `at` says. */
 async function scanFile(file: InputFile, at: FileScan): Promise<void> {
-  const { request, session, planner, patches, origins, prepared, findings, objects, errors, summary, scanned } = at;
+  const {
+    request,
+    session,
+    planner,
+    patches,
+    origins,
+    prepared,
+    findings,
+    objects,
+    errors,
+    summary,
+    scanned,
+  } = at;
   const { flush, progress } = at;
   summary.files++;
   let streamed = 0;

@@ -188,8 +188,13 @@ export interface EvaluationSession {
   shareFacts(): PartFacts;
   /** The strictest level the pods learned pass after their safe fixes, in each of `namespaces` they are in. */
   namespaceLevels(namespaces: readonly string[]): Record<string, PssLevel>;
-  /** Takes the facts of the whole input ({@link joinFacts}) for those learned, and learns no more. */
-  adoptFacts(facts: WholeFacts): void;
+  /**
+   * Takes the facts of the whole input ({@link joinFacts}) for those learned, and learns no more
+   * (neither from {@link learn} nor from {@link evaluate}). Without `facts`, those learned so far
+   * are the whole input's: verdicts then depend only on what was learned first, not on the order
+   * in which pieces are evaluated.
+   */
+  adoptFacts(facts?: WholeFacts): void;
   /**
    * Positions, in the options' `suppressions`, of those that covered a finding so far: what
    * {@link finish} of another session over the same options takes as `usedElsewhere`.
@@ -296,7 +301,7 @@ export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true):
     },
     shareFacts: () => facts.share(),
     namespaceLevels: (namespaces: readonly string[]) => facts.namespaceLevels(namespaces),
-    adoptFacts(whole: WholeFacts): void {
+    adoptFacts(whole?: WholeFacts): void {
       facts.adopt(whole);
     },
     usedSuppressions(): number[] {

@@ -162,15 +162,19 @@ export class InputFactsCollector implements InputFacts {
     return levels;
   }
 
-  /** Takes the facts of the whole input for this part's, and learns nothing more. */
-  adopt(whole: WholeFacts): void {
+  /**
+   * Takes the facts of the whole input for this part's, and learns nothing more. Without them,
+   * the facts learned so far are the whole input's.
+   */
+  adopt(whole?: WholeFacts): void {
+    this.adopted = true;
+    if (whole === undefined) return;
     this.accounts.clear();
     for (const account of whole.serviceAccounts)
       this.accounts.set(accountKey(account.namespace, account.name), account);
     this.podObjects.clear();
     this.levels.clear();
     for (const [namespace, level] of Object.entries(whole.namespaceLevels)) this.levels.set(namespace, level);
-    this.adopted = true;
   }
 
   serviceAccount(namespace: string | undefined, name: string): ServiceAccountFact | undefined {

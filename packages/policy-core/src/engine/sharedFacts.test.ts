@@ -4,8 +4,8 @@
  * options' suppressions used anywhere count once at the end.
  */
 import { describe, expect, it } from 'vitest';
-import type { PssLevel } from '../model/types.js';
 import type { EvaluateOptions } from '../model/options.js';
+import type { PssLevel } from '../model/types.js';
 import { createEvaluation, type EvaluationSession } from './evaluate.js';
 import { joinFacts } from './facts.js';
 
@@ -148,5 +148,15 @@ describe('sessions side by side over the parts of one input', () => {
     session.adoptFacts({ serviceAccounts: [], namespaceLevels: {} });
     session.learn([account('shop', 'quiet', false)]);
     expect(session.shareFacts().serviceAccounts).toEqual([]);
+  });
+
+  it('keeps its own facts when it adopts none, and learns no more', () => {
+    const session = createEvaluation(options);
+    session.learn([account('shop', 'quiet', false)]);
+    session.adoptFacts();
+    session.evaluate([account('shop', 'quiet', true), account('ops', 'other', true)]);
+    expect(session.shareFacts().serviceAccounts).toEqual([
+      { namespace: 'shop', name: 'quiet', automountServiceAccountToken: false },
+    ]);
   });
 });
