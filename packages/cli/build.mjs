@@ -1,5 +1,6 @@
 // Bundles the CLI into dist/ (fast start-up: one file for `--version`, the scan code in a chunk
-// loaded on demand), copies the rule docs for `podguard explain`, and emits the library's types.
+// loaded on demand and shared with scan-worker.mjs, the entry of the scan's worker threads),
+// copies the rule docs for `podguard explain`, and emits the library's types.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,7 +9,7 @@ import { build } from 'esbuild';
 const require = createRequire(import.meta.url);
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { podguard: 'src/bin.ts', index: 'src/index.ts' },
+  entryPoints: { podguard: 'src/bin.ts', index: 'src/index.ts', 'scan-worker': 'src/scanWorker.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,

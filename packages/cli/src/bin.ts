@@ -13,5 +13,7 @@ const code = await main(process.argv.slice(2), {
   stderr: process.stderr,
   cwd: process.cwd(),
   env: process.env,
+  // Built next to this entry (build.mjs).
+  workerScript: new URL('./scan-worker.mjs', import.meta.url),
 });
 process.exitCode = output.failed() ? 2 : code;

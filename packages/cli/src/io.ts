@@ -24,6 +24,8 @@ export interface CliIo {
   stderr: { write(text: string): unknown; isTTY?: boolean };
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** The scan's worker thread entry (dist/scan-worker.mjs); without it, scans run on one thread. */
+  workerScript?: URL | string;
   /** The file system `--fix` writes through; node:fs when absent (tests inject faults). */
   fixFs?: FixFs;
 }

@@ -49,6 +49,7 @@ import {
   targetApiVersion,
 } from './kustomize.js';
 import { OriginLocator } from './origins.js';
+import { type HerePart, type RenderedFormat, scanOnThreads } from './parallelScan.js';
 import { offsetOf, positionAt } from './sourceMap.js';
 import { findTemplateAction, UNRENDERED_TEMPLATE } from './templates.js';
 
@@ -102,6 +103,26 @@ export interface ScanRequest {
    * Without it they are not made: an item is located only when it has a finding.
    */
   sinkObjects?: boolean;
+  /**
+   * With a sink and worker threads, for a report in a separable format (`StreamedFormat.separable`):
+   * workers write the text of their findings in `format` and the scan hands it over to `write`
+   * (`count` findings, in order with the sink's batches) instead of the findings themselves.
+   */
+  render?: {
+    format: RenderedFormat;
+    write(text: string, count: number): Promise<void>;
+  };
+  /**
+   * Worker threads (`--jobs`): the worker script (dist/scan-worker.mjs) and how many. They are
+   * used when the input is files read in a first pass (see {@link learnsFirst}) and nothing is
+   * fixed; the report is the same as one thread's. Without it, one thread.
+   */
+  workers?: {
+    script: URL | string;
+    jobs: number;
+    /** Use them however small the input (`--jobs` was given); else only for inputs worth it. */
+    always: boolean;
+  };
   /** Called as the scan goes: after each file, and after each document of a streamed file. */
   onProgress?: (progress: ScanProgress) => void;
   version: string;
@@ -146,7 +167,7 @@ const WHOLE_FILE_LIMIT = 1024 * 1024;
 const LEARN_FIRST_LIMIT = 8 * 1024 * 1024;
 
 /** A file read and parsed by the first pass, reused by the second. */
-interface Prepared {
+export interface Prepared {
   readonly bytes: Buffer;
   readonly chunks: readonly DocumentChunk[];
   readonly parsed: ReadonlyMap<DocumentChunk, ParsedDocument>;
@@ -156,11 +177,30 @@ interface Prepared {
  * Whether the inputs are read in a first pass ({@link LEARN_FIRST_LIMIT}): files only (no standard
  * input, no output of a tool), each read whole, together small enough to keep parsed.
  */
-function learnsFirst(files: readonly InputFile[]): boolean {
+export function learnsFirst(files: readonly InputFile[]): boolean {
   const manifests = files.filter((file) => file.kind === 'manifest' || file.kind === 'json');
   if (manifests.some((file) => file.path === undefined || file.size > WHOLE_FILE_LIMIT)) return false;
   const total = manifests.reduce((sum, file) => sum + (file.rendered?.text.length ?? file.size), 0);
   return total <= LEARN_FIRST_LIMIT;
+}
+
+/** With `--jobs` not given, worker threads are started only for more input than this. */
+const WORKER_MIN_BYTES = 512 * 1024;
+const WORKER_MIN_FILES = 16;
+
+/**
+ * How many worker threads scan the files (0: the scan runs on this thread): only for files read
+ * in a first pass (the caller checks it), from disk, when nothing is rewritten.
+ */
+function workerCount(request: ScanRequest, files: readonly InputFile[]): number {
+  const workers = request.workers;
+  if (!workers || workers.jobs < 2 || request.keepDocuments || request.fix) return 0;
+  if (files.some((file) => file.path === undefined || file.rendered !== undefined || file.text !== undefined))
+    return 0;
+  const bytes = files.reduce((sum, file) => sum + file.size, 0);
+  if (!workers.always && (files.length < WORKER_MIN_FILES || bytes < WORKER_MIN_BYTES)) return 0;
+  const jobs = Math.min(workers.jobs, files.length);
+  return jobs > 1 ? jobs : 0;
 }
 
 /**
@@ -169,7 +209,7 @@ function learnsFirst(files: readonly InputFile[]): boolean {
  * makes these the session's facts for good ({@link EvaluationSession.adoptFacts}), so verdicts do
  * not depend on the order of files, nor on how they are shared among worker threads.
  */
-function learnFirst(
+export function learnFirst(
   files: readonly InputFile[],
   patches: ReadonlyMap<string, unknown>,
   session: EvaluationSession,
@@ -299,15 +339,14 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const findings: LocatedFinding[] = [...session.settings];
   const objects: CheckedObject[] = [];
   let blocking = false;
-  const tally = (batch: readonly LocatedFinding[]) => {
-    for (const finding of batch) {
-      if (finding.status === 'suppressed') summary.suppressed++;
-      else if (finding.status === 'error') summary.errors++;
-      else if (finding.severity === 'error') summary.failed++;
-      else summary.warnings++;
-      blocking ||= session.isBlocking(finding);
-    }
+  const addTally = (counts: Tally) => {
+    summary.failed += counts.failed;
+    summary.warnings += counts.warnings;
+    summary.suppressed += counts.suppressed;
+    summary.errors += counts.errors;
+    blocking ||= counts.blocking;
   };
+  const tally = (batch: readonly LocatedFinding[]) => addTally(tallyFindings(batch, session));
   const sink = request.keepDocuments ? undefined : request.sink;
   /** With a sink, hands over the findings and the checked objects so far, and drops them. */
   const flush = async () => {
@@ -323,8 +362,10 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   };
   const scanned: ScannedFile[] = [];
   const planner = request.fix ? new FixPlanner(options, request.fix.unsafe, isKubernetesObject) : undefined;
-  const prepared = learnsFirst(files) ? learnFirst(files, patches, session, planner) : new Map();
-  if (learnsFirst(files)) session.adoptFacts();
+  const learn = learnsFirst(files);
+  const jobs = learn ? workerCount(request, files) : 0;
+  const prepared = learn && jobs === 0 ? learnFirst(files, patches, session, planner) : new Map();
+  if (learn && jobs === 0) session.adoptFacts();
   const summary: ScanSummary = {
     files: 0,
     documents: 0,
@@ -364,12 +405,59 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     progress,
     stdinBytes: 0,
   };
-  for (const [position, file] of files.entries()) {
+  let usedElsewhere: number[] = [];
+  const scanFrom = async (position: number, file: InputFile) => {
     done = position;
     bytesDone = position === 0 ? 0 : bytesDone + (files[position - 1] as InputFile).size;
     progress();
     await scanFile(file, at);
-  }
+  };
+  if (jobs > 0 && request.workers) {
+    // This thread scans the first block of files, worker threads the others (parallelScan.ts).
+    const here: HerePart = {
+      learn(block) {
+        for (const [file, ready] of learnFirst(block, patches, session, undefined)) prepared.set(file, ready);
+        return session.shareFacts();
+      },
+      levels: (namespaces) => session.namespaceLevels(namespaces),
+      async scan(block, facts) {
+        session.adoptFacts(facts);
+        for (const [position, file] of block.entries()) await scanFrom(position, file);
+      },
+    };
+    const init = {
+      options,
+      jibBuild: request.jibBuild,
+      cwd: request.cwd,
+      patches: [...patches],
+      itemObjects: at.itemObjects,
+      ...(sink && request.render ? { render: request.render.format } : {}),
+    };
+    usedElsewhere = await scanOnThreads(request.workers.script, files, jobs, here, init, async (result) => {
+      summary.files++;
+      summary.documents += result.counts.documents;
+      summary.objects += result.counts.objects;
+      summary.pods += result.counts.pods;
+      errors.push(...result.errors);
+      if (result.rendered && sink && request.render) {
+        // The worker wrote its findings' text: handed over after what this thread found before.
+        await flush();
+        addTally(result.rendered.tally);
+        try {
+          await request.render.write(result.rendered.text, result.rendered.count);
+        } catch (error) {
+          throw new SinkError(error);
+        }
+      } else {
+        findings.push(...(result.findings ?? []));
+        objects.push(...(result.objects ?? []));
+        await flush();
+      }
+      // `bytesDone` holds the bytes of the files before `done`.
+      for (; done <= result.position; done++) bytesDone += (files[done] as InputFile).size;
+      progress();
+    });
+  } else for (const [position, file] of files.entries()) await scanFrom(position, file);
   await flush();
   done = files.length;
   bytesDone = totalBytes;
@@ -380,7 +468,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     objects.push(review.object);
     errors.push(...review.errors);
   }
-  findings.push(...session.finish());
+  findings.push(...session.finish(usedElsewhere));
   if (sink) await flush();
   else tally(findings);
   summary.errors += errors.length;
@@ -400,8 +488,30 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
 
 type ScanSummary = ScanReport['summary'];
 
+/** A batch of findings counted for the summary, and whether one blocks. */
+export interface Tally {
+  failed: number;
+  warnings: number;
+  suppressed: number;
+  errors: number;
+  blocking: boolean;
+}
+
+/** Counts findings as the summary does, and says whether one blocks under the session's options. */
+export function tallyFindings(findings: readonly LocatedFinding[], session: EvaluationSession): Tally {
+  const tally: Tally = { failed: 0, warnings: 0, suppressed: 0, errors: 0, blocking: false };
+  for (const finding of findings) {
+    if (finding.status === 'suppressed') tally.suppressed++;
+    else if (finding.status === 'error') tally.errors++;
+    else if (finding.severity === 'error') tally.failed++;
+    else tally.warnings++;
+    tally.blocking ||= session.isBlocking(finding);
+  }
+  return tally;
+}
+
 /** What scanning one file reads, and where it puts what it finds. */
-interface FileScan {
+export interface FileScan {
   readonly request: Pick<ScanRequest, 'stdin' | 'jibBuild' | 'keepDocuments'>;
   readonly session: EvaluationSession;
   readonly planner: FixPlanner | undefined;
@@ -424,7 +534,7 @@ interface FileScan {
 }
 
 /** Scans one file: its findings, checked objects, problems and counts go where `at` says. */
-async function scanFile(file: InputFile, at: FileScan): Promise<void> {
+export async function scanFile(file: InputFile, at: FileScan): Promise<void> {
   const {
     request,
     session,

@@ -19,6 +19,11 @@ export async function runCli(
     tty?: boolean;
     /** Standard error is a terminal (progress is shown there). */
     stderrTty?: boolean;
+    /**
+     * Scans may use worker threads: `true` runs the built CLI's (dist/scan-worker.mjs: build
+     * first), a string another worker script.
+     */
+    workers?: true | string;
   },
 ): Promise<Run> {
   let stdout = '';
@@ -29,6 +34,11 @@ export async function runCli(
     stderr: { write: (text: string) => (stderr += text), isTTY: options.stderrTty === true },
     cwd: options.cwd,
     env: options.env ?? {},
+    ...(options.workers === true
+      ? { workerScript: new URL('../dist/scan-worker.mjs', import.meta.url) }
+      : options.workers !== undefined
+        ? { workerScript: options.workers }
+        : {}),
   };
   const code = await main(args, io);
   return { code, stdout, stderr };

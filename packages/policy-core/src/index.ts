@@ -166,7 +166,13 @@ export {
   junitStream,
 } from './report/junit.js';
 export { artifactLocation, formatSarif, SARIF_SCHEMA_URI, sarifStream } from './report/sarif.js';
-export { type ReportTail, reportPieces, type StreamedFormat } from './report/streamed.js';
+export {
+  joinFindings,
+  type ReportTail,
+  reportPieces,
+  type SeparableFindings,
+  type StreamedFormat,
+} from './report/streamed.js';
 export { streamedFormats } from './report/streamedFormats.js';
 export { formatText, TEXT_WIDTH, type TextFormatOptions } from './report/text.js';
 export type * from './report/types.js';

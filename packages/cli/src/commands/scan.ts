@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import {
   type EvaluateOptions,
   formatJunit,
   formatText,
+  joinFindings,
   type LocatedFinding,
   type ProfileName,
   parseVersion,
@@ -79,6 +81,10 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
       throw new UsageError(`--image-user must be IMAGE=USER (e.g. registry/app:1.2=1000:0), got "${entry}"`);
     imageUsers[match[1] as string] = match[2] as string;
   }
+  const jobsFlag = values.jobs as string | undefined;
+  if (jobsFlag !== undefined && !/^[1-9][0-9]{0,2}$/.test(jobsFlag))
+    throw new UsageError(`--jobs must be a number of threads from 1 to 999, got "${jobsFlag}"`);
+  const jobs = jobsFlag === undefined ? availableParallelism() : Number(jobsFlag);
   // Checked before scanning: a long scan must not end in "cannot write".
   if (output !== undefined) checkOutput(output, io.cwd);
 
@@ -135,6 +141,9 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     jibBuild: paths.jibBuild,
     rendered,
     keepDocuments: false,
+    ...(io.workerScript !== undefined
+      ? { workers: { script: io.workerScript, jobs, always: jobsFlag !== undefined } }
+      : {}),
     ...(values.fix === true ? { fix: { unsafe: values.unsafe === true } } : {}),
     kustomize,
     ...(io.env.PATH !== undefined ? { toolPath: io.env.PATH } : {}),
@@ -196,6 +205,7 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     let written = 0;
     // The head once, before the first finding (a batch may hold checked objects only) or the tail.
     let head = streamed.head();
+    const separable = streamed.separable;
     const result = await scan({
       ...scanRequest,
       sink: async (batch) => {
@@ -205,6 +215,21 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
         for (const finding of batch) text += streamed.finding(finding, written++);
         await writer.write(text);
       },
+      // Worker threads write their findings' text themselves: this thread only joins it.
+      ...(separable && (format === 'json' || format === 'ndjson' || format === 'compact')
+        ? {
+            render: {
+              format,
+              write: async (text: string, count: number) => {
+                if (count === 0) return;
+                const joined = `${head}${joinFindings(separable, [text], written)}`;
+                head = '';
+                written += count;
+                await writer.write(joined);
+              },
+            },
+          }
+        : {}),
     });
     clearProgress();
     withFixErrors(result);

@@ -75,6 +75,11 @@ export const SCAN: CommandSpec = {
       description: 'text format: also group the findings by compliance control',
     },
     verbose: { type: 'boolean', description: 'text format: print the fix under every finding' },
+    jobs: {
+      type: 'string',
+      value: 'N',
+      description: 'scan files on N threads (same report); default the number of CPUs',
+    },
     helm: {
       type: 'boolean',
       description: 'render the chart directories with helm template, scan the output',

@@ -5,7 +5,7 @@
  * a file, start with `(options)`. Helm output names the chart template at the end of the line.
  */
 
-import { reportPieces, type StreamedFormat } from './streamed.js';
+import { reportPieces, type SeparableFindings, type StreamedFormat } from './streamed.js';
 import { printable } from './text.js';
 import type { ScanReport } from './types.js';
 
@@ -18,9 +18,10 @@ export function formatCompact(report: ScanReport): string {
 }
 
 /** `--format compact` in pieces (see streamed.ts): a line per finding, then the input errors. */
-export const compactStream: StreamedFormat = {
-  head: () => '',
-  finding: (finding) => {
+const compactFindings: SeparableFindings = {
+  first: '',
+  between: '',
+  text: (finding) => {
     if (finding.status === 'suppressed') return '';
     const severity = finding.status === 'error' ? 'error' : finding.severity;
     const source = finding.source;
@@ -28,6 +29,12 @@ export const compactStream: StreamedFormat = {
     const template = source?.template !== undefined ? ` [${source.template}]` : '';
     return `${oneLine(where)}: ${severity} ${finding.rule} ${oneLine(finding.message)}${oneLine(template)}\n`;
   },
+};
+
+export const compactStream: StreamedFormat = {
+  head: () => '',
+  finding: compactFindings.text,
+  separable: compactFindings,
   tail: (report) =>
     report.inputErrors
       .map((error) => {

@@ -3,7 +3,7 @@
  * that read podguard's verdicts. The shape is a contract (issue 5): fields are only ever added, and
  * {@link JSON_REPORT_VERSION} changes only when a field changes meaning or goes away.
  */
-import { type ReportTail, reportPieces, type StreamedFormat } from './streamed.js';
+import { type ReportTail, reportPieces, type SeparableFindings, type StreamedFormat } from './streamed.js';
 import type { LocatedFinding, ScanReport, SourceLocation } from './types.js';
 
 /** Version of the JSON report shape; bumped only for incompatible changes. */
@@ -19,10 +19,17 @@ export function formatJson(report: ScanReport): string {
 }
 
 /** `--format json` in pieces: the head, one per finding, the tail (see streamed.ts). */
+const jsonFindings: SeparableFindings = {
+  first: '\n',
+  between: ',\n',
+  text: (finding) => `    ${JSON.stringify(reportFinding(finding), null, 2).replace(/\n/g, '\n    ')}`,
+};
+
 export const jsonStream: StreamedFormat = {
   head: () => `{\n  "version": ${JSON_REPORT_VERSION},\n  "findings": [`,
   finding: (finding, index) =>
-    `${index === 0 ? '\n' : ',\n'}    ${JSON.stringify(reportFinding(finding), null, 2).replace(/\n/g, '\n    ')}`,
+    (index === 0 ? jsonFindings.first : jsonFindings.between) + jsonFindings.text(finding),
+  separable: jsonFindings,
   tail: (report, count) => {
     // The rest of the object, as JSON.stringify prints it at this depth.
     const rest = JSON.stringify(jsonReportRest(report), null, 2);
@@ -34,10 +41,17 @@ export const jsonStream: StreamedFormat = {
  * `--format ndjson`: one finding per line, the same object as in the JSON report's `findings`, for
  * pipelines (`jq`, log shippers) that read a line at a time.
  */
+const ndjsonFindings: SeparableFindings = {
+  first: '',
+  between: '',
+  text: (finding) => `${JSON.stringify(reportFinding(finding))}\n`,
+};
+
 export const ndjsonStream: StreamedFormat = {
   head: () => '',
-  finding: (finding) => `${JSON.stringify(reportFinding(finding))}\n`,
+  finding: ndjsonFindings.text,
   tail: () => '',
+  separable: ndjsonFindings,
 };
 
 /** What follows the findings in the JSON report. */

@@ -19,6 +19,29 @@ export interface StreamedFormat {
   finding(finding: LocatedFinding, index: number): string;
   /** The text after the last finding, `count` findings having been written. */
   tail(report: ReportTail, count: number): string;
+  /**
+   * For a format whose finding text depends on the finding alone and on whether it comes first:
+   * `finding(f, i)` is `(i === 0 ? first : between) + text(f)`, and `text` is never empty when a
+   * separator is not. The texts of findings can then be made anywhere (a worker thread) and
+   * joined in order ({@link joinFindings}).
+   */
+  readonly separable?: SeparableFindings;
+}
+
+/** See {@link StreamedFormat.separable}. */
+export interface SeparableFindings {
+  readonly first: string;
+  readonly between: string;
+  text(finding: LocatedFinding): string;
+}
+
+/**
+ * The text of consecutive findings of a separable format, as `finding` writes them after
+ * `written` findings: what a thread that made `texts` in order hands over.
+ */
+export function joinFindings(format: SeparableFindings, texts: readonly string[], written: number): string {
+  if (texts.length === 0) return '';
+  return (written === 0 ? format.first : format.between) + texts.join(format.between);
 }
 
 /** A whole report in a streamed format's pieces: head, one per finding, tail. */
