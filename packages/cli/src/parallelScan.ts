@@ -194,6 +194,12 @@ export async function scanOnThreads(
   let hereDone = false;
   let delivering: Promise<void> = Promise.resolve();
   let failed: unknown;
+  // Rejects when a result cannot be delivered (the report's output failed): the workers stop.
+  let abort: (error: unknown) => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    abort = reject;
+  });
+  aborted.catch(() => {});
   const drain = () => {
     if (!hereDone) return;
     delivering = delivering.then(async () => {
@@ -204,6 +210,7 @@ export async function scanOnThreads(
           await deliver(result);
         } catch (error) {
           failed = error;
+          abort(error);
         }
       }
     });
@@ -231,7 +238,10 @@ export async function scanOnThreads(
     await here.scan(first.files, whole);
     hereDone = true;
     drain();
-    const used = await Promise.all(parts.map(async (part) => (await part.next('done')).usedSuppressions));
+    const used = await Promise.race([
+      Promise.all(parts.map(async (part) => (await part.next('done')).usedSuppressions)),
+      aborted,
+    ]);
     drain();
     await delivering;
     if (failed !== undefined) throw failed;
