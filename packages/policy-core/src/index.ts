@@ -84,7 +84,12 @@ export { isPatchDocument } from './engine/partial.js';
 export { psaPlan } from './engine/plan.js';
 export { didYouMean, MAX_ID, resolveEvaluation, validateOptions } from './engine/resolveOptions.js';
 export { builtinRuleDescriptors } from './engine/ruleDescriptors.js';
-export { MIN_REASON_LENGTH, parseSuppressAnnotation, SUPPRESS_ANNOTATION } from './engine/suppressions.js';
+export {
+  globMatches,
+  MIN_REASON_LENGTH,
+  parseSuppressAnnotation,
+  SUPPRESS_ANNOTATION,
+} from './engine/suppressions.js';
 export {
   analyzeHelmChart,
   HELM_CHART_CONTROLS,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { POLICY_NAMES, podguardPolicies, podguardPolicyConfig } from './createPodguardPack.js';
-import { evaluateOptionsFor, globMatches, settingsSchema, suppressionsFor } from './settings.js';
+import { coveringSuppressions, evaluateOptionsFor, settingsSchema, suppressionsFor } from './settings.js';
 
 describe('suppressionsFor', () => {
   const resource = {
@@ -36,10 +36,25 @@ describe('suppressionsFor', () => {
     ]);
   });
 
-  it('globs are anchored and escape regular-expression characters', () => {
-    expect(globMatches('web-?', 'web-1')).toBe(true);
-    expect(globMatches('web-?', 'web-12')).toBe(false);
-    expect(globMatches('a.b', 'axb')).toBe(false);
+  it("matches type and URN globs with the core's linear matcher, never a backtracking regular expression", () => {
+    const settings = (match: Record<string, string>) => ({
+      exemptions: [{ reason: 'pinned vendor chart, ticket OPS-9', match }],
+    });
+    const cover = (match: Record<string, string>, urn: string) =>
+      coveringSuppressions('runAsNonRoot', settings(match).exemptions, {
+        type: 'kubernetes:apps/v1:Deployment',
+        urn,
+      });
+    expect(
+      cover({ urn: '*::web-?' }, 'urn:pulumi:dev::shop::kubernetes:apps/v1:Deployment::web-1'),
+    ).toHaveLength(1);
+    expect(
+      cover({ urn: '*::web-?' }, 'urn:pulumi:dev::shop::kubernetes:apps/v1:Deployment::web-12'),
+    ).toHaveLength(0);
+    expect(cover({ type: 'kubernetes:apps.v1:*' }, 'urn:x')).toHaveLength(0);
+    // `.*a.*a.*a…b` as a regular expression backtracks combinatorially on 253 a's: it never ended.
+    expect(cover({ urn: '*a*a*a*a*a*a*a*a*b' }, 'a'.repeat(253))).toHaveLength(0);
+    expect(cover({ urn: '*a*a*a*a*a*a*a*a*b' }, `${'a'.repeat(252)}b`)).toHaveLength(1);
   });
 });
 

@@ -9,6 +9,7 @@
  */
 import {
   type EvaluateOptions,
+  globMatches,
   type JsonSchema,
   podguardOptionsSchema,
   type Suppression,
@@ -147,15 +148,6 @@ export function settingsSchema(
 export function evaluateOptionsFor(settings: PodguardSettings): EvaluateOptions {
   const { suppressions: _suppressions, exemptions: _exemptions, unsafeFixes: _unsafe, ...options } = settings;
   return { profile: 'hardened', ...options } as EvaluateOptions;
-}
-
-/** Anchored glob match: `*` any run of characters, `?` one character. */
-export function globMatches(glob: string, value: string): boolean {
-  const source = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`).test(value);
 }
 
 /** The resource a policy is looking at, as Pulumi names it. */
