@@ -366,16 +366,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const jobs = learn ? workerCount(request, files) : 0;
   const prepared = learn && jobs === 0 ? learnFirst(files, patches, session, planner) : new Map();
   if (learn && jobs === 0) session.adoptFacts();
-  const summary: ScanSummary = {
-    files: 0,
-    documents: 0,
-    objects: 0,
-    pods: 0,
-    failed: 0,
-    warnings: 0,
-    suppressed: 0,
-    errors: 0,
-  };
+  const summary = emptySummary();
   // Files finished, and the bytes they hold.
   let done = 0;
   let bytesDone = 0;
@@ -487,6 +478,18 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
 }
 
 type ScanSummary = ScanReport['summary'];
+
+/** A summary before anything is scanned. */
+export const emptySummary = (): ScanSummary => ({
+  files: 0,
+  documents: 0,
+  objects: 0,
+  pods: 0,
+  failed: 0,
+  warnings: 0,
+  suppressed: 0,
+  errors: 0,
+});
 
 /** A batch of findings counted for the summary, and whether one blocks. */
 export interface Tally {

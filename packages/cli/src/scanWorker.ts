@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createEvaluation, streamedFormats, type WholeFacts } from '@podguard/policy-core';
 import { OriginLocator } from './origins.js';
 import type { FileResult, FromWorker, ToWorker, WorkerInit } from './parallelScan.js';
-import { type FileScan, learnFirst, scanFile, tallyFindings } from './scan.js';
+import { emptySummary, type FileScan, learnFirst, scanFile, tallyFindings } from './scan.js';
 
 if (!parentPort) throw new Error('scanWorker.ts runs as a worker thread of a scan');
 const port = parentPort;
@@ -42,16 +42,7 @@ async function serve(init: WorkerInit): Promise<void> {
       findings: [],
       objects: [],
       errors: [],
-      summary: {
-        files: 0,
-        documents: 0,
-        objects: 0,
-        pods: 0,
-        failed: 0,
-        warnings: 0,
-        suppressed: 0,
-        errors: 0,
-      },
+      summary: emptySummary(),
       scanned: [],
       flush: async () => {},
       progress: () => {},
