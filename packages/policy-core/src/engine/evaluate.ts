@@ -33,7 +33,6 @@ import type {
   PodView,
   RuleContext,
 } from '../model/views.js';
-import { argoSourceMap, locateSource, mapPatch, sourceOf } from '../podspec/argoSources.js';
 import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
 import { validatePodSpec } from '../podspec/validate.js';
@@ -701,15 +700,22 @@ function evaluateView(
       continue;
     runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, evaluation.context);
   }
-  if (view.assembled) mapAssembled(own, first, view.assembled);
-  if (argoSourceMap(view) !== undefined) mapArgoFindings(view, own, first, resource, objectIndex);
+  if (view.assembled) mapAssembled(own, first, view.assembled, resource, objectIndex);
 }
 
 /**
- * The findings of an assembled pod (Tekton) about the object as written: locations where each
- * value is written, fixes as operations on the object, or no fix (`unfixable` says why).
+ * The findings of an assembled pod (a Tekton task's, an Argo workflow's effective pod) about the
+ * object as written: locations where each value is written, fixes as operations on the object
+ * where they take effect (what has no place is dropped, and `unfixable` says why), validation
+ * messages naming the authored value; then the fields that cannot be judged as written.
  */
-function mapAssembled(findings: Finding[], first: number, assembled: AssembledPod): void {
+function mapAssembled(
+  findings: Finding[],
+  first: number,
+  assembled: AssembledPod,
+  resource: ResourceRef,
+  objectIndex: number,
+): void {
   for (let index = first; index < findings.length; index++) {
     const finding = findings[index] as Finding;
     const mapped: Finding = {
@@ -720,62 +726,22 @@ function mapAssembled(findings: Finding[], first: number, assembled: AssembledPo
         path: assembled.locate(location.path),
       })),
     };
+    // Validation messages start with the pointer they are about: name the authored value.
+    if (assembled.name && finding.rule === INVALID_INPUT && finding.message.startsWith(`${finding.path} `)) {
+      mapped.message = `${assembled.name(finding.path)}${finding.message.slice(finding.path.length)}`;
+      mapped.detail = mapped.message;
+    }
     if (finding.fix !== undefined && finding.fix.patch.length > 0) {
-      const patch = assembled.patch(finding.fix.patch);
-      if (typeof patch === 'string') {
-        delete mapped.fix;
-        mapped.unfixable = finding.unfixable ? `${patch}; ${finding.unfixable}` : patch;
-      } else mapped.fix = { ...finding.fix, patch };
+      const { patch, unfixable } = assembled.patch(finding.fix.patch);
+      if (patch.length > 0) mapped.fix = { ...finding.fix, patch };
+      else delete mapped.fix;
+      if (unfixable !== undefined)
+        mapped.unfixable = finding.unfixable ? `${finding.unfixable}; ${unfixable}` : unfixable;
     }
     findings[index] = mapped;
   }
-}
-
-/**
- * An Argo workflow's view is its effective pod (templateDefaults and podSpecPatch merged in, see
- * argoSources.ts): findings point at where each value is written, fixes land where they take
- * effect, and a podSpecPatch that cannot be judged is reported.
- */
-function mapArgoFindings(
-  view: PodView,
-  own: Finding[],
-  start: number,
-  resource: ResourceRef,
-  objectIndex: number,
-): void {
-  const map = argoSourceMap(view);
-  if (map === undefined) return;
-  for (let index = start; index < own.length; index++) {
-    const finding = own[index] as Finding;
-    // Validation messages start with the pointer they are about: name the authored one.
-    if (finding.rule === INVALID_INPUT && finding.message.startsWith(`${finding.path} `)) {
-      const source = sourceOf(map, finding.path);
-      const subject =
-        source.kind === 'patch'
-          ? `${source.field} (its ${finding.path.slice(map.specPath.length + 1)})`
-          : source.path;
-      finding.message = `${subject}${finding.message.slice(finding.path.length)}`;
-      finding.detail = finding.message;
-    }
-    finding.locations = finding.locations.map((location) => ({
-      ...location,
-      path: locateSource(map, location.path),
-    }));
-    finding.path = locateSource(map, finding.path);
-    if (finding.fix === undefined) continue;
-    const mapped = mapPatch(map, view, finding.fix.patch);
-    if (mapped.patch.length > 0) finding.fix = { ...finding.fix, patch: mapped.patch };
-    else delete finding.fix;
-    const why =
-      mapped.blockedBy !== undefined
-        ? `a value is set by ${mapped.blockedBy}, a podSpecPatch string podguard does not rewrite: change it there`
-        : mapped.unplaced
-          ? 'part of the fix has no place in the workflow: change it by hand'
-          : undefined;
-    if (why !== undefined) finding.unfixable = finding.unfixable ? `${finding.unfixable}; ${why}` : why;
-  }
-  for (const field of map.unjudged)
-    own.push(unjudgedFinding(resource, objectIndex, field.path, field.message));
+  for (const field of assembled.unjudged ?? [])
+    findings.push(unjudgedFinding(resource, objectIndex, field.path, field.message));
 }
 
 function unjudgedFinding(

@@ -45,10 +45,17 @@ export interface AssembledPod {
   /** The pointer where the value that rules read at `path` is written in the object. */
   locate(path: JsonPointer): JsonPointer;
   /**
-   * A fix's operations as operations on the object as written, or why the object has no place
-   * for them (the fix is then dropped and the reason becomes the finding's `unfixable`).
+   * A fix's operations as operations on the object as written: those that have a place (none:
+   * the fix is dropped), and why the others were left out (it joins the finding's `unfixable`).
    */
-  patch(operations: readonly JsonPatchOperation[]): JsonPatchOperation[] | string;
+  patch(operations: readonly JsonPatchOperation[]): { patch: JsonPatchOperation[]; unfixable?: string };
+  /**
+   * How a validation message names the value rules read at `path`, when not by `locate(path)`
+   * (an Argo podSpecPatch names the string that sets it).
+   */
+  name?(path: JsonPointer): string;
+  /** Fields of the object that cannot be judged as written (reported as `unjudgedField`). */
+  readonly unjudged?: readonly { readonly path: JsonPointer; readonly message: string }[];
   /**
    * Pod fields (as rules name them in `reads`) the object cannot hold, because what runs it sets
    * them (a Tekton Task's pod fields come from its TaskRun): a rule reading only these is not run.

@@ -11,7 +11,7 @@
  */
 
 import type { JsonPatchOperation, JsonPointer } from '../model/types.js';
-import type { PodView } from '../model/views.js';
+import type { AssembledPod, PodView } from '../model/views.js';
 import { parsePointer, pointer } from './pointer.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -55,15 +55,34 @@ export interface ArgoSourceMap {
   readonly unjudged: readonly UnjudgedField[];
 }
 
-const SOURCE_MAPS = new WeakMap<PodView, ArgoSourceMap>();
-
-/** The source map of a view built from an Argo workflow, or undefined for any other view. */
-export function argoSourceMap(view: PodView): ArgoSourceMap | undefined {
-  return SOURCE_MAPS.get(view);
-}
-
-export function registerSourceMap(view: PodView, map: ArgoSourceMap): void {
-  SOURCE_MAPS.set(view, map);
+/**
+ * How the findings of a workflow's effective pod map onto the manifest ({@link PodView.assembled}):
+ * locations point where each value is written, fixes land where they take effect, a validation
+ * message names the podSpecPatch that sets a value, and a podSpecPatch that cannot be read is
+ * reported as unjudged. `view()` is the view the map belongs to (its object and spec).
+ */
+export function argoAssembled(map: ArgoSourceMap, view: () => PodView): AssembledPod {
+  return {
+    setElsewhere: [],
+    unjudged: map.unjudged,
+    locate: (path) => locateSource(map, path),
+    name(path) {
+      const source = sourceOf(map, path);
+      return source.kind === 'patch'
+        ? `${source.field} (its ${path.slice(map.specPath.length + 1)})`
+        : source.path;
+    },
+    patch(operations) {
+      const mapped = mapPatch(map, view(), operations);
+      const unfixable =
+        mapped.blockedBy !== undefined
+          ? `a value is set by ${mapped.blockedBy}, a podSpecPatch string podguard does not rewrite: change it there`
+          : mapped.unplaced
+            ? 'part of the fix has no place in the workflow: change it by hand'
+            : undefined;
+      return unfixable === undefined ? { patch: mapped.patch } : { patch: mapped.patch, unfixable };
+    },
+  };
 }
 
 export function sourceNode(source: ArgoSource | undefined, target?: JsonPointer | null): SourceNode {

@@ -28,9 +28,9 @@ import type { JsonPointer, ResourceRef } from '../model/types.js';
 import type { ContainerGroup, ContainerRef, PodView } from '../model/views.js';
 import { applyPodSpecPatch, readPodSpecPatch } from './argoPodSpecPatch.js';
 import {
+  argoAssembled,
   CONTAINER_MERGE_KEYS,
   childNode,
-  registerSourceMap,
   type SourceNode,
   setChild,
   setOwn,
@@ -434,6 +434,7 @@ export function argoWorkflowViews(
       if ('problem' in read) unjudged.push({ path, message: read.problem });
       else applyPodSpecPatch(pod.spec, pod.root, read.patch, path);
     }
+    const map = { root: pod.root, specPath: podPath, base, unjudged };
     const view: PodView = {
       object,
       resource,
@@ -442,8 +443,8 @@ export function argoWorkflowViews(
       spec: pod.spec as PodSpec,
       specPath: podPath,
       containers: containerRefs(pod.spec, podPath),
+      assembled: argoAssembled(map, () => view),
     };
-    registerSourceMap(view, { root: pod.root, specPath: podPath, base, unjudged });
     views.push(view);
   });
   return { views };

@@ -308,10 +308,11 @@ function assemble(
       return inherited ? base + join(inherited) : path;
     },
     patch(operations) {
+      const unplaced = (why: string) => ({ patch: [], unfixable: why });
       const builder = new PatchBuilder(object);
       for (const operation of operations) {
         const tokens = relative(operation.path);
-        if (!tokens) return `${operation.path} is outside the object`;
+        if (!tokens) return unplaced(`${operation.path} is outside the object`);
         const rest = under(tokens, home);
         if (rest && rest.length > 0 && !isContainerList(rest[0] as string, alone)) {
           const written = podField(rest);
@@ -322,7 +323,9 @@ function assemble(
           // A Task alone: a pod securityContext field goes on the step template and each sidecar.
           const [key, field] = rest;
           if (key !== 'securityContext' || (field !== undefined && !CONTAINER_SECURITY_FIELDS.has(field))) {
-            return `a Tekton ${resource.kind} has no pod field ${rest.join('.')}: set it in the podTemplate of the TaskRun or PipelineRun that runs it`;
+            return unplaced(
+              `a Tekton ${resource.kind} has no pod field ${rest.join('.')}: set it in the podTemplate of the TaskRun or PipelineRun that runs it`,
+            );
           }
           const targets = [
             ...(steps.length > 0 ? [templateTokens] : []),
@@ -345,7 +348,7 @@ function assemble(
           builder.push(operation, [...inherited, tokens[tokens.length - 1] as string], base);
         else builder.push(operation, inherited ?? tokens, base);
       }
-      return builder.out;
+      return { patch: builder.out };
     },
   };
   // Tekton copies the labels and annotations of the Task and the run to the pod.
