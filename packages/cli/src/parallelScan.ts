@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import {
   type CheckedObject,
   type EvaluateOptions,
+  type EvaluationSession,
   joinFacts,
   type LocatedFinding,
   type PartFacts,
@@ -19,7 +20,28 @@ import {
 } from '@podguard/policy-core';
 import type { InputError, InputFile } from './inputs.js';
 import type { KustomizePatch } from './kustomize.js';
-import type { Tally } from './scan.js';
+
+/** A batch of findings counted for the summary, and whether one blocks. */
+export interface Tally {
+  failed: number;
+  warnings: number;
+  suppressed: number;
+  errors: number;
+  blocking: boolean;
+}
+
+/** Counts findings as the summary does, and says whether one blocks under the session's options. */
+export function tallyFindings(findings: readonly LocatedFinding[], session: EvaluationSession): Tally {
+  const tally: Tally = { failed: 0, warnings: 0, suppressed: 0, errors: 0, blocking: false };
+  for (const finding of findings) {
+    if (finding.status === 'suppressed') tally.suppressed++;
+    else if (finding.status === 'error') tally.errors++;
+    else if (finding.severity === 'error') tally.failed++;
+    else tally.warnings++;
+    tally.blocking ||= session.isBlocking(finding);
+  }
+  return tally;
+}
 
 /** What a worker is given: its block of the scan's files and what a scan of them needs. */
 export interface WorkerInit {

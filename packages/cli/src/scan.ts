@@ -49,7 +49,13 @@ import {
   targetApiVersion,
 } from './kustomize.js';
 import { OriginLocator } from './origins.js';
-import { type HerePart, type RenderedFormat, scanOnThreads } from './parallelScan.js';
+import {
+  type HerePart,
+  type RenderedFormat,
+  scanOnThreads,
+  type Tally,
+  tallyFindings,
+} from './parallelScan.js';
 import { offsetOf, positionAt } from './sourceMap.js';
 import { findTemplateAction, UNRENDERED_TEMPLATE } from './templates.js';
 
@@ -490,28 +496,6 @@ export const emptySummary = (): ScanSummary => ({
   suppressed: 0,
   errors: 0,
 });
-
-/** A batch of findings counted for the summary, and whether one blocks. */
-export interface Tally {
-  failed: number;
-  warnings: number;
-  suppressed: number;
-  errors: number;
-  blocking: boolean;
-}
-
-/** Counts findings as the summary does, and says whether one blocks under the session's options. */
-export function tallyFindings(findings: readonly LocatedFinding[], session: EvaluationSession): Tally {
-  const tally: Tally = { failed: 0, warnings: 0, suppressed: 0, errors: 0, blocking: false };
-  for (const finding of findings) {
-    if (finding.status === 'suppressed') tally.suppressed++;
-    else if (finding.status === 'error') tally.errors++;
-    else if (finding.severity === 'error') tally.failed++;
-    else tally.warnings++;
-    tally.blocking ||= session.isBlocking(finding);
-  }
-  return tally;
-}
 
 /** What scanning one file reads, and where it puts what it finds. */
 export interface FileScan {

@@ -8,8 +8,14 @@ import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEvaluation, streamedFormats, type WholeFacts } from '@podguard/policy-core';
 import { OriginLocator } from './origins.js';
-import type { FileResult, FromWorker, ToWorker, WorkerInit } from './parallelScan.js';
-import { emptySummary, type FileScan, learnFirst, scanFile, tallyFindings } from './scan.js';
+import {
+  type FileResult,
+  type FromWorker,
+  type ToWorker,
+  tallyFindings,
+  type WorkerInit,
+} from './parallelScan.js';
+import { emptySummary, type FileScan, learnFirst, scanFile } from './scan.js';
 
 if (!parentPort) throw new Error('scanWorker.ts runs as a worker thread of a scan');
 const port = parentPort;
