@@ -141,9 +141,6 @@ const SCALAR_TYPES = new Set([
   'tag:yaml.org,2002:null',
 ]);
 
-/** A test no text passes. */
-const NEVER = /(?!)/;
-
 /** `!!bool yes`, `!!int 0755`: explicitly tagged scalars, resolved as go-yaml resolves plain ones. */
 const explicitTags: ScalarTag[] = [...SCALAR_TYPES].map((tag) => ({
   tag,
@@ -156,8 +153,9 @@ export const KUBERNETES_YAML_OPTIONS: DocumentOptions & SchemaOptions = {
   version: '1.1',
   schema: 'core',
   // Collections and strings as the core schema has them; plain scalars resolved by go-yaml's rules.
-  // The core schema's bool, int, float and null tags stay only to write values (`identify`): their
-  // test never passes, so they never resolve a plain scalar nor make a string look like them.
+  // The core schema's bool, int, float and null tags stay only to write values (`identify`): without
+  // a test they never resolve a plain scalar nor make a string look like them (and yaml, which
+  // tries the tests of default tags in turn on every plain scalar, runs none for them).
   customTags: (tags: Tags): Tags => {
     const kept: Tags = [];
     const writers: Tags = [];
@@ -165,7 +163,7 @@ export const KUBERNETES_YAML_OPTIONS: DocumentOptions & SchemaOptions = {
       const { collection, tag: name } = tag as { collection?: string; tag?: string };
       if (collection === 'map' || collection === 'seq' || name === 'tag:yaml.org,2002:str') kept.push(tag);
       else if (name !== undefined && SCALAR_TYPES.has(name))
-        writers.push({ ...(tag as ScalarTag), test: NEVER });
+        writers.push({ ...(tag as ScalarTag), test: undefined });
     }
     return [...kept, goYamlPlain, ...explicitTags, ...writers];
   },
