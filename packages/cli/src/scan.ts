@@ -164,30 +164,33 @@ export interface ScanResult {
 const WHOLE_FILE_LIMIT = 1024 * 1024;
 
 /**
- * Inputs of files that are read whole, up to this size together, are read in a first pass that
- * teaches the session the cross-object facts (ServiceAccounts, the pods of each Namespace) before
- * anything is judged, so verdicts do not depend on the order of files; the second pass reuses what
- * the first parsed. Larger inputs, stdin and streamed files (cluster dumps) keep memory bounded by
- * the largest document: a fact counts only for objects after it (docs/fixes.md#cross-object-facts).
+ * Inputs of files that are read whole (each up to {@link WHOLE_FILE_LIMIT}, from disk) are read in a
+ * first pass that teaches the session the cross-object facts (ServiceAccounts, and the pods of the
+ * Namespaces without an enforce label) before anything is judged, so verdicts do not depend on the
+ * order of files. Of what the first pass parses, up to this much text is kept for the second pass
+ * (the rest is parsed again). Standard input, tools' output and larger files (cluster dumps) keep
+ * memory bounded by the largest document: a fact counts only for the objects after it
+ * (docs/fixes.md#cross-object-facts).
  */
-const LEARN_FIRST_LIMIT = 8 * 1024 * 1024;
+const LEARN_FIRST_KEEP = 8 * 1024 * 1024;
 
 /** A file read and parsed by the first pass, reused by the second. */
 export interface Prepared {
   readonly bytes: Buffer;
   readonly chunks: readonly DocumentChunk[];
-  readonly parsed: ReadonlyMap<DocumentChunk, ParsedDocument>;
+  readonly parsed: Map<DocumentChunk, ParsedDocument>;
 }
 
 /**
- * Whether the inputs are read in a first pass ({@link LEARN_FIRST_LIMIT}): files only (no standard
- * input, no output of a tool), each read whole, together small enough to keep parsed.
+ * Whether the inputs are read in a first pass ({@link LEARN_FIRST_KEEP}): files only (no standard
+ * input, no output of a tool), each read whole.
  */
 export function learnsFirst(files: readonly InputFile[]): boolean {
-  const manifests = files.filter((file) => file.kind === 'manifest' || file.kind === 'json');
-  if (manifests.some((file) => file.path === undefined || file.size > WHOLE_FILE_LIMIT)) return false;
-  const total = manifests.reduce((sum, file) => sum + (file.rendered?.text.length ?? file.size), 0);
-  return total <= LEARN_FIRST_LIMIT;
+  return files.every(
+    (file) =>
+      (file.kind !== 'manifest' && file.kind !== 'json') ||
+      (file.path !== undefined && file.rendered === undefined && file.size <= WHOLE_FILE_LIMIT),
+  );
 }
 
 /** With `--jobs` not given, worker threads are started only for more input than this. */
@@ -209,49 +212,96 @@ function workerCount(request: ScanRequest, files: readonly InputFile[]): number 
   return jobs > 1 ? jobs : 0;
 }
 
+/** Kinds whose objects give facts whatever their namespace: parsed by the first pass. */
+const FACT_KINDS: ReadonlySet<string> = new Set(['Namespace', 'ServiceAccount']);
+
 /**
- * The first pass: reads and parses the small inputs and lets the session learn their objects (of
- * a file with a bad document, those before it: the second pass judges them). The caller then
- * makes these the session's facts for good ({@link EvaluationSession.adoptFacts}), so verdicts do
- * not depend on the order of files, nor on how they are shared among worker threads.
+ * The first pass over files read whole ({@link learnsFirst}). It parses and learns the documents
+ * that give facts (Namespaces, ServiceAccounts, Lists, and any whose kind is not plain from its
+ * top-level lines) and sets aside those with a pod: their facts count only for Namespaces without
+ * an enforce label, so {@link FirstPass.learnPods} parses them only if the input has one. Of a
+ * file with a bad document, what comes before it is learned (the second pass judges it). The
+ * caller then makes these the session's facts for good ({@link EvaluationSession.adoptFacts}), so
+ * verdicts depend neither on the order of files nor on how they are shared among threads.
  */
-export function learnFirst(
-  files: readonly InputFile[],
-  patches: ReadonlyMap<string, unknown>,
-  session: EvaluationSession,
-  planner: FixPlanner | undefined,
-): Map<InputFile, Prepared> {
-  const prepared = new Map<InputFile, Prepared>();
-  for (const file of files) {
-    if (file.kind !== 'manifest' && file.kind !== 'json') continue;
-    if (file.path === undefined || file.rendered !== undefined || patches.has(file.path)) continue;
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file.path);
-    } catch {
-      continue; // The second pass reads it again and reports the problem.
+export class FirstPass {
+  /** Files with documents kept parsed for the second pass. */
+  readonly prepared = new Map<InputFile, Prepared>();
+  /** Per file, the positions of its chunks set aside (documents with a pod). */
+  readonly #podChunks = new Map<InputFile, number[]>();
+  #kept = 0;
+
+  constructor(
+    private readonly patches: ReadonlyMap<string, unknown>,
+    private readonly session: EvaluationSession,
+    private readonly planner: FixPlanner | undefined,
+  ) {}
+
+  /** Learns the facts of `files` but for their pods. */
+  learn(files: readonly InputFile[]): void {
+    for (const file of files) {
+      if (file.kind !== 'manifest' && file.kind !== 'json') continue;
+      if (file.path === undefined || file.rendered !== undefined || this.patches.has(file.path)) continue;
+      const keep = isKustomization(file.path);
+      const pods: number[] = [];
+      this.#read(file, (chunk, index) => {
+        if (keep || chunk.item !== undefined || chunk.inline) return true;
+        const header = peekKind(chunk.text);
+        if (header === undefined || header.kind.endsWith('List') || FACT_KINDS.has(header.kind)) return true;
+        if (this.session.reads(header.apiVersion, header.kind)) pods.push(index);
+        return false;
+      });
+      if (pods.length > 0) this.#podChunks.set(file, pods);
     }
-    const chunks: DocumentChunk[] = [];
-    const parsed = new Map<DocumentChunk, ParsedDocument>();
-    const keep = isKustomization(file.path);
+  }
+
+  /** Learns the pods set aside: the facts of the Namespaces without an enforce label need them. */
+  learnPods(): void {
+    for (const [file, pods] of this.#podChunks) {
+      const wanted = new Set(pods);
+      this.#read(file, (_, index) => wanted.has(index));
+    }
+    this.#podChunks.clear();
+  }
+
+  /**
+   * Reads `file` (again, unless kept) and parses and learns the chunks `parse` picks, keeping them
+   * while {@link LEARN_FIRST_KEEP} allows. Stops at the first that cannot be read.
+   */
+  #read(file: InputFile, parse: (chunk: DocumentChunk, index: number) => boolean): void {
+    let ready = this.prepared.get(file);
+    let bytes = ready?.bytes;
     try {
-      for (const chunk of splitChunks(bytes.toString('utf8'), file.kind === 'json', true)) {
-        chunks.push(chunk);
-        if (!keep && skipsParsing(chunk, session)) continue;
-        const document = parseChunk(chunk);
+      bytes ??= readFileSync(file.path as string);
+    } catch {
+      return; // The second pass reads it again and reports the problem.
+    }
+    const chunks = ready?.chunks ?? splitChunks(bytes.toString('utf8'), file.kind === 'json', true);
+    const seen: DocumentChunk[] = [];
+    try {
+      let index = 0;
+      for (const chunk of chunks) {
+        seen.push(chunk);
+        if (!parse(chunk, index++)) continue;
+        const document = ready?.parsed.get(chunk) ?? parseChunk(chunk);
         const values = (Array.isArray(document.value) ? document.value : [document.value]).filter(
           isKubernetesObject,
         );
-        session.learn(values);
-        planner?.learn(values);
-        parsed.set(chunk, document);
+        this.session.learn(values);
+        this.planner?.learn(values);
+        if (ready?.parsed.has(chunk) || this.#kept + chunk.text.length > LEARN_FIRST_KEEP) continue;
+        this.#kept += chunk.text.length;
+        ready ??= { bytes, chunks: seen, parsed: new Map() };
+        ready.parsed.set(chunk, document);
       }
     } catch {
-      continue; // Invalid: the second pass reads it again and reports the problem.
+      // Invalid: the second pass reads it again and reports the problem; nothing of it is kept.
+      for (const chunk of ready?.parsed.keys() ?? []) this.#kept -= chunk.text.length;
+      this.prepared.delete(file);
+      return;
     }
-    prepared.set(file, { bytes, chunks, parsed });
+    if (ready && !this.prepared.has(file)) this.prepared.set(file, ready);
   }
-  return prepared;
 }
 
 /**
@@ -370,8 +420,13 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const planner = request.fix ? new FixPlanner(options, request.fix.unsafe, isKubernetesObject) : undefined;
   const learn = learnsFirst(files);
   const jobs = learn ? workerCount(request, files) : 0;
-  const prepared = learn && jobs === 0 ? learnFirst(files, patches, session, planner) : new Map();
-  if (learn && jobs === 0) session.adoptFacts();
+  const first = new FirstPass(patches, session, planner);
+  const prepared = first.prepared;
+  if (learn && jobs === 0) {
+    first.learn(files);
+    if (session.shareFacts().unlabelledNamespaces.length > 0) first.learnPods();
+    session.adoptFacts();
+  }
   const summary = emptySummary();
   // Files finished, and the bytes they hold.
   let done = 0;
@@ -413,10 +468,13 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     // This thread scans the first block of files, worker threads the others (parallelScan.ts).
     const here: HerePart = {
       learn(block) {
-        for (const [file, ready] of learnFirst(block, patches, session, undefined)) prepared.set(file, ready);
+        first.learn(block);
         return session.shareFacts();
       },
-      levels: (namespaces) => session.namespaceLevels(namespaces),
+      levels(namespaces) {
+        first.learnPods();
+        return session.namespaceLevels(namespaces);
+      },
       async scan(block, facts) {
         session.adoptFacts(facts);
         for (const [position, file] of block.entries()) await scanFrom(position, file);

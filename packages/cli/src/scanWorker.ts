@@ -15,7 +15,7 @@ import {
   tallyFindings,
   type WorkerInit,
 } from './parallelScan.js';
-import { emptySummary, type FileScan, learnFirst, scanFile } from './scan.js';
+import { emptySummary, type FileScan, FirstPass, scanFile } from './scan.js';
 
 if (!parentPort) throw new Error('scanWorker.ts runs as a worker thread of a scan');
 const port = parentPort;
@@ -24,13 +24,15 @@ const send = (message: FromWorker) => port.postMessage(message);
 async function serve(init: WorkerInit): Promise<void> {
   const session = createEvaluation(init.options);
   const patches = new Map(init.patches);
-  const prepared = learnFirst(init.files, patches, session, undefined);
+  const first = new FirstPass(patches, session, undefined);
+  first.learn(init.files);
   send({ type: 'facts', facts: session.shareFacts() });
   const whole = await new Promise<WholeFacts>((resolve) => {
     port.on('message', (message: ToWorker) => {
-      if (message.type === 'levels')
+      if (message.type === 'levels') {
+        first.learnPods();
         send({ type: 'levels', levels: session.namespaceLevels(message.namespaces) });
-      else resolve(message.facts);
+      } else resolve(message.facts);
     });
   });
   session.adoptFacts(whole);
@@ -43,7 +45,7 @@ async function serve(init: WorkerInit): Promise<void> {
       planner: undefined,
       patches,
       origins,
-      prepared,
+      prepared: first.prepared,
       itemObjects: init.itemObjects,
       findings: [],
       objects: [],

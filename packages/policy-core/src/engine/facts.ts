@@ -30,8 +30,6 @@ export interface PartFacts {
   readonly serviceAccounts: readonly ServiceAccountFact[];
   /** Namespaces of the part without a `pod-security.kubernetes.io/enforce` label. */
   readonly unlabelledNamespaces: readonly string[];
-  /** Namespaces that objects with a pod of the part are in. */
-  readonly podNamespaces: readonly string[];
 }
 
 /** The facts of a whole input, joined from its parts' ({@link joinFacts}): what each part's session adopts. */
@@ -39,8 +37,8 @@ export interface WholeFacts {
   /** The ServiceAccounts of every part, the parts in input order (a later one of the same name wins). */
   readonly serviceAccounts: readonly ServiceAccountFact[];
   /**
-   * For each namespace of the input without an enforce label that pods are in: the strictest level
-   * every pod of it passes after its safe fixes, over all parts.
+   * For each namespace of the input without an enforce label: the strictest level every pod of it
+   * passes after its safe fixes, over all parts (`restricted` when none has a pod of it).
    */
   readonly namespaceLevels: Readonly<Record<string, PssLevel>>;
 }
@@ -50,8 +48,9 @@ const LEVEL_ORDER: readonly PssLevel[] = ['privileged', 'baseline', 'restricted'
 /**
  * Joins the facts of the parts of one input, given in input order, into the facts of the whole:
  * what one session would have learned from all of it. `levels` asks every part for the levels its
- * own pods pass in the namespaces named ({@link EvaluationSession.namespaceLevels}), one answer
- * per part; it is called only when such a namespace exists.
+ * own pods pass in the unlabelled namespaces named ({@link EvaluationSession.namespaceLevels}),
+ * one answer per part; it is called only when the input has such a namespace (a part may learn
+ * its pods only then: they matter for nothing else).
  */
 export async function joinFacts(
   parts: readonly PartFacts[],
@@ -59,14 +58,12 @@ export async function joinFacts(
 ): Promise<WholeFacts> {
   const accounts = new Map<string, ServiceAccountFact>();
   const unlabelled = new Set<string>();
-  const withPods = new Set<string>();
   for (const part of parts) {
     for (const account of part.serviceAccounts)
       accounts.set(accountKey(account.namespace, account.name), account);
     for (const namespace of part.unlabelledNamespaces) unlabelled.add(namespace);
-    for (const namespace of part.podNamespaces) withPods.add(namespace);
   }
-  const asked = [...unlabelled].filter((namespace) => withPods.has(namespace)).sort();
+  const asked = [...unlabelled].sort();
   const namespaceLevels: Record<string, PssLevel> = Object.create(null);
   if (asked.length > 0) {
     for (const namespace of asked) namespaceLevels[namespace] = 'restricted';
@@ -150,7 +147,6 @@ export class InputFactsCollector implements InputFacts {
     return {
       serviceAccounts: [...this.accounts.values()],
       unlabelledNamespaces: [...this.unlabelled],
-      podNamespaces: [...this.podObjects.keys()],
     };
   }
 

@@ -108,7 +108,7 @@ describe('sessions side by side over the parts of one input', () => {
     expect(one.unused.map((f) => f.message)).toEqual([expect.stringContaining('hostNamespaces')]);
   });
 
-  it('asks for the levels of unlabelled namespaces with pods only, and joins the strictest common one', async () => {
+  it('asks for the levels of the unlabelled namespaces, and joins the strictest common one', async () => {
     const { whole, asked } = await sessionPerPart();
     expect(asked).toEqual([['ops', 'shop']]);
     expect(whole.namespaceLevels).toEqual({ ops: 'privileged', shop: 'restricted' });
@@ -117,17 +117,21 @@ describe('sessions side by side over the parts of one input', () => {
     ]);
   });
 
-  it('does not ask for levels when no unlabelled namespace holds pods', async () => {
+  it('does not ask for levels when no namespace of the input is unlabelled', async () => {
     let calls = 0;
-    const whole = await joinFacts(
-      [{ serviceAccounts: [], unlabelledNamespaces: ['empty'], podNamespaces: ['elsewhere'] }],
-      async () => {
-        calls++;
-        return [];
-      },
-    );
+    const whole = await joinFacts([{ serviceAccounts: [], unlabelledNamespaces: [] }], async () => {
+      calls++;
+      return [];
+    });
     expect(calls).toBe(0);
     expect(whole.namespaceLevels).toEqual({});
+  });
+
+  it('gives restricted to an unlabelled namespace no part has pods in', async () => {
+    const whole = await joinFacts([{ serviceAccounts: [], unlabelledNamespaces: ['empty'] }], async () => [
+      {},
+    ]);
+    expect(whole.namespaceLevels).toEqual({ empty: 'restricted' });
   });
 
   it('takes the least strict level any part reports, whatever the order of the answers', async () => {
@@ -137,7 +141,7 @@ describe('sessions side by side over the parts of one input', () => {
       { a: 'baseline' },
     ];
     const whole = await joinFacts(
-      [{ serviceAccounts: [], unlabelledNamespaces: ['a', 'b'], podNamespaces: ['a', 'b'] }],
+      [{ serviceAccounts: [], unlabelledNamespaces: ['a', 'b'] }],
       async () => levels,
     );
     expect(whole.namespaceLevels).toEqual({ a: 'privileged', b: 'baseline' });
