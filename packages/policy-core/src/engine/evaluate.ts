@@ -12,7 +12,7 @@ import {
   UNUSED_SUPPRESSION,
 } from '../model/diagnostics.js';
 import { PodguardInputError } from '../model/errors.js';
-import { checkJsonData } from '../model/inputGuard.js';
+import { checkJsonData, withCheckedInput } from '../model/inputGuard.js';
 import type { ObjectMeta } from '../model/k8s.js';
 import type { EvaluateOptions, FailOn, RuleSetting } from '../model/options.js';
 import type {
@@ -106,7 +106,8 @@ const NO_SUPPRESSIONS: readonly ActiveSuppression[] = Object.freeze([]);
 export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationResult {
   const session = createEvaluation(options);
   session.learn(input);
-  const result = session.evaluate(input);
+  // learn() has checked the input: evaluating it does not walk it a second time.
+  const result = withCheckedInput(input, () => session.evaluate(input));
   const findings = [...session.settings, ...result.findings, ...session.finish()];
   return { allowed: isAllowed(findings, session.failOn), findings, objects: result.objects };
 }
@@ -757,7 +758,7 @@ function unjudgedFinding(
     detail: message,
     message,
     messageId: UNJUDGED_FIELD,
-    controls: [],
+    controls: NO_CONTROLS,
   };
 }
 
@@ -862,6 +863,17 @@ function messageIdOf(rule: Rule, result: Forbidden): string {
   return id;
 }
 
+/** Findings without compliance controls (diagnostics) share this one. */
+const NO_CONTROLS = Object.freeze([]) as unknown as string[];
+
+/** The rule's controls, frozen once: every finding of the rule shares them. */
+function controlsOf(rule: Rule): string[] {
+  const { controls } = rule;
+  if (controls.length === 0) return NO_CONTROLS;
+  if (!Object.isFrozen(controls)) Object.freeze(controls);
+  return controls as string[];
+}
+
 function failFinding(
   rule: Rule,
   setting: RuleSetting | undefined,
@@ -880,12 +892,14 @@ function failFinding(
     resource,
     objectIndex,
     path: first?.path ?? fallbackPath,
+    // A copy: exactly as long as it is (a check's array, grown by push, has room to spare).
     locations: result.locations.length > 0 ? [...result.locations] : [{ path: fallbackPath }],
     reason: result.reason,
     detail: result.detail,
     message: result.message ?? checkMessage(result.reason, result.detail),
     messageId,
-    controls: [...rule.controls],
+    // Shared and frozen: no code changes a finding's controls in place.
+    controls: controlsOf(rule),
   };
   if (first?.container !== undefined) finding.container = first.container;
   if (result.fix !== undefined) finding.fix = result.fix;
@@ -921,7 +935,7 @@ function errorFinding(
     detail: message,
     message,
     messageId: diagnostic ? rule : 'ruleError',
-    controls: [],
+    controls: NO_CONTROLS,
   };
 }
 
@@ -939,7 +953,7 @@ function deprecationFinding(sentence: string): Finding {
     detail: sentence,
     message: checkMessage('deprecated option', sentence),
     messageId: DEPRECATED_OPTION,
-    controls: [],
+    controls: NO_CONTROLS,
   };
 }
 
@@ -965,7 +979,7 @@ function unusedFinding(
     detail,
     message: checkMessage(`unused suppression (${source})`, detail),
     messageId: UNUSED_SUPPRESSION,
-    controls: [],
+    controls: NO_CONTROLS,
   };
 }
 

@@ -101,6 +101,25 @@ function notJson(value: unknown, allowDates: boolean): string | undefined {
   }
 }
 
+/** The input {@link withCheckedInput} vouches for: checked already within the running call. */
+let checkedInput: object | undefined;
+
+/**
+ * Runs `run` with `value`, which {@link checkJsonData} has just passed, taken as checked: a public
+ * entry whose steps each check their input (a session's `learn`, then its `evaluate`) walks it
+ * once. Nothing in between may change it: the core never changes the objects it is given.
+ */
+export function withCheckedInput<T>(value: unknown, run: () => T): T {
+  if (typeof value !== 'object' || value === null) return run();
+  const outer = checkedInput;
+  checkedInput = value;
+  try {
+    return run();
+  } finally {
+    checkedInput = outer;
+  }
+}
+
 /**
  * Throws {@link PodguardInputError} unless `value` is JSON data: plain objects (own properties
  * only), arrays, strings, numbers, booleans, null (and `undefined` fields), no cycle, nested at
@@ -108,6 +127,7 @@ function notJson(value: unknown, allowDates: boolean): string | undefined {
  * @param what How messages name the value: `input`, `options`.
  */
 export function checkJsonData(value: unknown, what: string, allowDates = false): void {
+  if (value === checkedInput && value !== undefined) return;
   // The usual input (plain data, no shared subtree, shallow) passes a walk that allocates nothing;
   // anything else is walked again below, which names the place of a problem.
   if (isPlainTree(value)) return;

@@ -101,3 +101,58 @@ export function fixOf(
 ): Fix | undefined {
   return patch.length === 0 ? undefined : { kind, description, patch: [...patch] };
 }
+
+/** Where a fix made by {@link lazyFixOf} keeps what builds its patch, until it is read. */
+const BUILD_PATCH = Symbol('buildPatch');
+const BUILD_INPUT = Symbol('buildInput');
+
+interface LazyFix extends Fix {
+  [BUILD_PATCH]: ((input: never) => JsonPatchOperation[]) | undefined;
+  [BUILD_INPUT]: unknown;
+}
+
+/** `patch` as the plain data property it becomes once read or written. */
+function settle(fix: LazyFix, patch: JsonPatchOperation[]): JsonPatchOperation[] {
+  Object.defineProperty(fix, 'patch', { value: patch, writable: true, enumerable: true, configurable: true });
+  fix[BUILD_PATCH] = undefined;
+  fix[BUILD_INPUT] = undefined;
+  return patch;
+}
+
+function buildPatch(this: LazyFix): JsonPatchOperation[] {
+  const build = this[BUILD_PATCH] as ((input: unknown) => JsonPatchOperation[]) | undefined;
+  return settle(this, build === undefined ? [] : build(this[BUILD_INPUT]));
+}
+
+function setPatch(this: LazyFix, patch: JsonPatchOperation[]): void {
+  settle(this, patch);
+}
+
+const SLOT: PropertyDescriptor = { value: undefined, writable: true, enumerable: false, configurable: true };
+// One getter, one setter and one set of descriptors for every lazy fix: all share one shape.
+const LAZY_FIX: PropertyDescriptorMap = {
+  patch: { get: buildPatch, set: setPatch, enumerable: true, configurable: true },
+  [BUILD_PATCH]: SLOT,
+  [BUILD_INPUT]: SLOT,
+};
+
+/**
+ * A fix whose patch is built when first read, by `build(input)`: a failing pod's findings are
+ * often only counted or printed, and their patches were most of what evaluating it kept. Pass a
+ * module-level `build` and the pod view as `input`, so that no closure is made per finding.
+ * `patch` is an own enumerable property (JSON, spreads and equality see it as any other), so the
+ * fix reads exactly as {@link fixOf}'s. `build` must give at least one operation; it reads the
+ * object as it is then (the engine applies patches to copies, never to what it evaluated).
+ */
+export function lazyFixOf<Input>(
+  kind: FixKind,
+  description: string,
+  build: (input: Input) => JsonPatchOperation[],
+  input: Input,
+): Fix {
+  const fix = { kind, description } as LazyFix;
+  Object.defineProperties(fix, LAZY_FIX);
+  fix[BUILD_PATCH] = build;
+  fix[BUILD_INPUT] = input;
+  return fix;
+}
