@@ -102,38 +102,52 @@ export function fixOf(
   return patch.length === 0 ? undefined : { kind, description, patch: [...patch] };
 }
 
-/** Where a fix made by {@link lazyFixOf} keeps what builds its patch, until it is read. */
-const BUILD_PATCH = Symbol('buildPatch');
-const BUILD_INPUT = Symbol('buildInput');
-
-interface LazyFix extends Fix {
-  [BUILD_PATCH]: ((input: never) => JsonPatchOperation[]) | undefined;
-  [BUILD_INPUT]: unknown;
-}
-
 /** `patch` as the plain data property it becomes once read or written. */
-function settle(fix: LazyFix, patch: JsonPatchOperation[]): JsonPatchOperation[] {
+function settle(fix: Fix, patch: JsonPatchOperation[]): JsonPatchOperation[] {
   Object.defineProperty(fix, 'patch', { value: patch, writable: true, enumerable: true, configurable: true });
-  fix[BUILD_PATCH] = undefined;
-  fix[BUILD_INPUT] = undefined;
   return patch;
 }
 
-function buildPatch(this: LazyFix): JsonPatchOperation[] {
-  const build = this[BUILD_PATCH] as ((input: unknown) => JsonPatchOperation[]) | undefined;
-  return settle(this, build === undefined ? [] : build(this[BUILD_INPUT]));
+/**
+ * A fix whose patch is built when first read (see {@link lazyFixOf}). The builder and its input
+ * are private fields: JSON, spreads, `Object.keys` and equality see `kind`, `description` and
+ * `patch` only, in that order, as on any other fix.
+ */
+class LazyFix<Input> implements Fix {
+  readonly kind: FixKind;
+  readonly description: string;
+  declare patch: JsonPatchOperation[];
+  #build: ((input: Input) => JsonPatchOperation[]) | undefined;
+  #input: Input | undefined;
+
+  constructor(kind: FixKind, description: string, build: (input: Input) => JsonPatchOperation[], input: Input) {
+    this.kind = kind;
+    this.description = description;
+    Object.defineProperty(this, 'patch', LAZY_PATCH);
+    this.#build = build;
+    this.#input = input;
+  }
+
+  /** The patch, built now; the fix forgets its builder and input. */
+  static build(fix: LazyFix<unknown>): JsonPatchOperation[] {
+    const build = fix.#build;
+    const patch = build === undefined ? [] : build(fix.#input);
+    fix.#build = undefined;
+    fix.#input = undefined;
+    return settle(fix, patch);
+  }
 }
 
-function setPatch(this: LazyFix, patch: JsonPatchOperation[]): void {
-  settle(this, patch);
-}
-
-const SLOT: PropertyDescriptor = { value: undefined, writable: true, enumerable: false, configurable: true };
-// One getter, one setter and one set of descriptors for every lazy fix: all share one shape.
-const LAZY_FIX: PropertyDescriptorMap = {
-  patch: { get: buildPatch, set: setPatch, enumerable: true, configurable: true },
-  [BUILD_PATCH]: SLOT,
-  [BUILD_INPUT]: SLOT,
+// One getter and one setter for every lazy fix, so that all of them share one object shape.
+const LAZY_PATCH: PropertyDescriptor = {
+  get(this: LazyFix<unknown>): JsonPatchOperation[] {
+    return LazyFix.build(this);
+  },
+  set(this: LazyFix<unknown>, patch: JsonPatchOperation[]): void {
+    settle(this, patch);
+  },
+  enumerable: true,
+  configurable: true,
 };
 
 /**
@@ -150,9 +164,5 @@ export function lazyFixOf<Input>(
   build: (input: Input) => JsonPatchOperation[],
   input: Input,
 ): Fix {
-  const fix = { kind, description } as LazyFix;
-  Object.defineProperties(fix, LAZY_FIX);
-  fix[BUILD_PATCH] = build;
-  fix[BUILD_INPUT] = input;
-  return fix;
+  return new LazyFix(kind, description, build, input);
 }
