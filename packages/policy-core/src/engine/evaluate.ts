@@ -855,9 +855,17 @@ function textPosition(error: PodguardInputError): { line: number; column: number
   return match ? { line: Number(match[1]), column: 1 } : undefined;
 }
 
+/** Each rule's first message id, the id of its results that name none: found once per rule. */
+const firstMessageIds = new WeakMap<Rule, string>();
+
 /** The message id of a result: its own, or the rule's first; an undeclared one is a rule bug. */
 function messageIdOf(rule: Rule, result: Forbidden): string {
+  if (result.messageId === undefined) {
+    const first = firstMessageIds.get(rule);
+    if (first !== undefined) return first;
+  }
   const id = result.messageId ?? (Object.keys(rule.messages)[0] as string);
+  if (result.messageId === undefined && Object.hasOwn(rule.messages, id)) firstMessageIds.set(rule, id);
   if (!Object.hasOwn(rule.messages, id))
     throw new Error(`rule ${rule.id} returned undeclared message id ${id}`);
   return id;

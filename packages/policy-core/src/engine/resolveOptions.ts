@@ -237,6 +237,8 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] as number;
 }
 
+const DEPRECATED_NAMES: readonly string[] = Object.keys(DEPRECATED_OPTION_NAMES);
+
 /** The input with deprecated names replaced by the current ones, and a sentence per replacement. */
 function renameDeprecated(options: Record<string, unknown>): {
   options: Record<string, unknown>;
@@ -244,8 +246,10 @@ function renameDeprecated(options: Record<string, unknown>): {
 } {
   const deprecations: string[] = [];
   let out = options;
-  for (const [name, { replacement, until }] of Object.entries(DEPRECATED_OPTION_NAMES)) {
+  // Called once per evaluate(): the usual options use no deprecated name, and allocate nothing here.
+  for (const name of DEPRECATED_NAMES) {
     if (!Object.hasOwn(options, name) || options[name] === undefined) continue;
+    const { replacement, until } = DEPRECATED_OPTION_NAMES[name] as { replacement: string; until: string };
     if (Object.hasOwn(options, replacement) && options[replacement] !== undefined) {
       fail(name, `give ${replacement} or its deprecated name ${name}, not both`);
     }
