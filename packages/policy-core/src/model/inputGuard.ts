@@ -45,35 +45,39 @@ const PLAIN_WALK_BUDGET = 200_000;
  * walk decides then. A shared subtree is walked once per reference, within the budget.
  */
 function isPlainTree(value: unknown): boolean {
-  let budget = PLAIN_WALK_BUDGET;
-  const walk = (node: unknown, depth: number): boolean => {
-    switch (typeof node) {
-      case 'string':
-      case 'number':
-      case 'boolean':
-      case 'undefined':
-        return true;
-      case 'object':
-        break;
-      default:
-        return false;
-    }
-    if (node === null) return true;
-    if (--budget < 0 || depth > MAX_INPUT_DEPTH / 10) return false;
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) if (!walk(node[i], depth + 1)) return false;
+  plainWalkBudget = PLAIN_WALK_BUDGET;
+  return isPlainNode(value, 0);
+}
+
+/** Nodes {@link isPlainNode} may still visit in the running walk (a module variable: no closure per walk). */
+let plainWalkBudget = 0;
+
+function isPlainNode(node: unknown, depth: number): boolean {
+  switch (typeof node) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'undefined':
       return true;
-    }
-    const proto = Object.getPrototypeOf(node);
-    // Other realms, Dates (when allowed) and everything else: the full walk decides.
-    if (proto !== Object.prototype && proto !== null) return false;
-    for (const key in node) {
-      if (!Object.hasOwn(node, key)) return false;
-      if (!walk((node as Record<string, unknown>)[key], depth + 1)) return false;
-    }
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (node === null) return true;
+  if (--plainWalkBudget < 0 || depth > MAX_INPUT_DEPTH / 10) return false;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) if (!isPlainNode(node[i], depth + 1)) return false;
     return true;
-  };
-  return walk(value, 0);
+  }
+  const proto = Object.getPrototypeOf(node);
+  // Other realms, Dates (when allowed) and everything else: the full walk decides.
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) return false;
+    if (!isPlainNode((node as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 /** What a value that is not JSON data is, or undefined for JSON data (and `undefined`). */
