@@ -120,7 +120,12 @@ class LazyFix<Input> implements Fix {
   #build: ((input: Input) => JsonPatchOperation[]) | undefined;
   #input: Input | undefined;
 
-  constructor(kind: FixKind, description: string, build: (input: Input) => JsonPatchOperation[], input: Input) {
+  constructor(
+    kind: FixKind,
+    description: string,
+    build: (input: Input) => JsonPatchOperation[],
+    input: Input,
+  ) {
     this.kind = kind;
     this.description = description;
     Object.defineProperty(this, 'patch', LAZY_PATCH);

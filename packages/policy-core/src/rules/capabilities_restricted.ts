@@ -98,7 +98,12 @@ function capabilitiesRestricted_1_22(pod: PodView): CheckResult {
     ? undefined
     : missingDropAll.length > 0
       ? lazyFixOf('safe', 'Add ALL to securityContext.capabilities.drop.', dropAll, pod)
-      : lazyFixOf('unsafe', 'Remove the added capabilities other than NET_BIND_SERVICE.', removeForbiddenAdds, pod);
+      : lazyFixOf(
+          'unsafe',
+          'Remove the added capabilities other than NET_BIND_SERVICE.',
+          removeForbiddenAdds,
+          pod,
+        );
   const unfixable = windows
     ? 'Windows pods cannot set capabilities (a Linux-only field)'
     : missingDropAll.length > 0 && addingForbidden.length > 0
