@@ -312,11 +312,55 @@ function fixId(
   return undefined;
 }
 
+/** Resolutions of options made of scalars only (`{ level: 'restricted' }`), by {@link scalarOptionsKey}. */
+const scalarResolutions = new Map<string, ResolvedEvaluation>();
+/** Enough for the few option sets a program uses; past it, the cache starts again. */
+const MAX_SCALAR_RESOLUTIONS = 64;
+
+/**
+ * A key that names options made only of strings, numbers, booleans and `undefined` (no `now`),
+ * or undefined for any other options: those are resolved every time.
+ */
+function scalarOptionsKey(input: unknown): string | undefined {
+  if (input === undefined) return '';
+  if (typeof input !== 'object' || input === null || Object.getPrototypeOf(input) !== Object.prototype)
+    return undefined;
+  let key = '';
+  for (const name in input) {
+    if (!Object.hasOwn(input, name) || name === 'now') return undefined;
+    const value: unknown = (input as Record<string, unknown>)[name];
+    const text =
+      typeof value === 'string'
+        ? `s${value.length}:${value}`
+        : typeof value === 'number' || typeof value === 'boolean' || value === undefined
+          ? String(value)
+          : undefined;
+    if (text === undefined) return undefined;
+    key += `${name.length}:${name}=${text};`;
+  }
+  return key;
+}
+
 /**
  * Validates options and applies profile defaults. Throws {@link PodguardInputError} naming the
  * offending option.
+ *
+ * Adapters call evaluate() once per object with the same few options: scalar-only options are
+ * resolved once, and each later call gets the resolution with its own `now`.
  */
 export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedEvaluation {
+  const key = scalarOptionsKey(input);
+  const known = key === undefined ? undefined : scalarResolutions.get(key);
+  if (known !== undefined) return { ...known, options: { ...known.options, now: new Date() } };
+  const resolved = resolveOptionsAnew(input);
+  if (key !== undefined) {
+    if (scalarResolutions.size >= MAX_SCALAR_RESOLUTIONS) scalarResolutions.clear();
+    scalarResolutions.set(key, resolved);
+  }
+  return resolved;
+}
+
+function resolveOptionsAnew(input: EvaluateOptions | undefined): ResolvedEvaluation {
   // Before anything reads them: a BigInt, a Symbol or a cycle must not break the error path itself.
   checkJsonData(input, 'options', true);
   const raw: unknown = input === undefined ? {} : input;
