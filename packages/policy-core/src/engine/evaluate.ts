@@ -108,7 +108,11 @@ export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationR
   session.learn(input);
   // learn() has checked the input: evaluating it does not walk it a second time.
   const result = withCheckedInput(input, () => session.evaluate(input));
-  const findings = [...session.settings, ...result.findings, ...session.finish()];
+  const unused = session.finish();
+  const findings =
+    session.settings.length === 0 && unused.length === 0
+      ? result.findings
+      : [...session.settings, ...result.findings, ...unused];
   return { allowed: isAllowed(findings, session.failOn), findings, objects: result.objects };
 }
 
