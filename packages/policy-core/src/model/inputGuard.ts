@@ -46,7 +46,16 @@ const PLAIN_WALK_BUDGET = 200_000;
  */
 function isPlainTree(value: unknown): boolean {
   plainWalkBudget = PLAIN_WALK_BUDGET;
+  inheritedKeys = hasEnumerableKey(Object.prototype);
   return isPlainNode(value, 0);
+}
+
+/** Whether `for...in` over a plain object may list inherited keys (someone added one to `Object.prototype`). */
+let inheritedKeys = false;
+
+function hasEnumerableKey(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
 }
 
 /** Nodes {@link isPlainNode} may still visit in the running walk (a module variable: no closure per walk). */
@@ -74,7 +83,8 @@ function isPlainNode(node: unknown, depth: number): boolean {
   // Other realms, Dates (when allowed) and everything else: the full walk decides.
   if (proto !== Object.prototype && proto !== null) return false;
   for (const key in node) {
-    if (!Object.hasOwn(node, key)) return false;
+    // Only keys of Object.prototype can be inherited here, and it has none unless polluted.
+    if (inheritedKeys && !Object.hasOwn(node, key)) return false;
     if (!isPlainNode((node as Record<string, unknown>)[key], depth + 1)) return false;
   }
   return true;
