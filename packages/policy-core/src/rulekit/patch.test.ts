@@ -100,6 +100,13 @@ describe('lazyFixOf', () => {
     expect(structuredClone(lazy())).toEqual(eager());
   });
 
+  it('builds its patch also when frozen first (a deep freeze of the findings)', () => {
+    const fix = Object.freeze(lazyFixOf('safe', 'Set runAsNonRoot.', build, { container, calls: 0 }));
+    expect(fix.patch).toEqual(eager()?.patch);
+    expect(fix.patch).toBe(fix.patch);
+    expect(JSON.stringify(fix)).toBe(JSON.stringify(eager()));
+  });
+
   it('takes a written patch instead of building one', () => {
     const input = { container, calls: 0 };
     const fix = lazyFixOf('safe', 'Set runAsNonRoot.', build, input);

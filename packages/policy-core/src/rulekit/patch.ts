@@ -119,6 +119,7 @@ class LazyFix<Input> implements Fix {
   declare patch: JsonPatchOperation[];
   #build: ((input: Input) => JsonPatchOperation[]) | undefined;
   #input: Input | undefined;
+  #patch: JsonPatchOperation[] | undefined;
 
   constructor(
     kind: FixKind,
@@ -133,13 +134,17 @@ class LazyFix<Input> implements Fix {
     this.#input = input;
   }
 
-  /** The patch, built now; the fix forgets its builder and input. */
+  /** The patch, built on the first call; the fix then forgets its builder and input. */
   static build(fix: LazyFix<unknown>): JsonPatchOperation[] {
-    const build = fix.#build;
-    const patch = build === undefined ? [] : build(fix.#input);
-    fix.#build = undefined;
-    fix.#input = undefined;
-    return settle(fix, patch);
+    let patch = fix.#patch;
+    if (patch === undefined) {
+      patch = fix.#build?.(fix.#input) ?? [];
+      fix.#patch = patch;
+      fix.#build = undefined;
+      fix.#input = undefined;
+    }
+    // A plain data property from now on, unless the fix was frozen or sealed before this read.
+    return Object.isExtensible(fix) ? settle(fix, patch) : patch;
   }
 }
 
