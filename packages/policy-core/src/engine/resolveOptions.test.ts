@@ -27,6 +27,20 @@ describe('resolveEvaluation of options made of scalars (resolved once)', () => {
     );
   });
 
+  it('sees a change made to the same options object between calls', () => {
+    const options: Record<string, unknown> = { level: 'baseline' };
+    expect(resolveEvaluation(options).profile.level).toBe('baseline');
+    expect(resolveEvaluation(options).profile.level).toBe('baseline');
+    options.level = 'restricted';
+    expect(resolveEvaluation(options).profile.level).toBe('restricted');
+    options.version = 'v1.24';
+    expect(resolveEvaluation(options).version).toBe('v1.24');
+    delete options.version;
+    expect(resolveEvaluation(options).version).toBe('latest');
+    options.level = 'strict';
+    expect(() => resolveEvaluation(options)).toThrow(/invalid option level/);
+  });
+
   it('rejects invalid options on every call, not only the first', () => {
     for (let call = 0; call < 2; call++)
       expect(() => resolveEvaluation({ level: 'strict' as 'restricted' })).toThrow(/invalid option level/);

@@ -349,13 +349,45 @@ function scalarOptionsKey(input: unknown): string | undefined {
  * resolved once, and each later call gets the resolution with its own `now`.
  */
 export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedEvaluation {
-  const key = scalarOptionsKey(input);
-  const known = key === undefined ? undefined : scalarResolutions.get(key);
+  const known = isLastScalarOptions(input) ? lastScalarResolution : knownScalarResolution(input);
   if (known !== undefined) return { ...known, options: { ...known.options, now: new Date() } };
-  const resolved = resolveOptionsAnew(input);
-  if (key !== undefined) {
+  return resolveOptionsAnew(input);
+}
+
+/** The options object last resolved from the cache, its keys and values then, and its resolution. */
+let lastScalarOptions: object | undefined;
+let lastScalarEntries: unknown[] = [];
+let lastScalarResolution: ResolvedEvaluation | undefined;
+
+/** Whether `input` is the options object last resolved, with the same keys and values (no key to build). */
+function isLastScalarOptions(input: unknown): boolean {
+  if (input !== lastScalarOptions || input === undefined) return false;
+  let index = 0;
+  for (const name in input) {
+    if (
+      lastScalarEntries[index] !== name ||
+      lastScalarEntries[index + 1] !== (input as Record<string, unknown>)[name]
+    )
+      return false;
+    index += 2;
+  }
+  return index === lastScalarEntries.length;
+}
+
+/** The cached resolution of scalar-only options (resolved and cached now when new); undefined for others. */
+function knownScalarResolution(input: EvaluateOptions | undefined): ResolvedEvaluation | undefined {
+  const key = scalarOptionsKey(input);
+  if (key === undefined) return undefined;
+  let resolved = scalarResolutions.get(key);
+  if (resolved === undefined) {
+    resolved = resolveOptionsAnew(input);
     if (scalarResolutions.size >= MAX_SCALAR_RESOLUTIONS) scalarResolutions.clear();
     scalarResolutions.set(key, resolved);
+  }
+  if (input !== undefined) {
+    lastScalarOptions = input;
+    lastScalarEntries = Object.entries(input).flat();
+    lastScalarResolution = resolved;
   }
   return resolved;
 }
