@@ -12,7 +12,7 @@ import {
   UNUSED_SUPPRESSION,
 } from '../model/diagnostics.js';
 import { PodguardInputError } from '../model/errors.js';
-import { checkJsonData } from '../model/inputGuard.js';
+import { checkJsonData, withCheckedInput } from '../model/inputGuard.js';
 import type { ObjectMeta } from '../model/k8s.js';
 import type { EvaluateOptions, FailOn, RuleSetting } from '../model/options.js';
 import type {
@@ -105,8 +105,13 @@ const NO_SUPPRESSIONS: readonly ActiveSuppression[] = Object.freeze([]);
 export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationResult {
   const session = createEvaluation(options);
   session.learn(input);
-  const result = session.evaluate(input);
-  const findings = [...session.settings, ...result.findings, ...session.finish()];
+  // learn() has checked the input: evaluating it does not walk it a second time.
+  const result = withCheckedInput(input, () => session.evaluate(input));
+  const unused = session.finish();
+  const findings =
+    session.settings.length === 0 && unused.length === 0
+      ? result.findings
+      : [...session.settings, ...result.findings, ...unused];
   return { allowed: isAllowed(findings, session.failOn), findings, objects: result.objects };
 }
 
@@ -763,7 +768,7 @@ function unjudgedFinding(
     detail: message,
     message,
     messageId: UNJUDGED_FIELD,
-    controls: [],
+    controls: NO_CONTROLS,
   };
 }
 
@@ -860,12 +865,29 @@ function textPosition(error: PodguardInputError): { line: number; column: number
   return match ? { line: Number(match[1]), column: 1 } : undefined;
 }
 
+/** Each rule's first message id, the id of its results that name none: found once per rule. */
+const firstMessageIds = new WeakMap<Rule, string>();
+
 /** The message id of a result: its own, or the rule's first; an undeclared one is a rule bug. */
 function messageIdOf(rule: Rule, result: Forbidden): string {
+  if (result.messageId === undefined) {
+    const first = firstMessageIds.get(rule);
+    if (first !== undefined) return first;
+  }
   const id = result.messageId ?? (Object.keys(rule.messages)[0] as string);
+  if (result.messageId === undefined && Object.hasOwn(rule.messages, id)) firstMessageIds.set(rule, id);
   if (!Object.hasOwn(rule.messages, id))
     throw new Error(`rule ${rule.id} returned undeclared message id ${id}`);
   return id;
+}
+
+/** Findings without compliance controls (diagnostics) share this one. */
+const NO_CONTROLS = Object.freeze([]) as unknown as string[];
+
+/** The rule's controls (frozen when it is defined), shared by every finding of the rule. */
+function controlsOf(rule: Rule): string[] {
+  const { controls } = rule;
+  return controls.length === 0 ? NO_CONTROLS : (controls as string[]);
 }
 
 function failFinding(
@@ -886,12 +908,14 @@ function failFinding(
     resource,
     objectIndex,
     path: first?.path ?? fallbackPath,
+    // A copy: exactly as long as it is (a check's array, grown by push, has room to spare).
     locations: result.locations.length > 0 ? [...result.locations] : [{ path: fallbackPath }],
     reason: result.reason,
     detail: result.detail,
     message: result.message ?? checkMessage(result.reason, result.detail),
     messageId,
-    controls: [...rule.controls],
+    // Shared and frozen: no code changes a finding's controls in place.
+    controls: controlsOf(rule),
   };
   if (first?.container !== undefined) finding.container = first.container;
   if (result.fix !== undefined) finding.fix = result.fix;
@@ -927,7 +951,7 @@ function errorFinding(
     detail: message,
     message,
     messageId: diagnostic ? rule : 'ruleError',
-    controls: [],
+    controls: NO_CONTROLS,
   };
 }
 
@@ -945,7 +969,7 @@ function deprecationFinding(sentence: string): Finding {
     detail: sentence,
     message: checkMessage('deprecated option', sentence),
     messageId: DEPRECATED_OPTION,
-    controls: [],
+    controls: NO_CONTROLS,
   };
 }
 
@@ -971,7 +995,7 @@ function unusedFinding(
     detail,
     message: checkMessage(`unused suppression (${source})`, detail),
     messageId: UNUSED_SUPPRESSION,
-    controls: [],
+    controls: NO_CONTROLS,
   };
 }
 

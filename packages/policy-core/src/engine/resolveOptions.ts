@@ -237,6 +237,8 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] as number;
 }
 
+const DEPRECATED_NAMES: readonly string[] = Object.keys(DEPRECATED_OPTION_NAMES);
+
 /** The input with deprecated names replaced by the current ones, and a sentence per replacement. */
 function renameDeprecated(options: Record<string, unknown>): {
   options: Record<string, unknown>;
@@ -244,8 +246,10 @@ function renameDeprecated(options: Record<string, unknown>): {
 } {
   const deprecations: string[] = [];
   let out = options;
-  for (const [name, { replacement, until }] of Object.entries(DEPRECATED_OPTION_NAMES)) {
+  // Called once per evaluate(): the usual options use no deprecated name, and allocate nothing here.
+  for (const name of DEPRECATED_NAMES) {
     if (!Object.hasOwn(options, name) || options[name] === undefined) continue;
+    const { replacement, until } = DEPRECATED_OPTION_NAMES[name] as { replacement: string; until: string };
     if (Object.hasOwn(options, replacement) && options[replacement] !== undefined) {
       fail(name, `give ${replacement} or its deprecated name ${name}, not both`);
     }
@@ -308,11 +312,87 @@ function fixId(
   return undefined;
 }
 
+/** Resolutions of options made of scalars only (`{ level: 'restricted' }`), by {@link scalarOptionsKey}. */
+const scalarResolutions = new Map<string, ResolvedEvaluation>();
+/** Enough for the few option sets a program uses; past it, the cache starts again. */
+const MAX_SCALAR_RESOLUTIONS = 64;
+
+/**
+ * A key that names options made only of strings, numbers, booleans and `undefined` (no `now`),
+ * or undefined for any other options: those are resolved every time.
+ */
+function scalarOptionsKey(input: unknown): string | undefined {
+  if (input === undefined) return '';
+  if (typeof input !== 'object' || input === null || Object.getPrototypeOf(input) !== Object.prototype)
+    return undefined;
+  let key = '';
+  for (const name in input) {
+    if (!Object.hasOwn(input, name) || name === 'now') return undefined;
+    const value: unknown = (input as Record<string, unknown>)[name];
+    const text =
+      typeof value === 'string'
+        ? `s${value.length}:${value}`
+        : typeof value === 'number' || typeof value === 'boolean' || value === undefined
+          ? String(value)
+          : undefined;
+    if (text === undefined) return undefined;
+    key += `${name.length}:${name}=${text};`;
+  }
+  return key;
+}
+
 /**
  * Validates options and applies profile defaults. Throws {@link PodguardInputError} naming the
  * offending option.
+ *
+ * Adapters call evaluate() once per object with the same few options: scalar-only options are
+ * resolved once, and each later call gets the resolution with its own `now`.
  */
 export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedEvaluation {
+  const known = isLastScalarOptions(input) ? lastScalarResolution : knownScalarResolution(input);
+  if (known !== undefined) return { ...known, options: { ...known.options, now: new Date() } };
+  return resolveOptionsAnew(input);
+}
+
+/** The options object last resolved from the cache, its keys and values then, and its resolution. */
+let lastScalarOptions: object | undefined;
+let lastScalarEntries: unknown[] = [];
+let lastScalarResolution: ResolvedEvaluation | undefined;
+
+/** Whether `input` is the options object last resolved, with the same keys and values (no key to build). */
+function isLastScalarOptions(input: unknown): boolean {
+  if (input !== lastScalarOptions || input === undefined) return false;
+  let index = 0;
+  for (const name in input) {
+    if (
+      lastScalarEntries[index] !== name ||
+      lastScalarEntries[index + 1] !== (input as Record<string, unknown>)[name]
+    )
+      return false;
+    index += 2;
+  }
+  return index === lastScalarEntries.length;
+}
+
+/** The cached resolution of scalar-only options (resolved and cached now when new); undefined for others. */
+function knownScalarResolution(input: EvaluateOptions | undefined): ResolvedEvaluation | undefined {
+  const key = scalarOptionsKey(input);
+  if (key === undefined) return undefined;
+  let resolved = scalarResolutions.get(key);
+  if (resolved === undefined) {
+    resolved = resolveOptionsAnew(input);
+    if (scalarResolutions.size >= MAX_SCALAR_RESOLUTIONS) scalarResolutions.clear();
+    scalarResolutions.set(key, resolved);
+  }
+  if (input !== undefined) {
+    lastScalarOptions = input;
+    lastScalarEntries = Object.entries(input).flat();
+    lastScalarResolution = resolved;
+  }
+  return resolved;
+}
+
+function resolveOptionsAnew(input: EvaluateOptions | undefined): ResolvedEvaluation {
   // Before anything reads them: a BigInt, a Symbol or a cycle must not break the error path itself.
   checkJsonData(input, 'options', true);
   const raw: unknown = input === undefined ? {} : input;

@@ -45,35 +45,49 @@ const PLAIN_WALK_BUDGET = 200_000;
  * walk decides then. A shared subtree is walked once per reference, within the budget.
  */
 function isPlainTree(value: unknown): boolean {
-  let budget = PLAIN_WALK_BUDGET;
-  const walk = (node: unknown, depth: number): boolean => {
-    switch (typeof node) {
-      case 'string':
-      case 'number':
-      case 'boolean':
-      case 'undefined':
-        return true;
-      case 'object':
-        break;
-      default:
-        return false;
-    }
-    if (node === null) return true;
-    if (--budget < 0 || depth > MAX_INPUT_DEPTH / 10) return false;
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) if (!walk(node[i], depth + 1)) return false;
+  plainWalkBudget = PLAIN_WALK_BUDGET;
+  inheritedKeys = hasEnumerableKey(Object.prototype);
+  return isPlainNode(value, 0);
+}
+
+/** Whether `for...in` over a plain object may list inherited keys (someone added one to `Object.prototype`). */
+let inheritedKeys = false;
+
+function hasEnumerableKey(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
+}
+
+/** Nodes {@link isPlainNode} may still visit in the running walk (a module variable: no closure per walk). */
+let plainWalkBudget = 0;
+
+function isPlainNode(node: unknown, depth: number): boolean {
+  switch (typeof node) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'undefined':
       return true;
-    }
-    const proto = Object.getPrototypeOf(node);
-    // Other realms, Dates (when allowed) and everything else: the full walk decides.
-    if (proto !== Object.prototype && proto !== null) return false;
-    for (const key in node) {
-      if (!Object.hasOwn(node, key)) return false;
-      if (!walk((node as Record<string, unknown>)[key], depth + 1)) return false;
-    }
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (node === null) return true;
+  if (--plainWalkBudget < 0 || depth > MAX_INPUT_DEPTH / 10) return false;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) if (!isPlainNode(node[i], depth + 1)) return false;
     return true;
-  };
-  return walk(value, 0);
+  }
+  const proto = Object.getPrototypeOf(node);
+  // Other realms, Dates (when allowed) and everything else: the full walk decides.
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in node) {
+    // Only keys of Object.prototype can be inherited here, and it has none unless polluted.
+    if (inheritedKeys && !Object.hasOwn(node, key)) return false;
+    if (!isPlainNode((node as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 /** What a value that is not JSON data is, or undefined for JSON data (and `undefined`). */
@@ -101,6 +115,25 @@ function notJson(value: unknown, allowDates: boolean): string | undefined {
   }
 }
 
+/** The input {@link withCheckedInput} vouches for: checked already within the running call. */
+let checkedInput: object | undefined;
+
+/**
+ * Runs `run` with `value`, which {@link checkJsonData} has just passed, taken as checked: a public
+ * entry whose steps each check their input (a session's `learn`, then its `evaluate`) walks it
+ * once. Nothing in between may change it: the core never changes the objects it is given.
+ */
+export function withCheckedInput<T>(value: unknown, run: () => T): T {
+  if (typeof value !== 'object' || value === null) return run();
+  const outer = checkedInput;
+  checkedInput = value;
+  try {
+    return run();
+  } finally {
+    checkedInput = outer;
+  }
+}
+
 /**
  * Throws {@link PodguardInputError} unless `value` is JSON data: plain objects (own properties
  * only), arrays, strings, numbers, booleans, null (and `undefined` fields), no cycle, nested at
@@ -108,6 +141,7 @@ function notJson(value: unknown, allowDates: boolean): string | undefined {
  * @param what How messages name the value: `input`, `options`.
  */
 export function checkJsonData(value: unknown, what: string, allowDates = false): void {
+  if (value === checkedInput && value !== undefined) return;
   // The usual input (plain data, no shared subtree, shallow) passes a walk that allocates nothing;
   // anything else is walked again below, which names the place of a problem.
   if (isPlainTree(value)) return;

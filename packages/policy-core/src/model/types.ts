@@ -80,6 +80,10 @@ export type FixKind = 'safe' | 'unsafe';
 export interface Fix {
   kind: FixKind;
   description: string;
+  /**
+   * RFC 6902 operations on the evaluated object. Most rules build them when first read, from that
+   * object: read a finding's patch before changing the object it was evaluated on in place.
+   */
   patch: JsonPatchOperation[];
   /** For findings about text (Dockerfiles): the edits that apply the fix; `patch` is then empty. */
   edits?: TextEdit[];

@@ -336,6 +336,8 @@ export type TemplateTokens = readonly (string | number)[];
  * a built-in kind can report "no pod template at ...").
  */
 export function expandTemplatePath(object: unknown, tokens: readonly string[]): TemplateTokens[] {
+  // Built-in kinds name one place (`/spec/template`): no frontier to grow, and nothing to copy.
+  if (!tokens.includes('*')) return expandPlainPath(object, tokens);
   let frontier: { value: unknown; path: (string | number)[] }[] = [{ value: object, path: [] }];
   for (const token of tokens) {
     const next: typeof frontier = [];
@@ -351,4 +353,26 @@ export function expandTemplatePath(object: unknown, tokens: readonly string[]): 
     frontier = next;
   }
   return frontier.map((entry) => entry.path);
+}
+
+/** {@link expandTemplatePath} of a path without `*`: the path itself, numeric where it indexes an array. */
+function expandPlainPath(object: unknown, tokens: readonly string[]): TemplateTokens[] {
+  let value = object;
+  let numeric = false;
+  for (const token of tokens) {
+    if (isRecord(value)) value = value[token];
+    else if (Array.isArray(value) && /^(0|[1-9][0-9]*)$/.test(token)) {
+      value = value[Number(token)];
+      numeric = true;
+    } else return [];
+  }
+  if (!numeric) return [tokens];
+  let at: unknown = object;
+  return [
+    tokens.map((token) => {
+      const index = Array.isArray(at) ? Number(token) : undefined;
+      at = index === undefined ? (at as Record<string, unknown>)[token] : (at as unknown[])[index];
+      return index ?? token;
+    }),
+  ];
 }

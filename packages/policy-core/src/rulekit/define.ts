@@ -216,6 +216,8 @@ function checkMeta(rule: Omit<RuleMeta, 'messages'> & { messages: object }, targ
     throw new Error(`rule ${rule.id}: since must be a podguard version such as 0.1.0`);
   if (Object.keys(rule.messages).length === 0)
     throw new Error(`rule ${rule.id}: declare at least one message`);
+  // Every finding of the rule shares the list (the engine copies it for none).
+  Object.freeze(rule.controls);
   const pattern = target === 'dockerfile' ? INSTRUCTION : target === 'jib' ? JIB_PARAMETER : POD_FIELD;
   for (const field of rule.reads) {
     if (!pattern.test(field)) throw new Error(`rule ${rule.id}: cannot read ${JSON.stringify(field)}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyJsonPatch } from '../engine/jsonPatch.js';
-import { appendOnce, locateField, setField } from './patch.js';
+import { appendOnce, fixOf, lazyFixOf, locateField, setField } from './patch.js';
 
 describe('setField', () => {
   it('creates each missing parent empty, only when missing, then adds the leaf', () => {
@@ -69,5 +69,50 @@ describe('locateField', () => {
 
   it('escapes keys as RFC 6901 tokens', () => {
     expect(locateField({ 'a/b': { '~': 1 } }, '', ['a/b', '~'])).toBe('/a~1b/~0');
+  });
+});
+
+describe('lazyFixOf', () => {
+  const container = { name: 'a' };
+  const build = (input: { container: object; calls: number }) => {
+    input.calls++;
+    return setField(input.container, '/spec/containers/0', ['securityContext', 'runAsNonRoot'], true);
+  };
+  const eager = () => fixOf('safe', 'Set runAsNonRoot.', build({ container, calls: 0 }));
+
+  it('builds the patch once, when first read', () => {
+    const input = { container, calls: 0 };
+    const fix = lazyFixOf('safe', 'Set runAsNonRoot.', build, input);
+    expect(input.calls).toBe(0);
+    expect(fix.kind).toBe('safe');
+    expect(input.calls).toBe(0);
+    const patch = fix.patch;
+    expect(fix.patch).toBe(patch);
+    expect(input.calls).toBe(1);
+  });
+
+  it('reads as the eager fix: JSON, keys, spreads, equality', () => {
+    const lazy = () => lazyFixOf('safe', 'Set runAsNonRoot.', build, { container, calls: 0 });
+    expect(JSON.stringify(lazy())).toBe(JSON.stringify(eager()));
+    expect(Object.keys(lazy())).toEqual(['kind', 'description', 'patch']);
+    expect({ ...lazy() }).toEqual(eager());
+    expect(lazy()).toEqual(eager());
+    expect(structuredClone(lazy())).toEqual(eager());
+  });
+
+  it('builds its patch also when frozen first (a deep freeze of the findings)', () => {
+    const fix = Object.freeze(lazyFixOf('safe', 'Set runAsNonRoot.', build, { container, calls: 0 }));
+    expect(fix.patch).toEqual(eager()?.patch);
+    expect(fix.patch).toBe(fix.patch);
+    expect(JSON.stringify(fix)).toBe(JSON.stringify(eager()));
+  });
+
+  it('takes a written patch instead of building one', () => {
+    const input = { container, calls: 0 };
+    const fix = lazyFixOf('safe', 'Set runAsNonRoot.', build, input);
+    fix.patch = [{ op: 'remove', path: '/spec/hostNetwork' }];
+    expect(fix.patch).toEqual([{ op: 'remove', path: '/spec/hostNetwork' }]);
+    expect(input.calls).toBe(0);
+    expect(Object.keys(fix)).toEqual(['kind', 'description', 'patch']);
   });
 });

@@ -101,3 +101,78 @@ export function fixOf(
 ): Fix | undefined {
   return patch.length === 0 ? undefined : { kind, description, patch: [...patch] };
 }
+
+/** `patch` as the plain data property it becomes once read or written. */
+function settle(fix: Fix, patch: JsonPatchOperation[]): JsonPatchOperation[] {
+  Object.defineProperty(fix, 'patch', { value: patch, writable: true, enumerable: true, configurable: true });
+  return patch;
+}
+
+/**
+ * A fix whose patch is built when first read (see {@link lazyFixOf}). The builder and its input
+ * are private fields: JSON, spreads, `Object.keys` and equality see `kind`, `description` and
+ * `patch` only, in that order, as on any other fix.
+ */
+class LazyFix<Input> implements Fix {
+  readonly kind: FixKind;
+  readonly description: string;
+  declare patch: JsonPatchOperation[];
+  #build: ((input: Input) => JsonPatchOperation[]) | undefined;
+  #input: Input | undefined;
+  #patch: JsonPatchOperation[] | undefined;
+
+  constructor(
+    kind: FixKind,
+    description: string,
+    build: (input: Input) => JsonPatchOperation[],
+    input: Input,
+  ) {
+    this.kind = kind;
+    this.description = description;
+    Object.defineProperty(this, 'patch', LAZY_PATCH);
+    this.#build = build;
+    this.#input = input;
+  }
+
+  /** The patch, built on the first call; the fix then forgets its builder and input. */
+  static build(fix: LazyFix<unknown>): JsonPatchOperation[] {
+    let patch = fix.#patch;
+    if (patch === undefined) {
+      patch = fix.#build?.(fix.#input) ?? [];
+      fix.#patch = patch;
+      fix.#build = undefined;
+      fix.#input = undefined;
+    }
+    // A plain data property from now on, unless the fix was frozen or sealed before this read.
+    return Object.isExtensible(fix) ? settle(fix, patch) : patch;
+  }
+}
+
+// One getter and one setter for every lazy fix, so that all of them share one object shape.
+const LAZY_PATCH: PropertyDescriptor = {
+  get(this: LazyFix<unknown>): JsonPatchOperation[] {
+    return LazyFix.build(this);
+  },
+  set(this: LazyFix<unknown>, patch: JsonPatchOperation[]): void {
+    settle(this, patch);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/**
+ * A fix whose patch is built when first read, by `build(input)`: a failing pod's findings are
+ * often only counted or printed, and their patches were most of what evaluating it kept. Pass a
+ * module-level `build` and the pod view as `input`, so that no closure is made per finding.
+ * `patch` is an own enumerable property (JSON, spreads and equality see it as any other), so the
+ * fix reads exactly as {@link fixOf}'s. `build` must give at least one operation; it reads the
+ * object as it is then (the engine applies patches to copies, never to what it evaluated).
+ */
+export function lazyFixOf<Input>(
+  kind: FixKind,
+  description: string,
+  build: (input: Input) => JsonPatchOperation[],
+  input: Input,
+): Fix {
+  return new LazyFix(kind, description, build, input);
+}

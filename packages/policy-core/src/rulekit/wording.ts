@@ -1,6 +1,8 @@
 /** Upstream's `joinQuote`: `"a", "b"`. */
 export function joinQuote(items: readonly string[]): string {
   if (items.length === 0) return '';
+  // One name is the usual case of a failing pod: no joined copy of it.
+  if (items.length === 1) return `"${items[0]}"`;
   return `"${items.join('", "')}"`;
 }
 
@@ -50,6 +52,19 @@ export function goQuote(value: string): string {
  * beyond U+FFFF, so compare code points.
  */
 export function compareGoStrings(a: string, b: string): number {
+  // Code unit order is code point order up to the first difference unless a surrogate is in it.
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index++) {
+    const x = a.charCodeAt(index);
+    const y = b.charCodeAt(index);
+    if (x === y) continue;
+    if ((x & 0xf800) !== 0xd800 && (y & 0xf800) !== 0xd800) return x - y;
+    return compareCodePoints(a, b);
+  }
+  return a.length - b.length;
+}
+
+function compareCodePoints(a: string, b: string): number {
   const left = a[Symbol.iterator]();
   const right = b[Symbol.iterator]();
   for (;;) {
@@ -64,6 +79,7 @@ export function compareGoStrings(a: string, b: string): number {
 
 /** Upstream's `sets.NewString(...).List()` / `sets.List(...)`: unique values in Go string order. */
 export function sortedSet(values: Iterable<string>): string[] {
+  if (Array.isArray(values) && values.length < 2) return values.slice() as string[];
   return [...new Set(values)].sort(compareGoStrings);
 }
 

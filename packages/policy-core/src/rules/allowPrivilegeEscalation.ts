@@ -17,7 +17,7 @@ import type { JsonPatchOperation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
-import { containerLocation, fixOf, setField } from '../rulekit/patch.js';
+import { containerLocation, lazyFixOf, setField } from '../rulekit/patch.js';
 import { exemptWindowsPods, runsOnWindows } from '../rulekit/podRelaxations.js';
 import { describeContainers } from '../rulekit/wording.js';
 
@@ -42,12 +42,29 @@ function cannotDisallowEscalation(ref: ContainerRef): string | undefined {
 const mayEscalate = (ref: ContainerRef): boolean =>
   ref.container.securityContext?.allowPrivilegeEscalation !== false;
 
+/**
+ * The operations that set `allowPrivilegeEscalation: false` on each container that may escalate
+ * and can take it: those that leave it unset (`unset`, the safe fix) or those that set `true`.
+ */
+function disallowEscalation(pod: PodView, unset: boolean): JsonPatchOperation[] {
+  const ops: JsonPatchOperation[] = [];
+  for (const ref of pod.containers) {
+    if (!mayEscalate(ref) || cannotDisallowEscalation(ref) !== undefined) continue;
+    if ((ref.container.securityContext?.allowPrivilegeEscalation == null) === unset)
+      ops.push(...setField(ref.container, ref.path, FIELD, false));
+  }
+  return ops;
+}
+const disallowUnsetEscalation = (pod: PodView) => disallowEscalation(pod, true);
+const disallowExplicitEscalation = (pod: PodView) => disallowEscalation(pod, false);
+
 function allowPrivilegeEscalation_1_8(pod: PodView): CheckResult {
   const bad = containersWhere(pod, mayEscalate);
   if (bad.length === 0) return ALLOWED;
   // Per container: each one that can take the fix gets it; the others keep the finding, with why.
-  const safe: JsonPatchOperation[] = [];
-  const unsafe: JsonPatchOperation[] = [];
+  // How many containers each fix sets the field on; the patches are built from the pod when read.
+  let safe = 0;
+  let unsafe = 0;
   const reasons: string[] = [];
   const blocked: string[] = [];
   if (runsOnWindows(pod)) {
@@ -58,20 +75,27 @@ function allowPrivilegeEscalation_1_8(pod: PodView): CheckResult {
       if (why !== undefined) {
         blocked.push(ref.name);
         if (!reasons.includes(why)) reasons.push(why);
-      } else if (ref.container.securityContext?.allowPrivilegeEscalation == null) {
-        safe.push(...setField(ref.container, ref.path, FIELD, false));
-      } else unsafe.push(...setField(ref.container, ref.path, FIELD, false));
+      } else if (ref.container.securityContext?.allowPrivilegeEscalation == null) safe++;
+      else unsafe++;
     }
   }
   const fix =
-    safe.length > 0
-      ? fixOf(
+    safe > 0
+      ? lazyFixOf(
           'safe',
           'Set securityContext.allowPrivilegeEscalation=false on each container that leaves it unset.',
-          safe,
+          disallowUnsetEscalation,
+          pod,
         )
-      : fixOf('unsafe', 'Replace securityContext.allowPrivilegeEscalation=true with false.', unsafe);
-  if (safe.length > 0 && unsafe.length > 0) {
+      : unsafe > 0
+        ? lazyFixOf(
+            'unsafe',
+            'Replace securityContext.allowPrivilegeEscalation=true with false.',
+            disallowExplicitEscalation,
+            pod,
+          )
+        : undefined;
+  if (safe > 0 && unsafe > 0) {
     reasons.push('containers that set allowPrivilegeEscalation=true get false only from an unsafe fix');
   }
   const unfixable =

@@ -18,7 +18,7 @@ import { pointer } from '../podspec/pointer.js';
 import { removeAddedCapabilities } from '../rulekit/capabilities.js';
 import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, containersWhere, definePodRule } from '../rulekit/define.js';
-import { appendOnce, containerLocation, fixOf } from '../rulekit/patch.js';
+import { appendOnce, containerLocation, lazyFixOf } from '../rulekit/patch.js';
 import { exemptWindowsPods, runsOnWindows } from '../rulekit/podRelaxations.js';
 import { describeContainers, joinQuote, sortedSet } from '../rulekit/wording.js';
 
@@ -36,35 +36,50 @@ function restricted(ref: ContainerRef): boolean {
 }
 const unrestricted = (ref: ContainerRef): boolean => !restricted(ref);
 
+/** The safe fix: `ALL` appended to `capabilities.drop` of each container that lacks it. */
+function dropAll(pod: PodView): JsonPatchOperation[] {
+  const ops: JsonPatchOperation[] = [];
+  for (const ref of pod.containers) {
+    if (ref.container.securityContext?.capabilities?.drop?.includes(ALL) !== true)
+      ops.push(...appendOnce(ref.container, ref.path, DROP, ALL));
+  }
+  return ops;
+}
+
+/** The unsafe fix: the added capabilities other than NET_BIND_SERVICE removed. */
+function removeForbiddenAdds(pod: PodView): JsonPatchOperation[] {
+  const ops: JsonPatchOperation[] = [];
+  for (const ref of pod.containers) {
+    const added = ref.container.securityContext?.capabilities?.add;
+    if (added == null || added.every(isNetBindService)) continue;
+    const addPath = pointer(ref.path, 'securityContext', 'capabilities', 'add');
+    ops.push(...removeAddedCapabilities(addPath, added, isNetBindService));
+  }
+  return ops;
+}
+
 function capabilitiesRestricted_1_22(pod: PodView): CheckResult {
   if (containersWhere(pod, unrestricted).length === 0) return ALLOWED;
   const missingDropAll: string[] = [];
   const addingForbidden: string[] = [];
   const forbidden: string[] = [];
   const locations: FindingLocation[] = [];
-  const safe: JsonPatchOperation[] = [];
-  const unsafe: JsonPatchOperation[] = [];
   for (const ref of pod.containers) {
     const capabilities = ref.container.securityContext?.capabilities;
-    const drop = capabilities?.drop ?? [];
-    if (!drop.includes(ALL)) {
+    if (capabilities?.drop?.includes(ALL) !== true) {
       missingDropAll.push(ref.name);
       locations.push(containerLocation(ref, DROP));
-      safe.push(...appendOnce(ref.container, ref.path, DROP, ALL));
     }
-    const added = capabilities?.add ?? [];
+    const added = capabilities?.add;
+    if (added == null || added.every(isNetBindService)) continue;
     const addPath = pointer(ref.path, 'securityContext', 'capabilities', 'add');
-    let addedForbidden = false;
-    added.forEach((capability, index) => {
-      if (capability === NET_BIND_SERVICE) return;
-      addedForbidden = true;
+    for (let index = 0; index < added.length; index++) {
+      const capability = added[index] as string;
+      if (capability === NET_BIND_SERVICE) continue;
       forbidden.push(capability);
       locations.push({ path: pointer(addPath, index), container: ref.name });
-    });
-    if (addedForbidden) {
-      addingForbidden.push(ref.name);
-      unsafe.push(...removeAddedCapabilities(addPath, added, isNetBindService));
     }
+    addingForbidden.push(ref.name);
   }
   const details: string[] = [];
   if (missingDropAll.length > 0) {
@@ -77,15 +92,21 @@ function capabilitiesRestricted_1_22(pod: PodView): CheckResult {
   }
   if (details.length === 0) return ALLOWED;
   // Dropping ALL only adds to what the author wrote; removing a capability they added is unsafe.
+  // The patches are built from the pod when read.
   const windows = runsOnWindows(pod);
   const fix = windows
     ? undefined
-    : safe.length > 0
-      ? fixOf('safe', 'Add ALL to securityContext.capabilities.drop.', safe)
-      : fixOf('unsafe', 'Remove the added capabilities other than NET_BIND_SERVICE.', unsafe);
+    : missingDropAll.length > 0
+      ? lazyFixOf('safe', 'Add ALL to securityContext.capabilities.drop.', dropAll, pod)
+      : lazyFixOf(
+          'unsafe',
+          'Remove the added capabilities other than NET_BIND_SERVICE.',
+          removeForbiddenAdds,
+          pod,
+        );
   const unfixable = windows
     ? 'Windows pods cannot set capabilities (a Linux-only field)'
-    : safe.length > 0 && unsafe.length > 0
+    : missingDropAll.length > 0 && addingForbidden.length > 0
       ? `removing ${joinQuote(sortedSet(forbidden))} from securityContext.capabilities.add is an unsafe fix`
       : undefined;
   return {

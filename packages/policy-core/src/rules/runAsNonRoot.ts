@@ -25,7 +25,7 @@ import {
   definePodRule,
   NO_CONTAINERS,
 } from '../rulekit/define.js';
-import { containerLocation, fixOf, setField } from '../rulekit/patch.js';
+import { containerLocation, lazyFixOf, setField } from '../rulekit/patch.js';
 import { relaxForUserNamespaces } from '../rulekit/podRelaxations.js';
 import { describeContainers } from '../rulekit/wording.js';
 
@@ -37,6 +37,25 @@ const runsAsRootOnPurpose = (pod: PodView, ref: ContainerRef): boolean =>
 
 const setsFalse = (ref: ContainerRef): boolean => ref.container.securityContext?.runAsNonRoot === false;
 const leavesUnset = (ref: ContainerRef): boolean => ref.container.securityContext?.runAsNonRoot == null;
+
+/** The containers that run as root on purpose (`runAsUser: 0`): true would stop them. */
+const rootOnPurpose = (pod: PodView): readonly ContainerRef[] =>
+  containersWhere(pod, (ref) => runsAsRootOnPurpose(pod, ref));
+
+/** The safe fix: true at pod level, where the pod says nothing and no container runs as root on purpose. */
+const setPodRunAsNonRoot = (pod: PodView): JsonPatchOperation[] =>
+  setField(pod.spec, pod.specPath, FIELD, true);
+
+/** The unsafe fix: true at pod level over what the author wrote (or over a root container), and on each container that sets false. */
+function replaceRunAsNonRoot(pod: PodView): JsonPatchOperation[] {
+  const podValue = pod.spec.securityContext?.runAsNonRoot;
+  const ops: JsonPatchOperation[] = [];
+  if (podValue == null ? rootOnPurpose(pod).length > 0 : podValue !== true)
+    ops.push(...setField(pod.spec, pod.specPath, FIELD, true));
+  for (const ref of containersWhere(pod, setsFalse))
+    ops.push(...setField(ref.container, ref.path, FIELD, true));
+  return ops;
+}
 
 function runAsNonRoot_1_0(pod: PodView): CheckResult {
   const podValue = pod.spec.securityContext?.runAsNonRoot;
@@ -52,29 +71,31 @@ function runAsNonRoot_1_0(pod: PodView): CheckResult {
   // Adding true where the pod says nothing is safe, unless a container is written to run as root
   // (`runAsUser: 0`): the kubelet would then refuse to start it. Turning an explicit false into
   // true is not safe either.
-  const safe: JsonPatchOperation[] = [];
-  const unsafe: JsonPatchOperation[] = [];
-  const root = containersWhere(pod, (ref) => runsAsRootOnPurpose(pod, ref));
-  if (podValue == null) {
-    (root.length > 0 ? unsafe : safe).push(...setField(pod.spec, pod.specPath, FIELD, true));
-  } else if (!podRunAsNonRoot) unsafe.push(...setField(pod.spec, pod.specPath, FIELD, true));
-  for (const ref of explicitlyBad) unsafe.push(...setField(ref.container, ref.path, FIELD, true));
+  // The patches are built from the pod when read (see setPodRunAsNonRoot, replaceRunAsNonRoot).
+  const root = rootOnPurpose(pod);
+  const safe = podValue == null && root.length === 0;
+  const unsafe =
+    (podValue == null && root.length > 0) ||
+    (podValue != null && !podRunAsNonRoot) ||
+    explicitlyBad.length > 0;
   const rootNote =
     root.length > 0
       ? `${describeContainers(root.map((ref) => ref.name))} set runAsUser=0 and would no longer start`
       : undefined;
-  const fix =
-    safe.length > 0
-      ? fixOf('safe', 'Set securityContext.runAsNonRoot=true on the pod.', safe)
-      : fixOf(
+  const fix = safe
+    ? lazyFixOf('safe', 'Set securityContext.runAsNonRoot=true on the pod.', setPodRunAsNonRoot, pod)
+    : unsafe
+      ? lazyFixOf(
           'unsafe',
           podValue == null
             ? `Set securityContext.runAsNonRoot=true on the pod (${rootNote}).`
             : 'Replace securityContext.runAsNonRoot=false with true.',
-          unsafe,
-        );
+          replaceRunAsNonRoot,
+          pod,
+        )
+      : undefined;
   const unfixable =
-    safe.length > 0 && unsafe.length > 0
+    safe && unsafe
       ? 'replacing an explicit runAsNonRoot=false with true is an unsafe fix'
       : rootNote !== undefined
         ? `a safe fix would stop what runs as root on purpose: ${rootNote}`

@@ -21,7 +21,7 @@ import type { PodView } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
 import * as cel from '../rulekit/cel.js';
 import { ALLOWED, type CheckResult, definePodRule } from '../rulekit/define.js';
-import { containerLocation, fixOf, locateField, setField } from '../rulekit/patch.js';
+import { containerLocation, lazyFixOf, locateField, setField } from '../rulekit/patch.js';
 import { exemptWindowsPods, runsOnWindows } from '../rulekit/podRelaxations.js';
 import {
   alignSeccompAnnotation,
@@ -56,14 +56,59 @@ function localhostProfileOf(
   return file === '' ? undefined : { type: 'Localhost', localhostProfile: file };
 }
 
+/**
+ * The operations of the fixes, built when a fix's patch is read: `safe` adds a profile where the
+ * author wrote none (the container's deprecated Localhost annotation, else the pod-level field);
+ * `unsafe` replaces a forbidden profile, or an annotation the field must agree with.
+ */
+function seccompPatches(pod: PodView): { safe: JsonPatchOperation[]; unsafe: JsonPatchOperation[] } {
+  const safe: JsonPatchOperation[] = [];
+  const unsafe: JsonPatchOperation[] = [];
+  const annotations = pod.metadata.annotations ?? {};
+  const podProfile = pod.spec.securityContext?.seccompProfile;
+  const podSeccompSet = podProfile != null && validSeccompType(podProfile.type ?? '');
+  if (podProfile != null && !podSeccompSet) {
+    unsafe.push({ op: 'replace', path: pointer(pod.specPath, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+    const aligned = alignSeccompAnnotation(pod, POD_SECCOMP_ANNOTATION);
+    if (aligned) unsafe.push(aligned);
+  }
+  let implicitlyBad = false;
+  for (const ref of pod.containers) {
+    const profile = ref.container.securityContext?.seccompProfile;
+    if (profile != null) {
+      if (validSeccompType(profile.type ?? '')) continue;
+      unsafe.push({ op: 'replace', path: pointer(ref.path, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
+      const aligned = alignSeccompAnnotation(pod, containerSeccompAnnotation(ref.name));
+      if (aligned) unsafe.push(aligned);
+    } else if (!podSeccompSet) {
+      implicitlyBad = true;
+      // The author's Localhost profile, from the deprecated container annotation, into the field.
+      const localhost = localhostProfileOf(annotations[containerSeccompAnnotation(ref.name)]);
+      if (localhost) safe.push(...setField(ref.container, ref.path, PROFILE_KEYS, localhost));
+    }
+  }
+  if (implicitlyBad && podProfile == null) {
+    // The pod-level field follows the pod annotation when it names a profile the field allows.
+    const localhost = localhostProfileOf(annotations[POD_SECCOMP_ANNOTATION]);
+    const podPatch = setField(pod.spec, pod.specPath, PROFILE_KEYS, localhost ?? RUNTIME_DEFAULT);
+    const aligned = localhost ? undefined : alignSeccompAnnotation(pod, POD_SECCOMP_ANNOTATION);
+    if (aligned) unsafe.unshift(...podPatch, aligned);
+    else safe.unshift(...podPatch);
+  }
+  return { safe, unsafe };
+}
+const safeSeccompPatch = (pod: PodView): JsonPatchOperation[] => seccompPatches(pod).safe;
+const unsafeSeccompPatch = (pod: PodView): JsonPatchOperation[] => seccompPatches(pod).unsafe;
+
 function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
   if (plainlyAllowed(pod)) return ALLOWED;
   const badSetters: string[] = [];
   const badValues: string[] = [];
   const explicitLocations: FindingLocation[] = [];
-  // Adding a profile the author did not write is safe; replacing one they wrote is not.
-  const safe: JsonPatchOperation[] = [];
-  const unsafe: JsonPatchOperation[] = [];
+  // Which fixes there are (see seccompPatches, which builds them when read): adding a profile the
+  // author did not write is safe; replacing one they wrote is not.
+  let safe = false;
+  let unsafe = false;
   const annotations = pod.metadata.annotations ?? {};
 
   const podProfile = pod.spec.securityContext?.seccompProfile;
@@ -72,9 +117,7 @@ function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
     badSetters.push('pod');
     badValues.push(podProfile.type ?? '');
     explicitLocations.push({ path: locateField(pod.spec, pod.specPath, TYPE_KEYS) });
-    unsafe.push({ op: 'replace', path: pointer(pod.specPath, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
-    const aligned = alignSeccompAnnotation(pod, POD_SECCOMP_ANNOTATION);
-    if (aligned) unsafe.push(aligned);
+    unsafe = true;
   }
 
   const explicitlyBad: string[] = [];
@@ -87,25 +130,18 @@ function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
       explicitlyBad.push(ref.name);
       badValues.push(profile.type ?? '');
       explicitLocations.push(containerLocation(ref, TYPE_KEYS));
-      unsafe.push({ op: 'replace', path: pointer(ref.path, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
-      const aligned = alignSeccompAnnotation(pod, containerSeccompAnnotation(ref.name));
-      if (aligned) unsafe.push(aligned);
+      unsafe = true;
     } else if (!podSeccompSet) {
       implicitlyBad.push(ref.name);
       implicitLocations.push(containerLocation(ref, TYPE_KEYS));
-      // The author's Localhost profile, from the deprecated container annotation, into the field.
-      const localhost = localhostProfileOf(annotations[containerSeccompAnnotation(ref.name)]);
-      if (localhost) safe.push(...setField(ref.container, ref.path, PROFILE_KEYS, localhost));
+      safe ||= localhostProfileOf(annotations[containerSeccompAnnotation(ref.name)]) !== undefined;
     }
   }
   if (implicitlyBad.length > 0 && podProfile == null) {
-    // The pod-level field follows the pod annotation when it names a profile the field allows.
-    const annotation = annotations[POD_SECCOMP_ANNOTATION];
-    const localhost = localhostProfileOf(annotation);
-    const podPatch = setField(pod.spec, pod.specPath, PROFILE_KEYS, localhost ?? RUNTIME_DEFAULT);
-    const aligned = localhost ? undefined : alignSeccompAnnotation(pod, POD_SECCOMP_ANNOTATION);
-    if (aligned) unsafe.unshift(...podPatch, aligned);
-    else safe.unshift(...podPatch);
+    const localhost = localhostProfileOf(annotations[POD_SECCOMP_ANNOTATION]);
+    if (localhost === undefined && alignSeccompAnnotation(pod, POD_SECCOMP_ANNOTATION) !== undefined)
+      unsafe = true;
+    else safe = true;
   }
   if (explicitlyBad.length > 0) badSetters.push(describeContainers(explicitlyBad));
   if (badSetters.length === 0 && implicitlyBad.length === 0) return ALLOWED;
@@ -113,16 +149,24 @@ function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
   const windows = runsOnWindows(pod);
   const fix = windows
     ? undefined
-    : safe.length > 0
-      ? fixOf(
+    : safe
+      ? lazyFixOf(
           'safe',
           'Set the pod-level seccompProfile (RuntimeDefault, or the Localhost profile its annotation names).',
-          safe,
+          safeSeccompPatch,
+          pod,
         )
-      : fixOf('unsafe', 'Use the runtime default seccomp profile instead of the forbidden ones.', unsafe);
+      : unsafe
+        ? lazyFixOf(
+            'unsafe',
+            'Use the runtime default seccomp profile instead of the forbidden ones.',
+            unsafeSeccompPatch,
+            pod,
+          )
+        : undefined;
   const unfixable = windows
     ? 'Windows pods cannot set seccomp profiles (a Linux-only field)'
-    : safe.length > 0 && unsafe.length > 0
+    : safe && unsafe
       ? 'replacing a forbidden seccomp profile or annotation the author wrote is an unsafe fix'
       : undefined;
   const extra = { ...(fix ? { fix } : {}), ...(unfixable ? { unfixable } : {}) };
