@@ -193,8 +193,12 @@ export function learnsFirst(files: readonly InputFile[]): boolean {
   );
 }
 
-/** With `--jobs` not given, worker threads are started only for more input than this. */
-const WORKER_MIN_BYTES = 512 * 1024;
+/**
+ * With `--jobs` not given, worker threads are started only for more input than this: a thread's
+ * start and its compiler's warm-up cost about 0.3 s of CPU, which a smaller scan does not win back
+ * (`node packages/cli/bench/cli.bench.mjs jobs`).
+ */
+const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 const WORKER_MIN_FILES = 16;
 
 /**
