@@ -1,9 +1,10 @@
 /**
- * The files of a scan shared among worker threads (`--jobs N`), with a report identical to that of
- * one thread: same findings in the same order, same summary, same verdicts. Each worker takes a
- * contiguous block of files (balanced by size) and an evaluation session of its own; the sessions
- * learn their blocks, the core joins their cross-object facts ({@link joinFacts}) and every session
- * adopts the whole before judging anything; the main thread puts the files' results back in order
+ * The files of a scan shared among threads (`--jobs N`: this one and N-1 workers), with a report
+ * identical to that of one thread: same findings in the same order, same summary, same verdicts.
+ * Each thread takes a contiguous block of files (balanced by size; this thread's is the smaller,
+ * as it also writes the report) with an evaluation session of its own; the sessions learn their
+ * blocks, the core joins their cross-object facts ({@link joinFacts}) and every session adopts the
+ * whole before judging anything; this thread puts the workers' results after its own, in order,
  * and counts the suppressions used anywhere once. No rule logic and no verdict here: the protocol
  * only carries the core's.
  */

@@ -78,7 +78,7 @@ export const SCAN: CommandSpec = {
     jobs: {
       type: 'string',
       value: 'N',
-      description: 'scan files on N threads (same report); default the number of CPUs',
+      description: 'scan on N threads (same report); default: the CPUs, from 4 MB of files',
     },
     helm: {
       type: 'boolean',
