@@ -73,5 +73,11 @@ describe('podguard scan: cross-object facts', () => {
     const after = await level({ 'a-namespace.yaml': namespace, 'z-agent.yaml': agent });
     expect(before).toContain('pod-security.kubernetes.io/enforce=privileged');
     expect(after).toBe(before);
+    // A file too large to read whole (kube-prometheus' 1.4 MB grafana-dashboardDefinitions.yaml) is
+    // streamed; the others are still read first (restricted here would reject the agent).
+    const large = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dashboards, namespace: ops}\ndata:\n  json: "${'x'.repeat(1_100_000)}"\n`;
+    expect(
+      await level({ 'a-agent.yaml': agent, 'b-dashboards.yaml': large, 'z-namespace.yaml': namespace }),
+    ).toBe(before);
   });
 });

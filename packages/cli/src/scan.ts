@@ -164,12 +164,12 @@ export interface ScanResult {
 const WHOLE_FILE_LIMIT = 1024 * 1024;
 
 /**
- * Inputs of files that are read whole (each up to {@link WHOLE_FILE_LIMIT}, from disk) are read in a
- * first pass that teaches the session the cross-object facts (ServiceAccounts, and the pods of the
- * Namespaces without an enforce label) before anything is judged, so verdicts do not depend on the
- * order of files. Of what the first pass parses, up to this much text is kept for the second pass
- * (the rest is parsed again). Standard input, tools' output and larger files (cluster dumps) keep
- * memory bounded by the largest document: a fact counts only for the objects after it
+ * Files read whole (each up to {@link WHOLE_FILE_LIMIT}, from disk) are read in a first pass that
+ * teaches the session the cross-object facts (ServiceAccounts, and the pods of the Namespaces
+ * without an enforce label) before anything is judged, so their verdicts do not depend on the order
+ * of files. Of what the first pass parses, up to this much text is kept for the second pass (the
+ * rest is parsed again). Standard input, tools' output and larger files (cluster dumps) keep memory
+ * bounded by the largest document: their facts count for the objects after them
  * (docs/fixes.md#cross-object-facts).
  */
 const LEARN_FIRST_KEEP = 8 * 1024 * 1024;
@@ -181,16 +181,16 @@ export interface Prepared {
   readonly parsed: Map<DocumentChunk, ParsedDocument>;
 }
 
-/**
- * Whether the inputs are read in a first pass ({@link LEARN_FIRST_KEEP}): files only (no standard
- * input, no output of a tool), each read whole.
- */
+/** Whether a manifest is read in the first pass ({@link LEARN_FIRST_KEEP}): a file on disk read whole. */
+const readFirst = (file: InputFile): boolean =>
+  file.path !== undefined &&
+  file.rendered === undefined &&
+  file.text === undefined &&
+  file.size <= WHOLE_FILE_LIMIT;
+
+/** Whether every manifest of the input is read in the first pass: its facts are then all there is. */
 export function learnsFirst(files: readonly InputFile[]): boolean {
-  return files.every(
-    (file) =>
-      (file.kind !== 'manifest' && file.kind !== 'json') ||
-      (file.path !== undefined && file.rendered === undefined && file.size <= WHOLE_FILE_LIMIT),
-  );
+  return files.every((file) => (file.kind !== 'manifest' && file.kind !== 'json') || readFirst(file));
 }
 
 /**
@@ -203,13 +203,11 @@ const WORKER_MIN_FILES = 16;
 
 /**
  * How many worker threads scan the files (0: the scan runs on this thread): only for files read
- * in a first pass (the caller checks it), from disk, when nothing is rewritten.
+ * in a first pass (the caller checks it: {@link learnsFirst}), when nothing is rewritten.
  */
 function workerCount(request: ScanRequest, files: readonly InputFile[]): number {
   const workers = request.workers;
   if (!workers || workers.jobs < 2 || request.keepDocuments || request.fix) return 0;
-  if (files.some((file) => file.path === undefined || file.rendered !== undefined || file.text !== undefined))
-    return 0;
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
   if (!workers.always && (files.length < WORKER_MIN_FILES || bytes < WORKER_MIN_BYTES)) return 0;
   const jobs = Math.min(workers.jobs, files.length);
@@ -220,13 +218,14 @@ function workerCount(request: ScanRequest, files: readonly InputFile[]): number 
 const FACT_KINDS: ReadonlySet<string> = new Set(['Namespace', 'ServiceAccount']);
 
 /**
- * The first pass over files read whole ({@link learnsFirst}). It parses and learns the documents
+ * The first pass over the files read whole ({@link LEARN_FIRST_KEEP}). It parses and learns the documents
  * that give facts (Namespaces, ServiceAccounts, Lists, and any whose kind is not plain from its
  * top-level lines) and sets aside those with a pod: their facts count only for Namespaces without
  * an enforce label, so {@link FirstPass.learnPods} parses them only if the input has one. Of a
- * file with a bad document, what comes before it is learned (the second pass judges it). The
- * caller then makes these the session's facts for good ({@link EvaluationSession.adoptFacts}), so
- * verdicts depend neither on the order of files nor on how they are shared among threads.
+ * file with a bad document, what comes before it is learned (the second pass judges it). When it
+ * read every input ({@link learnsFirst}), the caller makes these the session's facts for good
+ * ({@link EvaluationSession.adoptFacts}), so verdicts depend neither on the order of files nor on
+ * how they are shared among threads; else the inputs it could not read add theirs as they are read.
  */
 export class FirstPass {
   /** Files with documents kept parsed for the second pass. */
@@ -244,8 +243,8 @@ export class FirstPass {
   /** Learns the facts of `files` but for their pods. */
   learn(files: readonly InputFile[]): void {
     for (const file of files) {
-      if (file.kind !== 'manifest' && file.kind !== 'json') continue;
-      if (file.path === undefined || file.rendered !== undefined || this.patches.has(file.path)) continue;
+      if ((file.kind !== 'manifest' && file.kind !== 'json') || !readFirst(file)) continue;
+      if (file.path === undefined || this.patches.has(file.path)) continue;
       const keep = isKustomization(file.path);
       const pods: number[] = [];
       this.#read(file, (chunk, index) => {
@@ -422,14 +421,15 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   };
   const scanned: ScannedFile[] = [];
   const planner = request.fix ? new FixPlanner(options, request.fix.unsafe, isKubernetesObject) : undefined;
-  const learn = learnsFirst(files);
-  const jobs = learn ? workerCount(request, files) : 0;
+  // Threads need the facts of the whole input first: every input read in the first pass.
+  const whole = learnsFirst(files);
+  const jobs = whole ? workerCount(request, files) : 0;
   const first = new FirstPass(patches, session, planner);
   const prepared = first.prepared;
-  if (learn && jobs === 0) {
+  if (jobs === 0) {
     first.learn(files);
     if (session.shareFacts().unlabelledNamespaces.length > 0) first.learnPods();
-    session.adoptFacts();
+    if (whole) session.adoptFacts();
   }
   const summary = emptySummary();
   // Files finished, and the bytes they hold.
