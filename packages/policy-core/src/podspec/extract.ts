@@ -286,7 +286,10 @@ export function describeType(value: unknown): string {
     case 'string':
       return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
     case 'number':
-      return `a number (${value})`;
+      // Past 2^53 a number read from text is rounded: say so rather than print digits that were not written.
+      return Number.isInteger(value) && !Number.isSafeInteger(value)
+        ? `a number too large to read exactly (about ${value.toExponential(3)})`
+        : `a number (${value})`;
     case 'boolean':
       return `a boolean (${value})`;
     case 'undefined':

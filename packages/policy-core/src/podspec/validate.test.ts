@@ -11,13 +11,18 @@ import { collectProblems, isWellTyped, METADATA, POD_SPEC, type Shape, validateP
 /** Any JSON value; its type is usually wrong for the field it lands in. */
 const anyJson = fc.jsonValue({ maxDepth: 2 });
 
+/** Integers in a range, its ends included. */
+const integerIn = ([min, max]: readonly [number, number]) =>
+  fc.oneof(fc.integer({ min, max }), fc.constantFrom(min, max));
+
 /** Values of a shape, each field well-typed, missing, null or (sometimes) of any other type. */
 function shapedValueOf(shape: Shape, depth = 0): fc.Arbitrary<unknown> {
   const valid = ((): fc.Arbitrary<unknown> => {
     if (shape === 'string') return fc.string({ maxLength: 4 });
     if (shape === 'boolean') return fc.boolean();
-    if (shape === 'integer') return fc.oneof(fc.integer(), fc.constant(1.5));
     if (shape === 'object') return fc.dictionary(fc.string({ maxLength: 3 }), anyJson, { maxKeys: 2 });
+    if ('integer' in shape)
+      return fc.oneof(integerIn(shape.integer), fc.integer(), fc.constant(1.5), fc.constant(2 ** 63));
     if ('array' in shape) {
       return fc.array(
         fc.oneof({ weight: 8, arbitrary: shapedValueOf(shape.array, depth + 1) }, fc.constant(null)),
@@ -52,8 +57,8 @@ function shapedValueOf(shape: Shape, depth = 0): fc.Arbitrary<unknown> {
 function wellTypedOf(shape: Shape): fc.Arbitrary<unknown> {
   if (shape === 'string') return fc.string({ maxLength: 4 });
   if (shape === 'boolean') return fc.boolean();
-  if (shape === 'integer') return fc.integer();
   if (shape === 'object') return fc.dictionary(fc.string({ maxLength: 3 }), anyJson, { maxKeys: 2 });
+  if ('integer' in shape) return integerIn(shape.integer);
   if ('array' in shape) return fc.array(wellTypedOf(shape.array), { maxLength: 2 });
   if ('map' in shape)
     return fc.dictionary(fc.string({ maxLength: 3 }), wellTypedOf(shape.map), { maxKeys: 2 });
@@ -76,7 +81,12 @@ function wrongFor(shape: Shape): fc.Arbitrary<unknown> {
   const wrong = (accepts: (value: unknown) => boolean) => fc.oneof(...all).filter((value) => !accepts(value));
   if (shape === 'string') return wrong((value) => typeof value === 'string');
   if (shape === 'boolean') return wrong((value) => typeof value === 'boolean');
-  if (shape === 'integer') return wrong((value) => Number.isInteger(value));
+  if (typeof shape === 'object' && 'integer' in shape) {
+    const [min, max] = shape.integer;
+    return fc
+      .oneof(...all, fc.constantFrom(min - 1, max + 1, 2 ** 53 + 2, -(2 ** 63)))
+      .filter((value) => !(Number.isInteger(value) && (value as number) >= min && (value as number) <= max));
+  }
   if (shape === 'object' || 'fields' in shape || 'map' in shape) {
     return wrong((value) => typeof value === 'object' && value !== null && !Array.isArray(value));
   }
@@ -86,7 +96,7 @@ function wrongFor(shape: Shape): fc.Arbitrary<unknown> {
 /** A value of the shape that is well-typed except at exactly one place, anywhere in it. */
 function oneMistakeIn(shape: Shape): fc.Arbitrary<unknown> {
   const here = wrongFor(shape);
-  if (typeof shape === 'string') return here;
+  if (typeof shape === 'string' || 'integer' in shape) return here;
   if ('array' in shape) {
     const inside = fc
       .tuple(
@@ -199,5 +209,61 @@ describe('validatePodSpec fast path', () => {
         message: '/spec/template/metadata/annotations/a must be a string, got a number (1)',
       },
     ]);
+  });
+});
+
+describe('validatePodSpec ranges (the API server rejects values outside them before admission)', () => {
+  const problemsOf = (spec: unknown) => validatePodSpec(spec, '/spec', {}, '/metadata').map((p) => p.message);
+
+  it.each([
+    [
+      { securityContext: { runAsUser: -1 } },
+      '/spec/securityContext/runAsUser must be between 0 and 2147483647, inclusive, got a number (-1)',
+    ],
+    [
+      { securityContext: { fsGroup: 2147483648 } },
+      '/spec/securityContext/fsGroup must be between 0 and 2147483647, inclusive, got a number (2147483648)',
+    ],
+    [
+      { securityContext: { supplementalGroups: [1000, 4294967295] } },
+      '/spec/securityContext/supplementalGroups/1 must be between 0 and 2147483647, inclusive, got a number (4294967295)',
+    ],
+    [
+      { containers: [{ name: 'c', securityContext: { runAsGroup: Number('12345678901234567890') } }] },
+      '/spec/containers/0/securityContext/runAsGroup must be between 0 and 2147483647, inclusive, got a number too large to read exactly (about 1.235e+19)',
+    ],
+    [
+      { containers: [{ name: 'c', ports: [{ containerPort: 0 }] }] },
+      '/spec/containers/0/ports/0/containerPort must be between 1 and 65535, inclusive, got a number (0)',
+    ],
+    [
+      { containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 65536 }] }] },
+      '/spec/containers/0/ports/0/hostPort must be between 0 and 65535, inclusive, got a number (65536)',
+    ],
+  ])('%j', (spec, message) => {
+    expect(problemsOf(spec)).toEqual([message]);
+  });
+
+  it('accepts the ends of each range', () => {
+    expect(
+      problemsOf({
+        securityContext: {
+          runAsUser: 0,
+          runAsGroup: 2147483647,
+          fsGroup: 0,
+          supplementalGroups: [0, 2147483647],
+        },
+        containers: [
+          {
+            name: 'c',
+            securityContext: { runAsUser: 2147483647 },
+            ports: [
+              { containerPort: 1, hostPort: 0 },
+              { containerPort: 65535, hostPort: 65535 },
+            ],
+          },
+        ],
+      }),
+    ).toEqual([]);
   });
 });

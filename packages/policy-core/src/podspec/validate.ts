@@ -17,13 +17,23 @@ export interface InputProblem {
 export type Shape =
   | 'string'
   | 'boolean'
-  | 'integer'
   | 'object'
+  | { integer: readonly [min: number, max: number] }
   | { array: Shape }
   | { fields: Readonly<Record<string, Shape>> }
   | { map: Shape };
 
 const STRING_MAP: Shape = { map: 'string' };
+/**
+ * Integers, in the ranges the API server's validation accepts (pkg/apis/core/validation): user
+ * and group ids `IsValidUserID`/`IsValidGroupID`, ports `IsValidPortNum` (a hostPort of 0 is
+ * none). A value outside is rejected there before any admission plugin runs, so it is invalid
+ * input here, never a pass; and a number read from text beyond 2^53, which JavaScript cannot hold
+ * exactly, is outside every one of them, so no verdict rests on a rounded value.
+ */
+const ID: Shape = { integer: [0, 2147483647] };
+const PORT: Shape = { integer: [1, 65535] };
+const HOST_PORT: Shape = { integer: [0, 65535] };
 const SE_LINUX: Shape = { fields: { user: 'string', role: 'string', type: 'string', level: 'string' } };
 const PROFILE: Shape = { fields: { type: 'string', localhostProfile: 'string' } };
 const WINDOWS: Shape = {
@@ -49,7 +59,7 @@ const CONTAINER: Shape = {
     image: 'string',
     ports: {
       array: {
-        fields: { hostPort: 'integer', containerPort: 'integer', hostIP: 'string', protocol: 'string' },
+        fields: { hostPort: HOST_PORT, containerPort: PORT, hostIP: 'string', protocol: 'string' },
       },
     },
     securityContext: {
@@ -58,8 +68,8 @@ const CONTAINER: Shape = {
         privileged: 'boolean',
         seLinuxOptions: SE_LINUX,
         windowsOptions: WINDOWS,
-        runAsUser: 'integer',
-        runAsGroup: 'integer',
+        runAsUser: ID,
+        runAsGroup: ID,
         runAsNonRoot: 'boolean',
         readOnlyRootFilesystem: 'boolean',
         allowPrivilegeEscalation: 'boolean',
@@ -88,11 +98,11 @@ export const POD_SPEC: Shape = {
       fields: {
         seLinuxOptions: SE_LINUX,
         windowsOptions: WINDOWS,
-        runAsUser: 'integer',
-        runAsGroup: 'integer',
+        runAsUser: ID,
+        runAsGroup: ID,
         runAsNonRoot: 'boolean',
-        supplementalGroups: { array: 'integer' },
-        fsGroup: 'integer',
+        supplementalGroups: { array: ID },
+        fsGroup: ID,
         sysctls: { array: { fields: { name: 'string', value: 'string' } } },
         seccompProfile: PROFILE,
         appArmorProfile: PROFILE,
@@ -113,7 +123,8 @@ export const METADATA: Shape = {
 };
 
 function expected(shape: Shape): string {
-  if (typeof shape === 'string') return shape === 'integer' ? 'an integer' : `a ${shape}`;
+  if (typeof shape === 'string') return `a ${shape}`;
+  if ('integer' in shape) return 'an integer';
   if ('array' in shape) return 'an array';
   return 'an object';
 }
@@ -148,15 +159,24 @@ function compile(shape: Shape): Validator {
       if (value != null && typeof value !== shape) report(value, shape, base, tokens, problems);
     };
   }
-  if (shape === 'integer') {
-    return (value, base, tokens, problems) => {
-      if (value != null && !(typeof value === 'number' && Number.isInteger(value)))
-        report(value, shape, base, tokens, problems);
-    };
-  }
   if (shape === 'object') {
     return (value, base, tokens, problems) => {
       if (value != null && !isRecord(value)) report(value, shape, base, tokens, problems);
+    };
+  }
+  if ('integer' in shape) {
+    const [min, max] = shape.integer;
+    return (value, base, tokens, problems) => {
+      if (value == null) return;
+      if (!(typeof value === 'number' && Number.isInteger(value)))
+        return report(value, shape, base, tokens, problems);
+      if (value < min || value > max) {
+        const path = pointer(base, ...tokens);
+        problems.push({
+          path,
+          message: `${path} must be between ${min} and ${max}, inclusive, got ${describeType(value)}`,
+        });
+      }
     };
   }
   if ('array' in shape) {
@@ -215,8 +235,13 @@ type Check = (value: unknown) => boolean;
 
 const okString = (value: unknown): boolean => value == null || typeof value === 'string';
 const okBoolean = (value: unknown): boolean => value == null || typeof value === 'boolean';
-const okInteger = (value: unknown): boolean =>
-  value == null || (typeof value === 'number' && Number.isInteger(value));
+const okId = (value: unknown): boolean =>
+  value == null ||
+  (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 2147483647);
+const okPortNumber = (value: unknown): boolean =>
+  value == null || (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535);
+const okHostPort = (value: unknown): boolean =>
+  value == null || (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535);
 const okObject = (value: unknown): boolean => value == null || isRecord(value);
 
 /** An array whose items are not null and pass `item`; unset is fine. */
@@ -293,8 +318,8 @@ function okPort(value: unknown): boolean {
   if (value == null) return true;
   if (!isRecord(value)) return false;
   return (
-    okInteger(value.hostPort) &&
-    okInteger(value.containerPort) &&
+    okHostPort(value.hostPort) &&
+    okPortNumber(value.containerPort) &&
     okString(value.hostIP) &&
     okString(value.protocol)
   );
@@ -319,8 +344,8 @@ function okContainerSecurityContext(value: unknown): boolean {
     okBoolean(value.privileged) &&
     okSeLinux(value.seLinuxOptions) &&
     okWindows(value.windowsOptions) &&
-    okInteger(value.runAsUser) &&
-    okInteger(value.runAsGroup) &&
+    okId(value.runAsUser) &&
+    okId(value.runAsGroup) &&
     okBoolean(value.runAsNonRoot) &&
     okBoolean(value.readOnlyRootFilesystem) &&
     okBoolean(value.allowPrivilegeEscalation) &&
@@ -367,11 +392,11 @@ function okPodSecurityContext(value: unknown): boolean {
   return (
     okSeLinux(value.seLinuxOptions) &&
     okWindows(value.windowsOptions) &&
-    okInteger(value.runAsUser) &&
-    okInteger(value.runAsGroup) &&
+    okId(value.runAsUser) &&
+    okId(value.runAsGroup) &&
     okBoolean(value.runAsNonRoot) &&
-    okArray(value.supplementalGroups, okInteger) &&
-    okInteger(value.fsGroup) &&
+    okArray(value.supplementalGroups, okId) &&
+    okId(value.fsGroup) &&
     okArray(value.sysctls, okSysctl) &&
     okProfile(value.seccompProfile) &&
     okProfile(value.appArmorProfile)
