@@ -11,6 +11,7 @@ import {
   type CheckedObject,
   createEvaluation,
   dockerfileUser,
+  type EvaluatedObject,
   type EvaluateOptions,
   type EvaluationResult,
   type EvaluationSession,
@@ -757,6 +758,9 @@ export async function scanFile(file: InputFile, at: FileScan): Promise<void> {
         (file.rendered?.originBase !== undefined
           ? origins.locate(kubernetes[objectIndex], path, file.rendered.originBase)
           : undefined) ?? locate(file, parsed, `${bases[objectIndex] ?? ''}${path}`);
+      const objectOf = objectPointers(result.objects);
+      const placed = (objectIndex: number, path: string, object: string) =>
+        inObject(where(objectIndex, path), `${bases[objectIndex] ?? ''}${object}`);
       for (const object of result.objects) {
         if (object.kind === 'not-applicable') {
           summary.objects++;
@@ -766,12 +770,15 @@ export async function scanFile(file: InputFile, at: FileScan): Promise<void> {
         if (object.kind === 'pod') summary.pods++;
         objects.push({
           resource: object.resource,
-          source: where(object.objectIndex, object.path),
+          source: placed(object.objectIndex, object.path, object.path),
           rules: [...object.rules],
         });
       }
       for (const finding of result.findings) {
-        findings.push({ ...finding, source: where(finding.objectIndex, finding.path) });
+        findings.push({
+          ...finding,
+          source: placed(finding.objectIndex, finding.path, objectOf(finding.objectIndex, finding.path)),
+        });
       }
       const fixableFindings = result.findings.some((f) => f.status === 'fail' && f.fix);
       if (request.keepDocuments && fixableFindings) kept.push(parsed);
@@ -859,13 +866,7 @@ function scanItem(
       return { file: file.display, line: at.line, column: at.column, document: chunk.index };
     };
     const result = session.evaluate(fast.value, 0, { base });
-    for (const object of result.objects) {
-      summary.objects++;
-      if (object.kind === 'not-applicable') continue;
-      if (object.kind === 'pod') summary.pods++;
-      objects?.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
-    }
-    for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
+    collectItem(result, where, findings, objects, summary);
     planItem(result, fast.value, fast.value);
     return undefined;
   }
@@ -885,15 +886,65 @@ function scanItem(
   const result = session.evaluate(value, 0, { base });
   const where = (path: string): SourceLocation =>
     locate(file, parsed, `${item.pointer}${path.slice(base.length)}`);
+  collectItem(result, where, findings, objects, summary);
+  planItem(result, parsed.value, value);
+  return undefined;
+}
+
+/** The objects and findings of a List item's evaluation, placed (paths are the List's). */
+function collectItem(
+  result: EvaluationResult,
+  where: (path: string) => SourceLocation,
+  findings: LocatedFinding[],
+  objects: CheckedObject[] | undefined,
+  summary: { objects: number; pods: number },
+): void {
+  const objectOf = objectPointers(result.objects);
   for (const object of result.objects) {
     summary.objects++;
     if (object.kind === 'not-applicable') continue;
     if (object.kind === 'pod') summary.pods++;
-    objects?.push({ resource: object.resource, source: where(object.path), rules: [...object.rules] });
+    objects?.push({
+      resource: object.resource,
+      source: inObject(where(object.path), object.path),
+      rules: [...object.rules],
+    });
   }
-  for (const finding of result.findings) findings.push({ ...finding, source: where(finding.path) });
-  planItem(result, parsed.value, value);
-  return undefined;
+  for (const finding of result.findings) {
+    const object = objectOf(finding.objectIndex, finding.path);
+    findings.push({ ...finding, source: inObject(where(finding.path), object) });
+  }
+}
+
+/**
+ * For each finding of an evaluation, the pointer of its object in the evaluated value: the
+ * longest path of an evaluated object (of the same input) that is the finding's path or a parent
+ * of it. A few lookups per finding, whatever the number of objects (a List of 10,000 items).
+ */
+function objectPointers(objects: readonly EvaluatedObject[]): (objectIndex: number, path: string) => string {
+  const only = objects.length === 1 ? objects[0] : undefined;
+  if (only) {
+    // One object (a List item read alone, a document): its findings are its own, or the input's.
+    const { objectIndex: index, path: at } = only;
+    return (objectIndex, path) =>
+      objectIndex === index && (path === at || path.startsWith(`${at}/`)) ? at : '';
+  }
+  const paths = new Set<string>();
+  for (const object of objects)
+    if (object.path !== '') paths.add(`${object.objectIndex}\u0000${object.path}`);
+  if (paths.size === 0) return () => '';
+  return (objectIndex, path) => {
+    for (let end = path.length; end > 0; end = path.lastIndexOf('/', end - 1)) {
+      const prefix = path.slice(0, end);
+      if (paths.has(`${objectIndex}\u0000${prefix}`)) return prefix;
+    }
+    return '';
+  };
+}
+
+/** A location in the object at `object` of its document (`''`: the document is the object). */
+function inObject(source: SourceLocation, object: string): SourceLocation {
+  return object === '' ? source : { ...source, object };
 }
 
 /** Parses a List item, refusing an unrendered template as a document is refused. */

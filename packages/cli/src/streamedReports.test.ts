@@ -22,7 +22,7 @@ const pod = (name: string, container: string) =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: x\n${container}`;
 
 // A file of objects with a suppression and a document no rule can read, a List (read item by
-// item), a file whose only finding no object ran, a file that cannot be parsed, a Dockerfile.
+// item; two of its items have one kind, namespace and name, as in a dump of two clusters), a file whose only finding no object ran, a file that cannot be parsed, a Dockerfile.
 writeFileSync(
   join(dir, 'pods.yaml'),
   [
@@ -40,7 +40,7 @@ writeFileSync(
   JSON.stringify({
     apiVersion: 'v1',
     kind: 'List',
-    items: ['x', 'y', 'z'].map((name, i) => ({
+    items: ['x', 'y', 'z', 'x'].map((name, i) => ({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name, namespace: 'shop' },
@@ -106,6 +106,10 @@ describe('SARIF and JUnit written as the scan runs', () => {
     expect(junit.stdout).toContain('<testcase classname="broken.yaml" name="read broken.yaml:');
     expect(junit.stdout).toContain('<skipped message="suppressed: legacy image"/>');
     expect(junit.stdout).toContain('name="Deployment/shop/z runAsRoot"');
+    // Two items named alike are two objects: each its test cases, whether its List came whole or item by item.
+    expect(
+      junit.stdout.match(/<testcase classname="list\.json" name="Deployment\/shop\/x runAsRoot"/g),
+    ).toHaveLength(2);
     expect(junit.stdout).toContain('<testsuite name="Dockerfile"');
   });
 

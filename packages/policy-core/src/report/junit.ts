@@ -62,9 +62,9 @@ export interface JunitStream {
    * The test cases of a batch of the scan: checked objects and the findings found with them. A
    * finding joins the test case of its object and rule in the same batch: a front end hands over
    * each object with its findings (a document, or an item of a List read item by item). Objects
-   * of one key (file, document, kind, namespace, name) in different batches (two items of one
-   * List with the same name, which kubectl does not print) each get their test cases, where
-   * {@link formatJunit} merges them: a stream remembers no object once its batch is written.
+   * are told apart by file, document, place in the document (`source.object`), kind, namespace
+   * and name, so two items of one List named alike get test cases each, in a batch or in two, as
+   * {@link formatJunit} gives them: a stream remembers no object once its batch is written.
    */
   cases(objects: readonly CheckedObject[], findings: readonly LocatedFinding[]): JunitCases[];
   /** The document once the scan is done: the suites in order, their counts and their cases. */

@@ -17,11 +17,14 @@ export function resourcePath(resource: ResourceRef): string {
 }
 
 /**
- * A key equal for a finding and the checked object it is about: the same document of the same
- * file and the same resource (a `List` document holds several objects, told apart by resource).
+ * A key equal for a finding and the checked object it is about: the same object of the same
+ * document of the same file (a `List` document holds several objects, told apart by their place
+ * in it, `source.object`) and the same resource.
  */
 export function objectKey(resource: ResourceRef, source: SourceLocation | undefined): string {
-  const place = source ? `${source.file}\u0000${source.document}` : '\u0000';
+  const place = source
+    ? `${source.file}\u0000${source.document}\u0000${source.object ?? ''}`
+    : '\u0000\u0000';
   return `${place}\u0000${resource.kind}\u0000${resource.namespace ?? ''}\u0000${resource.name ?? ''}`;
 }
 

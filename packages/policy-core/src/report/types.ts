@@ -20,6 +20,12 @@ export interface SourceLocation {
   document: number;
   /** For `helm template` output: the chart template named by the `# Source:` comment. */
   template?: string;
+  /**
+   * The object's JSON pointer inside its document when the document holds several objects (a
+   * List's items: `/items/3`); absent when the document is the object. Two items of one List with
+   * the same kind, namespace and name are two objects: reports keep them apart by it.
+   */
+  object?: string;
 }
 
 /** A core finding with its place in the source. Findings about the evaluation options have no source. */
