@@ -85,76 +85,125 @@ export class FileLines {
   }
 }
 
-/** Where a document's text sits in its file. */
-export interface DocumentPlace {
+/**
+ * A document's edits as planned during the scan, by line and column of the document's text, with
+ * what each line they touch held as a fingerprint rather than as text: a fix of a cluster dump
+ * keeps its edits, not the dump (a List item's text is a slice of the whole file's string, which
+ * keeping it would keep).
+ */
+export interface PlacedEdits {
   /** 1-based line of the document's first line in the file. */
+  firstLine: number;
+  /** Columns before the text on its first line (3 after `--- `, a JSON List item's column). */
+  columnOffset: number;
+  /**
+   * The 0-based line of the document's last line when it is an item of a List read item by item:
+   * that line may go on in the file after the item (`},` in JSON), so the file's line is checked
+   * to start with the item's text.
+   */
+  itemLastLine?: number;
+  /** The document lines the edits touch, as scanned: line → fingerprint. */
+  scanned: Map<number, LineFingerprint>;
+  edits: LineEdit[];
+}
+
+/** A point of a document: its 0-based line and the column (UTF-16 units) in that line. */
+export interface DocumentPoint {
+  line: number;
+  column: number;
+}
+
+/** A document edit by lines and columns. */
+export interface LineEdit {
+  from: DocumentPoint;
+  to: DocumentPoint;
+  text: string;
+}
+
+/** A line's length and a 32-bit FNV-1a hash of its UTF-16 units. */
+export interface LineFingerprint {
+  length: number;
+  hash: number;
+}
+
+/** The fingerprint of `text.slice(start, end)`. */
+function fingerprint(text: string, start = 0, end = text.length): LineFingerprint {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return { length: end - start, hash: hash >>> 0 };
+}
+
+/** Where a document's text sits in its file, as the scan split it. */
+export interface DocumentPlace {
   firstLine: number;
   /** The document starts on its `---` line, after the marker. */
   inline?: boolean;
-  /** Columns before the text on its first line (3 after `--- `, a JSON List item's column). */
   columnOffset?: number;
-  /**
-   * An item of a List read item by item: its last line may go on in the file after the item
-   * (`},` in JSON), so that line is checked to start with the item's text.
-   */
+  /** Set for an item of a List read item by item. */
   item?: unknown;
   /** The document's text as parsed: the file's lines, joined by `\n`. */
   text: string;
 }
 
-/** Maps offsets of a document's text to byte offsets of its file, checking the lines agree. */
+/** Plans edits given by offsets of a document's text (yamlEdits.ts) as {@link PlacedEdits}. */
+export function placeEdits(place: DocumentPlace, edits: readonly TextEdit[]): PlacedEdits {
+  const { text } = place;
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lastLine = lineStarts.length - 1;
+  const scanned = new Map<number, LineFingerprint>();
+  const point = (offset: number): DocumentPoint => {
+    let low = 0;
+    let high = lastLine;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((lineStarts[middle] as number) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    if (!scanned.has(low)) {
+      const next = lineStarts[low + 1];
+      scanned.set(low, fingerprint(text, lineStarts[low], next === undefined ? text.length : next - 1));
+    }
+    return { line: low, column: offset - (lineStarts[low] as number) };
+  };
+  const placed = edits.map((edit) => {
+    const from = point(edit.start);
+    return { from, to: edit.end === edit.start ? from : point(edit.end), text: edit.text };
+  });
+  return {
+    firstLine: place.firstLine,
+    columnOffset: place.columnOffset ?? (place.inline ? 3 : 0),
+    ...(place.item !== undefined ? { itemLastLine: lastLine } : {}),
+    scanned,
+    edits: placed,
+  };
+}
+
+/** Maps points of a document to byte offsets of its file, checking the lines agree. */
 class PlaceMapper {
-  private readonly lineStarts: number[] = [0];
   private readonly checked = new Set<number>();
 
   constructor(
     private readonly lines: FileLines,
-    private readonly place: DocumentPlace,
-  ) {
-    for (let i = place.text.indexOf('\n'); i !== -1; i = place.text.indexOf('\n', i + 1)) {
-      this.lineStarts.push(i + 1);
-    }
-  }
+    private readonly placed: PlacedEdits,
+  ) {}
 
-  /** The document line holding `offset` (0-based). */
-  private lineOf(offset: number): number {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((this.lineStarts[middle] as number) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low;
-  }
-
-  /** The file line of document line `line`, and the byte offset of its `column`-th character. */
-  map(offset: number): { fileLine: number; byte: number } {
-    const line = this.lineOf(offset);
-    const column = offset - (this.lineStarts[line] as number);
-    const fileLine = this.place.firstLine - 1 + line;
-    const shift = line === 0 ? (this.place.columnOffset ?? (this.place.inline ? 3 : 0)) : 0;
+  /** The file line of a document point, and the byte offset of its column. */
+  map({ line, column }: DocumentPoint): { fileLine: number; byte: number } {
+    const fileLine = this.placed.firstLine - 1 + line;
+    const shift = line === 0 ? this.placed.columnOffset : 0;
     const fileText = this.lines.text(fileLine);
     if (!this.checked.has(line)) {
-      const next = this.lineStarts[line + 1];
-      const documentText = this.place.text.slice(
-        this.lineStarts[line],
-        next === undefined ? this.place.text.length : next - 1,
-      );
-      const rest = fileText.slice(shift);
-      const same =
-        next === undefined && this.place.item !== undefined
-          ? rest.startsWith(documentText)
-          : rest === documentText;
-      if (!same) {
-        throw new UneditableError(`line ${fileLine + 1} does not read as it did when scanned`, offset);
+      const scanned = this.placed.scanned.get(line) as LineFingerprint;
+      const rest = fileText.length - shift;
+      const whole = line === this.placed.itemLastLine ? rest >= scanned.length : rest === scanned.length;
+      const now = whole ? fingerprint(fileText, shift, shift + scanned.length) : undefined;
+      if (now?.hash !== scanned.hash) {
+        throw new UneditableError(`line ${fileLine + 1} does not read as it did when scanned`, 0);
       }
       const bytes = this.lines.contentEnd(fileLine) - this.lines.start(fileLine);
       if (Buffer.byteLength(fileText) !== bytes) {
-        throw new UneditableError(
-          `line ${fileLine + 1} holds bytes that are not UTF-8; fix it by hand`,
-          offset,
-        );
+        throw new UneditableError(`line ${fileLine + 1} holds bytes that are not UTF-8; fix it by hand`, 0);
       }
       this.checked.add(line);
     }
@@ -164,13 +213,14 @@ class PlaceMapper {
 }
 
 /** A document's edits as edits of its file's bytes. */
-export function byteEdits(lines: FileLines, place: DocumentPlace, edits: readonly TextEdit[]): ByteEdit[] {
-  const mapper = new PlaceMapper(lines, place);
-  return edits.map((edit) => {
-    const from = mapper.map(edit.start);
-    const to = edit.end === edit.start ? from : mapper.map(edit.end);
+export function byteEdits(lines: FileLines, placed: PlacedEdits): ByteEdit[] {
+  const mapper = new PlaceMapper(lines, placed);
+  return placed.edits.map((edit) => {
+    const from = mapper.map(edit.from);
+    const to = edit.to === edit.from ? from : mapper.map(edit.to);
     const eol = lines.eolAfter(from.fileLine);
-    let text = edit.text.replaceAll('\n', eol);
+    // A copy only when the file's lines end otherwise: a fix of a dump holds its edits' text once.
+    let text = eol === '\n' ? edit.text : edit.text.replaceAll('\n', eol);
     let start = from.byte;
     let end = to.byte;
     // An edit that starts at the end of a line with a line break of its own (inserting lines

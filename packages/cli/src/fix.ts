@@ -51,7 +51,7 @@ export async function fixFiles(files: readonly ScannedFile[], settings: FixSetti
     /** The file's new bytes: the planned edits, mapped onto the bytes as they are now. */
     const edit = (bytes: Uint8Array): { lines: FileLines; sorted: ByteEdit[] } => {
       const lines = new FileLines(bytes);
-      const all = planned.flatMap(({ place, edits }) => byteEdits(lines, place, edits));
+      const all = planned.flatMap(({ placed }) => byteEdits(lines, placed));
       return { lines, sorted: sortByteEdits(all) };
     };
     const result: FileFix = { file: display, changes, ...(skipped.length > 0 ? { skipped } : {}) };

@@ -2,17 +2,18 @@
  * The fixes of `--fix`, planned while the scan reads: each document (or List item) with something
  * to fix is hardened by the core as soon as it is read, with the cross-object facts known by then
  * (all of them for inputs read twice, see scan.ts), and turned at once into minimal text edits
- * (yamlEdits.ts), checked by parsing the edited text again. Only the edits are kept, so a fix of a
- * cluster dump takes the memory of its edits, not of its objects.
+ * (yamlEdits.ts), checked by parsing the edited text again. Only the edits are kept, by line and
+ * column with fingerprints of the lines they touch (fileEdits.ts), so a fix of a cluster dump
+ * takes the memory of its edits, not of its objects or its text.
  */
 import { createHardening, type EvaluateOptions, type HardeningSession } from '@podguard/policy-core';
 import { type DocumentChunk, InputProblem, type ParsedDocument, parseChunk } from './documents.js';
+import { type PlacedEdits, placeEdits } from './fileEdits.js';
 import { applyEdits, documentEdits, jsonEqual, type TextEdit, UneditableError } from './yamlEdits.js';
 
-/** The planned fix of one document: its place and text in the file, its edits, how many fixes. */
+/** The planned fix of one document: its edits, placed in the file, and how many fixes. */
 export interface DocumentFix {
-  place: DocumentChunk;
-  edits: TextEdit[];
+  placed: PlacedEdits;
   changes: number;
 }
 
@@ -73,7 +74,7 @@ export class FixPlanner {
       const edits = documentEdits(tree ?? parseChunk(place).document, place.text, value, after, json);
       if (edits.length === 0) return undefined;
       checkReadBack(place, edits, after);
-      return { place, edits, changes };
+      return { placed: placeEdits(place, edits), changes };
     } catch (error) {
       if (!(error instanceof UneditableError)) throw error;
       const line = lineAt(place.text, error.offset) + place.firstLine - 1;
