@@ -3,7 +3,13 @@
  * that read podguard's verdicts. The shape is a contract (issue 5): fields are only ever added, and
  * {@link JSON_REPORT_VERSION} changes only when a field changes meaning or goes away.
  */
-import { type ReportTail, reportPieces, type SeparableFindings, type StreamedFormat } from './streamed.js';
+import {
+  type ReportTail,
+  reportPieces,
+  type SeparableFindings,
+  type StreamedFormat,
+  stringifyAt,
+} from './streamed.js';
 import type { LocatedFinding, ScanReport, SourceLocation } from './types.js';
 
 /** Version of the JSON report shape; bumped only for incompatible changes. */
@@ -22,7 +28,7 @@ export function formatJson(report: ScanReport): string {
 const jsonFindings: SeparableFindings = {
   first: '\n',
   between: ',\n',
-  text: (finding) => `    ${JSON.stringify(reportFinding(finding), null, 2).replace(/\n/g, '\n    ')}`,
+  text: (finding) => stringifyAt(reportFinding(finding), 2),
 };
 
 export const jsonStream: StreamedFormat = {

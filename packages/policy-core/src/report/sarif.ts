@@ -9,7 +9,7 @@ import { type RuleDescriptor, ruleDocsUri } from '../model/ruleDescriptor.js';
 import type { Finding, ResourceRef } from '../model/types.js';
 import { stableHash } from './fingerprint.js';
 import { resourcePath } from './resourceLabel.js';
-import { type ReportTail, reportPieces, type StreamedFormat } from './streamed.js';
+import { type ReportTail, reportPieces, type StreamedFormat, stringifyAt } from './streamed.js';
 import type { LocatedFinding, ScanReport, SourceLocation } from './types.js';
 
 /** The published schema of the SARIF version emitted. */
@@ -87,8 +87,7 @@ export function sarifStream(rules: readonly RuleDescriptor[]): StreamedFormat {
         unlocated.push(finding);
         return '';
       }
-      const result = JSON.stringify(sarifResult(finding, finding.source, index), null, 2);
-      return `${results++ === 0 ? '\n' : ',\n'}        ${result.replace(/\n/g, '\n        ')}`;
+      return `${results++ === 0 ? '\n' : ',\n'}${stringifyAt(sarifResult(finding, finding.source, index), 4)}`;
     },
     tail: (report) => {
       // The rest of the run, as JSON.stringify prints it at this depth.

@@ -1,6 +1,6 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import { fixtureReport } from './__fixtures__/scanReport.js';
-import { joinFindings, reportPieces } from './streamed.js';
+import { joinFindings, reportPieces, stringifyAt } from './streamed.js';
 import { streamedFormats } from './streamedFormats.js';
 
 describe('separable formats', () => {
@@ -40,5 +40,22 @@ describe('separable formats', () => {
         5,
       ),
     ).toBe('');
+  });
+});
+
+describe('stringifyAt', () => {
+  const values = [
+    { rule: 'privileged', path: '/spec', empty: {}, none: [], nested: { a: [1, { b: 'x\ny' }], c: null } },
+    { message: 'line\nbreak "quoted"', list: [[], [{}]], undefinedIsDropped: undefined },
+    [],
+    {},
+  ];
+  it.each([0, 1, 2, 4])('prints as JSON.stringify(value, null, 2) re-indented %i levels deep', (depth) => {
+    const pad = ' '.repeat(2 * depth);
+    for (const value of values) {
+      expect(stringifyAt(value, depth)).toBe(
+        `${pad}${JSON.stringify(value, null, 2).replace(/\n/g, `\n${pad}`)}`,
+      );
+    }
   });
 });
