@@ -666,6 +666,21 @@ describe('the pack validates its own config (issue 12)', () => {
     );
   });
 
+  it("a setting its rule does not read, left out of a policy's schema, is still taken and checked by the pack", async () => {
+    const info = await pack.getAnalyzerInfo();
+    const schemaOf = (name: string) => info.policies.find((policy) => policy.name === name)?.configSchema;
+    expect(schemaOf('podguard-privileged')?.properties.uidRange).toBeUndefined();
+    expect(schemaOf('podguard-runAsUserRange')?.properties.uidRange).toBeDefined();
+    // podguardPolicyConfig writes every setting on every policy: the engine accepts it...
+    const messages = await messagesFor({ 'podguard-privileged': { uidRange: { min: 20000, max: 10 } } });
+    // ...and the pack checks it there as on the rule's own policy.
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        /^podguard-privileged mandatory: [\s\S]*invalid option uidRange: min \(20000\) is greater than max \(10\)/,
+      ),
+    );
+  });
+
   it('an impossible expiry date is a violation, not a silently dropped exemption', async () => {
     const messages = await messagesFor({
       'podguard-runAsNonRoot': { suppressions: [{ reason, expires: '2026-02-30' }] },

@@ -328,7 +328,7 @@ function rulePolicy(rule: Rule, defaults: PodguardSettings): ResourceValidationP
     enforcementLevel: 'mandatory',
     severity: SEVERITY[rule.level],
     tags: ['kubernetes', 'pod-security', rule.level],
-    configSchema: settingsSchema(defaults),
+    configSchema: settingsSchema(defaults, { rule: rule.id }),
     remediationSteps: `Set the fields the violation names; with enforcementLevel "remediate" podguard applies the fix itself.`,
     validateResource: (args, reportViolation) => {
       const prepared = prepare(rule, defaults, args, reportViolation);

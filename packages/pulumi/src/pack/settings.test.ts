@@ -71,6 +71,34 @@ describe('settings', () => {
     });
   });
 
+  it("a rule's policy describes the engine's settings and the options its rule reads, no other rule's", () => {
+    const keys = (rule: string) => Object.keys(settingsSchema({}, { rule }).properties);
+    expect(keys('runAsUserRange')).toEqual(
+      expect.arrayContaining([
+        'profile',
+        'suppressions',
+        'failOn',
+        'unsafeFixes',
+        'uidRange',
+        'denyUids',
+        'defaultUser',
+      ]),
+    );
+    expect(keys('runAsUserRange')).not.toContain('gidRange');
+    expect(keys('runAsGroupPolicy')).toEqual(
+      expect.arrayContaining(['gidRange', 'allowRootGroup', 'defaultGroup']),
+    );
+    expect(
+      keys('privileged').filter((key) =>
+        ['uidRange', 'gidRange', 'imageUsers', 'namespaceLevel'].includes(key),
+      ),
+    ).toEqual([]);
+    // Without a rule (the input and stack-wide policies): every setting.
+    expect(Object.keys(settingsSchema().properties)).toEqual(
+      expect.arrayContaining(['uidRange', 'gidRange', 'namespaceLevel']),
+    );
+  });
+
   it('pack options become schema defaults, which the engine applies before user config', () => {
     const schema = settingsSchema({ profile: 'openshift' });
     expect(schema.properties.profile).toMatchObject({ default: 'openshift' });

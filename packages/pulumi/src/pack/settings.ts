@@ -3,14 +3,18 @@
  * their translation to the core's `EvaluateOptions`.
  *
  * Pulumi hands each policy only its own config (`args.getConfig()`), and the `all` key of a policy
- * config file sets enforcement levels only. So each `podguard-<rule>` policy carries the same
- * settings schema; `createPodguardPack(options)` writes options into every policy's initial
- * config, and `podguardPolicyConfig()` writes a config file that sets them for every policy.
+ * config file sets enforcement levels only. So every policy accepts every setting (and checks it,
+ * checkSettings.ts); `createPodguardPack(options)` writes options into every policy's initial
+ * config, and `podguardPolicyConfig()` writes a config file that sets them for every policy. A
+ * rule's policy describes in its schema the settings that change its verdicts: the engine's, and
+ * the options its rule reads (the others would be most of what `GetAnalyzerInfo` carries, and
+ * the engine, whose config schemas allow other keys, needs no word of them).
  */
 import {
   type EvaluateOptions,
   globMatches,
   type JsonSchema,
+  optionReaders,
   podguardOptionsSchema,
   type Suppression,
 } from '@podguard/policy-core';
@@ -126,18 +130,25 @@ const SUPPRESSION_KEYS: readonly string[] = ['suppressions', 'exemptions'];
 /** Every setting a podguard policy knows, current and deprecated names. */
 export const SETTING_KEYS: readonly string[] = Object.keys(baseSchema.properties);
 
+/** The options rules read, by name: each with the ids of the rules that read it. */
+const RULE_OPTIONS: Readonly<Record<string, readonly string[]>> = optionReaders();
+
 /**
  * The `configSchema` of a podguard policy. The engine fills in its defaults before the user's
- * config, so `defaults` (pack options) become the schema's defaults. Policies that take no
- * suppressions (`suppressions: false`) have none in their schema.
+ * config, so `defaults` (pack options) become the schema's defaults (the pack also merges them
+ * itself: a setting left out of a schema still has its default). Policies that take no
+ * suppressions (`suppressions: false`) have none in their schema; a rule's policy (`rule`)
+ * describes, of the options rules read, those its rule reads.
  */
 export function settingsSchema(
   defaults: PodguardSettings = {},
-  { suppressions = true }: { suppressions?: boolean } = {},
+  { suppressions = true, rule }: { suppressions?: boolean; rule?: string } = {},
 ): PolicyConfigSchema {
   const properties: PolicyConfigSchema['properties'] = {};
   for (const [key, schema] of Object.entries(baseSchema.properties)) {
     if (!suppressions && SUPPRESSION_KEYS.includes(key)) continue;
+    const readers = RULE_OPTIONS[key];
+    if (rule !== undefined && readers !== undefined && !readers.includes(rule)) continue;
     const value = defaults[key as keyof PodguardSettings];
     properties[key] = value === undefined ? schema : { ...schema, default: value };
   }

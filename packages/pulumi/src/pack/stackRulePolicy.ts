@@ -44,7 +44,7 @@ export function stackRulePolicy(rule: Rule, defaults: PodguardSettings): StackVa
     enforcementLevel: 'mandatory',
     severity: SEVERITY[rule.level],
     tags: ['kubernetes', 'pod-security', rule.level],
-    configSchema: settingsSchema(defaults),
+    configSchema: settingsSchema(defaults, { rule: rule.id }),
     remediationSteps:
       'Set the fields the violation names (registerPodguardHardening applies the fix in code); this policy needs the whole stack, so Pulumi cannot remediate it.',
     validateStack: (args, reportViolation) => {
