@@ -128,7 +128,7 @@ const rulesRunByOptions = new Map<string, ReadonlySet<string>>();
 
 /** Whether the profile (at its version) runs a rule. Invalid options throw PodguardInputError. */
 function ruleRuns(rule: Rule, options: EvaluateOptions): boolean {
-  const key = JSON.stringify(options);
+  const key = keyOf(options);
   let ids = rulesRunByOptions.get(key);
   if (!ids) {
     const resolved = resolveEvaluation(options);
@@ -168,7 +168,7 @@ function readOnce(args: { type: string; urn: string; props: unknown }, type: Kub
 
 /** Evaluates a read resource, once per options. */
 function evaluateRead(read: ReadResource, options: EvaluateOptions): EvaluationResult {
-  const key = JSON.stringify(options);
+  const key = keyOf(options);
   let result = read.evaluations.get(key);
   if (!result) {
     result = evaluate(read.object, options);
@@ -246,6 +246,21 @@ interface Prepared {
 }
 
 /**
+ * `args.notApplicable(reason)`: the SDK throws an Error and catches it to report the policy as not
+ * applicable. Its stack, never shown, was most of the cost (about 30 µs a call in the pack, four
+ * policies of the default profile on every resource): it is captured with no frames.
+ */
+function notApplicable(args: ResourceValidationArgs, reason: string): never {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    args.notApplicable(reason);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * Reads the resource and the policy's settings. Returns undefined when the policy does not apply
  * (it has called `args.notApplicable`, which throws, or reported a configuration problem).
  * `reportViolation` is given when validating and absent when remediating (configuration problems
@@ -275,7 +290,7 @@ function prepare(
   let runs: boolean;
   try {
     if (settings instanceof PodguardInputError) throw settings;
-    base = withPartial(evaluateOptionsFor(settings), type);
+    base = optionsFor(settings, type);
     runs = ruleRuns(rule, base);
   } catch (error) {
     if (!(error instanceof PodguardInputError)) throw error;
@@ -285,7 +300,8 @@ function prepare(
   }
   const suppressionList = settings.suppressions ?? [];
   if (!runs) {
-    args.notApplicable(
+    notApplicable(
+      args,
       `rule ${rule.id} is not part of profile ${settings.profile ?? 'hardened'} at ${settings.version ?? 'latest'}`,
     );
   }
@@ -316,9 +332,36 @@ function isNamespaceType(type: KubernetesType): boolean {
   return type.kind === 'Namespace' && type.apiVersion === 'v1';
 }
 
-/** Options for a resource of this type: `partial` for `...Patch` resources. */
-function withPartial(options: EvaluateOptions, type: ParsedKubernetesType): EvaluateOptions {
-  return type.patch ? { ...options, partial: true } : options;
+/**
+ * The core options of checked settings for a resource of this type (`partial` for `...Patch`
+ * resources). Checked settings are cached by content (checkSettings.ts), so every policy and
+ * resource under one config gets the same options object, and {@link keyOf} prints it once.
+ */
+const optionsBySettings = new WeakMap<
+  PodguardSettings,
+  { whole?: EvaluateOptions; partial?: EvaluateOptions }
+>();
+function optionsFor(settings: PodguardSettings, type: ParsedKubernetesType): EvaluateOptions {
+  let entry = optionsBySettings.get(settings);
+  if (!entry) {
+    entry = {};
+    optionsBySettings.set(settings, entry);
+  }
+  entry.whole ??= evaluateOptionsFor(settings);
+  if (!type.patch) return entry.whole;
+  entry.partial ??= { ...entry.whole, partial: true };
+  return entry.partial;
+}
+
+/** Options as a cache key (their JSON), printed once per options object. */
+const optionKeys = new WeakMap<EvaluateOptions, string>();
+function keyOf(options: EvaluateOptions): string {
+  let key = optionKeys.get(options);
+  if (key === undefined) {
+    key = JSON.stringify(options);
+    optionKeys.set(options, key);
+  }
+  return key;
 }
 
 function rulePolicy(rule: Rule, defaults: PodguardSettings): ResourceValidationPolicy {
@@ -381,7 +424,7 @@ function inputPolicy(defaults: PodguardSettings): ResourceValidationPolicy {
       let failOn: FailOn;
       try {
         const settings = settingsOf(defaults, args, { name: INPUT_POLICY, takesSuppressions: false });
-        options = withPartial(evaluateOptionsFor(settings), type);
+        options = optionsFor(settings, type);
         failOn = settings.failOn ?? 'error';
       } catch (error) {
         if (!(error instanceof PodguardInputError)) throw error;
