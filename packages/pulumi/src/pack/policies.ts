@@ -53,6 +53,7 @@ import {
 import {
   markFindings,
   markUndecided,
+  NO_SUPPRESSIONS,
   recordSuppressions,
   recordUnusedAnnotations,
 } from './suppressionUse.js';
@@ -279,7 +280,7 @@ function prepare(
   let settings: PodguardSettings | PodguardInputError;
   try {
     settings = settingsOf(defaults, args, owner);
-    if (reportViolation) recordSuppressions(name, rule.id, settings.suppressions ?? []);
+    if (reportViolation) recordSuppressions(name, rule.id, settings.suppressions ?? NO_SUPPRESSIONS);
   } catch (error) {
     if (!(error instanceof PodguardInputError)) throw error;
     settings = error;

@@ -31,7 +31,7 @@ import {
   type PodguardSettings,
   settingsSchema,
 } from './settings.js';
-import { markFindings, markUndecided, recordSuppressions } from './suppressionUse.js';
+import { markFindings, markUndecided, NO_SUPPRESSIONS, recordSuppressions } from './suppressionUse.js';
 
 const SERVICE_ACCOUNT = { apiVersion: 'v1', kind: 'ServiceAccount' };
 
@@ -52,7 +52,7 @@ export function stackRulePolicy(rule: Rule, defaults: PodguardSettings): StackVa
       let base: EvaluateOptions;
       try {
         settings = settingsOf(defaults, args, { name, rule: rule.id, takesSuppressions: true });
-        recordSuppressions(name, rule.id, settings.suppressions ?? []);
+        recordSuppressions(name, rule.id, settings.suppressions ?? NO_SUPPRESSIONS);
         base = evaluateOptionsFor(settings);
         // Validates the options as every door does (an unknown profile is one clear error).
         createEvaluation(base);

@@ -21,10 +21,15 @@ interface Recorded {
 /** A policy's suppressions, under the settings they were read from. */
 interface PolicyRecord {
   readonly key: string;
+  /** The list recorded: checked settings are cached, so the same config gives the same list. */
+  readonly source: readonly PodguardExemption[];
   readonly suppressions: Recorded[];
 }
 
 const byPolicy = new Map<string, PolicyRecord>();
+
+/** The suppressions of settings that have none: one list, so that recording them again is free. */
+export const NO_SUPPRESSIONS: readonly PodguardExemption[] = Object.freeze([]);
 
 /** Unused `podguard.dev/suppress` annotation entries, as the core reports them, by URN. */
 const byResource = new Map<string, readonly Finding[]>();
@@ -38,10 +43,13 @@ export function recordSuppressions(
   rule: string,
   suppressions: readonly PodguardExemption[],
 ): void {
+  const known = byPolicy.get(policy);
+  if (known?.source === suppressions) return;
   const key = JSON.stringify(suppressions);
-  if (byPolicy.get(policy)?.key === key) return;
+  if (known?.key === key) return;
   byPolicy.set(policy, {
     key,
+    source: suppressions,
     suppressions: suppressions.map((exemption) => ({
       suppression: coreSuppression(rule, exemption),
       used: false,
