@@ -112,13 +112,15 @@ function copy(
     tokens.pop();
     if (isArray) (result as unknown[]).push(item);
     else if (unknowns && isUnknownSentinel(own)) continue;
-    else
+    // `__proto__` would set the prototype by assignment: defined as a plain property instead.
+    else if (key === '__proto__')
       Object.defineProperty(result, key, {
         value: item,
         enumerable: true,
         writable: true,
         configurable: true,
       });
+    else (result as Record<string, unknown>)[key] = item;
   }
   return result;
 }
