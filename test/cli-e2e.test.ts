@@ -183,7 +183,7 @@ describe('the built podguard bin', () => {
   }
 
   // 8,000 failing pods give 64,000 findings: about 100 MB if kept (a report built at the end dies
-  // in this heap). Written as they are found (ndjson, json), none is kept.
+  // in this heap). Written as they are found (ndjson, json, text), none is kept.
   it('writes the findings of a failing 8,000-pod List through a 32 MB heap as they are found', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'podguard-findings-'));
     const file = join(dir, 'pods.json');
@@ -197,7 +197,17 @@ describe('the built podguard bin', () => {
     const out = join(dir, 'findings.ndjson');
     const run = podguard(['scan', file, '--format', 'ndjson', '--output', out], { heapMb: 32 });
     const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+    // The default format too: each pod's lines as it is judged, the summary from counts.
+    const textOut = join(dir, 'findings.txt');
+    const textRun = podguard(['scan', file, '--output', textOut], { heapMb: 32 });
+    const text = readFileSync(textOut, 'utf8');
     rmSync(dir, { recursive: true, force: true });
+    expect(textRun.stderr).toBe('');
+    expect(textRun.status).toBe(1);
+    expect(text).toContain('Pod shop/pod-7999  ');
+    expect(text).toContain(
+      '8000 objects scanned in 1 file: 8000 failed, 0 passed\n64000 findings: 64000 errors, 0 warnings, 0 suppressed\n',
+    );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(1);
     expect(lines).toHaveLength(64_000);

@@ -1,14 +1,15 @@
 /**
- * `--format sarif` and `--format junit` are written as the scan runs (findings and checked objects
- * handed over per document, JUnit's test cases kept in temporary files): the bytes must be those
- * of the whole-report formatters over the same scan kept in memory.
+ * `--format sarif`, `junit` and `text` are written as the scan runs (findings and checked objects
+ * handed over per document, JUnit's test cases kept in temporary files, the text report's summary
+ * kept as counts): the bytes must be those of the whole-report formatters over the same scan kept
+ * in memory.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { builtinRuleDescriptors, formatJunit, formatSarif } from '@podguard/policy-core';
+import { builtinRuleDescriptors, formatJunit, formatSarif, formatText } from '@podguard/policy-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from './scan.js';
 import { runCli } from './testing.js';
@@ -74,10 +75,11 @@ async function formatted(paths: string[], cwd: string, profile?: string) {
   return {
     sarif: formatSarif({ ...result.report, config: null }, builtinRuleDescriptors()),
     junit: formatJunit(result.report),
+    text: formatText({ ...result.report, config: null }, { color: false }),
   };
 }
 
-describe('SARIF and JUnit written as the scan runs', () => {
+describe('SARIF, JUnit and text written as the scan runs', () => {
   const inputs: { name: string; cwd: string; paths: string[]; profile?: string }[] = [
     { name: 'mixed files', cwd: dir, paths: readdirSync(dir).sort() },
     { name: 'mixed files, restricted', cwd: dir, paths: ['.'], profile: 'restricted' },
@@ -85,7 +87,7 @@ describe('SARIF and JUnit written as the scan runs', () => {
     { name: 'test/real-world, hardened', cwd: root, paths: ['test/real-world'], profile: 'hardened' },
   ];
   for (const input of inputs) {
-    it(`are the bytes of formatSarif and formatJunit: ${input.name}`, async () => {
+    it(`are the bytes of formatSarif, formatJunit and formatText: ${input.name}`, async () => {
       const expected = await formatted(input.paths, input.cwd, input.profile);
       const flags = ['--no-config', ...(input.profile ? ['--profile', input.profile] : [])];
       const sarif = await runCli(['scan', ...input.paths, '--format', 'sarif', ...flags], { cwd: input.cwd });
@@ -95,6 +97,9 @@ describe('SARIF and JUnit written as the scan runs', () => {
       expect(junit.code).toBe(sarif.code);
       expect(junit.stderr).toBe(sarif.stderr);
       expect(junit.stdout.match(/<testcase /g)?.length).toBeGreaterThan(4);
+      const text = await runCli(['scan', ...input.paths, '--format', 'text', ...flags], { cwd: input.cwd });
+      expect(text.stdout).toBe(expected.text);
+      expect(text.code).toBe(sarif.code);
     });
   }
 

@@ -179,7 +179,13 @@ export {
   type StreamedFormat,
 } from './report/streamed.js';
 export { streamedFormats } from './report/streamedFormats.js';
-export { formatText, TEXT_WIDTH, type TextFormatOptions } from './report/text.js';
+export {
+  formatText,
+  TEXT_WIDTH,
+  type TextFormatOptions,
+  type TextStream,
+  textStream,
+} from './report/text.js';
 export type * from './report/types.js';
 export type { Rule, RuleFact, RuleTarget } from './rulekit/define.js';
 export { podguardRules, psaRules, ruleRegistry } from './rules/index.js';

@@ -15,6 +15,7 @@ import {
   type StreamedFormat,
   sarifStream,
   streamedFormats,
+  textStream,
 } from '@podguard/policy-core';
 import { ConfigError, findConfig, loadConfig, type PodguardConfig } from '../config.js';
 import { fixArgs, fixFs, isFixAdvice, runFix } from '../fix.js';
@@ -163,17 +164,19 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   };
 
   const configName = configFile === undefined ? null : relative(io.cwd, configFile).split('\\').join('/');
+  const textOptions = {
+    color: format === 'text' && output === undefined && colorFor(io.stdout, io.env),
+    summaryControls: values.summary === 'controls',
+    verbose: values.verbose === true,
+  };
   /**
-   * Scans and writes the report as the scan finds: JSON, NDJSON, compact and SARIF reports are
-   * written as the findings come (they are not kept: a cluster dump of 200,000 findings takes no
-   * more memory than one of ten); JUnit's test cases go to temporary files until the counts that
-   * precede them are known. `fixErrors`: files --fix could not write, input errors of the report.
-   * Returns the exit code, or undefined for the text format (written from the whole report).
+   * Scans and writes the report as the scan finds: text, JSON, NDJSON, compact and SARIF reports
+   * are written as the findings come (they are not kept: a cluster dump of 200,000 findings takes
+   * no more memory than one of ten; the text report keeps its summary as counts); JUnit's test
+   * cases go to temporary files until the counts that precede them are known. `fixErrors`: files
+   * --fix could not write, input errors of the report. Returns the exit code.
    */
-  const streamReport = async (
-    scanRequest: ScanRequest,
-    fixErrors: InputError[],
-  ): Promise<number | undefined> => {
+  const streamReport = async (scanRequest: ScanRequest, fixErrors: InputError[]): Promise<number> => {
     const withFixErrors = (result: ScanResult) => {
       result.report.inputErrors.push(...fixErrors);
       result.report.summary.errors += fixErrors.length;
@@ -199,8 +202,29 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
         await spool.close();
       }
     }
+    if (format === 'text') {
+      const stream = textStream(textOptions);
+      const writer = new ReportWriter(output, io);
+      const result = await scan({
+        ...scanRequest,
+        sink: async (findings, objects) => {
+          const text = stream.batch(findings, objects);
+          if (text === '') return;
+          // The progress line (standard error, same terminal) goes before the report's lines.
+          clearProgress();
+          await writer.write(text);
+        },
+        sinkObjects: true,
+      });
+      clearProgress();
+      withFixErrors(result);
+      await writer.write(stream.tail({ ...result.report, config: configName }));
+      await writer.close();
+      // The text report lists unreadable inputs itself.
+      if (result.report.inputErrors.length > 0) return 2;
+      return result.blocking ? 1 : 0;
+    }
     const streamed = streamedFormat(format);
-    if (!streamed) return undefined;
     const writer = new ReportWriter(output, io);
     let written = 0;
     // The head once, before the first finding (a batch may hold checked objects only) or the tail.
@@ -241,62 +265,45 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
     return result.blocking ? 1 : 0;
   };
 
-  if (!values.fix) {
-    const code = await streamReport(request, []);
-    if (code !== undefined) return code;
-  }
+  if (!values.fix) return streamReport(request, []);
 
   // The first scan of --fix plans the fixes; its findings are not kept (the report is of the files
   // as fixed, read again), only those runFix speaks of: memory stays that of the planned edits.
   // Standard input cannot be read again: with it, the findings are kept.
   const advice: LocatedFinding[] = [];
-  const readAgain = values.fix === true && !positionals.includes('-');
+  const readAgain = !positionals.includes('-');
   if (readAgain) {
     request.sink = async (batch) => {
       for (const finding of batch) if (isFixAdvice(finding)) advice.push(finding);
     };
   }
-  let result = await scan(request);
+  const result = await scan(request);
   clearProgress();
-  if (values.fix) {
-    delete request.sink;
-    const dryRun = values['dry-run'] === true;
-    const fix = await runFix(
-      result,
-      { dryRun, ...fixFs(io) },
-      io,
-      readAgain ? advice : result.report.findings,
-    );
-    if (dryRun) {
-      // Inputs that could not be read are neither fixed nor silently passed: exit 2, as scan does.
-      writeInputErrors(result.report, io);
-      if (result.report.inputErrors.length > 0 || fix.errors.length > 0) return 2;
-      return fix.changed ? 1 : 0;
-    }
-    // Report what is left after fixing, as `eslint --fix` does; files that could not be written are errors.
-    if (readAgain || fix.changed) {
-      const { fix: _plan, ...plain } = request;
-      const code = await streamReport(plain, fix.errors);
-      if (code !== undefined) return code;
-      result = await scan(plain);
-      clearProgress();
-    }
-    result.report.inputErrors.push(...fix.errors);
-    result.report.summary.errors += fix.errors.length;
+  delete request.sink;
+  const dryRun = values['dry-run'] === true;
+  const fix = await runFix(result, { dryRun, ...fixFs(io) }, io, readAgain ? advice : result.report.findings);
+  if (dryRun) {
+    // Inputs that could not be read are neither fixed nor silently passed: exit 2, as scan does.
+    writeInputErrors(result.report, io);
+    if (result.report.inputErrors.length > 0 || fix.errors.length > 0) return 2;
+    return fix.changed ? 1 : 0;
   }
+  // Report what is left after fixing, as `eslint --fix` does; files that could not be written are errors.
+  if (readAgain || fix.changed) {
+    const { fix: _plan, ...plain } = request;
+    return streamReport(plain, fix.errors);
+  }
+  result.report.inputErrors.push(...fix.errors);
+  result.report.summary.errors += fix.errors.length;
 
   const report: ScanReport = { ...result.report, config: configName };
-  const color = format === 'text' && output === undefined && colorFor(io.stdout, io.env);
-  const pieces = streamedFormat(format);
-  const text = pieces
-    ? reportPieces(pieces, report)
-    : format === 'junit'
+  // Standard input after --fix that changed nothing: the findings of the one scan, kept.
+  const text =
+    format === 'junit'
       ? formatJunit(report)
-      : formatText(report, {
-          color,
-          summaryControls: values.summary === 'controls',
-          verbose: values.verbose === true,
-        });
+      : format === 'text'
+        ? formatText(report, textOptions)
+        : reportPieces(streamedFormat(format), report);
   await emit(text, output, io);
   // The text and compact reports list unreadable inputs themselves; the others say so on stderr.
   if (format !== 'text' && format !== 'compact') writeInputErrors(report, io);
@@ -304,12 +311,9 @@ export async function runScan(args: readonly string[], io: CliIo): Promise<numbe
   return result.blocking ? 1 : 0;
 }
 
-/** The format's pieces, when it can be written as the scan goes (a new stream for each report). */
-function streamedFormat(format: Format): StreamedFormat | undefined {
-  if (format === 'sarif') return sarifStream(ruleDescriptors());
-  return format === 'json' || format === 'ndjson' || format === 'compact'
-    ? streamedFormats[format]
-    : undefined;
+/** The pieces of a format written finding by finding (a new stream for each report). */
+function streamedFormat(format: Exclude<Format, 'text' | 'junit'>): StreamedFormat {
+  return format === 'sarif' ? sarifStream(ruleDescriptors()) : streamedFormats[format];
 }
 
 function writeInputErrors(report: Pick<ScanReport, 'inputErrors'>, io: CliIo): void {

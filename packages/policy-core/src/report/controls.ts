@@ -59,33 +59,53 @@ const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
  * ISO 27001) and then naturally by control id. Findings keep their input order inside a group.
  */
 export function groupByControl<F extends ControlledFinding>(findings: readonly F[]): ControlGroup<F>[] {
-  const groups = new Map<string, ControlGroup<F>>();
-  for (const finding of findings) {
-    for (const control of new Set(finding.controls)) {
-      let group = groups.get(control);
-      if (!group) {
-        group = {
-          control,
-          framework: controlFramework(control),
-          rules: [],
-          failed: 0,
-          suppressed: 0,
-          errors: 0,
-          findings: [],
-        };
-        groups.set(control, group);
+  const tally = new ControlTally<F>(true);
+  tally.add(findings);
+  return tally.groups();
+}
+
+/**
+ * {@link groupByControl} fed in batches (a report written as the scan goes). Without
+ * `keepFindings`, groups count their findings and list their rules but hold none of them
+ * (`findings` stays empty): a cluster's findings are not kept for a summary.
+ */
+export class ControlTally<F extends ControlledFinding = ControlledFinding> {
+  readonly #groups = new Map<string, ControlGroup<F>>();
+
+  constructor(private readonly keepFindings: boolean) {}
+
+  add(findings: readonly F[]): void {
+    for (const finding of findings) {
+      for (const control of new Set(finding.controls)) {
+        let group = this.#groups.get(control);
+        if (!group) {
+          group = {
+            control,
+            framework: controlFramework(control),
+            rules: [],
+            failed: 0,
+            suppressed: 0,
+            errors: 0,
+            findings: [],
+          };
+          this.#groups.set(control, group);
+        }
+        if (this.keepFindings) group.findings.push(finding);
+        if (!group.rules.includes(finding.rule)) group.rules.push(finding.rule);
+        if (finding.status === 'fail') group.failed++;
+        else if (finding.status === 'suppressed') group.suppressed++;
+        else group.errors++;
       }
-      group.findings.push(finding);
-      if (!group.rules.includes(finding.rule)) group.rules.push(finding.rule);
-      if (finding.status === 'fail') group.failed++;
-      else if (finding.status === 'suppressed') group.suppressed++;
-      else group.errors++;
     }
   }
-  for (const group of groups.values()) group.rules.sort();
-  return [...groups.values()].sort(
-    (a, b) =>
-      FRAMEWORK_ORDER.indexOf(a.framework) - FRAMEWORK_ORDER.indexOf(b.framework) ||
-      naturalOrder(a.control, b.control),
-  );
+
+  /** The groups so far, in order, rules sorted. */
+  groups(): ControlGroup<F>[] {
+    for (const group of this.#groups.values()) group.rules.sort();
+    return [...this.#groups.values()].sort(
+      (a, b) =>
+        FRAMEWORK_ORDER.indexOf(a.framework) - FRAMEWORK_ORDER.indexOf(b.framework) ||
+        naturalOrder(a.control, b.control),
+    );
+  }
 }

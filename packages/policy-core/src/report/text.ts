@@ -8,9 +8,10 @@
  * this stays pure.
  */
 import type { Finding } from '../model/types.js';
-import { groupByControl } from './controls.js';
+import { ControlTally } from './controls.js';
 import { countOf, objectKey, qualifiedName } from './resourceLabel.js';
-import type { LocatedFinding, ScanReport, SourceLocation } from './types.js';
+import type { ReportTail } from './streamed.js';
+import type { CheckedObject, LocatedFinding, ScanReport, SourceLocation } from './types.js';
 
 /** Options of {@link formatText}. */
 export interface TextFormatOptions {
@@ -48,59 +49,101 @@ interface ObjectGroup {
 
 /** Formats a scan for a terminal or a CI log. Ends with a newline. */
 export function formatText(report: ScanReport, options: TextFormatOptions): string {
-  const paint: Paint = (style, text) => (options.color ? `${ANSI[style][0]}${text}${ANSI[style][1]}` : text);
-  const out: string[] = [];
-
-  for (const group of groupByObject(report)) {
-    out.push(...groupLines(group, options.verbose === true, paint), '');
-  }
-
-  if (report.inputErrors.length > 0) {
-    out.push(paint('bold', 'Inputs that could not be read'));
-    for (const error of report.inputErrors) {
-      const where = [error.file, error.line, error.line !== undefined ? error.column : undefined]
-        .filter((part) => part !== undefined)
-        .join(':');
-      out.push(...hanging(`  ${printable(where)}  `, printable(error.message), 4, (t) => paint('red', t)));
-    }
-    out.push('');
-  }
-
-  if (options.summaryControls) {
-    const groups = groupByControl(report.findings);
-    out.push(paint('bold', 'Controls'));
-    if (groups.length === 0) out.push('  no findings map to a control');
-    for (const group of groups) {
-      const counts = [
-        `${group.failed} failed`,
-        ...(group.suppressed > 0 ? [`${group.suppressed} suppressed`] : []),
-        ...(group.errors > 0 ? [`${group.errors} ${group.errors === 1 ? 'error' : 'errors'}`] : []),
-      ].join(', ');
-      const text = `${group.control}: ${counts} (${group.rules.join(', ')})`;
-      out.push(
-        ...wrap(text, TEXT_WIDTH - 2, TEXT_WIDTH - 4).map((line, i) =>
-          i === 0 ? `  ${line}` : `    ${line}`,
-        ),
-      );
-    }
-    out.push('');
-  }
-
-  out.push(...summaryLines(report, paint));
-  return `${out.join('\n')}\n`;
+  const stream = textStream(options);
+  return stream.batch(report.findings, report.objects) + stream.tail(report);
 }
 
-/** Findings by object, objects in order of their first finding; findings about the options last. */
-function groupByObject(report: ScanReport): ObjectGroup[] {
+/**
+ * `--format text` written as the scan goes. Each batch of the scan (a document, an item of a List)
+ * hands over its findings with its checked objects: their groups are written at once, and the
+ * summary is kept as counts. The findings about the options (a few, with no place in a file) are
+ * held for the end. An object's findings come in the batch of the object, so the groups are those
+ * of {@link formatText}, which is this stream fed the whole report as one batch.
+ */
+export interface TextStream {
+  /** The groups of a batch's objects, each followed by an empty line. */
+  batch(findings: readonly LocatedFinding[], objects: readonly CheckedObject[]): string;
+  /** The findings about the options, unreadable inputs, controls and the summary. */
+  tail(report: ReportTail): string;
+}
+
+/** Starts a text report written in pieces (see {@link TextStream}). */
+export function textStream(options: TextFormatOptions): TextStream {
+  const paint: Paint = (style, text) => (options.color ? `${ANSI[style][0]}${text}${ANSI[style][1]}` : text);
+  const verbose = options.verbose === true;
+  const tally = new SummaryTally();
+  const controls = options.summaryControls ? new ControlTally(false) : undefined;
+  const aboutOptions: LocatedFinding[] = [];
+  const block = (group: ObjectGroup) => `${groupLines(group, verbose, paint).join('\n')}\n\n`;
+  return {
+    batch(findings, objects) {
+      tally.add(findings);
+      controls?.add(findings);
+      let text = '';
+      for (const group of groupByObject(findings, objects, aboutOptions)) text += block(group);
+      return text;
+    },
+    tail(report) {
+      const out: string[] = [];
+      if (aboutOptions.length > 0) {
+        out.push(
+          ...groupLines({ title: 'Options and configuration', findings: aboutOptions }, verbose, paint),
+          '',
+        );
+      }
+      if (report.inputErrors.length > 0) {
+        out.push(paint('bold', 'Inputs that could not be read'));
+        for (const error of report.inputErrors) {
+          const where = [error.file, error.line, error.line !== undefined ? error.column : undefined]
+            .filter((part) => part !== undefined)
+            .join(':');
+          out.push(
+            ...hanging(`  ${printable(where)}  `, printable(error.message), 4, (t) => paint('red', t)),
+          );
+        }
+        out.push('');
+      }
+      if (controls) {
+        const groups = controls.groups();
+        out.push(paint('bold', 'Controls'));
+        if (groups.length === 0) out.push('  no findings map to a control');
+        for (const group of groups) {
+          const counts = [
+            `${group.failed} failed`,
+            ...(group.suppressed > 0 ? [`${group.suppressed} suppressed`] : []),
+            ...(group.errors > 0 ? [`${group.errors} ${group.errors === 1 ? 'error' : 'errors'}`] : []),
+          ].join(', ');
+          const text = `${group.control}: ${counts} (${group.rules.join(', ')})`;
+          out.push(
+            ...wrap(text, TEXT_WIDTH - 2, TEXT_WIDTH - 4).map((line, i) =>
+              i === 0 ? `  ${line}` : `    ${line}`,
+            ),
+          );
+        }
+        out.push('');
+      }
+      out.push(...tally.lines(report, paint));
+      return `${out.join('\n')}\n`;
+    },
+  };
+}
+
+/**
+ * A batch's findings by object, objects in order of their first finding; the findings about the
+ * options go to `aboutOptions`. `objects` say where each object starts.
+ */
+function groupByObject(
+  findings: readonly LocatedFinding[],
+  objects: readonly CheckedObject[],
+  aboutOptions: LocatedFinding[],
+): ObjectGroup[] {
   const objectSources = new Map(
-    report.objects.map((object) => [objectKey(object.resource, object.source), object.source]),
+    objects.map((object) => [objectKey(object.resource, object.source), object.source]),
   );
   const groups = new Map<string, ObjectGroup>();
-  let options: ObjectGroup | undefined;
-  for (const finding of report.findings) {
+  for (const finding of findings) {
     if (!finding.source) {
-      options ??= { title: 'Options and configuration', findings: [] };
-      options.findings.push(finding);
+      aboutOptions.push(finding);
       continue;
     }
     const key = objectKey(finding.resource, finding.source);
@@ -118,7 +161,7 @@ function groupByObject(report: ScanReport): ObjectGroup[] {
     }
     group.findings.push(finding);
   }
-  return options ? [...groups.values(), options] : [...groups.values()];
+  return [...groups.values()];
 }
 
 /** `file:line`, or for Helm output `template (file:line)`: the template is what the author edits. */
@@ -242,84 +285,112 @@ function wrap(text: string, first: number, rest = first): string[] {
   return lines;
 }
 
-/** Counts per rule, objects failed and passed, findings by severity, and the config file. */
-function summaryLines(report: ScanReport, paint: Paint): string[] {
-  const out: string[] = [];
-  interface RuleCounts {
-    errors: number;
-    warnings: number;
-    suppressed: number;
-    objects: Set<string>;
-  }
-  const rules = new Map<string, RuleCounts>();
-  const failedObjects = new Set<string>();
-  const warnedObjects = new Set<string>();
-  let notChecked = 0;
-  for (const finding of report.findings) {
-    let counts = rules.get(finding.rule);
-    if (!counts) {
-      counts = { errors: 0, warnings: 0, suppressed: 0, objects: new Set() };
-      rules.set(finding.rule, counts);
-    }
-    const key = finding.source ? objectKey(finding.resource, finding.source) : undefined;
-    if (finding.status === 'suppressed') {
-      counts.suppressed++;
-      continue;
-    }
-    if (key !== undefined) counts.objects.add(key);
-    if (finding.status === 'error') notChecked++;
-    if (finding.status === 'error' || finding.severity === 'error') {
-      counts.errors++;
-      if (key !== undefined) failedObjects.add(key);
-    } else {
-      counts.warnings++;
-      if (key !== undefined) warnedObjects.add(key);
-    }
-  }
-  for (const key of failedObjects) warnedObjects.delete(key);
+interface RuleCounts {
+  errors: number;
+  warnings: number;
+  suppressed: number;
+  /** Objects with a finding of the rule that is not suppressed. */
+  objects: number;
+}
 
-  if (rules.size > 0) {
-    const ruleWidth = Math.max('rule'.length, ...[...rules.keys()].map((rule) => rule.length));
-    const header = ['errors', 'warnings', 'suppressed', 'objects'];
-    const row = (first: string, cells: (string | number)[]) =>
-      `${first.padEnd(ruleWidth)}${cells.map((cell, i) => String(cell).padStart((header[i] as string).length + 2)).join('')}`;
-    out.push(paint('bold', row('rule', header)));
-    const sorted = [...rules.entries()].sort(
-      ([a, x], [b, y]) =>
-        y.errors - x.errors || y.warnings - x.warnings || y.suppressed - x.suppressed || a.localeCompare(b),
+/**
+ * The summary's counts, fed in batches: per rule, objects failed and with warnings only, findings
+ * that could not be checked. Objects are counted per batch (an object's findings come in its
+ * batch), so no set of every object is kept.
+ */
+class SummaryTally {
+  readonly #rules = new Map<string, RuleCounts>();
+  #failed = 0;
+  #warned = 0;
+  #notChecked = 0;
+
+  add(findings: readonly LocatedFinding[]): void {
+    const objectsByRule = new Map<string, Set<string>>();
+    const failedObjects = new Set<string>();
+    const warnedObjects = new Set<string>();
+    for (const finding of findings) {
+      let counts = this.#rules.get(finding.rule);
+      if (!counts) {
+        counts = { errors: 0, warnings: 0, suppressed: 0, objects: 0 };
+        this.#rules.set(finding.rule, counts);
+      }
+      const key = finding.source ? objectKey(finding.resource, finding.source) : undefined;
+      if (finding.status === 'suppressed') {
+        counts.suppressed++;
+        continue;
+      }
+      if (key !== undefined) {
+        let objects = objectsByRule.get(finding.rule);
+        if (!objects) {
+          objects = new Set();
+          objectsByRule.set(finding.rule, objects);
+        }
+        objects.add(key);
+      }
+      if (finding.status === 'error') this.#notChecked++;
+      if (finding.status === 'error' || finding.severity === 'error') {
+        counts.errors++;
+        if (key !== undefined) failedObjects.add(key);
+      } else {
+        counts.warnings++;
+        if (key !== undefined) warnedObjects.add(key);
+      }
+    }
+    for (const key of failedObjects) warnedObjects.delete(key);
+    for (const [rule, objects] of objectsByRule)
+      (this.#rules.get(rule) as RuleCounts).objects += objects.size;
+    this.#failed += failedObjects.size;
+    this.#warned += warnedObjects.size;
+  }
+
+  /** Counts per rule, objects failed and passed, findings by severity, and the config file. */
+  lines(report: ReportTail, paint: Paint): string[] {
+    const out: string[] = [];
+    const rules = this.#rules;
+    if (rules.size > 0) {
+      const ruleWidth = Math.max('rule'.length, ...[...rules.keys()].map((rule) => rule.length));
+      const header = ['errors', 'warnings', 'suppressed', 'objects'];
+      const row = (first: string, cells: (string | number)[]) =>
+        `${first.padEnd(ruleWidth)}${cells.map((cell, i) => String(cell).padStart((header[i] as string).length + 2)).join('')}`;
+      out.push(paint('bold', row('rule', header)));
+      const sorted = [...rules.entries()].sort(
+        ([a, x], [b, y]) =>
+          y.errors - x.errors || y.warnings - x.warnings || y.suppressed - x.suppressed || a.localeCompare(b),
+      );
+      for (const [rule, counts] of sorted) {
+        out.push(row(rule, [counts.errors, counts.warnings, counts.suppressed, counts.objects]));
+      }
+      out.push('');
+    }
+
+    const { summary } = report;
+    const failed = this.#failed;
+    const warned = this.#warned;
+    const notChecked = this.#notChecked;
+    const passed = Math.max(0, summary.objects - failed - warned);
+    const objectParts = [
+      paint(failed > 0 ? 'red' : 'green', `${failed} failed`),
+      ...(warned > 0 ? [paint('yellow', `${warned} with warnings only`)] : []),
+      paint('green', `${passed} passed`),
+    ];
+    out.push(
+      `${countOf(summary.objects, 'object')} scanned in ${countOf(summary.files, 'file')}: ${objectParts.join(', ')}`,
     );
-    for (const [rule, counts] of sorted) {
-      out.push(row(rule, [counts.errors, counts.warnings, counts.suppressed, counts.objects.size]));
+    const findingCount = summary.failed + summary.warnings + summary.suppressed + notChecked;
+    const findingParts = [
+      paint(summary.failed > 0 ? 'red' : 'green', countOf(summary.failed, 'error')),
+      paint(summary.warnings > 0 ? 'yellow' : 'green', countOf(summary.warnings, 'warning')),
+      `${summary.suppressed} suppressed`,
+      ...(notChecked > 0 ? [paint('red', `${notChecked} could not be checked`)] : []),
+    ];
+    out.push(`${countOf(findingCount, 'finding')}: ${findingParts.join(', ')}`);
+    if (report.inputErrors.length > 0) {
+      out.push(paint('red', `${countOf(report.inputErrors.length, 'input')} could not be read`));
     }
-    out.push('');
+    if (report.config !== undefined)
+      out.push(`config: ${report.config === null ? 'none' : printable(report.config)}`);
+    return out;
   }
-
-  const { summary } = report;
-  const failed = failedObjects.size;
-  const warned = warnedObjects.size;
-  const passed = Math.max(0, summary.objects - failed - warned);
-  const objectParts = [
-    paint(failed > 0 ? 'red' : 'green', `${failed} failed`),
-    ...(warned > 0 ? [paint('yellow', `${warned} with warnings only`)] : []),
-    paint('green', `${passed} passed`),
-  ];
-  out.push(
-    `${countOf(summary.objects, 'object')} scanned in ${countOf(summary.files, 'file')}: ${objectParts.join(', ')}`,
-  );
-  const findingCount = summary.failed + summary.warnings + summary.suppressed + notChecked;
-  const findingParts = [
-    paint(summary.failed > 0 ? 'red' : 'green', countOf(summary.failed, 'error')),
-    paint(summary.warnings > 0 ? 'yellow' : 'green', countOf(summary.warnings, 'warning')),
-    `${summary.suppressed} suppressed`,
-    ...(notChecked > 0 ? [paint('red', `${notChecked} could not be checked`)] : []),
-  ];
-  out.push(`${countOf(findingCount, 'finding')}: ${findingParts.join(', ')}`);
-  if (report.inputErrors.length > 0) {
-    out.push(paint('red', `${countOf(report.inputErrors.length, 'input')} could not be read`));
-  }
-  if (report.config !== undefined)
-    out.push(`config: ${report.config === null ? 'none' : printable(report.config)}`);
-  return out;
 }
 
 /**
