@@ -1,6 +1,6 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import { fixtureReport } from './__fixtures__/scanReport.js';
-import { formatText, TEXT_WIDTH } from './text.js';
+import { formatText, printable, TEXT_WIDTH } from './text.js';
 import type { ScanReport } from './types.js';
 
 const ESC = '\u001b';
@@ -175,5 +175,18 @@ describe('formatText', () => {
     expect(formatText(empty, { color: false, summaryControls: true })).toBe(
       `Controls\n  no findings map to a control\n\n${summary}`,
     );
+  });
+});
+
+describe('printable', () => {
+  it('shows every C0 and C1 control character and DEL as \\uXXXX, and leaves other text as it is', () => {
+    for (let code = 0; code < 0xa0; code++) {
+      const char = String.fromCharCode(code);
+      const control = code < 0x20 || (code >= 0x7f && code <= 0x9f);
+      expect(printable(`a${char}b`)).toBe(
+        control ? `a\\u${code.toString(16).toUpperCase().padStart(4, '0')}b` : `a${char}b`,
+      );
+    }
+    expect(printable('Pod shop/web — ünïcode ✓')).toBe('Pod shop/web — ünïcode ✓');
   });
 });

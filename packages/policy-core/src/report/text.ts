@@ -393,12 +393,17 @@ class SummaryTally {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters looked for.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 /**
  * Shows control characters (escape sequences, line breaks) as `\uXXXX`: messages quote names and
  * annotation values from the input, which must not move the cursor, recolour the terminal or
  * break the one-finding-per-line layout.
  */
 export function printable(text: string): string {
+  // Nearly every text has none: returned as it is, without a copy built a character at a time.
+  if (!CONTROL.test(text)) return text;
   let result = '';
   for (const char of text) {
     const code = char.charCodeAt(0);
