@@ -76,6 +76,10 @@ async function formatted(paths: string[], cwd: string, profile?: string) {
     sarif: formatSarif({ ...result.report, config: null }, builtinRuleDescriptors()),
     junit: formatJunit(result.report),
     text: formatText({ ...result.report, config: null }, { color: false }),
+    textWithControls: formatText(
+      { ...result.report, config: null },
+      { color: false, summaryControls: true, verbose: true },
+    ),
   };
 }
 
@@ -100,6 +104,11 @@ describe('SARIF, JUnit and text written as the scan runs', () => {
       const text = await runCli(['scan', ...input.paths, '--format', 'text', ...flags], { cwd: input.cwd });
       expect(text.stdout).toBe(expected.text);
       expect(text.code).toBe(sarif.code);
+      const controls = await runCli(
+        ['scan', ...input.paths, '--format', 'text', '--summary', 'controls', '--verbose', ...flags],
+        { cwd: input.cwd },
+      );
+      expect(controls.stdout).toBe(expected.textWithControls);
     });
   }
 
