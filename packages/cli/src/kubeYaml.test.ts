@@ -303,3 +303,21 @@ describe('what kubectl applies is what podguard scans (issue 19)', () => {
     expect((await runCli(['scan', 'cr.yaml'], { cwd: dir })).code).toBe(0);
   });
 });
+
+describe('keys that are names of Object.prototype', () => {
+  it('__proto__ is a key like any other: an own property, the prototype untouched (merged ones too)', () => {
+    const value = read('a:\n  __proto__: {x: 1}\n  constructor: 2\nb:\n  <<: {__proto__: {z: 2}}\n')
+      .value as Record<string, Record<string, unknown>>;
+    for (const [key, expected] of [
+      ['a', { x: 1 }],
+      ['b', { z: 2 }],
+    ] as const) {
+      const map = value[key] as Record<string, unknown>;
+      expect(Object.getPrototypeOf(map)).toBe(Object.prototype);
+      expect(Object.hasOwn(map, '__proto__')).toBe(true);
+      expect(Object.getOwnPropertyDescriptor(map, '__proto__')?.value).toEqual(expected);
+    }
+    expect(Object.hasOwn(value.a as object, 'constructor')).toBe(true);
+    expect(({} as { x?: unknown }).x).toBeUndefined();
+  });
+});

@@ -270,7 +270,10 @@ function jsonKey(key: unknown): string {
 }
 
 function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  // `__proto__` would set the prototype by assignment: defined as a plain property instead.
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** The mappings a merge value stands for, in the order go-yaml applies them (last to first). */
