@@ -114,3 +114,165 @@ describe('prototype safety', () => {
     expect(Object.keys(patched.metadata)).toEqual(['__proto__']);
   });
 });
+
+describe('applyJsonPatch, edges (what mutation testing found untested)', () => {
+  const fails = (document: unknown, patch: unknown[], message: string) => {
+    let error: unknown;
+    try {
+      applyJsonPatch(document, patch as JsonPatchOperation[]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(JsonPatchError);
+    expect((error as JsonPatchError).name).toBe('JsonPatchError');
+    expect((error as JsonPatchError).message).toBe(message);
+    return error as JsonPatchError;
+  };
+
+  it('test compares JSON values deeply: arrays by length and order, objects by their keys', () => {
+    const doc = { list: [1, [2, 3]], map: { a: 1, b: [1] }, empty: {} };
+    expect(applyJsonPatch(doc, [{ op: 'test', path: '/list', value: [1, [2, 3]] }])).toBe(doc);
+    expect(applyJsonPatch(doc, [{ op: 'test', path: '/map', value: { b: [1], a: 1 } }])).toBe(doc);
+    for (const [path, value] of [
+      ['/list', [1, [2, 3], 4]],
+      ['/list', [1]],
+      ['/list', [[2, 3], 1]],
+      ['/list', [1, [2, 4]]],
+      ['/list', { 0: 1, 1: [2, 3] }],
+      ['/map', { a: 1 }],
+      ['/map', { a: 1, b: [1], c: 2 }],
+      ['/map', { a: 1, c: [1] }],
+      ['/map', { a: 1, b: [2] }],
+      ['/empty', []],
+    ] as const) {
+      const error = fails(
+        doc,
+        [{ op: 'test', path, value }],
+        `test ${path}: value differs from ${JSON.stringify(value)}`,
+      );
+      expect(error.operation).toBe(0);
+    }
+  });
+
+  it('array indexes: decimal without leading zeros, past the end only for add', () => {
+    const list = Array.from({ length: 12 }, (_, i) => i);
+    expect(applyJsonPatch({ list }, [{ op: 'replace', path: '/list/10', value: 'ten' }]).list[10]).toBe(
+      'ten',
+    );
+    fails(
+      { list },
+      [{ op: 'replace', path: '/list/01', value: 0 }],
+      'replace /list/01: no array element "01"',
+    );
+    fails(
+      { list: [0, 1] },
+      [{ op: 'replace', path: '/list/2', value: 2 }],
+      'replace /list/2: no array element "2"',
+    );
+    fails({ list: [0, 1] }, [{ op: 'remove', path: '/list/2' }], 'remove /list/2: no array element "2"');
+  });
+
+  it('test finds nothing past the end of an array, under a scalar or at a missing member', () => {
+    const doc = { list: [0, 1], n: 5, map: {} };
+    // A test without a value would pass against undefined if a missing place read as found.
+    for (const path of ['/list/2', '/list/-', '/n/x', '/map/missing', '/missing'])
+      fails(doc, [{ op: 'test', path }], `test ${path}: value differs from undefined`);
+  });
+
+  it('an ifMissing add: the whole document is replaced; an append is skipped only if an equal item is there', () => {
+    expect(applyJsonPatch({ a: 1 }, [{ op: 'add', path: '', value: { b: 2 }, ifMissing: true }])).toEqual({
+      b: 2,
+    });
+    expect(applyJsonPatch({ a: [1, 2] }, [{ op: 'add', path: '/a/-', value: 3, ifMissing: true }])).toEqual({
+      a: [1, 2, 3],
+    });
+    expect(applyJsonPatch({ a: [1, 2] }, [{ op: 'add', path: '/a/-', value: 2, ifMissing: true }])).toEqual({
+      a: [1, 2],
+    });
+    fails(
+      {},
+      [{ op: 'add', path: '/missing/-', value: 1, ifMissing: true }],
+      'add /missing/-: no member "missing"',
+    );
+    // A member set to undefined (JavaScript callers) is not there.
+    const added = applyJsonPatch({ a: undefined } as Record<string, unknown>, [
+      { op: 'add', path: '/a', value: 1, ifMissing: true },
+    ]);
+    expect(added).toEqual({ a: 1 });
+  });
+
+  it('replace needs a value; other operations are refused', () => {
+    fails({ a: 1 }, [{ op: 'replace', path: '/a' }], 'replace /a: missing value');
+    const move = fails(
+      { a: 1 },
+      [
+        { op: 'add', path: '/b', value: 1 },
+        { op: 'move', from: '/a', path: '/c' },
+      ],
+      'unsupported operation "move"',
+    );
+    expect(move.operation).toBe(1);
+    expect(
+      fails(
+        { a: 1 },
+        [
+          { op: 'test', path: '/a', value: 1 },
+          { op: 'copy', from: '/a', path: '/c' },
+        ],
+        'unsupported operation "copy"',
+      ).operation,
+    ).toBe(1);
+  });
+
+  it('remove leaves no member behind; added members are plain writable data', () => {
+    const removed = applyJsonPatch({ a: 1, b: 2 }, [{ op: 'remove', path: '/a' }]);
+    expect(Object.hasOwn(removed, 'a')).toBe(false);
+    const added = applyJsonPatch({} as Record<string, unknown>, [{ op: 'add', path: '/a', value: 1 }]);
+    expect(Object.getOwnPropertyDescriptor(added, 'a')).toEqual({
+      value: 1,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  });
+
+  it('refuses a patch that is not a list of operations, naming the place', () => {
+    for (const [patch, place] of [
+      [[null], 'patch[0]'],
+      [['add'], 'patch[0]'],
+      [
+        [
+          { op: 'add', path: '/a', value: 1 },
+          { op: 1, path: '/a' },
+        ],
+        'patch[1]',
+      ],
+      [[{ op: 'add', path: 5 }], 'patch[0]'],
+    ] as const) {
+      expect(() => applyJsonPatch({}, patch as unknown as JsonPatchOperation[])).toThrow(
+        expect.objectContaining({
+          name: 'PodguardInputError',
+          message: expect.stringMatching(
+            new RegExp(
+              `^${place.replace(/[[\]]/g, '\\$&')} must be an operation object with string op and path, got `,
+            ),
+          ),
+        }),
+      );
+    }
+    expect(() =>
+      applyJsonPatch({}, [{ op: 'add', path: '/a', value: 10n } as unknown as JsonPatchOperation]),
+    ).toThrow("patch is not JSON data: a BigInt at /0/value");
+  });
+
+  it('cloneJson copies every array and object, sharing nothing', () => {
+    const value = { a: [{ b: [1] }], c: { d: {} } };
+    const copy = cloneJson(value);
+    expect(copy).toEqual(value);
+    expect(copy.a).not.toBe(value.a);
+    expect(copy.a[0]).not.toBe(value.a[0]);
+    expect(copy.a[0]?.b).not.toBe(value.a[0]?.b);
+    expect(copy.c).not.toBe(value.c);
+    expect(copy.c.d).not.toBe(value.c.d);
+  });
+});
