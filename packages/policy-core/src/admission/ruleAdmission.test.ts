@@ -11,8 +11,9 @@ import { type CompiledPolicy, compilePolicy } from '../../../../test/admission/c
 import { evaluate, isBlocking } from '../engine/evaluate.js';
 import { resolveEvaluation } from '../engine/resolveOptions.js';
 import type { EvaluateOptions, Profile } from '../model/options.js';
+import { parseVersion } from '../model/versions.js';
 import { isRecord } from '../podspec/extract.js';
-import type { PodRule } from '../rulekit/define.js';
+import { type PodRule, variantFor } from '../rulekit/define.js';
 import { ruleRegistry } from '../rules/index.js';
 import type { InvalidCase, ValidCase } from '../testing/index.js';
 import { toAdmissionPolicies, type ValidatingAdmissionPolicy } from './toAdmissionPolicies.js';
@@ -118,6 +119,14 @@ const VOLUME_SOURCES = new Set(
   ).split(' '),
 );
 
+/** A sysctl without a name: the API server's validation, which runs before admission policies, refuses it. */
+function hasUnnamedSysctl(spec: unknown): boolean {
+  const sysctls = (spec as { securityContext?: { sysctls?: unknown } }).securityContext?.sysctls;
+  return (
+    Array.isArray(sysctls) && sysctls.some((sysctl) => isRecord(sysctl) && typeof sysctl.name !== 'string')
+  );
+}
+
 function hasUnknownVolumeSource(spec: unknown): boolean {
   const volumes = (spec as { volumes?: unknown }).volumes;
   return (
@@ -191,6 +200,7 @@ describe('each rule says in CEL what its check says', () => {
 
   for (const rule of admissionRules) {
     it(rule.id, () => {
+      const latest = variantFor(rule, parseVersion('latest'));
       const compiled = new Map<string, { action: string; policy: CompiledPolicy }[]>();
       const disagreements: string[] = [];
       let denied = 0;
@@ -200,13 +210,13 @@ describe('each rule says in CEL what its check says', () => {
         ...(HAND_WRITTEN[rule.id] ?? []),
       ];
       for (const testCase of testCases) {
-        // CEL enforces the latest checks; a case at an older version has no CEL to match.
-        if (testCase.version !== undefined && testCase.version !== 'latest') continue;
+        // CEL enforces the latest checks: a case at a version whose variant is older has no CEL to match.
+        if (variantFor(rule, parseVersion(testCase.version ?? 'latest')) !== latest) continue;
         const object = testCase.pod as Record<string, unknown>;
         // Workloads: the Pod policy is the one cut down here; their pod specs are the same CEL.
         if (object.kind !== undefined && object.kind !== 'Pod') continue;
         const pod = asPod(object);
-        if (hasUnknownVolumeSource(pod.spec)) continue;
+        if (hasUnknownVolumeSource(pod.spec) || hasUnnamedSysctl(pod.spec)) continue;
         const options = optionsWithRule(rule, testCase);
         const key = JSON.stringify(options);
         let policies = compiled.get(key);
@@ -238,7 +248,7 @@ describe('each rule says in CEL what its check says', () => {
           }
         }
       }
-      expect(disagreements).toEqual([]);
+      expect(disagreements.join('\n')).toBe('');
       // The cases reach both verdicts.
       expect(allowed, 'pods CEL allows').toBeGreaterThan(0);
       expect(denied, 'pods CEL denies').toBeGreaterThan(0);
