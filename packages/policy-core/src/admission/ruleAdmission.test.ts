@@ -55,10 +55,27 @@ const container = (name: string, securityContext?: Record<string, unknown>): unk
 });
 
 /**
- * Pods for the rules whose tests call runRuleResults() instead of RuleTester (their cases have
- * the image users and fixes CEL does not see): the same situations, for their CEL.
+ * Pods for what the rules' tests check with runRuleResults() instead of RuleTester (several
+ * results per pod, image users, fixes): the same situations, for their CEL.
  */
 const HAND_WRITTEN: Readonly<Record<string, readonly ValidCase[]>> = {
+  readOnlyRootFilesystem: [
+    {
+      pod: spec(
+        undefined,
+        container('a', { readOnlyRootFilesystem: false }),
+        container('b', { readOnlyRootFilesystem: false }),
+        container('c'),
+      ),
+    },
+    {
+      pod: spec(
+        undefined,
+        container('a', { readOnlyRootFilesystem: false }),
+        container('b', { readOnlyRootFilesystem: true }),
+      ),
+    },
+  ],
   runAsRoot: [
     { pod: spec(undefined, container('a')) },
     { pod: spec({ runAsUser: 1000 }, container('a'), container('b', { runAsUser: 0 })) },
