@@ -226,6 +226,17 @@ describe('runAsNonRoot: which fix, and why not a safe one (unfixable)', () => {
   };
   const ROOT = 'container "r" set runAsUser=0 and would no longer start';
 
+  it('nothing set anywhere: the safe fix, nothing unfixable', () => {
+    expect(verdict({ containers: [{ name: 'a' }] })).toEqual({
+      fix: {
+        kind: 'safe',
+        description: 'Set securityContext.runAsNonRoot=true on the pod.',
+        paths: ['/spec/securityContext', '/spec/securityContext/runAsNonRoot'],
+      },
+      unfixable: undefined,
+    });
+  });
+
   it('a container written to run as root: only the unsafe fix, which says why', () => {
     expect(
       verdict({ containers: [{ name: 'a' }, { name: 'r', securityContext: { runAsUser: 0 } }] }),
