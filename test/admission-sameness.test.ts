@@ -83,10 +83,11 @@ function pods(): Record<string, unknown>[] {
     const key = JSON.stringify(object);
     if (seen.has(key)) continue;
     seen.add(key);
-    // A pod the API server would refuse as invalid never reaches a policy, and it drops the
-    // fields it does not know (a volume source of a made-up type) before admission.
+    // A pod the API server would refuse as invalid (a sysctl without a name) never reaches a
+    // policy, and it drops the fields it does not know (a volume source of a made-up type) before
+    // admission.
     if (evaluate(object).findings.some((finding) => finding.status === 'error')) continue;
-    if (hasUnknownVolumeSource(object)) continue;
+    if (hasUnknownVolumeSource(object) || hasUnnamedSysctl(object)) continue;
     out.push(object as Record<string, unknown>);
   }
   return out;
@@ -125,6 +126,16 @@ const VOLUME_KEYS = new Set([
   'scaleIO',
   'storageos',
 ]);
+
+/** A sysctl without a name, which the API server's validation refuses (the name is required). */
+function hasUnnamedSysctl(object: unknown): boolean {
+  const sysctls = (object as { spec?: { securityContext?: { sysctls?: unknown } } }).spec?.securityContext
+    ?.sysctls;
+  return (
+    Array.isArray(sysctls) &&
+    sysctls.some((sysctl) => sysctl !== null && typeof sysctl === 'object' && !('name' in sysctl))
+  );
+}
 
 function hasUnknownVolumeSource(object: unknown): boolean {
   const volumes = (object as { spec?: { volumes?: unknown } }).spec?.volumes;

@@ -1,5 +1,5 @@
-import { describe, it } from 'vitest';
-import { RuleTester } from '../testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { RuleTester, runRule } from '../testing/index.js';
 import { allowPrivilegeEscalation } from './allowPrivilegeEscalation.js';
 
 const multiple = {
@@ -126,4 +126,74 @@ new RuleTester({ describe, it }).run(allowPrivilegeEscalation, {
       fix: null,
     },
   ],
+});
+
+describe('allowPrivilegeEscalation: why a container gets no fix, or only an unsafe one (unfixable)', () => {
+  const PRIVILEGED =
+    'privileged containers cannot set allowPrivilegeEscalation=false; drop privileged first (unsafe)';
+  const SYS_ADMIN =
+    'containers that add SYS_ADMIN cannot set allowPrivilegeEscalation=false; remove SYS_ADMIN from capabilities.add first (unsafe)';
+  const MIXED = 'containers that set allowPrivilegeEscalation=true get false only from an unsafe fix';
+  const verdict = (pod: unknown, version?: string) => {
+    const result = runRule(allowPrivilegeEscalation, pod, version);
+    if (result.allowed) throw new Error('expected a finding');
+    return {
+      fix: result.fix && { kind: result.fix.kind, description: result.fix.description },
+      unfixable: result.unfixable,
+    };
+  };
+
+  it('says nothing when every container takes the fix', () => {
+    expect(verdict({ containers: [{ name: 'a' }] })).toEqual({
+      fix: {
+        kind: 'safe',
+        description:
+          'Set securityContext.allowPrivilegeEscalation=false on each container that leaves it unset.',
+      },
+      unfixable: undefined,
+    });
+    expect(
+      verdict({ containers: [{ name: 't', securityContext: { allowPrivilegeEscalation: true } }] }),
+    ).toEqual({
+      fix: {
+        kind: 'unsafe',
+        description: 'Replace securityContext.allowPrivilegeEscalation=true with false.',
+      },
+      unfixable: undefined,
+    });
+  });
+
+  it('names the blocked containers once each, each reason once, and the unsafe remainder', () => {
+    const pod = {
+      containers: [
+        { name: 'a' },
+        { name: 'p', securityContext: { privileged: true } },
+        { name: 's', securityContext: { capabilities: { add: ['SYS_ADMIN'] } } },
+        { name: 's2', securityContext: { capabilities: { add: ['CAP_SYS_ADMIN'] } } },
+        { name: 't', securityContext: { allowPrivilegeEscalation: true } },
+      ],
+    };
+    expect(verdict(pod).unfixable).toBe(`containers "p", "s", "s2": ${PRIVILEGED}; ${SYS_ADMIN}; ${MIXED}`);
+  });
+
+  it('a safe and an unsafe part alone: no container named', () => {
+    const pod = {
+      containers: [{ name: 'a' }, { name: 't', securityContext: { allowPrivilegeEscalation: true } }],
+    };
+    expect(verdict(pod)).toEqual({
+      fix: {
+        kind: 'safe',
+        description:
+          'Set securityContext.allowPrivilegeEscalation=false on each container that leaves it unset.',
+      },
+      unfixable: MIXED,
+    });
+  });
+
+  it('a Windows pod before v1.25: no fix, and why', () => {
+    expect(verdict({ os: { name: 'windows' }, containers: [{ name: 'a' }] }, 'v1.24')).toEqual({
+      fix: undefined,
+      unfixable: 'Windows pods cannot set allowPrivilegeEscalation (a Linux-only field)',
+    });
+  });
 });

@@ -39,6 +39,18 @@ new RuleTester({ describe, it }).run(capabilities_baseline, {
   ],
   invalid: [
     {
+      name: 'only the containers that add a non-default capability are named',
+      pod: { containers: [adding('a', ['CHOWN']), adding('b', ['NET_RAW', 'KILL']), { name: 'c' }] },
+      reason: 'non-default capabilities',
+      detail: 'container "b" must not include "NET_RAW" in securityContext.capabilities.add',
+      locations: [{ path: '/spec/containers/1/securityContext/capabilities/add/0', container: 'b' }],
+      fix: {
+        kind: 'unsafe',
+        description: 'Remove the capabilities beyond the default set from securityContext.capabilities.add.',
+        patch: [{ op: 'remove', path: '/spec/containers/1/securityContext/capabilities/add/0' }],
+      },
+    },
+    {
       name: 'upstream: multiple containers',
       pod: { containers: [adding('a', ['FOO', 'BAR']), adding('b', ['BAR', 'BAZ'])] },
       reason: 'non-default capabilities',

@@ -20,6 +20,19 @@ new RuleTester({ describe, it }).run(hostNamespaces, {
       fix: null,
     },
     {
+      name: 'hostIPC only',
+      pod: { hostIPC: true, containers: [{ name: 'a' }] },
+      reason: 'host namespaces',
+      detail: 'hostIPC=true',
+      locations: ['/spec/hostIPC'],
+    },
+    {
+      name: 'hostNetwork only',
+      pod: { hostNetwork: true, containers: [{ name: 'a' }] },
+      reason: 'host namespaces',
+      detail: 'hostNetwork=true',
+    },
+    {
       name: 'hostPID only, in a Deployment',
       pod: {
         apiVersion: 'apps/v1',

@@ -17,6 +17,12 @@ new RuleTester({ describe, it }).run(hostPathVolumes, {
   ],
   invalid: [
     {
+      name: 'a volume without a name (upstream quotes the empty name)',
+      pod: { volumes: [{ hostPath: { path: '/' } }], containers: [{ name: 'a' }] },
+      reason: 'hostPath volumes',
+      detail: 'volume ""',
+    },
+    {
       name: 'upstream: host path volumes',
       pod: {
         volumes: [

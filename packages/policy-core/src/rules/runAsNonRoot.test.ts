@@ -1,5 +1,5 @@
-import { describe, it } from 'vitest';
-import { RuleTester } from '../testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { RuleTester, runRule } from '../testing/index.js';
 import { runAsNonRoot } from './runAsNonRoot.js';
 
 const explicitContainers = {
@@ -209,4 +209,106 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       },
     },
   ],
+});
+
+describe('runAsNonRoot: which fix, and why not a safe one (unfixable)', () => {
+  const verdict = (pod: unknown) => {
+    const result = runRule(runAsNonRoot, pod);
+    if (result.allowed) throw new Error('expected a finding');
+    return {
+      fix: result.fix && {
+        kind: result.fix.kind,
+        description: result.fix.description,
+        paths: result.fix.patch.map((op) => op.path),
+      },
+      unfixable: result.unfixable,
+    };
+  };
+  const ROOT = 'container "r" set runAsUser=0 and would no longer start';
+
+  it('nothing set anywhere: the safe fix, nothing unfixable', () => {
+    expect(verdict({ containers: [{ name: 'a' }] })).toEqual({
+      fix: {
+        kind: 'safe',
+        description: 'Set securityContext.runAsNonRoot=true on the pod.',
+        paths: ['/spec/securityContext', '/spec/securityContext/runAsNonRoot'],
+      },
+      unfixable: undefined,
+    });
+  });
+
+  it('a container written to run as root: only the unsafe fix, which says why', () => {
+    expect(
+      verdict({ containers: [{ name: 'a' }, { name: 'r', securityContext: { runAsUser: 0 } }] }),
+    ).toEqual({
+      fix: {
+        kind: 'unsafe',
+        description: `Set securityContext.runAsNonRoot=true on the pod (${ROOT}).`,
+        paths: ['/spec/securityContext', '/spec/securityContext/runAsNonRoot'],
+      },
+      unfixable: undefined,
+    });
+  });
+
+  it('an explicit false beside a container written to run as root: unsafe, and why not safe', () => {
+    expect(
+      verdict({
+        containers: [
+          { name: 'a', securityContext: { runAsNonRoot: false } },
+          { name: 'r', securityContext: { runAsUser: 0 } },
+        ],
+      }),
+    ).toEqual({
+      fix: {
+        kind: 'unsafe',
+        description: `Set securityContext.runAsNonRoot=true on the pod (${ROOT}).`,
+        paths: [
+          '/spec/securityContext',
+          '/spec/securityContext/runAsNonRoot',
+          '/spec/containers/0/securityContext/runAsNonRoot',
+        ],
+      },
+      unfixable: `a safe fix would stop what runs as root on purpose: ${ROOT}`,
+    });
+  });
+
+  it('an explicit false on a container beside unset ones: the safe fix, and why it is not all', () => {
+    expect(
+      verdict({ containers: [{ name: 'a', securityContext: { runAsNonRoot: false } }, { name: 'b' }] }),
+    ).toEqual({
+      fix: {
+        kind: 'safe',
+        description: 'Set securityContext.runAsNonRoot=true on the pod.',
+        paths: ['/spec/securityContext', '/spec/securityContext/runAsNonRoot'],
+      },
+      unfixable: 'replacing an explicit runAsNonRoot=false with true is an unsafe fix',
+    });
+  });
+
+  it('an explicit false on the pod: replaced, unsafe', () => {
+    expect(verdict({ securityContext: { runAsNonRoot: false }, containers: [{ name: 'a' }] })).toEqual({
+      fix: {
+        kind: 'unsafe',
+        description: 'Replace securityContext.runAsNonRoot=false with true.',
+        paths: ['/spec/securityContext/runAsNonRoot'],
+      },
+      unfixable: undefined,
+    });
+  });
+
+  it('true on the pod, false on a container: only the container is replaced', () => {
+    expect(
+      verdict({
+        securityContext: { runAsNonRoot: true },
+        containers: [{ name: 'a', securityContext: { runAsNonRoot: false } }],
+      }),
+    ).toEqual({
+      fix: {
+        kind: 'unsafe',
+        description: 'Replace securityContext.runAsNonRoot=false with true.',
+        paths: ['/spec/containers/0/securityContext/runAsNonRoot'],
+      },
+      unfixable: undefined,
+    });
+  });
 });

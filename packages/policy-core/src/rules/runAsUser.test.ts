@@ -68,6 +68,12 @@ new RuleTester({ describe, it }).run(runAsUser, {
       detail: 'pod and container "debug" must not set runAsUser=0',
     },
     {
+      name: 'pod and container',
+      pod: { ...rootPod, containers: [{ name: 'a', securityContext: { runAsUser: 0 } }] },
+      reason: 'runAsUser=0',
+      detail: 'pod and container "a" must not set runAsUser=0',
+    },
+    {
       name: 'hostUsers false is not relaxed before v1.35',
       pod: { ...rootPod, hostUsers: false },
       version: 'v1.34',

@@ -55,6 +55,13 @@ const invalid: InvalidCase[] = [
     reason: 'forbidden sysctls',
     detail: 'z, a, z',
   },
+  {
+    name: 'a sysctl without a name is not in the safe set (upstream: the empty name)',
+    pod: { securityContext: { sysctls: [{ value: '1' }, { name: 'kernel.shm_rmid_forced' }] } },
+    reason: 'forbidden sysctls',
+    detail: '',
+    locations: ['/spec/securityContext/sysctls/0/name'],
+  },
 ];
 for (const [version, names] of Object.entries(ADDED)) {
   for (const name of names) {

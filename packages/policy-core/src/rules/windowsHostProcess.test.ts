@@ -32,6 +32,13 @@ new RuleTester({ describe, it }).run(windowsHostProcess, {
       fix: null,
     },
     {
+      name: 'the pod alone',
+      pod: { securityContext: { windowsOptions: { hostProcess: true } }, containers: containers.slice(0, 4) },
+      reason: 'hostProcess',
+      detail: 'pod must not set securityContext.windowsOptions.hostProcess=true',
+      locations: [{ path: '/spec/securityContext/windowsOptions/hostProcess' }],
+    },
+    {
       name: 'one container',
       pod: { os: { name: 'windows' }, containers: containers.slice(4, 5) },
       reason: 'hostProcess',
