@@ -262,7 +262,7 @@ describe('applyJsonPatch, edges (what mutation testing found untested)', () => {
     }
     expect(() =>
       applyJsonPatch({}, [{ op: 'add', path: '/a', value: 10n } as unknown as JsonPatchOperation]),
-    ).toThrow("patch is not JSON data: a BigInt at /0/value");
+    ).toThrow('patch is not JSON data: a BigInt at /0/value');
   });
 
   it('cloneJson copies every array and object, sharing nothing', () => {
