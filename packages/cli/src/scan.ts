@@ -758,28 +758,14 @@ export async function scanFile(file: InputFile, at: FileScan): Promise<void> {
         (file.rendered?.originBase !== undefined
           ? origins.locate(kubernetes[objectIndex], path, file.rendered.originBase)
           : undefined) ?? locate(file, parsed, `${bases[objectIndex] ?? ''}${path}`);
-      const objectOf = objectPointers(result.objects);
-      const placed = (objectIndex: number, path: string, object: string) =>
-        inObject(where(objectIndex, path), `${bases[objectIndex] ?? ''}${object}`);
-      for (const object of result.objects) {
-        if (object.kind === 'not-applicable') {
-          summary.objects++;
-          continue;
-        }
-        summary.objects++;
-        if (object.kind === 'pod') summary.pods++;
-        objects.push({
-          resource: object.resource,
-          source: placed(object.objectIndex, object.path, object.path),
-          rules: [...object.rules],
-        });
-      }
-      for (const finding of result.findings) {
-        findings.push({
-          ...finding,
-          source: placed(finding.objectIndex, finding.path, objectOf(finding.objectIndex, finding.path)),
-        });
-      }
+      collectResults(
+        result,
+        (objectIndex, path, object) =>
+          inObject(where(objectIndex, path), `${bases[objectIndex] ?? ''}${object}`),
+        findings,
+        objects,
+        summary,
+      );
       const fixableFindings = result.findings.some((f) => f.status === 'fail' && f.fix);
       if (request.keepDocuments && fixableFindings) kept.push(parsed);
       plan({ ...chunk, value: parsed.value, document: parsed.document }, fixableFindings, kubernetes);
@@ -866,7 +852,7 @@ function scanItem(
       return { file: file.display, line: at.line, column: at.column, document: chunk.index };
     };
     const result = session.evaluate(fast.value, 0, { base });
-    collectItem(result, where, findings, objects, summary);
+    collectResults(result, (_, path, object) => inObject(where(path), object), findings, objects, summary);
     planItem(result, fast.value, fast.value);
     return undefined;
   }
@@ -886,15 +872,18 @@ function scanItem(
   const result = session.evaluate(value, 0, { base });
   const where = (path: string): SourceLocation =>
     locate(file, parsed, `${item.pointer}${path.slice(base.length)}`);
-  collectItem(result, where, findings, objects, summary);
+  collectResults(result, (_, path, object) => inObject(where(path), object), findings, objects, summary);
   planItem(result, parsed.value, value);
   return undefined;
 }
 
-/** The objects and findings of a List item's evaluation, placed (paths are the List's). */
-function collectItem(
+/**
+ * The checked objects and findings of an evaluation, counted and placed: `place` gives the source
+ * of a path of input `objectIndex` that belongs to the object at `object` in it.
+ */
+function collectResults(
   result: EvaluationResult,
-  where: (path: string) => SourceLocation,
+  place: (objectIndex: number, path: string, object: string) => SourceLocation,
   findings: LocatedFinding[],
   objects: CheckedObject[] | undefined,
   summary: { objects: number; pods: number },
@@ -906,13 +895,13 @@ function collectItem(
     if (object.kind === 'pod') summary.pods++;
     objects?.push({
       resource: object.resource,
-      source: inObject(where(object.path), object.path),
+      source: place(object.objectIndex, object.path, object.path),
       rules: [...object.rules],
     });
   }
   for (const finding of result.findings) {
     const object = objectOf(finding.objectIndex, finding.path);
-    findings.push({ ...finding, source: inObject(where(finding.path), object) });
+    findings.push({ ...finding, source: place(finding.objectIndex, finding.path, object) });
   }
 }
 
