@@ -246,7 +246,7 @@ describe('runAsNonRoot: which fix, and why not a safe one (unfixable)', () => {
         description: `Set securityContext.runAsNonRoot=true on the pod (${ROOT}).`,
         paths: ['/spec/securityContext', '/spec/securityContext/runAsNonRoot'],
       },
-      unfixable: undefined,
+      unfixable: `a safe fix would stop what runs as root on purpose: ${ROOT}`,
     });
   });
 

@@ -119,6 +119,7 @@ function runAsNonRoot_1_0(pod: PodView): CheckResult {
     detail: `pod or ${describeContainers(implicitlyBad.map((ref) => ref.name))} must set securityContext.runAsNonRoot=true`,
     locations: implicitlyBad.map((ref) => containerLocation(ref, FIELD)),
     ...(fix ? { fix } : {}),
+    ...(unfixable ? { unfixable } : {}),
   };
 }
 
