@@ -14,6 +14,11 @@ const ids = (plan: readonly { rule: { id: string } }[]) => plan.map((entry) => e
 const sorted = (list: readonly string[]) => [...list].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 describe('psaPlan', () => {
+  it('reads the upstream checks in id order (byte order), as rules/index.ts lists them', () => {
+    const listed = psaRules.map((rule) => rule.id);
+    expect(listed).toEqual(sorted(listed));
+  });
+
   it('baseline: every baseline check there is at the version, by id', () => {
     const plan = ids(psaPlan('baseline', LATEST));
     const expected = psaRules.filter((rule) => rule.level === 'baseline' && variantFor(rule, LATEST));

@@ -28,9 +28,6 @@ export interface Plan {
   readonly jibRules: readonly JibRule[];
 }
 
-const byId = (a: { rule: PodRule }, b: { rule: PodRule }): number =>
-  a.rule.id < b.rule.id ? -1 : a.rule.id > b.rule.id ? 1 : 0;
-
 /** The upstream checks of a level at a version, ordered as the API server runs them. */
 export function psaPlan(level: PssLevel, minor: number): PlannedPodRule[] {
   if (level === 'privileged') return [];
@@ -46,7 +43,8 @@ export function psaPlan(level: PssLevel, minor: number): PlannedPodRule[] {
       for (const id of variant.overrides ?? []) overridden.add(id);
     }
   }
-  return [...baseline.filter((entry) => !overridden.has(entry.rule.id)).sort(byId), ...restricted.sort(byId)];
+  // psaRules is in id order (rules/index.ts): so is each level's share of it.
+  return [...baseline.filter((entry) => !overridden.has(entry.rule.id)), ...restricted];
 }
 
 const cache = new WeakMap<Profile, Map<number, Plan>>();

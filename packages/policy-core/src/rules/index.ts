@@ -33,7 +33,7 @@ import { seLinuxOptions } from './seLinuxOptions.js';
 import { sysctls } from './sysctls.js';
 import { windowsHostProcess } from './windowsHostProcess.js';
 
-/** Upstream Pod Security Admission checks, with upstream ids. */
+/** Upstream Pod Security Admission checks, with upstream ids, in id order (byte order of the ids: upstream runs its checks so, see engine/plan.ts). */
 export const psaRules: readonly PodRule[] = [
   allowPrivilegeEscalation,
   appArmorProfile,
