@@ -99,17 +99,20 @@ function update(root: unknown, tokens: readonly string[], op: JsonPatchOperation
   return copy;
 }
 
-function valueAt(root: unknown, tokens: readonly string[]): { found: boolean; value?: unknown } {
+/** What {@link valueAt} returns for a path that leads nowhere. */
+const MISSING: unique symbol = Symbol('missing');
+
+function valueAt(root: unknown, tokens: readonly string[]): unknown {
   let current = root;
   for (const token of tokens) {
     if (Array.isArray(current)) {
       const position = arrayIndex(token, current.length, false);
-      if (position === undefined) return { found: false };
+      if (position === undefined) return MISSING;
       current = current[position];
     } else if (isRecord(current) && Object.hasOwn(current, token)) current = current[token];
-    else return { found: false };
+    else return MISSING;
   }
-  return { found: true, value: current };
+  return current;
 }
 
 /**
@@ -121,10 +124,10 @@ function alreadyThere(root: unknown, tokens: readonly string[], value: unknown):
   const last = tokens[tokens.length - 1];
   if (last === '-') {
     const array = valueAt(root, tokens.slice(0, -1));
-    return array.found && Array.isArray(array.value) && array.value.some((item) => jsonEqual(item, value));
+    return Array.isArray(array) && array.some((item) => jsonEqual(item, value));
   }
   const found = valueAt(root, tokens);
-  return found.found && found.value !== null && found.value !== undefined;
+  return found !== MISSING && found !== null && found !== undefined;
 }
 
 /**
@@ -147,13 +150,9 @@ export function applyJsonPatch<T>(document: T, patch: readonly JsonPatchOperatio
     );
   }
   patch.forEach((op: unknown, index) => {
-    const record = op as Record<string, unknown> | null;
-    if (
-      typeof op !== 'object' ||
-      op === null ||
-      typeof record?.op !== 'string' ||
-      typeof record.path !== 'string'
-    ) {
+    // Anything but an object with these two strings: null, a scalar, an array, a wrong type.
+    const record = op as { op?: unknown; path?: unknown } | null | undefined;
+    if (typeof record?.op !== 'string' || typeof record.path !== 'string') {
       throw new PodguardInputError(
         `patch[${index}] must be an operation object with string op and path, got ${describeArgument(op)}`,
         `patch[${index}]`,
@@ -172,7 +171,7 @@ export function applyJsonPatch<T>(document: T, patch: readonly JsonPatchOperatio
     switch (op.op) {
       case 'test': {
         const found = valueAt(current, tokens);
-        if (!found.found || !jsonEqual(found.value, op.value)) {
+        if (found === MISSING || !jsonEqual(found, op.value)) {
           throw new JsonPatchError(`test ${op.path}: value differs from ${JSON.stringify(op.value)}`, index);
         }
         return;
