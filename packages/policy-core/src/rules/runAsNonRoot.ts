@@ -70,32 +70,27 @@ function runAsNonRoot_1_0(pod: PodView): CheckResult {
 
   // Adding true where the pod says nothing is safe, unless a container is written to run as root
   // (`runAsUser: 0`): the kubelet would then refuse to start it. Turning an explicit false into
-  // true is not safe either.
+  // true is not safe either. Every finding has one fix or the other: without the safe one, the
+  // pod leaves the field unset beside a root container, or something sets false.
   // The patches are built from the pod when read (see setPodRunAsNonRoot, replaceRunAsNonRoot).
   const root = rootOnPurpose(pod);
   const safe = podValue == null && root.length === 0;
-  const unsafe =
-    (podValue == null && root.length > 0) ||
-    (podValue != null && !podRunAsNonRoot) ||
-    explicitlyBad.length > 0;
   const rootNote =
     root.length > 0
       ? `${describeContainers(root.map((ref) => ref.name))} set runAsUser=0 and would no longer start`
       : undefined;
   const fix = safe
     ? lazyFixOf('safe', 'Set securityContext.runAsNonRoot=true on the pod.', setPodRunAsNonRoot, pod)
-    : unsafe
-      ? lazyFixOf(
-          'unsafe',
-          podValue == null
-            ? `Set securityContext.runAsNonRoot=true on the pod (${rootNote}).`
-            : 'Replace securityContext.runAsNonRoot=false with true.',
-          replaceRunAsNonRoot,
-          pod,
-        )
-      : undefined;
+    : lazyFixOf(
+        'unsafe',
+        podValue == null
+          ? `Set securityContext.runAsNonRoot=true on the pod (${rootNote}).`
+          : 'Replace securityContext.runAsNonRoot=false with true.',
+        replaceRunAsNonRoot,
+        pod,
+      );
   const unfixable =
-    safe && unsafe
+    safe && explicitlyBad.length > 0
       ? 'replacing an explicit runAsNonRoot=false with true is an unsafe fix'
       : rootNote !== undefined
         ? `a safe fix would stop what runs as root on purpose: ${rootNote}`
@@ -109,7 +104,7 @@ function runAsNonRoot_1_0(pod: PodView): CheckResult {
       reason: 'runAsNonRoot != true',
       detail: `${badSetters.join(' and ')} must not set securityContext.runAsNonRoot=false`,
       locations,
-      ...(fix ? { fix } : {}),
+      fix,
       ...(unfixable ? { unfixable } : {}),
     };
   }
@@ -118,7 +113,7 @@ function runAsNonRoot_1_0(pod: PodView): CheckResult {
     reason: 'runAsNonRoot != true',
     detail: `pod or ${describeContainers(implicitlyBad.map((ref) => ref.name))} must set securityContext.runAsNonRoot=true`,
     locations: implicitlyBad.map((ref) => containerLocation(ref, FIELD)),
-    ...(fix ? { fix } : {}),
+    fix,
     ...(unfixable ? { unfixable } : {}),
   };
 }
