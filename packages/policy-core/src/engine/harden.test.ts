@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PodguardInputError } from '../model/errors.js';
 import { evaluate } from './evaluate.js';
-import { harden } from './harden.js';
+import { createHardening, harden } from './harden.js';
 
 const deployment = () => ({
   apiVersion: 'apps/v1',
@@ -342,5 +342,73 @@ describe('harden', () => {
     expect(fromArray.remaining).toEqual([]);
     const fromList = harden({ apiVersion: 'v1', kind: 'List', items: many });
     expect(fromList.object.items).toEqual(fromArray.object);
+  });
+});
+
+describe('harden: Lists, facts and pieces', () => {
+  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
+  // A pod that fails baseline (host network): the shop Namespace can only enforce privileged.
+  const hostPod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'agent', namespace: 'shop' },
+    spec: { hostNetwork: true, containers: [{ name: 'agent', image: 'agent:1' }] },
+  };
+  const enforced = (object: unknown) =>
+    (object as { metadata: { labels?: Record<string, string> } }).metadata.labels?.[
+      'pod-security.kubernetes.io/enforce'
+    ];
+
+  it('labels a Namespace for the pods of the whole input, those before it too', () => {
+    expect(enforced(harden(namespace).object)).toBe('restricted');
+    const after = harden([namespace, hostPod]).object;
+    const before = harden([hostPod, namespace]).object;
+    expect(enforced(after[0])).toBe('privileged');
+    expect(enforced(before[1])).toBe('privileged');
+  });
+
+  it('gives each change of a List item the patch at its place in the List, nested Lists too', () => {
+    const inner = { apiVersion: 'v1', kind: 'List', items: [namespace, deployment()] };
+    const outer = { apiVersion: 'v1', kind: 'List', items: [inner] };
+    const { object, changes } = harden(outer);
+    expect(object.items[0]?.items[1]).toEqual(harden(deployment()).object);
+    expect(object.items[0]?.items[0]).toEqual(harden(namespace).object);
+    const alone = harden(deployment()).changes;
+    const ofDeployment = changes.filter((change) => change.path.startsWith('/items/0/items/1/'));
+    expect(ofDeployment).toEqual(
+      alone.map((change) => ({
+        ...change,
+        path: `/items/0/items/1${change.path}`,
+        patch: change.patch.map((op) => ({ ...op, path: `/items/0/items/1${op.path}` })),
+      })),
+    );
+  });
+
+  it('hardens a stream piece by piece with the facts learned from every piece first', () => {
+    const session = createHardening();
+    session.learn(namespace);
+    session.learn(hostPod);
+    const labelled = session.harden(namespace, { firstIndex: 7 });
+    expect(enforced(labelled.object)).toBe('privileged');
+    expect(labelled.changes.map((change) => [change.rule, change.objectIndex])).toEqual([
+      ['namespaceEnforceLabel', 7],
+    ]);
+    // Without the pod learned, the same Namespace enforces restricted.
+    expect(enforced(createHardening().harden(namespace).object)).toBe('restricted');
+  });
+
+  it('adds nothing to a partial piece (a patch), which it only judges by what it sets', () => {
+    const session = createHardening();
+    expect(session.harden(deployment(), { partial: true }).changes).toEqual([]);
+    expect(session.harden(deployment()).changes).not.toEqual([]);
+    expect(session.harden(deployment(), { partial: false }).changes).toEqual(
+      session.harden(deployment()).changes,
+    );
+  });
+
+  it('checks each piece, naming it input', () => {
+    const cyclic: Record<string, unknown> = { apiVersion: 'v1', kind: 'Pod' };
+    cyclic.self = cyclic;
+    expect(() => createHardening().harden(cyclic)).toThrow(/^input has a cycle/);
   });
 });

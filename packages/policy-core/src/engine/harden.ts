@@ -13,7 +13,7 @@ import { PodguardInputError } from '../model/errors.js';
 import { checkJsonData, describeArgument } from '../model/inputGuard.js';
 import type { EvaluateOptions } from '../model/options.js';
 import type { Finding, FixKind, JsonPatchOperation, JsonPointer } from '../model/types.js';
-import { flattenLists, isList, isRecord } from '../podspec/extract.js';
+import { flattenLists, isList } from '../podspec/extract.js';
 import { parsePointer } from '../podspec/pointer.js';
 import { evaluate, sessionOf } from './evaluate.js';
 import { fixObject } from './fixObject.js';
@@ -201,14 +201,13 @@ function hardeningOf(resolved: ResolvedEvaluation, unsafe: boolean): HardeningSe
   };
 }
 
-/** Replaces the value at `path` (a List item's pointer, never '') inside `root`, our own copy. */
+/**
+ * Replaces the value at `path` inside `root`, our own copy: a List item's pointer from
+ * flattenLists (`/items/2`, `/items/0/items/1`), which always leads through `items` arrays.
+ */
 function setAt(root: unknown, path: JsonPointer, value: unknown): void {
   const tokens = parsePointer(path);
-  let parent: unknown = root;
-  for (const token of tokens.slice(0, -1)) {
-    parent = Array.isArray(parent) ? parent[Number(token)] : isRecord(parent) ? parent[token] : undefined;
-  }
-  const last = tokens[tokens.length - 1] as string;
-  if (Array.isArray(parent)) parent[Number(last)] = value;
-  else if (isRecord(parent)) parent[last] = value;
+  let parent = root as Record<string, unknown>;
+  for (const token of tokens.slice(0, -1)) parent = parent[token] as Record<string, unknown>;
+  parent[tokens[tokens.length - 1] as string] = value;
 }
