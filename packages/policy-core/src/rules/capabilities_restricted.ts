@@ -90,7 +90,7 @@ function capabilitiesRestricted_1_22(pod: PodView): CheckResult {
       `${describeContainers(addingForbidden)} must not include ${joinQuote(sortedSet(forbidden))} in securityContext.capabilities.add`,
     );
   }
-  if (details.length === 0) return ALLOWED;
+  // Some container is unrestricted (the check above), so `details` names it.
   // Dropping ALL only adds to what the author wrote; removing a capability they added is unsafe.
   // The patches are built from the pod when read.
   const windows = runsOnWindows(pod);
