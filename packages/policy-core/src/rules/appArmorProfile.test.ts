@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import { RuleTester } from '../testing/index.js';
 import { appArmorProfile } from './appArmorProfile.js';
 
-const pod = (annotations: Record<string, string>, spec: Record<string, unknown> = {}) => ({
+const pod = (annotations: Record<string, string | null>, spec: Record<string, unknown> = {}) => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'p', annotations },
@@ -23,6 +23,10 @@ new RuleTester({ describe, it }).run(appArmorProfile, {
       }),
     },
     { name: 'upstream: container with no AppArmor annotations', pod: pod({ env: 'dev' }) },
+    {
+      name: 'an AppArmor annotation without a value is empty, which is allowed',
+      pod: pod({ 'container.apparmor.security.beta.kubernetes.io/test': null }),
+    },
     { name: 'upstream: container with no annotations', pod: { containers: [{ name: 'a' }] } },
     {
       name: 'upstream: pod with runtime default',
@@ -136,6 +140,71 @@ new RuleTester({ describe, it }).run(appArmorProfile, {
           {
             op: 'replace',
             path: '/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1test',
+            value: 'runtime/default',
+          },
+        ],
+      },
+    },
+    {
+      name: 'an annotation alone',
+      pod: pod({ 'container.apparmor.security.beta.kubernetes.io/test': 'unconfined', env: 'dev' }),
+      reason: 'forbidden AppArmor profile',
+      detail:
+        'annotation must not set AppArmor profile type to "container.apparmor.security.beta.kubernetes.io/test="unconfined""',
+      locations: ['/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1test'],
+      fix: {
+        kind: 'unsafe',
+        description: 'Use the runtime default AppArmor profile instead of the forbidden ones.',
+        patch: [
+          {
+            op: 'replace',
+            path: '/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1test',
+            value: 'runtime/default',
+          },
+        ],
+      },
+    },
+    {
+      name: 'a container profile without type is ""',
+      pod: { containers: [{ name: 'a', securityContext: { appArmorProfile: {} } }] },
+      reason: 'forbidden AppArmor profile',
+      detail: 'container "a" must not set AppArmor profile type to ""',
+      locations: [{ path: '/spec/containers/0/securityContext/appArmorProfile', container: 'a' }],
+    },
+    {
+      name: 'a fixed pod profile aligns the annotations of the containers it governs, where they differ',
+      pod: pod(
+        {
+          'container.apparmor.security.beta.kubernetes.io/same': 'runtime/default',
+          'container.apparmor.security.beta.kubernetes.io/own': 'localhost/foo',
+          'container.apparmor.security.beta.kubernetes.io/local': 'localhost/bar',
+          'container.apparmor.security.beta.kubernetes.io/empty': null,
+        },
+        {
+          securityContext: { appArmorProfile: { type: 'Unconfined' } },
+          containers: [
+            { name: 'same' },
+            { name: 'none' },
+            {
+              name: 'own',
+              securityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: 'foo' } },
+            },
+            { name: 'local' },
+            { name: 'empty', securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } },
+          ],
+        },
+      ),
+      reason: 'forbidden AppArmor profile',
+      detail: 'pod must not set AppArmor profile type to "Unconfined"',
+      locations: ['/spec/securityContext/appArmorProfile/type'],
+      fix: {
+        kind: 'unsafe',
+        description: 'Use the runtime default AppArmor profile instead of the forbidden ones.',
+        patch: [
+          { op: 'replace', path: '/spec/securityContext/appArmorProfile', value: { type: 'RuntimeDefault' } },
+          {
+            op: 'replace',
+            path: '/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1local',
             value: 'runtime/default',
           },
         ],

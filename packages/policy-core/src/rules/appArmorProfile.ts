@@ -34,12 +34,12 @@ function allowedAnnotationValue(value: string): boolean {
   return value.length === 0 || value === 'runtime/default' || value.startsWith('localhost/');
 }
 
-function allowedProfileType(type: string): boolean {
+function allowedProfileType(type: string | undefined): boolean {
   return type === 'RuntimeDefault' || type === 'Localhost';
 }
 
 const allowedProfile = (profile: { type?: string } | null | undefined): boolean =>
-  profile == null || allowedProfileType(profile.type ?? '');
+  profile == null || allowedProfileType(profile.type);
 
 /** No profile and no AppArmor annotation sets a forbidden value (most pods set none at all). */
 function plainlyAllowed(pod: PodView): boolean {
@@ -65,7 +65,7 @@ function appArmorProfile_1_0(pod: PodView): CheckResult {
   const alignAnnotations = new Set<string>();
 
   const podProfile = pod.spec.securityContext?.appArmorProfile;
-  if (podProfile != null && !allowedProfileType(podProfile.type ?? '')) {
+  if (podProfile != null && !allowedProfileType(podProfile.type)) {
     badSetters.push('pod');
     badValues.push(podProfile.type ?? '');
     locations.push({ path: locateField(pod.spec, pod.specPath, TYPE_KEYS) });
@@ -80,7 +80,7 @@ function appArmorProfile_1_0(pod: PodView): CheckResult {
   const badContainers: string[] = [];
   for (const ref of pod.containers) {
     const profile = ref.container.securityContext?.appArmorProfile;
-    if (profile == null || allowedProfileType(profile.type ?? '')) continue;
+    if (profile == null || allowedProfileType(profile.type)) continue;
     badContainers.push(ref.name);
     badValues.push(profile.type ?? '');
     locations.push(containerLocation(ref, TYPE_KEYS));
@@ -114,7 +114,7 @@ function appArmorProfile_1_0(pod: PodView): CheckResult {
     badValueList.push(...sortedSet(forbiddenAnnotations));
     badSetters.push(pluralize('annotation', 'annotations', forbiddenAnnotations.length));
   }
-  if (badSetters.length === 0) return ALLOWED;
+  // Something is forbidden (plainlyAllowed said so), so `badSetters` names it.
   const fix = runsOnWindows(pod)
     ? undefined
     : fixOf('unsafe', 'Use the runtime default AppArmor profile instead of the forbidden ones.', patch);
