@@ -35,7 +35,7 @@ import type {
 } from '../model/views.js';
 import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
 import { pointer } from '../podspec/pointer.js';
-import { validatePodSpec } from '../podspec/validate.js';
+import { validateMetadata, validatePodSpec } from '../podspec/validate.js';
 import type {
   CheckResult,
   DockerfileCheck,
@@ -627,8 +627,17 @@ function evaluateObject(
       path: base,
       rules: evaluation.namespaceRuleIds,
     });
-    for (const { rule, check, setting } of evaluation.namespaceRules) {
-      runRule(rule, setting, resource, objectIndex, base, own, check, extracted.view, context);
+    // A label that is not a string (`enforce-version: 1.30` unquoted reads as a number) is refused
+    // by the API server: an error for that field, and the namespace rules, which read the labels,
+    // do not run on it.
+    const problems = validateMetadata(extracted.view.object.metadata, pointer(base, 'metadata'));
+    for (const problem of problems) {
+      own.push(errorFinding(INVALID_INPUT, resource, objectIndex, problem.path, problem.message));
+    }
+    if (problems.length === 0) {
+      for (const { rule, check, setting } of evaluation.namespaceRules) {
+        runRule(rule, setting, resource, objectIndex, base, own, check, extracted.view, context);
+      }
     }
     if (partial) own = findingsOfPartial(object, own, base);
   } else {

@@ -455,6 +455,17 @@ export function validatePodSpec(
   return collectProblems(spec, specPath, metadata, metadataPath);
 }
 
+/**
+ * Type problems in an object's metadata alone (a Namespace's: its labels are read by the namespace
+ * rules), with JSON pointers; empty when rules can run.
+ */
+export function validateMetadata(metadata: unknown, metadataPath: JsonPointer): readonly InputProblem[] {
+  if (isWellTypedMetadata(metadata)) return NO_PROBLEMS;
+  const problems: InputProblem[] = [];
+  validateMetadataShape(metadata, metadataPath, [], problems);
+  return problems;
+}
+
 /** The fast path alone: true when {@link collectProblems} would find nothing. */
 export function isWellTyped(spec: unknown, metadata: unknown): boolean {
   return isWellTypedPodSpec(spec) && isWellTypedMetadata(metadata);

@@ -8,12 +8,12 @@ import { namespaceEnforceLabel } from './namespaceEnforceLabel.js';
 const ENFORCE = 'pod-security.kubernetes.io/enforce';
 const VERSION = 'pod-security.kubernetes.io/enforce-version';
 
-function check(labels: Record<string, string> | undefined, options?: EvaluateOptions) {
-  const object = {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: 'shop', ...(labels ? { labels } : {}) },
-  };
+function check(labels: Record<string, string | null> | undefined, options?: EvaluateOptions) {
+  return checkMetadata({ name: 'shop', ...(labels ? { labels } : {}) }, options);
+}
+
+function checkMetadata(metadata: Record<string, unknown>, options?: EvaluateOptions) {
+  const object = { apiVersion: 'v1', kind: 'Namespace', metadata };
   const extracted = extractObject(object);
   if (extracted.kind !== 'namespace') throw new Error('not a namespace');
   return namespaceEnforceLabel.check(extracted.view, ruleContext('latest', options));
@@ -35,6 +35,60 @@ describe('namespaceEnforceLabel', () => {
     expect(
       check({ [ENFORCE]: 'baseline' }, { level: 'restricted', namespaceLevel: 'restricted' }).allowed,
     ).toBe(false);
+  });
+
+  it.each([
+    ['baseline', 'baseline'],
+    ['baseline', 'restricted'],
+    ['privileged', 'privileged'],
+    ['privileged', 'baseline'],
+  ] as const)('namespaceLevel %s accepts the label at %s', (namespaceLevel, label) => {
+    expect(check({ [ENFORCE]: label }, { level: 'restricted', namespaceLevel })).toEqual({ allowed: true });
+  });
+
+  it('a level below namespaceLevel: the unsafe fix replaces it', () => {
+    expect(check({ [ENFORCE]: 'privileged' }, { level: 'restricted', namespaceLevel: 'baseline' })).toEqual({
+      allowed: false,
+      reason: 'namespace does not enforce Pod Security',
+      detail: `label ${ENFORCE} is "privileged"; it must be baseline or stricter`,
+      messageId: 'levelTooLow',
+      locations: [{ path: '/metadata/labels/pod-security.kubernetes.io~1enforce' }],
+      fix: {
+        kind: 'unsafe',
+        description: `Replace the namespace's ${ENFORCE} label with baseline (pods that fail baseline are then rejected).`,
+        patch: [
+          { op: 'replace', path: '/metadata/labels/pod-security.kubernetes.io~1enforce', value: 'baseline' },
+        ],
+      },
+    });
+  });
+
+  it('a nameless namespace is labelled restricted', () => {
+    expect(checkMetadata({ labels: {} })).toEqual({
+      allowed: false,
+      reason: 'namespace does not enforce Pod Security',
+      detail: `namespace must set label ${ENFORCE}=restricted`,
+      messageId: 'missingLabel',
+      locations: [{ path: '/metadata/labels' }],
+      fix: {
+        kind: 'safe',
+        description: `Label the namespace ${ENFORCE}=restricted.`,
+        patch: [
+          { op: 'add', path: '/metadata/labels/pod-security.kubernetes.io~1enforce', value: 'restricted' },
+        ],
+      },
+    });
+  });
+
+  it('a label without a value (YAML null) is quoted as ""', () => {
+    expect(check({ [ENFORCE]: null })).toMatchObject({
+      messageId: 'invalidLevel',
+      detail: `label ${ENFORCE} is "", not one of privileged, baseline, restricted; set it to restricted`,
+    });
+    expect(check({ [ENFORCE]: 'restricted', [VERSION]: null })).toMatchObject({
+      messageId: 'invalidVersion',
+      detail: `label ${VERSION} is ""; it must be latest or v1.<minor>`,
+    });
   });
 
   it('missing labels: creates the labels map only when missing, then adds the label', () => {
@@ -102,8 +156,52 @@ describe('namespaceEnforceLabel', () => {
       },
       unfixable: `replacing an invalid ${VERSION} label is an unsafe fix`,
     });
-    expect(check({ [ENFORCE]: 'restricted', [VERSION]: 'v1.030' })).toMatchObject({
+    expect(check({ [ENFORCE]: 'restricted', [VERSION]: 'v1.030' })).toEqual({
+      allowed: false,
+      reason: 'namespace does not enforce Pod Security',
+      detail: `label ${VERSION} is "v1.030"; it must be latest or v1.<minor>`,
       messageId: 'invalidVersion',
+      locations: [{ path: '/metadata/labels/pod-security.kubernetes.io~1enforce-version' }],
+      fix: {
+        kind: 'unsafe',
+        description: `Set ${VERSION} to latest.`,
+        patch: [
+          {
+            op: 'replace',
+            path: '/metadata/labels/pod-security.kubernetes.io~1enforce-version',
+            value: 'latest',
+          },
+        ],
+      },
+    });
+  });
+
+  it('an invalid level and version: one unsafe fix replaces both, described by the level', () => {
+    expect(check({ [ENFORCE]: 'baseline', [VERSION]: 'v2' })).toEqual({
+      allowed: false,
+      reason: 'namespace does not enforce Pod Security',
+      detail: `label ${ENFORCE} is "baseline"; it must be restricted or stricter; label ${VERSION} is "v2"; it must be latest or v1.<minor>`,
+      messageId: 'levelTooLow',
+      locations: [
+        { path: '/metadata/labels/pod-security.kubernetes.io~1enforce' },
+        { path: '/metadata/labels/pod-security.kubernetes.io~1enforce-version' },
+      ],
+      fix: {
+        kind: 'unsafe',
+        description: `Replace the namespace's ${ENFORCE} label with restricted (pods that fail restricted are then rejected).`,
+        patch: [
+          {
+            op: 'replace',
+            path: '/metadata/labels/pod-security.kubernetes.io~1enforce',
+            value: 'restricted',
+          },
+          {
+            op: 'replace',
+            path: '/metadata/labels/pod-security.kubernetes.io~1enforce-version',
+            value: 'latest',
+          },
+        ],
+      },
     });
   });
 
@@ -121,6 +219,46 @@ describe('namespaceEnforceLabel', () => {
         path: '/items/0/metadata/labels/pod-security.kubernetes.io~1enforce',
         value: 'restricted',
       },
+    ]);
+  });
+});
+
+describe('a Namespace whose labels are not all strings', () => {
+  // `enforce-version: 1.30` unquoted is the number 1.3: the API server refuses it
+  // (labels are strings), so podguard names the field instead of judging the label.
+  it.each([
+    ['pod-security.kubernetes.io/enforce-version', 1.3, 'a number (1.3)'],
+    ['pod-security.kubernetes.io/enforce', true, 'a boolean (true)'],
+    ['team', 7, 'a number (7)'],
+  ])('%s: %o is invalid input naming the label; the namespace rules do not run', (label, value, got) => {
+    const result = evaluate(
+      {
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: {
+              name: 'shop',
+              labels: { 'pod-security.kubernetes.io/enforce': 'restricted', [label]: value },
+            },
+          },
+        ],
+      },
+      { profile: 'hardened' },
+    );
+    const path = `/items/0/metadata/labels/${label.replace(/\//g, '~1')}`;
+    expect(
+      result.findings.map((finding) => [finding.rule, finding.status, finding.path, finding.message]),
+    ).toEqual([['invalidInput', 'error', path, `${path} must be a string, got ${got}`]]);
+    expect(result.allowed).toBe(false);
+  });
+
+  it('metadata that is not an object is invalid input too', () => {
+    const result = evaluate({ apiVersion: 'v1', kind: 'Namespace', metadata: 5 }, { profile: 'hardened' });
+    expect(result.findings.map((finding) => [finding.rule, finding.path])).toEqual([
+      ['invalidInput', '/metadata'],
     ]);
   });
 });
