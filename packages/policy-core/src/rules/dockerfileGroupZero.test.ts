@@ -38,6 +38,22 @@ describe('dockerfileGroupZero through the evaluation session', () => {
     expect((['hardened', 'restricted', 'openshift:v1'] as const).map(rules)).toEqual([[], [], []]);
   });
 
+  it('checks the build target stage when one is given, else the last stage', () => {
+    const text = `FROM registry.access.redhat.com/ubi9/openjdk-21-runtime AS app
+USER 1001
+COPY target/orders.jar /deployments/orders.jar
+FROM registry.access.redhat.com/ubi9/openjdk-21-runtime AS tools
+USER 1001
+`;
+    const session = createEvaluation({ profile: 'openshift' });
+    expect(session.evaluateDockerfile({ text }).findings).toEqual([]);
+    expect(
+      session
+        .evaluateDockerfile({ text, target: 'app' })
+        .findings.map((f) => [f.rule, f.messageId, f.locations]),
+    ).toEqual([['dockerfileGroupZero', 'copyNotGroupZero', [{ path: '', line: 3, column: 1 }]]]);
+  });
+
   it('applies suppressions and rule settings', () => {
     const suppressed = createEvaluation({
       profile: 'openshift',

@@ -18,10 +18,7 @@ import { type CheckResult, defineDockerfileRule, NO_RESULTS } from '../rulekit/d
 import { textFileResult } from '../rulekit/textFinding.js';
 
 function checkGroupZero(dockerfile: DockerfileView, _context: RuleContext): readonly CheckResult[] {
-  const findings = analyzeGroupZero(
-    dockerfile.text,
-    dockerfile.target === undefined ? {} : { target: dockerfile.target },
-  );
+  const findings = analyzeGroupZero(dockerfile.text, { target: dockerfile.target });
   if (findings.length === 0) return NO_RESULTS;
   return findings.map((finding) => textFileResult(finding, groupZeroReasons[finding.messageId]));
 }
