@@ -35,6 +35,48 @@ describe('dockerfileUser through the evaluation session', () => {
     expect(result.allowed).toBe(false);
   });
 
+  it('makes adding a missing USER a safe fix and replacing what the author wrote an unsafe one', () => {
+    const fixes = (text: string) =>
+      createEvaluation()
+        .evaluateDockerfile({ text })
+        .findings.map((f) => [f.messageId, f.fix]);
+    expect(fixes('FROM alpine\n')).toEqual([
+      [
+        'noUser',
+        {
+          kind: 'safe',
+          description:
+            'Add `USER 1000:1000` at the end of the final stage (create the user with a fixed UID first).',
+          patch: [],
+          edits: [{ start: { line: 1, column: 12 }, end: { line: 1, column: 12 }, text: '\nUSER 1000:1000' }],
+        },
+      ],
+    ]);
+    expect(fixes('FROM alpine\nUSER node\n')).toEqual([
+      [
+        'namedUser',
+        {
+          kind: 'unsafe',
+          description: 'Replace the name with its UID. Use a numeric UID, e.g. `USER 1000:1000`.',
+          patch: [],
+          edits: [{ start: { line: 2, column: 1 }, end: { line: 2, column: 10 }, text: 'USER 1000:1000' }],
+        },
+      ],
+    ]);
+    expect(fixes('FROM alpine\nRUN useradd app\nUSER 1000\n')).toEqual([
+      [
+        'useraddWithoutUid',
+        {
+          kind: 'unsafe',
+          description:
+            'Give the user a fixed UID, e.g. `useradd --uid 1000 app`, and use it in USER and runAsUser.',
+          patch: [],
+          edits: [{ start: { line: 2, column: 12 }, end: { line: 2, column: 12 }, text: ' --uid 1000' }],
+        },
+      ],
+    ]);
+  });
+
   it('applies option suppressions (matched by kind and name) and counts them as used', () => {
     const session = createEvaluation({
       suppressions: [

@@ -38,10 +38,8 @@ function checkDockerfile(dockerfile: DockerfileView, context: RuleContext): read
   return findings.map((finding) =>
     textFileResult(finding, dockerfileReasons[finding.messageId], {
       // Adding the missing USER line only adds; replacing a USER or a RUN the author wrote does not.
+      // The analyzer's fix descriptions already name the line they write.
       kind: finding.messageId === 'noUser' ? 'safe' : 'unsafe',
-      ...(finding.fix && !finding.fix.description.includes(finding.fix.line)
-        ? { description: `${finding.fix.description} (${finding.fix.line})` }
-        : {}),
     }),
   );
 }
