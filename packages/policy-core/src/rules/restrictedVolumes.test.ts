@@ -1,4 +1,6 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { resolveEvaluation } from '../engine/resolveOptions.js';
+import type { AdmissionCheck } from '../rulekit/cel.js';
 import { RuleTester } from '../testing/index.js';
 import { restrictedVolumes } from './restrictedVolumes.js';
 
@@ -86,6 +88,25 @@ new RuleTester({ describe, it }).run(restrictedVolumes, {
       locations: ['/spec/volumes/1/nfs'],
     },
     {
+      name: 'two volumes of two restricted types: plural words (also in CEL)',
+      pod: {
+        volumes: [
+          { name: 'host', hostPath: { path: '/' } },
+          { name: 'share', nfs: { server: 's', path: '/' } },
+        ],
+      },
+      reason: 'restricted volume types',
+      detail: 'volumes "host", "share" use restricted volume types "hostPath", "nfs"',
+      locations: ['/spec/volumes/0/hostPath', '/spec/volumes/1/nfs'],
+    },
+    {
+      name: 'a volume without a name is named ""',
+      pod: { volumes: [{ hostPath: { path: '/' } }] },
+      reason: 'restricted volume types',
+      detail: 'volume "" uses restricted volume type "hostPath"',
+      locations: ['/spec/volumes/0/hostPath'],
+    },
+    {
       name: 'an unknown source key',
       pod: { volumes: [{ name: 'x', someFutureSource: {} }] },
       reason: 'restricted volume types',
@@ -93,4 +114,18 @@ new RuleTester({ describe, it }).run(restrictedVolumes, {
       locations: ['/spec/volumes/0/someFutureSource'],
     },
   ],
+});
+
+describe('restrictedVolumes in CEL', () => {
+  it('names no image volume source, a field the Kubernetes 1.30 Pod schema lacks', () => {
+    const { admission } = restrictedVolumes;
+    if (!('check' in admission)) throw new Error('expected a CEL check');
+    const check = admission.check(resolveEvaluation({ level: 'restricted' }).options) as AdmissionCheck;
+    const bad = check.variables?.bad ?? '';
+    expect(bad).not.toContain('v.image');
+    expect(bad).toContain(
+      '!(has(v.configMap) || has(v.csi) || has(v.downwardAPI) || has(v.emptyDir) || has(v.ephemeral) || ' +
+        'has(v.persistentVolumeClaim) || has(v.projected) || has(v.secret))',
+    );
+  });
 });

@@ -83,13 +83,13 @@ function restrictedVolumes_1_0(pod: PodView): CheckResult {
   const locations: FindingLocation[] = [];
   volumes.forEach((volume, index) => {
     if (!isRecord(volume) || usesAllowedSource(volume)) return;
+    // Any source (a restricted one too). None at all: the API server defaults the volume to an emptyDir.
+    const source = Object.keys(volume).find((key) => key !== 'name' && present(volume, key));
+    if (source === undefined) return;
     const restricted = RESTRICTED_SOURCES.find((key) => present(volume, key));
-    const unknown = Object.keys(volume).find((key) => key !== 'name' && present(volume, key));
-    // No source at all: the API server defaults the volume to an emptyDir.
-    if (restricted === undefined && unknown === undefined) return;
     badVolumes.push(typeof volume.name === 'string' ? volume.name : '');
     badTypes.push(restricted ?? 'unknown');
-    locations.push({ path: pointer(pod.specPath, 'volumes', index, restricted ?? (unknown as string)) });
+    locations.push({ path: pointer(pod.specPath, 'volumes', index, restricted ?? source) });
   });
   if (badVolumes.length === 0) return ALLOWED;
   const types = sortedSet(badTypes);
