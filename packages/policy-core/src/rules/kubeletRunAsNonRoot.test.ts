@@ -149,6 +149,13 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     });
   });
 
+  it('names a container without an image by an empty image', () => {
+    const object = pod({ securityContext: { runAsNonRoot: true }, containers: [{ name: 'web' }] });
+    expect(failures(object).map((result) => result.detail)).toEqual([
+      `container web has runAsNonRoot and no runAsUser: it starts only if image "" has a numeric, non-zero USER (pod: ${POD})`,
+    ]);
+  });
+
   it('checks init, regular and ephemeral containers, each with its own message', () => {
     const object = pod({
       securityContext: { runAsNonRoot: true },
@@ -208,6 +215,9 @@ describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_
       detail: `container's runAsUserName (${name}) which will be regarded as root identity and will break non-root policy (pod: ${POD}, container: web)`,
       locations: [{ path: '/spec/securityContext/windowsOptions/runAsUserName', container: 'web' }],
       fix: {
+        kind: 'unsafe',
+        description:
+          'Set securityContext.windowsOptions.runAsUserName to ContainerUser instead of ContainerAdministrator.',
         patch: [
           {
             op: 'replace',
@@ -224,9 +234,22 @@ describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_
       { windowsOptions: { runAsUserName: 'ContainerUser' } },
       { securityContext: { windowsOptions: { runAsUserName: 'ContainerAdministrator' } } },
     );
-    expect(failures(own)[0]?.locations[0]?.path).toBe(
-      '/spec/containers/0/securityContext/windowsOptions/runAsUserName',
-    );
+    const [result] = failures(own);
+    expect([result?.locations, result?.fix]).toEqual([
+      [{ path: '/spec/containers/0/securityContext/windowsOptions/runAsUserName', container: 'web' }],
+      {
+        kind: 'unsafe',
+        description:
+          'Set securityContext.windowsOptions.runAsUserName to ContainerUser instead of ContainerAdministrator.',
+        patch: [
+          {
+            op: 'replace',
+            path: '/spec/containers/0/securityContext/windowsOptions/runAsUserName',
+            value: 'ContainerUser',
+          },
+        ],
+      },
+    ]);
     const overridden = windowsPod(
       { windowsOptions: { runAsUserName: 'ContainerAdministrator' } },
       { securityContext: { windowsOptions: { runAsUserName: 'ContainerUser' } } },
@@ -245,6 +268,9 @@ describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_
       detail: `container's runAsUser (ContainerAdministrator) which will be regarded as root identity and will break non-root policy (pod: ${POD}, container: web)`,
       locations: [{ path: '/spec/containers/0/image', container: 'web' }],
       fix: {
+        kind: 'safe',
+        description:
+          "Set securityContext.windowsOptions.runAsUserName=ContainerUser on the pod so no container runs as the image's user. Or build the image with USER ContainerUser.",
         patch: [
           { op: 'add', path: '/spec/securityContext/windowsOptions', value: {}, ifMissing: true },
           { op: 'add', path: '/spec/securityContext/windowsOptions/runAsUserName', value: 'ContainerUser' },
@@ -252,6 +278,37 @@ describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_
       },
     });
     expect(result?.severity).toBeUndefined();
+  });
+
+  it('starts runAsUserName ContainerAdminİstrator: a dotted capital I does not fold to i', () => {
+    expect(failures(windowsPod({ windowsOptions: { runAsUserName: 'ContainerAdminİstrator' } }))).toEqual([]);
+  });
+
+  it('reads runAsUserName wherever securityContext or windowsOptions is missing', () => {
+    const podLevel = pod({
+      os: { name: 'windows' },
+      securityContext: { windowsOptions: { runAsUserName: 'ContainerAdministrator' } },
+      containers: [{ name: 'web', image: IMAGE, securityContext: { runAsNonRoot: true } }],
+    });
+    expect(failures(podLevel).map((result) => result.locations[0]?.path)).toEqual([
+      '/spec/securityContext/windowsOptions/runAsUserName',
+    ]);
+    const containerLevel = pod({
+      os: { name: 'windows' },
+      containers: [
+        {
+          name: 'web',
+          image: IMAGE,
+          securityContext: {
+            runAsNonRoot: true,
+            windowsOptions: { runAsUserName: 'ContainerAdministrator' },
+          },
+        },
+      ],
+    });
+    expect(failures(containerLevel).map((result) => result.locations[0]?.path)).toEqual([
+      '/spec/containers/0/securityContext/windowsOptions/runAsUserName',
+    ]);
   });
 
   it.each(['ContainerUser', ''])('starts an image whose user is "%s"', (user) => {
@@ -265,6 +322,13 @@ describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_
       severity: 'warning',
       detail: `container web has runAsNonRoot and no runAsUserName: it starts only if image "${IMAGE}" does not run as ContainerAdministrator (pod: ${POD})`,
     });
+  });
+
+  it('names a container without an image by an empty image', () => {
+    const [result] = failures(windowsPod({}, { image: undefined }));
+    expect(result?.detail).toBe(
+      `container web has runAsNonRoot and no runAsUserName: it starts only if image "" does not run as ContainerAdministrator (pod: ${POD})`,
+    );
   });
 
   it('checks nothing without runAsNonRoot', () => {

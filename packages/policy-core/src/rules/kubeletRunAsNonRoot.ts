@@ -136,12 +136,12 @@ const RUN_AS_USER_NAME = ['securityContext', 'windowsOptions', 'runAsUserName'];
 
 /**
  * Go's `strings.EqualFold(name, "ContainerAdministrator")`: ASCII case-insensitive, plus the one
- * non-ASCII letter that folds into that name (U+017F, long s, folds to s).
+ * non-ASCII letter that folds into that name (U+017F, long s, folds to s). No other non-ASCII
+ * character lowercases to letters of the name alone (U+212A, Kelvin, becomes k; U+0130 becomes i
+ * and a combining dot), so `toLowerCase()` needs no ASCII check.
  */
 function isWindowsAdministrator(name: string): boolean {
-  const folded = name.replace(/\u017f/g, 's');
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
-  return /^[\x00-\x7f]*$/.test(folded) && folded.toLowerCase() === WINDOWS_ADMINISTRATOR;
+  return name.replace(/\u017f/g, 's').toLowerCase() === WINDOWS_ADMINISTRATOR;
 }
 
 /** The kubelet's Windows refusal, with the fix that makes the container run as ContainerUser. */
