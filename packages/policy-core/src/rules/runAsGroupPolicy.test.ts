@@ -93,10 +93,51 @@ describe('runAsGroupPolicy', () => {
     ]);
   });
 
+  it.each<[field: string, securityContext: Record<string, unknown>, path: string, fixed: boolean]>([
+    ['runAsGroup', { runAsGroup: 10 }, '/spec/securityContext/runAsGroup', true],
+    ['fsGroup', { runAsGroup: 1000, fsGroup: 10 }, '/spec/securityContext/fsGroup', true],
+    [
+      'supplementalGroups[1]',
+      { runAsGroup: 1000, supplementalGroups: [2000, 10] },
+      '/spec/securityContext/supplementalGroups/1',
+      false,
+    ],
+  ])('reports a forbidden pod %s alone, and nothing else', (field, securityContext, path, fixed) => {
+    expect(failures({ securityContext, containers: [{ name: 'a' }] })).toEqual([
+      {
+        allowed: false,
+        reason: 'gid out of range',
+        detail: `pod securityContext.${field} is 10, outside the allowed GID range 1000..2147483647`,
+        messageId: 'outOfRange',
+        locations: [{ path }],
+        ...(fixed
+          ? {
+              fix: {
+                kind: 'unsafe',
+                description: `Set pod securityContext.${field} to 1000 instead of 10.`,
+                patch: [{ op: 'replace', path, value: 1000 }],
+              },
+            }
+          : {}),
+      },
+    ]);
+  });
+
   it('openshift: no runAsGroup needed and gid 0 expected', () => {
     expect(
       failures({ securityContext: { fsGroup: 0 }, containers: [{ name: 'a' }] }, { profile: 'openshift' }),
     ).toEqual([]);
+  });
+
+  it('offers no fix with a default group the policy forbids (0 inside gidRange, allowRootGroup: false)', () => {
+    const results = failures(
+      { securityContext: { fsGroup: 0 }, containers: [{ name: 'a' }] },
+      { level: 'restricted', gidRange: { min: 0 }, allowRootGroup: false, defaultGroup: 0 },
+    );
+    expect(results.map((r) => [r.messageId, r.fix])).toEqual([
+      ['missingRunAsGroup', undefined],
+      ['rootGroup', undefined],
+    ]);
   });
 
   it('rejects an explicit default group the policy does not allow, naming the option', () => {

@@ -55,8 +55,8 @@ function forbiddenSupplementalGroups(pod: PodView, context: RuleContext): number
   const groups = pod.spec.securityContext?.supplementalGroups;
   if (groups == null) return undefined;
   for (let index = 0; index < groups.length; index++) {
-    const gid = groups[index];
-    if (typeof gid === 'number' && forbiddenGid(gid, context)) {
+    // A number: the engine validates the field before any rule reads it.
+    if (forbiddenGid(groups[index] as number, context)) {
       out ??= [];
       out.push(index);
     }
