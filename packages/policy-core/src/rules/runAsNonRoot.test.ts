@@ -109,6 +109,21 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       },
     },
     {
+      name: 'pod runAsNonRoot=false beside containers that set true',
+      pod: {
+        securityContext: { runAsNonRoot: false },
+        containers: [{ name: 'a', securityContext: { runAsNonRoot: true } }],
+      },
+      reason: 'runAsNonRoot != true',
+      detail: 'pod must not set securityContext.runAsNonRoot=false',
+      locations: [{ path: '/spec/securityContext/runAsNonRoot' }],
+      fix: {
+        kind: 'unsafe',
+        description: 'Replace securityContext.runAsNonRoot=false with true.',
+        patch: [{ op: 'replace', path: '/spec/securityContext/runAsNonRoot', value: true }],
+      },
+    },
+    {
       name: 'upstream: containers runAsNonRoot=false',
       pod: explicitContainers,
       reason: 'runAsNonRoot != true',

@@ -46,11 +46,14 @@ const rootOnPurpose = (pod: PodView): readonly ContainerRef[] =>
 const setPodRunAsNonRoot = (pod: PodView): JsonPatchOperation[] =>
   setField(pod.spec, pod.specPath, FIELD, true);
 
-/** The unsafe fix: true at pod level over what the author wrote (or over a root container), and on each container that sets false. */
+/**
+ * The unsafe fix: true at pod level over what the author wrote (or over a root container), and on
+ * each container that sets false. Only the findings without the safe fix have it, so a pod that
+ * leaves the field unset here has a root container.
+ */
 function replaceRunAsNonRoot(pod: PodView): JsonPatchOperation[] {
-  const podValue = pod.spec.securityContext?.runAsNonRoot;
   const ops: JsonPatchOperation[] = [];
-  if (podValue == null ? rootOnPurpose(pod).length > 0 : podValue !== true)
+  if (pod.spec.securityContext?.runAsNonRoot !== true)
     ops.push(...setField(pod.spec, pod.specPath, FIELD, true));
   for (const ref of containersWhere(pod, setsFalse))
     ops.push(...setField(ref.container, ref.path, FIELD, true));
