@@ -7,8 +7,8 @@ import { pointer } from '../podspec/pointer.js';
 export const POD_SECCOMP_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 export const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
 
-/** Upstream's `validSeccomp`. */
-export function validSeccompType(type: string): boolean {
+/** Upstream's `validSeccomp`; a profile without a type (`undefined`, Go's "") is not valid. */
+export function validSeccompType(type: string | undefined): boolean {
   return type === 'Localhost' || type === 'RuntimeDefault';
 }
 

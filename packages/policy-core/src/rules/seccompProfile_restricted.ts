@@ -39,10 +39,10 @@ const LOCALHOST_PREFIX = 'localhost/';
 /** Every container runs under a valid profile, its own or the pod's: the pod passes. */
 function plainlyAllowed(pod: PodView): boolean {
   const podProfile = pod.spec.securityContext?.seccompProfile;
-  if (podProfile != null && !validSeccompType(podProfile.type ?? '')) return false;
+  if (podProfile != null && !validSeccompType(podProfile.type)) return false;
   for (const ref of pod.containers) {
     const profile = ref.container.securityContext?.seccompProfile;
-    if (profile == null ? podProfile == null : !validSeccompType(profile.type ?? '')) return false;
+    if (profile == null ? podProfile == null : !validSeccompType(profile.type)) return false;
   }
   return true;
 }
@@ -66,7 +66,7 @@ function seccompPatches(pod: PodView): { safe: JsonPatchOperation[]; unsafe: Jso
   const unsafe: JsonPatchOperation[] = [];
   const annotations = pod.metadata.annotations ?? {};
   const podProfile = pod.spec.securityContext?.seccompProfile;
-  const podSeccompSet = podProfile != null && validSeccompType(podProfile.type ?? '');
+  const podSeccompSet = podProfile != null && validSeccompType(podProfile.type);
   if (podProfile != null && !podSeccompSet) {
     unsafe.push({ op: 'replace', path: pointer(pod.specPath, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
     const aligned = alignSeccompAnnotation(pod, POD_SECCOMP_ANNOTATION);
@@ -76,7 +76,7 @@ function seccompPatches(pod: PodView): { safe: JsonPatchOperation[]; unsafe: Jso
   for (const ref of pod.containers) {
     const profile = ref.container.securityContext?.seccompProfile;
     if (profile != null) {
-      if (validSeccompType(profile.type ?? '')) continue;
+      if (validSeccompType(profile.type)) continue;
       unsafe.push({ op: 'replace', path: pointer(ref.path, ...PROFILE_KEYS), value: RUNTIME_DEFAULT });
       const aligned = alignSeccompAnnotation(pod, containerSeccompAnnotation(ref.name));
       if (aligned) unsafe.push(aligned);
@@ -112,7 +112,7 @@ function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
   const annotations = pod.metadata.annotations ?? {};
 
   const podProfile = pod.spec.securityContext?.seccompProfile;
-  const podSeccompSet = podProfile != null && validSeccompType(podProfile.type ?? '');
+  const podSeccompSet = podProfile != null && validSeccompType(podProfile.type);
   if (podProfile != null && !podSeccompSet) {
     badSetters.push('pod');
     badValues.push(podProfile.type ?? '');
@@ -126,7 +126,7 @@ function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
   for (const ref of pod.containers) {
     const profile = ref.container.securityContext?.seccompProfile;
     if (profile != null) {
-      if (validSeccompType(profile.type ?? '')) continue;
+      if (validSeccompType(profile.type)) continue;
       explicitlyBad.push(ref.name);
       badValues.push(profile.type ?? '');
       explicitLocations.push(containerLocation(ref, TYPE_KEYS));
@@ -144,7 +144,7 @@ function seccompProfileRestricted_1_19(pod: PodView): CheckResult {
     else safe = true;
   }
   if (explicitlyBad.length > 0) badSetters.push(describeContainers(explicitlyBad));
-  if (badSetters.length === 0 && implicitlyBad.length === 0) return ALLOWED;
+  // plainlyAllowed returned false: badSetters or implicitlyBad is not empty.
 
   const windows = runsOnWindows(pod);
   const fix = windows
