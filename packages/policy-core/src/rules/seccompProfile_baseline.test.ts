@@ -36,6 +36,27 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       version: 'v1.19',
     },
     {
+      name: 'v1.19: allowed profiles (RuntimeDefault, Localhost) and unset ones',
+      pod: {
+        securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [
+          { name: 'a' },
+          {
+            name: 'b',
+            securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } },
+          },
+          { name: 'c', securityContext: { seccompProfile: { type: 'RuntimeDefault' } } },
+        ],
+      },
+    },
+    {
+      name: 'v1.19: a pod-level Localhost profile',
+      pod: {
+        securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } },
+        containers: [{ name: 'a' }],
+      },
+    },
+    {
       name: 'v1.18: fields are not checked yet',
       pod: { securityContext: { seccompProfile: { type: 'Unconfined' } } },
       version: 'v1.18',
@@ -140,6 +161,18 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       detail: 'forbidden annotation seccomp.security.alpha.kubernetes.io/pod="a\\"b\\n"',
     },
     {
+      name: "v1.0: an annotation without a value (YAML `key:`) is Go's empty string",
+      pod: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', annotations: { 'seccomp.security.alpha.kubernetes.io/pod': null } },
+        spec: { containers: [{ name: 'a' }] },
+      },
+      version: 'v1.0',
+      reason: 'seccompProfile',
+      detail: 'forbidden annotation seccomp.security.alpha.kubernetes.io/pod=""',
+    },
+    {
       name: 'upstream 1.19: pod seccomp invalid',
       pod: { securityContext: { seccompProfile: { type: 'Unconfined' } }, containers: [{ name: 'a' }] },
       reason: 'seccompProfile',
@@ -175,6 +208,15 @@ new RuleTester({ describe, it }).run(seccompProfile_baseline, {
       pod: { securityContext: { seccompProfile: { type: 'Unconfined' } }, containers: badContainers },
       reason: 'seccompProfile',
       detail: 'pod and containers "c", "d" must not set securityContext.seccompProfile.type to "Unconfined"',
+    },
+    {
+      name: 'v1.19: a seccompProfile without a type sets it to ""',
+      pod: {
+        securityContext: { seccompProfile: {} },
+        containers: [{ name: 'a', securityContext: { seccompProfile: {} } }],
+      },
+      reason: 'seccompProfile',
+      detail: 'pod and container "a" must not set securityContext.seccompProfile.type to ""',
     },
     {
       name: 'Windows pod: no fix',

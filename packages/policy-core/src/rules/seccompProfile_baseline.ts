@@ -86,7 +86,7 @@ function seccompProfileBaseline_1_0(pod: PodView): CheckResult {
 }
 
 const forbiddenProfile = (profile: { type?: string } | null | undefined): boolean =>
-  profile != null && !validSeccompType(profile.type ?? '');
+  profile != null && !validSeccompType(profile.type);
 const setsForbiddenProfile = (ref: ContainerRef): boolean =>
   forbiddenProfile(ref.container.securityContext?.seccompProfile);
 
@@ -103,7 +103,7 @@ function seccompProfileBaseline_1_19(pod: PodView): CheckResult {
   const patch: JsonPatchOperation[] = [];
 
   const podProfile = pod.spec.securityContext?.seccompProfile;
-  if (podProfile != null && !validSeccompType(podProfile.type ?? '')) {
+  if (podProfile != null && !validSeccompType(podProfile.type)) {
     badSetters.push('pod');
     badValues.push(podProfile.type ?? '');
     locations.push({ path: locateField(pod.spec, pod.specPath, TYPE_KEYS) });
@@ -114,7 +114,7 @@ function seccompProfileBaseline_1_19(pod: PodView): CheckResult {
   const badContainers: string[] = [];
   for (const ref of pod.containers) {
     const profile = ref.container.securityContext?.seccompProfile;
-    if (profile == null || validSeccompType(profile.type ?? '')) continue;
+    if (profile == null || validSeccompType(profile.type)) continue;
     badContainers.push(ref.name);
     badValues.push(profile.type ?? '');
     locations.push(containerLocation(ref, TYPE_KEYS));
@@ -123,7 +123,7 @@ function seccompProfileBaseline_1_19(pod: PodView): CheckResult {
     if (aligned) patch.push(aligned);
   }
   if (badContainers.length > 0) badSetters.push(describeContainers(badContainers));
-  if (badSetters.length === 0) return ALLOWED;
+  // Past the check above, the pod or a container sets a forbidden profile: badSetters is not empty.
 
   const fix = runsOnWindows(pod)
     ? undefined
