@@ -286,6 +286,7 @@ export function validateOptions(input: unknown): { options: EvaluateOptions; dep
  * The id a fix writes: the default when it is inside the range and not denied (gid 0 counts as
  * inside when the root group is allowed), else the range's lower bound (the first one not
  * denied). A default the user gave explicitly that contradicts the range is an options error.
+ * `denied` says why an id inside the range is refused, or undefined when it is not.
  */
 function fixId(
   field: string,
@@ -293,22 +294,16 @@ function fixId(
   explicit: boolean,
   range: { min: number; max: number },
   rangeField: string,
-  denied: (id: number) => boolean,
+  denied: (id: number) => string | undefined,
   rootAllowed = false,
 ): number | undefined {
   if (value === undefined) return undefined;
   if (rootAllowed && value === 0) return 0;
   const inside = value >= range.min && value <= range.max;
-  if (inside && !denied(value)) return value;
-  if (explicit) {
-    fail(
-      field,
-      inside
-        ? `${value} is in denyUids; choose a UID the policy allows`
-        : `${value} is outside ${rangeField} ${range.min}..${range.max}`,
-    );
-  }
-  for (let id = range.min; id <= range.max; id++) if (!denied(id)) return id;
+  const refused = inside ? denied(value) : undefined;
+  if (inside && refused === undefined) return value;
+  if (explicit) fail(field, refused ?? `${value} is outside ${rangeField} ${range.min}..${range.max}`);
+  for (let id = range.min; id <= range.max; id++) if (denied(id) === undefined) return id;
   return undefined;
 }
 
@@ -458,7 +453,7 @@ function resolveOptionsAnew(input: EvaluateOptions | undefined): ResolvedEvaluat
       options.defaultUser !== undefined,
       uidRange,
       'uidRange',
-      (uid) => denyUids.includes(uid),
+      (uid) => (denyUids.includes(uid) ? `${uid} is in denyUids; choose a UID the policy allows` : undefined),
     ),
     defaultGroup: fixId(
       'defaultGroup',
@@ -466,7 +461,8 @@ function resolveOptionsAnew(input: EvaluateOptions | undefined): ResolvedEvaluat
       options.defaultGroup !== undefined,
       gidRange,
       'gidRange',
-      () => false,
+      // The rule refuses gid 0 without allowRootGroup whatever gidRange says.
+      (gid) => (gid === 0 ? '0 is the root group, and allowRootGroup is false' : undefined),
       allowRootGroup,
     ),
     nonRootBases: checkStrings(merged.nonRootBases, 'nonRootBases'),

@@ -129,10 +129,19 @@ describe('runAsGroupPolicy', () => {
     ).toEqual([]);
   });
 
-  it('offers no fix with a default group the policy forbids (0 inside gidRange, allowRootGroup: false)', () => {
+  it('rejects an explicit default group 0 inside gidRange when allowRootGroup is false (the rule refuses gid 0)', () => {
+    expect(() =>
+      failures(
+        { securityContext: { fsGroup: 0 }, containers: [{ name: 'a' }] },
+        { level: 'restricted', gidRange: { min: 0 }, allowRootGroup: false, defaultGroup: 0 },
+      ),
+    ).toThrow('invalid option defaultGroup: 0 is the root group, and allowRootGroup is false');
+  });
+
+  it('offers no runAsGroup fix when no gid of gidRange is allowed (only 0, allowRootGroup: false)', () => {
     const results = failures(
       { securityContext: { fsGroup: 0 }, containers: [{ name: 'a' }] },
-      { level: 'restricted', gidRange: { min: 0 }, allowRootGroup: false, defaultGroup: 0 },
+      { level: 'restricted', gidRange: { min: 0, max: 0 }, allowRootGroup: false },
     );
     expect(results.map((r) => [r.messageId, r.fix])).toEqual([
       ['missingRunAsGroup', undefined],
