@@ -46,3 +46,22 @@ describe('resolveEvaluation of options made of scalars (resolved once)', () => {
       expect(() => resolveEvaluation({ level: 'strict' as 'restricted' })).toThrow(/invalid option level/);
   });
 });
+
+describe('resolveEvaluation of a new literal of the options last resolved', () => {
+  it('gives their resolution; any other key, value, order or prototype is resolved on its own', () => {
+    const first = resolveEvaluation({ level: 'baseline', failOn: 'warning' });
+    expect(resolveEvaluation({ level: 'baseline', failOn: 'warning' }).profile).toBe(first.profile);
+    expect(resolveEvaluation({ level: 'baseline', failOn: 'none' }).failOn).toBe('none');
+    expect(resolveEvaluation({ level: 'baseline' }).failOn).toBe('error');
+    expect(resolveEvaluation({ level: 'baseline', failOn: 'warning' }).failOn).toBe('warning');
+    expect(resolveEvaluation({ failOn: 'warning', level: 'restricted' }).profile.level).toBe('restricted');
+    expect(resolveEvaluation({ level: 'baseline', failOn: 'warning', version: 'v1.24' }).version).toBe(
+      'v1.24',
+    );
+    const inherited = Object.assign(Object.create({ version: 'v1.24' }), {
+      level: 'baseline',
+      failOn: 'warning',
+    });
+    expect(() => resolveEvaluation(inherited)).toThrow(/options is not JSON data/);
+  });
+});

@@ -349,14 +349,24 @@ export function resolveEvaluation(input: EvaluateOptions | undefined): ResolvedE
   return resolveOptionsAnew(input);
 }
 
-/** The options object last resolved from the cache, its keys and values then, and its resolution. */
-let lastScalarOptions: object | undefined;
+/** The keys and values of the scalar-only options last resolved from the cache, and their resolution. */
 let lastScalarEntries: unknown[] = [];
 let lastScalarResolution: ResolvedEvaluation | undefined;
 
-/** Whether `input` is the options object last resolved, with the same keys and values (no key to build). */
+/**
+ * Whether `input` holds the same own keys and values, in the same order, as the scalar-only options
+ * last resolved: the same object or a new literal of the same options (`evaluate(pod, { level:
+ * 'restricted' })` in a loop), with no key to build. Inherited keys fail the comparison: `for...in`
+ * lists them, the recorded entries never hold one.
+ */
 function isLastScalarOptions(input: unknown): boolean {
-  if (input !== lastScalarOptions || input === undefined) return false;
+  if (
+    lastScalarResolution === undefined ||
+    typeof input !== 'object' ||
+    input === null ||
+    Object.getPrototypeOf(input) !== Object.prototype
+  )
+    return false;
   let index = 0;
   for (const name in input) {
     if (
@@ -380,7 +390,6 @@ function knownScalarResolution(input: EvaluateOptions | undefined): ResolvedEval
     scalarResolutions.set(key, resolved);
   }
   if (input !== undefined) {
-    lastScalarOptions = input;
     lastScalarEntries = Object.entries(input).flat();
     lastScalarResolution = resolved;
   }
