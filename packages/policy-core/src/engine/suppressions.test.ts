@@ -72,6 +72,15 @@ describe('suppressionProblem', () => {
     expect(suppressionProblem(suppression, false)).toBe(problem);
   });
 
+  it('refuses an unknown key where match is allowed, and only match among the extra keys', () => {
+    expect(suppressionProblem({ rule: 'runAsUserRange', reason: REASON, because: 'x' }, true)).toBe(
+      'unknown key "because" in suppression',
+    );
+    expect(suppressionProblem({ rule: 'runAsUserRange', reason: REASON, matches: {} }, true)).toBe(
+      'unknown key "matches" in suppression',
+    );
+  });
+
   it('takes a reason of exactly the minimum length', () => {
     expect(suppressionProblem({ rule: 'privileged', reason: 'x'.repeat(MIN_REASON_LENGTH) }, false)).toBe(
       undefined,
@@ -88,9 +97,17 @@ describe('suppressionProblem', () => {
     '2026-01-01x',
     '2026-01-01T00:00:00Z',
     20260101,
+    // Date.UTC reads years 0-99 as 1900-1999: the year check catches it.
+    '0050-01-01',
   ])('refuses expires %j, naming it', (expires) => {
     expect(suppressionProblem({ rule: 'privileged', reason: REASON, expires }, false)).toBe(
       `suppression of privileged has an invalid expires ${JSON.stringify(expires)} (expected YYYY-MM-DD)`,
+    );
+  });
+
+  it('refuses an expires that is not a string, even one that reads as a date when coerced', () => {
+    expect(suppressionProblem({ rule: 'privileged', reason: REASON, expires: ['2027-01-01'] }, false)).toBe(
+      'suppression of privileged has an invalid expires ["2027-01-01"] (expected YYYY-MM-DD)',
     );
   });
 
@@ -222,6 +239,15 @@ describe('parseSuppressAnnotation', () => {
           url: 'http://x',
         },
       ],
+    });
+  });
+
+  it('reads a double-quoted YAML flow string of any length, escapes included', () => {
+    // Odd and even lengths, so a scan that skipped characters in pairs would miss the closing quote.
+    expect(
+      parseSuppressAnnotation('[{rule: privileged, reason: "vendor pins uid", a: "ab", b: "a\\"b"}]'),
+    ).toEqual({
+      suppressions: [{ rule: 'privileged', reason: 'vendor pins uid', a: 'ab', b: 'a"b' }],
     });
   });
 

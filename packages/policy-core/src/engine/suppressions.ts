@@ -21,6 +21,9 @@ const DIAGNOSTIC_IDS: ReadonlySet<string> = new Set(engineDiagnostics.map((diagn
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** The keys every suppression may carry; `match` is allowed on top where the caller says so. */
+const SUPPRESSION_KEYS: ReadonlySet<string> = new Set(['rule', 'reason', 'expires']);
+
 /** A suppression after validation, with where it came from and whether it was used. */
 export interface ActiveSuppression {
   readonly suppression: Suppression;
@@ -34,7 +37,7 @@ export interface ActiveSuppression {
 export function suppressionProblem(value: unknown, allowMatch: boolean): string | undefined {
   if (!isRecord(value)) return 'a suppression must be an object with rule and reason';
   for (const key of Object.keys(value)) {
-    if (!['rule', 'reason', 'expires', ...(allowMatch ? ['match'] : [])].includes(key)) {
+    if (!SUPPRESSION_KEYS.has(key) && !(allowMatch && key === 'match')) {
       return `unknown key "${key}" in suppression`;
     }
   }
@@ -99,7 +102,8 @@ export function globMatches(glob: string, text: string): boolean {
     if (char === '*') {
       star = g++;
       starText = t;
-    } else if (char !== undefined && (char === '?' || char === text[t])) {
+    } else if (char === '?' || char === text[t]) {
+      // (t < text.length, so text[t] is a character: a glob that has run out, char undefined, never matches it.)
       g++;
       t++;
     } else if (star !== -1) {
