@@ -406,6 +406,38 @@ describe('harden: Lists, facts and pieces', () => {
     );
   });
 
+  it('counts the ServiceAccounts of the piece itself and of the pieces observed before it', () => {
+    const quiet = {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'default', namespace: 'shop' },
+      automountServiceAccountToken: false,
+    };
+    const rules = (changes: { rule: string }[]) => changes.map((change) => change.rule);
+    const alone = rules(createHardening().harden(deployment()).changes);
+    expect(alone).toContain('automountServiceAccountToken');
+    const withoutAutomount = alone.filter((rule) => rule !== 'automountServiceAccountToken');
+    expect(rules(createHardening().harden([quiet, deployment()]).changes)).toEqual(withoutAutomount);
+    const session = createHardening();
+    session.observe(quiet);
+    expect(rules(session.harden(deployment()).changes)).toEqual(withoutAutomount);
+  });
+
+  it('takes facts from the pieces as written, not from the copies it fixes', () => {
+    const account = (automount: boolean) => ({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'default', namespace: 'shop' },
+      automountServiceAccountToken: automount,
+    });
+    const session = createHardening();
+    const [mounting, quiet, web] = [account(true), account(false), deployment()];
+    for (const piece of [mounting, quiet, web]) session.learn(piece);
+    // The later ServiceAccount of the name wins; hardening the earlier one does not bring it back.
+    expect(session.harden(mounting).changes).toEqual([]);
+    expect(session.harden(web).object.spec.template.spec).not.toHaveProperty('automountServiceAccountToken');
+  });
+
   it('checks each piece, naming it input', () => {
     const cyclic: Record<string, unknown> = { apiVersion: 'v1', kind: 'Pod' };
     cyclic.self = cyclic;
