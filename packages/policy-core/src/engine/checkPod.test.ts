@@ -95,6 +95,20 @@ describe('checkPod', () => {
     );
   });
 
+  it.each([
+    [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } }, 'Namespace has no pod spec', ''],
+    [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, 'ConfigMap has no pod spec', ''],
+    [
+      { apiVersion: 'v1', kind: 1 },
+      'not a Kubernetes object: kind must be a non-empty string, got a number (1)',
+      '/kind',
+    ],
+  ])('names the field of what has no pod spec: %j', (input, message, field) => {
+    expect(() => checkPod(input, 'baseline')).toThrow(
+      expect.objectContaining({ name: 'PodguardInputError', message, field }),
+    );
+  });
+
   it('refuses wrongly typed fields, all of them, pointing at the first', () => {
     expect(() =>
       checkPod({ containers: [container({ runAsUser: 'x', privileged: 'yes' })] }, 'baseline'),

@@ -66,14 +66,14 @@ export function checkPod(podSpecOrPod: unknown, level: PssLevel, version = 'late
   const extracted = extractObject(object);
   if (extracted.kind !== 'pod') {
     if (extracted.kind === 'invalid') throw new PodguardInputError(extracted.message, extracted.path);
-    const kind = extracted.kind === 'namespace' ? 'Namespace' : extracted.resource.kind || 'object';
+    // extractObject has already refused an object without a non-empty kind as invalid.
+    const kind = extracted.kind === 'namespace' ? 'Namespace' : extracted.resource.kind;
     throw new PodguardInputError(`${kind} has no pod spec`, '');
   }
   const view = extracted.view;
   const problems = validatePodSpec(view.spec, view.specPath, view.metadata, view.metadataPath);
-  if (problems.length > 0) {
-    throw new PodguardInputError(problems.map((problem) => problem.message).join('; '), problems[0]?.path);
-  }
+  const first = problems[0];
+  if (first) throw new PodguardInputError(problems.map((problem) => problem.message).join('; '), first.path);
   const context = { options: psaOptions(level), version: minor, facts: NO_FACTS };
   const reasons: CheckReason[] = [];
   for (const { rule, check } of psaPlan(level, minor)) {
