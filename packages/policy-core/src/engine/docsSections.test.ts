@@ -5,8 +5,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { JsonSchema } from '../model/optionSchemas.js';
 import { ruleRegistry } from '../rules/index.js';
-import { DECLARATION_END, DECLARATION_START, optionsPage, ruleDeclarationSection } from './docsSections.js';
+import {
+  DECLARATION_END,
+  DECLARATION_START,
+  describeSchema,
+  optionsPage,
+  ruleDeclarationSection,
+} from './docsSections.js';
 
 const docs = fileURLToPath(new URL('../../../../docs/', import.meta.url));
 const update = process.env.PODGUARD_UPDATE_DOCS === '1';
@@ -37,5 +44,42 @@ describe('docs generated from declarations', () => {
     const expected = optionsPage();
     if (update) writeFileSync(file, expected);
     else expect(readFileSync(file, 'utf8')).toBe(expected);
+  });
+});
+
+describe('describeSchema', () => {
+  it.each<[JsonSchema, string]>([
+    [{ type: 'integer', minimum: 0, maximum: 10 }, 'integer 0..10'],
+    [{ type: 'integer', minimum: 1 }, 'integer 1..'],
+    [{ type: 'integer' }, 'integer'],
+    [{ type: 'number', minimum: 0 }, 'number'],
+    [{ type: 'array' }, 'array of any'],
+    [{ type: 'array', items: { type: 'string' } }, 'array of string'],
+    [
+      {
+        type: 'object',
+        properties: { min: { type: 'integer', minimum: 0, maximum: 5 }, name: { type: 'string' } },
+      },
+      '{ min: integer 0..5, name: string }',
+    ],
+    [{ type: 'object', additionalProperties: { type: 'boolean' } }, 'map of boolean'],
+    [{ type: 'object' }, 'object'],
+    [{ type: 'string' }, 'string'],
+    [{}, 'any'],
+    [{ enum: ['a|b', 1] }, '`"a\\|b"`, `1`'],
+    [
+      { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+      'string or array of string',
+    ],
+  ])('%j is %s', (schema, expected) => {
+    expect(describeSchema(schema)).toBe(expected);
+  });
+});
+
+describe('ruleDeclarationSection', () => {
+  it('leaves the description cell of an option without a description empty', () => {
+    const rule = ruleRegistry.get('runAsUserRange')!;
+    const lines = ruleDeclarationSection({ ...rule, options: { uidRange: { type: 'boolean' } } }).split('\n');
+    expect(lines).toContain('| `uidRange` | boolean |  |');
   });
 });
