@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { HELM_CHART_CONTROLS } from '../helmchart/analyzeHelmChart.js';
 import { ruleDocsUri } from '../model/ruleDescriptor.js';
 import { ruleRegistry } from '../rules/index.js';
+import { engineDiagnostics } from './diagnosticRules.js';
 import { builtinRuleDescriptors } from './ruleDescriptors.js';
 
 describe('builtinRuleDescriptors', () => {
@@ -29,5 +31,17 @@ describe('builtinRuleDescriptors', () => {
         `https://github.com/podguard/podguard/blob/main/docs/rules/${rule.id}.md`,
       );
     }
+  });
+
+  test("the Helm chart review carries its controls, a copy; the engine's diagnostics carry none", () => {
+    const descriptors = builtinRuleDescriptors();
+    const chart = descriptors.find((rule) => rule.id === 'helmChartSecurityContext')!;
+    expect(chart.controls).toEqual([...HELM_CHART_CONTROLS]);
+    expect(chart.controls.length).toBeGreaterThan(0);
+    expect(chart.controls).not.toBe(HELM_CHART_CONTROLS);
+    const ids = new Set(engineDiagnostics.map((diagnostic) => diagnostic.id));
+    const diagnostics = descriptors.filter((rule) => ids.has(rule.id));
+    expect(diagnostics.map((rule) => rule.id)).toEqual([...ids]);
+    for (const rule of diagnostics) expect(rule.controls, rule.id).toEqual([]);
   });
 });
