@@ -98,10 +98,8 @@ export function fieldOfSpecTokens(tokens: readonly string[]): string[] {
     const token = tokens[index] as string;
     if (index === 0 && CONTAINER_GROUPS.has(token)) {
       out.push('containers[]');
-      if (/^\d+$/.test(tokens[1] ?? '')) index++;
     } else if (index === 0 && token === 'volumes') {
       out.push('volumes[]');
-      if (/^\d+$/.test(tokens[1] ?? '')) index++;
     } else if (!/^\d+$/.test(token)) out.push(token);
   }
   return out;
@@ -111,12 +109,13 @@ export function fieldOfSpecTokens(tokens: readonly string[]): string[] {
  * The rules whose verdict a field can change, from their `reads` declarations: a rule that reads
  * the field, a field inside it, or a field it is inside. `field` is written as rules declare
  * it (`securityContext.runAsUser`, `containers[].image`; `containers[0]`, `initContainers[1]` and
- * `volumes[2]` are accepted too). Registry order.
+ * `volumes[2]` are accepted too, and `containers` or `volumes` alone for the whole list). Registry
+ * order.
  */
 export function rulesReading(field: string, target: Rule['target'] = 'pod'): string[] {
   const normalized = field
-    .replace(/^(initContainers|containers|ephemeralContainers)\[\d*\]/, 'containers[]')
-    .replace(/^volumes\[\d*\]/, 'volumes[]')
+    .replace(/^(?:initContainers|containers|ephemeralContainers)(?:\[\d*\])?(?=\.|$)/, 'containers[]')
+    .replace(/^volumes(?:\[\d*\])?(?=\.|$)/, 'volumes[]')
     .replace(/\[\d+\]/g, '');
   return readersOf(segments(normalized), target);
 }
@@ -140,7 +139,8 @@ function isInside(path: readonly string[], parent: readonly string[]): boolean {
 /**
  * Which rules an unknown value (a Pulumi preview's computed output) at `at` in `object` affects:
  * exactly the rules that read that field. A value above the pod spec (the whole template, the
- * `kind`) affects every rule of the object; a field no rule reads (`/spec/replicas`) none.
+ * `kind`) affects every rule of the object; a field no rule reads (`/spec/replicas`), or any field
+ * of an object that holds no pod (a ConfigMap), none.
  *
  * @param object The Kubernetes object, unknown values left in place (any placeholder will do).
  * @param at JSON pointer of the unknown value in `object`.
@@ -157,6 +157,9 @@ export function rulesAffectedByUnknown(object: unknown, at: JsonPointer): string
     if (path[0] !== 'metadata') return [];
     return readersOf(path, 'namespace');
   }
+  // An object that holds no pod (a ConfigMap): no rule reads it. One that cannot be read (a
+  // template that is the unknown value itself): every pod rule depends on it.
+  if (extracted.kind === 'not-applicable') return [];
   if (extracted.kind !== 'pod') return ALL_POD_RULES();
   const spec = parsePointer(extracted.view.specPath);
   const metadata = parsePointer(extracted.view.metadataPath);
@@ -189,7 +192,7 @@ export function unreadableFields(
   const metadata = parsePointer(view.metadataPath);
   return problems.map((problem) => {
     const path = parsePointer(problem.path);
-    if (isInside(path, spec) && path.length > spec.length) return fieldOfSpecTokens(path.slice(spec.length));
+    if (isInside(path, spec)) return fieldOfSpecTokens(path.slice(spec.length));
     if (isInside(path, metadata) && path.length > metadata.length)
       return ['metadata', ...path.slice(metadata.length)];
     // The spec or the metadata itself: every rule reads it.
