@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Finding, JsonPatchOperation } from '../model/types.js';
 import { createEvaluation, evaluate } from './evaluate.js';
 import { harden } from './harden.js';
-import { isPatchDocument } from './partial.js';
+import { fillingOperations, isPatchDocument, setsValueAt, topHasDirective } from './partial.js';
 
 /** A strategic-merge patch of a Deployment: sets some container fields, leaves the rest to the base. */
 function patch(container: Record<string, unknown>, pod: Record<string, unknown> = {}) {
@@ -207,5 +208,413 @@ describe('which rules judge a partial object (docs/kinds.md lists them)', () => 
   it('a patch that only changes the image is not judged by the image-user rules (the base decides)', () => {
     const object = deployment({}, { image: 'root:1' });
     expect(evaluate(object, { partial: true, imageUsers: { 'root:1': 'root' } }).findings).toEqual([]);
+  });
+});
+
+describe('what a partial object is judged for', () => {
+  it('an item of a List is judged as a patch at its place in the List', () => {
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [patch({ securityContext: { privileged: true } })],
+    };
+    const result = evaluate(list, { level: 'restricted', partial: true });
+    expect(rulesAndPaths(result)).toEqual([
+      ['privileged', '/items/0/spec/template/spec/containers/0/securityContext/privileged'],
+    ]);
+    expect(result.findings[0]?.container).toBe('metrics-server');
+  });
+
+  it('a finding points at the first value the patch set, on the container that set it', () => {
+    // The whole object would also be located at the drop list the patch leaves out.
+    const result = evaluate(patch({ securityContext: { capabilities: { add: ['NET_RAW'] } } }), {
+      level: 'restricted',
+      partial: true,
+    });
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0]).toMatchObject({
+      rule: 'capabilities_restricted',
+      path: '/spec/template/spec/containers/0/securityContext/capabilities/add/0',
+      container: 'metrics-server',
+      locations: [
+        {
+          path: '/spec/template/spec/containers/0/securityContext/capabilities/add/0',
+          container: 'metrics-server',
+        },
+      ],
+    });
+  });
+
+  it('a pod-level finding names no container', () => {
+    const result = evaluate(patch({}, { hostNetwork: true }), { level: 'restricted', partial: true });
+    expect(rulesAndPaths(result)).toEqual([['hostNamespaces', '/spec/template/spec/hostNetwork']]);
+    expect(result.findings[0]).not.toHaveProperty('container');
+  });
+
+  it('a fix that would add fields is dropped, even one that also replaces the value the patch set', () => {
+    const object = patch({ securityContext: { readOnlyRootFilesystem: false } });
+    const whole = evaluate(object, { profile: 'hardened' }).findings.find(
+      (finding) => finding.rule === 'readOnlyRootFilesystem',
+    );
+    // On the whole object the fix replaces the value and mounts an emptyDir at /tmp.
+    expect(whole?.fix?.patch.map((operation) => operation.op)).toEqual([
+      'replace',
+      'add',
+      'add',
+      'add',
+      'add',
+    ]);
+    const partial = evaluate(object, { profile: 'hardened', partial: true }).findings;
+    expect(partial.map((finding) => [finding.rule, finding.fix])).toEqual([
+      ['readOnlyRootFilesystem', undefined],
+    ]);
+
+    const drop = evaluate(patch({ securityContext: { capabilities: { drop: ['NET_RAW'] } } }), {
+      level: 'restricted',
+      partial: true,
+    }).findings;
+    expect(drop.map((finding) => [finding.rule, finding.fix])).toEqual([
+      ['capabilities_restricted', undefined],
+    ]);
+  });
+
+  it('a fix that only replaces the value the patch set stays', () => {
+    const result = evaluate(patch({ securityContext: { seccompProfile: { type: 'Unconfined' } } }), {
+      level: 'restricted',
+      partial: true,
+    });
+    expect(result.findings.map((finding) => [finding.rule, finding.fix?.patch])).toEqual([
+      [
+        'seccompProfile_restricted',
+        [
+          {
+            op: 'replace',
+            path: '/spec/template/spec/containers/0/securityContext/seccompProfile',
+            value: { type: 'RuntimeDefault' },
+          },
+        ],
+      ],
+    ]);
+  });
+
+  it('a field the patch deletes (null, in a strategic-merge patch) is not a value it sets', () => {
+    const result = evaluate(patch({ securityContext: null }), { profile: 'hardened', partial: true });
+    expect(result.findings).toEqual([]);
+  });
+
+  it('values far down a list the patch sets are found (the second and the eleventh volume)', () => {
+    const volumes: Record<string, unknown>[] = Array.from({ length: 11 }, (_, index) => ({
+      name: `v${index}`,
+      emptyDir: {},
+    }));
+    volumes[1] = { name: 'host', hostPath: { path: '/var/run' } };
+    volumes[10] = { name: 'git', gitRepo: { repository: 'https://example.com/r.git' } };
+    const result = evaluate(patch({}, { volumes }), { level: 'restricted', partial: true });
+    expect(result.findings.map((finding) => finding.locations.map((location) => location.path))).toEqual([
+      ['/spec/template/spec/volumes/1/hostPath', '/spec/template/spec/volumes/10/gitRepo'],
+    ]);
+  });
+
+  it('a list element the patch deletes ($patch: delete) sets nothing: a deleted volume is not a forbidden one', () => {
+    const volumes = [
+      { name: 'cache', emptyDir: {} },
+      { name: 'docker-sock', $patch: 'delete' },
+    ];
+    const result = evaluate(patch({}, { volumes }), { level: 'restricted' });
+    expect(result.objects).toMatchObject([{ kind: 'pod', partial: true }]);
+    expect(result.findings).toEqual([]);
+    // A forbidden volume the same patch adds still fails.
+    const adding = evaluate(patch({}, { volumes: [...volumes, { name: 'host', hostPath: { path: '/' } }] }), {
+      level: 'restricted',
+    });
+    expect(adding.findings.map((finding) => [finding.rule, finding.path])).toEqual([
+      ['restrictedVolumes', '/spec/template/spec/volumes/2/hostPath'],
+    ]);
+  });
+
+  it('a patch that adds a capability is told about what it set, not about the drop list it left to the base', () => {
+    const result = evaluate(patch({ securityContext: { capabilities: { add: ['NET_RAW'] } } }), {
+      level: 'restricted',
+      partial: true,
+    });
+    expect(result.findings.map((finding) => [finding.path, finding.message, finding.fix?.kind])).toEqual([
+      [
+        '/spec/template/spec/containers/0/securityContext/capabilities/add/0',
+        'unrestricted capabilities (container "metrics-server" must not include "NET_RAW" in securityContext.capabilities.add)',
+        'unsafe',
+      ],
+    ]);
+  });
+
+  it('an input error in a patch is reported even where the patch sets no value', () => {
+    const result = evaluate(patch({}, { volumes: [null] }), { level: 'restricted', partial: true });
+    expect(
+      result.findings.map((finding) => [finding.rule, finding.status, finding.path, finding.message]),
+    ).toEqual([
+      [
+        'invalidInput',
+        'error',
+        '/spec/template/spec/volumes/0',
+        '/spec/template/spec/volumes/0 must not be null',
+      ],
+    ]);
+  });
+});
+
+describe('which documents are strategic-merge patches', () => {
+  /** `levels` objects (or lists) wrapped around `inner`: `inner` sits at depth `levels`. */
+  const nested = (levels: number, inner: unknown, wrap: (value: unknown) => unknown) => {
+    let value = inner;
+    for (let level = 0; level < levels; level++) value = wrap(value);
+    return value;
+  };
+  const inObject = (value: unknown) => ({ spec: value });
+  const inList = (value: unknown) => [value];
+
+  it('a directive anywhere makes a document a patch, in objects and in lists', () => {
+    expect(isPatchDocument(patch({ $patch: 'replace' }))).toBe(true);
+    expect(
+      isPatchDocument(
+        patch(
+          {},
+          {
+            volumes: [
+              { name: 'a', emptyDir: {} },
+              { name: 'b', $patch: 'delete' },
+            ],
+          },
+        ),
+      ),
+    ).toBe(true);
+    expect(isPatchDocument([{ kind: 'Service' }, { kind: 'Deployment', $patch: 'delete' }])).toBe(true);
+    expect(isPatchDocument([{ kind: 'Service' }, { kind: 'Deployment' }])).toBe(false);
+  });
+
+  it('every strategic-merge directive counts; other keys starting with $ are data', () => {
+    for (const key of [
+      '$patch',
+      '$retainKeys',
+      '$setElementOrder/containers',
+      '$deleteFromPrimitiveList/args',
+    ]) {
+      expect(isPatchDocument({ spec: { [key]: [] } })).toBe(true);
+    }
+    expect(
+      isPatchDocument({ $schema: 'https://example.com/s.json', spec: { $ref: '#/definitions/pod' } }),
+    ).toBe(false);
+  });
+
+  it('values that are not objects carry no directive', () => {
+    expect(isPatchDocument(null)).toBe(false);
+    expect(isPatchDocument('$patch')).toBe(false);
+    expect(isPatchDocument(['$patch', 1, null])).toBe(false);
+  });
+
+  it('only own keys are directives: one inherited from a prototype is not', () => {
+    const inherited = Object.create({ $patch: 'delete' }) as Record<string, unknown>;
+    inherited.kind = 'Deployment';
+    expect(isPatchDocument(inherited)).toBe(false);
+    expect(topHasDirective(inherited)).toBe(false);
+    expect(topHasDirective({ kind: 'Deployment', $patch: 'delete' })).toBe(true);
+  });
+
+  it('searches 64 levels deep and no deeper, in objects and in lists', () => {
+    const directive = { $patch: 'delete' };
+    expect(isPatchDocument(nested(64, directive, inObject))).toBe(true);
+    expect(isPatchDocument(nested(65, directive, inObject))).toBe(false);
+    expect(isPatchDocument(nested(64, directive, inList))).toBe(true);
+    expect(isPatchDocument(nested(65, directive, inList))).toBe(false);
+  });
+
+  it('a cyclic object is searched to that depth, not forever', () => {
+    const cyclic: Record<string, unknown> = { kind: 'Deployment' };
+    cyclic.spec = cyclic;
+    expect(isPatchDocument(cyclic)).toBe(false);
+  });
+
+  const image = { image: 'metrics-server:1' };
+  const whole = patch(image);
+  it.each([
+    ['the object itself', { ...whole, $patch: 'replace' }],
+    ['its metadata', { ...whole, metadata: { ...whole.metadata, $patch: 'replace' } }],
+    ['its spec', { ...whole, spec: { ...whole.spec, $retainKeys: ['template'] } }],
+    [
+      'the pod template metadata',
+      { ...whole, spec: { template: { metadata: { $patch: 'replace' }, spec: whole.spec.template.spec } } },
+    ],
+    ['the pod spec', patch(image, { '$setElementOrder/containers': [{ name: 'metrics-server' }] })],
+    ['the pod securityContext', patch(image, { securityContext: { $patch: 'replace', fsGroup: 2000 } })],
+    [
+      'a volume (not the first)',
+      patch(image, {
+        volumes: [
+          { name: 'data', emptyDir: {} },
+          { name: 'old', $patch: 'delete' },
+        ],
+      }),
+    ],
+    ['a container', patch({ ...image, $patch: 'replace' })],
+    [
+      'a container securityContext',
+      patch({ ...image, securityContext: { $retainKeys: ['runAsUser'], runAsUser: 1000 } }),
+    ],
+  ])('a directive in %s makes a whole-object run judge the object as a patch', (_, object) => {
+    const result = evaluate(object, { level: 'restricted' });
+    expect(result.objects).toMatchObject([{ kind: 'pod', partial: true }]);
+    expect(result.findings.map((finding) => finding.rule)).not.toContain('runAsNonRoot');
+  });
+});
+
+describe('setsValueAt: whether a location is a value the patch sets', () => {
+  const pod = {
+    spec: {
+      securityContext: { runAsUser: 0, seccompProfile: { type: 'Unconfined' } },
+      containers: [{ name: 'a' }, { name: 'b', securityContext: null }],
+      volumes: [{ name: 'h', hostPath: { path: '/' } }],
+      x509: { issuer: { cn: 'ca' } },
+      '2fa': { mode: 'totp' },
+    },
+  };
+
+  it('a scalar, a list, or an object under a field that is not a holder is a set value', () => {
+    expect(setsValueAt(pod, '/spec/securityContext/runAsUser')).toBe(true);
+    expect(setsValueAt(pod, '/spec/containers')).toBe(true);
+    expect(setsValueAt(pod, '/spec/volumes/0/hostPath')).toBe(true);
+    // Fields whose names merely contain digits are not list items.
+    expect(setsValueAt(pod, '/spec/x509')).toBe(true);
+    expect(setsValueAt(pod, '/spec/2fa')).toBe(true);
+  });
+
+  it('an object that holds fields (the object itself, a securityContext, a list item) is not', () => {
+    expect(setsValueAt(pod, '')).toBe(false);
+    expect(setsValueAt(pod, '/spec')).toBe(false);
+    expect(setsValueAt(pod, '/spec/securityContext')).toBe(false);
+    expect(setsValueAt(pod, '/spec/securityContext/seccompProfile')).toBe(false);
+    expect(setsValueAt(pod, '/spec/containers/0')).toBe(false);
+    expect(setsValueAt(pod, '/spec/containers/1')).toBe(false);
+  });
+
+  it('a place that is missing, null, or past the end of a list is not', () => {
+    expect(setsValueAt(pod, '/spec/hostNetwork')).toBe(false);
+    expect(setsValueAt(pod, '/spec/containers/1/securityContext')).toBe(false);
+    expect(setsValueAt(pod, '/spec/containers/2')).toBe(false);
+    expect(setsValueAt(pod, '/spec/containers/0/securityContext/privileged')).toBe(false);
+  });
+
+  it('list indexes are read as RFC 6901 writes them: from 0 up, without leading zeros', () => {
+    const lists = { args: Array.from({ length: 12 }, (_, index) => `--flag-${index}`) };
+    expect(setsValueAt(lists, '/args/0')).toBe(true);
+    expect(setsValueAt(lists, '/args/1')).toBe(true);
+    expect(setsValueAt(lists, '/args/11')).toBe(true);
+    expect(setsValueAt(lists, '/args/01')).toBe(false);
+    expect(setsValueAt(lists, '/args/1x')).toBe(false);
+  });
+});
+
+describe('fillingOperations: what completes a patch before it is judged', () => {
+  const finding = (patch: JsonPatchOperation[], status: Finding['status'] = 'fail'): Finding => ({
+    rule: 'r',
+    status,
+    level: 'restricted',
+    severity: 'error',
+    resource: { apiVersion: 'v1', kind: 'Pod', name: 'p' },
+    objectIndex: 0,
+    path: '/items/2/spec',
+    locations: [{ path: '/items/2/spec' }],
+    reason: 'r',
+    detail: '',
+    message: 'r',
+    messageId: 'r',
+    controls: [],
+    fix: { kind: 'safe', description: 'd', patch },
+  });
+  const pod = { spec: { securityContext: { runAsUser: 5 }, containers: [{ name: 'a' }] } };
+  const add = (path: string, value: unknown): JsonPatchOperation => ({ op: 'add', path, value });
+
+  it("fills members missing from objects the patch has, at the paths of the findings' item", () => {
+    const operations = fillingOperations(
+      pod,
+      [
+        finding([
+          add('/items/2/spec/securityContext/runAsNonRoot', true),
+          add('/items/2/spec/hostIPC', false),
+        ]),
+      ],
+      '/items/2',
+    );
+    expect(operations).toEqual([
+      add('/spec/securityContext/runAsNonRoot', true),
+      add('/spec/hostIPC', false),
+    ]);
+    expect(fillingOperations({}, [finding([add('/automountServiceAccountToken', false)])], '')).toEqual([
+      add('/automountServiceAccountToken', false),
+    ]);
+  });
+
+  it('never replaces a value, adds into a list or an object the patch lacks, or touches another item', () => {
+    const operations = fillingOperations(
+      pod,
+      [
+        finding([
+          add('/items/2/spec/securityContext/runAsUser', 1000),
+          { op: 'replace', path: '/items/2/spec/hostNetwork', value: false },
+          add('/items/2/spec/containers/-', { name: 'b' }),
+          add('/items/2/spec/containers/0/securityContext/privileged', false),
+          add('/items/2', {}),
+          add('/items/1/spec/hostPID', false),
+        ]),
+      ],
+      '/items/2',
+    );
+    expect(operations).toEqual([]);
+  });
+
+  it("fills an array a safe fix creates with that fix's items; leaves an unsafe fix's array empty", () => {
+    const container = '/spec/containers/0';
+    const drop = finding([
+      add(`${container}/securityContext`, {}),
+      add(`${container}/securityContext/capabilities`, {}),
+      add(`${container}/securityContext/capabilities/drop`, []),
+      add(`${container}/securityContext/capabilities/drop/-`, 'ALL'),
+    ]);
+    expect(fillingOperations(pod, [drop], '')).toEqual([add(`${container}/securityContext`, {})]);
+    const withCapabilities = { spec: { containers: [{ name: 'a', securityContext: { capabilities: {} } }] } };
+    expect(fillingOperations(withCapabilities, [drop], '')).toEqual([
+      add(`${container}/securityContext/capabilities/drop`, []),
+      add(`${container}/securityContext/capabilities/drop/-`, 'ALL'),
+    ]);
+    const unsafe: Finding = {
+      ...drop,
+      fix: { ...(drop.fix as NonNullable<Finding['fix']>), kind: 'unsafe' },
+    };
+    expect(fillingOperations(withCapabilities, [unsafe], '')).toEqual([
+      add(`${container}/securityContext/capabilities/drop`, []),
+    ]);
+  });
+
+  it("fills a member once, with the first finding's value", () => {
+    const operations = fillingOperations(
+      pod,
+      [
+        finding([add('/spec/securityContext/runAsGroup', 1000)]),
+        finding([add('/spec/securityContext/runAsGroup', 3000)]),
+      ],
+      '',
+    );
+    expect(operations).toEqual([add('/spec/securityContext/runAsGroup', 1000)]);
+  });
+
+  it('only failing findings with a fix ask for fields', () => {
+    const { fix: _, ...unfixable } = finding([]);
+    const operations = fillingOperations(
+      pod,
+      [
+        unfixable,
+        finding([add('/spec/hostPID', false)], 'suppressed'),
+        finding([add('/spec/hostIPC', false)], 'error'),
+      ],
+      '',
+    );
+    expect(operations).toEqual([]);
   });
 });

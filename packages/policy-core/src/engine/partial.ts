@@ -11,7 +11,7 @@
  *    a fix that replaces or removes a value the patch set stays.
  */
 
-import type { Finding, JsonPatchOperation, JsonPointer } from '../model/types.js';
+import type { Finding, FindingLocation, JsonPatchOperation, JsonPointer } from '../model/types.js';
 import type { PodView } from '../model/views.js';
 import { isRecord } from '../podspec/extract.js';
 import { parsePointer } from '../podspec/pointer.js';
@@ -67,13 +67,18 @@ export function topHasDirective(object: unknown): boolean {
   );
 }
 
-/** The value at a pointer, or undefined (with `found: false`) when the path does not exist. */
+/**
+ * The value at a pointer, or undefined (with `found: false`) when the path does not exist, or
+ * when it goes through an element the patch deletes (`{ name: b, $patch: delete }`: what it
+ * holds names what goes, it sets nothing).
+ */
 function resolve(object: unknown, path: JsonPointer): { found: boolean; value: unknown; last: string } {
   let current = object;
   const tokens = parsePointer(path);
   for (const token of tokens) {
     if (Array.isArray(current) && /^(0|[1-9][0-9]*)$/.test(token)) current = current[Number(token)];
-    else if (isRecord(current) && Object.hasOwn(current, token)) current = current[token];
+    else if (isRecord(current) && Object.hasOwn(current, token) && current.$patch !== 'delete')
+      current = current[token];
     else return { found: false, value: undefined, last: '' };
   }
   return { found: current !== undefined && current !== null, value: current, last: tokens.at(-1) ?? '' };
@@ -98,18 +103,20 @@ const HOLDERS = new Set([
   'seLinuxOptions',
 ]);
 
-/** Whether the patch itself sets the value a location points at. */
+/** Whether the patch itself sets the value a location points at (a directive is not a value). */
 export function setsValueAt(object: unknown, path: JsonPointer): boolean {
   const { found, value, last } = resolve(object, path);
-  if (!found) return false;
+  if (!found || DIRECTIVE.test(last)) return false;
   if (!isRecord(value)) return true;
   return !HOLDERS.has(last) && !/^(0|[1-9][0-9]*)$/.test(last);
 }
 
 /**
  * The `add` operations of failing findings' fixes that only fill a missing member of an object
- * (never an array item, never a value the patch set), against `object`, whose pointers the
- * findings use with `base` stripped.
+ * (never an item of an array the patch wrote, never a value the patch set), against `object`,
+ * whose pointers the findings use with `base` stripped. An array a safe fix creates is filled by
+ * the same fix (`drop: []`, then `drop/-: ALL`); an unsafe fix's (the emptyDir volume that goes
+ * with `readOnlyRootFilesystem: true`) is left empty, so the finding keeps asking for it.
  */
 export function fillingOperations(
   object: unknown,
@@ -118,6 +125,8 @@ export function fillingOperations(
 ): JsonPatchOperation[] {
   const operations: JsonPatchOperation[] = [];
   const seen = new Set<string>();
+  /** Arrays the operations so far create. */
+  const created = new Set<string>();
   for (const finding of findings) {
     if (finding.status !== 'fail' || !finding.fix) continue;
     for (const operation of finding.fix.patch) {
@@ -126,9 +135,13 @@ export function fillingOperations(
       const tokens = parsePointer(path);
       const key = tokens.at(-1);
       if (key === undefined || seen.has(path)) continue;
-      const parent = resolve(object, path.slice(0, path.length - escapedLength(path)));
-      if (!parent.found || !isRecord(parent.value) || Object.hasOwn(parent.value, key)) continue;
+      const parentPath = path.slice(0, path.length - escapedLength(path));
+      if (!created.has(parentPath)) {
+        const parent = resolve(object, parentPath);
+        if (!parent.found || !isRecord(parent.value) || Object.hasOwn(parent.value, key)) continue;
+      }
       seen.add(path);
+      if (finding.fix.kind === 'safe' && Array.isArray(operation.value)) created.add(path);
       operations.push({ op: 'add', path, value: operation.value });
     }
   }
@@ -159,9 +172,9 @@ export function findingsOfPartial(
       (location) => location.path.startsWith(base) && setsValueAt(original, location.path.slice(base.length)),
     );
     if (locations.length === 0) continue;
-    const first = locations[0];
-    const out: Finding = { ...finding, locations, path: first?.path ?? finding.path };
-    if (first?.container !== undefined) out.container = first.container;
+    const first = locations[0] as FindingLocation;
+    const out: Finding = { ...finding, locations, path: first.path };
+    if (first.container !== undefined) out.container = first.container;
     else delete out.container;
     if (out.fix?.patch.some((operation) => operation.op === 'add')) delete out.fix;
     kept.push(out);
