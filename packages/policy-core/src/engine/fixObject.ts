@@ -83,31 +83,86 @@ function writtenPointers(patch: readonly JsonPatchOperation[]): string[] {
   return out;
 }
 
-/**
- * The fields suppressed findings protect: every field their rules read. A suppression says "leave
- * this alone" (runAsUserRange suppressed for a vendor image's pinned UID), so no other rule's fix
- * may write what the suppressed rule judges (issue 19).
- */
-function protectedFields(findings: readonly Finding[]): string[][] {
-  const out: string[][] = [];
-  for (const rule of new Set(findings.filter((f) => f.status === 'suppressed').map((f) => f.rule))) {
-    const definition = ruleRegistry.get(rule);
-    for (const field of definition && 'reads' in definition ? definition.reads : [])
-      out.push(fieldPattern(field));
-  }
-  return out;
+/** What suppressed findings protect: fields by pattern, and the values they judged by place. */
+interface Protected {
+  /** Every field the suppressed rules read, as patterns of pod specs and templates. */
+  readonly fields: string[][];
+  /**
+   * The pointers of the values the suppressed findings judged, where they are fields their rule
+   * reads: they hold wherever the pod sits (an Argo template's `container`, a Tekton step),
+   * which the patterns cannot all name.
+   */
+  readonly places: string[];
 }
 
-/** Whether a fix writes a field a suppression protects. */
+/** Whether `tokens` ends with `tail` (`*` any token). */
+function endsWith(tokens: readonly string[], tail: readonly string[]): boolean {
+  const start = tokens.length - tail.length;
+  if (start < 0) return false;
+  for (let i = 0; i < tail.length; i++) if (tail[i] !== '*' && tail[i] !== tokens[start + i]) return false;
+  return true;
+}
+
+/**
+ * What suppressed findings protect. A suppression says "leave this alone" (runAsUserRange
+ * suppressed for a vendor image's pinned UID), so no other rule's fix may write what the
+ * suppressed rule judges (issue 19).
+ */
+function protectedBy(findings: readonly Finding[]): Protected {
+  const fields: string[][] = [];
+  const places: string[] = [];
+  const rules = new Set<string>();
+  for (const finding of findings) {
+    if (finding.status !== 'suppressed') continue;
+    const definition = ruleRegistry.get(finding.rule);
+    const patterns = (definition && 'reads' in definition ? definition.reads : []).map(fieldPattern);
+    if (!rules.has(finding.rule)) {
+      rules.add(finding.rule);
+      fields.push(...patterns);
+    }
+    // A container field's place is its path below the container (the container may sit anywhere).
+    const tails = patterns.map((pattern) => (pattern[1] === '*' ? pattern.slice(2) : pattern));
+    for (const location of finding.locations) {
+      const tokens = pointerTokens(location.path);
+      if (tails.some((tail) => tail.length > 0 && endsWith(tokens, tail))) places.push(location.path);
+    }
+  }
+  return { fields, places };
+}
+
+/**
+ * Whether a fix writes a field a suppression protects: the field itself, a value inside it, or
+ * (for `places`) a place that holds it.
+ */
 export function writesProtectedField(
   patch: readonly JsonPatchOperation[],
   fields: readonly string[][],
+  places: readonly string[] = [],
 ): boolean {
-  if (fields.length === 0) return false;
-  return writtenPointers(patch).some((pointer) => {
-    const tokens = pointerTokens(pointer);
-    return fields.some((pattern) => isField(tokens, pattern));
-  });
+  if (fields.length === 0 && places.length === 0) return false;
+  return (
+    writtenPointers(patch).some((pointer) => {
+      // The field itself or a value inside it (`…/capabilities/add/0` is inside `capabilities.add`).
+      const tokens = pointerTokens(pointer);
+      for (let length = tokens.length; length > 0; length--) {
+        const prefix = tokens.slice(0, length);
+        if (fields.some((pattern) => isField(prefix, pattern))) return true;
+      }
+      return false;
+    }) || patch.some((operation) => places.some((place) => touches(operation, place)))
+  );
+}
+
+const isAtOrInside = (pointer: string, place: string) => pointer === place || pointer.startsWith(`${place}/`);
+
+/**
+ * Whether an operation changes the value at `place`: it writes there or inside, or replaces or
+ * removes a value that holds it (an `ifMissing` add of a parent that is there changes nothing).
+ */
+function touches(operation: JsonPatchOperation, place: string): boolean {
+  if (operation.op === 'test') return false;
+  if (isAtOrInside(operation.path, place)) return true;
+  return isAtOrInside(place, operation.path) && !(operation.op === 'add' && operation.ifMissing);
 }
 
 /**
@@ -125,41 +180,83 @@ export function fixObject(
   const applied: AppliedFix[] = [];
   const tried = new Set<string>();
   const guarded: string[][] = [];
-  for (let round = 0; round < MAX_ROUNDS_PER_OBJECT; round++) {
-    const findings = evaluateOne(current);
-    guarded.push(...protectedFields(findings));
+  const places: string[] = [];
+  let findings = evaluateOne(current);
+  // The rules that fail on the object as given: a fix may leave them failing, never add one it
+  // cannot fix (runAsNonRoot: true adds kubeletRunAsNonRoot's runAsUserName on Windows, which is fine).
+  const failing = new Set(
+    findings.filter((finding) => finding.status === 'fail').map((finding) => finding.rule),
+  );
+  // A rule that held and now fails, with no fix this run may apply: the fixes broke it.
+  const breaksARule = (after: readonly Finding[]) =>
+    after.some(
+      (finding) =>
+        finding.status === 'fail' &&
+        !failing.has(finding.rule) &&
+        !(takesFix(finding, unsafe) && !writesProtectedField(finding.fix?.patch ?? [], guarded, places)),
+    );
+  for (let round = 0; ; round++) {
+    const found = protectedBy(findings);
+    guarded.push(...found.fields);
+    places.push(...found.places);
     const pending = findings.filter((finding) => {
       if (!takesFix(finding, unsafe)) return false;
       // Suppressions bind fixes: a fix writing a field a suppressed finding's rule reads is not applied.
-      if (writesProtectedField(finding.fix?.patch ?? [], guarded)) return false;
+      if (writesProtectedField(finding.fix?.patch ?? [], guarded, places)) return false;
       const key = fixKey(finding);
       if (tried.has(key)) return false;
       tried.add(key);
       return true;
     });
     if (pending.length === 0) return { object: current, applied };
-    for (const finding of pending) {
-      const fix = finding.fix;
-      if (fix === undefined) continue;
-      // Own copies of the values, so later edits of the result never reach the reported patches.
-      const patch = cloneJson(fix.patch);
-      try {
-        current = applyJsonPatch(current, cloneJson(patch));
-      } catch (error) {
-        // A patch that no longer applies leaves its finding for the next evaluation to report.
-        if (error instanceof JsonPatchError) continue;
-        throw error;
+    if (round === MAX_ROUNDS_PER_OBJECT)
+      throw new Error(
+        `harden did not settle ${describe()} within ${MAX_ROUNDS_PER_OBJECT} rounds of fixes; this is a podguard bug`,
+      );
+    const start = current;
+    const mark = applied.length;
+    current = applyFixes(current, pending, applied);
+    findings = evaluateOne(current);
+    if (breaksARule(findings)) {
+      // A fix of this round breaks a rule that held: an unsafe runAsNonRoot: true beside the
+      // runAsUser: 0 a suppression keeps, which the kubelet refuses. The round again, one fix at a
+      // time, without the fixes that break one (rare, so the usual round costs one evaluation).
+      current = start;
+      applied.length = mark;
+      for (const finding of pending) {
+        const candidate = applyFixes(current, [finding], applied);
+        if (candidate === current) continue;
+        const after = evaluateOne(candidate);
+        if (breaksARule(after)) applied.pop();
+        else current = candidate;
       }
-      applied.push({
-        rule: finding.rule,
-        kind: fix.kind,
-        path: finding.path,
-        description: fix.description,
-        patch,
-      });
+      findings = evaluateOne(current);
     }
   }
-  throw new Error(
-    `harden did not settle ${describe()} within ${MAX_ROUNDS_PER_OBJECT} rounds of fixes; this is a podguard bug`,
-  );
+}
+
+/** Applies the findings' fixes to `object` (not modified), recording each one that applies in `applied`. */
+function applyFixes(object: unknown, findings: readonly Finding[], applied: AppliedFix[]): unknown {
+  let current = object;
+  for (const finding of findings) {
+    const fix = finding.fix;
+    if (fix === undefined) continue;
+    // Own copies of the values, so later edits of the result never reach the reported patches.
+    const patch = cloneJson(fix.patch);
+    try {
+      current = applyJsonPatch(current, cloneJson(patch));
+    } catch (error) {
+      // A patch that no longer applies leaves its finding for the next evaluation to report.
+      if (error instanceof JsonPatchError) continue;
+      throw error;
+    }
+    applied.push({
+      rule: finding.rule,
+      kind: fix.kind,
+      path: finding.path,
+      description: fix.description,
+      patch,
+    });
+  }
+  return current;
 }

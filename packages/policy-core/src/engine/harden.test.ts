@@ -384,6 +384,41 @@ describe('harden: Lists, facts and pieces', () => {
     );
   });
 
+  it('hardens a List item by item, as it does an array: the changes of one item before the next', () => {
+    // Each pod takes two rounds: SYS_ADMIN goes, then allowPrivilegeEscalation=false can be set.
+    const pod = (name: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: {
+        containers: [{ name, image: `${name}:1`, securityContext: { capabilities: { add: ['SYS_ADMIN'] } } }],
+      },
+    });
+    const options = { level: 'restricted', unsafe: true } as const;
+    const fromArray = harden([pod('a'), pod('b')], options).changes;
+    const fromList = harden({ apiVersion: 'v1', kind: 'List', items: [pod('a'), pod('b')] }, options).changes;
+    const atItem = (index: number, path: string) => `/items/${index}${path}`;
+    const rounds = [
+      'capabilities_restricted',
+      'runAsNonRoot',
+      'seccompProfile_restricted',
+      'capabilities_restricted',
+      'allowPrivilegeEscalation',
+    ];
+    expect(fromArray.map((change) => [change.objectIndex, change.rule])).toEqual([
+      ...rounds.map((rule) => [0, rule]),
+      ...rounds.map((rule) => [1, rule]),
+    ]);
+    expect(fromList).toEqual(
+      fromArray.map((change) => ({
+        ...change,
+        objectIndex: 0,
+        path: atItem(change.objectIndex, change.path),
+        patch: change.patch.map((op) => ({ ...op, path: atItem(change.objectIndex, op.path) })),
+      })),
+    );
+  });
+
   it('hardens a stream piece by piece with the facts learned from every piece first', () => {
     const session = createHardening();
     session.learn(namespace);
