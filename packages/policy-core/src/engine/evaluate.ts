@@ -27,6 +27,7 @@ import type {
 } from '../model/types.js';
 import type {
   AssembledPod,
+  ContainerRef,
   DockerfileView,
   JibBuildFormat,
   JibView,
@@ -695,10 +696,12 @@ function evaluateView(
   const first = own.length;
   const problems = validatePodSpec(view.spec, view.specPath, view.metadata, view.metadataPath);
   // A wrongly typed field is an error for that field; every rule that does not read it still runs.
-  const unreadable = problems.length === 0 ? undefined : unreadableFields(problems, view);
+  let unreadable = problems.length === 0 ? undefined : unreadableFields(problems, view);
   for (const problem of problems) {
     own.push(errorFinding(INVALID_INPUT, resource, objectIndex, problem.path, problem.message));
   }
+  if (view.assembled !== undefined && view.spec.containers === undefined && view.containers.length > 0)
+    unreadable = validateOwnContainers(view, resource, objectIndex, own, unreadable);
   const elsewhere = view.assembled?.setElsewhere;
   // Index loops: this is the innermost loop of every evaluation, and allocates no iterator.
   const rules = evaluation.podRules;
@@ -715,6 +718,38 @@ function evaluateView(
     runRule(rule, setting, resource, objectIndex, view.specPath, own, check, view, evaluation.context);
   }
   if (view.assembled) mapAssembled(own, first, view.assembled, resource, objectIndex);
+}
+
+/**
+ * Type problems of the containers of an assembled pod whose spec does not list them (a Tekton
+ * task's steps and sidecars, each at its own pointer): errors at those pointers, and the fields
+ * they make unreadable added to `unreadable`.
+ */
+function validateOwnContainers(
+  view: PodView,
+  resource: ResourceRef,
+  objectIndex: number,
+  own: Finding[],
+  unreadable: string[][] | undefined,
+): string[][] | undefined {
+  const containers = view.containers.map((ref) => ref.container);
+  const virtual = `${view.specPath}/containers`;
+  const problems = validatePodSpec({ containers }, view.specPath, {}, view.metadataPath);
+  if (problems.length === 0) return unreadable;
+  // A step template's value is in every step: one error, where it is written.
+  const reported = new Set<string>();
+  for (const problem of problems) {
+    const rest = problem.path.slice(virtual.length + 1);
+    const slash = rest.indexOf('/');
+    const ref = view.containers[Number(slash < 0 ? rest : rest.slice(0, slash))] as ContainerRef;
+    const at = `${ref.path}${slash < 0 ? '' : rest.slice(slash)}`;
+    const path = view.assembled?.locate(at) ?? at;
+    if (reported.has(path)) continue;
+    reported.add(path);
+    const message = `${path}${problem.message.slice(problem.path.length)}`;
+    own.push(errorFinding(INVALID_INPUT, resource, objectIndex, path, message));
+  }
+  return [...(unreadable ?? []), ...unreadableFields(problems, view)];
 }
 
 /**
@@ -740,9 +775,11 @@ function mapAssembled(
         path: assembled.locate(location.path),
       })),
     };
-    // Validation messages start with the pointer they are about: name the authored value.
-    if (assembled.name && finding.rule === INVALID_INPUT && finding.message.startsWith(`${finding.path} `)) {
-      mapped.message = `${assembled.name(finding.path)}${finding.message.slice(finding.path.length)}`;
+    // Validation messages start with the pointer they are about: name the authored value (where
+    // it is written, unless the pod says how to name it).
+    if (finding.rule === INVALID_INPUT && finding.message.startsWith(`${finding.path} `)) {
+      const name = assembled.name ? assembled.name(finding.path) : mapped.path;
+      mapped.message = `${name}${finding.message.slice(finding.path.length)}`;
       mapped.detail = mapped.message;
     }
     if (finding.fix !== undefined && finding.fix.patch.length > 0) {

@@ -277,6 +277,61 @@ describe('Tekton Pipelines', () => {
     ]);
   });
 
+  it('a wrongly typed field of a step, the step template (once) or a sidecar is invalid input where it is written', () => {
+    const task = object('tekton.dev/v1', 'Task', {
+      spec: {
+        stepTemplate: { securityContext: { runAsUser: '0' } },
+        steps: [step('build'), step('test', { privileged: 'yes' })],
+        sidecars: [{ name: 'docker', image: 'docker:dind', securityContext: 'privileged' }],
+      },
+    });
+    const errors = evaluate(task, { level: 'restricted' }).findings.filter(
+      (finding) => finding.status === 'error',
+    );
+    expect(errors.map((finding) => [finding.rule, finding.path, finding.message])).toEqual([
+      [
+        'invalidInput',
+        '/spec/stepTemplate/securityContext/runAsUser',
+        '/spec/stepTemplate/securityContext/runAsUser must be an integer, got a string ("0")',
+      ],
+      [
+        'invalidInput',
+        '/spec/steps/1/securityContext/privileged',
+        '/spec/steps/1/securityContext/privileged must be a boolean, got a string ("yes")',
+      ],
+      [
+        'invalidInput',
+        '/spec/sidecars/0/securityContext',
+        '/spec/sidecars/0/securityContext must be an object, got a string ("privileged")',
+      ],
+    ]);
+    // The rules that read a wrongly typed field do not run on it (they would fail on a string).
+    const capabilities = object('tekton.dev/v1', 'Task', {
+      spec: { steps: [step('build', { capabilities: { add: 'SYS_ADMIN' } })] },
+    });
+    const findings = evaluate(capabilities, { level: 'restricted' }).findings;
+    expect(
+      findings.filter((finding) => finding.status === 'error').map((finding) => finding.message),
+    ).toEqual([
+      '/spec/steps/0/securityContext/capabilities/add must be an array, got a string ("SYS_ADMIN")',
+    ]);
+    expect(findings.map((finding) => finding.rule)).not.toContain('capabilities_restricted');
+  });
+
+  it("a wrongly typed field of a run's podTemplate is named where it is written", () => {
+    const run = object('tekton.dev/v1', 'TaskRun', {
+      spec: { podTemplate: { securityContext: { runAsUser: '0' } }, taskSpec: { steps: [step('build')] } },
+    });
+    const errors = evaluate(run).findings.filter((finding) => finding.status === 'error');
+    expect(errors.map((finding) => [finding.path, finding.message, finding.detail])).toEqual([
+      [
+        '/spec/podTemplate/securityContext/runAsUser',
+        '/spec/podTemplate/securityContext/runAsUser must be an integer, got a string ("0")',
+        '/spec/podTemplate/securityContext/runAsUser must be an integer, got a string ("0")',
+      ],
+    ]);
+  });
+
   it('null fields are absent, as Kubernetes reads JSON: a null podTemplate is created by the fixes', () => {
     const run = object('tekton.dev/v1', 'TaskRun', {
       spec: { podTemplate: null, taskSpec: { steps: [step('build')], sidecars: null, stepTemplate: null } },
