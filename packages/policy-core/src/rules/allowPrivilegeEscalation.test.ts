@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { evaluate } from '../engine/evaluate.js';
 import { RuleTester, runRule } from '../testing/index.js';
 import { allowPrivilegeEscalation } from './allowPrivilegeEscalation.js';
 
@@ -195,5 +196,19 @@ describe('allowPrivilegeEscalation: why a container gets no fix, or only an unsa
       fix: undefined,
       unfixable: 'Windows pods cannot set allowPrivilegeEscalation (a Linux-only field)',
     });
+  });
+
+  it('capabilities.add of another type (validation reports it) does not stop the check or its fix', () => {
+    const result = evaluate(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p' },
+        spec: { containers: [{ name: 'a', securityContext: { capabilities: { add: 'SYS_ADMIN' } } }] },
+      },
+      { level: 'restricted' },
+    );
+    const own = result.findings.filter((finding) => finding.rule === 'allowPrivilegeEscalation');
+    expect(own.map((finding) => [finding.status, finding.fix?.kind])).toEqual([['fail', 'safe']]);
   });
 });

@@ -32,8 +32,13 @@ function cannotDisallowEscalation(ref: ContainerRef): string | undefined {
   if (context?.privileged === true) {
     return 'privileged containers cannot set allowPrivilegeEscalation=false; drop privileged first (unsafe)';
   }
-  const added = context?.capabilities?.add ?? [];
-  if (added.some((capability) => capability === 'CAP_SYS_ADMIN' || capability === 'SYS_ADMIN')) {
+  // Read for the fix only, not declared in `reads` (the verdict does not depend on it): it may be
+  // of any type here, validation reports that.
+  const added: unknown = context?.capabilities?.add;
+  if (
+    Array.isArray(added) &&
+    added.some((capability) => capability === 'CAP_SYS_ADMIN' || capability === 'SYS_ADMIN')
+  ) {
     return 'containers that add SYS_ADMIN cannot set allowPrivilegeEscalation=false; remove SYS_ADMIN from capabilities.add first (unsafe)';
   }
   return undefined;
