@@ -191,6 +191,31 @@ describe('fixObject', () => {
       });
     });
 
+    it('an item a suppressed finding judges protects its list, wherever the container sits', () => {
+      const add = '/spec/templates/0/container/securityContext/capabilities/add';
+      const suppressed: Finding = {
+        ...finding('capabilities_restricted', 'suppressed'),
+        locations: [{ path: `${add}/0` }],
+      };
+      const remove = fixOf('unsafe', [{ op: 'remove', path: `${add}/0` }]);
+      const input = {
+        spec: { templates: [{ container: { securityContext: { capabilities: { add: ['SYS_ADMIN'] } } } }] },
+      };
+      const guarded = fixObject(
+        input,
+        evaluator((spec) => [
+          suppressed,
+          ...(JSON.stringify(spec).includes('SYS_ADMIN')
+            ? [finding('capabilities_baseline', 'fail', remove)]
+            : []),
+        ]).evaluateOne,
+        true,
+        describeObject,
+      );
+      expect(guarded.applied).toEqual([]);
+      expect(guarded.object).toEqual(input);
+    });
+
     it('a suppressed finding of a rule podguard does not know protects nothing', () => {
       const { evaluateOne } = evaluator(() => [
         finding('vendor-policy/uid', 'suppressed'),
@@ -283,6 +308,38 @@ describe('harden: a suppression binds fixes wherever the pod sits, and no fix br
     }
   });
 
+  it("an Argo template's own securityContext keeps the runAsUser a suppression protects", () => {
+    const workflow = template({
+      securityContext: { runAsUser: 0 },
+      container: { image: 'vendor.example/etl:1' },
+    });
+    const kept = harden(workflow, options).object.spec.templates[0] as Record<string, unknown>;
+    expect(kept.securityContext).toMatchObject({ runAsUser: 0 });
+    expect(kept.securityContext).not.toHaveProperty('runAsNonRoot');
+  });
+
+  it('a suppressed list keeps its items: the SYS_ADMIN a suppression of capabilities_restricted allows stays', () => {
+    const workflow = template({
+      container: {
+        image: 'vendor.example/fuse:1',
+        securityContext: { capabilities: { add: ['SYS_ADMIN'] } },
+      },
+    });
+    const suppressed = {
+      unsafe: true,
+      suppressions: [{ rule: 'capabilities_restricted', reason: 'FUSE mounts need SYS_ADMIN, ticket ST-4' }],
+    };
+    const container = (object: unknown) =>
+      ((object as { spec: { templates: { container: { securityContext: unknown } }[] } }).spec.templates[0]
+        ?.container.securityContext ?? {}) as Record<string, unknown>;
+    expect(container(harden(workflow, suppressed).object).capabilities).toEqual({ add: ['SYS_ADMIN'] });
+    // Without it, the unsafe fixes remove it.
+    expect(container(harden(workflow, { unsafe: true }).object).capabilities).toEqual({
+      add: [],
+      drop: ['ALL'],
+    });
+  });
+
   it('runAsNonRoot: true is not added beside a runAsUser 0 the suppression keeps (the kubelet would refuse the pod)', () => {
     const pod = {
       apiVersion: 'v1',
@@ -313,9 +370,10 @@ describe('harden: a suppression binds fixes wherever the pod sits, and no fix br
 
 describe('fixObject: a fix that breaks a rule that held is left out, the others of its round kept', () => {
   it('redoes the round one fix at a time and drops the fix after which a rule fails that no fix repairs', () => {
-    // `breaker` makes rule `held` fail with no fix; `good` is independent.
+    // `breaker` makes rule `held` fail with no fix (before, its finding was suppressed: it held for
+    // the author); `good` is independent.
     const { calls, evaluateOne } = evaluator((spec) => [
-      ...(spec.broken ? [finding('held', 'fail')] : []),
+      finding('held', spec.broken ? 'fail' : 'suppressed'),
       ...(spec.broken === undefined
         ? [finding('breaker', 'fail', fixOf('safe', [{ op: 'add', path: '/spec/broken', value: true }]))]
         : []),
@@ -455,6 +513,9 @@ describe('writesProtectedField', () => {
       at({ op: 'add', path: '/spec/templates/0/container/securityContext/runAsGroup', value: 1000 }),
     ).toBe(false);
     expect(at({ op: 'test', path: place, value: 0 })).toBe(false);
+    // Inside a place that holds a list.
+    const add = '/spec/templates/0/container/securityContext/capabilities/add';
+    expect(writesProtectedField([{ op: 'remove', path: `${add}/0` }], [], [add])).toBe(true);
     // A place only shares a prefix of its name with another: /runAsUserName is not inside /runAsUser.
     expect(at({ op: 'add', path: `${place}Name`, value: 'ContainerUser' })).toBe(false);
   });

@@ -122,9 +122,16 @@ function protectedBy(findings: readonly Finding[]): Protected {
     }
     // A container field's place is its path below the container (the container may sit anywhere).
     const tails = patterns.map((pattern) => (pattern[1] === '*' ? pattern.slice(2) : pattern));
+    // The field a location is at or inside (`…/capabilities/add/0` is in `capabilities.add`).
     for (const location of finding.locations) {
       const tokens = pointerTokens(location.path);
-      if (tails.some((tail) => tail.length > 0 && endsWith(tokens, tail))) places.push(location.path);
+      for (let length = tokens.length; length > 0; length--) {
+        const prefix = tokens.slice(0, length);
+        if (tails.some((tail) => tail.length > 0 && endsWith(prefix, tail))) {
+          places.push(`/${prefix.map(escapeToken).join('/')}`);
+          break;
+        }
+      }
     }
   }
   return { fields, places };
