@@ -795,6 +795,32 @@ describe('assembled pods (Argo Workflows, Tekton)', () => {
     );
   });
 
+  it("reports a wrongly typed field of an Argo template's container once, where it is written", () => {
+    const workflow = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'etl' },
+      spec: {
+        entrypoint: 'run',
+        templates: [
+          {
+            name: 'run',
+            container: { image: 'registry.example/etl:1', securityContext: { privileged: 'yes' } },
+          },
+        ],
+      },
+    };
+    const errors = evaluate(workflow, { level: 'baseline' }).findings.filter(
+      (finding) => finding.status === 'error',
+    );
+    expect(errors.map((finding) => [finding.path, finding.message])).toEqual([
+      [
+        '/spec/templates/0/container/securityContext/privileged',
+        '/spec/templates/0/container/securityContext/privileged must be a boolean, got a string ("yes")',
+      ],
+    ]);
+  });
+
   it("reports a wrongly typed field of a Tekton run's podTemplate where it is written", () => {
     const run = {
       apiVersion: 'tekton.dev/v1',
