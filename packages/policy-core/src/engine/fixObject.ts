@@ -5,7 +5,8 @@
  * hardening a List of 10,000 workloads costs 10,000 times hardening one.
  */
 
-import type { Finding, FixKind, JsonPatchOperation, JsonPointer } from '../model/types.js';
+import type { Finding, Fix, FixKind, JsonPatchOperation, JsonPointer } from '../model/types.js';
+import { escapePointerToken, parsePointer, pointer } from '../podspec/pointer.js';
 import { ruleRegistry } from '../rules/index.js';
 import { applyJsonPatch, cloneJson, JsonPatchError } from './jsonPatch.js';
 
@@ -26,12 +27,15 @@ export interface AppliedFix {
  */
 export const MAX_ROUNDS_PER_OBJECT = 16;
 
-function fixKey(finding: Finding): string {
-  return JSON.stringify([finding.rule, finding.path, finding.fix?.patch]);
+/** A finding whose fix a harden run may apply. */
+type FixableFinding = Finding & { fix: Fix };
+
+function fixKey(finding: FixableFinding): string {
+  return JSON.stringify([finding.rule, finding.path, finding.fix.patch]);
 }
 
 /** Whether a harden run applies `finding`'s fix: failing, with a fix of an allowed kind. */
-export function takesFix(finding: Finding, unsafe: boolean): boolean {
+export function takesFix(finding: Finding, unsafe: boolean): finding is FixableFinding {
   return finding.status === 'fail' && finding.fix !== undefined && (unsafe || finding.fix.kind === 'safe');
 }
 
@@ -42,32 +46,48 @@ function fieldPattern(field: string): string[] {
   return field.split('.').flatMap((part) => (part.endsWith('[]') ? [part.slice(0, -2), '*'] : [part]));
 }
 
-/** Whether `tokens` (a pointer into the object) is the field `pattern` of a pod spec or template. */
-function isField(tokens: readonly string[], pattern: readonly string[]): boolean {
+/** The fields each rule reads, as patterns: derived from its `reads`, once. */
+const patternsByRule = new Map<string, string[][]>();
+function patternsOf(ruleId: string): string[][] {
+  let patterns = patternsByRule.get(ruleId);
+  if (patterns === undefined) {
+    const definition = ruleRegistry.get(ruleId);
+    patterns = (definition && 'reads' in definition ? definition.reads : []).map(fieldPattern);
+    patternsByRule.set(ruleId, patterns);
+  }
+  return patterns;
+}
+
+/**
+ * Whether `tokens` ends with `pattern`: `*` stands for any token, `containers` for every
+ * container group, as the container visitor reads them.
+ */
+function endsWith(tokens: readonly string[], pattern: readonly string[]): boolean {
   const start = tokens.length - pattern.length;
   if (start < 0) return false;
   for (let i = 0; i < pattern.length; i++) {
     const want = pattern[i] as string;
     const have = tokens[start + i] as string;
-    if (want === '*') continue;
-    // `containers[]` stands for every container group, as the container visitor reads them.
-    if (want === 'containers' && CONTAINER_GROUPS.has(have)) continue;
-    if (want !== have) return false;
+    if (want !== '*' && want !== have && !(want === 'containers' && CONTAINER_GROUPS.has(have))) return false;
   }
+  return true;
+}
+
+/** Whether `tokens` (a pointer into the object) is the field `pattern` of a pod spec or template. */
+function isField(tokens: readonly string[], pattern: readonly string[]): boolean {
+  if (!endsWith(tokens, pattern)) return false;
   // A pod-level field sits right under a pod spec (`…/spec/hostNetwork`); metadata anywhere.
   const first = pattern[0];
   if (first === 'metadata' || first === 'containers') return true;
+  const start = tokens.length - pattern.length;
   return start === 0 || tokens[start - 1] === 'spec';
 }
 
-const escapeToken = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1');
-const pointerTokens = (pointer: string): string[] =>
-  pointer === ''
-    ? []
-    : pointer
-        .slice(1)
-        .split('/')
-        .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+/** The length of the longest prefix of `tokens` that `test` accepts, or 0. */
+function longestPrefix(tokens: readonly string[], test: (prefix: readonly string[]) => boolean): number {
+  for (let length = tokens.length; length > 0; length--) if (test(tokens.slice(0, length))) return length;
+  return 0;
+}
 
 /** Every pointer a patch writes: each operation's path and, for an object or array value, its leaves. */
 function writtenPointers(patch: readonly JsonPatchOperation[]): string[] {
@@ -77,64 +97,35 @@ function writtenPointers(patch: readonly JsonPatchOperation[]): string[] {
     if (Array.isArray(value)) {
       for (let index = 0; index < value.length; index++) walk(`${pointer}/${index}`, value[index]);
     } else if (typeof value === 'object' && value !== null)
-      for (const [key, item] of Object.entries(value)) walk(`${pointer}/${escapeToken(key)}`, item);
+      for (const [key, item] of Object.entries(value)) walk(`${pointer}/${escapePointerToken(key)}`, item);
   };
   for (const op of patch) walk(op.path, 'value' in op ? op.value : undefined);
   return out;
 }
 
-/** What suppressed findings protect: fields by pattern, and the values they judged by place. */
-interface Protected {
-  /** Every field the suppressed rules read, as patterns of pod specs and templates. */
-  readonly fields: string[][];
-  /**
-   * The pointers of the values the suppressed findings judged, where they are fields their rule
-   * reads: they hold wherever the pod sits (an Argo template's `container`, a Tekton step),
-   * which the patterns cannot all name.
-   */
-  readonly places: string[];
-}
-
-/** Whether `tokens` ends with `tail` (`*` any token). */
-function endsWith(tokens: readonly string[], tail: readonly string[]): boolean {
-  const start = tokens.length - tail.length;
-  if (start < 0) return false;
-  for (let i = 0; i < tail.length; i++) if (tail[i] !== '*' && tail[i] !== tokens[start + i]) return false;
-  return true;
-}
-
 /**
- * What suppressed findings protect. A suppression says "leave this alone" (runAsUserRange
- * suppressed for a vendor image's pinned UID), so no other rule's fix may write what the
- * suppressed rule judges (issue 19).
+ * What suppressed findings protect, added to `rules` and `places`. A suppression says "leave this
+ * alone" (runAsUserRange suppressed for a vendor image's pinned UID), so no other rule's fix may
+ * write what the suppressed rule judges (issue 19): every field its rule reads (the patterns of
+ * `rules`), and the values it judged where they are such fields (`places`), which hold wherever
+ * the pod sits (an Argo template's `container`, a Tekton step), where the patterns cannot name
+ * them all.
  */
-function protectedBy(findings: readonly Finding[]): Protected {
-  const fields: string[][] = [];
-  const places: string[] = [];
-  const rules = new Set<string>();
+function addProtected(findings: readonly Finding[], rules: Set<string>, places: string[]): void {
   for (const finding of findings) {
     if (finding.status !== 'suppressed') continue;
-    const definition = ruleRegistry.get(finding.rule);
-    const patterns = (definition && 'reads' in definition ? definition.reads : []).map(fieldPattern);
-    if (!rules.has(finding.rule)) {
-      rules.add(finding.rule);
-      fields.push(...patterns);
-    }
+    rules.add(finding.rule);
     // A container field's place is its path below the container (the container may sit anywhere).
-    const tails = patterns.map((pattern) => (pattern[1] === '*' ? pattern.slice(2) : pattern));
+    const tails = patternsOf(finding.rule)
+      .map((pattern) => (pattern[1] === '*' ? pattern.slice(2) : pattern))
+      .filter((tail) => tail.length > 0);
     // The field a location is at or inside (`…/capabilities/add/0` is in `capabilities.add`).
     for (const location of finding.locations) {
-      const tokens = pointerTokens(location.path);
-      for (let length = tokens.length; length > 0; length--) {
-        const prefix = tokens.slice(0, length);
-        if (tails.some((tail) => tail.length > 0 && endsWith(prefix, tail))) {
-          places.push(`/${prefix.map(escapeToken).join('/')}`);
-          break;
-        }
-      }
+      const tokens = parsePointer(location.path);
+      const length = longestPrefix(tokens, (prefix) => tails.some((tail) => endsWith(prefix, tail)));
+      if (length > 0) places.push(pointer('', ...tokens.slice(0, length)));
     }
   }
-  return { fields, places };
 }
 
 /**
@@ -148,15 +139,12 @@ export function writesProtectedField(
 ): boolean {
   if (fields.length === 0 && places.length === 0) return false;
   return (
-    writtenPointers(patch).some((pointer) => {
-      // The field itself or a value inside it (`…/capabilities/add/0` is inside `capabilities.add`).
-      const tokens = pointerTokens(pointer);
-      for (let length = tokens.length; length > 0; length--) {
-        const prefix = tokens.slice(0, length);
-        if (fields.some((pattern) => isField(prefix, pattern))) return true;
-      }
-      return false;
-    }) || patch.some((operation) => places.some((place) => touches(operation, place)))
+    // The field itself or a value inside it (`…/capabilities/add/0` is inside `capabilities.add`).
+    writtenPointers(patch).some(
+      (written) =>
+        longestPrefix(parsePointer(written), (prefix) => fields.some((pattern) => isField(prefix, pattern))) >
+        0,
+    ) || patch.some((operation) => places.some((place) => touches(operation, place)))
   );
 }
 
@@ -186,8 +174,13 @@ export function fixObject(
   let current = object;
   const applied: AppliedFix[] = [];
   const tried = new Set<string>();
-  const guarded: string[][] = [];
+  /** The suppressed rules seen so far, the fields they read, and the places their findings judged. */
+  const suppressed = new Set<string>();
+  let guarded: string[][] = [];
   const places: string[] = [];
+  /** Whether this run may apply a finding's fix: one it takes, writing nothing a suppression protects. */
+  const mayApply = (finding: Finding): finding is FixableFinding =>
+    takesFix(finding, unsafe) && !writesProtectedField(finding.fix.patch, guarded, places);
   let findings = evaluateOne(current);
   // The rules that fail on the object as given: a fix may leave them failing, never add one it
   // cannot fix (runAsNonRoot: true adds kubeletRunAsNonRoot's runAsUserName on Windows, which is fine).
@@ -196,20 +189,14 @@ export function fixObject(
   );
   // A rule that held and now fails, with no fix this run may apply: the fixes broke it.
   const breaksARule = (after: readonly Finding[]) =>
-    after.some(
-      (finding) =>
-        finding.status === 'fail' &&
-        !failing.has(finding.rule) &&
-        !(takesFix(finding, unsafe) && !writesProtectedField(finding.fix?.patch ?? [], guarded, places)),
-    );
+    after.some((finding) => finding.status === 'fail' && !failing.has(finding.rule) && !mayApply(finding));
   for (let round = 0; ; round++) {
-    const found = protectedBy(findings);
-    guarded.push(...found.fields);
-    places.push(...found.places);
-    const pending = findings.filter((finding) => {
-      if (!takesFix(finding, unsafe)) return false;
-      // Suppressions bind fixes: a fix writing a field a suppressed finding's rule reads is not applied.
-      if (writesProtectedField(finding.fix?.patch ?? [], guarded, places)) return false;
+    const known = suppressed.size;
+    addProtected(findings, suppressed, places);
+    if (suppressed.size > known) guarded = [...suppressed].flatMap(patternsOf);
+    // Suppressions bind fixes: a fix writing a field a suppressed finding's rule reads is not applied.
+    const pending = findings.filter((finding): finding is FixableFinding => {
+      if (!mayApply(finding)) return false;
       const key = fixKey(finding);
       if (tried.has(key)) return false;
       tried.add(key);
@@ -243,11 +230,10 @@ export function fixObject(
 }
 
 /** Applies the findings' fixes to `object` (not modified), recording each one that applies in `applied`. */
-function applyFixes(object: unknown, findings: readonly Finding[], applied: AppliedFix[]): unknown {
+function applyFixes(object: unknown, findings: readonly FixableFinding[], applied: AppliedFix[]): unknown {
   let current = object;
   for (const finding of findings) {
     const fix = finding.fix;
-    if (fix === undefined) continue;
     // Own copies of the values, so later edits of the result never reach the reported patches.
     const patch = cloneJson(fix.patch);
     try {
