@@ -12,7 +12,8 @@ import { type ImageUser, parseImageUser } from '../image/parseImageUser.js';
 import { PodguardInputError } from '../model/errors.js';
 import { requireString } from '../model/inputGuard.js';
 import type { Severity, TextEdit } from '../model/types.js';
-import { describeType, isRecord } from '../podspec/extract.js';
+import { describeType } from '../podspec/describeType.js';
+import { isRecord } from '../podspec/extract.js';
 import { expandVariables } from './expandVariables.js';
 import { type DockerfileInstruction, parseDockerfile } from './parseDockerfile.js';
 

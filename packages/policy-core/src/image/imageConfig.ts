@@ -6,7 +6,8 @@
  */
 
 import { PodguardInputError } from '../model/errors.js';
-import { describeType, isRecord } from '../podspec/extract.js';
+import { describeType } from '../podspec/describeType.js';
+import { isRecord } from '../podspec/extract.js';
 
 function userOf(config: unknown, where: string): string {
   if (config === undefined || config === null) return '';

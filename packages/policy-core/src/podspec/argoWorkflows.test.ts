@@ -370,3 +370,68 @@ describe('Argo Workflows: podSpecPatch', () => {
     expect(extracted.view.containers.map((ref) => [ref.name, ref.group])).toEqual([['main', 'containers']]);
   });
 });
+
+describe('Argo Workflows: templates that cannot hold a pod are invalid input, never skipped', () => {
+  it.each([
+    [{ templates: ['build'] }, '/spec/templates/0 must be an object, got a string ("build")'],
+    [
+      { templates: [{ name: 'a', container: hardenedContainer('a') }, null] },
+      '/spec/templates/1 must be an object, got null',
+    ],
+    [
+      { templates: [{ name: 'a', container: 'alpine' }] },
+      '/spec/templates/0/container must be an object, got a string ("alpine")',
+    ],
+    [
+      { templates: [{ name: 'a', script: 7 }] },
+      '/spec/templates/0/script must be an object, got a number (7)',
+    ],
+    [
+      { templates: [{ name: 'a', containerSet: [] }] },
+      '/spec/templates/0/containerSet must be an object, got an array',
+    ],
+    [
+      { templates: [{ name: 'a', containerSet: { containers: { name: 'x' } } }] },
+      '/spec/templates/0/containerSet/containers must be an array, got an object',
+    ],
+    [
+      { templates: [{ name: 'a', containerSet: { containers: [hardenedContainer('a'), 'b'] } }] },
+      '/spec/templates/0/containerSet/containers/1 must be an object, got a string ("b")',
+    ],
+    [
+      { templates: [{ name: 'a', container: hardenedContainer('a'), initContainers: ['x'] }] },
+      '/spec/templates/0/initContainers/0 must be an object, got a string ("x")',
+    ],
+    [
+      { templates: [{ name: 'a', container: hardenedContainer('a'), sidecars: true }] },
+      '/spec/templates/0/sidecars must be an array, got a boolean (true)',
+    ],
+    [
+      { templateDefaults: { sidecars: [3] }, templates: [{ name: 'a', container: hardenedContainer('a') }] },
+      '/spec/templateDefaults/sidecars/0 must be an object, got a number (3)',
+    ],
+  ])('%j', (spec, message) => {
+    const result = evaluate(workflow({ securityContext: hardenedPod, ...spec }), { level: 'restricted' });
+    expect(result.allowed).toBe(false);
+    expect(result.objects.map((object) => object.kind)).toEqual(['invalid']);
+    expect(result.findings.map((finding) => [finding.rule, finding.path, finding.message])).toEqual([
+      ['invalidInput', message.slice(0, message.indexOf(' ')), message],
+    ]);
+  });
+
+  it('null lists and templates without a container (dag, steps, suspend) are no problem', () => {
+    const result = evaluate(
+      workflow({
+        securityContext: hardenedPod,
+        templates: [
+          { name: 'main', dag: { tasks: [{ name: 'a', template: 'a' }] } },
+          { name: 'a', container: hardenedContainer('a'), initContainers: null, sidecars: null },
+          { name: 'wait', suspend: {} },
+        ],
+      }),
+      { level: 'restricted' },
+    );
+    expect(result.findings.filter((finding) => finding.status === 'error')).toEqual([]);
+    expect(result.objects.map((object) => object.kind)).toEqual(['pod']);
+  });
+});

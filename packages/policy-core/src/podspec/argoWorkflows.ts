@@ -37,6 +37,7 @@ import {
   sourceNode,
   type UnjudgedField,
 } from './argoSources.js';
+import { describeType } from './describeType.js';
 import { pointer } from './pointer.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -307,15 +308,46 @@ function addContainers(
 
 const MAIN_CONTAINER = 'main';
 
+type Problem = { path: JsonPointer; message: string };
+
 /**
- * The pod views of an Argo Workflows object, or a problem when its workflow spec or templates
- * are not objects/arrays.
+ * The first value of a template (or of the template defaults) at `path` that cannot hold what
+ * Argo reads there: a `container`, `script` or `containerSet` that is not an object, container
+ * lists that are not arrays of objects. Such a pod is never skipped in silence.
+ */
+function templateProblem(template: Record<string, unknown>, path: JsonPointer): Problem | undefined {
+  const wrong = (at: JsonPointer, expected: string, value: unknown): Problem => ({
+    path: at,
+    message: `${at} must be ${expected}, got ${describeType(value)}`,
+  });
+  for (const key of ['container', 'script', 'containerSet']) {
+    const value = template[key];
+    if (value != null && !isRecord(value)) return wrong(pointer(path, key), 'an object', value);
+  }
+  const set = template.containerSet;
+  const lists: [unknown, JsonPointer][] = [
+    [template.initContainers, pointer(path, 'initContainers')],
+    [template.sidecars, pointer(path, 'sidecars')],
+    [isRecord(set) ? set.containers : undefined, pointer(path, 'containerSet', 'containers')],
+  ];
+  for (const [list, at] of lists) {
+    if (list == null) continue;
+    if (!Array.isArray(list)) return wrong(at, 'an array', list);
+    const index = list.findIndex((item) => !isRecord(item));
+    if (index >= 0) return wrong(pointer(at, index), 'an object', list[index]);
+  }
+  return undefined;
+}
+
+/**
+ * The pod views of an Argo Workflows object, or a problem when its workflow spec, its templates
+ * or their containers are not objects or arrays where Argo reads them.
  */
 export function argoWorkflowViews(
   object: Record<string, unknown>,
   resource: ResourceRef,
   base: JsonPointer,
-): { views: PodView[] } | { path: JsonPointer; message: string } {
+): { views: PodView[] } | Problem {
   const tokens = ARGO_WORKFLOW_SPECS[resource.kind] ?? ['spec'];
   let spec: unknown = object;
   for (const token of tokens) spec = isRecord(spec) ? spec[token] : undefined;
@@ -335,9 +367,24 @@ export function argoWorkflowViews(
       path: `${specPath}/templateDefaults`,
       message: `${specPath}/templateDefaults must be an object`,
     };
+  const defaultsPath = `${specPath}/templateDefaults`;
+  const defaultsProblem = isRecord(spec.templateDefaults)
+    ? templateProblem(spec.templateDefaults, defaultsPath)
+    : undefined;
+  if (defaultsProblem) return defaultsProblem;
+  for (let index = 0; index < templates.length; index++) {
+    const written: unknown = templates[index];
+    const templatePath = pointer(specPath, 'templates', index);
+    if (!isRecord(written))
+      return {
+        path: templatePath,
+        message: `${templatePath} must be an object, got ${describeType(written)}`,
+      };
+    const problem = templateProblem(written, templatePath);
+    if (problem) return problem;
+  }
   const metadata: ObjectMeta = isRecord(spec.podMetadata) ? (spec.podMetadata as ObjectMeta) : {};
   const metadataPath = `${specPath}/podMetadata`;
-  const defaultsPath = `${specPath}/templateDefaults`;
   const views: PodView[] = [];
   templates.forEach((written, index) => {
     if (!isRecord(written)) return;

@@ -277,6 +277,73 @@ describe('Tekton Pipelines', () => {
     ]);
   });
 
+  it.each([
+    [['echo'], 'steps', '/spec/steps/0 must be an object, got a string ("echo")'],
+    [[{ name: 'build', image: 'alpine' }, null], 'steps', '/spec/steps/1 must be an object, got null'],
+    [[42], 'sidecars', '/spec/sidecars/0 must be an object, got a number (42)'],
+    [[[]], 'sidecars', '/spec/sidecars/0 must be an object, got an array'],
+  ])(
+    'a step or sidecar that is not an object is invalid input, not skipped: %j in %s',
+    (items, list, message) => {
+      const task = object('tekton.dev/v1', 'Task', { spec: { [list]: items } });
+      const result = evaluate(task, { level: 'restricted' });
+      expect(result.allowed).toBe(false);
+      expect(result.findings.map((finding) => [finding.rule, finding.message])).toEqual([
+        ['invalidInput', message],
+      ]);
+    },
+  );
+
+  it.each([
+    [
+      'TaskRun',
+      'tekton.dev/v1',
+      { taskSpec: 'build' },
+      '/spec/taskSpec must be an object, got a string ("build")',
+    ],
+    ['Pipeline', 'tekton.dev/v1', { tasks: { name: 'a' } }, '/spec/tasks must be an array, got an object'],
+    ['Pipeline', 'tekton.dev/v1', { tasks: [null] }, '/spec/tasks/0 must be an object, got null'],
+    [
+      'Pipeline',
+      'tekton.dev/v1',
+      { tasks: [{ name: 'a', taskRef: { name: 'a' } }], finally: [{ name: 'b', taskSpec: [] }] },
+      '/spec/finally/0/taskSpec must be an object, got an array',
+    ],
+    [
+      'PipelineRun',
+      'tekton.dev/v1',
+      { pipelineSpec: 7 },
+      '/spec/pipelineSpec must be an object, got a number (7)',
+    ],
+    [
+      'PipelineRun',
+      'tekton.dev/v1',
+      { pipelineSpec: { tasks: ['a'] } },
+      '/spec/pipelineSpec/tasks/0 must be an object, got a string ("a")',
+    ],
+    [
+      'PipelineRun',
+      'tekton.dev/v1',
+      { pipelineRef: { name: 'p' }, taskRunSpecs: [{ pipelineTaskName: 'a', podTemplate: 'x' }] },
+      '/spec/taskRunSpecs/0/podTemplate must be an object, got a string ("x")',
+    ],
+    [
+      'PipelineRun',
+      'tekton.dev/v1beta1',
+      { pipelineRef: { name: 'p' }, taskRunSpecs: true },
+      '/spec/taskRunSpecs must be an array, got a boolean (true)',
+    ],
+  ])(
+    'what holds the task specs of a %s (%s) that Tekton cannot read is invalid input: %j',
+    (kind, apiVersion, spec, message) => {
+      const result = evaluate(object(apiVersion, kind, { spec }), { level: 'restricted' });
+      expect(result.allowed).toBe(false);
+      expect(result.findings.map((finding) => [finding.rule, finding.message])).toEqual([
+        ['invalidInput', message],
+      ]);
+    },
+  );
+
   it('a wrongly typed field of a step, the step template (once) or a sidecar is invalid input where it is written', () => {
     const task = object('tekton.dev/v1', 'Task', {
       spec: {

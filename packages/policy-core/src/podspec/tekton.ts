@@ -22,6 +22,7 @@
 import type { Container, ObjectMeta, PodSpec } from '../model/k8s.js';
 import type { JsonPatchOperation, JsonPointer, ResourceRef } from '../model/types.js';
 import type { AssembledPod, ContainerRef, PodView } from '../model/views.js';
+import { describeType } from './describeType.js';
 import { parsePointer, pointer } from './pointer.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -152,6 +153,63 @@ function placesOf(
         carriers: tasks.length === 0 ? [run, ...overrides] : overrides,
       };
     }
+  }
+}
+
+type Problem = { path: JsonPointer; message: string };
+
+/**
+ * The first value on the way to a Tekton object's task specs and pod templates that is not what
+ * Tekton reads there (a `taskSpec` or `pipelineSpec` that is not an object, `tasks`, `finally` or
+ * `taskRunSpecs` that are not lists of objects): such a pod is never skipped in silence.
+ */
+function shapeProblem(
+  object: Record<string, unknown>,
+  resource: ResourceRef,
+  base: JsonPointer,
+): Problem | undefined {
+  const spec = isRecord(object.spec) ? object.spec : {};
+  const wrong = (tokens: readonly string[], expected: string, value: unknown): Problem => {
+    const path = base + join(tokens);
+    return { path, message: `${path} must be ${expected}, got ${describeType(value)}` };
+  };
+  const objectAt = (holder: Record<string, unknown>, key: string, tokens: readonly string[]) =>
+    holder[key] != null && !isRecord(holder[key])
+      ? wrong([...tokens, key], 'an object', holder[key])
+      : undefined;
+  /** A list of objects at `holder[key]`, each checked for an object at `inner`. */
+  const listAt = (holder: Record<string, unknown>, key: string, tokens: readonly string[], inner: string) => {
+    const list = holder[key];
+    if (list == null) return undefined;
+    if (!Array.isArray(list)) return wrong([...tokens, key], 'an array', list);
+    for (let index = 0; index < list.length; index++) {
+      const item: unknown = list[index];
+      const at = [...tokens, key, String(index)];
+      if (!isRecord(item)) return wrong(at, 'an object', item);
+      const problem = objectAt(item, inner, at);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+  const pipelineTasks = (pipeline: Record<string, unknown>, tokens: readonly string[]) =>
+    listAt(pipeline, 'tasks', tokens, 'taskSpec') ?? listAt(pipeline, 'finally', tokens, 'taskSpec');
+  switch (resource.kind) {
+    case 'TaskRun':
+      return objectAt(spec, 'taskSpec', ['spec']);
+    case 'Pipeline':
+      return pipelineTasks(spec, ['spec']);
+    case 'PipelineRun': {
+      const templateKey = resource.apiVersion === 'tekton.dev/v1' ? 'podTemplate' : 'taskPodTemplate';
+      return (
+        objectAt(spec, 'pipelineSpec', ['spec']) ??
+        (isRecord(spec.pipelineSpec)
+          ? pipelineTasks(spec.pipelineSpec, ['spec', 'pipelineSpec'])
+          : undefined) ??
+        listAt(spec, 'taskRunSpecs', ['spec'], templateKey)
+      );
+    }
+    default:
+      return undefined;
   }
 }
 
@@ -370,23 +428,36 @@ function isContainerList(key: string, alone: boolean): boolean {
 }
 
 /**
- * The pod views of a Tekton object, or a problem when a task spec's steps or sidecars are not
- * arrays.
+ * The pod views of a Tekton object, or a problem when what holds its task specs and pod templates,
+ * or a task spec's steps or sidecars, are not objects and arrays of objects.
  */
 export function tektonViews(
   object: Record<string, unknown>,
   resource: ResourceRef,
   base: JsonPointer,
 ): { views: PodView[] } | { path: JsonPointer; message: string } {
+  const problem = shapeProblem(object, resource, base);
+  if (problem) return problem;
   const { tasks, carriers } = placesOf(object, resource);
   const views: PodView[] = [];
   for (const place of tasks) {
     const task = at(object, place.spec) as Record<string, unknown>;
     // null is an absent field, as Kubernetes reads JSON.
     for (const list of ['steps', 'sidecars', 'volumes']) {
-      if (task[list] != null && !Array.isArray(task[list])) {
+      const items = task[list];
+      if (items != null && !Array.isArray(items)) {
         const path = base + join([...place.spec, list]);
         return { path, message: `${path} must be an array` };
+      }
+      // A step or sidecar that is not an object holds no container to judge: never skipped in silence.
+      const index =
+        list === 'volumes' || !Array.isArray(items) ? -1 : items.findIndex((item) => !isRecord(item));
+      if (index >= 0) {
+        const path = base + join([...place.spec, list, String(index)]);
+        return {
+          path,
+          message: `${path} must be an object, got ${describeType((items as unknown[])[index])}`,
+        };
       }
     }
     if (task.stepTemplate != null && !isRecord(task.stepTemplate)) {

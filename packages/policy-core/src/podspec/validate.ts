@@ -4,7 +4,8 @@
  * never a TypeError inside a rule. Rules run only on pod specs that pass this validation.
  */
 import type { JsonPointer } from '../model/types.js';
-import { describeType, isRecord } from './extract.js';
+import { describeType } from './describeType.js';
+import { isRecord } from './extract.js';
 import { pointer } from './pointer.js';
 
 /** One type error: where, and what was expected. */
