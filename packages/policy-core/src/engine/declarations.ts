@@ -153,10 +153,8 @@ export function rulesAffectedByUnknown(object: unknown, at: JsonPointer): string
       .map((rule) => rule.id);
   }
   const extracted = extractObject(object);
-  if (extracted.kind === 'namespace') {
-    if (path[0] !== 'metadata') return [];
-    return readersOf(path, 'namespace');
-  }
+  // A Namespace: its rules read its metadata, and no other field (`/spec/finalizers`) is read.
+  if (extracted.kind === 'namespace') return readersOf(path, 'namespace');
   // An object that holds no pod (a ConfigMap): no rule reads it. One that cannot be read (a
   // template that is the unknown value itself): every pod rule depends on it.
   if (extracted.kind === 'not-applicable') return [];
@@ -170,17 +168,12 @@ export function rulesAffectedByUnknown(object: unknown, at: JsonPointer): string
   return [];
 }
 
-/** Each rule's `reads` as segments, computed once per rule. */
-const readSegments = new WeakMap<Rule, readonly (readonly string[])[]>();
-
-/** Whether a rule reads any of `fields` (or a field inside or around one). */
+/**
+ * Whether a rule reads any of `fields` (or a field inside or around one). Asked only for objects
+ * with wrongly typed fields.
+ */
 export function readsAnyOf(rule: Rule, fields: readonly (readonly string[])[]): boolean {
-  let reads = readSegments.get(rule);
-  if (!reads) {
-    reads = rule.reads.map(segments);
-    readSegments.set(rule, reads);
-  }
-  return reads.some((read) => fields.some((field) => overlaps(read, field)));
+  return rule.reads.some((read) => fields.some((field) => overlaps(segments(read), field)));
 }
 
 /** The fields (as segments) that type problems make unreadable, relative to the pod. */

@@ -452,7 +452,7 @@ function evaluateInput(object: unknown, objectIndex: number, target: EvaluationT
  * (the default) an input or rule error and an error-severity failure; with `warning` also a
  * warning; with `none` nothing. Suppressed findings never block.
  */
-export function isBlocking(finding: Finding, failOn: FailOn = 'error'): boolean {
+export function isBlocking(finding: Finding, failOn?: FailOn): boolean {
   if (failOn === 'none') return false;
   // A deprecated option name still works until its removal: the notice never fails a build, also
   // under `failOn: warning` (the build that moved to `failOn` is not failed for the word it left).
@@ -463,7 +463,7 @@ export function isBlocking(finding: Finding, failOn: FailOn = 'error'): boolean 
 }
 
 /** True when no finding blocks under `failOn` (default `error`). */
-export function isAllowed(findings: readonly Finding[], failOn: FailOn = 'error'): boolean {
+export function isAllowed(findings: readonly Finding[], failOn?: FailOn): boolean {
   return !findings.some((finding) => isBlocking(finding, failOn));
 }
 
@@ -916,12 +916,14 @@ const firstMessageIds = new WeakMap<Rule, string>();
 
 /** The message id of a result: its own, or the rule's first; an undeclared one is a rule bug. */
 function messageIdOf(rule: Rule, result: Forbidden): string {
-  if (result.messageId === undefined) {
-    const first = firstMessageIds.get(rule);
-    if (first !== undefined) return first;
+  let id = result.messageId;
+  if (id === undefined) {
+    id = firstMessageIds.get(rule);
+    if (id === undefined) {
+      id = Object.keys(rule.messages)[0] as string;
+      firstMessageIds.set(rule, id);
+    }
   }
-  const id = result.messageId ?? (Object.keys(rule.messages)[0] as string);
-  if (result.messageId === undefined && Object.hasOwn(rule.messages, id)) firstMessageIds.set(rule, id);
   if (!Object.hasOwn(rule.messages, id))
     throw new Error(`rule ${rule.id} returned undeclared message id ${id}`);
   return id;

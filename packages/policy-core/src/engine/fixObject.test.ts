@@ -488,6 +488,21 @@ describe('writesProtectedField', () => {
     expect(writesProtectedField(initContainers, [podRunAsUser])).toBe(false);
   });
 
+  it('a field written at the root of the object is a pod spec’s own (a bare PodSpec)', () => {
+    expect(writesProtectedField(writes('/securityContext/runAsUser', 1000), [podRunAsUser])).toBe(true);
+    expect(writesProtectedField(writes('/hostNetwork', true), [['hostNetwork']])).toBe(true);
+  });
+
+  it('a patch writes a protected place when any one of its operations does', () => {
+    const place = '/spec/templates/0/container/securityContext/runAsUser';
+    const patch: JsonPatchOperation[] = [
+      { op: 'add', path: '/spec/templates/0/container/securityContext/runAsGroup', value: 1000 },
+      { op: 'replace', path: place, value: 1000 },
+    ];
+    expect(writesProtectedField(patch, [], [place])).toBe(true);
+    expect(writesProtectedField(patch.slice(0, 1), [], [place])).toBe(false);
+  });
+
   it('a value inside a protected field is protected: removing one added capability', () => {
     const add = ['containers', '*', 'securityContext', 'capabilities', 'add'];
     const remove: JsonPatchOperation[] = [

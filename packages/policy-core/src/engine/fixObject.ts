@@ -46,16 +46,9 @@ function fieldPattern(field: string): string[] {
   return field.split('.').flatMap((part) => (part.endsWith('[]') ? [part.slice(0, -2), '*'] : [part]));
 }
 
-/** The fields each rule reads, as patterns: derived from its `reads`, once. */
-const patternsByRule = new Map<string, string[][]>();
+/** The fields a rule reads, as patterns, from its `reads` (asked only of suppressed findings' rules). */
 function patternsOf(ruleId: string): string[][] {
-  let patterns = patternsByRule.get(ruleId);
-  if (patterns === undefined) {
-    const definition = ruleRegistry.get(ruleId);
-    patterns = (definition && 'reads' in definition ? definition.reads : []).map(fieldPattern);
-    patternsByRule.set(ruleId, patterns);
-  }
-  return patterns;
+  return (ruleRegistry.get(ruleId)?.reads ?? []).map(fieldPattern);
 }
 
 /**
@@ -94,9 +87,8 @@ function writtenPointers(patch: readonly JsonPatchOperation[]): string[] {
   const out: string[] = [];
   const walk = (pointer: string, value: unknown): void => {
     out.push(pointer);
-    if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) walk(`${pointer}/${index}`, value[index]);
-    } else if (typeof value === 'object' && value !== null)
+    // An array's entries are its indexes.
+    if (typeof value === 'object' && value !== null)
       for (const [key, item] of Object.entries(value)) walk(`${pointer}/${escapePointerToken(key)}`, item);
   };
   for (const op of patch) walk(op.path, 'value' in op ? op.value : undefined);

@@ -181,7 +181,7 @@ function hardeningOf(resolved: ResolvedEvaluation, unsafe: boolean): HardeningSe
             objectIndex,
             path: base + fix.path,
             description: fix.description,
-            patch: base === '' ? fix.patch : fix.patch.map((op) => ({ ...op, path: base + op.path })),
+            patch: fix.patch.map((op) => ({ ...op, path: base + op.path })),
           });
         }
         return fixed;

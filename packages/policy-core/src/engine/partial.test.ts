@@ -501,6 +501,20 @@ describe('setsValueAt: whether a location is a value the patch sets', () => {
     expect(setsValueAt(pod, '/spec/containers/0/securityContext/privileged')).toBe(false);
   });
 
+  it('nothing inside an element the patch deletes: what it holds names what goes', () => {
+    const deleting = {
+      spec: {
+        containers: [
+          { name: 'sidecar', $patch: 'delete', securityContext: { privileged: true } },
+          { name: 'app', $patch: 'replace', securityContext: { privileged: true } },
+        ],
+      },
+    };
+    expect(setsValueAt(deleting, '/spec/containers/0/securityContext/privileged')).toBe(false);
+    expect(setsValueAt(deleting, '/spec/containers/0/name')).toBe(false);
+    expect(setsValueAt(deleting, '/spec/containers/1/securityContext/privileged')).toBe(true);
+  });
+
   it('list indexes are read as RFC 6901 writes them: from 0 up, without leading zeros', () => {
     const lists = { args: Array.from({ length: 12 }, (_, index) => `--flag-${index}`) };
     expect(setsValueAt(lists, '/args/0')).toBe(true);

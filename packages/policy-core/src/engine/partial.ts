@@ -24,12 +24,10 @@ export function isPatchDocument(object: unknown, depth = 0): boolean {
   if (depth > 64) return false;
   if (Array.isArray(object)) return object.some((item) => isPatchDocument(item, depth + 1));
   if (!isRecord(object)) return false;
+  // Asked only of objects that fail validation: no fast path.
   for (const key in object) {
-    if (!Object.hasOwn(object, key)) continue;
-    // 36 is `$`: most keys are rejected without the regular expression.
-    if (key.charCodeAt(0) === 36 && DIRECTIVE.test(key)) return true;
-    const value = object[key];
-    if (typeof value === 'object' && value !== null && isPatchDocument(value, depth + 1)) return true;
+    if (Object.hasOwn(object, key) && (DIRECTIVE.test(key) || isPatchDocument(object[key], depth + 1)))
+      return true;
   }
   return false;
 }

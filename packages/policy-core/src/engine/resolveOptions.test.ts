@@ -46,6 +46,13 @@ describe('resolveEvaluation of options made of scalars (resolved once)', () => {
     );
   });
 
+  it('tells apart options with the same values under other names', () => {
+    expect(resolveEvaluation({ level: 'baseline' }).profile.level).toBe('baseline');
+    const other = resolveEvaluation({ namespaceLevel: 'baseline' });
+    expect(other.profile.name).toBe('hardened');
+    expect(other.options.namespaceLevel).toBe('baseline');
+  });
+
   it('sees a change made to the same options object between calls', () => {
     const options: Record<string, unknown> = { level: 'baseline' };
     expect(resolveEvaluation(options).profile.level).toBe('baseline');

@@ -210,8 +210,7 @@ function checkNow(value: unknown): Date {
 /** ` (did you mean runAsNonRoot?)` for a misspelled rule id, or nothing. */
 export function didYouMean(id: string): string {
   const lower = id.toLowerCase();
-  for (const known of ruleRegistry.keys())
-    if (known.toLowerCase() === lower) return ` (did you mean ${known}?)`;
+  // The id in another case (`RUNASUSER`) is at distance 0, closer than any other id.
   let best: string | undefined;
   let bestDistance = 3;
   for (const known of ruleRegistry.keys()) {

@@ -70,13 +70,10 @@ function expiryInstant(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   const match = DATE_PATTERN.exec(value);
   if (!match) return undefined;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const start = Date.UTC(year, month - 1, day);
-  const date = new Date(start);
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    return undefined;
-  }
-  return start + 86_400_000 - 1;
+  const start = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  // Date.UTC rolls a day the month lacks (2026-02-30) into the next month and reads the years 0-99
+  // as 1900-1999: such a date comes back as another day.
+  return new Date(start).toISOString().startsWith(value) ? start + 86_400_000 - 1 : undefined;
 }
 
 /** Validated suppression, ready to match. */
@@ -140,7 +137,7 @@ export function parseSuppressAnnotation(text: string): { suppressions: unknown[]
     try {
       return JSON.parse(source);
     } catch {
-      return undefined;
+      // Not JSON: undefined.
     }
   };
   let parsed = attempt(text);
@@ -195,7 +192,6 @@ function flowYamlToJson(text: string): string {
       }
       const word = text.slice(i, j).trim();
       out += /^(true|false|null|-?\d+(\.\d+)?)$/.test(word) ? word : JSON.stringify(word);
-      out += text.slice(i + text.slice(i, j).trimEnd().length, j);
       i = j;
     }
   }
