@@ -7,10 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../model/optionSchemas.js';
 import { ruleRegistry } from '../rules/index.js';
+import { engineDiagnostics } from './diagnosticRules.js';
 import {
   DECLARATION_END,
   DECLARATION_START,
   describeSchema,
+  diagnosticDeclarationSection,
   optionsPage,
   ruleDeclarationSection,
 } from './docsSections.js';
@@ -38,6 +40,17 @@ describe('docs generated from declarations', () => {
     if (update && expected !== page) writeFileSync(file, expected);
     else expect(page).toBe(expected);
   });
+
+  it.each(engineDiagnostics.map((diagnostic) => [diagnostic.id, diagnostic] as const))(
+    'docs/rules/%s.md has the declaration of the engine diagnostic',
+    (id, diagnostic) => {
+      const file = `${docs}rules/${id}.md`;
+      const page = readFileSync(file, 'utf8');
+      const expected = withSection(page, diagnosticDeclarationSection(diagnostic));
+      if (update && expected !== page) writeFileSync(file, expected);
+      else expect(page).toBe(expected);
+    },
+  );
 
   it('docs/options.md is the options schema', () => {
     const file = `${docs}options.md`;

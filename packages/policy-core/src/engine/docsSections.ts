@@ -7,6 +7,7 @@
 import type { JsonSchema } from '../model/optionSchemas.js';
 import type { Rule } from '../rulekit/define.js';
 import { optionReaders, podguardOptionsSchema } from './declarations.js';
+import type { DiagnosticDeclaration } from './diagnosticRules.js';
 
 /** Markers around the generated section of a rule page. */
 export const DECLARATION_START = '<!-- declaration: generated from the rule, do not edit -->';
@@ -60,6 +61,22 @@ export function ruleDeclarationSection(rule: Rule): string {
   );
   lines.push('', '| message id | template |', '|---|---|');
   for (const [id, template] of Object.entries(rule.messages)) lines.push(`| \`${id}\` | ${code(template)} |`);
+  lines.push(DECLARATION_END);
+  return lines.join('\n');
+}
+
+/** The generated "Declaration" section of an engine diagnostic's docs page. */
+export function diagnosticDeclarationSection(diagnostic: DiagnosticDeclaration): string {
+  const lines = [
+    DECLARATION_START,
+    '## Declaration',
+    `Engine diagnostic · level \`${diagnostic.level}\` · severity \`${diagnostic.severity}\` · since podguard ${diagnostic.since}. It cannot be suppressed.`,
+    '',
+    '| message id | template |',
+    '|---|---|',
+  ];
+  for (const [id, template] of Object.entries(diagnostic.messages))
+    lines.push(`| \`${id}\` | ${code(template)} |`);
   lines.push(DECLARATION_END);
   return lines.join('\n');
 }

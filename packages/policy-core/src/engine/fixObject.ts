@@ -58,12 +58,10 @@ function patternsOf(ruleId: string): string[][] {
 function endsWith(tokens: readonly string[], pattern: readonly string[]): boolean {
   const start = tokens.length - pattern.length;
   if (start < 0) return false;
-  for (let i = 0; i < pattern.length; i++) {
-    const want = pattern[i] as string;
+  return pattern.every((want, i) => {
     const have = tokens[start + i] as string;
-    if (want !== '*' && want !== have && !(want === 'containers' && CONTAINER_GROUPS.has(have))) return false;
-  }
-  return true;
+    return want === '*' || want === have || (want === 'containers' && CONTAINER_GROUPS.has(have));
+  });
 }
 
 /** Whether `tokens` (a pointer into the object) is the field `pattern` of a pod spec or template. */
@@ -78,8 +76,7 @@ function isField(tokens: readonly string[], pattern: readonly string[]): boolean
 
 /** The length of the longest prefix of `tokens` that `test` accepts, or 0. */
 function longestPrefix(tokens: readonly string[], test: (prefix: readonly string[]) => boolean): number {
-  for (let length = tokens.length; length > 0; length--) if (test(tokens.slice(0, length))) return length;
-  return 0;
+  return tokens.findLastIndex((_, last) => test(tokens.slice(0, last + 1))) + 1;
 }
 
 /** Every pointer a patch writes: each operation's path and, for an object or array value, its leaves. */
@@ -168,7 +165,7 @@ export function fixObject(
   const tried = new Set<string>();
   /** The suppressed rules seen so far, the fields they read, and the places their findings judged. */
   const suppressed = new Set<string>();
-  let guarded: string[][] = [];
+  let guarded: string[][]; // set at the start of every round, before a fix is judged
   const places: string[] = [];
   /** Whether this run may apply a finding's fix: one it takes, writing nothing a suppression protects. */
   const mayApply = (finding: Finding): finding is FixableFinding =>
@@ -183,9 +180,8 @@ export function fixObject(
   const breaksARule = (after: readonly Finding[]) =>
     after.some((finding) => finding.status === 'fail' && !failing.has(finding.rule) && !mayApply(finding));
   for (let round = 0; ; round++) {
-    const known = suppressed.size;
     addProtected(findings, suppressed, places);
-    if (suppressed.size > known) guarded = [...suppressed].flatMap(patternsOf);
+    guarded = [...suppressed].flatMap(patternsOf);
     // Suppressions bind fixes: a fix writing a field a suppressed finding's rule reads is not applied.
     const pending = findings.filter((finding): finding is FixableFinding => {
       if (!mayApply(finding)) return false;
@@ -210,8 +206,8 @@ export function fixObject(
       current = start;
       applied.length = mark;
       for (const finding of pending) {
+        // A fix that does not apply leaves `current`, which breaks no rule, as it is.
         const candidate = applyFixes(current, [finding], applied);
-        if (candidate === current) continue;
         const after = evaluateOne(candidate);
         if (breaksARule(after)) applied.pop();
         else current = candidate;
