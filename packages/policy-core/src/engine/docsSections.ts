@@ -31,6 +31,15 @@ export function describeSchema(schema: JsonSchema): string {
   return String(schema.type ?? 'any');
 }
 
+/** The table of a declaration's message ids and their templates. */
+function messagesTable(messages: Readonly<Record<string, string>>): string[] {
+  return [
+    '| message id | template |',
+    '|---|---|',
+    ...Object.entries(messages).map(([id, template]) => `| \`${id}\` | ${code(template)} |`),
+  ];
+}
+
 /** The generated "Declaration" section of a rule's docs page. */
 export function ruleDeclarationSection(rule: Rule): string {
   const lines = [
@@ -59,9 +68,7 @@ export function ruleDeclarationSection(rule: Rule): string {
         ? `Admission ([docs/admission.md](../admission.md)): enforced in CEL in part: ${admission.partial}.`
         : 'Admission ([docs/admission.md](../admission.md)): enforced in CEL, with the same verdict and message.',
   );
-  lines.push('', '| message id | template |', '|---|---|');
-  for (const [id, template] of Object.entries(rule.messages)) lines.push(`| \`${id}\` | ${code(template)} |`);
-  lines.push(DECLARATION_END);
+  lines.push('', ...messagesTable(rule.messages), DECLARATION_END);
   return lines.join('\n');
 }
 
@@ -72,12 +79,9 @@ export function diagnosticDeclarationSection(diagnostic: DiagnosticDeclaration):
     '## Declaration',
     `Engine diagnostic · level \`${diagnostic.level}\` · severity \`${diagnostic.severity}\` · since podguard ${diagnostic.since}. It cannot be suppressed.`,
     '',
-    '| message id | template |',
-    '|---|---|',
+    ...messagesTable(diagnostic.messages),
+    DECLARATION_END,
   ];
-  for (const [id, template] of Object.entries(diagnostic.messages))
-    lines.push(`| \`${id}\` | ${code(template)} |`);
-  lines.push(DECLARATION_END);
   return lines.join('\n');
 }
 
