@@ -31,6 +31,13 @@ function nonRootPod(imageUser?: string): [object: unknown, options: EvaluateOpti
 
 const POD = '"web-7d4_default(f00d)"';
 
+/** The short reason of each message id: stable across pods and containers (no names in it). */
+const REASONS: Record<string, string> = {
+  imageRunsAsRoot: 'image runs as root',
+  nonNumericUser: 'image user is non-numeric',
+  invalidUserId: 'image user id is invalid',
+};
+
 describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', () => {
   it.each<[user: string, messageId: string, message: string]>([
     [
@@ -82,8 +89,7 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     const [object, options] = nonRootPod(user);
     const [result, ...rest] = failures(object, options);
     expect(rest).toEqual([]);
-    expect(result).toMatchObject({ messageId, detail: message, message });
-    expect(result?.reason).not.toContain('pod:');
+    expect(result).toMatchObject({ messageId, detail: message, message, reason: REASONS[messageId] });
     expect(result?.severity).toBeUndefined();
     expect(result?.locations).toEqual([{ path: '/spec/containers/0/image', container: 'web' }]);
     expect(result?.fix).toEqual({
@@ -107,6 +113,7 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     const [result] = failures(object, { level: 'restricted', imageUsers: { [IMAGE]: '1000' } });
     expect(result).toMatchObject({
       messageId: 'runAsUserBreaksPolicy',
+      reason: 'runAsUser breaks non-root policy',
       detail: `container's runAsUser breaks non-root policy (pod: ${POD}, container: web)`,
       locations: [{ path: '/spec/securityContext/runAsUser', container: 'web' }],
       fix: {
@@ -143,6 +150,7 @@ describe('kubeletRunAsNonRoot: the kubelet verdict for every image user form', (
     const [result] = failures(object, options);
     expect(result).toMatchObject({
       messageId: 'imageUserUnknown',
+      reason: 'image user unknown',
       severity: 'warning',
       detail: `container web has runAsNonRoot and no runAsUser: it starts only if image "${IMAGE}" has a numeric, non-zero USER (pod: ${POD})`,
       fix: { patch: [{ op: 'add', path: '/spec/securityContext/runAsUser', value: 1000 }] },
@@ -212,6 +220,7 @@ describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_
     const [result] = failures(windowsPod({ windowsOptions: { runAsUserName: name } }));
     expect(result).toMatchObject({
       messageId: 'windowsRunAsUserNameAdministrator',
+      reason: 'runAsUserName is ContainerAdministrator',
       detail: `container's runAsUserName (${name}) which will be regarded as root identity and will break non-root policy (pod: ${POD}, container: web)`,
       locations: [{ path: '/spec/securityContext/windowsOptions/runAsUserName', container: 'web' }],
       fix: {
@@ -265,6 +274,7 @@ describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_
     });
     expect(result).toMatchObject({
       messageId: 'windowsImageAdministrator',
+      reason: 'image user is ContainerAdministrator',
       detail: `container's runAsUser (ContainerAdministrator) which will be regarded as root identity and will break non-root policy (pod: ${POD}, container: web)`,
       locations: [{ path: '/spec/containers/0/image', container: 'web' }],
       fix: {
@@ -319,6 +329,7 @@ describe('kubeletRunAsNonRoot on Windows: the kubelet check of security_context_
     const [result] = failures(windowsPod({}));
     expect(result).toMatchObject({
       messageId: 'windowsImageUserUnknown',
+      reason: 'image user unknown',
       severity: 'warning',
       detail: `container web has runAsNonRoot and no runAsUserName: it starts only if image "${IMAGE}" does not run as ContainerAdministrator (pod: ${POD})`,
     });

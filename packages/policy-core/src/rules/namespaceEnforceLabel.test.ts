@@ -24,6 +24,8 @@ describe('namespaceEnforceLabel', () => {
     [{ [ENFORCE]: 'restricted' }],
     [{ [ENFORCE]: 'restricted', [VERSION]: 'latest' }],
     [{ [ENFORCE]: 'restricted', [VERSION]: 'v1.30' }],
+    // Any minor, however many digits (upstream's ParseVersion).
+    [{ [ENFORCE]: 'restricted', [VERSION]: 'v1.100' }],
   ])('allows %j', (labels) => {
     expect(check(labels)).toEqual({ allowed: true });
   });
@@ -173,6 +175,15 @@ describe('namespaceEnforceLabel', () => {
           },
         ],
       },
+    });
+  });
+
+  it.each(['xv1.30', 'latest-v1.30', 'v1.30x'])('the version must match whole: %j is invalid', (version) => {
+    const result = check({ [ENFORCE]: 'restricted', [VERSION]: version });
+    expect(result).toMatchObject({
+      allowed: false,
+      messageId: 'invalidVersion',
+      detail: `label ${VERSION} is "${version}"; it must be latest or v1.<minor>`,
     });
   });
 
