@@ -23,9 +23,6 @@ const causes: Record<string, () => readonly Finding[]> = {
   unusedSuppression: () =>
     evaluate(
       pod({ 'podguard.dev/suppress': JSON.stringify([{ rule: 'hostNamespaces', reason: 'ticket NET-1' }]) }),
-      {
-        profile: 'hardened',
-      },
     ).findings,
   deprecatedOption: () => evaluate(pod(), { level: 'baseline', pssVersion: 'v1.30' }).findings,
   unjudgedField: () =>
