@@ -57,6 +57,68 @@ describe('document splitting', () => {
     }
   });
 
+  it('takes the rest of a large document as one slice, with the same documents, lines and text as a line at a time', async () => {
+    const many = <T>(count: number, item: (i: number) => T): T[] =>
+      Array.from({ length: count }, (_, i) => item(i));
+    const text = [
+      // Past the lines a List scanner looks at: the rest is one block, up to the next marker.
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'data:',
+      ...many(200, (i) => `  key${i}: "value ${i}"`),
+      // Not markers: a marker is `---` or `...` alone or before a blank.
+      '  ---x: 1',
+      '---',
+      // Content only after the first 64 lines: read a line at a time.
+      ...many(70, (i) => `# comment ${i}`),
+      'kind: Pod',
+      ...many(10, (i) => `k${i}: v`),
+      '--- # a marker with a comment',
+      '# Source: chart/templates/deployment.yaml',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      ...many(150, (i) => `l${i}: "%not a directive"`),
+      '...',
+      '%YAML 1.1',
+      '---',
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      ...many(40, (i) => `- {apiVersion: v1, kind: Pod, metadata: {name: p${i}}}`),
+      ...many(40, (i) => `- apiVersion: v1\n  kind: Secret\n  metadata: {name: s${i}}`),
+      '--- {kind: Service}',
+      ...many(80, (i) => `# trailing ${i}`),
+      '---',
+      ...many(100, (i) => `last${i}: ${i}`),
+    ].join('\n');
+    const plain = (value: string) => value.replaceAll('\r\n', '\n');
+    for (const [source, ending] of [
+      [text, 'no final line break'],
+      [`${text}\n`, 'a final line break'],
+      [`${text}\n---`, 'a marker at the very end'],
+    ] as const) {
+      for (const lists of [false, true]) {
+        // CRLF input is read a line at a time: the oracle.
+        const lineByLine = [...splitChunks(source.replaceAll('\n', '\r\n'), false, lists)];
+        const chunks = [...splitChunks(source, false, lists)];
+        expect(
+          chunks.map((chunk) => ({ ...chunk, text: plain(chunk.text) })),
+          `${ending}, lists ${lists}`,
+        ).toEqual(lineByLine.map((chunk) => ({ ...chunk, text: plain(chunk.text) })));
+        if (lists) expect(chunks.filter((chunk) => chunk.item !== undefined)).toHaveLength(80);
+        const firstLines = chunks.map((chunk) => chunk.firstLine);
+        expect(firstLines.slice(0, 2), ending).toEqual([1, 206]);
+      }
+    }
+    const json = JSON.stringify(
+      { kind: 'ConfigMap', data: Object.fromEntries(many(300, (i) => [`k${i}`, '---'])) },
+      null,
+      2,
+    );
+    expect([...splitChunks(json, true)]).toEqual([...splitChunks(json.replaceAll('\n', '\r\n'), true)]);
+    expect([...splitChunks(json, true)][0]).toMatchObject({ text: json, firstLine: 1, lastLine: 305 });
+  });
+
   it('rejects binary content with the line it is on', () => {
     expect(() => [...splitChunks('a: 1\nb: \u0000\n')]).toThrow(
       expect.objectContaining({ name: 'InputProblem', line: 2 }),

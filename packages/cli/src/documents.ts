@@ -9,8 +9,15 @@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { type Document, LineCounter, parseDocument } from 'yaml';
+import { readBlockYaml } from './blockYaml.js';
 import { InputProblem } from './inputProblem.js';
-import { JsonListScanner, type ListItem, type ListScanner, YamlListScanner } from './listItems.js';
+import {
+  DECISION_LINES,
+  JsonListScanner,
+  type ListItem,
+  type ListScanner,
+  YamlListScanner,
+} from './listItems.js';
 
 export { InputProblem };
 
@@ -21,6 +28,7 @@ import {
   kubernetesValue,
   sameKey,
 } from './kubeYaml.js';
+import { offsetOf } from './sourceMap.js';
 
 /** One document's text and where it starts. */
 export interface DocumentChunk {
@@ -67,12 +75,20 @@ export function filePosition(
 /** A parsed document, ready for evaluation and source mapping. */
 export interface ParsedDocument extends DocumentChunk {
   value: unknown;
-  document: Document;
-  lineCounter: LineCounter;
+  /** The `yaml` package's document (for edits): parsed on first use when the fast reader read the text. */
+  readonly document: Document;
+  readonly lineCounter: LineCounter;
+  /**
+   * The 1-based line in the chunk's text and the column of the node a JSON pointer names, or of
+   * its nearest existing ancestor (of a mapping member, its key).
+   */
+  position(pointer: string): { line: number; col: number };
 }
 
 /** A `---` or `...` line inside a block of lines. */
 const MARKER_IN_BLOCK = /\n(---|\.\.\.)(\s|$)/;
+/** The same, searched from a place: the `\n` before the next marker line. */
+const MARKER_AFTER = /\n(---|\.\.\.)(\s|$)/g;
 
 /** No chunks (shared: most lines end none). */
 const NONE: DocumentChunk[] = [];
@@ -104,7 +120,12 @@ class DocumentSplitter {
   private index = 0;
   private lineNumber = 0;
   private current: {
+    /** Its lines; the last may be a block of many (see {@link takeRest}). */
     lines: string[];
+    /** Lines held in blocks beyond the one entry each takes in `lines`. */
+    extraLines?: number;
+    /** Its whole text, when a block ended it and it is one slice of the source. */
+    text?: string;
     firstLine: number;
     marker?: string;
     inline?: boolean;
@@ -198,6 +219,37 @@ class DocumentSplitter {
     return this.ready.length === 0 ? NONE : this.take();
   }
 
+  /**
+   * Whether the rest of the current document, up to its next marker line, may be taken as one
+   * block ({@link takeRest}) instead of a line at a time: it is read whole (not a List item by item:
+   * a List scanner decides within {@link DECISION_LINES} lines), it has content (so nothing after
+   * is a directive or a Helm `# Source:` line), and it is past the lines a scanner looks at.
+   */
+  takesRest(): boolean {
+    const { lines } = this.current;
+    if (lines.length !== DECISION_LINES) return false;
+    const plain =
+      this.list === undefined ? !this.splitLists : !this.list.decided && this.list.scanner === PLAIN;
+    return plain && lines.some(isContent);
+  }
+
+  /**
+   * Takes `count` whole lines joined by `\n`, none a document marker (nor control characters), as
+   * the rest of a document {@link takesRest} allowed: a large manifest (a CRD) is one string, not
+   * one per line.
+   */
+  takeRest(source: string, from: number, stop: number, count: number): void {
+    const { lines } = this.current;
+    const head = lines.join('\n');
+    // The document's lines so far are those just before `from` (unless a directive line was kept
+    // blank): its text is then one slice of the source, which V8 does not copy.
+    const start = from - head.length - 1;
+    this.current.text = source.startsWith(head, start) ? source.slice(start, stop) : undefined;
+    lines.push(this.current.text === undefined ? source.slice(from, stop) : '');
+    this.current.extraLines = (this.current.extraLines ?? 0) + count - 1;
+    this.lineNumber += count;
+  }
+
   /** The chunks ready to be taken, oldest first. */
   private take(): DocumentChunk[] {
     return this.ready.length === 0 ? [] : this.ready.splice(0, this.ready.length);
@@ -254,7 +306,7 @@ class DocumentSplitter {
       list.scanner.close(this.lineNumber);
       return undefined;
     }
-    const { lines: body, firstLine, marker, inline, explicit } = this.current;
+    const { lines: body, firstLine, marker, inline, explicit, extraLines = 0, text } = this.current;
     this.current = { lines: [], firstLine: this.lineNumber + 1 };
     if (!body.some(isContent)) {
       // An empty or comment-only document opened by `---` is still a document of the stream, as
@@ -270,9 +322,9 @@ class DocumentSplitter {
     }
     return {
       index: this.index++,
-      text: body.join('\n'),
+      text: text ?? body.join('\n'),
       firstLine,
-      lastLine: firstLine + body.length - 1,
+      lastLine: firstLine + body.length + extraLines - 1,
       ...(marker !== undefined ? { marker } : {}),
       ...(inline ? { inline, columnOffset: 3 } : {}),
       ...(template !== undefined ? { template } : {}),
@@ -339,12 +391,36 @@ export async function* readChunks(
 /** Splits a YAML text already in memory into documents (as {@link readChunks} does a stream). */
 export function* splitChunks(text: string, wholeFile = false, splitLists = false): Generator<DocumentChunk> {
   const splitter = new DocumentSplitter(wholeFile, splitLists);
-  // CR alone ends a line too, as YAML and readline (so readChunks) read it.
-  const lines = text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
-  // A final newline ends the last line; it does not start an empty one (as readline reads it).
-  if (lines[lines.length - 1] === '') lines.pop();
   const checked = !CONTROL_CHARACTER.test(text);
-  for (const line of lines) yield* splitter.push(line, checked);
+  if (text.includes('\r') || !checked) {
+    // CR alone ends a line too, as YAML and readline (so readChunks) read it.
+    const lines = text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
+    // A final newline ends the last line; it does not start an empty one (as readline reads it).
+    if (lines[lines.length - 1] === '') lines.pop();
+    for (const line of lines) yield* splitter.push(line, checked);
+    yield* splitter.end();
+    return;
+  }
+  // The same lines, read a line at a time until a document may take its rest as one block.
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  for (let start = 0; text !== ''; ) {
+    const newline = body.indexOf('\n', start);
+    yield* splitter.push(newline === -1 ? body.slice(start) : body.slice(start, newline), true);
+    if (newline === -1) break;
+    start = newline + 1;
+    if (!splitter.takesRest()) continue;
+    let stop = body.length;
+    if (!wholeFile) {
+      MARKER_AFTER.lastIndex = newline;
+      stop = MARKER_AFTER.exec(body)?.index ?? body.length;
+    }
+    if (stop <= start) continue;
+    let count = 1;
+    for (let i = body.indexOf('\n', start); i !== -1 && i < stop; i = body.indexOf('\n', i + 1)) count++;
+    splitter.takeRest(body, start, stop, count);
+    if (stop === body.length) break;
+    start = stop + 1;
+  }
   yield* splitter.end();
 }
 
@@ -367,8 +443,32 @@ function checkStrictJson(chunk: DocumentChunk): void {
   }
 }
 
-/** Parses one chunk. Throws {@link InputProblem} with the line and column of malformed YAML/JSON. */
+/**
+ * Parses one chunk. Throws {@link InputProblem} with the line and column of malformed YAML/JSON.
+ * Plain block YAML (what kubectl, Helm and most people write) is read by blockYaml.ts, which gives
+ * the same value and positions several times faster; anything else by the `yaml` package.
+ */
 export function parseChunk(chunk: DocumentChunk): ParsedDocument {
+  const fast = chunk.json ? undefined : readBlockYaml(chunk.text);
+  if (fast === undefined) return parseWithYaml(chunk);
+  let full: ParsedDocument | undefined;
+  return {
+    ...chunk,
+    value: fast.value,
+    get document() {
+      full ??= parseWithYaml(chunk);
+      return full.document;
+    },
+    get lineCounter() {
+      full ??= parseWithYaml(chunk);
+      return full.lineCounter;
+    },
+    position: (pointer) => fast.linePos(fast.offsetOf(pointer)),
+  };
+}
+
+/** Parses one chunk with the `yaml` package, as Kubernetes reads YAML (kubeYaml.ts). */
+export function parseWithYaml(chunk: DocumentChunk): ParsedDocument {
   if (chunk.json) checkStrictJson(chunk);
   const lineCounter = new LineCounter();
   // logLevel 'error': the library's warnings ("Keys with collection values will be stringified")
@@ -401,7 +501,13 @@ export function parseChunk(chunk: DocumentChunk): ParsedDocument {
     const at = filePosition(chunk, line + chunk.firstLine - 1, col);
     throw new InputProblem(`invalid YAML: ${cause.message}`, at.line, at.column);
   }
-  return { ...chunk, value, document, lineCounter };
+  return {
+    ...chunk,
+    value,
+    document,
+    lineCounter,
+    position: (pointer) => lineCounter.linePos(offsetOf(document, pointer)),
+  };
 }
 
 /** Plain scalars YAML 1.1 (go-yaml, so kubectl) reads as booleans, numbers or null. */

@@ -16,7 +16,6 @@ import {
   kustomizePatches,
   originPath,
 } from './kustomize.js';
-import { offsetOf, positionAt } from './sourceMap.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -141,11 +140,9 @@ export class OriginLocator {
   }
 
   #position(file: string, document: ParsedDocument, path: string): SourceLocation {
-    const { line, column } = positionAt(
-      document.lineCounter,
-      offsetOf(document.document, path),
-      document.firstLine,
-    );
+    const position = document.position(path);
+    const line = position.line + document.firstLine - 1;
+    const column = position.col;
     return { file: relative(this.#cwd, file).split('\\').join('/'), line, column, document: document.index };
   }
 }

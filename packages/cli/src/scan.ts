@@ -57,7 +57,6 @@ import {
   type Tally,
   tallyFindings,
 } from './parallelScan.js';
-import { offsetOf, positionAt } from './sourceMap.js';
 import { findTemplateAction, UNRENDERED_TEMPLATE } from './templates.js';
 
 /** How far a scan is: files done, and bytes read of the files' total size (stdin counts 0). */
@@ -768,7 +767,16 @@ export async function scanFile(file: InputFile, at: FileScan): Promise<void> {
       );
       const fixableFindings = result.findings.some((f) => f.status === 'fail' && f.fix);
       if (request.keepDocuments && fixableFindings) kept.push(parsed);
-      plan({ ...chunk, value: parsed.value, document: parsed.document }, fixableFindings, kubernetes);
+      // The yaml package's document only for a fix to write (the fast reader leaves it unparsed).
+      plan(
+        {
+          ...chunk,
+          value: parsed.value,
+          ...(planner && fixableFindings ? { document: parsed.document } : {}),
+        },
+        fixableFindings,
+        kubernetes,
+      );
     }
     if (rewritable) {
       // Generated input is never rewritten (its fixes were planned before it said so: dropped).
@@ -980,7 +988,7 @@ function scanInlinePatches(
       continue;
     }
     const located = (pointer: string): SourceLocation => {
-      const { line, col } = inline.lineCounter.linePos(offsetOf(inline.document, pointer));
+      const { line, col } = inline.position(pointer);
       return { file: file.display, ...patch.place(line, col), document: parsed.index };
     };
     const value = inline.value;
@@ -1072,8 +1080,8 @@ function isJson6902(value: unknown, patch: KustomizePatch): boolean {
 }
 
 function locate(file: InputFile, parsed: ParsedDocument, pointer: string): SourceLocation {
-  const position = positionAt(parsed.lineCounter, offsetOf(parsed.document, pointer), parsed.firstLine);
-  const { line, column } = filePosition(parsed, position.line, position.column);
+  const position = parsed.position(pointer);
+  const { line, column } = filePosition(parsed, position.line + parsed.firstLine - 1, position.col);
   if (file.helmOutput && parsed.template !== undefined) {
     // Helm output: the template the document came from, at the line in the rendered document.
     const { chartDir } = file.helmOutput;
