@@ -9,7 +9,19 @@
  * aliases, tags, merge keys, block scalars (`|`, `>`), scalars over several lines, escapes in
  * double quotes, tabs, repeated keys, unusual keys, and any indentation it does not expect.
  */
-import { resolveGoYamlPlain } from './kubeYaml.js';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  QUOTE as DOUBLE_QUOTE,
+  lineColumn,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+} from './jsonIndex.js';
+import { jsonKey, resolveGoYamlPlain, setKey } from './kubeYaml.js';
+import { unescapeToken } from './sourceMap.js';
 
 /** A document read by {@link readBlockYaml}. */
 export interface BlockYaml {
@@ -37,18 +49,7 @@ interface Line {
 const SPACE = 32;
 const HASH = 35;
 const DASH = 45;
-const COLON = 58;
-const COMMA = 44;
-const DOUBLE_QUOTE = 34;
 const SINGLE_QUOTE = 39;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const BACKSLASH = 92;
-
-/** The JSON key sigs.k8s.io/yaml makes of a decoded YAML key (kubeYaml.ts). */
-const jsonKey = (key: unknown): string => (key === null ? 'null' : String(key));
 
 /** A character a plain key may start with here: letters, digits, `_ . / $`, and anything beyond ASCII. */
 function plainKeyStart(code: number): boolean {
@@ -95,15 +96,6 @@ function plainStart(code: number, next: number): boolean {
       return true;
   }
 }
-
-function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  // `__proto__` would set the prototype by assignment: a plain property, as kubeYaml.ts defines it.
-  if (key === '__proto__')
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  else target[key] = value;
-}
-
-const unescapeToken = (token: string) => token.replace(/~1/g, '/').replace(/~0/g, '~');
 
 /** Reads `text` (one document, no markers) when it is plain block YAML; else undefined. */
 export function readBlockYaml(text: string): BlockYaml | undefined {
@@ -392,14 +384,8 @@ export function readBlockYaml(text: string): BlockYaml | undefined {
       return offset;
     },
     linePos(offset: number) {
-      let low = 0;
-      let high = lineStarts.length - 1;
-      while (low < high) {
-        const middle = (low + high + 1) >> 1;
-        if ((lineStarts[middle] as number) <= offset) low = middle;
-        else high = middle - 1;
-      }
-      return { line: low + 1, col: offset - (lineStarts[low] as number) + 1 };
+      const { line, column } = lineColumn(lineStarts, offset);
+      return { line, col: column };
     },
   };
 }

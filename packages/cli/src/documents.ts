@@ -88,7 +88,7 @@ export interface ParsedDocument extends DocumentChunk {
 /** A `---` or `...` line inside a block of lines. */
 const MARKER_IN_BLOCK = /\n(---|\.\.\.)(\s|$)/;
 /** The same, searched from a place: the `\n` before the next marker line. */
-const MARKER_AFTER = /\n(---|\.\.\.)(\s|$)/g;
+const MARKER_AFTER = new RegExp(MARKER_IN_BLOCK.source, 'g');
 
 /** No chunks (shared: most lines end none). */
 const NONE: DocumentChunk[] = [];

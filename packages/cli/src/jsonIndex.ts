@@ -21,6 +21,18 @@ const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || co
 const escapeToken = (token: string) =>
   token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 
+/** The 1-based line and column of an offset, given the offsets where lines start (ascending, from 0). */
+export function lineColumn(lineStarts: readonly number[], offset: number): { line: number; column: number } {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((lineStarts[middle] as number) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { line: low + 1, column: offset - (lineStarts[low] as number) + 1 };
+}
+
 /** The index of the quote that closes the string opened at `start`. */
 export function stringEnd(text: string, start: number): number {
   let end = text.indexOf('"', start + 1);
@@ -81,15 +93,7 @@ export class JsonIndex {
       for (let i = 0; i < this.text.length; i++)
         if (this.text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
     }
-    const starts = this.lineStarts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((starts[middle] as number) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - (starts[low] as number) + 1 };
+    return lineColumn(this.lineStarts, offset);
   }
 
   /**

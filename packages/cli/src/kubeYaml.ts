@@ -264,12 +264,13 @@ export function checkAliasing(document: Document): void {
 }
 
 /** The JSON key sigs.k8s.io/yaml makes of a decoded YAML key. */
-function jsonKey(key: unknown): string {
+export function jsonKey(key: unknown): string {
   if (key === null || key === undefined) return 'null';
   return String(key);
 }
 
-function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
+/** Sets a member of a decoded mapping (`__proto__` too, as a plain member). */
+export function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
   // `__proto__` would set the prototype by assignment: defined as a plain property instead.
   if (key === '__proto__')
     Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });

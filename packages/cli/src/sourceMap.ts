@@ -12,7 +12,7 @@ export interface Position {
   column: number;
 }
 
-function unescapeToken(token: string): string {
+export function unescapeToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
