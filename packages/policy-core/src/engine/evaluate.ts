@@ -32,9 +32,11 @@ import type {
   JibBuildFormat,
   JibView,
   PodView,
+  ResolvedOptions,
   RuleContext,
 } from '../model/views.js';
 import { extractObject, flattenLists, isList, isRecord } from '../podspec/extract.js';
+import type { PodTemplateTable } from '../podspec/kinds.js';
 import { pointer } from '../podspec/pointer.js';
 import { validateMetadata, validatePodSpec } from '../podspec/validate.js';
 import type {
@@ -76,9 +78,8 @@ interface ActiveRule<Check> {
   readonly setting: RuleSetting | undefined;
 }
 
-/** What evaluateObject needs, resolved once per evaluation (not once per object). */
-interface Evaluation extends ResolvedEvaluation {
-  readonly context: RuleContext;
+/** The rules of a plan that are enabled, and their ids, by what they check: built once per plan and settings. */
+interface ActiveRules {
   readonly podRules: readonly ActiveRule<PodCheck>[];
   readonly namespaceRules: readonly ActiveRule<NamespaceCheck>[];
   readonly dockerfileRules: readonly ActiveRule<DockerfileCheck>[];
@@ -87,6 +88,21 @@ interface Evaluation extends ResolvedEvaluation {
   readonly namespaceRuleIds: readonly string[];
   readonly dockerfileRuleIds: readonly string[];
   readonly jibRuleIds: readonly string[];
+}
+
+/**
+ * What evaluateObject needs, resolved once per session (not once per object): the resolved
+ * options it reads, the session's rule context and the active rules. Built without copying
+ * (adapters start a session per object).
+ */
+interface Evaluation {
+  readonly options: ResolvedOptions;
+  readonly version: string;
+  readonly templates: PodTemplateTable;
+  readonly partial: boolean;
+  readonly suppressions: readonly Suppression[];
+  readonly context: RuleContext;
+  readonly rules: ActiveRules;
 }
 
 const NO_RESOURCE: ResourceRef = { apiVersion: '', kind: '' };
@@ -104,7 +120,8 @@ const NO_SUPPRESSIONS: readonly ActiveSuppression[] = Object.freeze([]);
  *   `allowed` is false when any error-severity failure or any input error remains.
  */
 export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationResult {
-  const session = createEvaluation(options);
+  // It learns the whole input first: its evaluate() has nothing left to learn.
+  const session = new Session(resolveEvaluation(options), false);
   session.learn(input);
   // learn() has checked the input: evaluating it does not walk it a second time.
   const result = withCheckedInput(input, () => session.evaluate(input));
@@ -246,86 +263,140 @@ export interface EngineSession extends EvaluationSession {
 
 /** A session over resolved options (harden resolves them once for all its sessions). */
 export function sessionOf(resolved: ResolvedEvaluation, learnOnEvaluate = true): EngineSession {
-  const facts = new InputFactsCollector((objects) => strictestPassedLevel(objects, evaluation));
-  const evaluation: Evaluation = {
-    ...resolved,
-    context: { options: resolved.options, version: resolved.minor, facts },
-    ...activeRules(planFor(resolved.profile, resolved.minor), resolved.ruleSettings),
-  };
-  const settings: Finding[] = resolved.deprecations.map((sentence) => deprecationFinding(sentence));
-  const optionSuppressions = collectOptionSuppressions(evaluation.suppressions, settings);
-  const { failOn } = resolved;
-  return {
-    settings,
-    failOn,
-    isBlocking: (finding: Finding) => isBlocking(finding, failOn),
-    learn(input: unknown): void {
-      checkJsonData(input, 'input');
-      facts.learn(input);
-    },
-    observe(input: unknown): void {
-      facts.learn(input, false);
-    },
-    reads(apiVersion: string, kind: string): boolean {
-      if (kind.endsWith('List')) return true;
-      if ((kind === 'Namespace' || kind === 'ServiceAccount') && (apiVersion === 'v1' || apiVersion === ''))
-        return true;
-      return evaluation.templates.get(apiVersion, kind) !== undefined;
-    },
-    evaluateDockerfile(dockerfile: DockerfileInput, objectIndex = 0): EvaluationResult {
-      const findings: Finding[] = [];
-      const objects: EvaluatedObject[] = [];
-      evaluateDockerfileInput(dockerfile, objectIndex, evaluation, optionSuppressions, findings, objects);
-      return { allowed: isAllowed(findings, failOn), findings, objects };
-    },
-    evaluateJib(build: JibInput, objectIndex = 0): EvaluationResult {
-      const findings: Finding[] = [];
-      const objects: EvaluatedObject[] = [];
-      evaluateJibInput(build, objectIndex, evaluation, optionSuppressions, findings, objects);
-      return { allowed: isAllowed(findings, failOn), findings, objects };
-    },
-    evaluate(input: unknown, firstIndex = 0, piece?: PieceOptions): EvaluationResult {
-      checkJsonData(input, 'input');
-      // Learned here, pods are kept only for namespaces already known to need them (streams).
-      if (learnOnEvaluate) facts.learn(input, false);
-      const findings: Finding[] = [];
-      const objects: EvaluatedObject[] = [];
-      const partial = evaluation.partial || piece?.partial === true;
-      const out = { evaluation, optionSuppressions, findings, objects, partial };
-      const base = piece?.base ?? '';
-      if (base !== '' && (Array.isArray(input) || !base.startsWith('/')))
-        throw new PodguardInputError(
-          'piece.base is a JSON pointer ("/items/3") for a piece that is one object',
-          'piece.base',
-        );
-      if (!Array.isArray(input)) evaluateInput(input, firstIndex, out, base);
-      else
-        for (let index = 0; index < input.length; index++)
-          evaluateInput(input[index], firstIndex + index, out);
-      return { allowed: isAllowed(findings, failOn), findings, objects };
-    },
-    shareFacts: () => facts.share(),
-    namespaceLevels: (namespaces: readonly string[]) => facts.namespaceLevels(namespaces),
-    adoptFacts(whole?: WholeFacts): void {
-      facts.adopt(whole);
-    },
-    usedSuppressions(): number[] {
-      const used: number[] = [];
-      optionSuppressions.forEach((entry, index) => {
-        if (entry.used) used.push(index);
-      });
-      return used;
-    },
-    finish(usedElsewhere: readonly number[] = []): Finding[] {
-      for (const index of usedElsewhere) {
-        const entry = optionSuppressions[index];
-        if (entry) entry.used = true;
-      }
-      const unused: Finding[] = [];
-      reportUnused(optionSuppressions, NO_RESOURCE, -1, '', 'suppressions of the evaluation options', unused);
-      return unused;
-    },
-  };
+  return new Session(resolved, learnOnEvaluate);
+}
+
+/**
+ * The session: a class, not an object of closures, because adapters start one per object
+ * (evaluate() in the Pulumi pack, per cdk8s object) and its construction is part of every call.
+ */
+class Session implements EngineSession {
+  readonly settings: Finding[];
+  readonly failOn: FailOn;
+  /** An own function: adapters pass it on detached (`{ isBlocking: session.isBlocking }`). */
+  readonly isBlocking: (finding: Finding) => boolean;
+  private readonly facts: InputFactsCollector;
+  private readonly evaluation: Evaluation;
+  private readonly optionSuppressions: ActiveSuppression[];
+
+  constructor(
+    resolved: ResolvedEvaluation,
+    private readonly learnOnEvaluate: boolean,
+  ) {
+    const facts = new InputFactsCollector((objects) => strictestPassedLevel(objects, evaluation));
+    const evaluation: Evaluation = {
+      options: resolved.options,
+      version: resolved.version,
+      templates: resolved.templates,
+      partial: resolved.partial,
+      suppressions: resolved.suppressions,
+      context: { options: resolved.options, version: resolved.minor, facts },
+      rules: activeRules(planFor(resolved.profile, resolved.minor), resolved.ruleSettings),
+    };
+    this.facts = facts;
+    this.evaluation = evaluation;
+    this.settings =
+      resolved.deprecations.length === 0
+        ? []
+        : resolved.deprecations.map((sentence) => deprecationFinding(sentence));
+    this.optionSuppressions =
+      evaluation.suppressions.length === 0
+        ? []
+        : collectOptionSuppressions(evaluation.suppressions, this.settings);
+    const failOn = resolved.failOn;
+    this.failOn = failOn;
+    this.isBlocking = (finding: Finding) => isBlocking(finding, failOn);
+  }
+
+  learn(input: unknown): void {
+    checkJsonData(input, 'input');
+    this.facts.learn(input);
+  }
+
+  observe(input: unknown): void {
+    this.facts.learn(input, false);
+  }
+
+  reads(apiVersion: string, kind: string): boolean {
+    if (kind.endsWith('List')) return true;
+    if ((kind === 'Namespace' || kind === 'ServiceAccount') && (apiVersion === 'v1' || apiVersion === ''))
+      return true;
+    return this.evaluation.templates.get(apiVersion, kind) !== undefined;
+  }
+
+  evaluateDockerfile(dockerfile: DockerfileInput, objectIndex = 0): EvaluationResult {
+    const findings: Finding[] = [];
+    const objects: EvaluatedObject[] = [];
+    evaluateDockerfileInput(
+      dockerfile,
+      objectIndex,
+      this.evaluation,
+      this.optionSuppressions,
+      findings,
+      objects,
+    );
+    return { allowed: isAllowed(findings, this.failOn), findings, objects };
+  }
+
+  evaluateJib(build: JibInput, objectIndex = 0): EvaluationResult {
+    const findings: Finding[] = [];
+    const objects: EvaluatedObject[] = [];
+    evaluateJibInput(build, objectIndex, this.evaluation, this.optionSuppressions, findings, objects);
+    return { allowed: isAllowed(findings, this.failOn), findings, objects };
+  }
+
+  evaluate(input: unknown, firstIndex = 0, piece?: PieceOptions): EvaluationResult {
+    checkJsonData(input, 'input');
+    // Learned here, pods are kept only for namespaces already known to need them (streams).
+    if (this.learnOnEvaluate) this.facts.learn(input, false);
+    const findings: Finding[] = [];
+    const objects: EvaluatedObject[] = [];
+    const evaluation = this.evaluation;
+    const partial = evaluation.partial || piece?.partial === true;
+    const out = { evaluation, optionSuppressions: this.optionSuppressions, findings, objects, partial };
+    const base = piece?.base ?? '';
+    if (base !== '' && (Array.isArray(input) || !base.startsWith('/')))
+      throw new PodguardInputError(
+        'piece.base is a JSON pointer ("/items/3") for a piece that is one object',
+        'piece.base',
+      );
+    if (!Array.isArray(input)) evaluateInput(input, firstIndex, out, base);
+    else
+      for (let index = 0; index < input.length; index++) evaluateInput(input[index], firstIndex + index, out);
+    return { allowed: isAllowed(findings, this.failOn), findings, objects };
+  }
+
+  shareFacts(): PartFacts {
+    return this.facts.share();
+  }
+
+  namespaceLevels(namespaces: readonly string[]): Record<string, PssLevel> {
+    return this.facts.namespaceLevels(namespaces);
+  }
+
+  adoptFacts(whole?: WholeFacts): void {
+    this.facts.adopt(whole);
+  }
+
+  usedSuppressions(): number[] {
+    const used: number[] = [];
+    this.optionSuppressions.forEach((entry, index) => {
+      if (entry.used) used.push(index);
+    });
+    return used;
+  }
+
+  finish(usedElsewhere: readonly number[] = []): Finding[] {
+    const optionSuppressions = this.optionSuppressions;
+    for (const index of usedElsewhere) {
+      const entry = optionSuppressions[index];
+      if (entry) entry.used = true;
+    }
+    if (optionSuppressions.length === 0) return [];
+    const unused: Finding[] = [];
+    reportUnused(optionSuppressions, NO_RESOURCE, -1, '', 'suppressions of the evaluation options', unused);
+    return unused;
+  }
 }
 
 const LEVELS_STRICTEST_FIRST: readonly PssLevel[] = ['restricted', 'baseline'];
@@ -373,18 +444,6 @@ function passes(object: unknown, level: PssLevel, version: string): boolean {
     throw error;
   }
 }
-
-type ActiveRules = Pick<
-  Evaluation,
-  | 'podRules'
-  | 'namespaceRules'
-  | 'dockerfileRules'
-  | 'jibRules'
-  | 'podRuleIds'
-  | 'namespaceRuleIds'
-  | 'dockerfileRuleIds'
-  | 'jibRuleIds'
->;
 
 /** The active rules of a plan without rule settings, the common case: built once per plan. */
 const defaultActiveRules = new WeakMap<Plan, ActiveRules>();
@@ -487,9 +546,15 @@ function evaluateDockerfileInput(
     buildArgs: input.buildArgs ?? {},
     ...(input.target !== undefined ? { target: input.target } : {}),
   };
-  objects.push({ objectIndex, resource, kind: 'dockerfile', path: '', rules: evaluation.dockerfileRuleIds });
+  objects.push({
+    objectIndex,
+    resource,
+    kind: 'dockerfile',
+    path: '',
+    rules: evaluation.rules.dockerfileRuleIds,
+  });
   const own: Finding[] = [];
-  for (const { rule, check, setting } of evaluation.dockerfileRules) {
+  for (const { rule, check, setting } of evaluation.rules.dockerfileRules) {
     runRule(rule, setting, resource, objectIndex, '', own, check, view, evaluation.context);
   }
   applySuppressions(undefined, '', resource, objectIndex, own, optionSuppressions, evaluation.options.now);
@@ -514,9 +579,9 @@ function evaluateJibInput(
     ...(input.profiles !== undefined ? { profiles: input.profiles } : {}),
     parents: input.parents ?? [],
   };
-  objects.push({ objectIndex, resource, kind: 'jib', path: '', rules: evaluation.jibRuleIds });
+  objects.push({ objectIndex, resource, kind: 'jib', path: '', rules: evaluation.rules.jibRuleIds });
   const own: Finding[] = [];
-  for (const { rule, check, setting } of evaluation.jibRules) {
+  for (const { rule, check, setting } of evaluation.rules.jibRules) {
     runRule(rule, setting, resource, objectIndex, '', own, check, view, evaluation.context);
   }
   applySuppressions(undefined, '', resource, objectIndex, own, optionSuppressions, evaluation.options.now);
@@ -626,7 +691,7 @@ function evaluateObject(
       resource,
       kind: 'namespace',
       path: base,
-      rules: evaluation.namespaceRuleIds,
+      rules: evaluation.rules.namespaceRuleIds,
     });
     // A label that is not a string (`enforce-version: 1.30` unquoted reads as a number) is refused
     // by the API server: an error for that field, and the namespace rules, which read the labels,
@@ -636,7 +701,7 @@ function evaluateObject(
       own.push(errorFinding(INVALID_INPUT, resource, objectIndex, problem.path, problem.message));
     }
     if (problems.length === 0) {
-      for (const { rule, check, setting } of evaluation.namespaceRules) {
+      for (const { rule, check, setting } of evaluation.rules.namespaceRules) {
         runRule(rule, setting, resource, objectIndex, base, own, check, extracted.view, context);
       }
     }
@@ -648,7 +713,7 @@ function evaluateObject(
       kind: 'pod',
       podSpecPath: extracted.view.specPath,
       path: base,
-      rules: evaluation.podRuleIds,
+      rules: evaluation.rules.podRuleIds,
     };
     if (extracted.views.length > 1)
       evaluated.podSpecPaths = [...new Set(extracted.views.map((view) => view.specPath))];
@@ -704,7 +769,7 @@ function evaluateView(
     unreadable = validateOwnContainers(view, resource, objectIndex, own, unreadable);
   const elsewhere = view.assembled?.setElsewhere;
   // Index loops: this is the innermost loop of every evaluation, and allocates no iterator.
-  const rules = evaluation.podRules;
+  const rules = evaluation.rules.podRules;
   for (let index = 0; index < rules.length; index++) {
     const { rule, check, setting } = rules[index] as ActiveRule<PodCheck>;
     if (unreadable !== undefined && readsAnyOf(rule, unreadable)) continue;

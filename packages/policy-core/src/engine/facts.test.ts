@@ -82,6 +82,36 @@ describe('InputFactsCollector', () => {
     expect(calls).toEqual([[web]]);
   });
 
+  it('takes a ServiceAccount learned again as learned once: a later one of the same name still wins', () => {
+    const { facts } = collector();
+    const first = {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'app', namespace: 'shop' },
+      automountServiceAccountToken: true,
+    };
+    const later = { ...first, automountServiceAccountToken: false };
+    facts.learn([first, later]);
+    // What a session's evaluate() does with a piece learned before (streams learn every piece first).
+    facts.learn(first, false);
+    expect(facts.serviceAccount('shop', 'app')).toEqual({
+      namespace: 'shop',
+      name: 'app',
+      automountServiceAccountToken: false,
+    });
+    expect(facts.share().serviceAccounts).toHaveLength(1);
+  });
+
+  it('answers for an input that taught nothing', () => {
+    const { facts, calls } = collector();
+    facts.learn({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+    expect(facts.share()).toEqual({ serviceAccounts: [], unlabelledNamespaces: [] });
+    expect(facts.serviceAccount(undefined, 'default')).toBeUndefined();
+    expect(facts.namespaceLevels(['shop'])).toEqual({});
+    expect(facts.namespacePodLevel('shop')).toBe('restricted');
+    expect(calls).toEqual([[]]);
+  });
+
   it('keeps only pod objects with a namespace, and answers only for namespaces with some', () => {
     const { facts, calls } = collector();
     const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'config' } };

@@ -81,17 +81,20 @@ export async function joinFacts(
 
 /** The facts of an input, filled by {@link InputFactsCollector.learn}. */
 export class InputFactsCollector implements InputFacts {
-  private readonly accounts = new Map<string, ServiceAccountFact>();
-  private readonly podObjects = new Map<string, unknown[]>();
-  private readonly levels = new Map<string, PssLevel>();
-  private readonly seen = new WeakSet<object>();
+  // Collections made on first use: a session is started per object by some adapters, and most
+  // inputs hold no ServiceAccount, no Namespace and no namespaced pod.
+  private accounts: Map<string, ServiceAccountFact> | undefined;
+  private podObjects: Map<string, unknown[]> | undefined;
+  private levels: Map<string, PssLevel> | undefined;
+  /** ServiceAccounts and pods learned, each counted once (made on the first: most inputs have none). */
+  private seen: WeakSet<object> | undefined;
   /**
    * @param levelOf The strictest level every pod of the objects passes after their safe fixes.
    */
   constructor(private readonly levelOf: (objects: readonly unknown[]) => PssLevel) {}
 
   /** Namespaces of the input without an enforce label: the only ones whose pods a fix needs. */
-  private readonly unlabelled = new Set<string>();
+  private unlabelled: Set<string> | undefined;
   /** The facts of the whole input were adopted ({@link adopt}): nothing more is learned. */
   private adopted = false;
 
@@ -110,14 +113,15 @@ export class InputFactsCollector implements InputFacts {
 
   private learnObject(object: unknown, allPods: boolean): void {
     if (this.adopted) return;
-    if (!isRecord(object) || typeof object.kind !== 'string' || this.seen.has(object)) return;
-    this.seen.add(object);
+    if (!isRecord(object) || typeof object.kind !== 'string') return;
     const metadata = isRecord(object.metadata) ? object.metadata : undefined;
     const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
     if (object.kind === 'ServiceAccount' && object.apiVersion === 'v1') {
       const name = metadata?.name;
-      if (typeof name !== 'string') return;
+      // Learned again, it would undo a later one of the same name.
+      if (typeof name !== 'string' || this.learnedBefore(object)) return;
       const automount = object.automountServiceAccountToken;
+      this.accounts ??= new Map();
       this.accounts.set(accountKey(namespace, name), {
         namespace,
         name,
@@ -127,26 +131,41 @@ export class InputFactsCollector implements InputFacts {
     }
     if (object.kind === 'Namespace' && typeof metadata?.name === 'string') {
       const labels = isRecord(metadata.labels) ? metadata.labels : {};
-      if (!Object.hasOwn(labels, ENFORCE)) this.unlabelled.add(metadata.name);
+      if (!Object.hasOwn(labels, ENFORCE)) {
+        this.unlabelled ??= new Set();
+        this.unlabelled.add(metadata.name);
+      }
       return;
     }
     // Objects without a namespace are not known to belong to any Namespace of the input.
     if (namespace === undefined || !POD_KIND_SET.has(object.kind)) return;
-    if (!allPods && !this.unlabelled.has(namespace)) return;
+    if ((!allPods && !this.unlabelled?.has(namespace)) || this.learnedBefore(object)) return;
+    this.podObjects ??= new Map();
     let objects = this.podObjects.get(namespace);
     if (!objects) {
       objects = [];
       this.podObjects.set(namespace, objects);
     }
     objects.push(object);
-    this.levels.delete(namespace);
+    this.levels?.delete(namespace);
+  }
+
+  /**
+   * Whether a ServiceAccount or a pod was learned before (and records it now). Learning a Namespace
+   * again changes nothing, and other kinds teach nothing: they are not recorded.
+   */
+  private learnedBefore(object: object): boolean {
+    this.seen ??= new WeakSet();
+    if (this.seen.has(object)) return true;
+    this.seen.add(object);
+    return false;
   }
 
   /** What this part of the input taught: see {@link PartFacts}. */
   share(): PartFacts {
     return {
-      serviceAccounts: [...this.accounts.values()],
-      unlabelledNamespaces: [...this.unlabelled],
+      serviceAccounts: this.accounts ? [...this.accounts.values()] : [],
+      unlabelledNamespaces: this.unlabelled ? [...this.unlabelled] : [],
     };
   }
 
@@ -154,7 +173,7 @@ export class InputFactsCollector implements InputFacts {
   namespaceLevels(namespaces: readonly string[]): Record<string, PssLevel> {
     const levels: Record<string, PssLevel> = Object.create(null);
     for (const namespace of namespaces)
-      if (this.podObjects.has(namespace)) levels[namespace] = this.namespacePodLevel(namespace);
+      if (this.podObjects?.has(namespace)) levels[namespace] = this.namespacePodLevel(namespace);
     return levels;
   }
 
@@ -165,22 +184,22 @@ export class InputFactsCollector implements InputFacts {
   adopt(whole?: WholeFacts): void {
     this.adopted = true;
     if (whole === undefined) return;
-    this.accounts.clear();
+    this.accounts = new Map();
     for (const account of whole.serviceAccounts)
       this.accounts.set(accountKey(account.namespace, account.name), account);
-    this.podObjects.clear();
-    this.levels.clear();
-    for (const [namespace, level] of Object.entries(whole.namespaceLevels)) this.levels.set(namespace, level);
+    this.podObjects = undefined;
+    this.levels = new Map(Object.entries(whole.namespaceLevels));
   }
 
   serviceAccount(namespace: string | undefined, name: string): ServiceAccountFact | undefined {
-    return this.accounts.get(accountKey(namespace, name));
+    return this.accounts?.get(accountKey(namespace, name));
   }
 
   namespacePodLevel(namespace: string): PssLevel {
-    let level = this.levels.get(namespace);
+    let level = this.levels?.get(namespace);
     if (level === undefined) {
-      level = this.levelOf(this.podObjects.get(namespace) ?? []);
+      level = this.levelOf(this.podObjects?.get(namespace) ?? []);
+      this.levels ??= new Map();
       this.levels.set(namespace, level);
     }
     return level;

@@ -45,6 +45,8 @@ const PLAIN_WALK_BUDGET = 200_000;
  * walk decides then. A shared subtree is walked once per reference, within the budget.
  */
 function isPlainTree(value: unknown): boolean {
+  if (typeof value !== 'object') return isJsonLeaf(value);
+  if (value === null) return true;
   plainWalkBudget = PLAIN_WALK_BUDGET;
   inheritedKeys = hasEnumerableKey(Object.prototype);
   return isPlainNode(value, 0);
@@ -61,22 +63,25 @@ function hasEnumerableKey(object: object): boolean {
 /** Nodes {@link isPlainNode} may still visit in the running walk (a module variable: no closure per walk). */
 let plainWalkBudget = 0;
 
-function isPlainNode(node: unknown, depth: number): boolean {
-  switch (typeof node) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'undefined':
-      return true;
-    case 'object':
-      break;
-    default:
-      return false;
-  }
-  if (node === null) return true;
+/** Whether a value that is not an object is JSON data (or an `undefined` field). */
+function isJsonLeaf(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'string' || type === 'number' || type === 'boolean' || type === 'undefined';
+}
+
+/**
+ * The walk over an object or array (not null). Leaves are judged in the loop, not by a call each:
+ * most nodes of a manifest are leaves.
+ */
+function isPlainNode(node: object, depth: number): boolean {
   if (--plainWalkBudget < 0 || depth > MAX_INPUT_DEPTH / 10) return false;
   if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) if (!isPlainNode(node[i], depth + 1)) return false;
+    for (let i = 0; i < node.length; i++) {
+      const child: unknown = node[i];
+      if (typeof child === 'object') {
+        if (child !== null && !isPlainNode(child, depth + 1)) return false;
+      } else if (!isJsonLeaf(child)) return false;
+    }
     return true;
   }
   const proto = Object.getPrototypeOf(node);
@@ -85,7 +90,10 @@ function isPlainNode(node: unknown, depth: number): boolean {
   for (const key in node) {
     // Only keys of Object.prototype can be inherited here, and it has none unless polluted.
     if (inheritedKeys && !Object.hasOwn(node, key)) return false;
-    if (!isPlainNode((node as Record<string, unknown>)[key], depth + 1)) return false;
+    const child: unknown = (node as Record<string, unknown>)[key];
+    if (typeof child === 'object') {
+      if (child !== null && !isPlainNode(child, depth + 1)) return false;
+    } else if (!isJsonLeaf(child)) return false;
   }
   return true;
 }
