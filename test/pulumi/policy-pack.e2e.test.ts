@@ -407,11 +407,11 @@ describe('Configure', () => {
     expect(kubelet?.enforcementLevel).toBe('advisory');
   });
 
-  it('the engine refuses an exemption without a 10-character reason (schema)', async () => {
+  it('the engine refuses a suppression without a 10-character reason (schema)', async () => {
     await expect(
-      pack.configure({ 'podguard-runAsNonRoot': { exemptions: [{ reason: 'legacy' }] } }),
+      pack.configure({ 'podguard-runAsNonRoot': { suppressions: [{ reason: 'legacy' }] } }),
     ).rejects.toThrow(
-      /podguard-runAsNonRoot: \/exemptions\/0\/reason must NOT have fewer than 10 characters/,
+      /podguard-runAsNonRoot: \/suppressions\/0\/reason must NOT have fewer than 10 characters/,
     );
   });
 });
@@ -662,6 +662,25 @@ describe('the pack validates its own config (issue 12)', () => {
     expect(messages).toContainEqual(
       expect.stringContaining(
         'invalid podguard settings: invalid setting uidrange of podguard-runAsUserRange: unknown setting (did you mean uidRange?)',
+      ),
+    );
+  });
+
+  it('deprecated names are in no schema, and the pack still takes and checks them', async () => {
+    const info = await pack.getAnalyzerInfo();
+    for (const policy of info.policies) {
+      for (const name of ['exemptions', 'pssVersion', 'warnings'])
+        expect(policy.configSchema?.properties[name], `${policy.name} ${name}`).toBeUndefined();
+    }
+    // What the schema no longer refuses, the pack does: a reason shorter than 10 characters.
+    const messages = await messagesFor({ 'podguard-runAsNonRoot': { exemptions: [{ reason: 'legacy' }] } });
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^podguard-runAsNonRoot mandatory: [\s\S]*at least 10 characters/),
+    );
+    const version = await messagesFor({ 'podguard-privileged': { pssVersion: 'v1.x' } });
+    expect(version).toContainEqual(
+      expect.stringMatching(
+        /^podguard-privileged mandatory: [\s\S]*invalid option pssVersion: invalid Pod Security version "v1.x"/,
       ),
     );
   });

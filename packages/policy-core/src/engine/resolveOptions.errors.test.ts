@@ -237,6 +237,22 @@ describe('resolveEvaluation option errors', () => {
     ['failOn', { failOn: 'never' }, 'invalid option failOn: expected error, warning or none, got "never"'],
     ['version', { version: 125 }, 'invalid option version: expected a string such as "v1.25" or "latest"'],
     [
+      'version',
+      { version: 'v1.x' },
+      'invalid option version: invalid Pod Security version "v1.x": expected "latest" or "v1.<minor>" (e.g. "v1.25")',
+    ],
+    // Named as written: the deprecated name when that is the one given.
+    [
+      'pssVersion',
+      { pssVersion: 'v2.0' },
+      'invalid option pssVersion: invalid Pod Security version "v2.0": expected "latest" or "v1.<minor>" (e.g. "v1.25")',
+    ],
+    [
+      'pssVersion',
+      { pssVersion: 125, version: undefined },
+      'invalid option pssVersion: expected a string such as "v1.25" or "latest"',
+    ],
+    [
       'warnings',
       { warnings: 'loud' },
       'invalid option warnings: expected print, ignore, report or fail, got "loud"',

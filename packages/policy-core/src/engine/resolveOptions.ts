@@ -420,8 +420,16 @@ function resolveOptionsAnew(input: EvaluateOptions | undefined): ResolvedEvaluat
     fail('failOn', `expected error, warning or none, got ${JSON.stringify(failOn)}`);
 
   const version = merged.version === undefined ? 'latest' : merged.version;
-  if (typeof version !== 'string') fail('version', `expected a string such as "v1.25" or "latest"`);
-  const minor = parseVersion(version);
+  // Named as the caller wrote it: the deprecated name when that is what was given.
+  const versionName = options.version !== undefined && raw.version === undefined ? 'pssVersion' : 'version';
+  if (typeof version !== 'string') fail(versionName, `expected a string such as "v1.25" or "latest"`);
+  let minor: number;
+  try {
+    minor = parseVersion(version);
+  } catch (error) {
+    if (error instanceof PodguardInputError) fail(versionName, error.message);
+    throw error;
+  }
 
   const denyUids =
     merged.denyUids === undefined

@@ -8,7 +8,9 @@
  * config, and `podguardPolicyConfig()` writes a config file that sets them for every policy. A
  * rule's policy describes in its schema the settings that change its verdicts: the engine's, and
  * the options its rule reads (the others would be most of what `GetAnalyzerInfo` carries, and
- * the engine, whose config schemas allow other keys, needs no word of them).
+ * the engine, whose config schemas allow other keys, needs no word of them). Deprecated names
+ * are taken and checked by the pack but described nowhere: `@pulumi/policy` converts every
+ * schema byte at start-up (about 1 ms per KB), and they were a quarter of the schemas.
  */
 import {
   type EvaluateOptions,
@@ -138,7 +140,8 @@ const RULE_OPTIONS: Readonly<Record<string, readonly string[]>> = optionReaders(
  * config, so `defaults` (pack options) become the schema's defaults (the pack also merges them
  * itself: a setting left out of a schema still has its default). Policies that take no
  * suppressions (`suppressions: false`) have none in their schema; a rule's policy (`rule`)
- * describes, of the options rules read, those its rule reads.
+ * describes, of the options rules read, those its rule reads; deprecated names are left out
+ * (the pack still takes them, checks them and says they are deprecated).
  */
 export function settingsSchema(
   defaults: PodguardSettings = {},
@@ -146,6 +149,7 @@ export function settingsSchema(
 ): PolicyConfigSchema {
   const properties: PolicyConfigSchema['properties'] = {};
   for (const [key, schema] of Object.entries(baseSchema.properties)) {
+    if ((schema as JsonSchema).deprecated === true) continue;
     if (!suppressions && SUPPRESSION_KEYS.includes(key)) continue;
     const readers = RULE_OPTIONS[key];
     if (rule !== undefined && readers !== undefined && !readers.includes(rule)) continue;
