@@ -528,10 +528,14 @@ describe('findings from what a rule returns', () => {
     ]);
   });
 
-  it('refuses a result naming a message id the rule does not declare (a rule bug)', () => {
-    expect(() => evaluateWith(() => forbidden({ messageId: 'tooHigh' }))).toThrow(
-      new Error('rule runAsUserRange returned undeclared message id tooHigh'),
-    );
+  it('makes a result naming a message id the rule does not declare a rule error (a rule bug), not a crash', () => {
+    const { findings, allowed } = evaluateWith(() => [forbidden({ messageId: 'tooHigh' }), forbidden()]);
+    expect(allowed).toBe(false);
+    expect(findings.map((finding) => [finding.status, finding.messageId, finding.message])).toEqual([
+      ['error', 'ruleError', 'rule runAsUserRange failed: returned undeclared message id tooHigh'],
+      ['fail', 'missingRunAsUser', 'runAsUser out of range (runAsUser is 0)'],
+    ]);
+    expect(findings[0]).toMatchObject({ rule: 'runAsUserRange', level: 'hardened', path: '/spec' });
   });
 
   it('places a result without locations at the pod spec', () => {

@@ -940,29 +940,65 @@ function runRule<View>(
       );
       return;
     }
-    // A rule bug must never read as a pass; the finding keeps the rule's level.
-    const message = error instanceof Error ? error.message : String(error);
     out.push(
-      errorFinding(
-        rule.id,
+      ruleError(
+        rule,
         resource,
         objectIndex,
         fallbackPath,
-        `rule ${rule.id} failed: ${message}`,
-        undefined,
-        rule.level,
+        error instanceof Error ? error.message : String(error),
       ),
     );
     return;
   }
   if (!Array.isArray(results)) {
     const result = results as CheckResult;
-    if (!result.allowed) out.push(failFinding(rule, setting, resource, objectIndex, fallbackPath, result));
+    if (!result.allowed) out.push(resultFinding(rule, setting, resource, objectIndex, fallbackPath, result));
     return;
   }
   for (const result of results as readonly CheckResult[]) {
-    if (!result.allowed) out.push(failFinding(rule, setting, resource, objectIndex, fallbackPath, result));
+    if (!result.allowed) out.push(resultFinding(rule, setting, resource, objectIndex, fallbackPath, result));
   }
+}
+
+/** A rule bug, which must never read as a pass: an error finding that keeps the rule's level. */
+function ruleError(
+  rule: Rule,
+  resource: ResourceRef,
+  objectIndex: number,
+  path: JsonPointer,
+  problem: string,
+): Finding {
+  return errorFinding(
+    rule.id,
+    resource,
+    objectIndex,
+    path,
+    `rule ${rule.id} failed: ${problem}`,
+    undefined,
+    rule.level,
+  );
+}
+
+/** The finding of a failed result, or a rule error when it names a message id its rule does not declare. */
+function resultFinding(
+  rule: Rule,
+  setting: RuleSetting | undefined,
+  resource: ResourceRef,
+  objectIndex: number,
+  fallbackPath: JsonPointer,
+  result: Forbidden,
+): Finding {
+  const messageId = messageIdOf(rule, result);
+  if (!Object.hasOwn(rule.messages, messageId))
+    return ruleError(
+      rule,
+      resource,
+      objectIndex,
+      fallbackPath,
+      `returned undeclared message id ${messageId}`,
+    );
+  return failFinding(rule, setting, resource, objectIndex, fallbackPath, result, messageId);
 }
 
 /** `reason (detail)`, as the API server prints one check. */
@@ -979,7 +1015,7 @@ function textPosition(error: PodguardInputError): { line: number; column: number
 /** Each rule's first message id, the id of its results that name none: found once per rule. */
 const firstMessageIds = new WeakMap<Rule, string>();
 
-/** The message id of a result: its own, or the rule's first; an undeclared one is a rule bug. */
+/** The message id of a result: its own, or the rule's first (see {@link resultFinding} for an undeclared one). */
 function messageIdOf(rule: Rule, result: Forbidden): string {
   let id = result.messageId;
   if (id === undefined) {
@@ -989,8 +1025,6 @@ function messageIdOf(rule: Rule, result: Forbidden): string {
       firstMessageIds.set(rule, id);
     }
   }
-  if (!Object.hasOwn(rule.messages, id))
-    throw new Error(`rule ${rule.id} returned undeclared message id ${id}`);
   return id;
 }
 
@@ -1010,9 +1044,9 @@ function failFinding(
   objectIndex: number,
   fallbackPath: JsonPointer,
   result: Forbidden,
+  messageId: string,
 ): Finding {
   const first = result.locations[0];
-  const messageId = messageIdOf(rule, result);
   const finding: Finding = {
     rule: rule.id,
     status: 'fail',
