@@ -12,7 +12,7 @@ import {
   UNUSED_SUPPRESSION,
 } from '../model/diagnostics.js';
 import { PodguardInputError } from '../model/errors.js';
-import { checkJsonData, withCheckedInput } from '../model/inputGuard.js';
+import { checkJsonData, takeWithoutDollarKeys, withCheckedInput } from '../model/inputGuard.js';
 import type { ObjectMeta } from '../model/k8s.js';
 import type { EvaluateOptions, FailOn, RuleSetting } from '../model/options.js';
 import type {
@@ -347,13 +347,21 @@ class Session implements EngineSession {
 
   evaluate(input: unknown, firstIndex = 0, piece?: PieceOptions): EvaluationResult {
     checkJsonData(input, 'input');
+    const directives = !takeWithoutDollarKeys(input);
     // Learned here, pods are kept only for namespaces already known to need them (streams).
     if (this.learnOnEvaluate) this.facts.learn(input, false);
     const findings: Finding[] = [];
     const objects: EvaluatedObject[] = [];
     const evaluation = this.evaluation;
     const partial = evaluation.partial || piece?.partial === true;
-    const out = { evaluation, optionSuppressions: this.optionSuppressions, findings, objects, partial };
+    const out = {
+      evaluation,
+      optionSuppressions: this.optionSuppressions,
+      findings,
+      objects,
+      partial,
+      directives,
+    };
     const base = piece?.base ?? '';
     if (base !== '' && (Array.isArray(input) || !base.startsWith('/')))
       throw new PodguardInputError(
@@ -418,6 +426,7 @@ function strictestPassedLevel(objects: readonly unknown[], evaluation: Evaluatio
           findings: [],
           objects: [],
           partial: false,
+          directives: true,
         };
         evaluateInput(candidate, 0, out);
         return out.findings;
@@ -483,27 +492,17 @@ interface EvaluationTarget {
   readonly objects: EvaluatedObject[];
   /** The objects are patches (per object, a `$patch` directive also says so). */
   readonly partial: boolean;
+  /** The objects may hold a strategic-merge directive: false when the input guard met no `$` key. */
+  readonly directives: boolean;
 }
 
 /** One input object: a List's items one by one, anything else as it is. */
 function evaluateInput(object: unknown, objectIndex: number, target: EvaluationTarget, base = ''): void {
-  const { evaluation, optionSuppressions, findings, objects, partial } = target;
   if (!isList(object)) {
-    evaluateObject(object, base, objectIndex, evaluation, optionSuppressions, findings, objects, partial);
+    evaluateObject(object, base, objectIndex, target);
     return;
   }
-  for (const item of flattenLists(object, base)) {
-    evaluateObject(
-      item.object,
-      item.base,
-      objectIndex,
-      evaluation,
-      optionSuppressions,
-      findings,
-      objects,
-      partial,
-    );
-  }
+  for (const item of flattenLists(object, base)) evaluateObject(item.object, item.base, objectIndex, target);
 }
 
 /**
@@ -646,18 +645,16 @@ function evaluateObject(
   object: unknown,
   base: JsonPointer,
   objectIndex: number,
-  evaluation: Evaluation,
-  optionSuppressions: ActiveSuppression[],
-  findings: Finding[],
-  objects: EvaluatedObject[],
-  partialInput: boolean,
+  target: EvaluationTarget,
 ): void {
-  let partial = partialInput || topHasDirective(object);
+  const { evaluation, optionSuppressions, findings, objects, directives } = target;
+  let partial = target.partial || (directives && topHasDirective(object));
   let extracted = extractObject(object, base, { templates: evaluation.templates, partial });
   // A strategic-merge directive deeper in makes the object a patch too: a pod template that is
   // not whole (an invalid object) is searched fully, a well-formed one where rules read.
   if (
     !partial &&
+    directives &&
     ((extracted.kind === 'pod' && extracted.views.some(viewHasDirective)) ||
       (extracted.kind === 'invalid' && isPatchDocument(object)))
   ) {

@@ -14,7 +14,7 @@ import {
   validateOptions,
 } from '../index.js';
 import { PodguardInputError } from './errors.js';
-import { checkJsonData, MAX_INPUT_DEPTH } from './inputGuard.js';
+import { checkJsonData, MAX_INPUT_DEPTH, takeWithoutDollarKeys } from './inputGuard.js';
 
 const pod = (spec: Record<string, unknown>) => ({
   apiVersion: 'v1',
@@ -211,5 +211,43 @@ describe('public functions throw only PodguardInputError, with a path (issue 19)
 
   it('nesting up to the limit is fine', () => {
     expect(evaluate(nested(MAX_INPUT_DEPTH - 10)).findings.length).toBeGreaterThan(0);
+  });
+});
+
+describe('takeWithoutDollarKeys', () => {
+  const pod = (extra: Record<string, unknown> = {}) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web' },
+    spec: { containers: [{ name: 'web', image: 'web:1', securityContext: { ...extra } }] },
+  });
+
+  it('is true right after the check of an input without a key starting with $, once', () => {
+    const input = [pod(), pod()];
+    checkJsonData(input, 'input');
+    expect(takeWithoutDollarKeys(input)).toBe(true);
+    // Forgotten once asked: no reference to the input is kept.
+    expect(takeWithoutDollarKeys(input)).toBe(false);
+  });
+
+  it('is false when a key starts with $ anywhere, however deep', () => {
+    const deep = pod({ $patch: 'replace' });
+    checkJsonData(deep, 'input');
+    expect(takeWithoutDollarKeys(deep)).toBe(false);
+    const inArray = [pod(), { ...pod(), $retainKeys: ['spec'] }];
+    checkJsonData(inArray, 'input');
+    expect(takeWithoutDollarKeys(inArray)).toBe(false);
+  });
+
+  it('is false for another value than the one checked last, and for input the fast walk cannot judge', () => {
+    const checked = pod();
+    checkJsonData(checked, 'input');
+    checkJsonData({ other: true }, 'options');
+    expect(takeWithoutDollarKeys(checked)).toBe(false);
+    // Deeper than the fast walk goes: the full walk decides, and it says nothing of keys.
+    let nested: unknown = 'leaf';
+    for (let level = 0; level < MAX_INPUT_DEPTH / 5; level++) nested = [nested];
+    checkJsonData(nested, 'input');
+    expect(takeWithoutDollarKeys(nested)).toBe(false);
   });
 });

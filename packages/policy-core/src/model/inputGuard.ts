@@ -49,7 +49,26 @@ function isPlainTree(value: unknown): boolean {
   if (value === null) return true;
   plainWalkBudget = PLAIN_WALK_BUDGET;
   inheritedKeys = hasEnumerableKey(Object.prototype);
+  dollarKeys = false;
   return isPlainNode(value, 0);
+}
+
+/** Whether the running walk met a key starting with `$` (a module variable: no closure per walk). */
+let dollarKeys = false;
+
+/** The object the last walk found to be JSON data without a key starting with `$`. */
+let withoutDollarKeys: object | undefined;
+
+/**
+ * Whether `value` is the last input {@link checkJsonData} walked and it holds no key starting with
+ * `$` anywhere (false when unsure). Strategic-merge-patch directives (`$patch`, `$retainKeys`...)
+ * all start with `$`, so the engine looks for none in such input. Asked once, right after the
+ * check: the answer is then forgotten, so that no reference to the input outlives its evaluation.
+ */
+export function takeWithoutDollarKeys(value: unknown): boolean {
+  const known = value === withoutDollarKeys && value !== undefined;
+  withoutDollarKeys = undefined;
+  return known;
 }
 
 /** Whether `for...in` over a plain object may list inherited keys (someone added one to `Object.prototype`). */
@@ -90,6 +109,7 @@ function isPlainNode(node: object, depth: number): boolean {
   for (const key in node) {
     // Only keys of Object.prototype can be inherited here, and it has none unless polluted.
     if (inheritedKeys && !Object.hasOwn(node, key)) return false;
+    if (key.charCodeAt(0) === 36) dollarKeys = true;
     const child: unknown = (node as Record<string, unknown>)[key];
     if (typeof child === 'object') {
       if (child !== null && !isPlainNode(child, depth + 1)) return false;
@@ -150,9 +170,13 @@ export function withCheckedInput<T>(value: unknown, run: () => T): T {
  */
 export function checkJsonData(value: unknown, what: string, allowDates = false): void {
   if (value === checkedInput && value !== undefined) return;
+  withoutDollarKeys = undefined;
   // The usual input (plain data, no shared subtree, shallow) passes a walk that allocates nothing;
   // anything else is walked again below, which names the place of a problem.
-  if (isPlainTree(value)) return;
+  if (isPlainTree(value)) {
+    if (!dollarKeys && typeof value === 'object' && value !== null) withoutDollarKeys = value;
+    return;
+  }
   const fail = (message: string, pointer: string): never => {
     throw new PodguardInputError(`${what} ${message}`, pointer);
   };
