@@ -23,6 +23,18 @@ describe('wording', () => {
     expect(goQuote('\u00ad\u2028\u{e0001}')).toBe('"\\u00ad\\u2028\\U000e0001"');
   });
 
+  it('quotes plain ASCII on its fast path exactly as character by character', () => {
+    // A non-ASCII first character takes the character-by-character path: the oracle.
+    const slowly = (value: string) => `"${goQuote(`é${value}`).slice(2)}`;
+    for (let code = 0; code < 128; code++) {
+      const char = String.fromCharCode(code);
+      expect(goQuote(char), `U+${code.toString(16)}`).toBe(slowly(char));
+      expect(goQuote(`web-${char}-1`)).toBe(slowly(`web-${char}-1`));
+    }
+    expect(goQuote('')).toBe('""');
+    expect(goQuote('registry.example/web:1.4.2')).toBe('"registry.example/web:1.4.2"');
+  });
+
   it('sorts like Go sort.Strings (byte order) and removes duplicates like sets.List', () => {
     expect(sortedSet(['b', 'a', 'B', 'b', '10', '9'])).toEqual(['10', '9', 'B', 'a', 'b']);
     // U+FF5E sorts before U+1F600 in UTF-8 byte order but after it in UTF-16 code units.

@@ -25,6 +25,9 @@ const GO_SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\\\',
 };
 
+/** Characters Go's `%q` writes as they are, in ASCII: U+0020 to U+007E but `"` and `\`. */
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /**
  * Go's `%q` (`strconv.Quote`), used by upstream for annotation values: printable characters as
  * they are, `\n`-style escapes, `\xHH` for other ASCII control characters, `\uHHHH` /
@@ -32,6 +35,8 @@ const GO_SHORT_ESCAPES: Readonly<Record<string, string>> = {
  * cannot hold) print as U+FFFD, which is what Go's JSON decoder makes of them.
  */
 export function goQuote(value: string): string {
+  // Printable ASCII but the quote and the backslash is written as it is: the usual name or value.
+  if (PLAIN_ASCII.test(value)) return `"${value}"`;
   let out = '"';
   for (const char of value) {
     const code = char.codePointAt(0) ?? 0;

@@ -17,7 +17,7 @@ import type { ContainerRef, PodView } from '../model/views.js';
 import * as cel from '../rulekit/cel.js';
 import { type CheckResult, containersWhere, definePodRule, NO_RESULTS } from '../rulekit/define.js';
 import { renderMessage } from '../rulekit/messageTemplate.js';
-import { appendOnce, containerLocation, setField } from '../rulekit/patch.js';
+import { appendOnce, containerLocation, lazyFixOf, setField } from '../rulekit/patch.js';
 import { runsOnWindows } from '../rulekit/podRelaxations.js';
 import { describeContainers } from '../rulekit/wording.js';
 
@@ -70,6 +70,10 @@ function readOnlyPatch(pod: PodView, refs: readonly ContainerRef[]): JsonPatchOp
   return patch;
 }
 
+// The fixes' patches, built from the pod when read (most findings are only counted or printed).
+const unsetPatch = (pod: PodView) => readOnlyPatch(pod, containersWhere(pod, leavesUnset));
+const explicitFalsePatch = (pod: PodView) => readOnlyPatch(pod, containersWhere(pod, setsFalse));
+
 function readOnlyRootFilesystem_1_0(pod: PodView): readonly CheckResult[] {
   if (runsOnWindows(pod)) return NO_RESULTS;
   const unset = containersWhere(pod, leavesUnset);
@@ -83,12 +87,12 @@ function readOnlyRootFilesystem_1_0(pod: PodView): readonly CheckResult[] {
       detail: renderMessage(messages.unset, { containers: describeContainers(unset.map((ref) => ref.name)) }),
       messageId: 'unset',
       locations: unset.map((ref) => containerLocation(ref, FIELD)),
-      fix: {
-        kind: 'safe',
-        description:
-          'Set securityContext.readOnlyRootFilesystem=true on each container and mount an emptyDir at /tmp.',
-        patch: readOnlyPatch(pod, unset),
-      },
+      fix: lazyFixOf(
+        'safe',
+        'Set securityContext.readOnlyRootFilesystem=true on each container and mount an emptyDir at /tmp.',
+        unsetPatch,
+        pod,
+      ),
     });
   }
   if (explicitFalse.length > 0) {
@@ -101,12 +105,12 @@ function readOnlyRootFilesystem_1_0(pod: PodView): readonly CheckResult[] {
       messageId: 'explicitFalse',
       severity: 'warning',
       locations: explicitFalse.map((ref) => containerLocation(ref, FIELD)),
-      fix: {
-        kind: 'unsafe',
-        description:
-          'Replace securityContext.readOnlyRootFilesystem=false with true and mount an emptyDir at /tmp; the application may write elsewhere too.',
-        patch: readOnlyPatch(pod, explicitFalse),
-      },
+      fix: lazyFixOf(
+        'unsafe',
+        'Replace securityContext.readOnlyRootFilesystem=false with true and mount an emptyDir at /tmp; the application may write elsewhere too.',
+        explicitFalsePatch,
+        pod,
+      ),
     });
   }
   return results;
