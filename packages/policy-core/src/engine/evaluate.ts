@@ -255,6 +255,16 @@ export function createEvaluation(options?: EvaluateOptions): EvaluationSession {
   return sessionOf(resolveEvaluation(options));
 }
 
+/** The `settings` of sessions that have none: shared, never written. */
+const NO_FINDINGS = Object.freeze([]) as unknown as Finding[];
+
+/** A session's `isBlocking`, one function per `failOn`. */
+const BLOCKING: Readonly<Record<FailOn, (finding: Finding) => boolean>> = {
+  error: (finding) => isBlocking(finding, 'error'),
+  warning: (finding) => isBlocking(finding, 'warning'),
+  none: (finding) => isBlocking(finding, 'none'),
+};
+
 /** A session as the engine uses it: {@link EvaluationSession}, and facts met in a stream. */
 export interface EngineSession extends EvaluationSession {
   /** Records the facts of a piece of a stream without evaluating it (as `evaluate` learns them). */
@@ -295,17 +305,18 @@ class Session implements EngineSession {
     };
     this.facts = facts;
     this.evaluation = evaluation;
+    // The usual options name no deprecated option and no suppression: nothing to make then.
+    const { deprecations, suppressions } = resolved;
     this.settings =
-      resolved.deprecations.length === 0
-        ? []
-        : resolved.deprecations.map((sentence) => deprecationFinding(sentence));
+      deprecations.length === 0 && suppressions.length === 0
+        ? NO_FINDINGS
+        : deprecations.map((sentence) => deprecationFinding(sentence));
     this.optionSuppressions =
-      evaluation.suppressions.length === 0
-        ? []
-        : collectOptionSuppressions(evaluation.suppressions, this.settings);
-    const failOn = resolved.failOn;
-    this.failOn = failOn;
-    this.isBlocking = (finding: Finding) => isBlocking(finding, failOn);
+      suppressions.length === 0
+        ? (NO_SUPPRESSIONS as ActiveSuppression[])
+        : collectOptionSuppressions(suppressions, this.settings);
+    this.failOn = resolved.failOn;
+    this.isBlocking = BLOCKING[resolved.failOn];
   }
 
   learn(input: unknown): void {
