@@ -122,7 +122,7 @@ const NO_SUPPRESSIONS: readonly ActiveSuppression[] = Object.freeze([]);
 export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationResult {
   // It learns the whole input first: its evaluate() has nothing left to learn.
   const session = new Session(resolveEvaluation(options), false);
-  session.learn(input);
+  session.learnWhole(input);
   // learn() has checked the input: evaluating it does not walk it a second time.
   const result = withCheckedInput(input, () => session.evaluate(input));
   const unused = session.finish();
@@ -326,6 +326,12 @@ class Session implements EngineSession {
 
   observe(input: unknown): void {
     this.facts.learn(input, false);
+  }
+
+  /** {@link learn} of an input given whole (evaluate()'s): see {@link InputFactsCollector.learnWhole}. */
+  learnWhole(input: unknown): void {
+    checkJsonData(input, 'input');
+    this.facts.learnWhole(input);
   }
 
   reads(apiVersion: string, kind: string): boolean {

@@ -112,6 +112,41 @@ describe('InputFactsCollector', () => {
     expect(calls).toEqual([[]]);
   });
 
+  it('learns a whole input Namespaces first: it keeps the pods of unlabelled ones, wherever they come', () => {
+    const { facts, calls } = collector();
+    const shopWeb = pod('shop', 'web');
+    const labelled = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'ops', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } },
+    };
+    facts.learnWhole([
+      shopWeb,
+      pod('ops', 'agent'),
+      pod('elsewhere', 'job'),
+      { apiVersion: 'v1', kind: 'List', items: [namespaceObject('shop'), pod('shop', 'api')] },
+      labelled,
+    ]);
+    expect(facts.share().unlabelledNamespaces).toEqual(['shop']);
+    // Only the unlabelled Namespace's pods, the one before it included; none of the others.
+    expect(facts.namespaceLevels(['shop', 'ops', 'elsewhere'])).toEqual({ shop: 'privileged' });
+    expect(calls).toEqual([[shopWeb, pod('shop', 'api')]]);
+  });
+
+  it('learns a whole input of one object as that object', () => {
+    const { facts } = collector();
+    facts.learnWhole(namespaceObject('shop'));
+    facts.learnWhole({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'app', namespace: 'shop' },
+    });
+    expect(facts.share()).toEqual({
+      serviceAccounts: [{ namespace: 'shop', name: 'app', automountServiceAccountToken: undefined }],
+      unlabelledNamespaces: ['shop'],
+    });
+  });
+
   it('keeps only pod objects with a namespace, and answers only for namespaces with some', () => {
     const { facts, calls } = collector();
     const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'config' } };

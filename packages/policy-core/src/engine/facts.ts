@@ -9,7 +9,7 @@
 
 import type { PssLevel } from '../model/types.js';
 import type { InputFacts, ServiceAccountFact } from '../model/views.js';
-import { flattenLists, isRecord, POD_KINDS } from '../podspec/extract.js';
+import { flattenLists, isList, isRecord, POD_KINDS } from '../podspec/extract.js';
 
 /** Facts of an input with no other object: no ServiceAccount known, every namespace `restricted`. */
 export const NO_FACTS: InputFacts = Object.freeze({
@@ -108,7 +108,33 @@ export class InputFactsCollector implements InputFacts {
       for (const item of input) this.learn(item, allPods);
       return;
     }
-    for (const { object } of flattenLists(input)) this.learnObject(object, allPods);
+    if (!isList(input)) this.learnObject(input, allPods);
+    else for (const { object } of flattenLists(input)) this.learnObject(object, allPods);
+  }
+
+  /**
+   * Records the facts of a whole input given at once (what evaluate() is given): its Namespaces
+   * first, so that only the pods of those without an enforce label are kept, the only pods a fix
+   * asks about. The facts are those {@link learn} records, but for pods no fix asks about.
+   */
+  learnWhole(input: unknown): void {
+    if (!Array.isArray(input) && !isList(input)) {
+      this.learnObject(input, false);
+      return;
+    }
+    this.learnKinds(input, true);
+    this.learnKinds(input, false);
+  }
+
+  /** Learns the Namespaces of an input (`namespaces`), or its other objects with only the pods {@link learnWhole} keeps. */
+  private learnKinds(input: unknown, namespaces: boolean): void {
+    if (Array.isArray(input)) {
+      for (const item of input) this.learnKinds(item, namespaces);
+      return;
+    }
+    for (const { object } of flattenLists(input)) {
+      if ((isRecord(object) && object.kind === 'Namespace') === namespaces) this.learnObject(object, false);
+    }
   }
 
   private learnObject(object: unknown, allPods: boolean): void {
