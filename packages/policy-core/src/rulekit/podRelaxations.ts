@@ -21,6 +21,19 @@ const OS_LABEL = 'kubernetes.io/os';
  * PSA verdicts keep upstream's rule ({@link isWindowsPod}, `spec.os.name` only).
  */
 export function runsOnWindows(pod: PodView): boolean {
+  // Asked by most rules of a profile, one after the other, of the same pod: answered once.
+  if (pod !== lastPod) {
+    lastAnswer = pinnedToWindows(pod);
+    lastPod = pod;
+  }
+  return lastAnswer;
+}
+
+/** The pod {@link runsOnWindows} answered last (rules run one pod at a time), and its answer. */
+let lastPod: PodView | undefined;
+let lastAnswer = false;
+
+function pinnedToWindows(pod: PodView): boolean {
   const { spec } = pod;
   if (spec.os?.name === 'windows') return true;
   const selector = spec.nodeSelector as Record<string, unknown> | undefined | null;
