@@ -123,7 +123,7 @@ export function evaluate(input: unknown, options?: EvaluateOptions): EvaluationR
   // It learns the whole input first: its evaluate() has nothing left to learn.
   const session = new Session(resolveEvaluation(options), false);
   session.learnWhole(input);
-  // learn() has checked the input: evaluating it does not walk it a second time.
+  // learnWhole() has checked the input: evaluating it does not walk it a second time.
   const result = withCheckedInput(input, () => session.evaluate(input));
   const unused = session.finish();
   const findings =
