@@ -726,6 +726,33 @@ describe('assembled pods (Argo Workflows, Tekton)', () => {
     });
   });
 
+  it('reports a default shared by a fixable and an unfixable template the same in either order: the fix of one, why not the other', () => {
+    const linux = { name: 'a', container: { image: 'a' } };
+    const windows = { name: 'b', nodeSelector: { 'kubernetes.io/os': 'windows' }, container: { image: 'b' } };
+    const sharedDefault = {
+      templateDefaults: { container: { securityContext: { capabilities: { drop: ['NET_RAW'] } } } },
+    };
+    const merged = (templates: unknown[]) => {
+      const [finding, ...others] = evaluate(workflow({ ...sharedDefault, templates }), {
+        level: 'restricted',
+      }).findings.filter((each) => each.rule === 'capabilities_restricted');
+      expect(others).toEqual([]);
+      return finding;
+    };
+    const linuxFirst = merged([linux, windows]);
+    const windowsFirst = merged([windows, linux]);
+    expect(linuxFirst?.unfixable).toBe('Windows pods cannot set capabilities (a Linux-only field)');
+    expect(windowsFirst?.unfixable).toBe(linuxFirst?.unfixable);
+    // Each writes the Linux template's own container, wherever it sits; nothing for the Windows one.
+    const paths = (finding: typeof linuxFirst) => finding?.fix?.patch.map((op) => op.path) ?? [];
+    expect(paths(linuxFirst)).toHaveLength(4);
+    expect(paths(linuxFirst).every((path) => path.startsWith('/spec/templates/0/container/'))).toBe(true);
+    expect(paths(windowsFirst)).toEqual(
+      paths(linuxFirst).map((path) => path.replace('/templates/0/', '/templates/1/')),
+    );
+    expect(windowsFirst?.fix?.kind).toBe('safe');
+  });
+
   it('reports a wrongly typed default once, naming where it is written, with no fix', () => {
     const object = workflow({
       templateDefaults: { container: { securityContext: { privileged: 'yes' } } },

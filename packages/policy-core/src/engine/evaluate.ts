@@ -744,7 +744,8 @@ function evaluateObject(
 
 /**
  * Findings once each: two views sharing a pod-level carrier report the same pod-level finding. Two
- * Argo templates failing on the same templateDefaults value report it once, with both fixes.
+ * Argo templates failing on the same templateDefaults value report it once, with the fixes of
+ * both (each writes its own template) and why a template cannot be fixed, whichever comes first.
  */
 function withoutDuplicates(findings: Finding[]): Finding[] {
   const seen = new Map<string, Finding>();
@@ -755,10 +756,17 @@ function withoutDuplicates(findings: Finding[]): Finding[] {
       seen.set(key, finding);
       return true;
     }
-    if (finding.fix !== undefined && first.fix !== undefined && finding.fix.kind === first.fix.kind) {
+    if (finding.fix !== undefined && first.fix === undefined) first.fix = finding.fix;
+    else if (finding.fix !== undefined && first.fix !== undefined && finding.fix.kind === first.fix.kind) {
       const ops = new Set(first.fix.patch.map((op) => JSON.stringify(op)));
       const added = finding.fix.patch.filter((op) => !ops.has(JSON.stringify(op)));
       if (added.length > 0) first.fix = { ...first.fix, patch: [...first.fix.patch, ...added] };
+    }
+    if (finding.unfixable !== undefined && first.unfixable !== finding.unfixable) {
+      first.unfixable =
+        first.unfixable === undefined || first.unfixable.split('; ').includes(finding.unfixable)
+          ? (first.unfixable ?? finding.unfixable)
+          : `${first.unfixable}; ${finding.unfixable}`;
     }
     return false;
   });
