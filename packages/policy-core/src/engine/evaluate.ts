@@ -100,7 +100,6 @@ interface Evaluation {
   readonly version: string;
   readonly templates: PodTemplateTable;
   readonly partial: boolean;
-  readonly suppressions: readonly Suppression[];
   readonly context: RuleContext;
   readonly rules: ActiveRules;
 }
@@ -299,7 +298,6 @@ class Session implements EngineSession {
       version: resolved.version,
       templates: resolved.templates,
       partial: resolved.partial,
-      suppressions: resolved.suppressions,
       context: { options: resolved.options, version: resolved.minor, facts },
       rules: activeRules(planFor(resolved.profile, resolved.minor), resolved.ruleSettings),
     };
@@ -975,11 +973,11 @@ function runRule<View>(
   }
   if (!Array.isArray(results)) {
     const result = results as CheckResult;
-    if (!result.allowed) out.push(resultFinding(rule, setting, resource, objectIndex, fallbackPath, result));
+    if (!result.allowed) out.push(failFinding(rule, setting, resource, objectIndex, fallbackPath, result));
     return;
   }
   for (const result of results as readonly CheckResult[]) {
-    if (!result.allowed) out.push(resultFinding(rule, setting, resource, objectIndex, fallbackPath, result));
+    if (!result.allowed) out.push(failFinding(rule, setting, resource, objectIndex, fallbackPath, result));
   }
 }
 
@@ -1002,27 +1000,6 @@ function ruleError(
   );
 }
 
-/** The finding of a failed result, or a rule error when it names a message id its rule does not declare. */
-function resultFinding(
-  rule: Rule,
-  setting: RuleSetting | undefined,
-  resource: ResourceRef,
-  objectIndex: number,
-  fallbackPath: JsonPointer,
-  result: Forbidden,
-): Finding {
-  const messageId = messageIdOf(rule, result);
-  if (!Object.hasOwn(rule.messages, messageId))
-    return ruleError(
-      rule,
-      resource,
-      objectIndex,
-      fallbackPath,
-      `returned undeclared message id ${messageId}`,
-    );
-  return failFinding(rule, setting, resource, objectIndex, fallbackPath, result, messageId);
-}
-
 /** `reason (detail)`, as the API server prints one check. */
 export function checkMessage(reason: string, detail: string): string {
   return detail ? `${reason} (${detail})` : reason;
@@ -1037,7 +1014,7 @@ function textPosition(error: PodguardInputError): { line: number; column: number
 /** Each rule's first message id, the id of its results that name none: found once per rule. */
 const firstMessageIds = new WeakMap<Rule, string>();
 
-/** The message id of a result: its own, or the rule's first (see {@link resultFinding} for an undeclared one). */
+/** The message id of a result: its own, or the rule's first (see {@link failFinding} for an undeclared one). */
 function messageIdOf(rule: Rule, result: Forbidden): string {
   let id = result.messageId;
   if (id === undefined) {
@@ -1059,6 +1036,7 @@ function controlsOf(rule: Rule): string[] {
   return controls.length === 0 ? NO_CONTROLS : (controls as string[]);
 }
 
+/** The finding of a failed result, or a rule error when it names a message id its rule does not declare. */
 function failFinding(
   rule: Rule,
   setting: RuleSetting | undefined,
@@ -1066,8 +1044,16 @@ function failFinding(
   objectIndex: number,
   fallbackPath: JsonPointer,
   result: Forbidden,
-  messageId: string,
 ): Finding {
+  const messageId = messageIdOf(rule, result);
+  if (!Object.hasOwn(rule.messages, messageId))
+    return ruleError(
+      rule,
+      resource,
+      objectIndex,
+      fallbackPath,
+      `returned undeclared message id ${messageId}`,
+    );
   const first = result.locations[0];
   const finding: Finding = {
     rule: rule.id,

@@ -122,19 +122,11 @@ export class InputFactsCollector implements InputFacts {
       this.learnObject(input, false);
       return;
     }
-    this.learnKinds(input, true);
-    this.learnKinds(input, false);
-  }
-
-  /** Learns the Namespaces of an input (`namespaces`), or its other objects with only the pods {@link learnWhole} keeps. */
-  private learnKinds(input: unknown, namespaces: boolean): void {
-    if (Array.isArray(input)) {
-      for (const item of input) this.learnKinds(item, namespaces);
-      return;
-    }
-    for (const { object } of flattenLists(input)) {
-      if ((isRecord(object) && object.kind === 'Namespace') === namespaces) this.learnObject(object, false);
-    }
+    const objects = objectsOf(input);
+    for (const object of objects)
+      if (isRecord(object) && object.kind === 'Namespace') this.learnObject(object, false);
+    // A Namespace learned again changes nothing.
+    for (const object of objects) this.learnObject(object, false);
   }
 
   private learnObject(object: unknown, allPods: boolean): void {
@@ -230,6 +222,13 @@ export class InputFactsCollector implements InputFacts {
     }
     return level;
   }
+}
+
+/** The objects of an input: an object, a List, or an array of them, Lists flattened. */
+function objectsOf(input: unknown): unknown[] {
+  return Array.isArray(input)
+    ? input.flatMap((item) => objectsOf(item))
+    : flattenLists(input).map((entry) => entry.object);
 }
 
 function accountKey(namespace: string | undefined, name: string): string {
