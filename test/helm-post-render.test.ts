@@ -113,9 +113,16 @@ spec:
     expect(run.stderr).toMatch(/ 14:11 +error +privileged \(container "agent" must not set securityContext/);
     // The safe fixes cannot make a privileged container secure: dropping privileged is unsafe.
     expect(run.stderr).toContain('not fixed: container "agent": privileged containers cannot set');
+    // Nor does any safe fix make it non-root: a privileged agent runs as root on purpose.
+    expect(run.stderr).toContain(
+      'not fixed: a safe fix would stop what runs as root on purpose: privileged container "agent" would',
+    );
+    expect(run.stderr).not.toContain(
+      'podguard: fixed DaemonSet agent (shop/templates/agent.yaml): Set securityContext.runAs',
+    );
     // The warning left on shop-web does not block under the default --fail-on error.
     expect(run.stderr).toContain(
-      'podguard: 3 findings at or above --fail-on error remain after the safe fixes: nothing rendered (Helm aborts)',
+      'podguard: 6 findings at or above --fail-on error remain after the safe fixes: nothing rendered (Helm aborts)',
     );
 
     const allowed = postRender('podguard', ['helm-post-render', '--fail-on', 'none'], `${rendered}${agent}`);

@@ -141,6 +141,36 @@ describe('the real-world corpus', () => {
       capabilities: { drop: ['ALL'] },
     });
     expect(debug[1]?.securityContext).toMatchObject({ privileged: true });
+    // A privileged node agent runs as root on purpose, and the users authors chose keep their
+    // groups: no safe fix makes them non-root or gives them a group.
+    const identity = (spec: Record<string, unknown>) => {
+      const { runAsNonRoot, runAsUser, runAsGroup } = (spec.securityContext ?? {}) as Record<string, unknown>;
+      return { runAsNonRoot, runAsUser, runAsGroup };
+    };
+    expect(identity(podSpec(find('DaemonSet', 'storage-agent')))).toEqual({});
+    expect(identity(podSpec(find('Deployment', 'driver-deployer')))).toEqual({ runAsUser: 0 });
+    expect(identity(podSpec(find('Deployment', 'cache')))).toEqual({ runAsNonRoot: true, runAsUser: 999 });
+    const left = harden(original).remaining.filter((finding) =>
+      ['storage-agent', 'driver-deployer', 'cache'].includes(finding.resource.name ?? ''),
+    );
+    expect(
+      left
+        .filter((finding) => /^runAs(NonRoot|UserRange|GroupPolicy)$/.test(finding.rule))
+        .map(
+          (finding) => `${finding.resource.name} ${finding.rule}: ${finding.fix?.kind}, ${finding.unfixable}`,
+        ),
+    ).toEqual([
+      'storage-agent runAsNonRoot: unsafe, a safe fix would stop what runs as root on purpose: privileged container "manager" would run without root\'s capabilities',
+      'storage-agent runAsUserRange: unsafe, a safe fix would stop what runs as root on purpose: privileged container "manager" would run without root\'s capabilities',
+      'storage-agent runAsGroupPolicy: unsafe, a safe fix would change the group of a user the author chose: privileged container "manager" runs as root',
+      'driver-deployer runAsNonRoot: unsafe, a safe fix would stop what runs as root on purpose: container "deployer" set runAsUser=0 and would no longer start',
+      'driver-deployer runAsUserRange: unsafe, undefined',
+      'driver-deployer runAsGroupPolicy: unsafe, a safe fix would change the group of a user the author chose: container "deployer" runs as root (runAsUser=0)',
+      // 999 and fsGroup 999 are outside the ranges: replacing them is unsafe too.
+      'cache runAsUserRange: unsafe, undefined',
+      'cache runAsGroupPolicy: unsafe, a safe fix would change the group of a user the author chose: container "redis" runs as runAsUser=999',
+      'cache runAsGroupPolicy: unsafe, undefined',
+    ]);
   });
 
   it('through cdk8s PodSecurity.harden(): the same checks on the workloads', () => {

@@ -130,7 +130,7 @@ describe('Tekton Pipelines', () => {
         kind,
         body({
           stepTemplate: { env: [{ name: 'HOME', value: '/workspace' }] },
-          steps: [step('build'), step('test', { runAsUser: 1001 })],
+          steps: [step('build'), step('test', { runAsUser: 1000 })],
           sidecars: [step('cache')],
           volumes: [{ name: 'cache', emptyDir: {} }],
         }),
@@ -140,6 +140,35 @@ describe('Tekton Pipelines', () => {
       expect(failing(evaluate(fixed, { level: 'restricted' }).findings)).toEqual([]);
       expect(keepsAuthored(before, fixed)).toEqual([]);
       expect(harden(fixed, { profile: 'hardened' }).changes).toEqual([]);
+    },
+  );
+
+  it.each(kinds)(
+    '%s: a step running as a user its author chose keeps its group, and a privileged one stays root',
+    (_, apiVersion, kind, body, taskPath) => {
+      const before = object(
+        apiVersion,
+        kind,
+        body({
+          steps: [step('build'), step('test', { runAsUser: 1001 }), step('mount', { privileged: true })],
+        }),
+      );
+      const { object: fixed, remaining } = harden(before, { profile: 'hardened' });
+      const unfixed = (rule: string) =>
+        remaining.filter((finding) => finding.rule === rule).map((finding) => finding.unfixable);
+      expect(unfixed('runAsGroupPolicy')).toEqual([
+        'a safe fix would change the group of a user the author chose: privileged container "mount" runs as root; container "test" runs as runAsUser=1001',
+      ]);
+      expect(unfixed('runAsNonRoot')).toEqual([
+        'a safe fix would stop what runs as root on purpose: privileged container "mount" would run without root\'s capabilities',
+      ]);
+      expect(keepsAuthored(before, fixed)).toEqual([]);
+      // No identity field was added where the steps' pod-level settings go.
+      const added = harden(before, { profile: 'hardened' }).changes.flatMap((change) =>
+        change.patch.map((operation) => operation.path),
+      );
+      expect(added.filter((path) => /runAs(NonRoot|User|Group)/.test(path))).toEqual([]);
+      expect(added.some((path) => path.startsWith(taskPath))).toBe(true);
     },
   );
 
@@ -418,7 +447,11 @@ describe('Tekton Pipelines', () => {
       kind: 'List',
       items: [
         object('tekton.dev/v1', 'Task', {
-          spec: { stepTemplate: { securityContext: { privileged: true } }, steps: [step('build')] },
+          // A privileged template that names a user: it does not run as root on purpose.
+          spec: {
+            stepTemplate: { securityContext: { privileged: true, runAsUser: 1000 } },
+            steps: [step('build')],
+          },
         }),
       ],
     };
@@ -427,7 +460,7 @@ describe('Tekton Pipelines', () => {
       '/items/0/spec/stepTemplate/securityContext/privileged',
     ]);
     expect((fixed as { items: Json[] }).items[0]).toMatchObject({
-      spec: { stepTemplate: { securityContext: { privileged: true, runAsNonRoot: true } } },
+      spec: { stepTemplate: { securityContext: { privileged: true, runAsUser: 1000, runAsNonRoot: true } } },
     });
   });
 });

@@ -138,3 +138,22 @@ export function startingUser(pod: PodView, ref: ContainerRef, context: RuleConte
   const image = knownImageUser(ref, context);
   return image === undefined ? IMAGE_UNKNOWN : { kind: 'image', raw: image.raw, user: image.user };
 }
+
+/**
+ * Whether a container runs as root on purpose, as its manifest says: its effective `runAsUser`
+ * is 0 (`uid0`), or it is privileged and asks for no other user (no effective `runAsUser`,
+ * `runAsNonRoot` not true: `privileged`). Privileged containers (node agents, CSI and CNI
+ * plugins) run as root to use what privileged gives them: as any other user they keep no
+ * capability. A safe fix never makes such a container non-root, nor changes its group.
+ */
+export function rootOnPurpose(pod: PodView, ref: ContainerRef): 'uid0' | 'privileged' | undefined {
+  const uid = effectiveValue(pod, ref, 'runAsUser');
+  if (uid === 0) return 'uid0';
+  if (
+    uid === undefined &&
+    ref.container.securityContext?.privileged === true &&
+    effectiveValue(pod, ref, 'runAsNonRoot') !== true
+  )
+    return 'privileged';
+  return undefined;
+}

@@ -111,7 +111,7 @@ export function missingIdFailure(
   key: 'runAsUser' | 'runAsGroup',
   missing: readonly ContainerRef[],
   message: { readonly id: string; readonly template: string },
-  missingFix: Fix | undefined,
+  repair: { readonly fix?: Fix; readonly unfixable?: string },
 ): Forbidden {
   return {
     allowed: false,
@@ -121,6 +121,7 @@ export function missingIdFailure(
     }),
     messageId: message.id,
     locations: missing.map((ref) => containerLocation(ref, ['securityContext', key])),
-    ...(missingFix ? { fix: missingFix } : {}),
+    ...(repair.fix ? { fix: repair.fix } : {}),
+    ...(repair.unfixable ? { unfixable: repair.unfixable } : {}),
   };
 }

@@ -6,31 +6,59 @@
 import type { Fix } from '../model/types.js';
 import type { PodView, RuleContext } from '../model/views.js';
 import type { EffectiveValue } from './effectiveSecurityContext.js';
+import { identityFixRisk } from './identityFixes.js';
+import { missingIds } from './idPolicy.js';
 import { setField } from './patch.js';
 
+/** A user fix, and why it is not safe when a safe one could be expected: fields of a failed result. */
+export interface UserFix {
+  readonly fix?: Fix;
+  readonly unfixable?: string;
+}
+
+const NO_USER_FIX: UserFix = Object.freeze({});
+
 /**
- * Unsafe: `replace` the offending `runAsUser` (container or pod level) with `defaultUser`, or `add` it
- * to the pod's securityContext when no level sets one (safe). Undefined when the profile has no
- * default user (OpenShift assigns one at admission).
+ * Unsafe: `replace` the offending `runAsUser` (container or pod level) with `defaultUser`. Safe:
+ * `add` it to the pod's securityContext when no level sets one, unless a container it reaches
+ * runs as root on purpose (privileged, see {@link identityFixRisk}): then the same addition is
+ * unsafe, and `unfixable` says why. No fix when the profile has no default user (OpenShift assigns
+ * one at admission).
  */
 export function defaultUserFix(
   pod: PodView,
   context: RuleContext,
   effective: EffectiveValue<number> | undefined,
-): Fix | undefined {
+): UserFix {
   const uid = context.options.defaultUser;
-  if (uid === undefined) return undefined;
+  if (uid === undefined) return NO_USER_FIX;
   if (effective !== undefined) {
     // The author wrote this value: replacing it is unsafe.
     return {
-      kind: 'unsafe',
-      description: `Set securityContext.runAsUser to ${uid} instead of ${effective.value}.`,
-      patch: [{ op: 'replace', path: effective.path, value: uid }],
+      fix: {
+        kind: 'unsafe',
+        description: `Set securityContext.runAsUser to ${uid} instead of ${effective.value}.`,
+        patch: [{ op: 'replace', path: effective.path, value: uid }],
+      },
+    };
+  }
+  const patch = setField(pod.spec, pod.specPath, ['securityContext', 'runAsUser'], uid);
+  const risk = identityFixRisk(pod, missingIds(pod, 'runAsUser'));
+  if (risk !== undefined) {
+    return {
+      fix: {
+        kind: 'unsafe',
+        description: `Set securityContext.runAsUser=${uid} on the pod (${risk.note}).`,
+        patch,
+      },
+      unfixable: risk.unfixable,
     };
   }
   return {
-    kind: 'safe',
-    description: `Set securityContext.runAsUser=${uid} on the pod so no container depends on the image's USER.`,
-    patch: setField(pod.spec, pod.specPath, ['securityContext', 'runAsUser'], uid),
+    fix: {
+      kind: 'safe',
+      description: `Set securityContext.runAsUser=${uid} on the pod so no container depends on the image's USER.`,
+      patch,
+    },
   };
 }

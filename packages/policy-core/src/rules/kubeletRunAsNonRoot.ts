@@ -79,13 +79,21 @@ function refusal(
   runAsUser?: EffectiveValue<number>,
   extra: Record<string, string> = {},
 ): CheckResult {
-  const userFix = defaultUserFix(pod, context, runAsUser);
+  const { fix: userFix, unfixable } = defaultUserFix(pod, context, runAsUser);
   // When the image's USER is at fault, rebuilding the image is the other way out.
   const fix =
     userFix && messageId !== 'runAsUserBreaksPolicy'
       ? { ...userFix, description: `${userFix.description} ${IMAGE_ALTERNATIVE}` }
       : userFix;
-  return kubeletFailure(pod, ref, messageId, extra, runAsUser?.path ?? pointer(ref.path, 'image'), fix);
+  return kubeletFailure(
+    pod,
+    ref,
+    messageId,
+    extra,
+    runAsUser?.path ?? pointer(ref.path, 'image'),
+    fix,
+    unfixable,
+  );
 }
 
 /** Short, stable reasons by message id; the kubelet's own words are the detail and the message. */
@@ -111,6 +119,7 @@ function kubeletFailure(
   values: Record<string, string>,
   path: string,
   fix: Fix | undefined,
+  unfixable?: string,
 ): CheckResult {
   const kubelet = renderMessage(messages[messageId], {
     pod: goQuote(kubeletPodName(pod)),
@@ -126,6 +135,7 @@ function kubeletFailure(
     locations: [{ path, container: ref.name }],
     ...(WARNINGS.has(messageId) ? { severity: 'warning' as const } : {}),
     ...(fix ? { fix } : {}),
+    ...(unfixable ? { unfixable } : {}),
   };
 }
 

@@ -43,6 +43,77 @@ describe('runAsGroupPolicy', () => {
     ]);
   });
 
+  describe('the missing runAsGroup fix changes no group the author chose', () => {
+    const fixOf = (spec: unknown) => {
+      const [failure] = failures(spec);
+      return {
+        kind: failure?.fix?.kind,
+        description: failure?.fix?.description,
+        unfixable: failure?.unfixable,
+      };
+    };
+
+    it('is safe where the user is unset or the default user (1000)', () => {
+      expect(
+        fixOf({ containers: [{ name: 'a' }, { name: 'b', securityContext: { runAsUser: 1000 } }] }),
+      ).toEqual({
+        kind: 'safe',
+        description: 'Set securityContext.runAsGroup=1000 on the pod.',
+        unfixable: undefined,
+      });
+    });
+
+    it('is unsafe beside a runAsUser the author chose: a Redis running as its image user 999', () => {
+      const redis = {
+        securityContext: { runAsNonRoot: true, runAsUser: 999 },
+        containers: [{ name: 'redis', image: 'redis:7.2' }],
+      };
+      expect(fixOf(redis)).toEqual({
+        kind: 'unsafe',
+        description:
+          'Set securityContext.runAsGroup=1000 on the pod (container "redis" runs as runAsUser=999).',
+        unfixable:
+          'a safe fix would change the group of a user the author chose: container "redis" runs as runAsUser=999',
+      });
+    });
+
+    it('is unsafe where a container runs as root on purpose: runAsUser 0, or privileged without a user', () => {
+      const deployer = { securityContext: { runAsUser: 0 }, containers: [{ name: 'deployer' }] };
+      expect(fixOf(deployer).unfixable).toBe(
+        'a safe fix would change the group of a user the author chose: container "deployer" runs as root (runAsUser=0)',
+      );
+      const nodeAgent = {
+        containers: [
+          { name: 'manager', securityContext: { privileged: true } },
+          { name: 'pre-pull', securityContext: { runAsUser: 2000 } },
+        ],
+      };
+      expect(fixOf(nodeAgent)).toEqual({
+        kind: 'unsafe',
+        description:
+          'Set securityContext.runAsGroup=1000 on the pod (privileged container "manager" runs as root; container "pre-pull" runs as runAsUser=2000).',
+        unfixable:
+          'a safe fix would change the group of a user the author chose: privileged container "manager" runs as root; container "pre-pull" runs as runAsUser=2000',
+      });
+    });
+
+    it('looks only at the containers the pod-level field reaches', () => {
+      // "db" sets its own group: the pod-level one would not reach it.
+      const spec = {
+        containers: [
+          { name: 'db', securityContext: { runAsUser: 999, runAsGroup: 999 } },
+          { name: 'exporter' },
+        ],
+      };
+      expect(fixOf(spec).kind).toBe('safe');
+    });
+
+    it('counts a privileged container that names a user as running as that user', () => {
+      const spec = { containers: [{ name: 'a', securityContext: { privileged: true, runAsUser: 1000 } }] };
+      expect(fixOf(spec).kind).toBe('safe');
+    });
+  });
+
   it('forbids gid 0 everywhere with allowRootGroup: false, fixing runAsGroup and fsGroup only', () => {
     const results = failures(
       {

@@ -6,7 +6,9 @@
  * arbitrary UID with gid 0 and images are built for it (`chgrp -R 0`); `allowRootGroup: false`
  * forbids it. Windows pods are exempt (these fields are Linux-only).
  *
- * Fix: missing → `runAsGroup: <defaultGroup>` at pod level (safe); a bad `runAsGroup`/`fsGroup` →
+ * Fix: missing → `runAsGroup: <defaultGroup>` at pod level (safe; unsafe when a container it
+ * reaches runs as root on purpose, or as a `runAsUser` the author chose other than `defaultUser`,
+ * whose primary group is the author's choice too); a bad `runAsGroup`/`fsGroup` →
  * replaced with `defaultGroup` when that value is itself allowed (unsafe: the author wrote it). None for `supplementalGroups`:
  * dropping a group may cut access a workload needs.
  */
@@ -17,10 +19,12 @@ import {
   GID_RANGE_SCHEMA,
   REQUIRE_RUN_AS_USER_SCHEMA,
 } from '../model/optionSchemas.js';
-import type { PodView, RuleContext } from '../model/views.js';
+import type { Fix } from '../model/types.js';
+import type { ContainerRef, PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
 import * as cel from '../rulekit/cel.js';
 import { type CheckResult, definePodRule, NO_CONTAINERS, NO_RESULTS } from '../rulekit/define.js';
+import { identityFixRisk } from '../rulekit/identityFixes.js';
 import {
   describeRange,
   type ExplicitId,
@@ -99,6 +103,33 @@ function forbiddenIds(
 
 const MISSING = { id: 'missingRunAsGroup', template: messages.missingRunAsGroup } as const;
 
+/**
+ * `runAsGroup: <defaultGroup>` on the pod, for the `missing` containers: safe unless one of them
+ * runs as root on purpose or as a user the author chose other than `defaultUser` (whose group is
+ * the author's too, see identityFixRisk): then unsafe, with why.
+ */
+function groupFix(
+  pod: PodView,
+  context: RuleContext,
+  missing: readonly ContainerRef[],
+): { fix: Fix; unfixable?: string } {
+  const { defaultGroup, defaultUser } = context.options;
+  const patch = setField(pod.spec, pod.specPath, ['securityContext', 'runAsGroup'], defaultGroup);
+  const risk = identityFixRisk(pod, missing, { defaultUser });
+  if (risk === undefined)
+    return {
+      fix: { kind: 'safe', description: `Set securityContext.runAsGroup=${defaultGroup} on the pod.`, patch },
+    };
+  return {
+    fix: {
+      kind: 'unsafe',
+      description: `Set securityContext.runAsGroup=${defaultGroup} on the pod (${risk.note}).`,
+      patch,
+    },
+    unfixable: risk.unfixable,
+  };
+}
+
 function runAsGroupPolicy_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
   const { requireRunAsUser, defaultGroup, gidRange } = context.options;
   const missing = requireRunAsUser ? missingIds(pod, 'runAsGroup') : NO_CONTAINERS;
@@ -107,14 +138,9 @@ function runAsGroupPolicy_1_0(pod: PodView, context: RuleContext): readonly Chec
   const defaultAllowed = defaultGroup !== undefined && allowedGid(defaultGroup, context);
   const results: CheckResult[] = [];
   if (missing.length > 0) {
-    const fix = defaultAllowed
-      ? {
-          kind: 'safe' as const,
-          description: `Set securityContext.runAsGroup=${defaultGroup} on the pod.`,
-          patch: setField(pod.spec, pod.specPath, ['securityContext', 'runAsGroup'], defaultGroup),
-        }
-      : undefined;
-    results.push(missingIdFailure('runAsGroup', missing, MISSING, fix));
+    results.push(
+      missingIdFailure('runAsGroup', missing, MISSING, defaultAllowed ? groupFix(pod, context, missing) : {}),
+    );
   }
   const { ids, fixable } = forbidden ?? { ids: [], fixable: new Set<ExplicitId>() };
   for (const id of ids) {

@@ -300,6 +300,32 @@ describe('runAsNonRoot: which fix, and why not a safe one (unfixable)', () => {
     });
   });
 
+  it('a privileged node agent that names no user runs as root on purpose: only the unsafe fix', () => {
+    // A storage node agent: a privileged manager and an unprivileged sidecar, no user set.
+    const PRIVILEGED = 'privileged container "manager" would run without root\'s capabilities';
+    expect(
+      verdict({
+        containers: [{ name: 'manager', securityContext: { privileged: true } }, { name: 'pre-pull' }],
+      }),
+    ).toEqual({
+      fix: {
+        kind: 'unsafe',
+        description: `Set securityContext.runAsNonRoot=true on the pod (${PRIVILEGED}).`,
+        paths: ['/spec/securityContext', '/spec/securityContext/runAsNonRoot'],
+      },
+      unfixable: `a safe fix would stop what runs as root on purpose: ${PRIVILEGED}`,
+    });
+  });
+
+  it('a privileged container that names a non-root user or asks for runAsNonRoot does not run as root on purpose', () => {
+    for (const securityContext of [
+      { privileged: true, runAsUser: 1000 },
+      { privileged: true, runAsNonRoot: true },
+    ]) {
+      expect(verdict({ containers: [{ name: 'm', securityContext }, { name: 'b' }] }).fix?.kind).toBe('safe');
+    }
+  });
+
   it('an explicit false on the pod: replaced, unsafe', () => {
     expect(verdict({ securityContext: { runAsNonRoot: false }, containers: [{ name: 'a' }] })).toEqual({
       fix: {

@@ -9,8 +9,9 @@
  *
  * Fix: safe, `runAsNonRoot: true` at pod level when the pod leaves it unset (creating
  * `securityContext` when missing) and no container runs as root on purpose (`runAsUser: 0`, which
- * the kubelet would then refuse to start: then the same fix is unsafe); unsafe, an explicit false
- * (pod or container) replaced by true. The kubelet then refuses to start a container whose
+ * the kubelet would then refuse to start, or privileged with no other user, which would lose its
+ * capabilities: then the same fix is unsafe); unsafe, an explicit false (pod or container)
+ * replaced by true. The kubelet then refuses to start a container whose
  * effective user is 0, so an image that runs as root also needs a non-zero `runAsUser`.
  */
 
@@ -25,22 +26,15 @@ import {
   definePodRule,
   NO_CONTAINERS,
 } from '../rulekit/define.js';
+import { identityFixRisk } from '../rulekit/identityFixes.js';
 import { containerLocation, lazyFixOf, setField } from '../rulekit/patch.js';
 import { relaxForUserNamespaces } from '../rulekit/podRelaxations.js';
 import { describeContainers } from '../rulekit/wording.js';
 
 const FIELD = ['securityContext', 'runAsNonRoot'];
 
-/** The container's user is 0 as written (its own `runAsUser`, else the pod's). */
-const runsAsRootOnPurpose = (pod: PodView, ref: ContainerRef): boolean =>
-  (ref.container.securityContext?.runAsUser ?? pod.spec.securityContext?.runAsUser) === 0;
-
 const setsFalse = (ref: ContainerRef): boolean => ref.container.securityContext?.runAsNonRoot === false;
 const leavesUnset = (ref: ContainerRef): boolean => ref.container.securityContext?.runAsNonRoot == null;
-
-/** The containers that run as root on purpose (`runAsUser: 0`): true would stop them. */
-const rootOnPurpose = (pod: PodView): readonly ContainerRef[] =>
-  containersWhere(pod, (ref) => runsAsRootOnPurpose(pod, ref));
 
 /** The safe fix: true at pod level, where the pod says nothing and no container runs as root on purpose. */
 const setPodRunAsNonRoot = (pod: PodView): JsonPatchOperation[] =>
@@ -71,23 +65,20 @@ function runAsNonRoot_1_0(pod: PodView): CheckResult {
   if (podValue === false) badSetters.push('pod');
   if (explicitlyBad.length > 0) badSetters.push(describeContainers(explicitlyBad.map((ref) => ref.name)));
 
-  // Adding true where the pod says nothing is safe, unless a container is written to run as root
-  // (`runAsUser: 0`): the kubelet would then refuse to start it. Turning an explicit false into
+  // Adding true where the pod says nothing is safe, unless a container runs as root on purpose
+  // (`runAsUser: 0`, or privileged with no other user: see identityFixRisk): the kubelet would
+  // then refuse to start it, or it would lose its capabilities. Turning an explicit false into
   // true is not safe either. Every finding has one fix or the other: without the safe one, the
   // pod leaves the field unset beside a root container, or something sets false.
   // The patches are built from the pod when read (see setPodRunAsNonRoot, replaceRunAsNonRoot).
-  const root = rootOnPurpose(pod);
-  const safe = podValue == null && root.length === 0;
-  const rootNote =
-    root.length > 0
-      ? `${describeContainers(root.map((ref) => ref.name))} set runAsUser=0 and would no longer start`
-      : undefined;
+  const risk = identityFixRisk(pod, pod.containers);
+  const safe = podValue == null && risk === undefined;
   const fix = safe
     ? lazyFixOf('safe', 'Set securityContext.runAsNonRoot=true on the pod.', setPodRunAsNonRoot, pod)
     : lazyFixOf(
         'unsafe',
         podValue == null
-          ? `Set securityContext.runAsNonRoot=true on the pod (${rootNote}).`
+          ? `Set securityContext.runAsNonRoot=true on the pod (${risk?.note}).`
           : 'Replace securityContext.runAsNonRoot=false with true.',
         replaceRunAsNonRoot,
         pod,
@@ -95,9 +86,7 @@ function runAsNonRoot_1_0(pod: PodView): CheckResult {
   const unfixable =
     safe && explicitlyBad.length > 0
       ? 'replacing an explicit runAsNonRoot=false with true is an unsafe fix'
-      : rootNote !== undefined
-        ? `a safe fix would stop what runs as root on purpose: ${rootNote}`
-        : undefined;
+      : risk?.unfixable;
 
   if (badSetters.length > 0) {
     const locations = explicitlyBad.map((ref) => containerLocation(ref, FIELD));

@@ -35,19 +35,17 @@ const messages = {
 function check(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResult {
   const starting = startingUser(pod, ref, context);
   if (starting.kind === 'explicitRoot') {
-    const fix = defaultUserFix(pod, context, starting.runAsUser);
     return {
       allowed: false,
       reason: 'runAsUser == 0',
       detail: renderMessage(messages.explicitRoot, { container: goQuote(ref.name) }),
       messageId: 'explicitRoot',
       locations: [{ path: starting.runAsUser.path, container: ref.name }],
-      ...(fix ? { fix } : {}),
+      ...defaultUserFix(pod, context, starting.runAsUser),
     };
   }
   // Without a runAsUser the image's USER counts, unless the platform assigns the UID (openshift).
   if (starting.kind !== 'image' || !imageUserIsRoot(starting.user)) return ALLOWED;
-  const fix = defaultUserFix(pod, context, undefined);
   return {
     allowed: false,
     reason: 'image runs as root',
@@ -58,7 +56,7 @@ function check(pod: PodView, ref: ContainerRef, context: RuleContext): CheckResu
     }),
     messageId: 'imageRoot',
     locations: [{ path: pointer(ref.path, 'image'), container: ref.name }],
-    ...(fix ? { fix } : {}),
+    ...defaultUserFix(pod, context, undefined),
   };
 }
 

@@ -54,6 +54,30 @@ describe('runAsUserRange', () => {
     ]);
   });
 
+  it('a privileged node agent without a user: the missing runAsUser fix is unsafe, and says why', () => {
+    const [result] = failures({
+      containers: [{ name: 'manager', securityContext: { privileged: true } }, { name: 'pre-pull' }],
+    });
+    const PRIVILEGED = 'privileged container "manager" would run without root\'s capabilities';
+    expect(result?.fix).toEqual({
+      kind: 'unsafe',
+      description: `Set securityContext.runAsUser=1000 on the pod (${PRIVILEGED}).`,
+      patch: [
+        { op: 'add', path: '/spec/securityContext', value: {}, ifMissing: true },
+        { op: 'add', path: '/spec/securityContext/runAsUser', value: 1000 },
+      ],
+    });
+    expect(result?.unfixable).toBe(`a safe fix would stop what runs as root on purpose: ${PRIVILEGED}`);
+  });
+
+  it('a privileged container with a user of its own is not reached by the pod-level fix, which stays safe', () => {
+    const [result] = failures({
+      containers: [{ name: 'manager', securityContext: { privileged: true, runAsUser: 0 } }, { name: 'ui' }],
+    });
+    expect(result?.reason).toBe('runAsUser unset');
+    expect(result?.fix?.kind).toBe('safe');
+  });
+
   it('does not require runAsUser when requireRunAsUser is false', () => {
     expect(
       failures({ containers: [{ name: 'a' }] }, { level: 'restricted', requireRunAsUser: false }),

@@ -7,7 +7,8 @@
  * Checks every explicit `runAsUser` (pod and containers) and, with `requireRunAsUser`, every
  * container without an effective one. Windows pods are exempt (`runAsUser` is Linux-only).
  *
- * Fix: missing → `runAsUser: <defaultUser>` at pod level (safe); a bad value → replaced with
+ * Fix: missing → `runAsUser: <defaultUser>` at pod level (safe; unsafe when a privileged
+ * container without a user of its own would stop running as root); a bad value → replaced with
  * `defaultUser`, or removed when the profile has no default user and does not require one
  * (OpenShift: the SCC assigns a UID from the namespace range): unsafe, since the image's file
  * ownership may depend on the value the author wrote. `defaultUser` is the option when it is in
@@ -64,6 +65,7 @@ function valueFix(id: ExplicitId, context: RuleContext): Fix | undefined {
 }
 
 const MISSING = { id: 'missingRunAsUser', template: messages.missingRunAsUser } as const;
+const NO_REPAIR = {};
 
 function runAsUserRange_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
   const { uidRange, denyUids, requireRunAsUser, defaultUser } = context.options;
@@ -72,11 +74,11 @@ function runAsUserRange_1_0(pod: PodView, context: RuleContext): readonly CheckR
   if (missing.length === 0 && explicit.length === 0) return NO_RESULTS;
   const results: CheckResult[] = [];
   if (missing.length > 0) {
-    const fix =
+    const repair =
       defaultUser !== undefined && acceptable(defaultUser, context)
         ? defaultUserFix(pod, context, undefined)
-        : undefined;
-    results.push(missingIdFailure('runAsUser', missing, MISSING, fix));
+        : NO_REPAIR;
+    results.push(missingIdFailure('runAsUser', missing, MISSING, repair));
   }
   for (const id of explicit) {
     const denied = denyUids.includes(id.value);

@@ -1,0 +1,73 @@
+/**
+ * When a pod-level identity fix (`runAsNonRoot`, `runAsUser`, `runAsGroup` written on the pod for
+ * the containers that set none) is safe: only when it changes no user or group the author chose.
+ * It is not when a container it reaches runs as root on purpose ({@link rootOnPurpose}), and, for
+ * a group, when a container it reaches runs as a user the author chose other than the profile's
+ * `defaultUser`: the primary group of that user is the author's (often the image's group for it,
+ * or gid 0 on images built for OpenShift), and another one would cut its access to its files.
+ * Then the same patch is an unsafe fix, and the finding says why.
+ */
+
+import type { ContainerRef, PodView } from '../model/views.js';
+import { effectiveValue, rootOnPurpose } from './effectiveSecurityContext.js';
+import { describeContainers } from './wording.js';
+
+/** Why a pod-level identity fix is not safe: for its unsafe description, and for the finding. */
+export interface IdentityFixRisk {
+  /** `container "a" set runAsUser=0 and would no longer start`: for the unsafe fix's description. */
+  readonly note: string;
+  /** `a safe fix would stop what runs as root on purpose: ...`: the finding's `unfixable`. */
+  readonly unfixable: string;
+}
+
+/**
+ * Why a pod-level identity fix reaching `reached` (containers that set the field themselves are
+ * not reached) is not safe, or undefined when it is. Without `group`, for a fix that makes them
+ * non-root (`runAsNonRoot`, `runAsUser`); with it, for a `runAsGroup` fix, given the profile's
+ * `defaultUser`.
+ */
+export function identityFixRisk(
+  pod: PodView,
+  reached: readonly ContainerRef[],
+  group?: { readonly defaultUser: number | undefined },
+): IdentityFixRisk | undefined {
+  // Most pods have none of these: nothing is allocated then.
+  let uid0: string[] | undefined;
+  let privileged: string[] | undefined;
+  let chosen: string[] | undefined;
+  let uids: Set<number> | undefined;
+  for (const ref of reached) {
+    const root = rootOnPurpose(pod, ref);
+    if (root === 'uid0') {
+      uid0 = uid0 ?? [];
+      uid0.push(ref.name);
+    } else if (root === 'privileged') {
+      privileged = privileged ?? [];
+      privileged.push(ref.name);
+    } else if (group !== undefined) {
+      const uid = effectiveValue(pod, ref, 'runAsUser');
+      if (uid !== undefined && uid !== group.defaultUser) {
+        chosen = chosen ?? [];
+        chosen.push(ref.name);
+        uids = uids ?? new Set();
+        uids.add(uid);
+      }
+    }
+  }
+  if (uid0 === undefined && privileged === undefined && chosen === undefined) return undefined;
+  const parts: string[] = [];
+  if (group === undefined) {
+    if (uid0) parts.push(`${describeContainers(uid0)} set runAsUser=0 and would no longer start`);
+    if (privileged)
+      parts.push(`privileged ${describeContainers(privileged)} would run without root's capabilities`);
+    const note = parts.join('; ');
+    return { note, unfixable: `a safe fix would stop what runs as root on purpose: ${note}` };
+  }
+  const runs = (names: readonly string[]) =>
+    `${describeContainers(names)} ${names.length === 1 ? 'runs' : 'run'}`;
+  if (uid0) parts.push(`${runs(uid0)} as root (runAsUser=0)`);
+  if (privileged) parts.push(`privileged ${runs(privileged)} as root`);
+  if (chosen) parts.push(`${runs(chosen)} as runAsUser=${[...(uids ?? [])].join(', ')}`);
+  const note = parts.join('; ');
+  return { note, unfixable: `a safe fix would change the group of a user the author chose: ${note}` };
+}
