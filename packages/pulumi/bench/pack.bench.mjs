@@ -5,8 +5,12 @@
 //   1. start-up: spawn -> port printed -> GetAnalyzerInfo answered, podguard and the no-op pack
 //      started alternately; the median of per-round ratios (goal <= 1.15), and the time itself;
 //   2. Analyze of 1,000 mixed resources (workloads that fail, the same hardened, Services,
-//      ConfigMaps, Namespaces), one call after the other as the engine sends them, both packs
-//      running, in alternating batches; podguard's overhead per resource (goal <= 0.5 ms).
+//      ConfigMaps, Namespaces), one call after the other as the engine sends them, the packs
+//      running side by side, in alternating batches; podguard's overhead per resource (goal
+//      <= 0.5 ms). A third pack replays podguard's answers (the same diagnostics and
+//      not-applicable reasons, looked up by URN): what reporting them costs the SDK and gRPC,
+//      so that the overhead splits into that and podguard's own code; and podguard's policies
+//      called in this process as the SDK calls them, against the same doing nothing.
 // Needs the built package (`npm run build`). Exits 1 when a goal is missed.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +36,7 @@ const runPolicyPack = join(dirname(require.resolve('@pulumi/pulumi/package.json'
 
 const STARTS = Number(process.env.PACK_BENCH_STARTS ?? 5);
 const RESOURCES = 1000;
+const WARM_UP = 200;
 
 function call(client, method, request) {
   return new Promise((resolve, reject) =>
@@ -140,6 +145,120 @@ new PolicyPack('baseline', { policies: Array.from({ length: ${count} }, (_, i) =
   return dir;
 }
 
+/**
+ * A pack with podguard's policy names that gives, for each resource, the answers `answers` holds
+ * for its URN (`{ [urn]: { [policy]: [message, advisory] [] | notApplicableReason } }`): what the
+ * SDK and gRPC cost to carry podguard's diagnostics, without podguard's code. A not-applicable
+ * answer is thrown without a stack, as podguard throws it.
+ */
+function replayPack(names, answers) {
+  const dir = mkdtempSync(join(tmpdir(), 'podguard-replay-pack-'));
+  writeFileSync(join(dir, 'PulumiPolicy.yaml'), 'runtime: nodejs\n');
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'replay', version: '0.0.0', main: 'index.js' }),
+  );
+  writeFileSync(join(dir, 'answers.json'), JSON.stringify(answers));
+  writeFileSync(
+    join(dir, 'index.js'),
+    `const { PolicyPack } = require(${JSON.stringify(require.resolve('@pulumi/policy'))});
+const answers = require('./answers.json');
+new PolicyPack('replay', { policies: ${JSON.stringify(names)}.map((name) => ({
+  name, description: 'replays podguard', enforcementLevel: 'mandatory',
+  validateResource: (args, reportViolation) => {
+    const answer = answers[args.urn]?.[name];
+    if (answer === undefined) return;
+    if (typeof answer === 'string') {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try { args.notApplicable(answer); } finally { Error.stackTraceLimit = limit; }
+    }
+    for (const [message, advisory] of answer)
+      if (advisory) reportViolation({ message, enforcementLevel: 'advisory' });
+      else reportViolation(message);
+  },
+})) });\n`,
+  );
+  return dir;
+}
+
+/** podguard's answers to the requests of indexes `0 .. count - 1`, by URN, as {@link replayPack} takes them. */
+async function recordAnswers(count) {
+  const pack = await start(packDir);
+  await call(pack.client, 'configure', new pb.ConfigureAnalyzerRequest());
+  const answers = {};
+  for (let index = 0; index < count; index++) {
+    const request = analyzeRequest(index);
+    const response = await call(pack.client, 'analyze', request);
+    const byPolicy = {};
+    for (const diagnostic of response.getDiagnosticsList()) {
+      const advisory = diagnostic.getEnforcementlevel() === pb.EnforcementLevel.ADVISORY;
+      const name = diagnostic.getPolicyname();
+      byPolicy[name] = [...(byPolicy[name] ?? []), [diagnostic.getMessage(), advisory]];
+    }
+    for (const entry of response.getNotApplicableList()) byPolicy[entry.getPolicyName()] = entry.getReason();
+    answers[request.getUrn()] = byPolicy;
+  }
+  stop(pack);
+  return answers;
+}
+
+/**
+ * podguard's resource policies called in this process as the SDK's Analyze calls them (the
+ * properties deserialised and wrapped in the SDK's proxy for each policy, a config getter, a
+ * `notApplicable` that throws), against the same policies with functions that do nothing, over
+ * the requests of indexes `0 .. count - 1`, alternately, ROUNDS times after a warm-up: podguard's
+ * own code, without gRPC, the SDK's reporting or another process. Milliseconds per resource.
+ */
+async function inProcessRun(count) {
+  const { podguardPolicies } = require('@podguard/pulumi/pack');
+  const { deserializeProperties } = require('@pulumi/policy/deserialize');
+  const { unknownCheckingProxy } = require('@pulumi/policy/proxy');
+  class NotApplicable extends Error {}
+  const notApplicable = (reason) => {
+    throw new NotApplicable(reason);
+  };
+  const policies = podguardPolicies().filter((policy) => policy.validateResource);
+  const noop = policies.map((policy) => ({ ...policy, validateResource: () => {} }));
+  const requests = Array.from({ length: count }, (_, index) => analyzeRequest(index));
+  const run = async (list) => {
+    const began = performance.now();
+    for (const request of requests) {
+      for (const policy of list) {
+        const args = {
+          type: request.getType(),
+          props: unknownCheckingProxy(deserializeProperties(request.getProperties(), false)),
+          urn: request.getUrn(),
+          name: request.getName(),
+          opts: {},
+          getConfig: () => ({}),
+          notApplicable,
+        };
+        try {
+          await Promise.resolve(policy.validateResource(args, () => {}));
+        } catch (error) {
+          if (!(error instanceof NotApplicable)) throw error;
+        }
+      }
+      // The engine's calls for one resource end in their own macrotask (the pack's reads rely on it).
+      await new Promise(setImmediate);
+    }
+    return (performance.now() - began) / count;
+  };
+  for (let round = 0; round < 3; round++) {
+    await run(policies);
+    await run(noop);
+  }
+  const own = [];
+  const none = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    own.push(await run(policies));
+    none.push(await run(noop));
+  }
+  return { podguard: median(own), noop: median(none), overhead: median(own) - median(none) };
+}
+const ROUNDS = 10;
+
 const BATCH = 100;
 
 /**
@@ -169,7 +288,7 @@ async function analyzeRun(dirs) {
   }
   // Warm-up on other resources, so the measured run does not include JIT and first-call costs.
   for (const pack of packs)
-    for (let i = 0; i < 200; i++) await call(pack.client, 'analyze', analyzeRequest(RESOURCES + i));
+    for (let i = 0; i < WARM_UP; i++) await call(pack.client, 'analyze', analyzeRequest(RESOURCES + i));
   const elapsed = packs.map(() => 0);
   const cpu = packs.map(() => 0);
   const diagnostics = packs.map(() => 0);
@@ -228,17 +347,27 @@ const schemas = info
   .map((policy) => policy.getConfigschema()?.getProperties()?.toJavaScript());
 const baselineDir = baselinePack(policies);
 const schemaBaselineDir = baselinePack(policies, schemas);
+const replayDir = replayPack(
+  info.getPoliciesList().map((policy) => policy.getName()),
+  await recordAnswers(RESOURCES + WARM_UP),
+);
 const figures = await quietAndLoaded(async () => {
   const startup = await startRun([packDir, baselineDir, schemaBaselineDir]);
-  const [podguard, baseline] = await analyzeRun([packDir, baselineDir]);
-  return { startup, podguard, baseline, overhead: podguard.perResource - baseline.perResource };
+  const [podguard, baseline, replay] = await analyzeRun([packDir, baselineDir, replayDir]);
+  return {
+    startup,
+    podguard,
+    baseline,
+    replay,
+    inProcess: await inProcessRun(RESOURCES),
+    overhead: podguard.perResource - baseline.perResource,
+  };
 });
-rmSync(baselineDir, { recursive: true, force: true });
-rmSync(schemaBaselineDir, { recursive: true, force: true });
+for (const dir of [baselineDir, schemaBaselineDir, replayDir]) rmSync(dir, { recursive: true, force: true });
 
 const infoBytes = info.serializeBinary().length;
 for (const load of ['quiet', 'loaded']) {
-  const { startup, podguard, baseline } = figures[load];
+  const { startup, podguard, baseline, replay, inProcess } = figures[load];
   const [own, noop, schemaNoop] = startup.ready;
   const [ownInfo, noopInfo, schemaNoopInfo] = startup.info;
   console.log(
@@ -249,6 +378,12 @@ for (const load of ['quiet', 'loaded']) {
   );
   console.log(
     `${load}: Analyze of ${RESOURCES} mixed resources: podguard ${podguard.perResource.toFixed(3)} ms per resource (${podguard.diagnostics} diagnostics), no-op pack ${baseline.perResource.toFixed(3)} ms; the packs' own CPU time: ${podguard.cpuPerResource.toFixed(3)} ms and ${baseline.cpuPerResource.toFixed(3)} ms per resource, podguard's overhead ${(podguard.cpuPerResource - baseline.cpuPerResource).toFixed(3)} ms`,
+  );
+  console.log(
+    `${load}:   of which the SDK and gRPC carrying its answers (a pack replaying the same ${replay.diagnostics} diagnostics): ${(replay.perResource - baseline.perResource).toFixed(3)} ms per resource (CPU ${(replay.cpuPerResource - baseline.cpuPerResource).toFixed(3)} ms); podguard's own code: ${(podguard.perResource - replay.perResource).toFixed(3)} ms (CPU ${(podguard.cpuPerResource - replay.cpuPerResource).toFixed(3)} ms)`,
+  );
+  console.log(
+    `${load}:   podguard's policies called in process as the SDK calls them, median of ${ROUNDS} rounds over the same resources: ${inProcess.podguard.toFixed(3)} ms per resource, the same policies doing nothing ${inProcess.noop.toFixed(3)} ms: podguard's own code ${inProcess.overhead.toFixed(3)} ms`,
   );
 }
 const ratioMet = reportGoal(
