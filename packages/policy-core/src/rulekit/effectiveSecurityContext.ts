@@ -141,19 +141,30 @@ export function startingUser(pod: PodView, ref: ContainerRef, context: RuleConte
 
 /**
  * Whether a container runs as root on purpose, as its manifest says: its effective `runAsUser`
- * is 0 (`uid0`), or it is privileged and asks for no other user (no effective `runAsUser`,
- * `runAsNonRoot` not true: `privileged`). Privileged containers (node agents, CSI and CNI
- * plugins) run as root to use what privileged gives them: as any other user they keep no
- * capability. A safe fix never makes such a container non-root, nor changes its group.
+ * is 0 (`uid0`), or it asks for no other user (no effective `runAsUser`, `runAsNonRoot` not true)
+ * and is privileged (`privileged`) or adds capabilities other than NET_BIND_SERVICE
+ * (`capabilities`). Node agents, CSI and
+ * CNI plugins (flannel adds NET_ADMIN and NET_RAW) run as root to use what they are given: as any
+ * other user a process keeps no capability (Kubernetes sets no ambient ones). A safe fix never
+ * makes such a container non-root, nor changes its group.
  */
-export function rootOnPurpose(pod: PodView, ref: ContainerRef): 'uid0' | 'privileged' | undefined {
+export function rootOnPurpose(
+  pod: PodView,
+  ref: ContainerRef,
+): 'uid0' | 'privileged' | 'capabilities' | undefined {
   const uid = effectiveValue(pod, ref, 'runAsUser');
   if (uid === 0) return 'uid0';
-  if (
-    uid === undefined &&
-    ref.container.securityContext?.privileged === true &&
-    effectiveValue(pod, ref, 'runAsNonRoot') !== true
-  )
-    return 'privileged';
-  return undefined;
+  if (uid !== undefined) return undefined;
+  const securityContext = ref.container.securityContext;
+  if (securityContext == null || effectiveValue(pod, ref, 'runAsNonRoot') === true) return undefined;
+  if (securityContext.privileged === true) return 'privileged';
+  const added = securityContext.capabilities?.add;
+  return Array.isArray(added) && added.some(beyondBindService) ? 'capabilities' : undefined;
 }
+
+/**
+ * A capability other than NET_BIND_SERVICE, which the restricted standard lets a non-root
+ * container add (to bind a low port): adding only it says nothing about running as root.
+ */
+const beyondBindService = (capability: unknown): boolean =>
+  capability !== 'NET_BIND_SERVICE' && capability !== 'CAP_NET_BIND_SERVICE';

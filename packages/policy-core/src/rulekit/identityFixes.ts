@@ -1,7 +1,8 @@
 /**
  * When a pod-level identity fix (`runAsNonRoot`, `runAsUser`, `runAsGroup` written on the pod for
  * the containers that set none) is safe: only when it changes no user or group the author chose.
- * It is not when a container it reaches runs as root on purpose ({@link rootOnPurpose}), and, for
+ * It is not when a container it reaches runs as root on purpose ({@link rootOnPurpose}: runAsUser
+ * 0, or privileged or adding capabilities without a user of its own), and, for
  * a group, when a container it reaches runs as a user the author chose other than the profile's
  * `defaultUser`: the primary group of that user is the author's (often the image's group for it,
  * or gid 0 on images built for OpenShift), and another one would cut its access to its files.
@@ -34,6 +35,7 @@ export function identityFixRisk(
   // Most pods have none of these: nothing is allocated then.
   let uid0: string[] | undefined;
   let privileged: string[] | undefined;
+  let capabilities: string[] | undefined;
   let chosen: string[] | undefined;
   let uids: Set<number> | undefined;
   for (const ref of reached) {
@@ -44,6 +46,9 @@ export function identityFixRisk(
     } else if (root === 'privileged') {
       privileged = privileged ?? [];
       privileged.push(ref.name);
+    } else if (root === 'capabilities') {
+      capabilities = capabilities ?? [];
+      capabilities.push(ref.name);
     } else if (group !== undefined) {
       const uid = effectiveValue(pod, ref, 'runAsUser');
       if (uid !== undefined && uid !== group.defaultUser) {
@@ -54,20 +59,24 @@ export function identityFixRisk(
       }
     }
   }
-  if (uid0 === undefined && privileged === undefined && chosen === undefined) return undefined;
+  if (uid0 === undefined && privileged === undefined && capabilities === undefined && chosen === undefined)
+    return undefined;
   const parts: string[] = [];
+  const verb = (names: readonly string[], one: string, many: string) =>
+    `${describeContainers(names)} ${names.length === 1 ? one : many}`;
   if (group === undefined) {
     if (uid0) parts.push(`${describeContainers(uid0)} set runAsUser=0 and would no longer start`);
     if (privileged)
       parts.push(`privileged ${describeContainers(privileged)} would run without root's capabilities`);
+    if (capabilities)
+      parts.push(`${verb(capabilities, 'adds', 'add')} capabilities that a non-root user does not keep`);
     const note = parts.join('; ');
     return { note, unfixable: `a safe fix would stop what runs as root on purpose: ${note}` };
   }
-  const runs = (names: readonly string[]) =>
-    `${describeContainers(names)} ${names.length === 1 ? 'runs' : 'run'}`;
-  if (uid0) parts.push(`${runs(uid0)} as root (runAsUser=0)`);
-  if (privileged) parts.push(`privileged ${runs(privileged)} as root`);
-  if (chosen) parts.push(`${runs(chosen)} as runAsUser=${[...(uids ?? [])].join(', ')}`);
+  if (uid0) parts.push(`${verb(uid0, 'runs', 'run')} as root (runAsUser=0)`);
+  if (privileged) parts.push(`privileged ${verb(privileged, 'runs', 'run')} as root`);
+  if (capabilities) parts.push(`${verb(capabilities, 'runs', 'run')} as root to use the capabilities added`);
+  if (chosen) parts.push(`${verb(chosen, 'runs', 'run')} as runAsUser=${[...(uids ?? [])].join(', ')}`);
   const note = parts.join('; ');
   return { note, unfixable: `a safe fix would change the group of a user the author chose: ${note}` };
 }

@@ -97,6 +97,15 @@ describe('runAsGroupPolicy', () => {
       });
     });
 
+    it('is unsafe beside a container adding capabilities as root', () => {
+      const spec = {
+        containers: [{ name: 'daemon', securityContext: { capabilities: { add: ['NET_ADMIN'] } } }],
+      };
+      expect(fixOf(spec).unfixable).toBe(
+        'a safe fix would change the group of a user the author chose: container "daemon" runs as root to use the capabilities added',
+      );
+    });
+
     it('looks only at the containers the pod-level field reaches', () => {
       // "db" sets its own group: the pod-level one would not reach it.
       const spec = {

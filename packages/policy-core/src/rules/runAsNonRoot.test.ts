@@ -317,6 +317,24 @@ describe('runAsNonRoot: which fix, and why not a safe one (unfixable)', () => {
     });
   });
 
+  it('a CNI daemon adding NET_ADMIN and NET_RAW without a user runs as root on purpose; NET_BIND_SERVICE alone does not', () => {
+    const CAPABILITIES = 'container "daemon" adds capabilities that a non-root user does not keep';
+    const daemon = (add: string[]) => ({
+      initContainers: [{ name: 'install-cni' }],
+      containers: [{ name: 'daemon', securityContext: { privileged: false, capabilities: { add } } }],
+    });
+    expect(verdict(daemon(['NET_ADMIN', 'NET_RAW']))).toEqual({
+      fix: {
+        kind: 'unsafe',
+        description: `Set securityContext.runAsNonRoot=true on the pod (${CAPABILITIES}).`,
+        paths: ['/spec/securityContext', '/spec/securityContext/runAsNonRoot'],
+      },
+      unfixable: `a safe fix would stop what runs as root on purpose: ${CAPABILITIES}`,
+    });
+    // The restricted standard lets a non-root container add NET_BIND_SERVICE.
+    expect(verdict(daemon(['NET_BIND_SERVICE'])).fix?.kind).toBe('safe');
+  });
+
   it('a privileged container that names a non-root user or asks for runAsNonRoot does not run as root on purpose', () => {
     for (const securityContext of [
       { privileged: true, runAsUser: 1000 },

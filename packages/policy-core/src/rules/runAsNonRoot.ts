@@ -9,8 +9,8 @@
  *
  * Fix: safe, `runAsNonRoot: true` at pod level when the pod leaves it unset (creating
  * `securityContext` when missing) and no container runs as root on purpose (`runAsUser: 0`, which
- * the kubelet would then refuse to start, or privileged with no other user, which would lose its
- * capabilities: then the same fix is unsafe); unsafe, an explicit false (pod or container)
+ * the kubelet would then refuse to start, or privileged or adding capabilities with no other user,
+ * which would lose them: then the same fix is unsafe); unsafe, an explicit false (pod or container)
  * replaced by true. The kubelet then refuses to start a container whose
  * effective user is 0, so an image that runs as root also needs a non-zero `runAsUser`.
  */
@@ -66,7 +66,7 @@ function runAsNonRoot_1_0(pod: PodView): CheckResult {
   if (explicitlyBad.length > 0) badSetters.push(describeContainers(explicitlyBad.map((ref) => ref.name)));
 
   // Adding true where the pod says nothing is safe, unless a container runs as root on purpose
-  // (`runAsUser: 0`, or privileged with no other user: see identityFixRisk): the kubelet would
+  // (`runAsUser: 0`, or privileged or adding capabilities with no other user: see identityFixRisk): the kubelet would
   // then refuse to start it, or it would lose its capabilities. Turning an explicit false into
   // true is not safe either. Every finding has one fix or the other: without the safe one, the
   // pod leaves the field unset beside a root container, or something sets false.
