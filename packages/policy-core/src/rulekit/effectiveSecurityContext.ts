@@ -142,8 +142,8 @@ export function startingUser(pod: PodView, ref: ContainerRef, context: RuleConte
 /**
  * Whether a container runs as root on purpose, as its manifest says: its effective `runAsUser`
  * is 0 (`uid0`), or it asks for no other user (no effective `runAsUser`, `runAsNonRoot` not true)
- * and is privileged (`privileged`) or adds capabilities other than NET_BIND_SERVICE
- * (`capabilities`). Node agents, CSI and
+ * and is privileged (`privileged`), adds capabilities other than NET_BIND_SERVICE
+ * (`capabilities`) or mounts a host path writable (`hostPath`). Node agents, CSI and
  * CNI plugins (flannel adds NET_ADMIN and NET_RAW) run as root to use what they are given: as any
  * other user a process keeps no capability (Kubernetes sets no ambient ones). A safe fix never
  * makes such a container non-root, nor changes its group.
@@ -151,15 +151,31 @@ export function startingUser(pod: PodView, ref: ContainerRef, context: RuleConte
 export function rootOnPurpose(
   pod: PodView,
   ref: ContainerRef,
-): 'uid0' | 'privileged' | 'capabilities' | undefined {
+): 'uid0' | 'privileged' | 'capabilities' | 'hostPath' | undefined {
   const uid = effectiveValue(pod, ref, 'runAsUser');
   if (uid === 0) return 'uid0';
-  if (uid !== undefined) return undefined;
+  if (uid !== undefined || effectiveValue(pod, ref, 'runAsNonRoot') === true) return undefined;
   const securityContext = ref.container.securityContext;
-  if (securityContext == null || effectiveValue(pod, ref, 'runAsNonRoot') === true) return undefined;
-  if (securityContext.privileged === true) return 'privileged';
-  const added = securityContext.capabilities?.add;
-  return Array.isArray(added) && added.some(beyondBindService) ? 'capabilities' : undefined;
+  if (securityContext?.privileged === true) return 'privileged';
+  const added = securityContext?.capabilities?.add;
+  if (Array.isArray(added) && added.some(beyondBindService)) return 'capabilities';
+  return writesHostPath(pod, ref) ? 'hostPath' : undefined;
+}
+
+/**
+ * Whether the container mounts a hostPath volume writable (`readOnly` not true): a CNI installer
+ * copying into /opt/cni/bin, a log agent keeping its positions under /var/log. The host's
+ * directories are root's. A read-only mount (a timezone file) says nothing.
+ */
+function writesHostPath(pod: PodView, ref: ContainerRef): boolean {
+  const mounts = ref.container.volumeMounts;
+  const volumes = pod.spec.volumes;
+  if (!Array.isArray(mounts) || mounts.length === 0 || !Array.isArray(volumes)) return false;
+  for (const mount of mounts) {
+    if (mount?.readOnly === true) continue;
+    for (const volume of volumes) if (volume?.name === mount?.name && volume.hostPath != null) return true;
+  }
+  return false;
 }
 
 /**

@@ -2,7 +2,7 @@
  * When a pod-level identity fix (`runAsNonRoot`, `runAsUser`, `runAsGroup` written on the pod for
  * the containers that set none) is safe: only when it changes no user or group the author chose.
  * It is not when a container it reaches runs as root on purpose ({@link rootOnPurpose}: runAsUser
- * 0, or privileged or adding capabilities without a user of its own), and, for
+ * 0, or privileged, adding capabilities or writing to a host path without a user of its own), and, for
  * a group, when a container it reaches runs as a user the author chose other than the profile's
  * `defaultUser`: the primary group of that user is the author's (often the image's group for it,
  * or gid 0 on images built for OpenShift), and another one would cut its access to its files.
@@ -36,6 +36,7 @@ export function identityFixRisk(
   let uid0: string[] | undefined;
   let privileged: string[] | undefined;
   let capabilities: string[] | undefined;
+  let hostPath: string[] | undefined;
   let chosen: string[] | undefined;
   let uids: Set<number> | undefined;
   for (const ref of reached) {
@@ -49,6 +50,9 @@ export function identityFixRisk(
     } else if (root === 'capabilities') {
       capabilities = capabilities ?? [];
       capabilities.push(ref.name);
+    } else if (root === 'hostPath') {
+      hostPath = hostPath ?? [];
+      hostPath.push(ref.name);
     } else if (group !== undefined) {
       const uid = effectiveValue(pod, ref, 'runAsUser');
       if (uid !== undefined && uid !== group.defaultUser) {
@@ -59,7 +63,13 @@ export function identityFixRisk(
       }
     }
   }
-  if (uid0 === undefined && privileged === undefined && capabilities === undefined && chosen === undefined)
+  if (
+    uid0 === undefined &&
+    privileged === undefined &&
+    capabilities === undefined &&
+    hostPath === undefined &&
+    chosen === undefined
+  )
     return undefined;
   const parts: string[] = [];
   const verb = (names: readonly string[], one: string, many: string) =>
@@ -70,12 +80,14 @@ export function identityFixRisk(
       parts.push(`privileged ${describeContainers(privileged)} would run without root's capabilities`);
     if (capabilities)
       parts.push(`${verb(capabilities, 'adds', 'add')} capabilities that a non-root user does not keep`);
+    if (hostPath) parts.push(`${verb(hostPath, 'writes', 'write')} to host paths, which are root's`);
     const note = parts.join('; ');
     return { note, unfixable: `a safe fix would stop what runs as root on purpose: ${note}` };
   }
   if (uid0) parts.push(`${verb(uid0, 'runs', 'run')} as root (runAsUser=0)`);
   if (privileged) parts.push(`privileged ${verb(privileged, 'runs', 'run')} as root`);
   if (capabilities) parts.push(`${verb(capabilities, 'runs', 'run')} as root to use the capabilities added`);
+  if (hostPath) parts.push(`${verb(hostPath, 'runs', 'run')} as root to write to host paths`);
   if (chosen) parts.push(`${verb(chosen, 'runs', 'run')} as runAsUser=${[...(uids ?? [])].join(', ')}`);
   const note = parts.join('; ');
   return { note, unfixable: `a safe fix would change the group of a user the author chose: ${note}` };

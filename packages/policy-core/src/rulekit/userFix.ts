@@ -21,7 +21,7 @@ const NO_USER_FIX: UserFix = Object.freeze({});
 /**
  * Unsafe: `replace` the offending `runAsUser` (container or pod level) with `defaultUser`. Safe:
  * `add` it to the pod's securityContext when no level sets one, unless a container it reaches
- * runs as root on purpose (privileged or adding capabilities, see {@link identityFixRisk}): then the same addition is
+ * runs as root on purpose (privileged, adding capabilities or writing to a host path, see {@link identityFixRisk}): then the same addition is
  * unsafe, and `unfixable` says why. No fix when the profile has no default user (OpenShift assigns
  * one at admission).
  */

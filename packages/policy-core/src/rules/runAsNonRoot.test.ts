@@ -335,6 +335,30 @@ describe('runAsNonRoot: which fix, and why not a safe one (unfixable)', () => {
     expect(verdict(daemon(['NET_BIND_SERVICE'])).fix?.kind).toBe('safe');
   });
 
+  it('a container writing to a host path without a user runs as root on purpose; a read-only mount does not', () => {
+    const HOST = 'container "install-cni" writes to host paths, which are root\'s';
+    const installer = (readOnly: boolean) => ({
+      initContainers: [
+        { name: 'install-cni', volumeMounts: [{ name: 'cni', mountPath: '/host/opt/cni/bin', readOnly }] },
+      ],
+      containers: [{ name: 'daemon' }],
+      volumes: [
+        { name: 'cni', hostPath: { path: '/opt/cni/bin' } },
+        { name: 'tmp', emptyDir: {} },
+      ],
+    });
+    expect(verdict(installer(false))).toEqual({
+      fix: {
+        kind: 'unsafe',
+        description: `Set securityContext.runAsNonRoot=true on the pod (${HOST}).`,
+        paths: ['/spec/securityContext', '/spec/securityContext/runAsNonRoot'],
+      },
+      unfixable: `a safe fix would stop what runs as root on purpose: ${HOST}`,
+    });
+    // A read-only host file (a timezone, a CA bundle) needs no root.
+    expect(verdict(installer(true)).fix?.kind).toBe('safe');
+  });
+
   it('a privileged container that names a non-root user or asks for runAsNonRoot does not run as root on purpose', () => {
     for (const securityContext of [
       { privileged: true, runAsUser: 1000 },

@@ -9,8 +9,8 @@
  *
  * Fix: safe, `runAsNonRoot: true` at pod level when the pod leaves it unset (creating
  * `securityContext` when missing) and no container runs as root on purpose (`runAsUser: 0`, which
- * the kubelet would then refuse to start, or privileged or adding capabilities with no other user,
- * which would lose them: then the same fix is unsafe); unsafe, an explicit false (pod or container)
+ * the kubelet would then refuse to start, or privileged, adding capabilities or writing to a host path with
+ * no other user, which would lose them: then the same fix is unsafe); unsafe, an explicit false (pod or container)
  * replaced by true. The kubelet then refuses to start a container whose
  * effective user is 0, so an image that runs as root also needs a non-zero `runAsUser`.
  */

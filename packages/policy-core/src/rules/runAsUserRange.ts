@@ -8,7 +8,7 @@
  * container without an effective one. Windows pods are exempt (`runAsUser` is Linux-only).
  *
  * Fix: missing → `runAsUser: <defaultUser>` at pod level (safe; unsafe when a container
- * without a user of its own that is privileged or adds capabilities would stop running as root); a bad value → replaced with
+ * without a user of its own that is privileged, adds capabilities or writes to a host path would stop running as root); a bad value → replaced with
  * `defaultUser`, or removed when the profile has no default user and does not require one
  * (OpenShift: the SCC assigns a UID from the namespace range): unsafe, since the image's file
  * ownership may depend on the value the author wrote. `defaultUser` is the option when it is in
