@@ -9,6 +9,7 @@
  * Then the same patch is an unsafe fix, and the finding says why.
  */
 
+import type { Fix, JsonPatchOperation } from '../model/types.js';
 import type { ContainerRef, PodView } from '../model/views.js';
 import { effectiveValue, rootOnPurpose } from './effectiveSecurityContext.js';
 import { describeContainers } from './wording.js';
@@ -91,4 +92,21 @@ export function identityFixRisk(
   if (chosen) parts.push(`${verb(chosen, 'runs', 'run')} as runAsUser=${[...(uids ?? [])].join(', ')}`);
   const note = parts.join('; ');
   return { note, unfixable: `a safe fix would change the group of a user the author chose: ${note}` };
+}
+
+/**
+ * A pod-level identity patch as the fields of a failed result: a safe fix described by
+ * `safeDescription`, or, with a `risk`, the unsafe fix `action (why)` and `unfixable`.
+ */
+export function podIdentityFix(
+  patch: JsonPatchOperation[],
+  action: string,
+  safeDescription: string,
+  risk: IdentityFixRisk | undefined,
+): { fix: Fix; unfixable?: string } {
+  if (risk === undefined) return { fix: { kind: 'safe', description: safeDescription, patch } };
+  return {
+    fix: { kind: 'unsafe', description: `${action} (${risk.note}).`, patch },
+    unfixable: risk.unfixable,
+  };
 }

@@ -6,7 +6,7 @@
 import type { Fix } from '../model/types.js';
 import type { PodView, RuleContext } from '../model/views.js';
 import type { EffectiveValue } from './effectiveSecurityContext.js';
-import { identityFixRisk } from './identityFixes.js';
+import { identityFixRisk, podIdentityFix } from './identityFixes.js';
 import { missingIds } from './idPolicy.js';
 import { setField } from './patch.js';
 
@@ -42,23 +42,11 @@ export function defaultUserFix(
       },
     };
   }
-  const patch = setField(pod.spec, pod.specPath, ['securityContext', 'runAsUser'], uid);
-  const risk = identityFixRisk(pod, missingIds(pod, 'runAsUser'));
-  if (risk !== undefined) {
-    return {
-      fix: {
-        kind: 'unsafe',
-        description: `Set securityContext.runAsUser=${uid} on the pod (${risk.note}).`,
-        patch,
-      },
-      unfixable: risk.unfixable,
-    };
-  }
-  return {
-    fix: {
-      kind: 'safe',
-      description: `Set securityContext.runAsUser=${uid} on the pod so no container depends on the image's USER.`,
-      patch,
-    },
-  };
+  const action = `Set securityContext.runAsUser=${uid} on the pod`;
+  return podIdentityFix(
+    setField(pod.spec, pod.specPath, ['securityContext', 'runAsUser'], uid),
+    action,
+    `${action} so no container depends on the image's USER.`,
+    identityFixRisk(pod, missingIds(pod, 'runAsUser')),
+  );
 }

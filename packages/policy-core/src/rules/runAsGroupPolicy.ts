@@ -24,7 +24,7 @@ import type { ContainerRef, PodView, RuleContext } from '../model/views.js';
 import { pointer } from '../podspec/pointer.js';
 import * as cel from '../rulekit/cel.js';
 import { type CheckResult, definePodRule, NO_CONTAINERS, NO_RESULTS } from '../rulekit/define.js';
-import { identityFixRisk } from '../rulekit/identityFixes.js';
+import { identityFixRisk, podIdentityFix } from '../rulekit/identityFixes.js';
 import {
   describeRange,
   type ExplicitId,
@@ -114,20 +114,13 @@ function groupFix(
   missing: readonly ContainerRef[],
 ): { fix: Fix; unfixable?: string } {
   const { defaultGroup, defaultUser } = context.options;
-  const patch = setField(pod.spec, pod.specPath, ['securityContext', 'runAsGroup'], defaultGroup);
-  const risk = identityFixRisk(pod, missing, { defaultUser });
-  if (risk === undefined)
-    return {
-      fix: { kind: 'safe', description: `Set securityContext.runAsGroup=${defaultGroup} on the pod.`, patch },
-    };
-  return {
-    fix: {
-      kind: 'unsafe',
-      description: `Set securityContext.runAsGroup=${defaultGroup} on the pod (${risk.note}).`,
-      patch,
-    },
-    unfixable: risk.unfixable,
-  };
+  const action = `Set securityContext.runAsGroup=${defaultGroup} on the pod`;
+  return podIdentityFix(
+    setField(pod.spec, pod.specPath, ['securityContext', 'runAsGroup'], defaultGroup),
+    action,
+    `${action}.`,
+    identityFixRisk(pod, missing, { defaultUser }),
+  );
 }
 
 function runAsGroupPolicy_1_0(pod: PodView, context: RuleContext): readonly CheckResult[] {
