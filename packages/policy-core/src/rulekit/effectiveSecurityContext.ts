@@ -143,9 +143,9 @@ export function startingUser(pod: PodView, ref: ContainerRef, context: RuleConte
  * Whether a container runs as root on purpose, as its manifest says: its effective `runAsUser`
  * is 0 (`uid0`), or it asks for no other user (no effective `runAsUser`, `runAsNonRoot` not true)
  * and is privileged (`privileged`), adds capabilities other than NET_BIND_SERVICE
- * (`capabilities`) or mounts a host path writable (`hostPath`). Node agents, CSI and
- * CNI plugins (flannel adds NET_ADMIN and NET_RAW) run as root to use what they are given: as any
- * other user a process keeps no capability (Kubernetes sets no ambient ones). A safe fix never
+ * (`capabilities`) or mounts a host path writable (`hostPath`). Node agents, CSI and CNI
+ * plugins (flannel adds NET_ADMIN and NET_RAW) run as root to use what they are given: under a
+ * non-root user a process keeps no capability (Kubernetes sets no ambient ones). A safe fix never
  * makes such a container non-root, nor changes its group.
  */
 export function rootOnPurpose(
